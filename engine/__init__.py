@@ -1,0 +1,1 @@
+"""Rapport's engine: everything but the pages. It never imports Streamlit."""

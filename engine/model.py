@@ -1,0 +1,100 @@
+"""Plain data types shared by the importers, the store and the ranking.
+
+They live apart from any of those modules so that each can be read and tested alone: the
+importers produce these, the store persists them, nothing here touches a file or a database.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The canonical contact columns, in the order importers emit record tuples. The order is part of
+# the contract: ``ParsedFile.records[i][CONTACT_FIELDS.index("email")]`` is that row's e-mail.
+CONTACT_FIELDS: tuple[str, ...] = (
+    "first_name",
+    "last_name",
+    "full_name",
+    "email",
+    "company",
+    "position",
+    "linkedin_url",
+    "phone",
+    "location",
+    "connected_on",  # ISO date string "YYYY-MM-DD" or None
+    "notes",
+    "tags",  # a tuple of strings (possibly empty)
+)
+
+# What a generic CSV may be mapped onto on the Import page.
+MAPPABLE_FIELDS: tuple[str, ...] = tuple(f for f in CONTACT_FIELDS)
+
+# Event columns, in the order the event importers emit record tuples.
+EVENT_FIELDS: tuple[str, ...] = (
+    "uid",
+    "title",
+    "kind",  # conference, meetup, webinar, online group, job fair, other
+    "starts_at",  # ISO datetime "YYYY-MM-DDTHH:MM:SS" (UTC, naive) or None
+    "ends_at",
+    "online",  # bool
+    "location",
+    "cost",  # float or None
+    "topics",  # tuple of strings
+    "audience",
+    "url",
+    "description",
+)
+
+EVENT_KINDS: tuple[str, ...] = ("conference", "meetup", "webinar", "online group", "job fair", "other")
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported at all (empty, binary, unterminated quote, ...).
+
+    The message names the file and, where known, the line and column, so a user can open the
+    file and find the problem.
+    """
+
+    def __init__(self, file_name: str, reason: str, line: int | None = None, column: str | None = None):
+        self.file_name = file_name
+        self.reason = reason
+        self.line = line
+        self.column = column
+        where = file_name
+        if line is not None:
+            where += f", line {line}"
+        if column:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {reason}")
+
+
+@dataclass(frozen=True)
+class Reject:
+    """One row that was not imported, and why (line numbers are 1-based physical lines)."""
+
+    line: int
+    reason: str
+    column: str | None = None
+    raw: str = ""
+
+
+@dataclass
+class ParsedFile:
+    """What an importer made of one uploaded file, before anything is written.
+
+    ``records`` are tuples in ``fields`` order (CONTACT_FIELDS or EVENT_FIELDS) and ``lines`` holds
+    the physical line each record started on, for messages.
+    """
+
+    file_name: str
+    format: str
+    encoding: str
+    delimiter: str | None
+    headers: list[str]
+    fields: tuple[str, ...]
+    records: list[tuple] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    total: int = 0
+    skipped_blank: int = 0
+    rejects: list[Reject] = field(default_factory=list)
+    needs_mapping: bool = False
+    mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> header used

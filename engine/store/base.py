@@ -1,0 +1,111 @@
+"""The connection discipline every part of the store shares.
+
+``Store`` methods never keep the file open between calls (see ``connection``). Inside a
+``with store.session():`` block they share one connection, which is how a page that reads five
+things pays for one open instead of five.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from .connection import WRITE_LOCK, StoreError, connect
+from .migrations import MIGRATIONS, latest_version
+
+
+class StoreBase:
+    """Owns the database path, the per-thread shared connection and the migrations."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    # -- connections ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def session(self) -> Iterator[None]:
+        """Share one connection among the store calls made inside this block (same thread)."""
+        if getattr(self._local, "conn", None) is not None:
+            yield
+            return
+        self._local.conn = self._open()
+        try:
+            yield
+        finally:
+            conn, self._local.conn = self._local.conn, None
+            conn.close()
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = connect(self.path)
+        self._migrate(conn)
+        return conn
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        shared = getattr(self._local, "conn", None)
+        if shared is not None:
+            yield shared
+            return
+        conn = self._open()
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed if the block ends normally, rolled back on any error."""
+        with WRITE_LOCK, self._reading() as conn:
+            conn.execute("BEGIN TRANSACTION")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            try:
+                conn.execute("COMMIT")
+            except duckdb.Error as error:
+                raise StoreError(f"Saving to {self.path} failed: {str(error).splitlines()[0]}") from error
+
+    # -- schema ----------------------------------------------------------------------------------
+    def _migrate(self, conn: duckdb.DuckDBPyConnection) -> None:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description VARCHAR, "
+            "applied_at TIMESTAMP DEFAULT current_timestamp)"
+        )
+        current = conn.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+        if current >= latest_version():
+            return
+        with WRITE_LOCK:
+            for version, description, sql in MIGRATIONS:
+                if version <= current:
+                    continue
+                conn.execute("BEGIN TRANSACTION")
+                try:
+                    conn.execute(sql)
+                    conn.execute(
+                        "INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description]
+                    )
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+
+    def schema_version(self) -> int:
+        with self._reading() as conn:
+            return conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+
+    # -- data version: bumped by every write that changes what the ranking reads -----------------
+    @staticmethod
+    def _bump_data_version(conn: duckdb.DuckDBPyConnection) -> None:
+        conn.execute("UPDATE meta SET value = CAST(CAST(value AS BIGINT) + 1 AS VARCHAR) WHERE key = 'data_version'")
+
+    def data_version(self) -> int:
+        """A number that changes whenever contacts or interactions change (for caches)."""
+        with self._reading() as conn:
+            return int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])

@@ -1,0 +1,187 @@
+"""Reading and editing contacts: one page at a time, never the whole table to the browser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+SORTS = {
+    "name": "full_name ASC NULLS LAST, id",
+    "company": "company ASC NULLS LAST, full_name, id",
+    "recently connected": "connected_on DESC NULLS LAST, id",
+    "strength": "strength DESC NULLS LAST, full_name, id",
+    "recently updated": "updated_at DESC, id",
+}
+
+LIST_COLUMNS = "id, full_name, company, position, email, tags, strength, relationship, connected_on"
+EDITABLE = ("tags", "strength", "notes", "cadence_days", "relationship")
+RELATIONSHIPS = ("mentor", "referral source", "hiring manager", "recruiter", "peer", "client", "friend")
+
+
+@dataclass(frozen=True)
+class ContactQuery:
+    """What the Contacts page (or the CLI) asks for: a search, filters, a sort and a page."""
+
+    search: str = ""
+    company: str = ""
+    tag: str = ""
+    min_strength: int | None = None
+    sort: str = "name"
+    page: int = 1
+    page_size: int = 50
+
+
+def _where(query: ContactQuery) -> tuple[str, list]:
+    clauses, params = ["TRUE"], []
+    if query.search.strip():
+        like = f"%{query.search.strip().lower()}%"
+        clauses.append(
+            "(lower(full_name) LIKE ? OR lower(company) LIKE ? OR lower(position) LIKE ? OR lower(email) LIKE ?)"
+        )
+        params += [like] * 4
+    if query.company:
+        clauses.append("company = ?")
+        params.append(query.company)
+    if query.tag:
+        clauses.append("list_contains(tags, ?)")
+        params.append(query.tag)
+    if query.min_strength is not None:
+        clauses.append("strength >= ?")
+        params.append(int(query.min_strength))
+    return " AND ".join(clauses), params
+
+
+class ContactsMixin:
+    def find_contacts(self, query: ContactQuery = ContactQuery()) -> tuple[pd.DataFrame, int]:
+        """One page of contacts matching ``query`` and the total number that match."""
+        where, params = _where(query)
+        order = SORTS.get(query.sort, SORTS["name"])
+        offset = max(query.page - 1, 0) * query.page_size
+        with self._reading() as conn:
+            total = conn.execute(f"SELECT count(*) FROM contacts WHERE {where}", params).fetchone()[0]
+            frame = conn.execute(
+                f"SELECT {LIST_COLUMNS} FROM contacts WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                params + [query.page_size, offset],
+            ).df()
+        return frame, total
+
+    def count_contacts(self) -> int:
+        with self._reading() as conn:
+            return conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
+
+    def contact(self, contact_id: int) -> dict | None:
+        with self._reading() as conn:
+            cur = conn.execute("SELECT * FROM contacts WHERE id = ?", [contact_id])
+            row = cur.fetchone()
+            if row is None:
+                return None
+            data = dict(zip([d[0] for d in cur.description], row))
+            data["job_changes"] = [
+                dict(zip(("changed_on", "old_company", "old_position", "new_company", "new_position"), r))
+                for r in conn.execute(
+                    "SELECT changed_on, old_company, old_position, new_company, new_position FROM job_changes "
+                    "WHERE contact_id = ? ORDER BY changed_on DESC, id DESC",
+                    [contact_id],
+                ).fetchall()
+            ]
+        return data
+
+    def update_contact(self, contact_id: int, **changes) -> None:
+        """Edit the user's own fields of one contact (tags, strength 0-5, notes, cadence, relationship)."""
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise ValueError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
+        if "strength" in changes and changes["strength"] is not None and not 0 <= int(changes["strength"]) <= 5:
+            raise ValueError("relationship strength must be between 0 and 5")
+        if "cadence_days" in changes and changes["cadence_days"] is not None and int(changes["cadence_days"]) < 1:
+            raise ValueError("a keep-in-touch cadence must be at least one day")
+        if "tags" in changes:
+            changes["tags"] = sorted({t.strip() for t in (changes["tags"] or []) if t and t.strip()})
+        if not changes:
+            return
+        sets = ", ".join(f"{name} = ?" for name in changes)
+        with self._writing() as conn:
+            found = conn.execute(
+                f"UPDATE contacts SET {sets}, updated_at = current_timestamp WHERE id = ?",
+                list(changes.values()) + [contact_id],
+            ).fetchone()[0]
+            if not found:
+                raise KeyError(f"no contact with id {contact_id}")
+            self._bump_data_version(conn)
+
+    def companies(self, limit: int = 500) -> list[str]:
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT company FROM contacts WHERE company IS NOT NULL GROUP BY company "
+                "ORDER BY count(*) DESC, company LIMIT ?",
+                [limit],
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    def tags(self) -> list[str]:
+        with self._reading() as conn:
+            rows = conn.execute("SELECT DISTINCT unnest(tags) AS t FROM contacts ORDER BY t").fetchall()
+        return [r[0] for r in rows]
+
+    def contacts_for_ranking(self) -> pd.DataFrame:
+        """Every contact with the warmth and timing facts the ranking needs, in one query."""
+        with self._reading() as conn:
+            return conn.execute(
+                """
+                WITH acts AS (
+                    SELECT contact_id,
+                           max(occurred_on) AS last_interaction,
+                           count(*) FILTER (WHERE outcome IN ('replied', 'meeting', 'referral', 'opportunity')
+                                            OR kind IN ('inbound', 'meeting')) AS replies,
+                           count(*) FILTER (WHERE kind = 'outreach') AS outreach_count
+                    FROM interactions WHERE contact_id IS NOT NULL GROUP BY contact_id
+                ), jobs AS (
+                    SELECT contact_id, max(changed_on) AS job_changed_on FROM job_changes GROUP BY contact_id
+                )
+                SELECT c.id, c.full_name, c.company, c.position, c.tags, c.notes, c.strength, c.relationship,
+                       CAST(c.connected_on AS TIMESTAMP) AS connected_on,
+                       CAST(a.last_interaction AS TIMESTAMP) AS last_interaction,
+                       coalesce(a.replies, 0) AS replies, coalesce(a.outreach_count, 0) AS outreach_count,
+                       c.cadence_days, CAST(j.job_changed_on AS TIMESTAMP) AS job_changed_on,
+                       CASE WHEN a.last_interaction IS NULL OR a.last_interaction < r.first_shown
+                            THEN coalesce(r.times_shown, 0) ELSE 0 END AS times_recommended
+                FROM contacts c
+                LEFT JOIN acts a ON a.contact_id = c.id
+                LEFT JOIN jobs j ON j.contact_id = c.id
+                LEFT JOIN recommendations r ON r.contact_id = c.id
+                ORDER BY c.id
+                """
+            ).df()
+
+    def contact_ids_by_url(self, urls: list[str]) -> dict[str, int]:
+        """Map LinkedIn profile URLs (any spelling) to contact ids."""
+        from ..keys import url_key
+
+        keys = {u: url_key(u) for u in urls}
+        with self._reading() as conn:
+            rows = conn.execute(
+                "SELECT url_key, min(id) FROM contacts WHERE url_key IN (SELECT unnest(?)) GROUP BY url_key",
+                [[k for k in keys.values() if k]],
+            ).fetchall()
+        found = dict(rows)
+        return {u: found[k] for u, k in keys.items() if k in found}
+
+    def note_recommended(self, contact_ids: list[int], on) -> None:
+        """Count how often a contact was put in front of the user, so ignored ones can move down.
+
+        Counted at most once per day per contact, however often the page reruns.
+        """
+        if not contact_ids:
+            return
+        with self._writing() as conn:
+            conn.executemany(
+                """
+                INSERT INTO recommendations VALUES (?, 1, ?, ?)
+                ON CONFLICT (contact_id) DO UPDATE SET
+                    times_shown = CASE WHEN recommendations.last_shown < excluded.last_shown
+                                       THEN recommendations.times_shown + 1 ELSE recommendations.times_shown END,
+                    last_shown = greatest(recommendations.last_shown, excluded.last_shown)
+                """,
+                [[int(cid), on, on] for cid in contact_ids],
+            )

@@ -1,0 +1,133 @@
+"""Goals and their audience segments."""
+
+from __future__ import annotations
+
+from datetime import date
+
+GOAL_FIELDS = ("title", "outcome", "description", "target_roles", "seniority", "industries", "companies",
+               "locations", "metric", "target", "due_date", "priority", "status")
+SEGMENT_FIELDS = ("name", "roles", "seniority", "companies", "industries", "keywords", "relationship")
+LIST_FIELDS = {"target_roles", "seniority", "industries", "companies", "locations", "roles", "keywords"}
+GOAL_STATUSES = ("active", "paused", "completed", "archived")
+
+
+def _clean(fields: tuple[str, ...], values: dict) -> dict:
+    unknown = set(values) - set(fields) - {"id", "goal_id", "segments", "created_at", "updated_at"}
+    if unknown:
+        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+    out = {}
+    for name in fields:
+        if name not in values:
+            continue
+        value = values[name]
+        if name in LIST_FIELDS:
+            value = [str(v).strip() for v in (value or []) if str(v).strip()]
+        out[name] = value
+    return out
+
+
+def _rows(cur) -> list[dict]:
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row)) for row in cur.fetchall()]
+
+
+class GoalsMixin:
+    def add_goal(self, goal: dict) -> int:
+        """Create a goal (and its ``segments``, if given); returns the new id."""
+        values = _clean(GOAL_FIELDS, goal)
+        if not values.get("title", "").strip():
+            raise ValueError("a goal needs a title")
+        values.setdefault("outcome", "other")
+        if values.get("status", "active") not in GOAL_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(GOAL_STATUSES)}")
+        names = list(values)
+        with self._writing() as conn:
+            goal_id = conn.execute(
+                f"INSERT INTO goals ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) RETURNING id",
+                list(values.values()),
+            ).fetchone()[0]
+            for segment in goal.get("segments") or []:
+                self._insert_segment(conn, goal_id, segment)
+        return goal_id
+
+    def update_goal(self, goal_id: int, changes: dict) -> None:
+        values = _clean(GOAL_FIELDS, changes)
+        if "status" in values and values["status"] not in GOAL_STATUSES:
+            raise ValueError(f"status must be one of {', '.join(GOAL_STATUSES)}")
+        if not values:
+            return
+        sets = ", ".join(f"{name} = ?" for name in values)
+        with self._writing() as conn:
+            found = conn.execute(
+                f"UPDATE goals SET {sets}, updated_at = current_timestamp WHERE id = ?",
+                list(values.values()) + [goal_id],
+            ).fetchone()[0]
+            if not found:
+                raise KeyError(f"no goal with id {goal_id}")
+
+    def set_goal_status(self, goal_id: int, status: str) -> None:
+        self.update_goal(goal_id, {"status": status})
+
+    def goals(self, statuses: tuple[str, ...] | None = None) -> list[dict]:
+        """Goals with their segments, highest priority first."""
+        with self._reading() as conn:
+            goals = _rows(conn.execute("SELECT * FROM goals ORDER BY priority DESC, id"))
+            segments = _rows(conn.execute("SELECT * FROM segments ORDER BY id"))
+        by_goal: dict[int, list[dict]] = {}
+        for segment in segments:
+            by_goal.setdefault(segment["goal_id"], []).append(segment)
+        for goal in goals:
+            goal["segments"] = by_goal.get(goal["id"], [])
+        if statuses:
+            goals = [g for g in goals if g["status"] in statuses]
+        return goals
+
+    def goal(self, goal_id: int) -> dict | None:
+        return next((g for g in self.goals() if g["id"] == goal_id), None)
+
+    @staticmethod
+    def _insert_segment(conn, goal_id: int, segment: dict) -> int:
+        values = _clean(SEGMENT_FIELDS, segment)
+        if not values.get("name", "").strip():
+            raise ValueError("a segment needs a name")
+        names = ["goal_id"] + list(values)
+        return conn.execute(
+            f"INSERT INTO segments ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) RETURNING id",
+            [goal_id] + list(values.values()),
+        ).fetchone()[0]
+
+    def add_segment(self, goal_id: int, segment: dict) -> int:
+        with self._writing() as conn:
+            if not conn.execute("SELECT count(*) FROM goals WHERE id = ?", [goal_id]).fetchone()[0]:
+                raise KeyError(f"no goal with id {goal_id}")
+            return self._insert_segment(conn, goal_id, segment)
+
+    def update_segment(self, segment_id: int, changes: dict) -> None:
+        values = _clean(SEGMENT_FIELDS, changes)
+        if not values:
+            return
+        sets = ", ".join(f"{name} = ?" for name in values)
+        with self._writing() as conn:
+            conn.execute(f"UPDATE segments SET {sets} WHERE id = ?", list(values.values()) + [segment_id])
+
+    def delete_segment(self, segment_id: int) -> None:
+        with self._writing() as conn:
+            conn.execute("DELETE FROM segments WHERE id = ?", [segment_id])
+
+    def goal_progress(self, goal: dict, today: date | None = None) -> int:
+        """How far a goal's success metric has got, counted from the interaction log."""
+        metric = goal.get("metric") or "conversations"
+        since = goal.get("created_at") or date(1970, 1, 1)
+        queries = {
+            "conversations": "SELECT count(*) FROM interactions WHERE goal_id = ? AND (outcome IN "
+                             "('replied','meeting','referral','opportunity') OR kind IN ('inbound','meeting'))",
+            "meetings": "SELECT count(*) FROM interactions WHERE goal_id = ? AND (outcome = 'meeting' OR kind = "
+                        "'meeting')",
+            "referrals": "SELECT count(*) FROM interactions WHERE goal_id = ? AND outcome IN ('referral', "
+                         "'opportunity')",
+            "events": "SELECT count(*) FROM interactions WHERE goal_id = ? AND kind = 'event'",
+            "new_contacts": "SELECT count(*) FROM contacts WHERE ? IS NOT NULL AND created_at >= ?",
+        }
+        params = [goal["id"], since] if metric == "new_contacts" else [goal["id"]]
+        with self._reading() as conn:
+            return conn.execute(queries.get(metric, queries["conversations"]), params).fetchone()[0]

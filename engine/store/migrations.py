@@ -1,0 +1,113 @@
+"""Numbered schema migrations, applied in order and recorded in ``schema_version``.
+
+A migration is never edited once released: a later change is a new, higher-numbered entry, so a
+workspace created by any earlier version upgrades itself the next time it is opened.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "contacts, imports and their rejects, saved column mappings",
+        """
+        CREATE SEQUENCE contact_id_seq START 1;
+        CREATE TABLE contacts (
+            id BIGINT PRIMARY KEY DEFAULT nextval('contact_id_seq'),
+            first_name VARCHAR, last_name VARCHAR, full_name VARCHAR,
+            email VARCHAR, company VARCHAR, position VARCHAR,
+            linkedin_url VARCHAR, phone VARCHAR, location VARCHAR,
+            connected_on DATE, notes VARCHAR, tags VARCHAR[] DEFAULT [],
+            url_key VARCHAR, email_key VARCHAR, name_key VARCHAR,
+            strength TINYINT, relationship VARCHAR, cadence_days INTEGER,
+            source VARCHAR, import_id BIGINT,
+            created_at TIMESTAMP DEFAULT current_timestamp,
+            updated_at TIMESTAMP DEFAULT current_timestamp
+        );
+        CREATE SEQUENCE job_change_id_seq START 1;
+        CREATE TABLE job_changes (
+            id BIGINT PRIMARY KEY DEFAULT nextval('job_change_id_seq'),
+            contact_id BIGINT NOT NULL, changed_on DATE NOT NULL,
+            old_company VARCHAR, old_position VARCHAR, new_company VARCHAR, new_position VARCHAR,
+            import_id BIGINT
+        );
+        CREATE SEQUENCE import_id_seq START 1;
+        CREATE TABLE imports (
+            id BIGINT PRIMARY KEY DEFAULT nextval('import_id_seq'),
+            file_name VARCHAR, kind VARCHAR, format VARCHAR, encoding VARCHAR, delimiter VARCHAR,
+            imported_at TIMESTAMP DEFAULT current_timestamp,
+            total INTEGER, inserted INTEGER, updated INTEGER, unchanged INTEGER,
+            skipped_blank INTEGER, rejected INTEGER
+        );
+        CREATE TABLE import_rejects (
+            import_id BIGINT NOT NULL, line INTEGER, column_name VARCHAR, reason VARCHAR, raw VARCHAR
+        );
+        CREATE TABLE column_mappings (
+            header_key VARCHAR PRIMARY KEY, mapping JSON NOT NULL, saved_at TIMESTAMP
+        );
+        CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+        INSERT INTO meta VALUES ('data_version', '0');
+        """,
+    ),
+    (
+        2,
+        "goals, audience segments, events, templates, pitches, interactions",
+        """
+        CREATE SEQUENCE goal_id_seq START 1;
+        CREATE TABLE goals (
+            id BIGINT PRIMARY KEY DEFAULT nextval('goal_id_seq'),
+            title VARCHAR NOT NULL, outcome VARCHAR NOT NULL, description VARCHAR,
+            target_roles VARCHAR[] DEFAULT [], seniority VARCHAR[] DEFAULT [],
+            industries VARCHAR[] DEFAULT [], companies VARCHAR[] DEFAULT [],
+            locations VARCHAR[] DEFAULT [],
+            metric VARCHAR, target INTEGER, due_date DATE, priority INTEGER DEFAULT 3,
+            status VARCHAR DEFAULT 'active',
+            created_at TIMESTAMP DEFAULT current_timestamp, updated_at TIMESTAMP DEFAULT current_timestamp
+        );
+        CREATE SEQUENCE segment_id_seq START 1;
+        CREATE TABLE segments (
+            id BIGINT PRIMARY KEY DEFAULT nextval('segment_id_seq'),
+            goal_id BIGINT NOT NULL, name VARCHAR NOT NULL,
+            roles VARCHAR[] DEFAULT [], seniority VARCHAR[] DEFAULT [], companies VARCHAR[] DEFAULT [],
+            industries VARCHAR[] DEFAULT [], keywords VARCHAR[] DEFAULT [], relationship VARCHAR
+        );
+        CREATE SEQUENCE event_id_seq START 1;
+        CREATE TABLE events (
+            id BIGINT PRIMARY KEY DEFAULT nextval('event_id_seq'),
+            uid VARCHAR, title VARCHAR NOT NULL, kind VARCHAR DEFAULT 'other',
+            starts_at TIMESTAMP, ends_at TIMESTAMP, online BOOLEAN DEFAULT false,
+            location VARCHAR, cost DOUBLE, topics VARCHAR[] DEFAULT [], audience VARCHAR,
+            url VARCHAR, description VARCHAR, source VARCHAR, import_id BIGINT,
+            created_at TIMESTAMP DEFAULT current_timestamp
+        );
+        CREATE SEQUENCE template_id_seq START 1;
+        CREATE TABLE templates (
+            id BIGINT PRIMARY KEY DEFAULT nextval('template_id_seq'),
+            name VARCHAR NOT NULL, channel VARCHAR NOT NULL, purpose VARCHAR,
+            subject VARCHAR, body VARCHAR NOT NULL, builtin BOOLEAN DEFAULT false,
+            created_at TIMESTAMP DEFAULT current_timestamp
+        );
+        CREATE SEQUENCE pitch_id_seq START 1;
+        CREATE TABLE pitches (
+            id BIGINT PRIMARY KEY DEFAULT nextval('pitch_id_seq'),
+            goal_id BIGINT, version INTEGER, parts JSON, text VARCHAR,
+            created_at TIMESTAMP DEFAULT current_timestamp
+        );
+        CREATE SEQUENCE interaction_id_seq START 1;
+        CREATE TABLE interactions (
+            id BIGINT PRIMARY KEY DEFAULT nextval('interaction_id_seq'),
+            contact_id BIGINT, event_id BIGINT, goal_id BIGINT, template_id BIGINT,
+            kind VARCHAR NOT NULL, channel VARCHAR, occurred_on DATE NOT NULL,
+            outcome VARCHAR, follow_up_on DATE, notes VARCHAR,
+            created_at TIMESTAMP DEFAULT current_timestamp
+        );
+        CREATE TABLE recommendations (
+            contact_id BIGINT PRIMARY KEY, times_shown INTEGER, first_shown DATE, last_shown DATE
+        );
+        """,
+    ),
+]
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1][0]
