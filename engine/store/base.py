@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from .connection import WRITE_LOCK, StoreError, connect
+from .keys import KEY_MACROS
 from .migrations import MIGRATIONS, latest_version
 
 
@@ -42,7 +43,12 @@ class StoreBase:
     def _open(self) -> duckdb.DuckDBPyConnection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = connect(self.path)
-        self._migrate(conn)
+        try:
+            self._migrate(conn)
+            conn.execute(KEY_MACROS)
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     @contextlib.contextmanager

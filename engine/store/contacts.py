@@ -155,17 +155,14 @@ class ContactsMixin:
             ).df()
 
     def contact_ids_by_url(self, urls: list[str]) -> dict[str, int]:
-        """Map LinkedIn profile URLs (any spelling) to contact ids."""
-        from ..keys import url_key
-
-        keys = {u: url_key(u) for u in urls}
+        """Map LinkedIn profile URLs (any spelling of them) to contact ids."""
         with self._reading() as conn:
             rows = conn.execute(
-                "SELECT url_key, min(id) FROM contacts WHERE url_key IN (SELECT unnest(?)) GROUP BY url_key",
-                [[k for k in keys.values() if k]],
+                "SELECT u.url, min(c.id) FROM (SELECT unnest(?) AS url) u "
+                "JOIN contacts c ON c.url_key = rapport_url_key(u.url) GROUP BY u.url",
+                [list(urls)],
             ).fetchall()
-        found = dict(rows)
-        return {u: found[k] for u, k in keys.items() if k in found}
+        return dict(rows)
 
     def note_recommended(self, contact_ids: list[int], on) -> None:
         """Count how often a contact was put in front of the user, so ignored ones can move down.

@@ -7,13 +7,13 @@ statements rather than 100,000 round trips, and a crash anywhere leaves nothing 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 import pyarrow as pa
 
-from ..keys import email_key, name_key, url_key
 from ..model import CONTACT_FIELDS, ParsedFile, Reject
 
 # Columns an import may overwrite on a matched contact (user-edited ones are never touched).
@@ -43,61 +43,35 @@ class ImportReport:
         return data
 
 
-def _incoming_table(parsed: ParsedFile) -> tuple[pa.Table, int]:
-    """The parsed rows plus match keys, with duplicates inside the file itself removed."""
-    idx = {name: i for i, name in enumerate(CONTACT_FIELDS)}
-    seen_url: set[str] = set()
-    seen_email: set[str] = set()
-    seen_name: set[str] = set()
-    keep_rows: list[tuple] = []
-    keep_lines: list[int] = []
-    keys: list[tuple] = []
-    duplicates = 0
-    i_url, i_email, i_name, i_company = idx["linkedin_url"], idx["email"], idx["full_name"], idx["company"]
-    for record, line in zip(parsed.records, parsed.lines):
-        u = url_key(record[i_url])
-        e = email_key(record[i_email])
-        n = name_key(record[i_name], record[i_company])
-        if (u and u in seen_url) or (e and e in seen_email) or (n and n in seen_name):
-            duplicates += 1
-            continue
-        if u:
-            seen_url.add(u)
-        if e:
-            seen_email.add(e)
-        if n:
-            seen_name.add(n)
-        keep_rows.append(record)
-        keep_lines.append(line)
-        keys.append((u, e, n))
-    columns = list(zip(*keep_rows)) if keep_rows else [[] for _ in CONTACT_FIELDS]
+def _incoming_table(parsed: ParsedFile) -> pa.Table:
+    """The parsed rows as one Arrow table (column-wise, no per-row Python work)."""
+    columns = list(zip(*parsed.records)) if parsed.records else [[] for _ in CONTACT_FIELDS]
     arrays = {}
     for name, values in zip(CONTACT_FIELDS, columns):
         if name == "tags":
-            arrays[name] = pa.array([list(v or ()) for v in values], type=pa.list_(pa.string()))
-        else:
-            arrays[name] = pa.array(list(values), type=pa.string())
-    key_columns = list(zip(*keys)) if keys else [[], [], []]
-    arrays["url_key"] = pa.array(list(key_columns[0]), type=pa.string())
-    arrays["email_key"] = pa.array(list(key_columns[1]), type=pa.string())
-    arrays["name_key"] = pa.array(list(key_columns[2]), type=pa.string())
-    arrays["line"] = pa.array(keep_lines, type=pa.int64())
-    return pa.table(arrays), duplicates
+            arrays[name] = pa.array([list(v) if v else [] for v in values], type=pa.list_(pa.string()))
+        elif any(values):
+            arrays[name] = pa.array(values, type=pa.string())
+        else:  # a column this format does not have (phone in LinkedIn exports ...): no per-row work
+            arrays[name] = pa.nulls(len(values), type=pa.string())
+    arrays["line"] = pa.array(parsed.lines, type=pa.int64())
+    return pa.table(arrays)
 
 
 class ImportsMixin:
     def save_contact_import(self, parsed: ParsedFile, today: date | None = None) -> ImportReport:
         """Upsert the parsed contacts in one transaction and return what happened."""
         today = today or date.today()
-        incoming, duplicates = _incoming_table(parsed)
+        incoming = _incoming_table(parsed)
         with self._writing() as conn:
             report = self._begin_import(conn, "contacts", parsed)
             conn.register("incoming", incoming)
             try:
-                self._stage(conn)
+                duplicates = self._stage(conn)
                 counts = self._apply(conn, report.import_id, today)
             finally:
-                conn.unregister("incoming")
+                with contextlib.suppress(Exception):  # never hide the error that got us here
+                    conn.unregister("incoming")
             report.inserted, report.updated, unchanged, report.job_changes = counts
             report.unchanged = unchanged + duplicates
             self._finish_import(conn, report)
@@ -132,24 +106,63 @@ class ImportsMixin:
         )
 
     @staticmethod
-    def _stage(conn) -> None:
-        """Attach to each incoming row the id of the contact it matches, if any."""
+    def _stage(conn) -> int:
+        """Key the incoming rows, drop repeats inside the file, and match each row to a contact.
+
+        A profile URL identifies a person: two rows with different URLs are two people even when
+        name and company agree (namesakes at large employers are common), so e-mail and
+        name + company only match where at least one side has no URL. Returns the number of
+        rows that repeated an earlier row of the same file.
+        """
+        conn.execute("DROP TABLE IF EXISTS keyed")
+        conn.execute(
+            """
+            CREATE TEMP TABLE keyed AS
+            SELECT *, rapport_url_key(linkedin_url) AS url_key, rapport_email_key(email) AS email_key,
+                   rapport_name_key(full_name, company) AS name_key
+            FROM incoming
+            """
+        )
+        # Hash aggregates joined back (cheaper than window functions here): for each key, the
+        # first line that has it, and the first such line without a URL.
         conn.execute("DROP TABLE IF EXISTS staged")
         conn.execute(
             """
             CREATE TEMP TABLE staged AS
-            SELECT i.*, CAST(i.connected_on AS DATE) AS connected_date,
-                   coalesce(u.id, e.id, n.id) AS match_id
-            FROM incoming i
-            LEFT JOIN (SELECT url_key, min(id) AS id FROM contacts WHERE url_key IS NOT NULL GROUP BY url_key) u
-                   ON i.url_key = u.url_key
-            LEFT JOIN (SELECT email_key, min(id) AS id FROM contacts WHERE email_key IS NOT NULL GROUP BY email_key) e
-                   ON i.email_key = e.email_key
-            LEFT JOIN (SELECT name_key, min(id) AS id FROM contacts WHERE name_key IS NOT NULL GROUP BY name_key) n
-                   ON i.name_key = n.name_key
-            QUALIFY match_id IS NULL OR row_number() OVER (PARTITION BY match_id ORDER BY i.line) = 1
+            WITH fu AS (SELECT url_key, min(line) AS first FROM keyed WHERE url_key IS NOT NULL GROUP BY url_key),
+            fe AS (SELECT email_key, min(line) AS first, min(line) FILTER (WHERE url_key IS NULL) AS first_no_url
+                   FROM keyed WHERE email_key IS NOT NULL GROUP BY email_key),
+            fn AS (SELECT name_key, min(line) AS first, min(line) FILTER (WHERE url_key IS NULL) AS first_no_url
+                   FROM keyed WHERE name_key IS NOT NULL GROUP BY name_key),
+            cu AS (SELECT url_key, min(id) AS id FROM contacts WHERE url_key IS NOT NULL GROUP BY url_key),
+            ce AS (SELECT email_key, min(id) AS id, min(id) FILTER (WHERE url_key IS NULL) AS id_no_url
+                   FROM contacts WHERE email_key IS NOT NULL GROUP BY email_key),
+            cn AS (SELECT name_key, min(id) AS id, min(id) FILTER (WHERE url_key IS NULL) AS id_no_url
+                   FROM contacts WHERE name_key IS NOT NULL GROUP BY name_key),
+            matched AS (
+                SELECT k.*, CAST(k.connected_on AS DATE) AS connected_date,
+                       coalesce(fu.first < k.line, false)
+                       OR coalesce(CASE WHEN k.url_key IS NULL THEN fe.first ELSE fe.first_no_url END < k.line, false)
+                       OR coalesce(CASE WHEN k.url_key IS NULL THEN fn.first ELSE fn.first_no_url END < k.line, false)
+                           AS repeated,
+                       coalesce(cu.id, CASE WHEN k.url_key IS NULL THEN ce.id ELSE ce.id_no_url END,
+                                CASE WHEN k.url_key IS NULL THEN cn.id ELSE cn.id_no_url END) AS match_id
+                FROM keyed k
+                LEFT JOIN fu ON fu.url_key = k.url_key
+                LEFT JOIN fe ON fe.email_key = k.email_key
+                LEFT JOIN fn ON fn.name_key = k.name_key
+                LEFT JOIN cu ON cu.url_key = k.url_key
+                LEFT JOIN ce ON ce.email_key = k.email_key
+                LEFT JOIN cn ON cn.name_key = k.name_key
+            )
+            SELECT * FROM matched
+            QUALIFY repeated OR match_id IS NULL OR row_number() OVER (PARTITION BY match_id ORDER BY line) = 1
             """
         )
+        duplicates = conn.execute("SELECT count(*) FROM staged WHERE repeated").fetchone()[0]
+        conn.execute("DELETE FROM staged WHERE repeated")
+        conn.execute("DROP TABLE keyed")
+        return duplicates
 
     @staticmethod
     def _apply(conn, import_id: int, today: date) -> tuple[int, int, int, int]:
