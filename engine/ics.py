@@ -1,0 +1,378 @@
+"""Read and write iCalendar (RFC 5545) events with the standard library only.
+
+Why hand-rolled: the importer must never crash on what Meetup, Eventbrite, Luma, Google or
+Outlook export, must point at the physical line of a bad event, and must not add a runtime
+dependency. Only the parts of RFC 5545 that matter for a list of networking events are read:
+SUMMARY, DTSTART/DTEND/DURATION, LOCATION, DESCRIPTION, URL, UID, CATEGORIES. Recurrence
+rules (RRULE) are not expanded: a recurring event is imported once, at its first start.
+
+All times come out as naive UTC ISO strings ("YYYY-MM-DDTHH:MM:SS"). Floating times (no ``Z``,
+no TZID) and all-day dates have no zone, so they are kept as written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from engine.model import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
+
+log = logging.getLogger(__name__)
+
+# Outlook writes Windows zone names as TZID; zoneinfo only knows IANA names.
+_WINDOWS_ZONES = {
+    "W. Europe Standard Time": "Europe/Berlin", "Romance Standard Time": "Europe/Paris",
+    "Central Europe Standard Time": "Europe/Budapest", "Central European Standard Time": "Europe/Warsaw",
+    "GMT Standard Time": "Europe/London", "E. Europe Standard Time": "Europe/Bucharest",
+    "FLE Standard Time": "Europe/Helsinki", "Eastern Standard Time": "America/New_York",
+    "Central Standard Time": "America/Chicago", "Mountain Standard Time": "America/Denver",
+    "Pacific Standard Time": "America/Los_Angeles", "India Standard Time": "Asia/Kolkata",
+    "Singapore Standard Time": "Asia/Singapore", "Tokyo Standard Time": "Asia/Tokyo",
+    "AUS Eastern Standard Time": "Australia/Sydney",
+}
+# Which property fills which field, reported as the file's "headers" and "mapping".
+_MAPPING = {"uid": "UID", "title": "SUMMARY", "starts_at": "DTSTART", "ends_at": "DTEND",
+            "location": "LOCATION", "description": "DESCRIPTION", "url": "URL", "topics": "CATEGORIES"}
+
+_URL_RE = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
+_ONLINE_RE = re.compile(r"online|zoom|teams|google meet|meet\.google|webex|virtual|https?://", re.IGNORECASE)
+_FREE_RE = re.compile(r"(?<![-\w])(?<!feel )(free|kostenlos|gratuit|gratis)\b", re.IGNORECASE)
+_AMOUNT = r"(\d{1,3}(?:[.,]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
+_PRICE_RES = (
+    re.compile(r"(?:[€$£]|EUR|USD|GBP|CHF)\s?" + _AMOUNT, re.IGNORECASE),
+    re.compile(_AMOUNT + r"\s?(?:[€$£]|EUR\b|USD\b|GBP\b|CHF\b|euros?\b|dollars?\b)", re.IGNORECASE),
+)
+_KIND_RULES = (  # first match wins, so the specific phrases come before the broad ones
+    ("job fair", r"job fair|career fair|careers fair|hiring fair|recruiting fair"),
+    ("webinar", r"webinar|online session|livestream|live stream"),
+    ("conference", r"conference|summit|\bconf\b|\w+conf\b|symposium|congress|expo\b"),
+    ("meetup", r"meetup|meet-up|meet up"),
+    ("online group", r"community|\bgroup\b|slack|discord|forum"),
+)
+
+
+def guess_kind(text: str, default: str = "other") -> str:
+    """One of EVENT_KINDS from free text (title, categories), because no export carries a kind."""
+    for kind, pattern in _KIND_RULES:
+        if re.search(pattern, text or "", re.IGNORECASE):
+            return kind
+    return default
+
+
+def guess_online(location: str | None) -> bool:
+    """An event without a place, or with a video-call link as its place, is online."""
+    return not (location or "").strip() or bool(_ONLINE_RE.search(location or ""))
+
+
+def _amount(text: str) -> float:
+    """'1.299,50' / '1,299.50' / '25' -> float: a last separator before 1-2 digits is decimal."""
+    match = re.fullmatch(r"(.*?)[.,](\d{1,2})", text)
+    if match:
+        return float(re.sub(r"[.,]", "", match.group(1)) + "." + match.group(2))
+    return float(re.sub(r"[.,]", "", text))
+
+
+def parse_cost(text: str | None) -> float | None:
+    """A price from text: the first currency amount, else 0.0 when it says free, else None.
+
+    An explicit amount wins over "free" because descriptions like "free for members, €25
+    otherwise" are common and the cost for a non-member is what a plan should assume.
+    """
+    if not text:
+        return None
+    for pattern in _PRICE_RES:
+        match = pattern.search(text)
+        if match:
+            return _amount(match.group(1))
+    if _FREE_RE.search(text):
+        return 0.0
+    stripped = text.strip()
+    if re.fullmatch(r"\d+(?:[.,]\d{1,2})?", stripped):  # a bare number in a cost column
+        return _amount(stripped)
+    return None
+
+
+def stable_uid(title: str, start: str) -> str:
+    """A UID for an event that has none, stable across re-imports so duplicates merge."""
+    return hashlib.sha1(f"{title}\x1f{start}".encode()).hexdigest()
+
+
+def _unfold(data: bytes, file_name: str) -> tuple[list[tuple[int, str]], str]:
+    """Logical lines with the physical line each starts on (RFC 5545 3.1), and the encoding.
+
+    Unfolding happens on bytes, before decoding, because naive writers fold at 75 octets in
+    the middle of a multi-byte UTF-8 character; joined first, the character is whole again.
+    """
+    if not data or not data.strip():
+        raise ImportFileError(file_name, "the file is empty")
+    encoding = "utf-8"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data, encoding = data.decode("utf-16").encode("utf-8"), "utf-16"
+    elif b"\x00" in data:
+        raise ImportFileError(file_name, "this is a binary file, not an iCalendar (.ics) file")
+    elif data.startswith(b"\xef\xbb\xbf"):
+        data, encoding = data[3:], "utf-8-sig"
+    logical: list[tuple[int, bytes]] = []
+    for number, line in enumerate(re.split(rb"\r\n|\n|\r", data), start=1):
+        if line[:1] in (b" ", b"\t") and logical:
+            logical[-1] = (logical[-1][0], logical[-1][1] + line[1:])
+        elif line.strip():
+            logical.append((number, line))
+    try:
+        return [(n, line.decode("utf-8")) for n, line in logical], encoding
+    except UnicodeDecodeError:  # not UTF-8 as RFC 5545 demands: most likely a Windows export
+        return [(n, line.decode("cp1252", errors="replace")) for n, line in logical], "cp1252"
+
+
+def _split_content_line(line: str) -> tuple[str, dict[str, str], str]:
+    """NAME;PARAM=VALUE;...:value -> (NAME, params, value); quoted params may hold ':' and ';'."""
+    quoted = False
+    cut = len(line)
+    for i, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == ":" and not quoted:
+            cut = i
+            break
+    head, value = line[:cut], line[cut + 1:]
+    parts = re.findall(r'(?:[^;"]|"[^"]*")+', head)
+    name = (parts[0] if parts else "").strip().upper()
+    name = name.split(".", 1)[-1]  # grouped properties like item1.URL
+    params: dict[str, str] = {}
+    for part in parts[1:]:
+        key, _, val = part.partition("=")
+        params[key.strip().upper()] = val.strip().strip('"')
+    return name, params, value
+
+
+def unescape_text(value: str) -> str:
+    """Undo RFC 5545 TEXT escaping: \\\\ \\; \\, \\n \\N."""
+    return re.sub(r"\\(.)", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value, flags=re.DOTALL)
+
+
+def _split_list(value: str) -> list[str]:
+    """Split a TEXT list on unescaped commas, then unescape each item."""
+    items = (unescape_text(item).strip() for item in re.findall(r"(?:\\.|[^,\\])+", value))
+    return [item for item in items if item]
+
+
+def _zone(tzid: str) -> ZoneInfo | None:
+    """IANA name, Windows name, or a prefixed path like /mozilla.org/20050126_1/Europe/Berlin."""
+    for name in (tzid, _WINDOWS_ZONES.get(tzid), "/".join(tzid.strip("/").split("/")[-2:])):
+        try:
+            return ZoneInfo(name) if name else None
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" is a directory
+            continue
+    return None
+
+
+def parse_ics_datetime(value: str, params: dict[str, str], notes: list[str] | None = None) -> str | None:
+    """An ISO "YYYY-MM-DDTHH:MM:SS" string in naive UTC, or None when the value is not a date.
+
+    An unknown TZID is read as UTC (and noted in ``notes`` and the log) rather than rejected:
+    an event an hour off is more useful than no event.
+    """
+    raw = value.strip()
+    compact = raw.replace("-", "").replace(":", "")
+    try:
+        if params.get("VALUE", "").upper() == "DATE" or re.fullmatch(r"\d{8}", compact):
+            return datetime.strptime(compact[:8], "%Y%m%d").isoformat()
+        match = re.fullmatch(r"(\d{8}T\d{4}(?:\d{2})?)(Z?)", compact, re.IGNORECASE)
+        if not match:
+            return None
+        stamp = match.group(1).upper()
+        moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S" if len(stamp) == 15 else "%Y%m%dT%H%M")
+    except ValueError:
+        return None
+    if match.group(2):
+        return moment.isoformat()
+    tzid = params.get("TZID")
+    if tzid:
+        zone = _zone(tzid)
+        if zone is None:
+            message = f"unknown time zone {tzid!r}: read as UTC"
+            log.warning(message)
+            if notes is not None:
+                notes.append(message)
+            return moment.isoformat()
+        return moment.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None).isoformat()
+    return moment.isoformat()
+
+
+def _parse_duration(value: str) -> timedelta | None:
+    pattern = r"([+-])?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?"
+    match = re.fullmatch(pattern, value.strip())
+    if not match or value.strip() in ("P", "PT"):
+        return None
+    weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups()[1:])
+    delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    return -delta if match.group(1) == "-" else delta
+
+
+def _text(props: dict[str, list[tuple[dict[str, str], str]]], name: str) -> str:
+    values = props.get(name)
+    return unescape_text(values[0][1]).strip() if values else ""
+
+
+def _event_record(props: dict[str, list[tuple[dict[str, str], str]]], default_kind: str,
+                  notes: list[str]) -> tuple | str:
+    """The EVENT_FIELDS tuple for one VEVENT, or the reason it cannot be imported."""
+    if "DTSTART" not in props:
+        return "DTSTART is missing, so the start is not a date"
+    start_params, start_raw = props["DTSTART"][0]
+    starts_at = parse_ics_datetime(start_raw, start_params, notes)
+    if starts_at is None:
+        return f"DTSTART {start_raw.strip()!r} is not a date"
+    ends_at = None
+    if "DTEND" in props:
+        ends_at = parse_ics_datetime(props["DTEND"][0][1], props["DTEND"][0][0], notes)
+    elif "DURATION" in props:
+        delta = _parse_duration(props["DURATION"][0][1])
+        if delta is not None:
+            ends_at = (datetime.fromisoformat(starts_at) + delta).isoformat()
+    title = _text(props, "SUMMARY")
+    description = _text(props, "DESCRIPTION")
+    location = _text(props, "LOCATION")
+    topics: list[str] = []
+    for _params, value in props.get("CATEGORIES", []):
+        topics += [t for t in _split_list(value) if t not in topics]
+    url = _text(props, "URL")
+    if not url:
+        found = _URL_RE.search(description)
+        url = found.group(0).rstrip(".,);") if found else ""
+    uid = _text(props, "UID") or stable_uid(title, start_raw.strip())
+    kind = guess_kind(" ".join([title, *topics]), default="")
+    if not kind:
+        kind = guess_kind(description, default="meetup" if "meetup.com" in url.lower() else default_kind)
+    return (uid, title or "Untitled event", kind, starts_at, ends_at, guess_online(location),
+            location or None, parse_cost(f"{description} {title}"), tuple(topics), None, url or None,
+            description or None)
+
+
+def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
+    """Parse an .ics export into event records; a VEVENT without a usable DTSTART is rejected.
+
+    Properties of nested components (VALARM inside a VEVENT) are ignored so an alarm's
+    DESCRIPTION never overwrites the event's.
+    """
+    lines, encoding = _unfold(data, file_name)
+    first = next((content for _n, content in lines), "")
+    if first.strip().upper() != "BEGIN:VCALENDAR":
+        raise ImportFileError(file_name, "not an iCalendar file: it does not start with BEGIN:VCALENDAR",
+                              line=lines[0][0] if lines else 1)
+    parsed = ParsedFile(file_name=file_name, format="ics", encoding=encoding, delimiter=None,
+                        headers=list(_MAPPING.values()), fields=EVENT_FIELDS, mapping=dict(_MAPPING))
+    prodid = next((c for _n, c in lines if c.upper().startswith("PRODID")), "").lower()
+    default_kind = "meetup" if "meetup" in prodid else "other"
+    notes: list[str] = []
+    stack: list[str] = []
+    event_line = 0
+    props: dict[str, list[tuple[dict[str, str], str]]] = {}
+
+    def finish() -> None:
+        parsed.total += 1
+        result = _event_record(props, default_kind, notes)
+        if isinstance(result, str):
+            start = props.get("DTSTART", [({}, "")])[0][1]
+            parsed.rejects.append(Reject(event_line, result, column="DTSTART",
+                                         raw=f"{_text(props, 'SUMMARY')} {start}".strip()))
+        else:
+            parsed.records.append(result)
+            parsed.lines.append(event_line)
+
+    for number, content in lines:
+        name, params, value = _split_content_line(content)
+        if name == "BEGIN":
+            stack.append(value.strip().upper())
+            if stack[-1] == "VEVENT":
+                event_line, props = number, {}
+        elif name == "END":
+            ended = value.strip().upper()
+            if ended == "VEVENT" and stack and stack[-1] == "VEVENT":
+                finish()
+            if ended in stack:
+                del stack[len(stack) - 1 - stack[::-1].index(ended):]
+        elif stack and stack[-1] == "VEVENT":
+            props.setdefault(name, []).append((params, value))
+    if stack and stack[-1] == "VEVENT":  # truncated file: keep the last event anyway
+        finish()
+    if parsed.total == 0:
+        raise ImportFileError(file_name, "the calendar contains no events (no BEGIN:VEVENT)")
+    parsed.notes = notes  # type: ignore[attr-defined]  # informational, e.g. unknown time zones
+    return parsed
+
+
+def escape_text(value: object) -> str:
+    """RFC 5545 TEXT escaping; other control characters are dropped as the RFC forbids them."""
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text)
+
+
+def fold_line(line: str, limit: int = 75) -> str:
+    """Fold at ``limit`` octets (CRLF + space), never inside a multi-byte UTF-8 character."""
+    out: list[str] = []
+    current, size, room = [], 0, limit
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > room:
+            out.append("".join(current))
+            current, size, room = [], 0, limit - 1  # continuation lines begin with one space
+        current.append(char)
+        size += width
+    out.append("".join(current))
+    return "\r\n ".join(out)
+
+
+def _as_moment(value: object) -> date | datetime:
+    if isinstance(value, (date, datetime)):
+        return value
+    text = str(value).strip()
+    return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
+
+
+def _format_moment(name: str, value: object) -> str:
+    moment = _as_moment(value)
+    if not isinstance(moment, datetime):
+        return f"{name};VALUE=DATE:{moment:%Y%m%d}"
+    if moment.tzinfo is not None:  # naive datetimes are taken to be UTC already
+        moment = moment.astimezone(UTC)
+    return f"{name}:{moment:%Y%m%dT%H%M%S}Z"
+
+
+def write_ics(items: list[dict], prodid: str = "-//Rapport//EN", dtstamp: datetime | None = None) -> str:
+    """A VCALENDAR with one VEVENT per item: {uid, summary, start, end, description, location,
+    url, categories}; only ``start`` is required. Dates become all-day events, datetimes UTC.
+
+    ``dtstamp`` defaults to now; pass one to get byte-identical output (the demo does).
+    For all-day events ``end`` is exclusive, as in RFC 5545 (a one-day event may omit it).
+    """
+    stamp = (dtstamp or datetime.now(UTC))
+    stamp = stamp.astimezone(UTC) if stamp.tzinfo else stamp
+    out = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
+    for item in items:
+        start = _as_moment(item["start"])
+        summary = str(item.get("summary") or "")
+        uid = item.get("uid") or stable_uid(summary, start.isoformat())
+        out += ["BEGIN:VEVENT", f"UID:{escape_text(uid)}", f"DTSTAMP:{stamp:%Y%m%dT%H%M%S}Z",
+                _format_moment("DTSTART", start)]
+        if item.get("end") is not None:
+            end = _as_moment(item["end"])
+            if isinstance(end, datetime) != isinstance(start, datetime):
+                raise ValueError(f"event {uid!r}: start and end must both be dates or both datetimes")
+            out.append(_format_moment("DTEND", end))
+        out.append(f"SUMMARY:{escape_text(summary)}")
+        for key, prop in (("description", "DESCRIPTION"), ("location", "LOCATION")):
+            if item.get(key):
+                out.append(f"{prop}:{escape_text(item[key])}")
+        if item.get("url"):
+            out.append("URL:" + re.sub(r"\s", "", str(item["url"])))  # a URI, not TEXT: no escaping
+        categories = [c for c in (item.get("categories") or []) if str(c).strip()]
+        if categories:
+            out.append("CATEGORIES:" + ",".join(escape_text(c) for c in categories))
+        out.append("END:VEVENT")
+    out.append("END:VCALENDAR")
+    return "".join(fold_line(line) + "\r\n" for line in out)

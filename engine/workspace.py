@@ -1,0 +1,38 @@
+"""Setting up a workspace: the demo data a first-time user can explore, or an empty start."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .store import Store
+
+
+def load_demo_workspace(store: Store, today: date | None = None, seed: int = 7) -> dict[str, int]:
+    """Fill ``store`` with the deterministic demo: contacts, goals, events, months of interactions.
+
+    The contacts go through the real LinkedIn importer, so the demo exercises the same path a
+    user's own export takes.
+    """
+    from .demo import build_demo
+    from .ics import parse_events_ics
+    from .importers import parse_contacts
+
+    today = today or date.today()
+    demo = build_demo(today=today, seed=seed)
+    with store.session():
+        store.save_contact_import(parse_contacts(demo.connections_csv, "Connections.csv"), today=today)
+        store.save_event_import(parse_events_ics(demo.events_ics, "demo-events.ics"))
+        goal_ids = {goal["title"]: store.add_goal(goal) for goal in demo.goals}
+        urls = [d["contact_url"] for d in demo.contact_details] + [i["contact_url"] for i in demo.interactions]
+        ids = store.contact_ids_by_url(urls)
+        for detail in demo.contact_details:
+            if detail["contact_url"] in ids:
+                changes = {k: detail[k] for k in ("tags", "strength", "relationship", "cadence_days", "notes")
+                           if k in detail}
+                store.update_contact(ids[detail["contact_url"]], **changes)
+        store.log_interactions([
+            {**{k: v for k, v in item.items() if k not in ("contact_url", "goal_title", "template")},
+             "contact_id": ids.get(item["contact_url"]), "goal_id": goal_ids.get(item.get("goal_title"))}
+            for item in demo.interactions if item["contact_url"] in ids
+        ])
+        return store.summary()
