@@ -230,28 +230,28 @@ def _goals(today: date) -> list[dict]:
                 "metric": metric, "target": target, "due_date": today + timedelta(days=days),
                 "priority": priority, "status": "active", "segments": segments}
 
-    def segment(name, relationship="any", **lists):
+    def segment(name, relationship=None, **lists):
         base = {"roles": [], "seniority": [], "companies": [], "industries": [], "keywords": []}
         return {"name": name, **base, **lists, "relationship": relationship}
 
     return [
         goal("Referral into a product manager role at a fintech", "referral",
-             "Get referred for a senior PM role at a payments or lending fintech.", "referrals", 2, 90, 1,
+             "Get referred for a senior PM role at a payments or lending fintech.", "referrals", 2, 90, 5,
              [segment("Product leaders at target companies", roles=PRODUCT_LEADERS + ["Group PM"],
                       seniority=["senior", "lead", "director", "vp"], companies=FINTECH_TARGETS,
                       industries=["fintech"], keywords=["product", "payments"]),
               segment("Fintech recruiters", roles=RECRUITERS, industries=["fintech"],
                       keywords=["recruiter", "talent"]),
-              segment("Referral sources", "warm", companies=FINTECH_TARGETS, industries=["fintech"])],
+              segment("Referral sources", "referral source", companies=FINTECH_TARGETS, industries=["fintech"])],
              target_roles=["Product Manager", "Senior Product Manager", "Group PM"],
              seniority=["senior", "lead"], industries=["fintech"], companies=FINTECH_TARGETS,
              locations=["Berlin", "London", "Remote"]),
         goal("Find a mentor: director of product", "mentorship",
              "A director-level product leader to meet monthly about the step up to leading PMs.",
-             "conversations", 5, 120, 2,
+             "conversations", 5, 120, 4,
              [segment("Product directors and VPs", roles=PRODUCT_LEADERS,
-                      seniority=["director", "vp", "c-level"], keywords=["product"]),
-              segment("Former colleagues in product leadership", "former colleague", roles=PRODUCT_LEADERS,
+                      seniority=["director", "vp", "executive"], keywords=["product"]),
+              segment("Former colleagues in product leadership", "peer", roles=PRODUCT_LEADERS,
                       keywords=["product"])],
              target_roles=PRODUCT_LEADERS, seniority=["director", "vp"], industries=["fintech", "tech"]),
         goal("Learn the climate-tech industry", "learn",
@@ -330,8 +330,8 @@ def _details(rng: random.Random, people: list[dict], interactions: list[dict]) -
     for url in urls:
         c = by_url[url]
         warm = (c["company"] in FINTECH_TARGETS or c["position"] in PRODUCT_LEADERS) and rng.random() < 0.5
-        relationship = "former colleague" if warm else "recruiter" if c["position"] in RECRUITERS else \
-            rng.choice(["acquaintance", "friend", "alumni", "met at event", "client"])
+        relationship = "peer" if warm else "recruiter" if c["position"] in RECRUITERS else \
+            rng.choice(["friend", "client", "referral source", "mentor", "peer"])
         target = c["company"] in FINTECH_TARGETS + CLIMATE_TARGETS
         tags = [c["industry"], *(["target company"] if target else [])]
         details.append({"contact_url": url, "tags": tags,

@@ -1,0 +1,82 @@
+"""Turn the date strings found in contact exports into ISO ``YYYY-MM-DD``.
+
+One tolerant parser serves every format because a user's file may be a LinkedIn export re-saved
+by Excel in another locale. Dates repeat heavily (thousands of connections share a few hundred
+days), so callers parse each distinct string once through ``parse_column``; the per-string cost
+does not matter, the per-row cost does.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+# Returned for a non-empty string that is not a date, so the caller can reject the row.
+BAD = object()
+
+_MONTHS = {
+    # English, then the French and German spellings that differ (Excel re-saves localise them).
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+    "janv": 1, "fev": 2, "fevr": 2, "mars": 3, "avr": 4, "mai": 5, "juin": 6,
+    "juil": 7, "aou": 8, "aout": 8, "dez": 12, "mrz": 3, "mae": 3, "okt": 10, "dic": 12,
+}
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.+\-Z]*)?")
+_YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:[ ,T].*)?")
+_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.? *-?([^\W\d_]{3,})\.?,? *-?(\d{4})(?:[ ,T].*)?")
+_MONTH_DAY_YEAR = re.compile(r"([^\W\d_]{3,})\.? +(\d{1,2}),? +(\d{4})(?:[ ,T].*)?")
+# "1/8/18, 6:14 PM" (LinkedIn 2018, US order) and "08/01/2018".
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ ,T].*)?")
+# "08.01.2018" is always day first (German).
+_DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:[ ,T].*)?")
+
+
+def _month(name: str) -> int | None:
+    key = (
+        name.casefold()
+        .replace("é", "e").replace("û", "u").replace("ä", "ae").replace("ü", "u")
+    )
+    return _MONTHS.get(key[:4]) or _MONTHS.get(key[:3])
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    if len(text) == 2:  # two-digit years in exports are recent: 18 -> 2018, 95 -> 1995
+        year += 2000 if year < 70 else 1900
+    return year
+
+
+def _iso(year: int, month: int | None, day: int):
+    if month is None:
+        return BAD
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return BAD
+
+
+def parse_date(text: str):
+    """ISO string for ``text``, or ``BAD``. Slashed dates are month first unless that is impossible."""
+    text = text.strip()
+    if m := _ISO.fullmatch(text) or _YMD_SLASH.fullmatch(text):
+        return _iso(int(m[1]), int(m[2]), int(m[3]))
+    if m := _DAY_MONTH_YEAR.fullmatch(text):
+        return _iso(int(m[3]), _month(m[2]), int(m[1]))
+    if m := _MONTH_DAY_YEAR.fullmatch(text):
+        return _iso(int(m[3]), _month(m[1]), int(m[2]))
+    if m := _SLASHED.fullmatch(text):
+        first, second = int(m[1]), int(m[2])
+        if first > 12 >= second:
+            first, second = second, first
+        return _iso(_year(m[3]), first, second)
+    if m := _DOTTED.fullmatch(text):
+        return _iso(_year(m[3]), int(m[2]), int(m[1]))
+    return BAD
+
+
+def parse_column(values: list) -> list:
+    """ISO dates for a column of stripped strings (None stays None); BAD marks the unparseable."""
+    cache = {value: parse_date(value) for value in set(values) if value is not None}
+    cache[None] = None
+    return list(map(cache.__getitem__, values))

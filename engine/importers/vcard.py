@@ -1,0 +1,171 @@
+"""vCard (.vcf) files from phones, Apple Contacts, Google and Outlook: versions 2.1, 3.0 and 4.0.
+
+A card is a block of ``NAME;PARAMS:VALUE`` lines between ``BEGIN:VCARD`` and ``END:VCARD``.
+Long lines are folded (a continuation line starts with a space or tab), Google and Apple group
+properties (``item1.URL`` labelled by ``item1.X-ABLabel``), and text values escape ``\\,``
+``\\;`` and ``\\n``. A card without ``FN`` is rejected on its own, naming the line of its
+``BEGIN:VCARD``, so one bad card does not lose the rest of the address book.
+"""
+
+from __future__ import annotations
+
+import quopri
+import re
+
+from ..model import CONTACT_FIELDS, Reject
+
+_BREAK = re.compile(r"\r\n|\r|\n")
+_ESCAPE = re.compile(r"\\(.)", re.S)
+
+
+def looks_like_vcard(text: str) -> bool:
+    return text.lstrip()[:11].upper() == "BEGIN:VCARD"
+
+
+def _unescape(value: str) -> str:
+    return _ESCAPE.sub(lambda m: "\n" if m[1] in "nN" else m[1], value)
+
+
+def _split(value: str, separator: str) -> list[str]:
+    """Split on separators not escaped by a backslash, then unescape each part."""
+    parts, current, i = [], [], 0
+    while i < len(value):
+        ch = value[i]
+        if ch == "\\" and i + 1 < len(value):
+            current.append(value[i : i + 2])
+            i += 2
+            continue
+        if ch == separator:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return [_unescape(part).strip() for part in parts]
+
+
+def _logical_lines(text: str):
+    """(first physical line number, unfolded line), joining folded and quoted-printable soft breaks."""
+    current, start = None, 0
+    for number, line in enumerate(_BREAK.split(text), 1):
+        if current is not None and line[:1] in (" ", "\t"):
+            current += line[1:]
+            continue
+        soft_break = current is not None and current.endswith("=")
+        if soft_break and "QUOTED-PRINTABLE" in current.split(":", 1)[0].upper():
+            current = current[:-1] + line
+            continue
+        if current is not None:
+            yield start, current
+        current, start = line, number
+    if current is not None:
+        yield start, current
+
+
+def _property(line: str):
+    """(group, NAME, [PARAMS upper-cased], raw value) or None for a line that is not a property."""
+    colon = line.find(":")
+    if colon <= 0:
+        return None
+    if '"' in line[:colon]:  # a quoted parameter value may contain ':'
+        quoted = False
+        for i, ch in enumerate(line):
+            if ch == '"':
+                quoted = not quoted
+            elif ch == ":" and not quoted:
+                colon = i
+                break
+    name, *params = line[:colon].split(";")
+    group, _, name = name.rpartition(".")
+    params = [p.upper() for p in params]
+    value = line[colon + 1 :]
+    if "ENCODING=QUOTED-PRINTABLE" in params or "QUOTED-PRINTABLE" in params:
+        charset = next((p.split("=", 1)[1] for p in params if p.startswith("CHARSET=")), "UTF-8")
+        try:
+            value = quopri.decodestring(value.encode("latin-1")).decode(charset.strip('"'), "replace")
+        except (LookupError, UnicodeEncodeError):
+            pass
+    return group.upper(), name.strip().upper(), params, value
+
+
+def _preferred(props: list[tuple]) -> str | None:
+    """Value of the PREF-marked property if any, else the first non-empty one."""
+    best = None
+    for _group, params, value in props:
+        text = _unescape(value).strip()
+        if text and any("PREF" in p for p in params):
+            return text
+        best = best or text or None
+    return best
+
+
+def _card(props: list[tuple]) -> tuple | None:
+    """Record tuple in CONTACT_FIELDS order, or None when the card has no FN."""
+    by_name: dict[str, list[tuple]] = {}
+    labels: dict[str, str] = {}
+    for group, name, params, value in props:
+        by_name.setdefault(name, []).append((group, params, value))
+        if name == "X-ABLABEL" and group:
+            labels[group] = value.casefold()
+    full = _preferred(by_name.get("FN", []))
+    if not full:
+        return None
+    n = _split(by_name["N"][0][2], ";") + [""] * 5 if "N" in by_name else [""] * 5
+    last, first = " ".join(n[0].split(",")).strip(), " ".join(n[1].split(",")).strip()
+    org = _split(by_name["ORG"][0][2], ";")[0] if "ORG" in by_name else ""
+    position = _preferred(by_name.get("TITLE", [])) or _preferred(by_name.get("ROLE", []))
+    email = _preferred(by_name.get("EMAIL", []))
+    phone = _preferred(by_name.get("TEL", []))
+    linkedin = None
+    for group, params, value in by_name.get("URL", []) + by_name.get("X-SOCIALPROFILE", []):
+        url = _unescape(value).strip()
+        if url and ("linkedin." in url.casefold() or "linkedin" in labels.get(group, "")
+                    or any("LINKEDIN" in p for p in params)):
+            linkedin = url
+            break
+    location = None
+    if "ADR" in by_name:
+        adr = _split(by_name["ADR"][0][2], ";") + [""] * 7
+        location = adr[3] or adr[4] or adr[6] or None
+    notes = "\n".join(_unescape(v).strip() for _g, _p, v in by_name.get("NOTE", []) if v.strip()) or None
+    tags: list[str] = []
+    for _group, _params, value in by_name.get("CATEGORIES", []):
+        tags += [t for t in _split(value, ",") if t and t not in tags]
+    email = email.removeprefix("mailto:") if email else None
+    phone = phone.removeprefix("tel:") if phone else None
+    values = {
+        "first_name": first or None, "last_name": last or None, "full_name": full, "email": email,
+        "company": org or None, "position": position, "linkedin_url": linkedin, "phone": phone,
+        "location": location, "connected_on": None, "notes": notes, "tags": tuple(tags),
+    }
+    return tuple(values[field] for field in CONTACT_FIELDS)
+
+
+def parse_vcards(text: str):
+    """(records, lines, rejects, total cards) for the whole text of a .vcf file."""
+    records: list[tuple] = []
+    lines: list[int] = []
+    rejects: list[Reject] = []
+    total = 0
+    props: list[tuple] | None = None
+    begin = 0
+    for number, line in _logical_lines(text):
+        upper = line.strip().upper()
+        if upper == "BEGIN:VCARD":
+            if props is not None:
+                rejects.append(Reject(begin, "vCard is not closed (END:VCARD missing)"))
+            props, begin, total = [], number, total + 1
+        elif upper == "END:VCARD" and props is not None:
+            record = _card(props)
+            if record is None:
+                rejects.append(Reject(begin, "vCard has no FN (formatted name)", column="FN"))
+            else:
+                records.append(record)
+                lines.append(begin)
+            props = None
+        elif props is not None and (prop := _property(line)) is not None:
+            props.append(prop)
+    if props is not None:
+        rejects.append(Reject(begin, "vCard is not closed (END:VCARD missing)"))
+    return records, lines, rejects, total
