@@ -1,0 +1,22 @@
+"""Rapport's dashboard: a router. Each page lives in ui/ and calls the engine."""
+
+import streamlit as st
+
+st.set_page_config(page_title="Rapport", page_icon=":material/hub:", layout="wide")
+
+pages = {
+    "Plan": [
+        st.Page("ui/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("ui/goals.py", title="Goals", icon=":material/flag:"),
+    ],
+    "Act": [
+        st.Page("ui/outreach.py", title="Outreach", icon=":material/send:"),
+        st.Page("ui/events.py", title="Events", icon=":material/event:"),
+        st.Page("ui/contacts.py", title="Contacts", icon=":material/contacts:"),
+    ],
+    "Data": [
+        st.Page("ui/imports.py", title="Import", icon=":material/upload_file:"),
+        st.Page("ui/settings.py", title="Settings", icon=":material/settings:"),
+    ],
+}
+st.navigation(pages).run()

@@ -1,0 +1,63 @@
+"""Target audience: for each segment of a goal, who in the network fits it now, and the gaps.
+
+A contact belongs to a segment when the ranking's score for that segment alone, with the goal's
+priority taken out, reaches ``MEMBER_SCORE``: roughly a clear title match, or a partial one plus
+a target company or the asked seniority. A segment with fewer than ``GAP_BELOW`` members is a gap,
+shown with the upcoming events that best serve the goal.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+
+from .opportunities import contact_ranker, goals_fingerprint, memoized, rank_events
+from .ranking.goals import priority_weight
+from .store import Store
+
+MEMBER_SCORE = 0.3
+GAP_BELOW = 5
+MEMBER_COLUMNS = ["full_name", "company", "position", "score", "reasons"]
+
+
+def _describe(segment: dict) -> str:
+    parts = []
+    for key, label in (("roles", "roles"), ("seniority", "seniority"), ("companies", "companies"),
+                       ("industries", "industries"), ("keywords", "keywords")):
+        if segment.get(key):
+            parts.append(f"{label}: {', '.join(segment[key])}")
+    if segment.get("relationship"):
+        parts.append(f"relationship: {segment['relationship']}")
+    return "; ".join(parts) or "no criteria yet"
+
+
+def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50) -> list[dict]:
+    """One entry per segment: id, name, describe, count, gap, contacts (top members), events."""
+    now = datetime.combine(today or date.today(), datetime.min.time())
+    probe = {**goal, "status": "active"}  # a paused goal's audience is still worth seeing
+    ranker, contacts, version = contact_ranker(store, now)
+    details = contacts.set_index("id")[["company", "position"]] if not contacts.empty else None
+    events = None
+    out = []
+    for segment in goal.get("segments") or []:
+        if contacts.empty:
+            members = pd.DataFrame(columns=MEMBER_COLUMNS)
+        else:
+            def compute(segment=segment):
+                ranked = ranker.rank([probe], now, goal_id=goal["id"], segment_id=segment["id"])
+                ranked["score"] = ranked["score"] / priority_weight(goal.get("priority"))
+                return ranked[ranked["score"] >= MEMBER_SCORE].join(details, on="contact_id")
+
+            key = ("segment", version, goals_fingerprint([probe]), segment["id"])
+            members = memoized(key, compute)
+        gap = len(members) < GAP_BELOW
+        if gap and events is None:
+            events = rank_events(store, goal_id=goal["id"], top=3, now=now)
+        out.append({
+            "id": segment["id"], "name": segment["name"], "describe": _describe(segment), "count": len(members),
+            "gap": gap, "contacts": members[MEMBER_COLUMNS].head(limit).reset_index(drop=True),
+            "events": (events[["title", "starts_at", "location", "next_step"]] if gap and events is not None
+                       and not events.empty else pd.DataFrame()),
+        })
+    return out

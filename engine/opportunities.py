@@ -1,0 +1,115 @@
+"""The weekly question, answered: whom to contact and which events to attend first, and why.
+
+This joins the store and the ranking: it reads contacts, goals and events, fits the rankers and
+returns display-ready frames. The contact ranker is fitted once per data version (and day, since
+timing and fatigue move with the date) and kept, so editing a goal re-scores without re-reading
+or re-vectorizing contacts.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from datetime import date, datetime
+
+import pandas as pd
+
+from .ranking import EventRanker, OpportunityRanker
+from .store import Store
+
+OUTREACH_COLUMNS = ["rank", "full_name", "company", "position", "next_step", "reasons", "score", "goal_title",
+                    "segment_name"]
+EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", "reasons", "score", "goal_title"]
+
+_lock = threading.Lock()
+_fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
+_results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_RESULTS_KEPT = 32
+
+
+def memoized(key: tuple, compute):
+    """Keep the last few results (rankings, audience coverage) keyed by everything they depend on:
+    a page rerun for a click on page 2 then costs nothing. Callers get a copy."""
+    with _lock:
+        if key in _results:
+            _results.move_to_end(key)
+            return _results[key].copy()
+    value = compute()
+    with _lock:
+        _results[key] = value
+        while len(_results) > _RESULTS_KEPT:
+            _results.popitem(last=False)
+    return value.copy()
+
+
+def goals_fingerprint(goals: list[dict]) -> str:
+    return repr([(g["id"], g.get("updated_at"), g.get("status"), g.get("priority"),
+                  [(s["id"], s.get("name"), s.get("roles"), s.get("seniority"), s.get("companies"),
+                    s.get("industries"), s.get("keywords"), s.get("relationship")) for s in g.get("segments", [])])
+                 for g in goals])
+
+
+def _now(now: datetime | date | None) -> datetime:
+    if now is None:
+        return datetime.now()
+    return now if isinstance(now, datetime) else datetime.combine(now, datetime.min.time())
+
+
+def contact_ranker(store: Store, now: datetime | None = None) -> tuple[OpportunityRanker, pd.DataFrame, tuple]:
+    """The fitted ranker, the contacts it was fitted on and the data version (a cache key);
+    refitted only when the data (or the day) changed."""
+    key = (str(store.path), store.data_version(), _now(now).date())
+    with _lock:
+        cached = _fitted.get(str(store.path))
+        if cached and cached[0] == key:
+            return cached[1], cached[2], key
+    contacts = store.contacts_for_ranking()
+    ranker = OpportunityRanker().fit(contacts)
+    with _lock:
+        _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
+    return ranker, contacts, key
+
+
+def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | None = None,
+                  top: int | None = None, now: datetime | date | None = None) -> pd.DataFrame:
+    """Contacts best first across active goals, with company, position, reasons and next step."""
+    now = _now(now)
+    with store.session():
+        goals = store.goals()
+        ranker, contacts, version = contact_ranker(store, now)
+    if contacts.empty:
+        return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
+
+    def compute() -> pd.DataFrame:
+        ranked = ranker.rank(goals, now, top=top, goal_id=goal_id, segment_id=segment_id)
+        ranked = ranked.join(contacts.set_index("id")[["company", "position"]], on="contact_id")
+        ranked.insert(0, "rank", range(1, len(ranked) + 1))
+        return ranked
+
+    key = ("contacts", version, goals_fingerprint(goals), goal_id, segment_id, top)
+    return memoized(key, compute)
+
+
+def explain_contact(store: Store, contact_id: int, now: datetime | date | None = None) -> dict:
+    now = _now(now)
+    with store.session():
+        goals = store.goals()
+        ranker, _, _ = contact_ranker(store, now)
+    return ranker.explain(contact_id, goals, now)
+
+
+def rank_events(store: Store, goal_id: int | None = None, top: int | None = None,
+                now: datetime | date | None = None) -> pd.DataFrame:
+    """Upcoming events best first (events are few: fitted on every call)."""
+    now = _now(now)
+    with store.session():
+        goals = store.goals()
+        events = store.events_frame(upcoming_from=now)
+    if events.empty:
+        return pd.DataFrame(columns=["event_id", *EVENT_COLUMNS, "goal_id"])
+    if goal_id is not None:
+        goals = [g for g in goals if g["id"] == goal_id]
+    ranked = EventRanker().fit(events).rank(goals, now, top=top)
+    details = events.set_index("id")[[c for c in ("title", "kind", "starts_at", "location", "cost", "url")
+                                      if c not in ranked.columns]]
+    return ranked.join(details, on="event_id")

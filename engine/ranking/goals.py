@@ -1,0 +1,178 @@
+"""Goals and their segments, flattened into the "options" a contact or event is scored against.
+
+A goal says what the user wants (outcome, target roles, companies, ...); a segment narrows it to
+one kind of person ("hiring managers at fintechs"). Each active goal yields one option for the
+goal as a whole plus one per segment; a contact is credited with whichever option fits it best,
+which is how the ranking can name the segment a contact belongs to.
+
+Only ``status == "active"`` goals produce options: paused, completed and archived goals must not
+move any score. A goal without a status is taken as active (a goal being drafted in the UI).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .titles import normalize_company, normalize_seniority, normalize_title
+
+OUTCOMES = ("referral", "mentorship", "learn", "clients", "hiring", "visibility", "other")
+
+# Relationships that usually help with an outcome, when no segment asks for one explicitly.
+OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {
+    "referral": frozenset({"referral source", "hiring manager", "recruiter"}),
+    "mentorship": frozenset({"mentor"}),
+    "learn": frozenset({"mentor", "peer"}),
+    "clients": frozenset({"referral source"}),
+    "hiring": frozenset({"recruiter", "peer"}),
+    "visibility": frozenset({"peer"}),
+    "other": frozenset(),
+}
+
+# A goal's text query has two parts. The *role* query says who to meet (target roles, and the
+# title, which often names the role: "Senior PM role in fintech"). The *context* query says
+# where (industries, companies, keywords) and why (the free-text description, mostly about the
+# user, so it counts little). Scoring lets context count only as far as the role fits, so a
+# fintech accountant does not look like a fintech product manager; see scoring.py.
+# Companies count little because the company component already rewards working at one of them.
+ROLE_WEIGHTS = {"roles": 1.0, "heads": 0.5, "title": 0.3, "name": 0.2}
+# The last word of a role names the job ("designer" in "product designer"); repeating it in the
+# query lets a "Design Director" count as a designer, while "Head of Product", sharing only the
+# qualifier "product", does not. Words that name a level, not a job, are not repeated.
+GENERIC_HEADS = frozenset(
+    "manager lead leader head director officer president executive associate specialist partner "
+    "member staff team leadership".split()
+)
+CONTEXT_WEIGHTS = {"industries": 1.0, "keywords": 1.0, "companies": 0.5, "description": 0.5, "title": 0.3}
+# A segment's queries also carry its goal's, scaled down, so it stays within the goal.
+SEGMENT_GOAL_SHARE = 0.5
+
+
+def _strings(value) -> list[str]:
+    """A goal list field as clean strings: tolerates None, a bare string, or a list with blanks."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [value]
+    return [str(v).strip() for v in value if v is not None and str(v).strip()]
+
+
+def priority_weight(priority) -> float:
+    """Goal priority 1..5 as a score multiplier 0.6..1.0; a missing priority counts as 3."""
+    try:
+        p = float(priority)
+    except (TypeError, ValueError):
+        p = 3.0
+    if p != p:
+        p = 3.0
+    return 0.5 + min(max(p, 1.0), 5.0) / 10.0
+
+
+@dataclass(frozen=True)
+class GoalOption:
+    """One way of reading a goal: the whole goal (segment_id None) or one of its segments."""
+
+    goal_index: int  # position among the active goals
+    goal_id: object
+    goal_title: str
+    outcome: str
+    priority_weight: float
+    segment_id: object
+    segment_name: str | None
+    role_fields: tuple[tuple[str, float], ...]  # (text, weight) pairs of the role query
+    context_fields: tuple[tuple[str, float], ...]  # (text, weight) pairs of the context query
+    roles: tuple[str, ...]  # normalized target roles (for event audiences)
+    role_phrases: tuple[str, ...]  # the same without hints, as reasons quote them
+    heads: frozenset[str]  # the job words of the roles ("designer"), see GENERIC_HEADS
+    seniority: frozenset[str]
+    company_keys: frozenset[str]
+    company_names: tuple[str, ...]
+    relationship: str | None  # asked for by the segment
+    affinity: frozenset[str]  # relationships that help this outcome
+    locations: tuple[str, ...]  # lower-case places the goal cares about (for events)
+
+    @property
+    def query_fields(self) -> tuple[tuple[str, float], ...]:
+        """Role and context together: the whole query (events, explanations)."""
+        return self.role_fields + self.context_fields
+
+
+def active_goals(goals) -> list[dict]:
+    """The goals that may contribute to a score, in the order given."""
+    return [g for g in (goals or []) if str(g.get("status") or "active").lower() == "active"]
+
+
+def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
+    """(role fields, context fields) of a goal (roles in "target_roles", title in "title") or a
+    segment (roles in "roles", its name standing in for a title)."""
+    roles = " ; ".join(normalize_title(r) for r in _strings(spec.get(roles_key)))
+    heads = " ; ".join(sorted(_heads(spec.get(roles_key))))
+    title = str(spec.get(title_key) or "")
+    role_fields = [(roles, ROLE_WEIGHTS["roles"]), (heads, ROLE_WEIGHTS["heads"])]
+    role_fields.append((normalize_title(title), ROLE_WEIGHTS[title_key]))
+    context_fields = [
+        (" ; ".join(_strings(spec.get("industries"))), CONTEXT_WEIGHTS["industries"]),
+        (" ; ".join(_strings(spec.get("keywords"))), CONTEXT_WEIGHTS["keywords"]),
+        (" ; ".join(map(normalize_company, _strings(spec.get("companies")))), CONTEXT_WEIGHTS["companies"]),
+        (str(spec.get("description") or ""), CONTEXT_WEIGHTS["description"]),
+    ]
+    if title_key == "title":
+        context_fields.append((title, CONTEXT_WEIGHTS["title"]))
+    return role_fields, context_fields
+
+
+def _heads(roles) -> frozenset[str]:
+    plain = [normalize_title(r, hints=False).split() for r in _strings(roles)]
+    return frozenset(words[-1] for words in plain if words and words[-1] not in GENERIC_HEADS)
+
+
+def _scaled(fields, share: float) -> list[tuple[str, float]]:
+    return [(t, w * share) for t, w in fields]
+
+
+def _seniority(values) -> frozenset[str]:
+    return frozenset(s for s in (normalize_seniority(v) for v in _strings(values)) if s)
+
+
+def goal_options(goals) -> list[GoalOption]:
+    """All options of the active goals: for each goal, its whole-goal option then its segments."""
+    options: list[GoalOption] = []
+    for gi, goal in enumerate(active_goals(goals)):
+        outcome = str(goal.get("outcome") or "other").lower()
+        outcome = outcome if outcome in OUTCOMES else "other"
+        goal_roles_q, goal_context_q = _fields(goal, "target_roles", "title")
+        companies = _strings(goal.get("companies"))
+        common = dict(
+            goal_index=gi, goal_id=goal.get("id"), goal_title=str(goal.get("title") or ""),
+            outcome=outcome, priority_weight=priority_weight(goal.get("priority")),
+            affinity=OUTCOME_RELATIONSHIPS[outcome],
+            locations=tuple(loc.lower() for loc in _strings(goal.get("locations"))),
+        )
+        goal_roles = tuple(normalize_title(r) for r in _strings(goal.get("target_roles")))
+        goal_phrases = tuple(normalize_title(r, hints=False) for r in _strings(goal.get("target_roles")))
+        goal_seniority = _seniority(goal.get("seniority"))
+        options.append(GoalOption(
+            **common, segment_id=None, segment_name=None,
+            role_fields=tuple(goal_roles_q), context_fields=tuple(goal_context_q),
+            roles=goal_roles, role_phrases=goal_phrases, heads=_heads(goal.get("target_roles")),
+            seniority=goal_seniority,
+            company_keys=frozenset(normalize_company(c) for c in companies), company_names=tuple(companies),
+            relationship=None,
+        ))
+        for segment in goal.get("segments") or []:
+            seg_companies = _strings(segment.get("companies")) or companies
+            relationship = segment.get("relationship")
+            seg_roles_q, seg_context_q = _fields(segment, "roles", "name")
+            options.append(GoalOption(
+                **common, segment_id=segment.get("id"), segment_name=segment.get("name"),
+                role_fields=tuple(seg_roles_q + _scaled(goal_roles_q, SEGMENT_GOAL_SHARE)),
+                context_fields=tuple(seg_context_q + _scaled(goal_context_q, SEGMENT_GOAL_SHARE)),
+                roles=tuple(normalize_title(r) for r in _strings(segment.get("roles"))) or goal_roles,
+                role_phrases=tuple(normalize_title(r, hints=False) for r in _strings(segment.get("roles")))
+                or goal_phrases,
+                heads=_heads(segment.get("roles")) | _heads(goal.get("target_roles")),
+                seniority=_seniority(segment.get("seniority")) or goal_seniority,
+                company_keys=frozenset(normalize_company(c) for c in seg_companies),
+                company_names=tuple(seg_companies),
+                relationship=str(relationship).strip().lower() if relationship else None,
+            ))
+    return options

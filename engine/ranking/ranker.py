@@ -1,0 +1,258 @@
+"""OpportunityRanker: which contacts to reach out to next, for which goal, and why.
+
+One ranking interface in the spirit of benfred/implicit: ``fit`` once on the contacts (the slow
+part: text vectorizing), then ``score`` / ``rank`` / ``explain`` as often as goals change, which
+only vectorizes the few goal queries and reuses the contact matrix.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from .goals import goal_options
+from .reasons import bulk_objects, reasons_and_steps
+from .scoring import COMPONENTS, score_goals
+from .signals import ContactSignals, column, day_of
+from .text import fit_contact_text, shared_terms
+from .titles import SENIORITY_LEVELS, normalize_company, normalize_title, parse_seniority
+
+RELATIONSHIPS = ("mentor", "referral source", "hiring manager", "recruiter", "peer")
+RANK_COLUMNS = [
+    "contact_id", "full_name", "goal_id", "goal_title", "segment_id", "segment_name", "score", "reasons",
+    "next_step",
+]
+
+
+def _strings(series: pd.Series) -> np.ndarray:
+    """Text column as an object array of str, "" where missing."""
+    return series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
+
+
+def _tag_text(series: pd.Series) -> list[str]:
+    out = []
+    for tags in series.tolist():
+        if isinstance(tags, str):
+            out.append(tags)
+        elif isinstance(tags, (list, tuple, np.ndarray)):
+            out.append(" ; ".join(str(t) for t in tags if t is not None))
+        else:
+            out.append("")
+    return out
+
+
+def _normalized(values: np.ndarray, *fns) -> tuple:
+    """Apply each of ``fns`` to the distinct values only: (codes, fn results per distinct value...)."""
+    codes, uniques = pd.factorize(values)
+    return (codes, *(np.array([fn(u) for u in uniques], dtype=object) for fn in fns))
+
+
+class OpportunityRanker(BaseEstimator):
+    """Rank contacts against the user's active goals.
+
+    Parameters
+    ----------
+    text_weight, company_weight, seniority_weight, relationship_weight : float
+        Weights of the fit components: text similarity of the contact to the goal, working at a
+        target company, having the asked seniority, having a helpful relationship. Text fit is
+        kept dominant so that the ranking is first about *who* matches the goal.
+    warmth_weight, timing_weight : float
+        Weights of relationship warmth and of a timely occasion; both are scaled by fit.
+    fatigue_weight : float
+        How strongly being suggested again and again without action damps a score (0..1).
+    max_text_features : int or None
+        Vocabulary cap of the contact tf-idf (most frequent terms kept).
+    response_model : classifier or None
+        Hook for learning from outcomes: a fitted classifier whose ``predict_proba`` over the
+        component contributions (columns in scoring.COMPONENTS order) estimates the chance of
+        a response; blended in with ``response_blend``. Ignored when None or not fitted.
+    response_blend : float
+        Share of the final score given to ``response_model``.
+    random_state : int
+        Accepted for the scikit-learn contract; ranking is deterministic (ties keep input order).
+    """
+
+    def __init__(
+        self, text_weight=0.55, company_weight=0.15, seniority_weight=0.10, relationship_weight=0.05,
+        warmth_weight=0.10, timing_weight=0.05, fatigue_weight=0.4, max_text_features=50_000,
+        response_model=None, response_blend=0.3, random_state=0,
+    ):
+        self.text_weight = text_weight
+        self.company_weight = company_weight
+        self.seniority_weight = seniority_weight
+        self.relationship_weight = relationship_weight
+        self.warmth_weight = warmth_weight
+        self.timing_weight = timing_weight
+        self.fatigue_weight = fatigue_weight
+        self.max_text_features = max_text_features
+        self.response_model = response_model
+        self.response_blend = response_blend
+        self.random_state = random_state
+
+    def fit(self, contacts: pd.DataFrame, y=None):
+        """Learn the contact text matrix and the structured arrays scoring reads."""
+        if not isinstance(contacts, pd.DataFrame):
+            raise TypeError("contacts must be a pandas DataFrame")
+        n = len(contacts)
+        ids = column(contacts, "id")
+        self.contact_ids_ = np.arange(n) if ids.isna().all() else ids.to_numpy()
+        self.full_names_ = _strings(column(contacts, "full_name"))
+        pos_codes, positions, position_levels = _normalized(
+            _strings(column(contacts, "position")), normalize_title, parse_seniority
+        )
+        raw_companies = _strings(column(contacts, "company"))
+        comp_codes, company_keys = _normalized(raw_companies, normalize_company)
+        key_codes, keys = pd.factorize(company_keys)  # distinct raw company -> distinct key
+        self.company_codes_ = np.where(company_keys[comp_codes] == "", -1, key_codes[comp_codes])
+        self.company_keys_ = np.asarray(keys, dtype=object)
+        self.company_index_ = {k: i for i, k in enumerate(self.company_keys_) if k}
+        first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()
+        self.company_names_ = np.array([first_raw.get(i, k) for i, k in enumerate(keys)], dtype=object)
+
+        text = fit_contact_text(
+            {
+                "position": positions[pos_codes],
+                "company": company_keys[comp_codes],
+                "tags": _tag_text(column(contacts, "tags")),
+                "notes": _strings(column(contacts, "notes")),
+            },
+            self.max_text_features,
+        )
+        self.vectorizer_ = text.vectorizer
+        self.contact_matrix_ = text.matrix
+        self.text_index_ = text.text_index
+        self.field_codes_ = text.field_codes
+        self.field_values_ = {k: np.asarray(v, dtype=object) for k, v in text.field_values.items()}
+        self.field_terms_ = text.field_terms
+        self.terms_ = text.terms
+        self.term_is_bigram_ = text.bigram
+
+        level_of = {level: i for i, level in enumerate(SENIORITY_LEVELS)}
+        levels = np.array([level_of.get(s, -1) for s in position_levels], dtype=np.int64)
+        self.seniority_codes_ = levels[pos_codes] if len(levels) else np.full(n, -1, dtype=np.int64)
+        rel = pd.Series(_strings(column(contacts, "relationship"))).str.strip().str.lower()
+        seen = [r for r in pd.unique(rel) if r and r not in RELATIONSHIPS]
+        self.relationships_ = list(RELATIONSHIPS) + sorted(seen)
+        lookup = {r: i for i, r in enumerate(self.relationships_)}
+        self.relationship_codes_ = rel.map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+        self.signals_ = ContactSignals.from_frame(contacts)
+        self.n_contacts_ = n
+        return self
+
+    def _scores(self, goals, now, goal_id=None, segment_id=None):
+        check_is_fitted(self)
+        options = goal_options(goals)
+        if goal_id is not None:
+            options = [o for o in options if o.goal_id == goal_id]
+        if segment_id is not None:
+            options = [o for o in options if o.segment_id == segment_id]
+        return score_goals(self, options, day_of(now))
+
+    def score(self, goals, now) -> pd.DataFrame:
+        """One row per (contact, active goal): contact_id, goal_id, segment_id, score and the
+        contribution of each component (text, company, seniority, relationship, warmth, timing,
+        fatigue; plus response when a response model is blended in), which sum to score.
+        The score is not yet weighted by goal priority (``rank`` does that)."""
+        s = self._scores(goals, now)
+        n, g = s.score.shape
+        goal_ids = [s.options[ids[0]].goal_id for ids in s.goal_options]
+        segment_ids = np.array([o.segment_id for o in s.options] + [None], dtype=object)
+        data = {
+            "contact_id": np.tile(self.contact_ids_, g),
+            "goal_id": np.repeat(np.array(goal_ids + [None], dtype=object)[:g], n),
+            "segment_id": segment_ids[s.option.ravel(order="F")] if g else np.array([], dtype=object),
+            "score": s.score.ravel(order="F"),
+        }
+        for name, values in s.contributions.items():
+            data[name] = values.ravel(order="F")
+        return pd.DataFrame(data)
+
+    def rank(self, goals, now, top=None, goal_id=None, segment_id=None) -> pd.DataFrame:
+        """Contacts best first, each under the goal where it scores highest after priority weighting.
+
+        Columns: contact_id, full_name, goal_id, goal_title, segment_id, segment_name, score,
+        reasons (list of str), next_step (str). ``goal_id`` / ``segment_id`` restrict the ranking
+        to one goal or one segment; ``top`` keeps the first rows. No active goal: empty frame.
+        """
+        s = self._scores(goals, now, goal_id, segment_id)
+        if s.score.shape[1] == 0:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in RANK_COLUMNS})
+        weighted = s.score * s.priority
+        best = np.argmax(weighted, axis=1)
+        total = weighted[np.arange(len(best)), best]
+        order = np.argsort(-total, kind="stable")
+        if top is not None:
+            order = order[: max(int(top), 0)]
+        goals_of = best[order]
+        option = s.option[order, goals_of]
+
+        def per_option(attr):
+            values = np.array([getattr(o, attr) for o in s.options], dtype=object)
+            return pd.Series(values[option], dtype=object)
+
+        with bulk_objects():
+            reasons, steps = reasons_and_steps(self, s, order, goals_of)
+            return pd.DataFrame({
+                "contact_id": self.contact_ids_[order],
+                "full_name": pd.Series(self.full_names_[order], dtype=object),
+                "goal_id": per_option("goal_id"),
+                "goal_title": per_option("goal_title"),
+                "segment_id": per_option("segment_id"),
+                "segment_name": per_option("segment_name"),
+                "score": total[order],
+                "reasons": pd.Series(reasons, dtype=object),
+                "next_step": pd.Series(steps, dtype=object),
+            })
+
+    def explain(self, contact_id, goals, now, goal_id=None) -> dict:
+        """Why a contact scores what it does: for its best goal (or ``goal_id``), the priority-
+        weighted contributions (factor, value, detail), largest first, summing to ``score``; the
+        terms its text shares with the goal query, by tf-idf weight; reasons and next_step."""
+        s = self._scores(goals, now, goal_id)
+        hits = np.flatnonzero(self.contact_ids_ == contact_id)
+        if len(hits) == 0:
+            raise KeyError(f"unknown contact id {contact_id!r}")
+        i = int(hits[0])
+        if s.score.shape[1] == 0:
+            return {"contact_id": contact_id, "goal_id": None, "goal_title": None, "segment_id": None,
+                    "segment_name": None, "score": 0.0, "goal_score": 0.0, "priority_weight": 0.0,
+                    "contributions": [], "matched_terms": [], "reasons": [], "next_step": None}
+        g = int(np.argmax(s.score[i] * s.priority))
+        pw = float(s.priority[g])
+        option = s.options[s.option[i, g]]
+        shared = shared_terms(self.contact_matrix_, self.text_index_[i], s.queries[s.option[i, g]])
+        terms = [str(self.terms_[t]) for t, _ in shared]
+        reasons, steps = reasons_and_steps(self, s, np.array([i]), np.array([g]))
+        details = self._details(i, g, s, option, terms)
+        contributions = [(c, pw * float(v[i, g]), details.get(c, "")) for c, v in s.contributions.items()]
+        contributions.sort(key=lambda c: -c[1])
+        return {
+            "contact_id": contact_id, "goal_id": option.goal_id, "goal_title": option.goal_title,
+            "segment_id": option.segment_id, "segment_name": option.segment_name,
+            "score": pw * float(s.score[i, g]), "goal_score": float(s.score[i, g]), "priority_weight": pw,
+            "contributions": contributions, "matched_terms": terms, "reasons": reasons[0],
+            "next_step": str(steps[0]),
+        }
+
+    def _details(self, i, g, s, option, terms) -> dict[str, str]:
+        sig = {k: v[i] for k, v in s.signals.items()}
+        code = self.seniority_codes_[i]
+        level = SENIORITY_LEVELS[code] if code >= 0 else "unknown"
+        company = self.company_names_[self.company_codes_[i]] if self.company_codes_[i] >= 0 else "no company"
+        rel = self.relationship_codes_[i]
+        return {
+            "text": f"text fit {s.values['text'][i, g]:.2f} of the best match"
+                    + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms"),
+            "company": f"{company} ({'a target company' if s.values['company'][i, g] else 'not a target'})",
+            "seniority": f"{level} level; goal asks {', '.join(sorted(option.seniority)) or 'any'}",
+            "relationship": self.relationships_[rel] if rel >= 0 else "no relationship noted",
+            "warmth": f"warmth {sig['warmth']:.2f} (strength, replies, recent contact)",
+            "timing": f"timing {sig['timing']:.2f} (cadence, job change, new connection)",
+            "fatigue": f"suggested {int(self.signals_.times_recommended[i])} times without action",
+            "response": "learned chance of a response",
+        }
+
+
+__all__ = ["OpportunityRanker", "COMPONENTS"]

@@ -1,0 +1,223 @@
+"""Human-readable reasons and the suggested next step for ranked contacts.
+
+The UI shows a short list of *why* next to every contact ("title matches 'product manager'",
+"changed jobs 3 weeks ago") and one concrete action. Both are derived from the same component
+values as the score, so they never disagree with the ranking.
+
+A full ranking has a row per contact (100,000 of them), so nothing here loops over rows in
+Python: each kind of reason is a small table of phrases plus a code per row, and the lists are
+built once per distinct combination of codes.
+"""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+
+import numpy as np
+import pandas as pd
+
+from .scoring import GoalScores
+from .text import best_term
+from .titles import SENIORITY_LEVELS, normalize_company
+
+TEXT_REASON_MIN = 0.2  # normalized text fit from which the match is worth quoting
+BIGRAM_PREFERENCE = 100.0  # quote "product manager" rather than "product" whenever a bigram matches
+OUTCOME_PHRASES = {
+    "referral": "a referral", "mentorship": "mentorship", "learn": "learning", "clients": "finding clients",
+    "hiring": "hiring", "visibility": "visibility", "other": "this goal",
+}
+# Where a matched term came from; later entries win when a term is in several fields.
+FIELD_LABELS = (
+    ("company", "company matches"), ("notes", "notes mention"), ("tags", "tagged"),
+    ("position", "title matches"),
+)
+# Next step for a warm contact, by goal outcome.
+WARM_STEPS = {
+    "referral": "Ask for a referral", "mentorship": "Ask for mentorship", "learn": "Request a coffee chat",
+    "clients": "Ask for an introduction", "hiring": "Ask for candidate recommendations",
+    "visibility": "Share your work and ask for feedback", "other": "Request a coffee chat",
+}
+# Next step for a contact you have no warm line to yet.
+COLD_STEPS = {
+    "referral": "Request a coffee chat", "mentorship": "Request a coffee chat",
+    "learn": "Request a coffee chat", "clients": "Send a connection note", "hiring": "Send a connection note",
+    "visibility": "Engage with their posts", "other": "Send a connection note",
+}
+
+
+def ago(days: float) -> str:
+    """3 -> "3 days ago", 21 -> "3 weeks ago", 75 -> "2 months ago"."""
+    d = int(round(days))
+    if d <= 0:
+        return "today"
+    if d < 14:
+        return f"{d} day{'s' if d != 1 else ''} ago"
+    if d < 60:
+        return f"{round(d / 7)} weeks ago"
+    return f"{round(d / 30)} months ago"
+
+
+def _table(keys: np.ndarray, mask: np.ndarray, phrase) -> tuple[np.ndarray, list[str]]:
+    """Codes (-1 where ``mask`` is off) into a table of ``phrase(key)`` for the distinct keys."""
+    codes = np.full(len(keys), -1, dtype=np.int64)
+    if not mask.any():
+        return codes, []
+    codes[mask], distinct = pd.factorize(keys[mask])
+    return codes, [phrase(k) for k in distinct]
+
+
+def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
+    """Quote the goal role found in the title, else the shared term that adds most to the fit
+    (unless that is just the company's name and the company reason says it already)."""
+    codes = np.full(len(rows), -1, dtype=np.int64)
+    table: dict[str, int] = {}
+
+    def code_of(phrase: str | None) -> int:
+        return -1 if phrase is None else table.setdefault(phrase, len(table))
+
+    pos_codes = model.field_codes_["position"][rows]
+    labels = ["profile mentions"] + [label for _, label in FIELD_LABELS]
+    boost = np.where(model.term_is_bigram_, BIGRAM_PREFERENCE, 1.0)
+    for oi in np.unique(option[strong]):
+        sel = np.flatnonzero(strong & (option == oi))
+        roles = [r for r in scores.options[oi].role_phrases if r]
+        if roles:
+            distinct, inverse = np.unique(pos_codes[sel], return_inverse=True)
+            titles = (f" {model.field_values_['position'][p]} " for p in distinct)
+            phrases = (next((f"title matches '{r}'" for r in roles if f" {r} " in t), None) for t in titles)
+            found = np.array([code_of(p) for p in phrases], dtype=np.int64)[inverse]
+            codes[sel] = found
+            sel = sel[found < 0]
+        if len(sel) == 0:
+            continue
+        text_rows, inverse = np.unique(model.text_index_[rows[sel]], return_inverse=True)
+        terms = best_term(model.contact_matrix_, text_rows, scores.queries[oi], boost)[inverse]
+        sel, terms = sel[terms >= 0], terms[terms >= 0]
+        label = np.zeros(len(sel), dtype=np.int64)
+        for k, (field, _) in enumerate(FIELD_LABELS, start=1):
+            field_codes = model.field_codes_[field][rows[sel]]
+            label[np.asarray(model.field_terms_[field][field_codes, terms]).ravel() > 0] = k
+        keep = ~((label == 1) & company_hit[sel])  # 1: the company field
+        sel, terms, label = sel[keep], terms[keep], label[keep]
+        n_terms = len(model.terms_)
+        pairs, inverse = np.unique(label * n_terms + terms, return_inverse=True)
+        pair_codes = np.array(
+            [code_of(f"{labels[p // n_terms]} '{model.terms_[p % n_terms]}'") for p in pairs], dtype=np.int64
+        )
+        codes[sel] = pair_codes[inverse]
+    return codes, list(table)
+
+
+def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.ndarray):
+    """Reasons (list of str per row) and next step (array of str) for (contact row, goal) pairs."""
+    sig = {k: v[rows] for k, v in scores.signals.items()}
+    option = scores.option[rows, goals]
+    vals = {k: v[rows, goals] for k, v in scores.values.items()}
+    kinds = sorted(OUTCOME_PHRASES)
+    outcome_of = np.array([kinds.index(o.outcome) for o in scores.options] or [0], dtype=np.int64)
+    outcomes = outcome_of[option]  # index into ``kinds``
+    strength = model.signals_.strength[rows]
+    replies = model.signals_.replies[rows]
+    company = model.company_codes_[rows]
+    relationship = model.relationship_codes_[rows]
+    spelled = [{normalize_company(n): n for n in o.company_names} for o in scores.options]
+
+    def company_phrase(key):
+        oi, code = divmod(int(key), len(model.company_keys_) + 1)
+        name = spelled[oi].get(model.company_keys_[code], model.company_names_[code])
+        return f"works at target company {name}"
+
+    def relationship_phrase(key):
+        rel, how = divmod(int(key), len(kinds) + 1)
+        if how == 0:
+            return f"{model.relationships_[rel]}, as the segment asks"
+        return f"{model.relationships_[rel]}: often helps with {OUTCOME_PHRASES[kinds[how - 1]]}"
+
+    def replies_phrase(k):
+        return "replied before" if k == 1 else f"replied {k} times before"
+
+    def overdue_phrase(d):
+        return "keep-in-touch overdue by over a year" if d > 365 else f"keep-in-touch overdue by {d} days"
+
+    how = np.where(vals["relationship"] >= 1, 0, 1 + outcomes)
+    rel_keys = relationship * (len(kinds) + 1) + how
+    with np.errstate(invalid="ignore"):
+        tables = [
+            _text_reasons(model, scores, rows, option, vals["text"] >= TEXT_REASON_MIN, vals["company"] > 0),
+            _table(option * (len(model.company_keys_) + 1) + company, vals["company"] > 0, company_phrase),
+            _table(model.seniority_codes_[rows], vals["seniority"] >= 1,
+                   lambda c: f"{SENIORITY_LEVELS[c]}-level, as the goal asks"),
+            _table(rel_keys, (vals["relationship"] > 0) & (relationship >= 0), relationship_phrase),
+            _table(np.nan_to_num(strength).astype(int), strength >= 3,
+                   lambda s: f"{'strong' if s >= 4 else 'good'} relationship ({s}/5)"),
+            _table(replies.astype(int), replies >= 1, replies_phrase),
+            _table(np.nan_to_num(np.round(sig["job_change_days"])).astype(int),
+                   ~np.isnan(sig["job_change_days"]), lambda d: f"changed jobs {ago(d)}"),
+            _table(np.nan_to_num(np.minimum(np.round(sig["overdue_days"]), 366)).astype(int),
+                   ~np.isnan(sig["overdue_days"]), overdue_phrase),
+            _table(np.zeros(len(rows), dtype=int), ~np.isnan(sig["new_connection_days"]),
+                   lambda _: "new connection"),
+            _table(np.nan_to_num(np.round(sig["since_last_days"] / 30)).astype(int),
+                   sig["warm"] & sig["stale"] & np.isnan(sig["overdue_days"]),
+                   lambda m: f"last in touch {m} months ago"),
+        ]
+    return _combine(tables, len(rows)), next_steps(outcomes, vals, sig)
+
+
+@contextmanager
+def bulk_objects():
+    """Pause the cyclic garbage collector while building ~100,000 small lists.
+
+    Every few hundred new containers trigger a collection that walks the young objects, so
+    building one list per contact costs several times the work itself; lists of str hold no
+    reference cycles, so nothing is lost by collecting once afterwards instead.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _combine(tables, n: int) -> list[list[str]]:
+    """Per row, the phrases of every table whose code is set, built once per distinct combination."""
+    key = np.zeros(n, dtype=np.int64)
+    for codes, phrases in tables:  # after each factorize, key numbers the combinations so far 0..k-1
+        key = pd.factorize(key * (len(phrases) + 1) + codes + 1)[0].astype(np.int64)
+    n_combos = int(key.max()) + 1 if n else 0
+    first = np.zeros(n_combos, dtype=np.int64)
+    first[key[::-1]] = np.arange(n - 1, -1, -1)
+    lists = np.empty(n_combos, dtype=object)
+    columns = [codes[first].tolist() for codes, _ in tables]
+    lists[:] = [[tables[k][1][c] for k, c in enumerate(row) if c >= 0] for row in zip(*columns)]
+    return list(map(list.copy, lists[key].tolist()))  # own lists: a caller may edit one row's
+
+
+def next_steps(outcomes: np.ndarray, vals: dict[str, np.ndarray], sig: dict[str, np.ndarray]) -> np.ndarray:
+    """One action per contact: a timely occasion first, then what the goal needs given warmth.
+
+    A job change is the most natural reason to write; an overdue keep-in-touch or a stale warm
+    relationship calls for reconnecting before asking; a new connection gets a note. Otherwise a
+    warm contact can be asked for what the goal needs (a referral only where they work at a
+    target company, an introduction elsewhere) and a cold one is first engaged lightly.
+    ``outcomes`` holds each row's goal outcome as an index into sorted(OUTCOME_PHRASES).
+    """
+    steps = ["Congratulate on the new role", "Reconnect", "Send a connection note", "Ask for an introduction"]
+    steps += sorted((set(WARM_STEPS.values()) | set(COLD_STEPS.values())) - set(steps))
+    index = {s: i for i, s in enumerate(steps)}
+    kinds = sorted(OUTCOME_PHRASES)
+    warm = np.array([index[WARM_STEPS[k]] for k in kinds])[outcomes]
+    cold = np.array([index[COLD_STEPS[k]] for k in kinds])[outcomes]
+    referral_elsewhere = (outcomes == kinds.index("referral")) & (vals["company"] <= 0)
+    warm = np.where(referral_elsewhere, index["Ask for an introduction"], warm)
+    conditions = [
+        ~np.isnan(sig["job_change_days"]),
+        ~np.isnan(sig["overdue_days"]) | (sig["warm"] & sig["stale"]),
+        ~np.isnan(sig["new_connection_days"]),
+        sig["warm"],
+    ]
+    code = np.select(conditions, [0, 1, 2, warm], default=cold)
+    return np.array(steps, dtype=object)[code]

@@ -1,0 +1,249 @@
+"""The arithmetic of a contact's score for each active goal, vectorized over all contacts.
+
+score = text + company + seniority + relationship      (fit: is this the right person?)
+      + gate * (warmth + timing)                       (will they answer, is now a good time?)
+      - fatigue * (everything above)                   (suggested often, never acted on)
+
+Each term is a component value in [0, 1] times its weight, and text has the largest weight. Text
+is mostly how well the title fits the goal's roles; industries, companies and keywords add to a
+fitting role but do not replace one (``text_fit``). Seniority likewise only counts as far as
+the role fits: a director of something else is not what the goal asks.
+
+Warmth and timing are *gated* by fit: a contact with no fit keeps only ``GATE_FLOOR`` of them,
+so a close friend who is irrelevant to a goal cannot outrank a relevant stranger by much.
+Fatigue is a proportional damping, written as a negative contribution so that the components
+still add up to the score (what ``explain`` shows).
+
+A goal is read as a whole and through each of its segments (see goals.py); a contact gets the
+reading that fits best, and with it the segment the contact belongs to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .goals import GoalOption
+from .text import query_matrix, similarity
+from .titles import SENIORITY_LEVELS
+
+COMPONENTS = ("text", "company", "seniority", "relationship", "warmth", "timing", "fatigue")
+FIT_COMPONENTS = ("text", "company", "seniority", "relationship")
+# Text coverage is divided by the best coverage any contact reaches for that query, so the best
+# match scores 1; but never by less than this share of the query's whole weight, so that when
+# nobody fits well, the best of the weak matches still scores low.
+TEXT_SIM_FLOOR = 0.25
+CONTEXT_SHARE = 0.3  # share of text fit from industries, companies, keywords and description
+QUALIFIER_WEIGHT = 0.3  # weight of a role's qualifier words against its job word and phrase
+GATE_FLOOR = 0.2  # share of warmth/timing an irrelevant contact keeps
+GATE_SATURATION = 0.5  # relevance from which warmth/timing count fully
+ADJACENT_SENIORITY = 0.5  # one level off the asked seniority still counts half
+# Seniority qualifies a role: a director of something else is not what a goal for design
+# directors asks, so the seniority component counts in proportion to text fit up to this.
+SENIORITY_TEXT_GATE = 0.5
+
+
+@dataclass
+class GoalScores:
+    """Scores of every contact against every active goal; arrays are (n contacts, n goals)."""
+
+    options: list[GoalOption]
+    queries: object  # sparse (n options, n terms)
+    option: np.ndarray  # index into ``options`` of the reading used
+    values: dict[str, np.ndarray]  # raw component values in [0, 1], per FIT_COMPONENTS
+    contributions: dict[str, np.ndarray]  # weighted, summing to ``score``
+    score: np.ndarray
+    priority: np.ndarray  # (n goals,) priority weight of each goal
+    goal_options: list[list[int]]  # option indices of each goal
+    signals: dict[str, np.ndarray]  # per contact, from ContactSignals.at
+
+
+def _seniority_values(option: GoalOption, codes: np.ndarray) -> np.ndarray | None:
+    if not option.seniority:
+        return None
+    lut = np.zeros(len(SENIORITY_LEVELS) + 1)
+    for level in option.seniority:
+        i = SENIORITY_LEVELS.index(level)
+        lut[i + 1] = 1.0
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(SENIORITY_LEVELS):
+                lut[j + 1] = max(lut[j + 1], ADJACENT_SENIORITY)
+    return lut[codes + 1]
+
+
+def _company_values(option: GoalOption, keys: dict[str, int], codes: np.ndarray) -> np.ndarray | None:
+    if not any(k in keys for k in option.company_keys):
+        return None
+    lut = np.zeros(len(keys) + 1)
+    for key in option.company_keys:
+        if key in keys:
+            lut[keys[key] + 1] = 1.0
+    return lut[codes + 1]
+
+
+def _relationship_values(option: GoalOption, names: list[str], codes: np.ndarray) -> np.ndarray | None:
+    if not option.relationship and not option.affinity:
+        return None
+    lut = np.zeros(len(names) + 1)
+    for i, name in enumerate(names):
+        if option.relationship and name == option.relationship:
+            lut[i + 1] = 1.0
+        elif name in option.affinity:
+            lut[i + 1] = 0.5
+    return lut[codes + 1]
+
+
+def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
+    """Score all fitted contacts of ``model`` (an OpportunityRanker) against ``options``."""
+    p = model.get_params()
+    w = {c: float(p[f"{c}_weight"]) for c in COMPONENTS}
+    n = model.n_contacts_
+    role_q = _weigh_qualifiers(
+        query_matrix(model.vectorizer_, [o.role_fields for o in options]), options, model
+    )
+    context_q = query_matrix(model.vectorizer_, [o.context_fields for o in options])
+    queries = (role_q + context_q).tocsr()  # the whole query, for the terms reasons quote
+    sim_by_option = np.ascontiguousarray(text_fit(model.contact_matrix_, role_q, context_q).T)
+    signals = model.signals_.at(now_day)
+
+    def component_values(oi: int) -> dict[str, np.ndarray]:
+        o = options[oi]
+        text = sim_by_option[oi][model.text_index_]
+        seniority = _seniority_values(o, model.seniority_codes_)
+        if seniority is not None:
+            seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)
+        return {
+            "text": text,
+            "company": _company_values(o, model.company_index_, model.company_codes_),
+            "seniority": seniority,
+            "relationship": _relationship_values(o, model.relationships_, model.relationship_codes_),
+        }
+
+    # All arithmetic is goal-major, (n goals, n contacts), so each goal's row is contiguous; the
+    # result holds transposed views, indexed [contact, goal].
+    goal_opts = options_by_goal(options)
+    option, values = best_readings(options, goal_opts, n, component_values, {c: w[c] for c in FIT_COMPONENTS})
+    contributions = {c: w[c] * values[c] for c in FIT_COMPONENTS}
+    fit = sum(contributions.values()) if goal_opts else np.zeros((0, n))
+    gate = relevance_gate(fit, sum(w[c] for c in FIT_COMPONENTS))
+    contributions["warmth"] = (w["warmth"] * signals["warmth"]) * gate
+    contributions["timing"] = (w["timing"] * signals["timing"]) * gate
+    positive = fit + contributions["warmth"] + contributions["timing"]
+    contributions["fatigue"] = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
+    score = positive + contributions["fatigue"]
+    score, contributions = _blend_response(model, score, contributions)
+    priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
+    return GoalScores(
+        options, queries, option.T, {c: v.T for c, v in values.items()},
+        {c: v.T for c, v in contributions.items()}, score.T, priority, goal_opts, signals,
+    )
+
+
+def _weigh_qualifiers(role_q, options: list[GoalOption], model):
+    """Scale down single words of a role query that are not its job words ("product" in "product
+    designer"): they are shared with other jobs ("Head of Product"), while the job word and the
+    phrase itself ("designer", "product designer") are what make the role."""
+    q = role_q.tocsr(copy=True)
+    vocabulary = model.vectorizer_.vocabulary_
+    for row, option in enumerate(options):
+        lo, hi = q.indptr[row], q.indptr[row + 1]
+        cols = q.indices[lo:hi]
+        heads = [vocabulary[h] for h in option.heads if h in vocabulary]
+        qualifier = ~model.term_is_bigram_[cols] & ~np.isin(cols, heads)
+        q.data[lo:hi][qualifier] *= QUALIFIER_WEIGHT
+    return q
+
+
+def _coverage(matrix, queries) -> np.ndarray:
+    """Coverage of each query (n texts, n queries), divided by the best any text reaches."""
+    sim = similarity(matrix, queries)
+    mass = np.asarray(queries.sum(axis=1)).ravel()
+    return sim / np.maximum(sim.max(axis=0, initial=0.0), np.maximum(TEXT_SIM_FLOOR * mass, 1e-12))
+
+
+def text_fit(matrix, role_queries, context_queries) -> np.ndarray:
+    """Text fit in [0, 1] of every text row to every option, (n texts, n options).
+
+    Mostly the role: (1 - CONTEXT_SHARE) * role + CONTEXT_SHARE * context * role, so industry,
+    company and keyword terms add to a fitting role but do not stand in for one. An option that
+    names no role at all (an industry-only goal) is fitted on its context alone.
+    """
+    role = _coverage(matrix, role_queries)
+    context = _coverage(matrix, context_queries)
+    fit = (1 - CONTEXT_SHARE) * role + CONTEXT_SHARE * context * role
+    no_role = np.diff(role_queries.indptr) == 0
+    fit[:, no_role] = context[:, no_role]
+    return fit
+
+
+def options_by_goal(options: list[GoalOption]) -> list[list[int]]:
+    """Indices of the options of each goal, goals in order of appearance."""
+    goals = sorted({o.goal_index for o in options})
+    return [[i for i, o in enumerate(options) if o.goal_index == g] for g in goals]
+
+
+def best_readings(options, goal_opts, n, component_values, weights):
+    """For each item and goal, the option (reading) with the best weighted fit.
+
+    ``component_values(option index)`` gives the (n,) value of each component in ``weights``,
+    or None where it is zero throughout (the option does not ask for it), which saves the work.
+    The whole goal is tried first and a segment replaces it only where it fits strictly better,
+    so a segment is named only when it says something the goal alone does not.
+    Returns goal-major arrays: (option index (n goals, n), {component: values (n goals, n)}).
+    """
+    option = np.zeros((len(goal_opts), n), dtype=np.int64)
+    values = {c: np.zeros((len(goal_opts), n)) for c in weights}
+    for g, opt_ids in enumerate(goal_opts):
+        best_fit = None
+        for oi in sorted(opt_ids, key=lambda i: options[i].segment_id is not None):
+            vals = component_values(oi)
+            fit = np.zeros(n)
+            for c in weights:
+                if vals[c] is not None:
+                    fit += weights[c] * vals[c]
+            better = None if best_fit is None else fit > best_fit
+            best_fit = fit if best_fit is None else np.where(better, fit, best_fit)
+            option[g] = oi if better is None else np.where(better, oi, option[g])
+            for c in weights:
+                if better is None:
+                    if vals[c] is not None:
+                        values[c][g] = vals[c]
+                else:
+                    np.copyto(values[c][g], 0.0 if vals[c] is None else vals[c], where=better)
+    return option, values
+
+
+def relevance_gate(fit: np.ndarray, max_fit: float) -> np.ndarray:
+    """Share of warmth/timing (or an event's timing/cost) an item keeps, given its fit."""
+    relevance = fit / (max_fit or 1.0)
+    return GATE_FLOOR + (1 - GATE_FLOOR) * np.minimum(1.0, relevance / GATE_SATURATION)
+
+
+def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray]):
+    """Hook for learning from outcomes: blend in ``response_model.predict_proba`` if it is fitted.
+
+    The model sees the component contributions (one row per goal and contact, columns in
+    COMPONENTS order) and should return P(contact responds). The blend is written as one more
+    contribution, "response", with the others scaled down, so the parts still sum to the score.
+    """
+    response_model = model.response_model
+    if response_model is None or score.size == 0 or not _is_fitted(response_model):
+        return score, contributions
+    b = float(model.response_blend)
+    features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
+    proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
+    blended = {c: (1 - b) * v for c, v in contributions.items()}
+    blended["response"] = b * proba
+    return (1 - b) * score + b * proba, blended
+
+
+def _is_fitted(estimator) -> bool:
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(estimator)
+    except (NotFittedError, TypeError):
+        return False
+    return True

@@ -1,0 +1,173 @@
+"""TF-IDF text fit between contacts and goal queries, built to stay fast at 100,000 contacts.
+
+The contact text is position (normalized, see titles.py) + company + tags + notes. ``vectorizer``
+is ``TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english")`` with the
+vocabulary and idf of the *distinct* contact texts; goal queries are vectorized with it, so a term
+that is rare in the user's network weighs more in a query.
+
+The fit of a contact to a query is *query coverage*: the sum of the query's tf-idf weights over
+the terms the contact's text contains (each term once; a term only in the notes counts half).
+Cosine similarity would divide by the contact's own length, so "Senior Product Manager" would fit
+a "product manager" goal worse than "Product Manager", and seniority is for another component to
+judge. Coverage does not punish extra words, and a contact with every query term covers it all.
+
+Two things make fitting fast:
+
+* Contacts share texts (same title at the same company), so only distinct texts get a row of
+  the matrix; ``text_index`` maps every contact to its row (the inverse of np.unique).
+* Tokenizing is the slow, pure-Python part of TfidfVectorizer. Each *field* has far fewer
+  distinct values than there are distinct texts (a few thousand titles, companies, tag sets),
+  so each distinct field value is tokenized once and a text's counts are the sum of its fields'
+  counts. The only difference from tokenizing the joined text is that no bigram spans two
+  fields ("manager stripe"), which is noise anyway.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+NGRAMS = (1, 2)
+STOP_WORDS = "english"
+CONTACT_FIELDS = ("position", "company", "tags", "notes")
+# How much a term counts towards coverage by the field it is found in (at most 1 in all).
+FIELD_WEIGHTS = {"position": 1.0, "company": 1.0, "tags": 1.0, "notes": 0.5}
+_EMPTY_TERM = "__no_terms__"
+
+
+@dataclass
+class ContactText:
+    """Learned text state: vectorizer, distinct-text matrix and per-field term matrices."""
+
+    vectorizer: TfidfVectorizer
+    matrix: sp.csr_matrix  # (n distinct texts, n terms), term presence weighted by field (0..1)
+    text_index: np.ndarray  # contact -> row of ``matrix``
+    field_codes: dict[str, np.ndarray]  # field -> contact -> distinct value of that field
+    field_values: dict[str, np.ndarray]  # field -> distinct values
+    field_terms: dict[str, sp.csr_matrix]  # field -> (distinct values, n terms) counts
+    terms: np.ndarray  # term of each column
+    bigram: np.ndarray  # whether each term is a bigram
+
+
+def make_vectorizer(**kwargs) -> TfidfVectorizer:
+    """The one tf-idf configuration used for contacts, events and goal queries."""
+    return TfidfVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, sublinear_tf=True, **kwargs)
+
+
+def fit_contact_text(fields: dict[str, np.ndarray], max_features: int | None) -> ContactText:
+    """Fit tf-idf on the contact fields (each an array of str, "" when missing)."""
+    n = len(next(iter(fields.values())))
+    codes: dict[str, np.ndarray] = {}
+    uniques: dict[str, np.ndarray] = {}
+    for name, values in fields.items():
+        codes[name], uniques[name] = pd.factorize(np.asarray(values, dtype=object))
+    docs = np.concatenate([np.asarray(uniques[name], dtype=object) for name in fields])
+    counter = CountVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, dtype=np.float64)
+    try:
+        counts_all = counter.fit_transform(docs).tocsr()
+        terms = counter.get_feature_names_out()
+    except ValueError:  # nothing but stop words or blanks: keep a vocabulary nothing matches
+        counts_all, terms = sp.csr_matrix((len(docs), 1)), np.array([_EMPTY_TERM], dtype=object)
+
+    # Distinct contact texts = distinct combinations of field values.
+    key = np.zeros(n, dtype=np.int64)
+    for name in fields:
+        key = pd.factorize(key * max(len(uniques[name]), 1) + codes[name])[0].astype(np.int64)
+    _, first, text_index = np.unique(key, return_index=True, return_inverse=True)
+
+    field_terms: dict[str, sp.csr_matrix] = {}
+    start = 0
+    for name in fields:
+        stop = start + len(uniques[name])
+        field_terms[name] = counts_all[start:stop]
+        start = stop
+    counts = sum(field_terms[name][codes[name][first]] for name in fields).tocsr()
+    presence = sum(
+        (field_terms[name] > 0).astype(np.float64)[codes[name][first]] * FIELD_WEIGHTS.get(name, 1.0)
+        for name in fields
+    ).tocsr()
+
+    if max_features is not None and len(terms) > max_features:
+        df = np.bincount(counts.indices, minlength=len(terms))
+        keep = np.sort(np.argsort(-df, kind="stable")[:max_features])
+        counts, presence, terms = counts[:, keep], presence[:, keep].tocsr(), terms[keep]
+        field_terms = {name: m[:, keep].tocsr() for name, m in field_terms.items()}
+
+    # No contacts at all: fit on one blank text, so the vectorizer still works for queries.
+    transformer = TfidfTransformer(sublinear_tf=True).fit(counts if n else sp.csr_matrix((1, len(terms))))
+    vectorizer = make_vectorizer(vocabulary={t: i for i, t in enumerate(terms)})
+    vectorizer.idf_ = transformer.idf_
+    np.minimum(presence.data, 1.0, out=presence.data)
+    bigram = np.array([" " in t for t in terms], dtype=bool)
+    return ContactText(
+        vectorizer, presence, text_index.astype(np.int64), codes, uniques, field_terms, terms, bigram
+    )
+
+
+def query_matrix(vectorizer: TfidfVectorizer, field_lists) -> sp.csr_matrix:
+    """One l2-normalized query row per item of ``field_lists`` (each a list of (text, weight)).
+
+    Each field is vectorized on its own and the weighted vectors are summed, so a goal's target
+    roles can count more than its free-text description whatever their lengths.
+    """
+    texts, rows, weights = [], [], []
+    for row, fields in enumerate(field_lists):
+        for text, weight in fields:
+            if text and weight:
+                texts.append(text)
+                rows.append(row)
+                weights.append(weight)
+    n_terms = len(vectorizer.vocabulary_)
+    if not texts:
+        return sp.csr_matrix((len(field_lists), n_terms))
+    field_vectors = vectorizer.transform(texts)
+    mix = sp.csr_matrix((weights, (rows, np.arange(len(texts)))), shape=(len(field_lists), len(texts)))
+    return normalize(mix @ field_vectors).tocsr()
+
+
+def similarity(matrix: sp.csr_matrix, queries: sp.csr_matrix) -> np.ndarray:
+    """Dot products of the rows with each query, dense (n rows, n queries): the coverage of each
+    query by term-presence rows, or the cosine when the rows are l2-normalized tf-idf (events)."""
+    if queries.shape[0] == 0:
+        return np.zeros((matrix.shape[0], 0))
+    return np.asarray((matrix @ queries.T).toarray())
+
+
+def shared_terms(matrix: sp.csr_matrix, row: int, query: sp.csr_matrix) -> list[tuple[int, float]]:
+    """Terms that one text row shares with ``query``, as (term column, contribution), largest
+    first. The contributions sum to :func:`similarity` of the row and the query."""
+    vec = matrix[row].multiply(query.tocsr()).tocsr()
+    vec.eliminate_zeros()
+    order = np.argsort(-vec.data, kind="stable")
+    return [(int(vec.indices[j]), float(vec.data[j])) for j in order]
+
+
+def best_term(matrix: sp.csr_matrix, rows: np.ndarray, query: sp.csr_matrix, boost: np.ndarray):
+    """For each of ``rows``, the shared term with ``query`` that adds most to the similarity.
+
+    Vectorized over rows (this runs for every contact shown). ``boost`` multiplies each term's
+    weight for the choice only (e.g. so that "product manager" is shown rather
+    than "product"). Returns term columns (-1 when nothing is shared).
+    """
+    query = query.tocsr()
+    cols, qvals = query.indices, query.data
+    best = np.full(len(rows), -1, dtype=np.int64)
+    if len(cols) == 0 or len(rows) == 0:
+        return best
+    sub = matrix[rows][:, cols].tocsr()
+    sub.eliminate_zeros()
+    if sub.nnz == 0:
+        return best
+    counts = np.diff(sub.indptr)
+    row_of = np.repeat(np.arange(len(rows)), counts)
+    term_of = cols[sub.indices]
+    weights = sub.data * qvals[sub.indices] * boost[term_of]
+    order = np.lexsort((-weights, row_of))
+    nonempty = counts > 0
+    best[nonempty] = term_of[order[sub.indptr[:-1][nonempty]]]
+    return best

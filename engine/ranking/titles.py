@@ -1,0 +1,232 @@
+"""Job titles, seniority and company names, normalized so that TF-IDF can match them.
+
+Titles in a LinkedIn export are written for humans: "Sr. PM @ Stripe (she/her)", "VP Eng",
+"Group PM". TF-IDF only sees tokens, so "PM" and "product manager" would never meet. Everything
+here turns such text into plain, expanded, lower-case words, and adds a hint where a title
+implies a role it does not spell out ("Head of Product" leads product managers, so it should
+match a goal that targets product managers).
+
+All functions are pure and cheap; callers apply them to *distinct* values only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+# Ordered from least to most senior; the position in this tuple is the seniority code.
+SENIORITY_LEVELS: tuple[str, ...] = (
+    "intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "executive", "founder",
+)
+
+# Abbreviations expanded token by token (after punctuation is stripped).
+_ABBREVIATIONS: dict[str, str] = {
+    "sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior",
+    "vp": "vice president", "svp": "senior vice president", "evp": "executive vice president",
+    "avp": "assistant vice president", "vps": "vice president",
+    "swe": "software engineer", "swes": "software engineer", "sde": "software development engineer",
+    "pm": "product manager", "pms": "product manager", "apm": "associate product manager",
+    "tpm": "technical program manager", "em": "engineering manager", "ems": "engineering manager",
+    "mgr": "manager", "mngr": "manager", "dir": "director",
+    "cto": "chief technology officer", "ceo": "chief executive officer", "cfo": "chief financial officer",
+    "coo": "chief operating officer", "cpo": "chief product officer", "cmo": "chief marketing officer",
+    "cio": "chief information officer", "ciso": "chief information security officer",
+    "cro": "chief revenue officer", "cdo": "chief data officer", "chro": "chief human resources officer",
+    "ctos": "chief technology officer", "ceos": "chief executive officer",
+    "ml": "machine learning", "ai": "artificial intelligence", "nlp": "natural language processing",
+    "ux": "user experience", "ui": "user interface", "qa": "quality assurance",
+    "hr": "human resources", "bd": "business development", "it": "information technology",
+    "dev": "developer", "devs": "developer", "devrel": "developer relations",
+    "sre": "site reliability engineer", "ops": "operations", "mktg": "marketing",
+    "acct": "account", "assoc": "associate", "asst": "assistant", "admin": "administrator",
+    "exec": "executive", "pres": "president", "ae": "account executive",
+    "sdr": "sales development representative", "bdr": "business development representative",
+    "ta": "talent acquisition", "gm": "general manager", "md": "managing director",
+    "mts": "member technical staff", "sw": "software", "hw": "hardware", "fe": "frontend",
+    "be": "backend", "ds": "data scientist", "de": "data engineer", "pmm": "product marketing manager",
+    "cs": "customer success", "csm": "customer success manager", "vc": "venture capital",
+    "r&d": "research and development", "rnd": "research and development", "mgmt": "management",
+    "eng": "engineering", "engr": "engineer", "engs": "engineer", "ic": "individual contributor",
+}
+
+# Plurals of role nouns, so "Product Managers" (a goal or an event audience) meets "product manager".
+_PLURALS: dict[str, str] = {
+    w + "s": w
+    for w in (
+        "manager", "engineer", "designer", "founder", "recruiter", "developer", "leader", "director",
+        "executive", "scientist", "analyst", "marketer", "investor", "consultant", "officer", "architect",
+        "researcher", "student", "partner", "owner", "head", "lead", "intern", "president", "associate",
+        "accountant", "writer", "strategist", "specialist", "mentor", "coach", "advisor", "operator",
+    )
+}
+
+# Credentials and badges that say nothing about the role.
+_NOISE_TOKENS = frozenset(
+    "phd mba cpa pmp cfa cspo pe shrm cissp msc bsc mphil frm acca cma ex former "
+    "opentowork she her hers he him his they them theirs".split()
+)
+_PRONOUNS = re.compile(r"\(?\b(she|he|they)\s*/\s*(her|him|them|hers|his|theirs)\b\)?")
+_COMPOUNDS = (
+    (re.compile(r"\bfront[\s-]?end\b"), "frontend"),
+    (re.compile(r"\bback[\s-]?end\b"), "backend"),
+    (re.compile(r"\bfull[\s-]?stack\b"), "fullstack"),
+    (re.compile(r"\bco[\s-]?founder\b"), "founder"),
+    (re.compile(r"\be[\s-]?commerce\b"), "ecommerce"),
+    (re.compile(r"\bc\+\+"), "cpp"),
+    (re.compile(r"\bc#"), "csharp"),
+    (re.compile(r"\br&d\b"), "research and development"),
+    (re.compile(r"&"), " and "),
+)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+# "eng" is "engineering" before manager/lead/director or after vp/of, otherwise "engineer".
+_ENG_AS_FIELD_NEXT = frozenset({"manager", "mgr", "lead", "director", "dir", "team", "management", "leader"})
+_ENG_AS_FIELD_PREV = frozenset({"vp", "of", "president", "director", "head", "svp", "evp"})
+
+# Leaders of a function also match that function's role ("Head of Product" ~ "product manager").
+# Design leaders are designers themselves, so they also get the IC role.
+_FUNCTION_ROLES: dict[str, tuple[str, ...]] = {
+    "product": ("product manager",), "engineering": ("engineering manager",),
+    "design": ("designer", "design manager"), "marketing": ("marketing manager",),
+    "sales": ("sales manager",), "data": ("data science manager",),
+    "people": ("human resources manager",), "talent": ("recruiter",),
+    "growth": ("growth manager",), "operations": ("operations manager",), "finance": ("finance manager",),
+    "research": ("researcher", "research manager"),
+}
+_LEADER = r"(?:head|director|vice president|chief|lead|leader|svp|evp)"
+_FUNCTION_LEADER = re.compile(
+    rf"\b{_LEADER}(?: of)? ({'|'.join(_FUNCTION_ROLES)})\b|\b({'|'.join(_FUNCTION_ROLES)}) {_LEADER}\b"
+)
+_GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
+# In a tech network a bare "Staff Engineer" or "Principal Engineer" is a software engineer.
+_BARE_ENGINEER = re.compile(
+    r"^(?:(?:staff|principal|senior|lead|founding|distinguished) )?engineer(?: i{1,3}| iv)?$"
+)
+
+_LEGAL_SUFFIXES = frozenset(
+    "inc incorporated llc l l c ltd limited corp corporation co company gmbh plc sa ag bv nv pty llp lp "
+    "srl sas spa oy ab as kk pte".split()
+)
+
+
+def _is_missing(text) -> bool:
+    return text is None or (isinstance(text, float) and math.isnan(text))
+
+
+def normalize_title(text, hints: bool = True) -> str:
+    """Lower-case, de-noised, abbreviation-expanded title, with role hints appended (unless not
+    ``hints``: the plain form is what reasons quote).
+
+    >>> normalize_title("Sr. PM @ Stripe (she/her)")
+    'senior product manager stripe'
+    >>> normalize_title("Head of Product")
+    'head of product manager product leadership'
+    """
+    if _is_missing(text):
+        return ""
+    text = _PRONOUNS.sub(" ", str(text).lower())
+    for pattern, replacement in _COMPOUNDS:
+        text = pattern.sub(replacement, text)
+    tokens = [t for t in _NON_WORD.split(text) if t and t not in _NOISE_TOKENS]
+    words: list[str] = []
+    for i, token in enumerate(tokens):
+        if token == "eng":
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            prev = tokens[i - 1] if i else ""
+            as_field = nxt in _ENG_AS_FIELD_NEXT or prev in _ENG_AS_FIELD_PREV or not nxt and not prev
+            words.append("engineering" if as_field else "engineer")
+        else:
+            words.append(_PLURALS.get(token) or _ABBREVIATIONS.get(token, token))
+    out = " ".join(words)
+    if not hints:
+        return out
+    extra: list[str] = []
+    for match in _FUNCTION_LEADER.finditer(out):
+        function = match.group(1) or match.group(2)
+        extra += [*_FUNCTION_ROLES[function], f"{function} leadership"]
+    if _GROUP_PM.search(out) or "chief product officer" in out:
+        extra += ["product manager", "product leadership"]
+    if _BARE_ENGINEER.match(out):
+        extra.append("software engineer")
+    for hint in dict.fromkeys(extra):
+        if hint not in out:
+            # "head of product" + "product manager" -> "head of product manager": no "product product".
+            first, _, rest = hint.partition(" ")
+            out += " " + (rest if rest and out.endswith(" " + first) else hint)
+    return out
+
+
+# Seniority rules on the normalized title; the first that matches wins, so order matters.
+_IC_MANAGER = re.compile(
+    r"\b(product|program|project|account|community|success|relationship|partner|content|media|"
+    r"marketing|brand|office|case|portfolio|category|channel|campaign)\s+manager\b"
+)
+_SENIORITY_RULES: tuple[tuple[str, re.Pattern], ...] = (
+    ("founder", re.compile(r"\bfounder\b|\bfounding (partner|engineer)\b")),
+    ("executive", re.compile(
+        r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
+        r"\bgeneral partner\b|\bowner\b|^partner\b")),
+    ("vp", re.compile(r"\bvice president\b")),
+    ("director", re.compile(r"\bdirector\b|\bhead of\b|^head\b")),
+    ("intern", re.compile(r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b")),
+    ("manager", re.compile(r"\bmanager\b|\bmanagement\b|\bsupervisor\b")),
+    ("lead", re.compile(r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b")),
+    ("senior", re.compile(r"\bsenior\b|\biii\b|\biv\b")),
+    ("junior", re.compile(r"\bjunior\b|\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b")),
+)
+_NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired|career break)\b")
+_SENIORITY_ALIASES: dict[str, str] = {
+    "entry": "junior", "entry level": "junior", "graduate": "junior", "associate": "junior",
+    "mid level": "mid", "mid-level": "mid", "intermediate": "mid", "staff": "lead", "principal": "lead",
+    "head": "director", "vice president": "vp", "svp": "vp", "evp": "vp", "c-level": "executive",
+    "c level": "executive", "cxo": "executive", "chief": "executive", "owner": "founder",
+    "co-founder": "founder", "cofounder": "founder", "sr": "senior", "jr": "junior", "manager": "manager",
+}
+
+
+def seniority_of_normalized(normalized: str) -> str | None:
+    """Seniority of a title normalized without hints (hints such as "design manager" for a
+    "Design Lead" would read as a level); see :func:`parse_seniority`."""
+    if not normalized or _NOT_A_ROLE.match(normalized):
+        return None
+    for level, pattern in _SENIORITY_RULES:
+        if level == "manager":
+            if pattern.search(_IC_MANAGER.sub(" ", normalized)):
+                return level
+        elif pattern.search(normalized):
+            return level
+    return "mid"
+
+
+def parse_seniority(title) -> str | None:
+    """Seniority level of a raw title, one of SENIORITY_LEVELS, or None when there is no title.
+
+    "Product manager" is an individual-contributor role, so it is "mid" unless qualified; an
+    "Engineering Manager" manages people, so it is "manager".
+    """
+    return seniority_of_normalized(normalize_title(title, hints=False))
+
+
+def normalize_seniority(value) -> str | None:
+    """Map a goal's seniority word ("Staff", "C-level", "VP") onto SENIORITY_LEVELS, or None."""
+    if _is_missing(value):
+        return None
+    word = str(value).strip().lower()
+    if word in SENIORITY_LEVELS:
+        return word
+    if word in _SENIORITY_ALIASES:
+        return _SENIORITY_ALIASES[word]
+    return seniority_of_normalized(normalize_title(word, hints=False)) if word else None
+
+
+def normalize_company(name) -> str:
+    """Case-, punctuation- and legal-suffix-insensitive company key: "Stripe, Inc." -> "stripe"."""
+    if _is_missing(name):
+        return ""
+    text = str(name).lower().replace("&", " and ")
+    text = re.sub(r"\.(com|io|ai|co)\b", " ", text)
+    tokens = [t for t in _NON_WORD.split(text) if t]
+    while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
+        tokens.pop()
+    if len(tokens) > 1 and tokens[0] == "the":
+        tokens.pop(0)
+    return " ".join(tokens)

@@ -1,0 +1,78 @@
+"""AppTest over every page: on an empty workspace and on the demo workspace, no page raises and
+each shows what a user came for."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from engine.store import Store
+from engine.workspace import load_demo_workspace
+
+APP = str(Path(__file__).parents[1] / "app.py")
+PAGES = ["ui/home.py", "ui/goals.py", "ui/outreach.py", "ui/events.py", "ui/contacts.py", "ui/imports.py",
+         "ui/settings.py"]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    load_demo_workspace(Store(path), today=date.today())
+    return path
+
+
+def open_page(page: str, db: Path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("RAPPORT_DB", str(db))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    if page != "ui/home.py":
+        app.switch_page(page)
+        app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_an_empty_workspace(page, tmp_path, monkeypatch):
+    app = open_page(page, tmp_path / "empty.duckdb", monkeypatch)
+    assert app.title, f"{page} shows no title"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_on_the_demo_workspace(page, demo_db, monkeypatch):
+    app = open_page(page, demo_db, monkeypatch)
+    assert app.title
+
+
+def test_home_offers_demo_or_empty_and_loads_the_demo(tmp_path, monkeypatch):
+    app = open_page("ui/home.py", tmp_path / "fresh.duckdb", monkeypatch)
+    labels = [b.label for b in app.button]
+    assert "Load demo workspace" in labels and "Start empty" in labels
+    next(b for b in app.button if b.label == "Load demo workspace").click().run()
+    assert not app.exception
+    metrics = {m.label: m.value for m in app.metric}
+    assert int(metrics["Contacts"].replace(",", "")) > 400
+    assert int(metrics["Active goals"]) == 3
+
+
+def test_outreach_lists_ranked_contacts_with_reasons_and_a_csv(demo_db, monkeypatch):
+    app = open_page("ui/outreach.py", demo_db, monkeypatch)
+    table = app.dataframe[0].value
+    assert len(table) == 25
+    assert list(table["rank"][:3]) == [1, 2, 3]
+    assert table["score"].is_monotonic_decreasing
+    assert all(len(r) > 0 for r in table["reasons"][:10])
+    assert all(isinstance(s, str) and s for s in table["next_step"])
+    assert app.get("download_button")
+
+
+def test_contacts_page_pages_through_the_list_without_sending_it_all(demo_db, monkeypatch):
+    app = open_page("ui/contacts.py", demo_db, monkeypatch)
+    assert len(app.dataframe[0].value) == 50
+    app.text_input[0].input("Group PM").run()
+    shown = app.dataframe[0].value
+    assert 0 < len(shown) <= 50
+    assert all("PM" in p or "Product" in p for p in shown["position"])

@@ -1,0 +1,52 @@
+"""What every page shares: the workspace's store, plain-text rendering, friendly errors."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from engine.model import ImportFileError
+from engine.store import Store, StoreError, default_db_path
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text) -> str:
+    """Escape user-written text for Streamlit's Markdown, so it shows as typed and never as a link,
+    an image or HTML (e.g. ``[x](javascript:...)`` stays literal)."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+def db_path() -> Path:
+    return Path(st.session_state.get("db_path") or default_db_path())
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(path: str) -> Store:
+    return Store(path)
+
+
+def store() -> Store:
+    """The workspace's store (it holds no open connection between calls)."""
+    return _store_for(str(db_path()))
+
+
+@contextlib.contextmanager
+def friendly_errors():
+    """Show a problem the user can act on as a message instead of a traceback."""
+    try:
+        yield
+    except (ImportFileError, StoreError) as error:
+        st.error(str(error), icon=":material/error:")
+        st.stop()
+    except (KeyError, ValueError) as error:
+        st.error(error.args[0] if error.args else str(error), icon=":material/error:")
+        st.stop()
+
+
+def page_header(title: str, caption: str) -> None:
+    st.title(title)
+    st.caption(caption)

@@ -1,0 +1,96 @@
+"""Contacts: search, filter, sort, page through; open one to edit what only the user knows."""
+
+import math
+
+import streamlit as st
+
+from engine.store import RELATIONSHIPS, SORTS, ContactQuery
+from ui.common import friendly_errors, page_header, plain, store
+
+PAGE_SIZE = 50
+page_header("Contacts", "Everyone you imported. Open a contact to set tags, relationship strength, notes and a "
+            "keep-in-touch cadence.")
+workspace = store()
+
+with friendly_errors(), workspace.session():
+    companies = workspace.companies()
+    tags = workspace.tags()
+
+filters = st.columns([3, 2, 2, 1, 2])
+search = filters[0].text_input("Search", placeholder="name, company, position or e-mail")
+company = filters[1].selectbox("Company", [""] + companies, format_func=lambda c: c or "Any company")
+tag = filters[2].selectbox("Tag", [""] + tags, format_func=lambda t: t or "Any tag")
+min_strength = filters[3].selectbox("Strength ≥", [None, 1, 2, 3, 4, 5], format_func=lambda s: "any" if s is None
+                                    else str(s))
+sort = filters[4].selectbox("Sort by", list(SORTS))
+
+query = ContactQuery(search=search, company=company, tag=tag, min_strength=min_strength, sort=sort,
+                     page_size=PAGE_SIZE)
+with friendly_errors():
+    _, total = workspace.find_contacts(ContactQuery(**{**query.__dict__, "page_size": 1}))
+pages = max(1, math.ceil(total / PAGE_SIZE))
+signature = (search, company, tag, min_strength, sort)
+if st.session_state.get("contacts_filters") != signature or st.session_state.get("contacts_page", 1) > pages:
+    st.session_state["contacts_filters"] = signature
+    st.session_state["contacts_page"] = 1
+page = st.session_state.get("contacts_page", 1)
+with friendly_errors():
+    frame, total = workspace.find_contacts(ContactQuery(**{**query.__dict__, "page": page}))
+
+st.caption(f"{total:,} contacts match · page {page} of {pages}")
+selection = st.dataframe(
+    frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="contact_table",
+    column_config={
+        "id": None,
+        "full_name": "Name", "company": "Company", "position": "Position", "email": "E-mail",
+        "tags": st.column_config.ListColumn("Tags"),
+        "strength": st.column_config.NumberColumn("Strength", format="%d"),
+        "relationship": "Relationship", "connected_on": st.column_config.DateColumn("Connected"),
+    },
+)
+if pages > 1:
+    st.pagination(pages, default=page, key="contacts_page")
+
+rows = selection.selection.rows if selection else []
+if not rows:
+    st.caption("Select a row to open the contact.")
+    st.stop()
+
+contact_id = int(frame.iloc[rows[0]]["id"])
+with friendly_errors():
+    contact = workspace.contact(contact_id)
+    timeline = workspace.timeline(contact_id)
+st.divider()
+st.subheader(contact["full_name"] or contact["email"] or "Contact", anchor=False)
+st.text(" · ".join(str(v) for v in (contact["position"], contact["company"], contact["email"], contact["phone"],
+                                     contact["location"]) if v))
+if contact["linkedin_url"]:
+    st.text(contact["linkedin_url"])
+for change in contact["job_changes"]:
+    st.caption(f"Job change on {change['changed_on']}: {plain(change['old_position'])} at "
+               f"{plain(change['old_company'])} → {plain(change['new_position'])} at {plain(change['new_company'])}")
+
+with st.form(f"edit_contact_{contact_id}"):
+    left, right = st.columns(2)
+    new_tags = left.multiselect("Tags", sorted(set(tags) | set(contact["tags"] or [])), default=contact["tags"] or [],
+                                accept_new_options=True)
+    strength = right.slider("Relationship strength", 0, 5, int(contact["strength"] or 0),
+                            help="0 = never talked, 5 = would do you a favour today")
+    relationship = left.selectbox("Relationship", [None, *RELATIONSHIPS],
+                                  index=([None, *RELATIONSHIPS].index(contact["relationship"])
+                                         if contact["relationship"] in RELATIONSHIPS else 0),
+                                  format_func=lambda r: r or "not set")
+    cadence = right.number_input("Keep in touch every (days, 0 = no cadence)", 0, 3650,
+                                 int(contact["cadence_days"] or 0), step=7)
+    notes = st.text_area("Notes", contact["notes"] or "")
+    if st.form_submit_button("Save", type="primary"):
+        with friendly_errors():
+            workspace.update_contact(contact_id, tags=new_tags, strength=strength, relationship=relationship,
+                                     cadence_days=cadence or None, notes=notes or None)
+        st.toast("Saved")
+
+st.subheader("Timeline", anchor=False)
+if timeline.empty:
+    st.caption("Nothing logged with this contact yet.")
+else:
+    st.dataframe(timeline.drop(columns=["id"]), hide_index=True, width="stretch")

@@ -1,0 +1,64 @@
+"""The goal and segment forms, shared by 'new goal' and 'edit goal'."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from engine.store import RELATIONSHIPS
+
+OUTCOMES = ("referral", "mentorship", "learn", "clients", "hiring", "visibility", "other")
+METRICS = ("conversations", "meetings", "referrals", "new_contacts", "events")
+SENIORITY = ("intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "executive", "founder")
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+def goal_form(key: str, goal: dict) -> dict | None:
+    """Draw the form; return the values when submitted with a title, else None."""
+    with st.form(key):
+        title = st.text_input("Title", goal.get("title", ""))
+        left, mid, right = st.columns(3)
+        outcome = left.selectbox("Outcome", OUTCOMES, index=OUTCOMES.index(goal.get("outcome") or "other"))
+        metric = mid.selectbox("Success metric", METRICS,
+                               index=METRICS.index(goal.get("metric") or "conversations"))
+        target = right.number_input("Target", 1, 10_000, int(goal.get("target") or 5))
+        due = left.date_input("Due date", goal.get("due_date"))
+        priority = mid.slider("Priority", 1, 5, int(goal.get("priority") or 3))
+        seniority = right.multiselect("Seniority", SENIORITY, default=[s for s in goal.get("seniority") or []
+                                                                          if s in SENIORITY])
+        description = st.text_area("Description", goal.get("description") or "")
+        roles = st.text_input("Target roles (comma-separated)", ", ".join(goal.get("target_roles") or []))
+        industries = st.text_input("Industries or functions", ", ".join(goal.get("industries") or []))
+        companies = st.text_input("Target companies", ", ".join(goal.get("companies") or []))
+        locations = st.text_input("Locations", ", ".join(goal.get("locations") or []))
+        if not st.form_submit_button("Save goal", type="primary"):
+            return None
+    if not title.strip():
+        st.error("A goal needs a title.")
+        return None
+    return {"title": title.strip(), "outcome": outcome, "metric": metric, "target": int(target), "due_date": due,
+            "priority": int(priority), "seniority": seniority, "description": description.strip() or None,
+            "target_roles": _split(roles), "industries": _split(industries), "companies": _split(companies),
+            "locations": _split(locations)}
+
+
+def segment_form(key: str) -> dict | None:
+    with st.popover("Add a segment", icon=":material/group_add:"):
+        with st.form(key):
+            name = st.text_input("Name", placeholder="e.g. engineering managers at target companies")
+            roles = st.text_input("Roles (comma-separated)")
+            seniority = st.multiselect("Seniority", SENIORITY)
+            companies = st.text_input("Companies")
+            industries = st.text_input("Industries")
+            keywords = st.text_input("Keywords")
+            relationship = st.selectbox("Relationship type", [None, *RELATIONSHIPS],
+                                        format_func=lambda r: r or "any")
+            if not st.form_submit_button("Add segment"):
+                return None
+    if not name.strip():
+        st.error("A segment needs a name.")
+        return None
+    return {"name": name.strip(), "roles": _split(roles), "seniority": seniority, "companies": _split(companies),
+            "industries": _split(industries), "keywords": _split(keywords), "relationship": relationship}

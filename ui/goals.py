@@ -1,0 +1,101 @@
+"""Goals: what the user wants from networking, who can help (segments), and progress so far."""
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from engine.audience import segment_coverage
+from engine.goal_templates import GOAL_TEMPLATES, goal_from_template
+from engine.store import GOAL_STATUSES
+from ui.common import friendly_errors, page_header, plain, store
+from ui.goal_form import goal_form, segment_form
+
+page_header("Goals", "What you want from networking, with a measurable target and a date, and the people who can "
+            "help with each.")
+workspace = store()
+today = date.today()
+
+with st.expander("New goal from a template", expanded=not workspace.summary()["goals"], icon=":material/bolt:"):
+    with st.form("goal_template"):
+        key = st.selectbox("I want...", list(GOAL_TEMPLATES), format_func=lambda k: GOAL_TEMPLATES[k]["label"])
+        left, right = st.columns(2)
+        role = left.text_input("Role", placeholder="e.g. product manager, data scientist, CTO")
+        area = right.text_input("Industry or function", placeholder="e.g. fintech, climate tech, data")
+        companies = st.text_input("Target companies (comma-separated, optional)")
+        if st.form_submit_button("Create goal", type="primary"):
+            with friendly_errors():
+                goal = goal_from_template(key, role=role, area=area, today=today,
+                                          companies=[c.strip() for c in companies.split(",") if c.strip()])
+                workspace.add_goal(goal)
+            st.session_state["goal_created"] = goal["title"]
+            st.rerun()
+
+with st.expander("New goal from scratch", icon=":material/add:"):
+    values = goal_form("new_goal", {"due_date": today + timedelta(weeks=12)})
+    if values is not None:
+        with friendly_errors():
+            workspace.add_goal(values)
+        st.session_state["goal_created"] = values["title"]
+        st.rerun()
+
+if created := st.session_state.pop("goal_created", None):
+    st.success(f"Goal created: {created}. Rapport now ranks your contacts for it.", icon=":material/flag:")
+    st.page_link("ui/outreach.py", label="See whom to contact first", icon=":material/send:")
+
+with friendly_errors():
+    goals = workspace.goals()
+if not goals:
+    st.info("No goals yet: start from a template above.")
+    st.stop()
+
+show = st.segmented_control("Show", ["active", "paused", "completed", "archived", "all"], default="active")
+for goal in goals:
+    if show != "all" and goal["status"] != show:
+        continue
+    with st.container(border=True):
+        with friendly_errors():
+            progress = workspace.goal_progress(goal, today)
+        head, actions = st.columns([4, 2])
+        head.subheader(goal["title"], anchor=False)
+        head.caption(f"{plain(goal['outcome'])} · priority {goal['priority']} · {plain(goal['status'])}"
+                     + (f" · due {goal['due_date']}" if goal["due_date"] else ""))
+        if goal["target"]:
+            share = min(progress / goal["target"], 1.0)
+            head.progress(share, text=f"{progress} of {goal['target']} {plain(goal['metric'] or 'conversations')}")
+        status = actions.selectbox("Status", GOAL_STATUSES, index=GOAL_STATUSES.index(goal["status"]),
+                                   key=f"status_{goal['id']}")
+        if status != goal["status"]:
+            with friendly_errors():
+                workspace.set_goal_status(goal["id"], status)
+            st.rerun()
+        if goal["description"]:
+            st.text(goal["description"])
+        with st.expander("Edit goal"):
+            values = goal_form(f"edit_{goal['id']}", goal)
+            if values is not None:
+                with friendly_errors():
+                    workspace.update_goal(goal["id"], values)
+                st.rerun()
+        st.markdown("**Target audience**")
+        with friendly_errors():
+            coverage = segment_coverage(workspace, goal, today=today)
+        for seg in coverage:
+            label = f"{seg['name']} — {seg['count']:,} contacts match"
+            with st.expander(label + ("  ⚠ gap" if seg["gap"] else ""), icon=":material/group:"):
+                st.caption(seg["describe"])
+                if seg["gap"]:
+                    st.warning("Few people in your network fit this segment yet.")
+                    if not seg["events"].empty:
+                        st.write("Events that could fill it:")
+                        st.dataframe(seg["events"], hide_index=True, width="stretch")
+                if not seg["contacts"].empty:
+                    st.dataframe(seg["contacts"], hide_index=True, width="stretch")
+                if st.button("Remove segment", key=f"del_seg_{seg['id']}"):
+                    with friendly_errors():
+                        workspace.delete_segment(seg["id"])
+                    st.rerun()
+        new_segment = segment_form(f"seg_{goal['id']}")
+        if new_segment is not None:
+            with friendly_errors():
+                workspace.add_segment(goal["id"], new_segment)
+            st.rerun()

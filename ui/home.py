@@ -1,0 +1,56 @@
+"""Home: what is in the workspace, and for a first start the choice of demo or empty."""
+
+from datetime import date
+
+import streamlit as st
+
+from engine.workspace import load_demo_workspace
+from ui.common import db_path, friendly_errors, page_header, store
+
+page_header("Rapport", "Your professional network, turned into a networking strategy you can run and improve.")
+
+with friendly_errors():
+    workspace = store()
+    summary = workspace.summary()
+
+if st.session_state.pop("demo_loaded", False):
+    st.success("Demo workspace loaded: explore the Outreach, Goals and Contacts pages.")
+
+first_start = not (summary["contacts"] or summary["goals"] or summary["events"] or summary["interactions"])
+if first_start and not st.session_state.get("started_empty"):
+    st.subheader("Welcome")
+    st.write(
+        "Rapport works on your own data and keeps it on this computer. Start with a demo workspace "
+        "to see how it works, or start empty and import your LinkedIn, Google or Outlook contacts."
+    )
+    left, right = st.columns(2)
+    if left.button("Load demo workspace", type="primary", icon=":material/auto_awesome:"):
+        with st.spinner("Building the demo workspace..."), friendly_errors():
+            load_demo_workspace(workspace, today=date.today())
+        st.session_state["demo_loaded"] = True
+        st.rerun()
+    if right.button("Start empty", icon=":material/upload_file:"):
+        st.session_state["started_empty"] = True
+        st.switch_page("ui/imports.py")
+    st.caption(f"Workspace file: {db_path()}")
+    st.stop()
+
+cols = st.columns(5)
+cols[0].metric("Contacts", f"{summary['contacts']:,}")
+cols[1].metric("Active goals", summary["active_goals"])
+cols[2].metric("Upcoming events", summary["upcoming_events"])
+cols[3].metric("Interactions logged", f"{summary['interactions']:,}")
+cols[4].metric("Imports", summary["imports"])
+
+st.subheader("Next steps")
+if not summary["contacts"]:
+    st.page_link("ui/imports.py", label="Import your contacts (LinkedIn, Google, Outlook, vCard, CSV)",
+                 icon=":material/upload_file:")
+elif not summary["active_goals"]:
+    st.info("You have contacts but no active goal yet. Say what you want from networking, and Rapport ranks "
+            "whom to contact first.", icon=":material/flag:")
+    st.page_link("ui/goals.py", label="Create your first goal", icon=":material/flag:")
+else:
+    st.page_link("ui/outreach.py", label="See this week's best outreach", icon=":material/send:")
+    st.page_link("ui/events.py", label="Upcoming events worth attending", icon=":material/event:")
+st.caption(f"Workspace file: {db_path()}")

@@ -1,0 +1,85 @@
+"""Import: upload an export, map its columns when needed, see exactly what happened."""
+
+import pandas as pd
+import streamlit as st
+
+from engine.exports import csv_bytes
+from engine.importing import parse_file, save_parsed
+from engine.model import CONTACT_FIELDS, MAPPABLE_FIELDS
+from ui.common import friendly_errors, page_header, plain, store
+
+page_header("Import", "Contacts from LinkedIn, Google, Outlook, vCard or any CSV; events from .ics calendars. "
+            "Re-importing the same file adds nobody: matching people are updated.")
+
+workspace = store()
+upload = st.file_uploader("Contacts or events file", type=["csv", "tsv", "txt", "vcf", "ics"],
+                          help="LinkedIn: Settings > Data privacy > Get a copy of your data > Connections.")
+
+
+def show_report(report: dict) -> None:
+    st.success(f"Imported {report['file_name']} ({report['format']}, {report['encoding']}).",
+               icon=":material/check_circle:")
+    cols = st.columns(6)
+    for col, key in zip(cols, ("total", "inserted", "updated", "unchanged", "skipped_blank", "rejected")):
+        col.metric(key.replace("_", " ").capitalize(), f"{report[key]:,}")
+    if report.get("job_changes"):
+        st.caption(f"{report['job_changes']} job changes recorded.")
+    if report["rejects"]:
+        st.warning(f"{report['rejected']} rows were not imported; each is listed with its line and reason.")
+        frame = pd.DataFrame(report["rejects"])
+        st.dataframe(frame, hide_index=True, width="stretch")
+        st.download_button("Download rejected rows (CSV)", csv_bytes(report["rejects"], list(frame.columns)),
+                           file_name="rejected-rows.csv", mime="text/csv")
+    if report["format"] not in ("ics", "events_csv"):
+        if not workspace.summary()["goals"]:
+            st.info("Next: say what you want from networking.", icon=":material/flag:")
+            if st.button("Create a goal", type="primary"):
+                st.switch_page("ui/goals.py")
+        else:
+            st.page_link("ui/contacts.py", label="Browse your contacts", icon=":material/contacts:")
+
+
+if upload is None:
+    if "last_report" in st.session_state:
+        show_report(st.session_state["last_report"])
+    st.stop()
+
+data = upload.getvalue()
+mapping = st.session_state.get(f"mapping:{upload.file_id}")
+with friendly_errors():
+    parsed = parse_file(data, upload.name, mapping=mapping, store=workspace)
+
+if parsed.needs_mapping:
+    st.subheader("Map the columns")
+    st.write("This file's format is not one Rapport knows, so tell it which column holds what. "
+             "The mapping is remembered for the next file with the same columns.")
+    choice: dict[str, str] = {}
+    options = [""] + parsed.headers
+    cols = st.columns(3)
+    for i, field in enumerate(MAPPABLE_FIELDS):
+        suggested = parsed.mapping.get(field, "")
+        choice[field] = cols[i % 3].selectbox(field.replace("_", " "), options,
+                                              index=options.index(suggested) if suggested in options else 0,
+                                              key=f"map:{field}")
+    if st.button("Use this mapping", type="primary"):
+        chosen = {f: h for f, h in choice.items() if h}
+        if not ({"first_name", "last_name", "full_name", "email"} & set(chosen)):
+            st.error("Map at least a name or an e-mail column.")
+            st.stop()
+        st.session_state[f"mapping:{upload.file_id}"] = chosen
+        st.rerun()
+    st.stop()
+
+kind = "events" if parsed.format in ("ics", "events_csv") else "contacts"
+st.write(f"**Detected:** {plain(parsed.format)} · {plain(parsed.encoding)} · {parsed.total:,} rows · "
+         f"{len(parsed.records):,} {kind} ready · {parsed.skipped_blank:,} blank · {len(parsed.rejects):,} rejected")
+preview = pd.DataFrame(parsed.records[:10], columns=list(parsed.fields))
+if kind == "contacts":
+    preview = preview[[c for c in CONTACT_FIELDS if c in ("full_name", "email", "company", "position",
+                                                           "connected_on")]]
+st.dataframe(preview, hide_index=True, width="stretch")
+if st.button(f"Import {len(parsed.records):,} {kind}", type="primary", key="do_import"):
+    with st.spinner("Importing..."), friendly_errors():
+        report = save_parsed(workspace, parsed)
+    st.session_state["last_report"] = report.to_dict()
+    show_report(st.session_state["last_report"])

@@ -1,0 +1,82 @@
+"""Outreach: one prioritized list across active goals, each row with its reasons and next step."""
+
+import math
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from engine.exports import csv_bytes
+from engine.opportunities import OUTREACH_COLUMNS, explain_contact, rank_contacts
+from ui.common import friendly_errors, page_header, plain, store
+
+PAGE_SIZE = 25
+page_header("Outreach", "Whom to contact first, and why. The ranking weighs fit with your goals, the warmth of "
+            "the relationship and timing, and learns from the outcomes you log.")
+workspace = store()
+with friendly_errors():
+    goals = workspace.goals(statuses=("active",))
+if not goals:
+    st.info("No active goal yet: the ranking needs to know what you want from networking.", icon=":material/flag:")
+    st.page_link("ui/goals.py", label="Create a goal", icon=":material/flag:")
+    st.stop()
+
+left, right = st.columns(2)
+goal = left.selectbox("Goal", [None, *goals], format_func=lambda g: "All active goals" if g is None else g["title"])
+segments = goal["segments"] if goal else []
+segment = right.selectbox("Segment", [None, *segments], format_func=lambda s: "All segments" if s is None
+                          else s["name"], disabled=not segments)
+
+with st.spinner("Ranking..."), friendly_errors():
+    ranked = rank_contacts(workspace, goal_id=goal["id"] if goal else None,
+                           segment_id=segment["id"] if segment else None)
+if ranked.empty:
+    st.info("No contacts to rank yet: import your contacts first.")
+    st.page_link("ui/imports.py", label="Import contacts", icon=":material/upload_file:")
+    st.stop()
+
+pages = max(1, math.ceil(len(ranked) / PAGE_SIZE))
+signature = (goal["id"] if goal else None, segment["id"] if segment else None)
+if st.session_state.get("outreach_filters") != signature or st.session_state.get("outreach_page", 1) > pages:
+    st.session_state["outreach_filters"] = signature
+    st.session_state["outreach_page"] = 1
+page = st.session_state.get("outreach_page", 1)
+shown = ranked.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages}")
+selection = st.dataframe(
+    shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+    key="outreach_table",
+    column_config={
+        "rank": st.column_config.NumberColumn("#", width="small"),
+        "full_name": "Name", "company": "Company", "position": "Position", "next_step": "Next step",
+        "reasons": st.column_config.ListColumn("Why", width="large"),
+        "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=float(ranked["score"].max() or 1),
+                                                 format="%.2f"),
+        "goal_title": "Goal", "segment_name": "Segment",
+    },
+)
+if pages > 1:
+    st.pagination(pages, default=page, key="outreach_page")
+with friendly_errors():
+    workspace.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=date.today())
+
+rows = selection.selection.rows if selection else []
+if rows:
+    chosen = shown.iloc[rows[0]]
+    with friendly_errors():
+        why = explain_contact(workspace, int(chosen["contact_id"]))
+    with st.container(border=True):
+        st.subheader(chosen["full_name"], anchor=False)
+        st.write(f"**Next step:** {plain(why['next_step'])} · for *{plain(why['goal_title'])}*"
+                 + (f" · segment *{plain(why['segment_name'])}*" if why["segment_name"] else ""))
+        parts = pd.DataFrame(why["contributions"], columns=["factor", "contribution", "detail"])
+        st.dataframe(parts[parts["contribution"].abs() > 1e-9], hide_index=True, width="stretch",
+                     column_config={"contribution": st.column_config.NumberColumn(format="%+.3f")})
+        if why["matched_terms"]:
+            st.caption("Matched terms: " + ", ".join(plain(t) for t in why["matched_terms"]))
+else:
+    st.caption("Select a row to see how its score is made up.")
+
+st.download_button("Download the prioritized list (CSV)",
+                   lambda: csv_bytes(ranked.to_dict("records"), OUTREACH_COLUMNS),
+                   file_name="rapport-outreach.csv", mime="text/csv", icon=":material/download:")
