@@ -8,8 +8,10 @@ pages = {
     "Plan": [
         st.Page("ui/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("ui/goals.py", title="Goals", icon=":material/flag:"),
+        st.Page("ui/messages.py", title="Pitch & templates", icon=":material/edit_note:"),
     ],
     "Act": [
+        st.Page("ui/today.py", title="Today", icon=":material/today:"),
         st.Page("ui/outreach.py", title="Outreach", icon=":material/send:"),
         st.Page("ui/events.py", title="Events", icon=":material/event:"),
         st.Page("ui/contacts.py", title="Contacts", icon=":material/contacts:"),

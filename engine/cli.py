@@ -12,8 +12,18 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from .exports import write_csv
 from .model import ImportFileError
-from .store import GOAL_STATUSES, ContactQuery, Store, StoreError, default_db_path
+from .store import (
+    CHANNELS,
+    GOAL_STATUSES,
+    INTERACTION_KINDS,
+    OUTCOMES,
+    ContactQuery,
+    Store,
+    StoreError,
+    default_db_path,
+)
 
 
 def _list(text: str | None) -> list[str] | None:
@@ -153,6 +163,72 @@ def cmd_demo(args, store: Store) -> int:
     return 0
 
 
+def cmd_log(args, store: Store) -> int:
+    from .agenda import default_follow_up
+
+    when = args.date or date.today()
+    follow = args.follow_up or (default_follow_up(args.channel, when) if args.kind == "outreach" and
+                                args.outcome in (None, "no_response") else None)
+    template_id = None
+    if args.template:
+        names = {t["name"].lower(): t["id"] for t in store.templates()}
+        template_id = int(args.template) if args.template.isdigit() else names.get(args.template.lower())
+        if template_id is None:
+            raise ValueError(f"no template named {args.template!r}; see the Pitch & templates page")
+    if store.contact(args.contact) is None:
+        raise ValueError(f"no contact with id {args.contact}")
+    new_id = store.log_interaction({"contact_id": args.contact, "goal_id": args.goal, "template_id": template_id,
+                                    "kind": args.kind, "channel": args.channel, "occurred_on": when,
+                                    "outcome": args.outcome, "follow_up_on": follow, "notes": args.notes})
+    if args.json:
+        print(_json({"id": new_id, "follow_up_on": follow}))
+    else:
+        print(f"Logged interaction {new_id}" + (f"; follow up on {follow}" if follow else ""))
+    return 0
+
+
+def cmd_today(args, store: Store) -> int:
+    from .agenda import agenda
+
+    plan = agenda(store)
+    sections = {"due": plan.due, "upcoming": plan.upcoming, "losing_touch": plan.losing_touch,
+                "next_outreach": plan.next_outreach}
+    if args.json:
+        print(_json({"today": plan.today, **{k: v.to_dict("records") for k, v in sections.items()}}))
+        return 0
+    print(f"Today, {plan.today:%A %d %B %Y}")
+    for title, frame, columns in (("Follow-ups due", plan.due, ["id", "full_name", "channel", "follow_up_on",
+                                                                  "status"]),
+                                  ("Next 7 days", plan.upcoming, ["id", "full_name", "channel", "follow_up_on"]),
+                                  ("Losing touch", plan.losing_touch, ["id", "full_name", "status", "days_since"]),
+                                  ("Next best outreach", plan.next_outreach, ["contact_id", "full_name", "company",
+                                                                              "next_step"])):
+        print(f"\n{title}:")
+        print(_table(frame.to_dict("records"), columns) if not frame.empty else "(none)")
+    return 0
+
+
+def cmd_export(args, store: Store) -> int:
+    from .agenda import calendar_file
+    from .opportunities import OUTREACH_COLUMNS, rank_contacts
+
+    out = Path(args.out)
+    if args.what == "calendar":
+        events = [int(e) for e in _list(args.events) or []]
+        out.write_text(calendar_file(store, events), encoding="utf-8", newline="")
+        print(f"Wrote {out}")
+        return 0
+    if args.what == "contacts":
+        frame = store.contacts_export()
+    elif args.what == "interactions":
+        frame = store.interactions_frame()
+    else:
+        frame = rank_contacts(store)[["contact_id", *OUTREACH_COLUMNS]]
+    write_csv(out, frame.to_dict("records"), list(frame.columns))
+    print(f"Wrote {len(frame)} rows to {out}")
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rapport", description=__doc__.splitlines()[0])
@@ -211,6 +287,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="write the list to this CSV file")
     p.set_defaults(func=cmd_rank)
 
+    p = sub.add_parser("log", parents=[common], help="log an outreach, a reply, a meeting or an event attended")
+    p.add_argument("--contact", type=int, required=True, help="contact id (see rapport contacts)")
+    p.add_argument("--kind", choices=INTERACTION_KINDS, default="outreach")
+    p.add_argument("--channel", choices=CHANNELS, default="email")
+    p.add_argument("--template", help="template name or id")
+    p.add_argument("--goal", type=int)
+    p.add_argument("--outcome", choices=OUTCOMES)
+    p.add_argument("--date", type=date.fromisoformat, help="YYYY-MM-DD (default today)")
+    p.add_argument("--follow-up", type=date.fromisoformat, help="YYYY-MM-DD (default: per channel)")
+    p.add_argument("--notes")
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("today", parents=[common], help="follow-ups due, people losing touch, next best outreach")
+    p.set_defaults(func=cmd_today)
+
+    p = sub.add_parser("export", parents=[common], help="export as CSV (formulas escaped) or .ics")
+    p.add_argument("what", choices=["contacts", "interactions", "outreach", "calendar"])
+    p.add_argument("--out", required=True)
+    p.add_argument("--events", help="calendar: comma-separated event ids to include")
+    p.set_defaults(func=cmd_export)
+
     p = sub.add_parser("demo", parents=[common], help="load the demo workspace")
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_demo)
@@ -229,6 +326,9 @@ def main(argv: list[str] | None = None) -> int:
         message = error.args[0] if error.args else str(error)
         print(f"rapport: {message}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `rapport today | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

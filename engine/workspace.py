@@ -30,9 +30,11 @@ def load_demo_workspace(store: Store, today: date | None = None, seed: int = 7) 
                 changes = {k: detail[k] for k in ("tags", "strength", "relationship", "cadence_days", "notes")
                            if k in detail}
                 store.update_contact(ids[detail["contact_url"]], **changes)
+        template_ids = {t["name"]: t["id"] for t in store.templates()}
         store.log_interactions([
             {**{k: v for k, v in item.items() if k not in ("contact_url", "goal_title", "template")},
-             "contact_id": ids.get(item["contact_url"]), "goal_id": goal_ids.get(item.get("goal_title"))}
+             "contact_id": ids.get(item["contact_url"]), "goal_id": goal_ids.get(item.get("goal_title")),
+             "template_id": template_ids.get(item.get("template"))}
             for item in demo.interactions if item["contact_url"] in ids
         ])
         return store.summary()

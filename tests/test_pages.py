@@ -13,8 +13,8 @@ from engine.store import Store
 from engine.workspace import load_demo_workspace
 
 APP = str(Path(__file__).parents[1] / "app.py")
-PAGES = ["ui/home.py", "ui/goals.py", "ui/outreach.py", "ui/events.py", "ui/contacts.py", "ui/imports.py",
-         "ui/settings.py"]
+PAGES = ["ui/home.py", "ui/goals.py", "ui/messages.py", "ui/today.py", "ui/outreach.py", "ui/events.py",
+         "ui/contacts.py", "ui/imports.py", "ui/settings.py"]
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +76,21 @@ def test_contacts_page_pages_through_the_list_without_sending_it_all(demo_db, mo
     shown = app.dataframe[0].value
     assert 0 < len(shown) <= 50
     assert all("PM" in p or "Product" in p for p in shown["position"])
+
+
+def test_a_pitch_over_a_minute_is_flagged_and_versions_are_kept(tmp_path, monkeypatch):
+    app = open_page("ui/messages.py", tmp_path / "pitch.duckdb", monkeypatch)
+    long_part = " ".join(["word"] * 140)
+    app.text_area[0].input("I am Ada, a product manager.")
+    app.text_area[1].input(long_part)
+    next(b for b in app.button if b.label == "Save as a new version").click().run()
+    assert not app.exception
+    assert any("over 60 seconds" in w.value for w in app.warning)
+    assert Store(tmp_path / "pitch.duckdb").pitches(None)[0]["parts"]["who"] == "I am Ada, a product manager."
+
+
+def test_today_lists_due_follow_ups_on_the_demo(demo_db, monkeypatch):
+    app = open_page("ui/today.py", demo_db, monkeypatch)
+    metrics = {m.label: int(m.value) for m in app.metric}
+    assert metrics["Follow-ups due"] > 0
+    assert metrics["Follow-ups due"] == len(app.dataframe[0].value)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
 from ui.common import friendly_errors, page_header, plain, store
+from ui.outreach_panel import outcome_buttons, outreach_panel
 
 PAGE_SIZE = 50
 page_header("Contacts", "Everyone you imported. Open a contact to set tags, relationship strength, notes and a "
@@ -89,8 +90,15 @@ with st.form(f"edit_contact_{contact_id}"):
                                      cadence_days=cadence or None, notes=notes or None)
         st.toast("Saved")
 
+with st.expander("Reach out or log an interaction", icon=":material/send:"):
+    outreach_panel(workspace, contact, None, key=f"contact_{contact_id}")
+
 st.subheader("Timeline", anchor=False)
 if timeline.empty:
     st.caption("Nothing logged with this contact yet.")
 else:
-    st.dataframe(timeline.drop(columns=["id"]), hide_index=True, width="stretch")
+    st.dataframe(timeline.drop(columns=["id"]), hide_index=True, width="stretch", key="timeline")
+    open_rows = timeline[(timeline["kind"] == "outreach") & timeline["outcome"].isna()]
+    for row in open_rows.head(3).itertuples():
+        st.caption(f"How did the {row.channel or 'outreach'} of {row.occurred_on:%d %b %Y} go?")
+        outcome_buttons(workspace, int(row.id), key=f"outcome_{row.id}")

@@ -9,6 +9,7 @@ import streamlit as st
 from engine.exports import csv_bytes
 from engine.opportunities import OUTREACH_COLUMNS, explain_contact, rank_contacts
 from ui.common import friendly_errors, page_header, plain, store
+from ui.outreach_panel import outreach_panel
 
 PAGE_SIZE = 25
 page_header("Outreach", "Whom to contact first, and why. The ranking weighs fit with your goals, the warmth of "
@@ -74,8 +75,12 @@ if rows:
                      column_config={"contribution": st.column_config.NumberColumn(format="%+.3f")})
         if why["matched_terms"]:
             st.caption("Matched terms: " + ", ".join(plain(t) for t in why["matched_terms"]))
+        st.markdown("**Reach out**")
+        with friendly_errors():
+            contact = workspace.contact(int(chosen["contact_id"]))
+        outreach_panel(workspace, contact, why["goal_id"], key=f"outreach_{int(chosen['contact_id'])}")
 else:
-    st.caption("Select a row to see how its score is made up.")
+    st.caption("Select a row to see how its score is made up, draft a message and log the outreach.")
 
 st.download_button("Download the prioritized list (CSV)",
                    lambda: csv_bytes(ranked.to_dict("records"), OUTREACH_COLUMNS),

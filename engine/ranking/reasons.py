@@ -111,7 +111,8 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
 
 def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.ndarray):
     """Reasons (list of str per row) and next step (array of str) for (contact row, goal) pairs."""
-    sig = {k: v[rows] for k, v in scores.signals.items()}
+    wanted = ("job_change_days", "overdue_days", "new_connection_days", "warm", "stale", "since_last_days")
+    sig = {k: scores.signals[k][rows] for k in wanted}
     option = scores.option[rows, goals]
     vals = {k: v[rows, goals] for k, v in scores.values.items()}
     kinds = sorted(OUTCOME_PHRASES)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.sparse as sp
 
 from .goals import GoalOption
 from .text import query_matrix, similarity
@@ -155,9 +156,8 @@ def _weigh_qualifiers(role_q, options: list[GoalOption], model):
     return q
 
 
-def _coverage(matrix, queries) -> np.ndarray:
-    """Coverage of each query (n texts, n queries), divided by the best any text reaches."""
-    sim = similarity(matrix, queries)
+def _coverage(sim: np.ndarray, queries) -> np.ndarray:
+    """Coverage of each query (``sim``: n texts, n queries), divided by the best any text reaches."""
     mass = np.asarray(queries.sum(axis=1)).ravel()
     return sim / np.maximum(sim.max(axis=0, initial=0.0), np.maximum(TEXT_SIM_FLOOR * mass, 1e-12))
 
@@ -169,8 +169,10 @@ def text_fit(matrix, role_queries, context_queries) -> np.ndarray:
     company and keyword terms add to a fitting role but do not stand in for one. An option that
     names no role at all (an industry-only goal) is fitted on its context alone.
     """
-    role = _coverage(matrix, role_queries)
-    context = _coverage(matrix, context_queries)
+    n_options = role_queries.shape[0]
+    sim = similarity(matrix, sp.vstack([role_queries, context_queries]).tocsr())  # one pass for both
+    role = _coverage(sim[:, :n_options], role_queries)
+    context = _coverage(sim[:, n_options:], context_queries)
     fit = (1 - CONTEXT_SHARE) * role + CONTEXT_SHARE * context * role
     no_role = np.diff(role_queries.indptr) == 0
     fit[:, no_role] = context[:, no_role]

@@ -135,7 +135,7 @@ def similarity(matrix: sp.csr_matrix, queries: sp.csr_matrix) -> np.ndarray:
     query by term-presence rows, or the cosine when the rows are l2-normalized tf-idf (events)."""
     if queries.shape[0] == 0:
         return np.zeros((matrix.shape[0], 0))
-    return np.asarray((matrix @ queries.T).toarray())
+    return matrix @ queries.T.toarray()  # sparse @ dense: a few times faster than sparse @ sparse
 
 
 def shared_terms(matrix: sp.csr_matrix, row: int, query: sp.csr_matrix) -> list[tuple[int, float]]:

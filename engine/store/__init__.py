@@ -13,15 +13,18 @@ from pathlib import Path
 from .base import StoreBase
 from .connection import StoreError, StoreLocked
 from .contacts import RELATIONSHIPS, SORTS, ContactQuery, ContactsMixin
-from .events import CHANNELS, INTERACTION_KINDS, OUTCOMES, EventsMixin
+from .events import EventsMixin
 from .goals import GOAL_STATUSES, GoalsMixin
 from .imports import ImportReport, ImportsMixin
+from .interactions import CHANNELS, INTERACTION_KINDS, OUTCOMES, InteractionsMixin
+from .messages import MessagesMixin
 from .workspace import WorkspaceMixin
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "rapport.duckdb"
 
 
-class Store(ContactsMixin, ImportsMixin, GoalsMixin, EventsMixin, WorkspaceMixin, StoreBase):
+class Store(ContactsMixin, ImportsMixin, GoalsMixin, EventsMixin, InteractionsMixin, MessagesMixin, WorkspaceMixin,
+            StoreBase):
     """A Rapport workspace: one DuckDB file. ``Store(path)`` opens nothing until it is used."""
 
 

@@ -15,7 +15,7 @@ SORTS = {
 }
 
 LIST_COLUMNS = "id, full_name, company, position, email, tags, strength, relationship, connected_on"
-EDITABLE = ("tags", "strength", "notes", "cadence_days", "relationship")
+EDITABLE = ("tags", "strength", "notes", "cadence_days", "cadence_max_days", "relationship")
 RELATIONSHIPS = ("mentor", "referral source", "hiring manager", "recruiter", "peer", "client", "friend")
 
 
@@ -152,6 +152,15 @@ class ContactsMixin:
                 LEFT JOIN recommendations r ON r.contact_id = c.id
                 ORDER BY c.id
                 """
+            ).df()
+
+    def contacts_export(self) -> pd.DataFrame:
+        """Every contact with every field a user may want in a spreadsheet."""
+        with self._reading() as conn:
+            return conn.execute(
+                "SELECT id, first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
+                "connected_on, tags, strength, relationship, cadence_days, cadence_max_days, notes FROM contacts "
+                "ORDER BY id"
             ).df()
 
     def contact_ids_by_url(self, urls: list[str]) -> dict[str, int]:

@@ -9,9 +9,6 @@ import pandas as pd
 from ..model import EVENT_FIELDS, ParsedFile
 from .imports import ImportReport
 
-INTERACTION_KINDS = ("outreach", "inbound", "meeting", "event")
-OUTCOMES = ("no_response", "replied", "meeting", "referral", "opportunity", "declined")
-CHANNELS = ("email", "linkedin_message", "linkedin_connection", "phone", "in_person", "other")
 _EVENT_COLUMNS = ("uid", "title", "kind", "starts_at", "ends_at", "online", "location", "cost", "topics",
                   "audience", "url", "description")
 
@@ -73,57 +70,3 @@ class EventsMixin:
     def delete_event(self, event_id: int) -> None:
         with self._writing() as conn:
             conn.execute("DELETE FROM events WHERE id = ?", [event_id])
-
-    # -- interactions ------------------------------------------------------------------------------
-    def log_interaction(self, interaction: dict) -> int:
-        """Record one outreach, inbound message, meeting or event attended; returns its id."""
-        kind = interaction.get("kind", "outreach")
-        if kind not in INTERACTION_KINDS:
-            raise ValueError(f"kind must be one of {', '.join(INTERACTION_KINDS)}")
-        outcome = interaction.get("outcome")
-        if outcome is not None and outcome not in OUTCOMES:
-            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
-        if interaction.get("occurred_on") is None:
-            raise ValueError("an interaction needs a date")
-        names = ("contact_id", "event_id", "goal_id", "template_id", "kind", "channel", "occurred_on", "outcome",
-                 "follow_up_on", "notes")
-        with self._writing() as conn:
-            new_id = conn.execute(
-                f"INSERT INTO interactions ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) RETURNING id",
-                [interaction.get(n) if n != "kind" else kind for n in names],
-            ).fetchone()[0]
-            self._bump_data_version(conn)
-        return new_id
-
-    def log_interactions(self, interactions: list[dict]) -> int:
-        """Many interactions in one transaction (the demo workspace, bulk logging)."""
-        names = ("contact_id", "event_id", "goal_id", "template_id", "kind", "channel", "occurred_on", "outcome",
-                 "follow_up_on", "notes")
-        with self._writing() as conn:
-            conn.executemany(
-                f"INSERT INTO interactions ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
-                [[i.get(n) for n in names] for i in interactions],
-            )
-            self._bump_data_version(conn)
-        return len(interactions)
-
-    def set_outcome(self, interaction_id: int, outcome: str) -> None:
-        if outcome not in OUTCOMES:
-            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
-        with self._writing() as conn:
-            conn.execute("UPDATE interactions SET outcome = ? WHERE id = ?", [outcome, interaction_id])
-            self._bump_data_version(conn)
-
-    def timeline(self, contact_id: int) -> pd.DataFrame:
-        with self._reading() as conn:
-            return conn.execute(
-                "SELECT i.id, i.occurred_on, i.kind, i.channel, i.outcome, i.follow_up_on, i.notes, "
-                "g.title AS goal, e.title AS event FROM interactions i "
-                "LEFT JOIN goals g ON g.id = i.goal_id LEFT JOIN events e ON e.id = i.event_id "
-                "WHERE i.contact_id = ? ORDER BY i.occurred_on DESC, i.id DESC",
-                [contact_id],
-            ).df()
-
-    def interactions_frame(self) -> pd.DataFrame:
-        with self._reading() as conn:
-            return conn.execute("SELECT * FROM interactions ORDER BY occurred_on, id").df()

@@ -109,5 +109,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
 ]
 
 
+MIGRATIONS.append((
+    3,
+    "keep-in-touch: maximum gap per contact, cadences per tag, workspace settings",
+    """
+    ALTER TABLE contacts ADD COLUMN cadence_max_days INTEGER;
+    CREATE TABLE tag_cadences (tag VARCHAR PRIMARY KEY, ideal_days INTEGER NOT NULL, max_days INTEGER);
+    CREATE TABLE settings (key VARCHAR PRIMARY KEY, value VARCHAR);
+    """,
+))
+
+
 def latest_version() -> int:
     return MIGRATIONS[-1][0]

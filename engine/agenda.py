@@ -1,0 +1,85 @@
+"""Today: what is due (follow-ups, keep-in-touch), what comes next, and the calendar export.
+
+The weekly outreach session starts here: first answer what is overdue, then the next best people
+to contact. Dates are the user's local calendar dates (the time zone is a workspace setting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from .followups import (
+    Cadence,
+    calendar_items,
+    due_follow_ups,
+    follow_up_on,
+    local_today,
+    losing_touch,
+    to_ics,
+    upcoming_follow_ups,
+)
+from .opportunities import rank_contacts
+from .store import Store
+
+FOLLOW_UP_COLUMNS = ["full_name", "company", "channel", "template", "goal", "occurred_on", "follow_up_on", "status"]
+TOUCH_COLUMNS = ["full_name", "company", "status", "days_since", "due_on", "cadence", "cadence_source"]
+
+
+def workspace_today(store: Store) -> date:
+    """Today in the time zone the user chose in Settings (the machine's zone if none)."""
+    return local_today(store.setting("timezone"))
+
+
+def tag_cadences(store: Store) -> dict[str, Cadence]:
+    return {tag: Cadence(ideal, maximum) for tag, (ideal, maximum) in store.tag_cadences().items()}
+
+
+@dataclass
+class Agenda:
+    today: date
+    due: pd.DataFrame  # overdue and due follow-ups
+    upcoming: pd.DataFrame  # follow-ups in the next 7 days
+    losing_touch: pd.DataFrame  # keep-in-touch cadences due or overdue
+    next_outreach: pd.DataFrame  # the best contacts not yet contacted recently
+
+
+def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agenda:
+    with store.session():
+        today = today or workspace_today(store)
+        interactions = store.interactions_frame()
+        cadence_contacts = store.contacts_for_cadence()
+        cadences = tag_cadences(store)
+        has_goals = bool(store.goals(statuses=("active",)))
+    due = due_follow_ups(interactions, today) if not interactions.empty else pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
+    upcoming = (upcoming_follow_ups(interactions, today) if not interactions.empty
+                else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
+    touch = (losing_touch(cadence_contacts, today, cadences) if not cadence_contacts.empty
+             else pd.DataFrame(columns=TOUCH_COLUMNS))
+    recent = set()
+    if not interactions.empty:
+        since = pd.Timestamp(today) - pd.Timedelta(days=30)
+        recent = set(interactions.loc[pd.to_datetime(interactions["occurred_on"]) >= since, "contact_id"].dropna())
+    nxt = pd.DataFrame()
+    if has_goals:
+        ranked = rank_contacts(store, top=next_count + len(recent), now=today)
+        nxt = ranked[~ranked["contact_id"].isin(recent)].head(next_count)
+    return Agenda(today, due, upcoming, touch, nxt)
+
+
+def default_follow_up(channel: str | None, occurred_on: date) -> date:
+    return follow_up_on(channel, occurred_on)
+
+
+def calendar_file(store: Store, event_ids: list[int] | None = None, today: date | None = None) -> str:
+    """One .ics with the open follow-ups (due and next 7 days), keep-in-touch dates, and chosen events."""
+    plan = agenda(store, today, next_count=0)
+    follow_ups = pd.concat([plan.due, plan.upcoming], ignore_index=True).to_dict("records")
+    follow_ups += plan.losing_touch.to_dict("records")
+    events = []
+    if event_ids:
+        frame = store.events_frame()
+        events = frame[frame["id"].isin(event_ids)].to_dict("records")
+    return to_ics(calendar_items(follow_ups, events))

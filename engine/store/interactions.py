@@ -1,0 +1,92 @@
+"""The interaction log: outreach, inbound messages, meetings, events attended, and their outcomes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+INTERACTION_KINDS = ("outreach", "inbound", "meeting", "event")
+OUTCOMES = ("no_response", "replied", "meeting", "referral", "opportunity", "declined")
+CHANNELS = ("email", "linkedin_message", "linkedin_connection", "phone", "in_person", "other")
+_NAMES = ("contact_id", "event_id", "goal_id", "template_id", "kind", "channel", "occurred_on", "outcome",
+          "follow_up_on", "notes")
+_INSERT = f"INSERT INTO interactions ({', '.join(_NAMES)}) VALUES ({', '.join('?' for _ in _NAMES)})"
+
+
+def _check(interaction: dict) -> None:
+    if interaction.get("kind", "outreach") not in INTERACTION_KINDS:
+        raise ValueError(f"kind must be one of {', '.join(INTERACTION_KINDS)}")
+    if interaction.get("outcome") is not None and interaction["outcome"] not in OUTCOMES:
+        raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
+    if interaction.get("channel") is not None and interaction["channel"] not in CHANNELS:
+        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
+    if interaction.get("occurred_on") is None:
+        raise ValueError("an interaction needs a date")
+
+
+class InteractionsMixin:
+    def log_interaction(self, interaction: dict) -> int:
+        """Record one outreach, inbound message, meeting or event attended; returns its id."""
+        _check(interaction)
+        row = {**interaction, "kind": interaction.get("kind", "outreach")}
+        with self._writing() as conn:
+            new_id = conn.execute(
+                _INSERT + " RETURNING id",
+                [row.get(n) for n in _NAMES],
+            ).fetchone()[0]
+            self._bump_data_version(conn)
+        return new_id
+
+    def log_interactions(self, interactions: list[dict]) -> int:
+        """Many interactions in one transaction (the demo workspace, an event's attendees): all or none."""
+        for interaction in interactions:
+            _check(interaction)
+        with self._writing() as conn:
+            conn.executemany(
+                _INSERT,
+                [[i.get(n) if n != "kind" else i.get("kind", "outreach") for n in _NAMES] for i in interactions],
+            )
+            self._bump_data_version(conn)
+        return len(interactions)
+
+    def set_outcome(self, interaction_id: int, outcome: str) -> None:
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        with self._writing() as conn:
+            conn.execute("UPDATE interactions SET outcome = ? WHERE id = ?", [outcome, interaction_id])
+            self._bump_data_version(conn)
+
+    def timeline(self, contact_id: int) -> pd.DataFrame:
+        with self._reading() as conn:
+            return conn.execute(
+                "SELECT i.id, i.occurred_on, i.kind, i.channel, i.outcome, i.follow_up_on, i.notes, "
+                "g.title AS goal, e.title AS event FROM interactions i "
+                "LEFT JOIN goals g ON g.id = i.goal_id LEFT JOIN events e ON e.id = i.event_id "
+                "WHERE i.contact_id = ? ORDER BY i.occurred_on DESC, i.id DESC",
+                [contact_id],
+            ).df()
+
+    def set_follow_up(self, interaction_id: int, follow_up_on) -> None:
+        """Move (or, with None, clear) an interaction's follow-up date."""
+        with self._writing() as conn:
+            conn.execute("UPDATE interactions SET follow_up_on = ? WHERE id = ?", [follow_up_on, interaction_id])
+
+    def interactions_frame(self) -> pd.DataFrame:
+        """Every interaction with the names a person reads: contact, goal, template, event."""
+        with self._reading() as conn:
+            return conn.execute(
+                "SELECT i.*, c.full_name, c.email, c.company, g.title AS goal, t.name AS template, e.title AS event "
+                "FROM interactions i LEFT JOIN contacts c ON c.id = i.contact_id "
+                "LEFT JOIN goals g ON g.id = i.goal_id LEFT JOIN templates t ON t.id = i.template_id "
+                "LEFT JOIN events e ON e.id = i.event_id ORDER BY i.occurred_on, i.id"
+            ).df()
+
+    def contacts_for_cadence(self) -> pd.DataFrame:
+        """Contacts that have a cadence of their own or a tag, with their last interaction."""
+        with self._reading() as conn:
+            return conn.execute(
+                "SELECT c.id, c.full_name, c.company, c.email, c.cadence_days, c.cadence_max_days, c.tags, "
+                "c.connected_on, max(i.occurred_on) AS last_interaction FROM contacts c "
+                "LEFT JOIN interactions i ON i.contact_id = c.id "
+                "WHERE c.cadence_days IS NOT NULL OR len(c.tags) > 0 "
+                "GROUP BY ALL ORDER BY c.id"
+            ).df()

@@ -1,0 +1,61 @@
+"""Today: follow-ups that are due, people you are losing touch with, and the next best outreach."""
+
+import streamlit as st
+
+from engine.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_file
+from ui.common import friendly_errors, page_header, store
+from ui.outreach_panel import outcome_buttons
+
+page_header("Today", "Your weekly outreach session starts here: answer what is due, then reach the next best people.")
+workspace = store()
+with st.spinner("Gathering what is due..."), friendly_errors():
+    plan = agenda(workspace)
+st.caption(f"Today is {plan.today:%A %d %B %Y}.")
+
+cols = st.columns(4)
+cols[0].metric("Follow-ups due", len(plan.due))
+cols[1].metric("Overdue", int((plan.due["status"] == "overdue").sum()) if not plan.due.empty else 0)
+cols[2].metric("Next 7 days", len(plan.upcoming))
+cols[3].metric("Losing touch", len(plan.losing_touch))
+
+st.subheader("Follow-ups due", anchor=False)
+if plan.due.empty:
+    st.success("Nothing is due. Well done.", icon=":material/task_alt:")
+else:
+    st.dataframe(plan.due[[c for c in FOLLOW_UP_COLUMNS if c in plan.due.columns]], hide_index=True,
+                 width="stretch", key="due_table",
+                 column_config={"full_name": "Name", "company": "Company", "occurred_on": "Sent",
+                                "follow_up_on": "Follow up on", "status": "Status"})
+    for row in plan.due.head(5).itertuples():
+        st.caption(f"{row.full_name}: {row.channel} of {row.occurred_on:%d %b} — how did it go?")
+        outcome_buttons(workspace, int(row.id), key=f"today_{row.id}")
+
+if not plan.upcoming.empty:
+    with st.expander(f"Coming up in the next 7 days ({len(plan.upcoming)})"):
+        st.dataframe(plan.upcoming[[c for c in FOLLOW_UP_COLUMNS if c in plan.upcoming.columns]], hide_index=True,
+                     width="stretch")
+
+st.subheader("Losing touch", anchor=False)
+if plan.losing_touch.empty:
+    st.caption("No keep-in-touch cadence is due. Set cadences on a contact, or per tag in Settings.")
+else:
+    st.dataframe(plan.losing_touch[TOUCH_COLUMNS], hide_index=True, width="stretch",
+                 column_config={"status": st.column_config.TextColumn("Status", help="due: past the ideal gap; "
+                                                                      "overdue: past the maximum gap")})
+
+st.subheader("Next best outreach", anchor=False)
+if plan.next_outreach.empty:
+    st.caption("Add an active goal to get recommendations.")
+else:
+    st.dataframe(plan.next_outreach[["full_name", "company", "position", "next_step", "reasons"]], hide_index=True,
+                 width="stretch", column_config={"reasons": st.column_config.ListColumn("Why")})
+    st.page_link("ui/outreach.py", label="Open Outreach to draft and log messages", icon=":material/send:")
+
+st.subheader("Calendar", anchor=False)
+with friendly_errors():
+    upcoming_events = workspace.events_frame(upcoming_from=plan.today)
+titles = dict(zip(upcoming_events["id"].astype(int), upcoming_events["title"])) if not upcoming_events.empty else {}
+chosen = st.multiselect("Events to add", list(titles), format_func=titles.get, key="calendar_events")
+st.download_button("Download follow-ups and events (.ics)",
+                   lambda: calendar_file(workspace, list(chosen)), file_name="rapport.ics",
+                   mime="text/calendar", icon=":material/calendar_month:")
