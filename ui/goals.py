@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine.audience import segment_coverage
 from engine.goal_templates import GOAL_TEMPLATES, goal_from_template
+from engine.progress import progress_of
 from engine.store import GOAL_STATUSES
 from ui.common import friendly_errors, page_header, plain, store
 from ui.goal_form import goal_form, segment_form
@@ -42,8 +43,10 @@ if created := st.session_state.pop("goal_created", None):
     st.success(f"Goal created: {created}. Rapport now ranks your contacts for it.", icon=":material/flag:")
     st.page_link("ui/outreach.py", label="See whom to contact first", icon=":material/send:")
 
-with friendly_errors():
+with friendly_errors(), workspace.session():
     goals = workspace.goals()
+    interactions = workspace.interactions_frame()
+    connections = workspace.connection_dates()
 if not goals:
     st.info("No goals yet: start from a template above.")
     st.stop()
@@ -53,8 +56,7 @@ for goal in goals:
     if show != "all" and goal["status"] != show:
         continue
     with st.container(border=True):
-        with friendly_errors():
-            progress = workspace.goal_progress(goal, today)
+        progress = progress_of(goal, interactions, connections)
         head, actions = st.columns([4, 2])
         head.subheader(goal["title"], anchor=False)
         head.caption(f"{plain(goal['outcome'])} · priority {goal['priority']} · {plain(goal['status'])}"

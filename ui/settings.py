@@ -1,12 +1,20 @@
-"""Settings: which workspace file is open, and backing it up or restoring it as one zip."""
+"""Settings: the workspace file, time zone and cadences, exports, and backup/restore as one zip."""
 
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import available_timezones
 
+import pandas as pd
 import streamlit as st
 
+from engine.exports import csv_bytes
 from engine.store import StoreError
 from ui.common import db_path, friendly_errors, page_header, store
+
+
+def _csv(frame: pd.DataFrame) -> bytes:
+    return csv_bytes(frame.to_dict("records"), list(frame.columns))
+
 
 page_header("Settings", "Your workspace is one DuckDB file on this computer. Back it up as one zip; restore it here.")
 
@@ -22,8 +30,46 @@ if st.button("Open") and other.strip():
         st.session_state["db_path"] = str(target)
         st.rerun()
 
-st.subheader("Back up", anchor=False)
 workspace = store()
+st.subheader("Time zone", anchor=False)
+with friendly_errors():
+    current_tz = workspace.setting("timezone") or ""
+zones = [""] + sorted(available_timezones())
+tz = st.selectbox("Follow-ups come due by the calendar of", zones, index=zones.index(current_tz)
+                  if current_tz in zones else 0, format_func=lambda z: z or "this computer's time zone")
+if tz != current_tz:
+    with friendly_errors():
+        workspace.set_setting("timezone", tz or None)
+    st.toast("Time zone saved")
+
+st.subheader("Keep in touch, per tag", anchor=False)
+st.caption("Everyone with the tag gets the cadence unless the contact has one of their own. Due (yellow) after "
+           "the ideal gap, overdue (red) after the maximum gap.")
+with friendly_errors():
+    cadences = workspace.tag_cadences()
+    tags = workspace.tags()
+if cadences:
+    st.dataframe(pd.DataFrame([{"tag": t, "ideal days": i, "maximum days": m} for t, (i, m) in cadences.items()]),
+                 hide_index=True)
+with st.form("tag_cadence"):
+    left, mid, right = st.columns(3)
+    tag = left.selectbox("Tag", tags, accept_new_options=True) if tags else left.text_input("Tag")
+    ideal = mid.number_input("Ideal gap (days, 0 removes)", 0, 3650, 30)
+    maximum = right.number_input("Maximum gap (days, 0 = 1.5 × ideal)", 0, 3650, 0)
+    if st.form_submit_button("Save cadence") and tag:
+        with friendly_errors():
+            workspace.set_tag_cadence(tag, int(ideal) or None, int(maximum) or None)
+        st.rerun()
+
+st.subheader("Export", anchor=False)
+st.caption("CSV files open safely in Excel: cells that would run as formulas are escaped.")
+left, right = st.columns(2)
+left.download_button("Contacts (CSV)", lambda: _csv(workspace.contacts_export()), file_name="rapport-contacts.csv",
+                     mime="text/csv", icon=":material/download:")
+right.download_button("Interactions (CSV)", lambda: _csv(workspace.interactions_frame()),
+                      file_name="rapport-interactions.csv", mime="text/csv", icon=":material/download:")
+
+st.subheader("Back up", anchor=False)
 if st.button("Prepare backup", icon=":material/archive:"):
     with st.spinner("Exporting..."), friendly_errors():
         st.session_state["backup"] = workspace.backup_zip()

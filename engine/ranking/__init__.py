@@ -32,9 +32,21 @@ now : a datetime (or Timestamp / ISO string) for "today".
 
 Interface
 ---------
-``OpportunityRanker().fit(contacts)`` then ``.rank(goals, now)``, ``.score(goals, now)`` and
-``.explain(contact_id, goals, now)``; ``EventRanker().fit(events)`` then ``.rank(goals, now)`` and
-``.explain(event_id, goals, now)``; ``ndcg_at_k`` and friends in metrics.py measure quality.
+Fit once on the slow-changing data, then score as often as goals change:
+
+- ``OpportunityRanker().fit(contacts)``, then
+  ``.rank(goals, now, top=None, goal_id=None, segment_id=None)``: one row per contact, best
+  first: contact_id, full_name, goal_id, goal_title, segment_id, segment_name, score (weighted by
+  goal priority), reasons (list of str), next_step (str);
+  ``.score(goals, now)``: one row per (contact, active goal): contact_id, goal_id, segment_id,
+  score and the contribution of each component (text, company, seniority, relationship, warmth,
+  timing, fatigue), which sum to score;
+  ``.explain(contact_id, goals, now, goal_id=None)``: dict with goal_id, score, contributions
+  [(factor, value, detail)] summing to score, matched_terms, reasons, next_step.
+- ``EventRanker().fit(events)``, then ``.rank(goals, now, top=None)`` (upcoming events only:
+  event_id, title, kind, starts_at, goal_id, goal_title, segment_id, segment_name, score,
+  reasons, next_step) and ``.explain(event_id, goals, now)``.
+- metrics.py: ``ndcg_at_k``, ``precision_at_k``, ``ndcg_for_ranking`` to hold rankings to a number.
 """
 
 from .events import EventRanker

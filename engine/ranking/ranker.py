@@ -27,19 +27,24 @@ RANK_COLUMNS = [
 
 
 def _strings(series: pd.Series) -> np.ndarray:
-    """Text column as an object array of str, "" where missing."""
-    return series.astype(object).where(series.notna(), "").astype(str).to_numpy(dtype=object)
+    """Text column as an object array, "" where missing (other values are str()-ed where used)."""
+    return series.to_numpy(dtype=object, na_value="")
 
 
-def _tag_text(series: pd.Series) -> list[str]:
-    out = []
-    for tags in series.tolist():
-        if isinstance(tags, str):
-            out.append(tags)
-        elif isinstance(tags, (list, tuple, np.ndarray)):
-            out.append(" ; ".join(str(t) for t in tags if t is not None))
-        else:
-            out.append("")
+def _lower(value) -> str:
+    return str(value).strip().lower()
+
+
+def _tag_text(series: pd.Series) -> np.ndarray:
+    """Tags as one string per contact ("" for none); only the rows that have tags are visited."""
+    out = np.full(len(series), "", dtype=object)
+    present = np.flatnonzero(series.notna().to_numpy())
+    out[present] = [
+        tags if isinstance(tags, str)
+        else " ; ".join(str(t) for t in tags if t is not None) if isinstance(tags, (list, tuple, np.ndarray))
+        else ""
+        for tags in series.iloc[present].tolist()
+    ]
     return out
 
 
@@ -95,6 +100,10 @@ class OpportunityRanker(BaseEstimator):
         """Learn the contact text matrix and the structured arrays scoring reads."""
         if not isinstance(contacts, pd.DataFrame):
             raise TypeError("contacts must be a pandas DataFrame")
+        with bulk_objects():
+            return self._fit(contacts)
+
+    def _fit(self, contacts: pd.DataFrame):
         n = len(contacts)
         ids = column(contacts, "id")
         self.contact_ids_ = np.arange(n) if ids.isna().all() else ids.to_numpy()
@@ -132,11 +141,12 @@ class OpportunityRanker(BaseEstimator):
         level_of = {level: i for i, level in enumerate(SENIORITY_LEVELS)}
         levels = np.array([level_of.get(s, -1) for s in position_levels], dtype=np.int64)
         self.seniority_codes_ = levels[pos_codes] if len(levels) else np.full(n, -1, dtype=np.int64)
-        rel = pd.Series(_strings(column(contacts, "relationship"))).str.strip().str.lower()
-        seen = [r for r in pd.unique(rel) if r and r not in RELATIONSHIPS]
-        self.relationships_ = list(RELATIONSHIPS) + sorted(seen)
+        rel_codes, rel_names = _normalized(_strings(column(contacts, "relationship")), _lower)
+        seen = sorted({r for r in rel_names if r and r not in RELATIONSHIPS})
+        self.relationships_ = list(RELATIONSHIPS) + seen
         lookup = {r: i for i, r in enumerate(self.relationships_)}
-        self.relationship_codes_ = rel.map(lookup).fillna(-1).to_numpy(dtype=np.int64)
+        per_name = np.array([lookup.get(r, -1) for r in rel_names], dtype=np.int64)
+        self.relationship_codes_ = per_name[rel_codes] if len(per_name) else np.full(n, -1, dtype=np.int64)
         self.signals_ = ContactSignals.from_frame(contacts)
         self.n_contacts_ = n
         return self

@@ -65,7 +65,8 @@ def fit_contact_text(fields: dict[str, np.ndarray], max_features: int | None) ->
     codes: dict[str, np.ndarray] = {}
     uniques: dict[str, np.ndarray] = {}
     for name, values in fields.items():
-        codes[name], uniques[name] = pd.factorize(np.asarray(values, dtype=object))
+        codes[name], distinct = pd.factorize(np.asarray(values, dtype=object))
+        uniques[name] = np.array([v if isinstance(v, str) else str(v) for v in distinct], dtype=object)
     docs = np.concatenate([np.asarray(uniques[name], dtype=object) for name in fields])
     counter = CountVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, dtype=np.float64)
     try:

@@ -18,13 +18,14 @@ from .goals import GOAL_STATUSES, GoalsMixin
 from .imports import ImportReport, ImportsMixin
 from .interactions import CHANNELS, INTERACTION_KINDS, OUTCOMES, InteractionsMixin
 from .messages import MessagesMixin
+from .review import ReviewMixin
 from .workspace import WorkspaceMixin
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "rapport.duckdb"
 
 
-class Store(ContactsMixin, ImportsMixin, GoalsMixin, EventsMixin, InteractionsMixin, MessagesMixin, WorkspaceMixin,
-            StoreBase):
+class Store(ContactsMixin, ImportsMixin, GoalsMixin, EventsMixin, InteractionsMixin, MessagesMixin, ReviewMixin,
+            WorkspaceMixin, StoreBase):
     """A Rapport workspace: one DuckDB file. ``Store(path)`` opens nothing until it is used."""
 
 

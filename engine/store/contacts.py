@@ -154,6 +154,13 @@ class ContactsMixin:
                 """
             ).df()
 
+    def connection_dates(self) -> pd.Series:
+        """When each contact was connected (or added, for exports without a date)."""
+        with self._reading() as conn:
+            return conn.execute(
+                "SELECT coalesce(CAST(connected_on AS TIMESTAMP), created_at) AS d FROM contacts"
+            ).df()["d"]
+
     def contacts_export(self) -> pd.DataFrame:
         """Every contact with every field a user may want in a spreadsheet."""
         with self._reading() as conn:

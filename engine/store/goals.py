@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 GOAL_FIELDS = ("title", "outcome", "description", "target_roles", "seniority", "industries", "companies",
                "locations", "metric", "target", "due_date", "priority", "status")
 SEGMENT_FIELDS = ("name", "roles", "seniority", "companies", "industries", "keywords", "relationship")
@@ -113,21 +111,3 @@ class GoalsMixin:
     def delete_segment(self, segment_id: int) -> None:
         with self._writing() as conn:
             conn.execute("DELETE FROM segments WHERE id = ?", [segment_id])
-
-    def goal_progress(self, goal: dict, today: date | None = None) -> int:
-        """How far a goal's success metric has got, counted from the interaction log."""
-        metric = goal.get("metric") or "conversations"
-        since = goal.get("created_at") or date(1970, 1, 1)
-        queries = {
-            "conversations": "SELECT count(*) FROM interactions WHERE goal_id = ? AND (outcome IN "
-                             "('replied','meeting','referral','opportunity') OR kind IN ('inbound','meeting'))",
-            "meetings": "SELECT count(*) FROM interactions WHERE goal_id = ? AND (outcome = 'meeting' OR kind = "
-                        "'meeting')",
-            "referrals": "SELECT count(*) FROM interactions WHERE goal_id = ? AND outcome IN ('referral', "
-                         "'opportunity')",
-            "events": "SELECT count(*) FROM interactions WHERE goal_id = ? AND kind = 'event'",
-            "new_contacts": "SELECT count(*) FROM contacts WHERE ? IS NOT NULL AND created_at >= ?",
-        }
-        params = [goal["id"], since] if metric == "new_contacts" else [goal["id"]]
-        with self._reading() as conn:
-            return conn.execute(queries.get(metric, queries["conversations"]), params).fetchone()[0]

@@ -119,6 +119,14 @@ MIGRATIONS.append((
     """,
 ))
 
+MIGRATIONS.append((
+    4,
+    "dismissed refinement flags, with the user's reason",
+    """
+    CREATE TABLE flag_dismissals (flag_key VARCHAR PRIMARY KEY, reason VARCHAR, dismissed_at TIMESTAMP);
+    """,
+))
+
 
 def latest_version() -> int:
     return MIGRATIONS[-1][0]
