@@ -16,6 +16,9 @@ pages = {
         st.Page("ui/events.py", title="Events", icon=":material/event:"),
         st.Page("ui/contacts.py", title="Contacts", icon=":material/contacts:"),
     ],
+    "Improve": [
+        st.Page("ui/review.py", title="Review", icon=":material/insights:"),
+    ],
     "Data": [
         st.Page("ui/imports.py", title="Import", icon=":material/upload_file:"),
         st.Page("ui/settings.py", title="Settings", icon=":material/settings:"),

@@ -229,6 +229,27 @@ def cmd_export(args, store: Store) -> int:
     return 0
 
 
+def cmd_review(args, store: Store) -> int:
+    from .agenda import workspace_today
+    from .report import review_html, review_markdown
+    from .review import build_review, month_bounds
+
+    today = workspace_today(store)
+    start, end = month_bounds(args.month, today)
+    review = build_review(store, start, end, today=today)
+    if args.out:
+        out = Path(args.out)
+        text = review_html(review) if out.suffix.lower() in (".html", ".htm") else review_markdown(review)
+        out.write_text(text, encoding="utf-8")
+        print(f"Wrote the review of {start} to {end} to {out}")
+    elif args.json:
+        print(_json({"start": start, "end": end, "totals": review.totals, "flags": review.flags,
+                     "takeaways": {s.title: s.takeaway for s in review.sections}}))
+    else:
+        print(review_markdown(review))
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rapport", description=__doc__.splitlines()[0])
@@ -307,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--events", help="calendar: comma-separated event ids to include")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("review", parents=[common], help="the monthly review: progress, what works, what to refine")
+    p.add_argument("--month", help="YYYY-MM (default: the last 30 days)")
+    p.add_argument("--out", help="write it to FILE (.html: interactive report; otherwise Markdown)")
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("demo", parents=[common], help="load the demo workspace")
     p.add_argument("--force", action="store_true")

@@ -14,7 +14,7 @@ from engine.workspace import load_demo_workspace
 
 APP = str(Path(__file__).parents[1] / "app.py")
 PAGES = ["ui/home.py", "ui/goals.py", "ui/messages.py", "ui/today.py", "ui/outreach.py", "ui/events.py",
-         "ui/contacts.py", "ui/imports.py", "ui/settings.py"]
+         "ui/contacts.py", "ui/imports.py", "ui/settings.py", "ui/review.py"]
 
 
 @pytest.fixture(scope="module")
@@ -94,3 +94,11 @@ def test_today_lists_due_follow_ups_on_the_demo(demo_db, monkeypatch):
     metrics = {m.label: int(m.value) for m in app.metric}
     assert metrics["Follow-ups due"] > 0
     assert metrics["Follow-ups due"] == len(app.dataframe[0].value)
+
+
+def test_review_page_draws_its_charts_and_flags(demo_db, monkeypatch):
+    app = open_page("ui/review.py", demo_db, monkeypatch)
+    charts = app.get("plotly_chart")
+    assert len(charts) >= 9
+    assert any("gets fewer replies" in m.value for m in app.markdown)
+    assert any(d.label.startswith("Download the review (HTML") for d in app.get("download_button"))

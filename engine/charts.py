@@ -1,0 +1,137 @@
+"""The Review page's charts: plotly figures built from plain frames, each with a one-line takeaway.
+
+Figures are made here, not in ui/, so the same charts go into the HTML report and are testable
+without Streamlit. Every builder returns ``(figure, takeaway)``; the takeaway is a sentence a
+user can act on, computed from the same numbers the chart shows.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+REPLY_OUTCOMES = ("replied", "meeting", "referral", "opportunity")
+CHANNEL_NAMES = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection": "LinkedIn note",
+                 "phone": "Phone", "in_person": "In person", "other": "Other"}
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 340, "template": "plotly_white"}
+
+
+def _empty(title: str, message: str) -> tuple[go.Figure, str]:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
+    fig.update_layout(title=title, xaxis_visible=False, yaxis_visible=False, **_LAYOUT)
+    return fig, message
+
+
+def activity_by_channel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
+    title = "Activity per week, by channel"
+    if interactions.empty:
+        return _empty(title, "Nothing logged in this period yet.")
+    frame = interactions.assign(week=pd.to_datetime(interactions["occurred_on"]).dt.to_period("W").dt.start_time,
+                                channel=interactions["channel"].fillna("other").map(lambda c: CHANNEL_NAMES.get(c, c)))
+    counts = frame.groupby(["week", "channel"]).size().reset_index(name="interactions")
+    fig = px.bar(counts, x="week", y="interactions", color="channel", title=title)
+    fig.update_layout(**_LAYOUT)
+    weeks = counts.groupby("week")["interactions"].sum()
+    busiest = frame["channel"].value_counts()
+    return fig, (f"{len(frame)} interactions over {len(weeks)} weeks ({weeks.mean():.1f} a week); "
+                 f"most on {busiest.index[0]} ({busiest.iloc[0]}).")
+
+
+def funnel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
+    title = "From outreach to results"
+    outreach = interactions[interactions["kind"] == "outreach"] if not interactions.empty else interactions
+    if outreach.empty:
+        return _empty(title, "No outreach logged in this period.")
+    stages = {
+        "Outreach": len(outreach),
+        "Reply": int(outreach["outcome"].isin(REPLY_OUTCOMES).sum()),
+        "Meeting": int(outreach["outcome"].isin(("meeting", "referral", "opportunity")).sum()),
+        "Referral or opportunity": int(outreach["outcome"].isin(("referral", "opportunity")).sum()),
+    }
+    fig = go.Figure(go.Funnel(y=list(stages), x=list(stages.values()), textinfo="value+percent initial"))
+    fig.update_layout(title=title, **_LAYOUT)
+    rate = stages["Reply"] / stages["Outreach"]
+    return fig, (f"{rate:.0%} of {stages['Outreach']} messages got a reply; {stages['Meeting']} led to a meeting "
+                 f"and {stages['Referral or opportunity']} to a referral or opportunity.")
+
+
+def reply_rates(table: pd.DataFrame, dimension: str) -> tuple[go.Figure, str]:
+    """``table`` from refine.reply_rate_table: one row per value with attempts, replies, mean, low, high."""
+    title = f"Reply rate by {dimension} (90% credible interval)"
+    table = table[table["attempts"] > 0] if not table.empty else table
+    if table.empty:
+        return _empty(title, f"No outreach with a {dimension} in this period.")
+    table = table.sort_values("mean")
+    labels = table[dimension].fillna("(none)").astype(str).map(lambda c: CHANNEL_NAMES.get(c, c))
+    fig = go.Figure(go.Bar(
+        x=table["mean"], y=labels, orientation="h",
+        error_x={"type": "data", "symmetric": False, "array": table["high"] - table["mean"],
+                 "arrayminus": table["mean"] - table["low"]},
+        text=[f"{r}/{a}" for r, a in zip(table["replies"], table["attempts"])], textposition="inside",
+    ))
+    fig.update_layout(title=title, xaxis_tickformat=".0%", **_LAYOUT)
+    best, worst = table.iloc[-1], table.iloc[0]
+    best_label, worst_label = labels.iloc[-1], labels.iloc[0]
+    if len(table) == 1:
+        return fig, f"{best_label}: {best['replies']} replies from {best['attempts']} messages."
+    return fig, (f"Best: {best_label} ({best['replies']}/{best['attempts']}); weakest: {worst_label} "
+                 f"({worst['replies']}/{worst['attempts']}). Wide bars mean too few messages to be sure.")
+
+
+def goal_progress(title: str, series: pd.DataFrame, pace_status: str, needed_per_week: float | None
+                  ) -> tuple[go.Figure, str]:
+    """``series`` from pace.progress_series: date, actual, needed."""
+    chart_title = f"Progress: {title}"
+    if series.empty:
+        return _empty(chart_title, "No target or dates set for this goal.")
+    fig = go.Figure([
+        go.Scatter(x=series["date"], y=series["needed"], name="pace needed", line={"dash": "dot"}),
+        go.Scatter(x=series["date"], y=series["actual"], name="done", mode="lines+markers"),
+    ])
+    fig.update_layout(title=chart_title, **_LAYOUT)
+    need = f"; {needed_per_week:.1f} a week needed from now" if needed_per_week else ""
+    return fig, f"{pace_status.capitalize()}{need}."
+
+
+def network_composition(contacts: pd.DataFrame) -> tuple[go.Figure, str]:
+    """``contacts`` with columns segment and strength (0-5 or missing)."""
+    title = "Your network by segment and relationship strength"
+    if contacts.empty:
+        return _empty(title, "No contacts yet.")
+    frame = contacts.assign(segment=contacts["segment"].fillna("no segment"),
+                            strength=contacts["strength"].fillna(-1).astype(int).map(
+                                lambda s: "not rated" if s < 0 else f"{s}/5"))
+    counts = frame.groupby(["segment", "strength"]).size().reset_index(name="contacts")
+    fig = px.bar(counts, x="contacts", y="segment", color="strength", orientation="h", title=title)
+    fig.update_layout(**_LAYOUT)
+    in_segments = int((frame["segment"] != "no segment").sum())
+    strong = int((contacts["strength"].fillna(0) >= 4).sum())
+    return fig, (f"{in_segments} of {len(frame)} contacts fit one of your goals' segments; "
+                 f"{strong} relationships are strong (4-5).")
+
+
+def new_contacts(dates: pd.Series) -> tuple[go.Figure, str]:
+    title = "New connections per month"
+    dates = pd.to_datetime(dates).dropna()
+    if dates.empty:
+        return _empty(title, "No connection dates.")
+    monthly = dates.dt.to_period("M").dt.start_time.value_counts().sort_index()
+    fig = px.bar(x=monthly.index, y=monthly.values, labels={"x": "month", "y": "new connections"}, title=title)
+    fig.update_layout(**_LAYOUT)
+    recent = monthly.tail(3).sum()
+    return fig, f"{recent} new connections in the last three months shown; {monthly.max()} in the best month."
+
+
+def events_yield(events: pd.DataFrame) -> tuple[go.Figure, str]:
+    """``events``: one row per attended event with title, met (people logged) and replies (follow-on)."""
+    title = "Events attended and what they yielded"
+    if events.empty:
+        return _empty(title, "No events attended in this period.")
+    fig = go.Figure([go.Bar(name="people met", x=events["title"], y=events["met"]),
+                     go.Bar(name="follow-on replies or meetings", x=events["title"], y=events["replies"])])
+    fig.update_layout(title=title, barmode="group", **_LAYOUT)
+    best = events.sort_values(["replies", "met"], ascending=False).iloc[0]
+    return fig, (f"{len(events)} events, {int(events['met'].sum())} people met; best: {best['title']} "
+                 f"({int(best['replies'])} follow-on conversations).")

@@ -1,0 +1,82 @@
+"""The monthly review on the demo workspace: charts with takeaways, flags, dismissals, safe reports."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+
+from engine.report import review_html, review_markdown
+from engine.review import build_review, month_bounds
+from engine.store import Store
+from engine.workspace import load_demo_workspace
+
+TODAY = date.today()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("review") / "demo.duckdb")
+    load_demo_workspace(store, today=TODAY)
+    return store
+
+
+def test_month_bounds():
+    assert month_bounds("2024-02", TODAY) == (date(2024, 2, 1), date(2024, 2, 29))
+    assert month_bounds(None, date(2026, 3, 1)) == (date(2026, 1, 31), date(2026, 3, 1))
+
+
+def test_the_review_has_every_chart_with_a_takeaway(demo):
+    review = build_review(demo, TODAY - timedelta(days=120), TODAY, today=TODAY)
+    titles = [s.title for s in review.sections]
+    for expected in ("Activity", "Funnel", "Reply rate by channel", "Reply rate by template", "Reply rate by segment",
+                     "Reply rate by goal", "Network", "New connections", "Events"):
+        assert expected in titles
+    assert sum(t.startswith("Goal: ") for t in titles) == 3
+    assert all(s.takeaway and s.takeaway.endswith(".") for s in review.sections)
+    assert review.totals["outreach"] > 20
+    funnel = next(s for s in review.sections if s.title == "Funnel")
+    stages = list(funnel.figure.data[0].x)
+    assert stages[0] == review.totals["outreach"] and stages == sorted(stages, reverse=True)
+
+
+def test_the_weaker_channel_of_the_demo_is_flagged_and_a_dismissal_is_kept(demo):
+    review = build_review(demo, TODAY - timedelta(days=120), TODAY, today=TODAY)
+    keys = [f["key"] for f in review.flags]
+    assert "strategy_worse:channel:email" in keys
+    email = next(f for f in review.flags if f["key"] == "strategy_worse:channel:email")
+    assert "E-mail" in email["evidence"] and "P(worse)" in email["evidence"]
+    demo.dismiss_flag("strategy_worse:channel:email", "I only e-mail people who asked for it")
+    again = build_review(demo, TODAY - timedelta(days=120), TODAY, today=TODAY)
+    assert "strategy_worse:channel:email" not in [f["key"] for f in again.flags]
+    assert again.dismissed["strategy_worse:channel:email"] == "I only e-mail people who asked for it"
+    with pytest.raises(ValueError, match="why"):
+        demo.dismiss_flag("pitch_missing:1", "  ")
+    demo.restore_flag("strategy_worse:channel:email")
+
+
+def test_reports_escape_user_text(demo, tmp_path):
+    evil = Store(tmp_path / "evil.duckdb")
+    load_demo_workspace(evil, today=TODAY)
+    evil.add_goal({"title": "<script>alert(1)</script> [x](javascript:alert(1))", "outcome": "other",
+                   "metric": "meetings", "target": 3, "due_date": TODAY + timedelta(days=30)})
+    review = build_review(evil, TODAY - timedelta(days=60), TODAY, today=TODAY)
+    page = review_html(review)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("Plotly.newPlot") >= len(review.sections)
+    markdown = review_markdown(review)
+    assert "[x](javascript:alert(1))" not in markdown
+    assert r"\[x\]\(javascript:alert\(1\)\)" in markdown
+
+
+def test_cli_writes_the_html_report(demo, tmp_path):
+    out = tmp_path / "review.html"
+    done = subprocess.run([sys.executable, "-m", "engine", "review", "--db", str(demo.path), "--out", str(out)],
+                          capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "Networking review" in text
+    assert len(text) > 1_000_000  # plotly.js is inlined: the file works offline

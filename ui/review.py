@@ -1,0 +1,78 @@
+"""Review: the monthly look back. What moved, what did not, and what to change."""
+
+from datetime import date
+
+import streamlit as st
+
+from engine.agenda import workspace_today
+from engine.report import review_html, review_markdown
+from engine.review import build_review, month_bounds
+from ui.common import friendly_errors, page_header, plain, store
+
+page_header("Review", "Ten minutes a month: progress against your goals, what works, and the strategies to refine.")
+workspace = store()
+with friendly_errors():
+    today = workspace_today(workspace)
+default_start, default_end = month_bounds(None, today)
+period = st.date_input("Period", (default_start, default_end), max_value=today, key="review_period")
+if not isinstance(period, tuple) or len(period) != 2:
+    st.info("Choose the last day of the period.")
+    st.stop()
+start, end = period
+with st.spinner("Building your review..."), friendly_errors():
+    review = build_review(workspace, start, end, today=today)
+
+cols = st.columns(len(review.totals))
+for col, (name, value) in zip(cols, review.totals.items()):
+    col.metric(name.replace("_", " ").capitalize(), value)
+
+st.subheader("What to refine", anchor=False)
+if not review.flags:
+    st.success("No strategy needs refining right now.", icon=":material/task_alt:")
+
+
+def show_flag(flag: dict) -> None:
+    with st.container(border=True):
+        st.markdown(f"**{plain(flag['title'])}**")
+        st.text(flag["evidence"])
+        st.caption("Suggestion: " + plain(flag["suggestion"]))
+        with st.popover("Dismiss"):
+            reason = st.text_input("Why?", key=f"why_{flag['key']}")
+            if st.button("Dismiss this flag", key=f"dismiss_{flag['key']}"):
+                with friendly_errors():
+                    workspace.dismiss_flag(flag["key"], reason)
+                st.rerun()
+
+
+for flag in review.flags[:3]:
+    show_flag(flag)
+if len(review.flags) > 3:
+    with st.expander(f"{len(review.flags) - 3} more to refine"):
+        for flag in review.flags[3:]:
+            show_flag(flag)
+if review.dismissed:
+    with st.expander(f"Dismissed flags ({len(review.dismissed)})"):
+        for key, reason in review.dismissed.items():
+            left, right = st.columns([4, 1])
+            left.text(f"{key}: {reason}")
+            if right.button("Restore", key=f"restore_{key}"):
+                with friendly_errors():
+                    workspace.restore_flag(key)
+                st.rerun()
+
+for left, right in zip(review.sections[::2], review.sections[1::2] + [None]):
+    cols = st.columns(2)
+    for col, section in ((cols[0], left), (cols[1], right)):
+        if section is None:
+            continue
+        with col:
+            st.plotly_chart(section.figure, width="stretch", key=f"chart_{section.title}")
+            st.caption(plain(section.takeaway))
+
+st.subheader("Report", anchor=False)
+left, right = st.columns(2)
+left.download_button("Download the review (HTML, interactive)", lambda: review_html(review),
+                     file_name=f"rapport-review-{start}-{end}.html", mime="text/html", icon=":material/download:")
+right.download_button("Download the review (Markdown)", lambda: review_markdown(review),
+                      file_name=f"rapport-review-{start}-{end}.md", mime="text/markdown", icon=":material/download:")
+st.caption(f"Built on {date.today():%d %b %Y}.")
