@@ -9,9 +9,7 @@ Values are kept as text, verbatim but trimmed: ``NA`` is a surname and ``+0044``
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
+from ..bulk import gc_paused
 from ..model import CONTACT_FIELDS, ImportFileError, ParsedFile
 from .csvformats import (
     check_duplicates,
@@ -38,23 +36,6 @@ _TAG_SEPARATORS = {
 }
 
 
-@contextmanager
-def _no_gc():
-    """Pause the cyclic garbage collector while parsing.
-
-    A 100,000-row file allocates 100,000 row lists and tuples, none of them cyclic, and each
-    allocation burst triggers full collections that scan them all again: that tripled the parse
-    time. Reference counting still frees everything; the collector is restored afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None = None) -> ParsedFile:
     """Parse contacts from the bytes of one file.
 
@@ -62,7 +43,7 @@ def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None =
     format. Raises ImportFileError when the file as a whole cannot be read; problems with single
     rows become ``rejects`` instead.
     """
-    with _no_gc():
+    with gc_paused():
         return _parse(data, file_name, mapping)
 
 

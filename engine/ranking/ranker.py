@@ -12,8 +12,9 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from ..bulk import gc_paused
 from .goals import goal_options
-from .reasons import bulk_objects, reasons_and_steps
+from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, score_goals
 from .signals import ContactSignals, column, day_of
 from .text import fit_contact_text, shared_terms
@@ -72,7 +73,8 @@ class OpportunityRanker(BaseEstimator):
     response_model : classifier or None
         Hook for learning from outcomes: a fitted classifier whose ``predict_proba`` over the
         component contributions (columns in scoring.COMPONENTS order) estimates the chance of
-        a response; blended in with ``response_blend``. Ignored when None or not fitted.
+        a response; blended in with ``response_blend``. Ignored when None or not fitted. A model
+        may build richer rows itself via ``ranking_features`` (engine.learning.ResponseModel).
     response_blend : float
         Share of the final score given to ``response_model``.
     random_state : int
@@ -100,7 +102,7 @@ class OpportunityRanker(BaseEstimator):
         """Learn the contact text matrix and the structured arrays scoring reads."""
         if not isinstance(contacts, pd.DataFrame):
             raise TypeError("contacts must be a pandas DataFrame")
-        with bulk_objects():
+        with gc_paused():
             return self._fit(contacts)
 
     def _fit(self, contacts: pd.DataFrame):
@@ -202,7 +204,7 @@ class OpportunityRanker(BaseEstimator):
             values = np.array([getattr(o, attr) for o in s.options], dtype=object)
             return pd.Series(values[option], dtype=object)
 
-        with bulk_objects():
+        with gc_paused():
             reasons, steps = reasons_and_steps(self, s, order, goals_of)
             return pd.DataFrame({
                 "contact_id": self.contact_ids_[order],

@@ -11,9 +11,6 @@ built once per distinct combination of codes.
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
-
 import numpy as np
 import pandas as pd
 
@@ -164,23 +161,6 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
                    lambda m: f"last in touch {m} months ago"),
         ]
     return _combine(tables, len(rows)), next_steps(outcomes, vals, sig)
-
-
-@contextmanager
-def bulk_objects():
-    """Pause the cyclic garbage collector while building ~100,000 small lists.
-
-    Every few hundred new containers trigger a collection that walks the young objects, so
-    building one list per contact costs several times the work itself; lists of str hold no
-    reference cycles, so nothing is lost by collecting once afterwards instead.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _combine(tables, n: int) -> list[list[str]]:

@@ -14,6 +14,7 @@ from datetime import date
 
 import pyarrow as pa
 
+from ..bulk import gc_paused
 from ..model import CONTACT_FIELDS, ParsedFile, Reject
 
 # Columns an import may overwrite on a matched contact (user-edited ones are never touched).
@@ -62,7 +63,8 @@ class ImportsMixin:
     def save_contact_import(self, parsed: ParsedFile, today: date | None = None) -> ImportReport:
         """Upsert the parsed contacts in one transaction and return what happened."""
         today = today or date.today()
-        incoming = _incoming_table(parsed)
+        with gc_paused():
+            incoming = _incoming_table(parsed)
         with self._writing() as conn:
             report = self._begin_import(conn, "contacts", parsed)
             conn.register("incoming", incoming)
