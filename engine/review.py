@@ -72,21 +72,62 @@ def _event_yield(period: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["event_id", "title", "met", "replies"])
 
 
-def build_review(store: Store, start: date, end: date, today: date | None = None) -> Review:
-    today = today or date.today()
+@dataclass
+class _Workspace:
+    """Everything the review reads, read once."""
+
+    every: pd.DataFrame
+    goals: list[dict]
+    connections: pd.Series
+    templates: list[dict]
+    usage: dict[int, int]
+    dismissed: dict[str, str]
+    pitches_by_goal: dict[int, int]
+    strengths: pd.DataFrame
+    segment_of: pd.Series
+
+
+def _read(store: Store, today: date) -> _Workspace:
     with store.session():
         every = store.interactions_frame()
         goals = store.goals()
-        connections = store.connection_dates()
-        templates = store.templates()
-        usage = store.template_usage()
-        dismissed = store.dismissed_flags()
-        pitches = {g["id"]: len(store.pitches(g["id"])) for g in goals}
         general_pitch = bool(store.pitches(None))
-        strengths = store.contacts_export()[["id", "strength"]]
+        workspace = _Workspace(
+            every=every, goals=goals, connections=store.connection_dates(), templates=store.templates(),
+            usage=store.template_usage(), dismissed=store.dismissed_flags(),
+            pitches_by_goal={g["id"]: len(store.pitches(g["id"])) or int(general_pitch) for g in goals},
+            strengths=store.contacts_export()[["id", "strength"]], segment_of=pd.Series(dtype=object),
+        )
     ranked = rank_contacts(store, now=today)
-    segment_of = ranked.loc[ranked["score"] >= MEMBER_SCORE].set_index("contact_id")["segment_name"]
-    every = every.assign(segment=every["contact_id"].map(segment_of))
+    workspace.segment_of = ranked.loc[ranked["score"] >= MEMBER_SCORE].set_index("contact_id")["segment_name"]
+    workspace.every = every.assign(segment=every["contact_id"].map(workspace.segment_of))
+    return workspace
+
+
+def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
+    active = [g for g in ws.goals if g["status"] == "active"]
+    progress_by_goal = {g["id"]: len(qualifying_dates(g, ws.every, ws.connections)) for g in active}
+    coverage = [{"goal_title": g["title"], "segment_name": s["name"], "count": s["count"]}
+                for g in active for s in segment_coverage(store, g, today=today)]
+    flags = refinement_flags(
+        interactions=ws.every, goals=ws.goals, progress_by_goal=progress_by_goal, coverage=coverage,
+        templates=ws.templates, template_usage=ws.usage, pitches_by_goal=ws.pitches_by_goal,
+        losing_touch=agenda(store, today=today, next_count=0).losing_touch, today=today,
+        dismissed=set(ws.dismissed),
+    )
+    return [f.to_dict() for f in flags]
+
+
+def current_flags(store: Store, today: date | None = None) -> list[dict]:
+    """The strategies to refine now (the Home page shows the first few)."""
+    today = today or date.today()
+    return _flags(store, _read(store, today), today)
+
+
+def build_review(store: Store, start: date, end: date, today: date | None = None) -> Review:
+    today = today or date.today()
+    ws = _read(store, today)
+    every, connections = ws.every, ws.connections
     period = _in_period(every, start, end)
     outreach = period[period["kind"] == "outreach"] if not period.empty else period
 
@@ -94,7 +135,7 @@ def build_review(store: Store, start: date, end: date, today: date | None = None
         "interactions": len(period), "outreach": len(outreach),
         "replies": int(outreach["outcome"].isin(charts.REPLY_OUTCOMES).sum()) if not outreach.empty else 0,
         "new_contacts": int(((connections >= pd.Timestamp(start)) & (connections <= pd.Timestamp(end))).sum()),
-    }, dismissed=dismissed)
+    }, dismissed=ws.dismissed)
     add = review.sections.append
     add(Section("Activity", *charts.activity_by_channel(period)))
     add(Section("Funnel", *charts.funnel(period)))
@@ -102,32 +143,17 @@ def build_review(store: Store, start: date, end: date, today: date | None = None
         table = reply_rate_table(outreach, [dimension]) if not outreach.empty else pd.DataFrame(
             columns=[dimension, "attempts", "replies", "rate", "mean", "low", "high"])
         add(Section(f"Reply rate by {dimension}", *charts.reply_rates(table, dimension)))
-
-    progress_by_goal = {}
-    for goal in [g for g in goals if g["status"] == "active"]:
+    for goal in [g for g in ws.goals if g["status"] == "active" and g.get("target") and g.get("due_date")]:
         dates = qualifying_dates(goal, every, connections)
-        progress_by_goal[goal["id"]] = len(dates)
         created = pd.Timestamp(goal["created_at"]).date() if goal.get("created_at") is not None else start
-        if goal.get("target") and goal.get("due_date"):
-            pace = goal_pace(len(dates), goal["target"], created, goal["due_date"], today)
-            series = progress_series(dates, created, goal["due_date"], goal["target"], today=today)
-            add(Section(f"Goal: {goal['title']}", *charts.goal_progress(goal["title"], series, pace.status,
-                                                                       pace.needed_per_week)))
-    composition = strengths.assign(segment=strengths["id"].map(segment_of))
+        pace = goal_pace(len(dates), goal["target"], created, goal["due_date"], today)
+        series = progress_series(dates, created, goal["due_date"], goal["target"], today=today)
+        add(Section(f"Goal: {goal['title']}", *charts.goal_progress(goal["title"], series, pace.status,
+                                                                   pace.needed_per_week)))
+    composition = ws.strengths.assign(segment=ws.strengths["id"].map(ws.segment_of))
     add(Section("Network", *charts.network_composition(composition)))
     add(Section("New connections", *charts.new_contacts(connections[connections >= pd.Timestamp(today)
                                                                      - pd.Timedelta(days=365)])))
-    events = _event_yield(period, every)
-    add(Section("Events", *charts.events_yield(events)))
-
-    coverage = [{"goal_title": g["title"], "segment_name": s["name"], "count": s["count"]}
-                for g in goals if g["status"] == "active" for s in segment_coverage(store, g, today=today)]
-    pitches_by_goal = {gid: n or (1 if general_pitch else 0) for gid, n in pitches.items()}
-    plan = agenda(store, today=today, next_count=0)
-    flags = refinement_flags(
-        interactions=every, goals=goals, progress_by_goal=progress_by_goal, coverage=coverage,
-        templates=templates, template_usage=usage, pitches_by_goal=pitches_by_goal,
-        losing_touch=plan.losing_touch, today=today, dismissed=set(dismissed),
-    )
-    review.flags = [f.to_dict() for f in flags]
+    add(Section("Events", *charts.events_yield(_event_yield(period, every))))
+    review.flags = _flags(store, ws, today)
     return review

@@ -4,8 +4,10 @@ from datetime import date
 
 import streamlit as st
 
+from engine.agenda import workspace_today
+from engine.review import current_flags
 from engine.workspace import load_demo_workspace
-from ui.common import db_path, friendly_errors, page_header, store
+from ui.common import db_path, friendly_errors, page_header, plain, store
 
 page_header("Rapport", "Your professional network, turned into a networking strategy you can run and improve.")
 
@@ -51,6 +53,14 @@ elif not summary["active_goals"]:
             "whom to contact first.", icon=":material/flag:")
     st.page_link("ui/goals.py", label="Create your first goal", icon=":material/flag:")
 else:
+    st.page_link("ui/today.py", label="Today: follow-ups due and the next best outreach", icon=":material/today:")
     st.page_link("ui/outreach.py", label="See this week's best outreach", icon=":material/send:")
     st.page_link("ui/events.py", label="Upcoming events worth attending", icon=":material/event:")
+    with friendly_errors():
+        flags = current_flags(workspace, today=workspace_today(workspace))
+    if flags:
+        st.subheader("To refine", anchor=False)
+        for flag in flags[:3]:
+            st.warning(f"**{plain(flag['title'])}** — {plain(flag['suggestion'])}", icon=":material/tune:")
+        st.page_link("ui/review.py", label=f"All {len(flags)} in the monthly review", icon=":material/insights:")
 st.caption(f"Workspace file: {db_path()}")
