@@ -3,7 +3,8 @@
 This joins the store and the ranking: it reads contacts, goals and events, fits the rankers and
 returns display-ready frames. The contact ranker is fitted once per data version (and day, since
 timing and fatigue move with the date) and kept, so editing a goal re-scores without re-reading
-or re-vectorizing contacts.
+or re-vectorizing contacts. Once enough outcomes are logged, a response model learned from them
+is blended in (engine.learning).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", 
 _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
 _results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
 _RESULTS_KEPT = 32
 
 
@@ -70,13 +72,45 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
     return ranker, contacts, key
 
 
+def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None = None
+                    ) -> tuple[OpportunityRanker, pd.DataFrame, tuple, dict]:
+    """The ranker to use: the fitted one, blended with a response model learned from logged
+    outcomes once there are enough (engine.learning.MIN_OUTCOMES); also the learning status.
+
+    The learned model depends on goal fit too, so it is kept per data version *and* goals.
+    """
+    from .learning import ranker_with_learning
+
+    now = _now(now)
+    with store.session():
+        ranker, contacts, version = contact_ranker(store, now)
+        key = (version, goals_fingerprint(goals))
+        with _lock:
+            cached = _learned.get(str(store.path))
+        if cached and cached[0] == key:
+            return cached[1], contacts, key, cached[2]
+        interactions = store.interactions_frame()
+    if contacts.empty:
+        status = {"learning": False, "outcomes": 0, "message": "no contacts yet"}
+        return ranker, contacts, key, status
+    learned, status = ranker_with_learning(ranker, goals, interactions, now)
+    with _lock:
+        _learned[str(store.path)] = (key, learned, status)
+    return learned, contacts, key, status
+
+
+def learning_status(store: Store, now: datetime | date | None = None) -> dict:
+    """'learning from 57 outcomes' / 'ranking learns after 40 outcomes (12 so far)'."""
+    return learning_ranker(store, store.goals(), now)[3]
+
+
 def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | None = None,
                   top: int | None = None, now: datetime | date | None = None) -> pd.DataFrame:
     """Contacts best first across active goals, with company, position, reasons and next step."""
     now = _now(now)
     with store.session():
         goals = store.goals()
-        ranker, contacts, version = contact_ranker(store, now)
+        ranker, contacts, version, _ = learning_ranker(store, goals, now)
     if contacts.empty:
         return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
 
@@ -86,7 +120,7 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
         ranked.insert(0, "rank", range(1, len(ranked) + 1))
         return ranked
 
-    key = ("contacts", version, goals_fingerprint(goals), goal_id, segment_id, top)
+    key = ("contacts", version, goal_id, segment_id, top)
     return memoized(key, compute)
 
 
@@ -94,7 +128,7 @@ def explain_contact(store: Store, contact_id: int, now: datetime | date | None =
     now = _now(now)
     with store.session():
         goals = store.goals()
-        ranker, _, _ = contact_ranker(store, now)
+        ranker, _, _, _ = learning_ranker(store, goals, now)
     return ranker.explain(contact_id, goals, now)
 
 

@@ -24,7 +24,7 @@ from engine.followups import (
     to_ics,
     upcoming_follow_ups,
 )
-from engine.store.events import CHANNELS
+from engine.store import CHANNELS
 
 TODAY = date(2026, 3, 10)
 

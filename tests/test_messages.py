@@ -19,7 +19,7 @@ from engine.messages import (
     render,
 )
 from engine.pitch import PITCH_HINTS, PITCH_LABELS, PITCH_PARTS, assemble_pitch, count_words, max_words, pitch_stats
-from engine.store.events import CHANNELS
+from engine.store import CHANNELS
 
 VALUES = {"first_name": "Ada", "company": "Ledgerly", "position": "Head of Product", "event": "Fintech Week"}
 

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.exports import csv_bytes
-from engine.opportunities import OUTREACH_COLUMNS, explain_contact, rank_contacts
+from engine.opportunities import OUTREACH_COLUMNS, explain_contact, learning_status, rank_contacts
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outreach_panel
 
@@ -43,7 +43,9 @@ if st.session_state.get("outreach_filters") != signature or st.session_state.get
     st.session_state["outreach_page"] = 1
 page = st.session_state.get("outreach_page", 1)
 shown = ranked.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages}")
+with friendly_errors():
+    learning = learning_status(workspace)
+st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages} · {learning['message']}")
 selection = st.dataframe(
     shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
     key="outreach_table",

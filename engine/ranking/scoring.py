@@ -133,7 +133,7 @@ def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
     positive = fit + contributions["warmth"] + contributions["timing"]
     contributions["fatigue"] = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
     score = positive + contributions["fatigue"]
-    score, contributions = _blend_response(model, score, contributions)
+    score, contributions = _blend_response(model, score, contributions, signals)
     priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
     return GoalScores(
         options, queries, option.T, {c: v.T for c, v in values.items()},
@@ -222,18 +222,25 @@ def relevance_gate(fit: np.ndarray, max_fit: float) -> np.ndarray:
     return GATE_FLOOR + (1 - GATE_FLOOR) * np.minimum(1.0, relevance / GATE_SATURATION)
 
 
-def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray]):
+def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray], signals: dict):
     """Hook for learning from outcomes: blend in ``response_model.predict_proba`` if it is fitted.
 
-    The model sees the component contributions (one row per goal and contact, columns in
-    COMPONENTS order) and should return P(contact responds). The blend is written as one more
-    contribution, "response", with the others scaled down, so the parts still sum to the score.
+    The model sees the component contributions (one row per goal and contact, goal-major, columns
+    in COMPONENTS order) and should return P(contact responds). A model that needs more than the
+    components (who replies also depends on relationship type, seniority, past replies) builds its
+    own rows by defining ``ranking_features(ranker, contributions, signals)``, as
+    engine.learning.ResponseModel does. The blend is written as one more contribution,
+    "response", with the others scaled down, so the parts still sum to the score.
     """
     response_model = model.response_model
     if response_model is None or score.size == 0 or not _is_fitted(response_model):
         return score, contributions
     b = float(model.response_blend)
-    features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
+    build = getattr(response_model, "ranking_features", None)
+    if callable(build):
+        features = build(model, contributions, signals)
+    else:
+        features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
     proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
     blended = {c: (1 - b) * v for c, v in contributions.items()}
     blended["response"] = b * proba
