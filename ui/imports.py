@@ -33,15 +33,20 @@ def show_report(report: dict) -> None:
     if report["format"] not in ("ics", "events_csv"):
         if not workspace.summary()["goals"]:
             st.info("Next: say what you want from networking.", icon=":material/flag:")
-            if st.button("Create a goal", type="primary"):
-                st.switch_page("ui/goals.py")
+            st.page_link("ui/goals.py", label="Create a goal", icon=":material/flag:")
         else:
             st.page_link("ui/contacts.py", label="Browse your contacts", icon=":material/contacts:")
+            st.page_link("ui/outreach.py", label="See whom to contact first", icon=":material/send:")
 
 
 if upload is None:
     if "last_report" in st.session_state:
         show_report(st.session_state["last_report"])
+    st.stop()
+
+done = st.session_state.get("last_report")
+if done and done.get("upload_id") == upload.file_id:  # this upload is imported: keep showing its report
+    show_report(done)
     st.stop()
 
 data = upload.getvalue()
@@ -81,5 +86,5 @@ st.dataframe(preview, hide_index=True, width="stretch")
 if st.button(f"Import {len(parsed.records):,} {kind}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
         report = save_parsed(workspace, parsed)
-    st.session_state["last_report"] = report.to_dict()
-    show_report(st.session_state["last_report"])
+    st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id}
+    st.rerun()
