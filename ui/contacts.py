@@ -25,18 +25,20 @@ min_strength = filters[3].selectbox("Strength ≥", [None, 1, 2, 3, 4, 5], forma
                                     else str(s))
 sort = filters[4].selectbox("Sort by", list(SORTS))
 
-query = ContactQuery(search=search, company=company, tag=tag, min_strength=min_strength, sort=sort,
-                     page_size=PAGE_SIZE)
-with friendly_errors():
-    _, total = workspace.find_contacts(ContactQuery(**{**query.__dict__, "page_size": 1}))
-pages = max(1, math.ceil(total / PAGE_SIZE))
 signature = (search, company, tag, min_strength, sort)
-if st.session_state.get("contacts_filters") != signature or st.session_state.get("contacts_page", 1) > pages:
+if st.session_state.get("contacts_filters") != signature:  # new filters start on page 1
     st.session_state["contacts_filters"] = signature
     st.session_state["contacts_page"] = 1
 page = st.session_state.get("contacts_page", 1)
+query = ContactQuery(search=search, company=company, tag=tag, min_strength=min_strength, sort=sort, page=page,
+                     page_size=PAGE_SIZE)
 with friendly_errors():
-    frame, total = workspace.find_contacts(ContactQuery(**{**query.__dict__, "page": page}))
+    frame, total = workspace.find_contacts(query)
+pages = max(1, math.ceil(total / PAGE_SIZE))
+if page > pages:  # the list shrank under the remembered page
+    st.session_state["contacts_page"] = page = 1
+    with friendly_errors():
+        frame, total = workspace.find_contacts(ContactQuery(**{**query.__dict__, "page": 1}))
 
 st.caption(f"{total:,} contacts match · page {page} of {pages}")
 selection = st.dataframe(
