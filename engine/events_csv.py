@@ -14,6 +14,8 @@ import re
 from datetime import UTC, datetime
 
 from engine.ics import guess_kind, guess_online, parse_cost, stable_uid
+from engine.importers.decode import BROKEN, BROKEN_ERRORS, allow_long_fields
+from engine.importers.rows import MAX_VALUE, TEXT_AFTER_QUOTE, Lines, quote_problem, quoting_error, shown
 from engine.model import EVENT_FIELDS, EVENT_KINDS, ImportFileError, ParsedFile, Reject
 
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -44,8 +46,8 @@ def _norm(header: str) -> str:
 def _decode(data: bytes, file_name: str) -> tuple[str, str]:
     if not data or not data.strip():
         raise ImportFileError(file_name, "the file is empty")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # invalid bytes become BROKEN: their row is rejected
+        return data.decode("utf-16", BROKEN_ERRORS), "utf-16"
     if b"\x00" in data:
         raise ImportFileError(file_name, "this is a binary file, not a CSV file")
     if data.startswith(b"\xef\xbb\xbf"):
@@ -84,24 +86,40 @@ def parse_when(value: str) -> str | None:
     if moment is None:
         return None
     if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
+        try:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # "9999-12-31T23:00-05:00" is after the last datetime in UTC
+            return None
     return moment.isoformat()
 
 
 def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
-    """Parse an events CSV into EVENT_FIELDS records; bad rows become Rejects with line and column."""
+    """Parse an events CSV into EVENT_FIELDS records; bad rows become Rejects with line and column.
+
+    As for contacts: a quote never closed, a header naming a column twice or no title column
+    refuse the file; a ragged row, an unreadable date, a value over MAX_VALUE characters or
+    bytes that are not valid text reject only their row.
+    """
     text, encoding = _decode(data, file_name)
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max(",;\t", key=lambda d: (first_line.count(d), d == ","))
+    allow_long_fields()
+    lines = Lines(text)
     # strict: an unterminated quote is an error, not one giant cell swallowing the rest of the file
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         headers = next(reader)
         while not any(h.strip() for h in headers):
             headers = next(reader)
-    except (StopIteration, csv.Error) as exc:
-        raise ImportFileError(file_name, f"no header row found {exc}".strip()) from exc
+    except StopIteration:
+        raise ImportFileError(file_name, "the file has no header row (column names)") from None
+    except csv.Error as exc:
+        if "unexpected end of data" in str(exc):
+            raise quoting_error(file_name, lines, reader.line_num or 1, delimiter, 0) from None
+        raise ImportFileError(file_name, f"the header row cannot be read ({exc})", line=reader.line_num) from None
+    header_line = reader.line_num
     headers = [h.replace("\ufeff", "").strip() for h in headers]
+    _check_headers(headers, file_name, header_line)
     index: dict[str, int] = {}
     for field, aliases in ALIASES.items():
         for i, header in enumerate(headers):
@@ -110,32 +128,74 @@ def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
                 break
     if "title" not in index:
         raise ImportFileError(file_name, "no title column: expected one of " + ", ".join(ALIASES["title"]),
-                              line=reader.line_num)
+                              line=header_line)
     parsed = ParsedFile(file_name=file_name, format="csv", encoding=encoding, delimiter=delimiter,
                         headers=headers, fields=EVENT_FIELDS,
                         mapping={field: headers[i] for field, i in index.items()})
+    width, broken = len(headers), BROKEN in text
     previous = reader.line_num
-    try:
-        for row in reader:
-            line, previous = previous + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
-                parsed.skipped_blank += 1
-                continue
+    while True:
+        try:
+            for row in reader:
+                line, previous = previous + 1, reader.line_num
+                if not any(cell.strip() for cell in row):
+                    parsed.skipped_blank += 1
+                    continue
+                parsed.total += 1
+                raw = delimiter.join(row)[:500].replace(BROKEN, "\ufffd")
+                try:
+                    _check_row(row, width, index, broken)
+                    parsed.records.append(_record(row, index))
+                    parsed.lines.append(line)
+                except _RowError as bad:
+                    column = headers[bad.column] if bad.column is not None and bad.column < width else None
+                    parsed.rejects.append(Reject(line, bad.reason, column=column or None, raw=raw))
+            break
+        except csv.Error as exc:
+            if "unexpected end of data" in str(exc):
+                raise quoting_error(file_name, lines, previous + 1, delimiter, 0, headers) from None
             parsed.total += 1
-            try:
-                parsed.records.append(_record(row, index))
-                parsed.lines.append(line)
-            except _RowError as bad:
-                parsed.rejects.append(Reject(line, bad.reason, column=headers[bad.column],
-                                             raw=delimiter.join(row)))
-    except csv.Error as exc:
-        raise ImportFileError(file_name, f"unreadable CSV ({exc}), in the record starting here",
-                              line=previous + 1) from exc
+            found = quote_problem(lines, previous + 1, delimiter)
+            if found is not None and found[0] == TEXT_AFTER_QUOTE and found[1] <= reader.line_num:
+                _reason, line, field = found
+                column = headers[field] if field < width and headers[field] else None
+                parsed.rejects.append(Reject(line, TEXT_AFTER_QUOTE, column=column, raw=lines.get(line)))
+            else:
+                parsed.rejects.append(Reject(previous + 1, f"this line cannot be read as CSV ({exc})",
+                                             raw=lines.get(previous + 1)))
+            previous = reader.line_num
     return parsed
 
 
+def _check_headers(headers: list[str], file_name: str, line: int) -> None:
+    """Refuse a header naming a column twice (which one is meant?) or holding broken bytes."""
+    seen: set[str] = set()
+    for header in headers:
+        if BROKEN in header:
+            raise ImportFileError(file_name, "the header row has bytes that are not valid UTF-16 text", line=line)
+        if len(header) > 1_000:
+            raise ImportFileError(file_name, f"the header row has a column name {len(header):,} characters long; "
+                                  "this does not look like an events file", line=line)
+        if header and header in seen:
+            raise ImportFileError(file_name, "two columns have the same name; rename one", line=line, column=header)
+        seen.add(header)
+
+
+def _check_row(row: list[str], width: int, index: dict[str, int], broken: bool) -> None:
+    """Raise _RowError for a row that cannot be imported as written, whatever its dates say."""
+    if len(row) > width and any(cell.strip() for cell in row[width:]):
+        raise _RowError(None, f"the row has {len(row)} fields but the header has {width}")
+    if broken:
+        for i, cell in enumerate(row):
+            if BROKEN in cell:
+                raise _RowError(i, "this value has bytes that are not valid UTF-16 text (a broken character)")
+    for i in sorted(index.values()):
+        if i < len(row) and len(row[i]) > MAX_VALUE:
+            raise _RowError(i, f"the value is too long: {len(row[i]):,} characters (at most {MAX_VALUE:,})")
+
+
 class _RowError(Exception):
-    def __init__(self, column: int, reason: str):
+    def __init__(self, column: int | None, reason: str):
         super().__init__(reason)
         self.column, self.reason = column, reason
 
@@ -152,8 +212,11 @@ def _record(row: list[str], index: dict[str, int]) -> tuple:
     start_raw = cell("starts_at")
     starts_at = parse_when(start_raw) if start_raw else None
     if start_raw and starts_at is None:
-        raise _RowError(index["starts_at"], f"start {start_raw!r} is not a date")
-    ends_at = parse_when(cell("ends_at")) if cell("ends_at") else None
+        raise _RowError(index["starts_at"], f"start {shown(start_raw)} is not a date")
+    end_raw = cell("ends_at")
+    ends_at = parse_when(end_raw) if end_raw else None
+    if end_raw and ends_at is None:
+        raise _RowError(index["ends_at"], f"end {shown(end_raw)} is not a date")
     location = cell("location")
     topics = tuple(t.strip() for t in re.split(r"[;,|]", cell("topics")) if t.strip())
     kind_raw = cell("kind").lower()

@@ -18,6 +18,8 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine.importers.decode import BROKEN, BROKEN_ERRORS
+from engine.importers.rows import MAX_VALUE, shown
 from engine.model import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
 
 log = logging.getLogger(__name__)
@@ -100,27 +102,38 @@ def stable_uid(title: str, start: str) -> str:
     return hashlib.sha1(f"{title}\x1f{start}".encode()).hexdigest()
 
 
+def _join_folded(lines, fold: tuple) -> list[tuple[int, object]]:
+    """(physical line, logical line) for str or bytes lines; the pieces of a folded line are joined
+    once (adding 40,000 folds of a 3 MB value one by one would copy it 40,000 times)."""
+    logical: list[tuple[int, list]] = []
+    for number, line in enumerate(lines, start=1):
+        if line[:1] in fold and logical:
+            logical[-1][1].append(line[1:])
+        elif line.strip():
+            logical.append((number, [line]))
+    empty = fold[0][:0]
+    return [(number, empty.join(parts)) for number, parts in logical]
+
+
 def _unfold(data: bytes, file_name: str) -> tuple[list[tuple[int, str]], str]:
     """Logical lines with the physical line each starts on (RFC 5545 3.1), and the encoding.
 
     Unfolding happens on bytes, before decoding, because naive writers fold at 75 octets in
     the middle of a multi-byte UTF-8 character; joined first, the character is whole again.
+    UTF-16 (from some Windows tools) is decoded first instead: its characters cannot be split
+    that way, and bytes that are not valid UTF-16 become BROKEN, so only their event is rejected.
     """
     if not data or not data.strip():
         raise ImportFileError(file_name, "the file is empty")
-    encoding = "utf-8"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        data, encoding = data.decode("utf-16").encode("utf-8"), "utf-16"
-    elif b"\x00" in data:
+        text = data.decode("utf-16", BROKEN_ERRORS)
+        return _join_folded(re.split(r"\r\n|\n|\r", text), (" ", "\t")), "utf-16"
+    encoding = "utf-8"
+    if b"\x00" in data:
         raise ImportFileError(file_name, "this is a binary file, not an iCalendar (.ics) file")
-    elif data.startswith(b"\xef\xbb\xbf"):
+    if data.startswith(b"\xef\xbb\xbf"):
         data, encoding = data[3:], "utf-8-sig"
-    logical: list[tuple[int, bytes]] = []
-    for number, line in enumerate(re.split(rb"\r\n|\n|\r", data), start=1):
-        if line[:1] in (b" ", b"\t") and logical:
-            logical[-1] = (logical[-1][0], logical[-1][1] + line[1:])
-        elif line.strip():
-            logical.append((number, line))
+    logical = _join_folded(re.split(rb"\r\n|\n|\r", data), (b" ", b"\t"))
     try:
         return [(n, line.decode("utf-8")) for n, line in logical], encoding
     except UnicodeDecodeError:  # not UTF-8 as RFC 5545 demands: most likely a Windows export
@@ -198,7 +211,10 @@ def parse_ics_datetime(value: str, params: dict[str, str], notes: list[str] | No
             if notes is not None:
                 notes.append(message)
             return moment.isoformat()
-        return moment.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None).isoformat()
+        try:
+            return moment.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None).isoformat()
+        except OverflowError:  # 9999-12-31 23:00 in New York is after the last datetime in UTC
+            return None
     return moment.isoformat()
 
 
@@ -208,7 +224,10 @@ def _parse_duration(value: str) -> timedelta | None:
     if not match or value.strip() in ("P", "PT"):
         return None
     weeks, days, hours, minutes, seconds = (int(g or 0) for g in match.groups()[1:])
-    delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    try:
+        delta = timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:  # "P99999999999W": longer than any date can hold
+        return None
     return -delta if match.group(1) == "-" else delta
 
 
@@ -217,22 +236,57 @@ def _text(props: dict[str, list[tuple[dict[str, str], str]]], name: str) -> str:
     return unescape_text(values[0][1]).strip() if values else ""
 
 
+class _BadEvent(Exception):
+    """A VEVENT that cannot be imported: the property at fault and the reason, for the Reject."""
+
+    def __init__(self, column: str, reason: str):
+        super().__init__(reason)
+        self.column, self.reason = column, reason
+
+
+# The properties an event is read from: a broken character or an absurd length in one of them
+# rejects the event; anything else in the calendar (PHOTO, ATTACH, X-...) is never looked at.
+_READ = ("UID", "SUMMARY", "DTSTART", "DTEND", "DURATION", "LOCATION", "DESCRIPTION", "URL", "CATEGORIES")
+
+
+def _check_values(props: dict[str, list[tuple[dict[str, str], str]]]) -> None:
+    for name in _READ:
+        for _params, value in props.get(name, ()):
+            if BROKEN in value:
+                raise _BadEvent(name, "this value has bytes that are not valid UTF-16 text (a broken character)")
+            if len(value) > MAX_VALUE:
+                raise _BadEvent(name, f"the value is too long: {len(value):,} characters (at most {MAX_VALUE:,})")
+
+
 def _event_record(props: dict[str, list[tuple[dict[str, str], str]]], default_kind: str,
-                  notes: list[str]) -> tuple | str:
-    """The EVENT_FIELDS tuple for one VEVENT, or the reason it cannot be imported."""
+                  notes: list[str]) -> tuple:
+    """The EVENT_FIELDS tuple for one VEVENT; raises _BadEvent when it cannot be imported.
+
+    A start, end or duration that is present but unreadable rejects the event: importing it
+    without the value the file gave would be importing something the user did not write.
+    """
+    _check_values(props)
     if "DTSTART" not in props:
-        return "DTSTART is missing, so the start is not a date"
+        raise _BadEvent("DTSTART", "DTSTART is missing, so the start is not a date")
     start_params, start_raw = props["DTSTART"][0]
     starts_at = parse_ics_datetime(start_raw, start_params, notes)
     if starts_at is None:
-        return f"DTSTART {start_raw.strip()!r} is not a date"
+        raise _BadEvent("DTSTART", f"DTSTART {shown(start_raw.strip())} is not a date")
     ends_at = None
     if "DTEND" in props:
-        ends_at = parse_ics_datetime(props["DTEND"][0][1], props["DTEND"][0][0], notes)
+        end_params, end_raw = props["DTEND"][0]
+        ends_at = parse_ics_datetime(end_raw, end_params, notes)
+        if ends_at is None:
+            raise _BadEvent("DTEND", f"DTEND {shown(end_raw.strip())} is not a date")
     elif "DURATION" in props:
-        delta = _parse_duration(props["DURATION"][0][1])
-        if delta is not None:
+        raw = props["DURATION"][0][1].strip()
+        delta = _parse_duration(raw)
+        if delta is None:
+            raise _BadEvent("DURATION", f"DURATION {shown(raw)} is not a duration (like PT1H30M)")
+        try:
             ends_at = (datetime.fromisoformat(starts_at) + delta).isoformat()
+        except OverflowError:
+            raise _BadEvent("DURATION", f"DURATION {shown(raw)} ends after the last date a calendar can hold") from None
     title = _text(props, "SUMMARY")
     description = _text(props, "DESCRIPTION")
     location = _text(props, "LOCATION")
@@ -274,13 +328,14 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
 
     def finish() -> None:
         parsed.total += 1
-        result = _event_record(props, default_kind, notes)
-        if isinstance(result, str):
+        try:
+            record = _event_record(props, default_kind, notes)
+        except _BadEvent as bad:
             start = props.get("DTSTART", [({}, "")])[0][1]
-            parsed.rejects.append(Reject(event_line, result, column="DTSTART",
-                                         raw=f"{_text(props, 'SUMMARY')} {start}".strip()))
+            raw = f"{_text(props, 'SUMMARY')} {start}".strip()[:500].replace(BROKEN, "\ufffd")
+            parsed.rejects.append(Reject(event_line, bad.reason, column=bad.column, raw=raw))
         else:
-            parsed.records.append(result)
+            parsed.records.append(record)
             parsed.lines.append(event_line)
 
     for number, content in lines:

@@ -6,10 +6,12 @@ the dashboard and on the command line.
 
 from __future__ import annotations
 
+import csv
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from .model import ImportFileError, ParsedFile
+from .model import EVENT_FIELDS, ImportFileError, ParsedFile
 from .store import ImportReport, Store
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
@@ -31,8 +33,27 @@ def read_file(path: str | Path) -> bytes:
 
 
 def looks_like_calendar(data: bytes) -> bool:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").lstrip().upper()
+    head = data[:4096]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # a UTF-16 export from a Windows calendar
+        head = head.decode("utf-16", "ignore").encode("utf-8", "ignore")
+    head = head.lstrip(b"\xef\xbb\xbf").lstrip().upper()
     return head.startswith(b"BEGIN:VCALENDAR")
+
+
+def _check_size(data: bytes, file_name: str) -> None:
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ImportFileError(file_name, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+
+
+@contextmanager
+def _plain_errors(file_name: str):
+    """A parser must raise ImportFileError for a bad file; should one slip through anyway, the user
+    still gets one line naming the file instead of a traceback. (The parsers' own tests keep them
+    from relying on this.)"""
+    try:
+        yield
+    except (csv.Error, UnicodeError, OverflowError, RecursionError) as error:
+        raise ImportFileError(file_name, f"the file cannot be read ({type(error).__name__}: {error})") from error
 
 
 def parse_file(data: bytes, file_name: str, mapping: dict[str, str] | None = None,
@@ -41,33 +62,56 @@ def parse_file(data: bytes, file_name: str, mapping: dict[str, str] | None = Non
 
     For a generic CSV the mapping saved for the same headers last time is used when none is given.
     """
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise ImportFileError(file_name, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    _check_size(data, file_name)
+    with _plain_errors(file_name):
+        if looks_like_calendar(data):
+            from .ics import parse_events_ics
+
+            return parse_events_ics(data, file_name)
+        from .importers import header_key, parse_contacts
+
+        parsed = parse_contacts(data, file_name, mapping=mapping)
+        if parsed.needs_mapping and mapping is None and store is not None:
+            saved = store.saved_mapping(header_key(parsed.headers))
+            if saved:
+                parsed = parse_contacts(data, file_name, mapping=saved)
+        return parsed
+
+
+def parse_events_file(data: bytes, file_name: str) -> ParsedFile:
+    """An events file: an .ics by its content, otherwise an events CSV."""
     if looks_like_calendar(data):
-        from .ics import parse_events_ics
+        return parse_file(data, file_name)
+    _check_size(data, file_name)
+    from .events_csv import parse_events_csv
 
-        return parse_events_ics(data, file_name)
-    from .importers import header_key, parse_contacts
+    with _plain_errors(file_name):
+        return parse_events_csv(data, file_name)
 
-    parsed = parse_contacts(data, file_name, mapping=mapping)
-    if parsed.needs_mapping and mapping is None and store is not None:
-        saved = store.saved_mapping(header_key(parsed.headers))
-        if saved:
-            parsed = parse_contacts(data, file_name, mapping=saved)
-    return parsed
+
+def _columns_listed(headers: list[str], most: int = 8) -> str:
+    shown = ", ".join(h if len(h) <= 40 else h[:37] + "..." for h in headers[:most] if h)
+    return shown + (", ..." if len(headers) > most else "")
 
 
 def save_parsed(store: Store, parsed: ParsedFile, today: date | None = None) -> ImportReport:
-    """Write a parsed file in one transaction; remembers a generic CSV's mapping for next time."""
+    """Write a parsed file in one transaction; remembers a generic CSV's mapping for next time.
+
+    The mapping is remembered only once the import itself is saved, so a failed import leaves
+    the workspace exactly as it was.
+    """
     if parsed.needs_mapping:
-        raise ImportFileError(parsed.file_name, "the columns need mapping to contact fields before import")
-    if parsed.format == "ics" or parsed.format == "events_csv":
+        reason = (f"no column is recognised as a name or an e-mail address (the columns are: "
+                  f"{_columns_listed(parsed.headers)}); map them to contact fields on the Import page")
+        raise ImportFileError(parsed.file_name, reason)
+    if parsed.fields == EVENT_FIELDS:  # an .ics or an events CSV (whose format is plain "csv")
         return store.save_event_import(parsed)
+    report = store.save_contact_import(parsed, today=today)
     if parsed.format == "csv" and parsed.mapping:
         from .importers import header_key
 
         store.save_mapping(header_key(parsed.headers), parsed.mapping)
-    return store.save_contact_import(parsed, today=today)
+    return report
 
 
 def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None = None,
@@ -75,10 +119,5 @@ def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None =
     """``rapport import FILE``: read, parse and save; raises ImportFileError with a plain reason."""
     data = read_file(path)
     name = Path(path).name
-    if events and not looks_like_calendar(data):
-        from .events_csv import parse_events_csv
-
-        parsed = parse_events_csv(data, name)
-    else:
-        parsed = parse_file(data, name, mapping=mapping, store=store)
+    parsed = parse_events_file(data, name) if events else parse_file(data, name, mapping=mapping, store=store)
     return save_parsed(store, parsed)

@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from engine.exports import csv_bytes
-from engine.importing import parse_file, save_parsed
-from engine.model import CONTACT_FIELDS, MAPPABLE_FIELDS
+from engine.importing import parse_events_file, parse_file, save_parsed
+from engine.model import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
 from ui.common import friendly_errors, page_header, plain, store
 
 page_header("Import", "Contacts from LinkedIn, Google, Outlook, vCard or any CSV; events from .ics calendars. "
@@ -30,7 +30,7 @@ def show_report(report: dict) -> None:
         st.dataframe(frame, hide_index=True, width="stretch")
         st.download_button("Download rejected rows (CSV)", csv_bytes(report["rejects"], list(frame.columns)),
                            file_name="rejected-rows.csv", mime="text/csv")
-    if report["format"] not in ("ics", "events_csv"):
+    if report.get("kind") != "events":
         if not workspace.summary()["goals"]:
             st.info("Next: say what you want from networking.", icon=":material/flag:")
             st.page_link("ui/goals.py", label="Create a goal", icon=":material/flag:")
@@ -51,8 +51,11 @@ if done and done.get("upload_id") == upload.file_id:  # this upload is imported:
 
 data = upload.getvalue()
 mapping = st.session_state.get(f"mapping:{upload.file_id}")
+events_csv = upload.name.lower().endswith((".csv", ".tsv", ".txt")) and st.toggle(
+    "This file lists events (title, start, location ...), not contacts", key=f"events:{upload.file_id}")
 with friendly_errors():
-    parsed = parse_file(data, upload.name, mapping=mapping, store=workspace)
+    parsed = (parse_events_file(data, upload.name) if events_csv
+              else parse_file(data, upload.name, mapping=mapping, store=workspace))
 
 if parsed.needs_mapping:
     st.subheader("Map the columns")
@@ -75,7 +78,7 @@ if parsed.needs_mapping:
         st.rerun()
     st.stop()
 
-kind = "events" if parsed.format in ("ics", "events_csv") else "contacts"
+kind = "events" if parsed.fields == EVENT_FIELDS else "contacts"
 st.write(f"**Detected:** {plain(parsed.format)} · {plain(parsed.encoding)} · {parsed.total:,} rows · "
          f"{len(parsed.records):,} {kind} ready · {parsed.skipped_blank:,} blank · {len(parsed.rejects):,} rejected")
 preview = pd.DataFrame(parsed.records[:10], columns=list(parsed.fields))
@@ -86,5 +89,5 @@ st.dataframe(preview, hide_index=True, width="stretch")
 if st.button(f"Import {len(parsed.records):,} {kind}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
         report = save_parsed(workspace, parsed)
-    st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id}
+    st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id, "kind": kind}
     st.rerun()

@@ -9,6 +9,8 @@ Values are kept as text, verbatim but trimmed: ``NA`` is a surname and ``+0044``
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..bulk import gc_paused
 from ..model import CONTACT_FIELDS, ImportFileError, ParsedFile
 from .csvformats import (
@@ -20,8 +22,8 @@ from .csvformats import (
     needs_mapping,
     suggest_mapping,
 )
-from .decode import decode_bytes, find_header
-from .rows import build_records, read_table, split_tags
+from .decode import BROKEN, broken_reason, decode_bytes, find_header
+from .rows import build_records, read_table, reject_broken, split_tags
 from .vcard import looks_like_vcard, parse_vcards
 
 __all__ = ["FORMATS", "header_key", "parse_contacts", "suggest_mapping"]
@@ -50,7 +52,7 @@ def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None =
 def _parse(data: bytes, file_name: str, mapping: dict[str, str] | None) -> ParsedFile:
     text, encoding = decode_bytes(data, file_name)
     if looks_like_vcard(text):
-        records, lines, rejects, total = parse_vcards(text)
+        records, lines, rejects, total = parse_vcards(text, broken_reason(encoding))
         return ParsedFile(
             file_name=file_name, format="vcard", encoding=encoding, delimiter=None, headers=[],
             fields=CONTACT_FIELDS, records=records, lines=lines, total=total, rejects=rejects,
@@ -58,6 +60,12 @@ def _parse(data: bytes, file_name: str, mapping: dict[str, str] | None) -> Parse
     header_line, offset, delimiter = find_header(text, file_name)
     body = text[offset:] if offset else text
     headers, rows, starts, read_rejects = read_table(body, delimiter, file_name, header_line)
+    if BROKEN in body:
+        if any(BROKEN in header for header in headers):
+            raise ImportFileError(file_name, "the header row " + broken_reason(encoding).removeprefix("this value "),
+                                  line=header_line)
+        rows, starts, broken = reject_broken(rows, starts, headers, delimiter, broken_reason(encoding))
+        read_rejects += broken
     check_duplicates(headers, file_name, header_line)
     fmt = detect_format(headers, body[:200])
     result = ParsedFile(
@@ -83,5 +91,7 @@ def _parse(data: bytes, file_name: str, mapping: dict[str, str] | None) -> Parse
     )
     result.records, result.lines, result.skipped_blank, result.mapping = records, lines, skipped, used
     result.rejects = sorted(read_rejects + rejects, key=lambda reject: reject.line)
+    if BROKEN in body:  # a lone surrogate cannot be stored: show the broken byte as U+FFFD
+        result.rejects = [replace(r, raw=r.raw.replace(BROKEN, "\ufffd")) for r in result.rejects]
     result.total = len(records) + skipped + len(result.rejects)
     return result

@@ -8,15 +8,27 @@ known column names, never by a fixed skip count or the file name.
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import re
+import sys
 
 from ..model import ImportFileError
 from .aliases import KNOWN_KEYS, norm
 
 HEADER_SCAN_LINES = 30
+# Bytes that are not valid text in a file's own encoding (a UTF-16 surrogate without its pair, a
+# file cut off mid-character, a stray byte after a UTF-8 BOM) decode to this lone surrogate. Strict
+# decoding never yields one otherwise, so a value holding it is exactly a value with broken bytes:
+# that row is rejected, naming its line and column, and the rest of the file still imports.
+BROKEN = "\udfff"
+BROKEN_ERRORS = "rapport.broken"
+codecs.register_error(BROKEN_ERRORS, lambda error: (BROKEN, error.end))
+_CODEC_NAMES = {"utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-8-sig": "UTF-8"}
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+_FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1f]")
 _QUOTED = re.compile(r'"[^"]*"')
 _MAGIC = {
     b"PK\x03\x04": "this looks like an Excel workbook or a zip archive; save it as CSV first",
@@ -45,14 +57,19 @@ def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
         if data.startswith(magic):
             raise ImportFileError(file_name, reason)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text, encoding = _decode(data, "utf-16", file_name), "utf-16"
+        text, encoding = data.decode("utf-16", BROKEN_ERRORS), "utf-16"
     elif data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = _decode(data, "utf-8-sig", file_name), "utf-8-sig"
+        text, encoding = data.decode("utf-8-sig", BROKEN_ERRORS), "utf-8-sig"
     elif b"\x00" in data:
         codec = _utf16_without_bom(data[:4096])
         if codec is None:
-            raise ImportFileError(file_name, "this is a binary file, not text (it contains NUL bytes)")
-        text, encoding = _decode(data, codec, file_name), "utf-16"
+            nul = data.index(b"\x00")
+            # A file that reads as lines of text up to a stray NUL: say where, so it can be found.
+            before = data[max(0, nul - 65536):nul]
+            textual = b"\n" in before and not _CONTROL_BYTES.search(before)
+            line = data.count(b"\n", 0, nul) + 1 if textual else None
+            raise ImportFileError(file_name, "this is a binary file, not text (it contains NUL bytes)", line=line)
+        text, encoding = data.decode(codec, BROKEN_ERRORS), "utf-16"
     else:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
@@ -64,16 +81,46 @@ def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
     head = text[:65536]
     if "\x00" in head or len(_CONTROL.findall(head)) > 0.03 * len(head):
         raise ImportFileError(file_name, "this is a binary file, not text")
+    broken = head.count(BROKEN)
+    if broken > 16 and broken > 0.03 * len(head):  # garbage, not a text file with a few broken characters
+        raise ImportFileError(file_name, f"this is not {codec_name(encoding)} text (too many invalid bytes)")
     if not text.strip():
         raise ImportFileError(file_name, "the file is empty")
     return text, encoding
 
 
-def _decode(data: bytes, codec: str, file_name: str) -> str:
-    try:
-        return data.decode(codec)
-    except UnicodeDecodeError as error:
-        raise ImportFileError(file_name, f"the file is not valid {codec} text ({error.reason})") from error
+def allow_long_fields() -> None:
+    """Let the ``csv`` module read a value of any length an upload can hold.
+
+    Its default limit (128 KB) raises mid-record, and inside a quoted value spanning lines the
+    reader then resumes in the middle of that value and misreads the rest of the file. With no
+    limit every record is read whole, and a value over ``MAX_VALUE`` is rejected with its row.
+    """
+    if csv.field_size_limit() < _FIELD_LIMIT:
+        csv.field_size_limit(_FIELD_LIMIT)
+
+
+def codec_name(encoding: str) -> str:
+    """'UTF-16' for 'utf-16-le' and the like: the name a user knows the encoding by."""
+    return _CODEC_NAMES.get(encoding, encoding)
+
+
+def broken_reason(encoding: str) -> str:
+    return f"this value has bytes that are not valid {codec_name(encoding)} text (a broken character)"
+
+
+def first_lines(text: str, count: int):
+    """(1-based number, character offset, line with its line break) for the first ``count`` lines.
+
+    Matches lines in place, so a 3 MB first line costs one slice, not a copy of the whole text.
+    """
+    pos, end = 0, len(text)
+    for number in range(1, count + 1):
+        if pos >= end:
+            return
+        line = _LINE.match(text, pos).group()
+        yield number, pos, line
+        pos += len(line)
 
 
 def sniff_delimiter(line: str) -> str:
@@ -102,21 +149,20 @@ def find_header(text: str, file_name: str) -> tuple[int, int, str]:
     The header is the first line (of the first ``HEADER_SCAN_LINES``) with at least two known
     column names; failing that, the first line that looks like column names at all.
     """
+    allow_long_fields()
     fallback = None
-    offset = 0
-    lines = io.StringIO(text[:1_000_000], newline="")
-    for number, line in enumerate(lines, 1):
-        if number > HEADER_SCAN_LINES:
-            break
+    for number, offset, line in first_lines(text, HEADER_SCAN_LINES):
         if line.strip():
             delimiter = sniff_delimiter(line)
-            cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
-            known = sum(norm(cell) in KNOWN_KEYS for cell in cells)
+            try:
+                cells = next(csv.reader([line.rstrip("\r\n")], delimiter=delimiter), [])
+            except csv.Error:  # not a header, whatever it is
+                continue
+            known = sum(len(cell) <= 100 and norm(cell) in KNOWN_KEYS for cell in cells)
             if known >= 2:
                 return number, offset, delimiter
             if fallback is None and _plausible_header(cells, known):
                 fallback = (number, offset, delimiter)
-        offset += len(line)
     if fallback is None:
         raise ImportFileError(file_name, "no recognizable header row (column names) near the top of the file")
     return fallback

@@ -13,8 +13,14 @@ import quopri
 import re
 
 from ..model import CONTACT_FIELDS, Reject
+from .decode import BROKEN
+from .rows import MAX_VALUE
 
 _BREAK = re.compile(r"\r\n|\r|\n")
+# The property each contact field is read from, to name it when a card is rejected.
+_PROPERTY = {"first_name": "N", "last_name": "N", "full_name": "FN", "email": "EMAIL", "company": "ORG",
+             "position": "TITLE", "linkedin_url": "URL", "phone": "TEL", "location": "ADR", "notes": "NOTE",
+             "tags": "CATEGORIES"}
 _ESCAPE = re.compile(r"\\(.)", re.S)
 
 
@@ -46,21 +52,26 @@ def _split(value: str, separator: str) -> list[str]:
 
 
 def _logical_lines(text: str):
-    """(first physical line number, unfolded line), joining folded and quoted-printable soft breaks."""
-    current, start = None, 0
+    """(first physical line number, unfolded line), joining folded and quoted-printable soft breaks.
+
+    The pieces of a folded line are collected and joined once: a 3 MB value folded every 75
+    characters is 40,000 pieces, and adding them one by one to a string would copy it 40,000 times.
+    """
+    parts: list[str] | None = None
+    start = 0
     for number, line in enumerate(_BREAK.split(text), 1):
-        if current is not None and line[:1] in (" ", "\t"):
-            current += line[1:]
+        if parts is not None and line[:1] in (" ", "\t"):
+            parts.append(line[1:])
             continue
-        soft_break = current is not None and current.endswith("=")
-        if soft_break and "QUOTED-PRINTABLE" in current.split(":", 1)[0].upper():
-            current = current[:-1] + line
+        if parts is not None and parts[-1].endswith("=") and "QUOTED-PRINTABLE" in parts[0].split(":", 1)[0].upper():
+            parts[-1] = parts[-1][:-1]
+            parts.append(line)
             continue
-        if current is not None:
-            yield start, current
-        current, start = line, number
-    if current is not None:
-        yield start, current
+        if parts is not None:
+            yield start, "".join(parts)
+        parts, start = [line], number
+    if parts is not None:
+        yield start, "".join(parts)
 
 
 def _property(line: str):
@@ -142,7 +153,18 @@ def _card(props: list[tuple]) -> tuple | None:
     return tuple(values[field] for field in CONTACT_FIELDS)
 
 
-def parse_vcards(text: str):
+def _problem(record: tuple, broken_reason: str) -> tuple[str, str] | None:
+    """(property, reason) when a card's values cannot be stored as they are, else None."""
+    for name, value in zip(CONTACT_FIELDS, record):
+        for text in value if isinstance(value, tuple) else (value,):
+            if text and BROKEN in text:
+                return _PROPERTY[name], broken_reason
+            if text and len(text) > MAX_VALUE:
+                return _PROPERTY[name], f"the value is too long: {len(text):,} characters (at most {MAX_VALUE:,})"
+    return None
+
+
+def parse_vcards(text: str, broken_reason: str = "this value has bytes that are not valid text"):
     """(records, lines, rejects, total cards) for the whole text of a .vcf file."""
     records: list[tuple] = []
     lines: list[int] = []
@@ -158,8 +180,11 @@ def parse_vcards(text: str):
             props, begin, total = [], number, total + 1
         elif upper == "END:VCARD" and props is not None:
             record = _card(props)
+            problem = None if record is None else _problem(record, broken_reason)
             if record is None:
                 rejects.append(Reject(begin, "vCard has no FN (formatted name)", column="FN"))
+            elif problem is not None:
+                rejects.append(Reject(begin, problem[1], column=problem[0]))
             else:
                 records.append(record)
                 lines.append(begin)

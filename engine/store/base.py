@@ -14,9 +14,15 @@ from pathlib import Path
 
 import duckdb
 
-from .connection import WRITE_LOCK, StoreError, connect
+from .connection import WRITE_LOCK, StoreError, connect, describe_open_error, describe_write_error
 from .keys import KEY_MACROS
 from .migrations import MIGRATIONS, latest_version
+
+
+def rows_as_dicts(cursor) -> list[dict]:
+    """A query's rows as dicts keyed by column name."""
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 class StoreBase:
@@ -41,11 +47,20 @@ class StoreBase:
             conn.close()
 
     def _open(self) -> duckdb.DuckDBPyConnection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise StoreError(describe_open_error(self.path, error, created=True)) from error
         conn = connect(self.path)
         try:
             self._migrate(conn)
             conn.execute(KEY_MACROS)
+        except duckdb.IOException as error:  # the disk or the folder, e.g. full while migrating
+            conn.close()
+            raise StoreError(describe_write_error(self.path, error)) from error
+        except duckdb.TransactionException as error:  # a migration's COMMIT that could not be written
+            conn.close()
+            raise StoreError(describe_write_error(self.path, error)) from error
         except BaseException:
             conn.close()
             raise
@@ -70,13 +85,26 @@ class StoreBase:
             conn.execute("BEGIN TRANSACTION")
             try:
                 yield conn
+            except duckdb.IOException as error:  # the disk or the folder, not the data: say so plainly
+                _rollback(conn)
+                raise StoreError(describe_write_error(self.path, error)) from error
             except BaseException:
-                conn.execute("ROLLBACK")
+                _rollback(conn)
                 raise
             try:
                 conn.execute("COMMIT")
-            except duckdb.Error as error:
-                raise StoreError(f"Saving to {self.path} failed: {str(error).splitlines()[0]}") from error
+            except duckdb.Error as error:  # e.g. the WAL cannot be written: a full disk, a read-only folder
+                _rollback(conn)
+                raise StoreError(describe_write_error(self.path, error)) from error
+
+    @staticmethod
+    def _update_by_id(conn: duckdb.DuckDBPyConnection, table: str, row_id: int, values: dict, what: str) -> None:
+        """``UPDATE table SET ... WHERE id = ?`` for vetted column names; KeyError if there is no such row."""
+        sets = ", ".join(f"{name} = ?" for name in values)
+        found = conn.execute(f"UPDATE {table} SET {sets}, updated_at = current_timestamp WHERE id = ?",
+                             [*values.values(), row_id]).fetchone()[0]
+        if not found:
+            raise KeyError(f"no {what} with id {row_id}")
 
     # -- schema ----------------------------------------------------------------------------------
     def _migrate(self, conn: duckdb.DuckDBPyConnection) -> None:
@@ -99,7 +127,7 @@ class StoreBase:
                     )
                     conn.execute("COMMIT")
                 except BaseException:
-                    conn.execute("ROLLBACK")
+                    _rollback(conn)  # a failed COMMIT has already ended the transaction
                     raise
 
     def schema_version(self) -> int:
@@ -115,3 +143,9 @@ class StoreBase:
         """A number that changes whenever contacts or interactions change (for caches)."""
         with self._reading() as conn:
             return int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
+
+
+def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
+    """Roll back whatever is open; never let a failing rollback hide the error that got us here."""
+    with contextlib.suppress(duckdb.Error):
+        conn.execute("ROLLBACK")

@@ -8,12 +8,18 @@ lock at that moment we retry for a few seconds; if it still holds it we say whic
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
 from pathlib import Path
 
 import duckdb
+
+try:
+    import fcntl
+except ImportError:  # Windows: no POSIX locks; DuckDB locks the file itself there
+    fcntl = None
 
 
 class StoreError(Exception):
@@ -43,33 +49,121 @@ def describe_lock_error(path: Path, error: Exception) -> str:
     )
 
 
-def describe_open_error(path: Path, error: Exception) -> str:
-    """A plain message for a file DuckDB cannot open, with the documented way back."""
+# Words the operating system uses (POSIX, then Windows) for a folder or file we may not write, and for a full disk.
+_NOT_WRITABLE = ("Permission denied", "Read-only file system", "Operation not permitted", "Access is denied")
+_DISK_FULL = ("No space left", "Disk quota exceeded", "not enough space on the disk")
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
+
+
+def _found(text: str, words: tuple[str, ...]) -> str | None:
+    return next((w for w in words if w in text), None)
+
+
+def describe_open_error(path: Path, error: Exception, created: bool = False) -> str:
+    """A plain message for a file DuckDB cannot open, with the documented way back.
+
+    ``created``: the file did not exist before this attempt (a first start), so there was no data to lose.
+    """
     text = str(error)
-    if "Permission denied" in text or "Read-only file system" in text:
-        return f"Rapport cannot write to {path}: {text.splitlines()[0]}. Check the folder's permissions."
-    if "No space left" in text:
+    wal = f"{path.name}.wal"
+    denied = _found(text, _NOT_WRITABLE)
+    if denied:
+        return (f"Rapport cannot write to {path} ({denied.lower()}). Check the permissions of the file and of its "
+                f"folder: Rapport needs to write to both.")
+    if _found(text, _DISK_FULL):
+        if created:
+            return (f"The disk holding {path} is full, so the workspace could not be created; free some space "
+                    f"and try again.")
         return f"The disk holding {path} is full; free some space and try again. The database is intact."
-    return (
-        f"The database {path} could not be opened: {text.splitlines()[0]}. If this follows a crash, "
-        f"move {path.name}.wal aside and start again (the last committed data stays), or restore "
-        f"your last backup on the Settings page."
-    )
+    if "WAL" in text:  # "Failure while replaying WAL file ...: Corrupt WAL file ..."
+        return (f"The database {path} could not be opened: its journal of recent changes, {wal}, is damaged "
+                f"({_first_line(error)}). Move {wal} aside (rename it, keep it) and start again: the database then "
+                f"opens as it was last saved in full, without the changes still in {wal}. Or restore your last "
+                f"backup on the Settings page.")
+    if "not a valid DuckDB database file" in text:
+        return (f"{path} is not a Rapport workspace (it is not a DuckDB database file); it was left as it is. "
+                f"Choose another file with --db / RAPPORT_DB (or on the Settings page), or restore your last backup.")
+    advice = (f"If this follows a crash, move {wal} aside and start again (the database then opens as it was last "
+              f"saved in full), or restore your last backup on the Settings page."
+              if Path(f"{path}.wal").exists() else "Restore your last backup on the Settings page, or choose another "
+              "file with --db / RAPPORT_DB.")
+    return f"The database {path} could not be opened: {_first_line(error)}. {advice}"
+
+
+def describe_write_error(path: Path, error: Exception) -> str:
+    """A plain message for a write that failed because of the disk or the folder, not the data."""
+    text = str(error)
+    denied = _found(text, _NOT_WRITABLE)
+    if denied:
+        return (f"Rapport cannot write to {path} or its folder ({denied.lower()}), so this change was not saved. "
+                f"Check the folder's permissions; everything saved before is intact.")
+    if _found(text, _DISK_FULL):
+        return (f"The disk holding {path} is full, so this change was not saved; free some space and try again. "
+                f"Everything saved before is intact.")
+    return f"Saving to {path} failed, so this change was not saved: {_first_line(error)}"
+
+
+def _is_lock_error(error: Exception) -> bool:
+    return "Could not set lock" in str(error) or "Conflicting lock" in str(error)
+
+
+# DuckDB's file starts with a 4 KiB header ("DUCK" at byte 8) and two 4 KiB database headers: anything
+# shorter never held data.
+_COMPLETE_HEADERS = 3 * 4096
+
+
+def _discard_unfinished(path: Path, created: bool) -> bool:
+    """Delete a workspace file that never held data: empty (an interrupted first start, which DuckDB
+    would refuse forever), or, if this call ``created`` it, a DuckDB file cut short before its headers
+    were complete (a full disk). Never a file with anything else in it.
+
+    Only while holding the file's lock (the one DuckDB takes), so a file another process has just
+    opened is never pulled from under it. Returns whether the file was deleted.
+    """
+    try:
+        handle = open(path, "r+b")
+    except OSError:
+        return False
+    with handle:
+        if fcntl is not None:
+            try:
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                return False
+        size = os.fstat(handle.fileno()).st_size
+        if size and not (created and size < _COMPLETE_HEADERS and handle.read(12)[8:12] == b"DUCK"):
+            return False
+        try:
+            path.unlink()
+        except OSError:
+            return False
+    return True
 
 
 def connect(path: Path, read_only: bool = False, wait_seconds: float = 10.0) -> duckdb.DuckDBPyConnection:
     """Open ``path``, retrying while another process holds the lock, then failing plainly."""
     deadline = time.monotonic() + wait_seconds
     delay = 0.02
+    created = not path.exists()
+    started_afresh = False
     while True:
         try:
             return duckdb.connect(str(path), read_only=read_only)
-        except duckdb.IOException as error:
-            if "Could not set lock" not in str(error) and "Conflicting lock" not in str(error):
-                raise StoreError(describe_open_error(path, error)) from error
-            if time.monotonic() >= deadline:
-                raise StoreLocked(describe_lock_error(path, error)) from error
-            time.sleep(delay)
-            delay = min(delay * 2, 0.5)
         except duckdb.Error as error:
-            raise StoreError(describe_open_error(path, error)) from error
+            if isinstance(error, duckdb.IOException) and _is_lock_error(error):
+                created = False  # another process has the file: whatever is in it is theirs
+                if time.monotonic() >= deadline:
+                    raise StoreLocked(describe_lock_error(path, error)) from error
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+                continue
+            if created:  # a first start that failed (a full disk ...): leave no half-made file behind
+                _discard_unfinished(path, created=True)
+            elif (not started_afresh and not read_only and "not a valid DuckDB database file" in str(error)
+                  and not Path(f"{path}.wal").exists() and _discard_unfinished(path, created=False)):
+                started_afresh = True
+                continue
+            raise StoreError(describe_open_error(path, error, created=created)) from error

@@ -100,14 +100,8 @@ class ContactsMixin:
             changes["tags"] = sorted({t.strip() for t in (changes["tags"] or []) if t and t.strip()})
         if not changes:
             return
-        sets = ", ".join(f"{name} = ?" for name in changes)
         with self._writing() as conn:
-            found = conn.execute(
-                f"UPDATE contacts SET {sets}, updated_at = current_timestamp WHERE id = ?",
-                list(changes.values()) + [contact_id],
-            ).fetchone()[0]
-            if not found:
-                raise KeyError(f"no contact with id {contact_id}")
+            self._update_by_id(conn, "contacts", contact_id, changes, "contact")
             self._bump_data_version(conn)
 
     def companies(self, limit: int = 500) -> list[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from .base import rows_as_dicts
+
 GOAL_FIELDS = ("title", "outcome", "description", "target_roles", "seniority", "industries", "companies",
                "locations", "metric", "target", "due_date", "priority", "status")
 SEGMENT_FIELDS = ("name", "roles", "seniority", "companies", "industries", "keywords", "relationship")
@@ -22,11 +24,6 @@ def _clean(fields: tuple[str, ...], values: dict) -> dict:
             value = [str(v).strip() for v in (value or []) if str(v).strip()]
         out[name] = value
     return out
-
-
-def _rows(cur) -> list[dict]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
 class GoalsMixin:
@@ -54,14 +51,8 @@ class GoalsMixin:
             raise ValueError(f"status must be one of {', '.join(GOAL_STATUSES)}")
         if not values:
             return
-        sets = ", ".join(f"{name} = ?" for name in values)
         with self._writing() as conn:
-            found = conn.execute(
-                f"UPDATE goals SET {sets}, updated_at = current_timestamp WHERE id = ?",
-                list(values.values()) + [goal_id],
-            ).fetchone()[0]
-            if not found:
-                raise KeyError(f"no goal with id {goal_id}")
+            self._update_by_id(conn, "goals", goal_id, values, "goal")
 
     def set_goal_status(self, goal_id: int, status: str) -> None:
         self.update_goal(goal_id, {"status": status})
@@ -69,8 +60,8 @@ class GoalsMixin:
     def goals(self, statuses: tuple[str, ...] | None = None) -> list[dict]:
         """Goals with their segments, highest priority first."""
         with self._reading() as conn:
-            goals = _rows(conn.execute("SELECT * FROM goals ORDER BY priority DESC, id"))
-            segments = _rows(conn.execute("SELECT * FROM segments ORDER BY id"))
+            goals = rows_as_dicts(conn.execute("SELECT * FROM goals ORDER BY priority DESC, id"))
+            segments = rows_as_dicts(conn.execute("SELECT * FROM segments ORDER BY id"))
         by_goal: dict[int, list[dict]] = {}
         for segment in segments:
             by_goal.setdefault(segment["goal_id"], []).append(segment)

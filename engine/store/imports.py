@@ -16,6 +16,7 @@ import pyarrow as pa
 
 from ..bulk import gc_paused
 from ..model import CONTACT_FIELDS, ParsedFile, Reject
+from .base import rows_as_dicts
 
 # Columns an import may overwrite on a matched contact (user-edited ones are never touched).
 _IMPORTED = ("first_name", "last_name", "full_name", "email", "company", "position", "linkedin_url",
@@ -225,9 +226,7 @@ class ImportsMixin:
     # -- reports and saved mappings --------------------------------------------------------------
     def imports(self, limit: int = 50) -> list[dict]:
         with self._reading() as conn:
-            cur = conn.execute("SELECT * FROM imports ORDER BY id DESC LIMIT ?", [limit])
-            names = [d[0] for d in cur.description]
-            return [dict(zip(names, row)) for row in cur.fetchall()]
+            return rows_as_dicts(conn.execute("SELECT * FROM imports ORDER BY id DESC LIMIT ?", [limit]))
 
     def import_rejects(self, import_id: int) -> list[Reject]:
         with self._reading() as conn:

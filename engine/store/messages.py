@@ -4,12 +4,9 @@ from __future__ import annotations
 
 import json
 
+from .base import rows_as_dicts
+
 TEMPLATE_FIELDS = ("name", "channel", "purpose", "subject", "body")
-
-
-def _rows(cur) -> list[dict]:
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row)) for row in cur.fetchall()]
 
 
 class MessagesMixin:
@@ -19,7 +16,7 @@ class MessagesMixin:
         self._seed_templates()
         with self._reading() as conn:
             sql = "SELECT * FROM templates" + (" WHERE channel = ?" if channel else "") + " ORDER BY builtin, name"
-            return _rows(conn.execute(sql, [channel] if channel else []))
+            return rows_as_dicts(conn.execute(sql, [channel] if channel else []))
 
     def _seed_templates(self) -> None:
         from ..messages import STARTER_TEMPLATES
@@ -35,7 +32,7 @@ class MessagesMixin:
 
     def template(self, template_id: int) -> dict | None:
         with self._reading() as conn:
-            rows = _rows(conn.execute("SELECT * FROM templates WHERE id = ?", [template_id]))
+            rows = rows_as_dicts(conn.execute("SELECT * FROM templates WHERE id = ?", [template_id]))
         return rows[0] if rows else None
 
     def save_template(self, template: dict, template_id: int | None = None) -> int:
@@ -78,7 +75,7 @@ class MessagesMixin:
     def pitches(self, goal_id: int | None) -> list[dict]:
         """Versions of a goal's pitch, newest first."""
         with self._reading() as conn:
-            rows = _rows(conn.execute(
+            rows = rows_as_dicts(conn.execute(
                 "SELECT id, goal_id, version, parts, text, created_at FROM pitches "
                 "WHERE goal_id IS NOT DISTINCT FROM ? ORDER BY version DESC", [goal_id]))
         for row in rows:

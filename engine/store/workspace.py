@@ -83,7 +83,12 @@ class WorkspaceMixin:
             before = self.path.with_name(self.path.name + ".before-restore")
             if self.path.exists():
                 shutil.copyfile(self.path, before)
-            Path(str(self.path) + ".wal").unlink(missing_ok=True)
+            # The WAL may hold committed changes not yet in the file (a checkpoint that failed, a crash):
+            # it goes with the copy it belongs to, so ``.before-restore`` opens with all of them.
+            wal, before_wal = Path(f"{self.path}.wal"), Path(f"{before}.wal")
+            before_wal.unlink(missing_ok=True)
+            if wal.exists():
+                os.replace(wal, before_wal)
             os.replace(fresh, self.path)
         return self.summary()
 
