@@ -102,3 +102,12 @@ def test_review_page_draws_its_charts_and_flags(demo_db, monkeypatch):
     assert len(charts) >= 9
     assert any("gets fewer replies" in m.value for m in app.markdown)
     assert any(d.label.startswith("Download the review (HTML") for d in app.get("download_button"))
+
+
+def test_settings_still_offers_restore_when_the_workspace_file_is_damaged(tmp_path, monkeypatch):
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"this is not a database" * 100)
+    app = open_page("ui/settings.py", broken, monkeypatch)
+    assert any("not a Rapport workspace" in e.value or "could not be opened" in e.value for e in app.error)
+    assert app.get("file_uploader"), "the Restore uploader must be there"
+    assert broken.read_bytes() == b"this is not a database" * 100  # left alone

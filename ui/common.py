@@ -47,6 +47,16 @@ def friendly_errors():
         st.stop()
 
 
+@contextlib.contextmanager
+def section_errors():
+    """Like friendly_errors, but the rest of the page still renders (Settings must always offer
+    Restore, even when the workspace file cannot be opened)."""
+    try:
+        yield
+    except (ImportFileError, StoreError, KeyError, ValueError) as error:
+        st.error(error.args[0] if error.args else str(error), icon=":material/error:")
+
+
 def page_header(title: str, caption: str) -> None:
     st.title(title)
     st.caption(caption)

@@ -9,7 +9,7 @@ import streamlit as st
 
 from engine.exports import csv_bytes
 from engine.store import StoreError
-from ui.common import db_path, friendly_errors, page_header, store
+from ui.common import db_path, friendly_errors, page_header, section_errors, store
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
@@ -31,52 +31,65 @@ if st.button("Open") and other.strip():
         st.rerun()
 
 workspace = store()
-st.subheader("Time zone", anchor=False)
-with friendly_errors():
-    current_tz = workspace.setting("timezone") or ""
-zones = [""] + sorted(available_timezones())
-tz = st.selectbox("Follow-ups come due by the calendar of", zones, index=zones.index(current_tz)
-                  if current_tz in zones else 0, format_func=lambda z: z or "this computer's time zone")
-if tz != current_tz:
-    with friendly_errors():
-        workspace.set_setting("timezone", tz or None)
-    st.toast("Time zone saved")
+try:
+    workspace.schema_version()
+    healthy = True
+except StoreError as error:  # a damaged file: say so, and still offer Restore below
+    st.error(str(error), icon=":material/error:")
+    healthy = False
 
-st.subheader("Keep in touch, per tag", anchor=False)
-st.caption("Everyone with the tag gets the cadence unless the contact has one of their own. Due (yellow) after "
-           "the ideal gap, overdue (red) after the maximum gap.")
-with friendly_errors():
-    cadences = workspace.tag_cadences()
-    tags = workspace.tags()
-if cadences:
-    st.dataframe(pd.DataFrame([{"tag": t, "ideal days": i, "maximum days": m} for t, (i, m) in cadences.items()]),
-                 hide_index=True)
-with st.form("tag_cadence"):
-    left, mid, right = st.columns(3)
-    tag = left.selectbox("Tag", tags, accept_new_options=True) if tags else left.text_input("Tag")
-    ideal = mid.number_input("Ideal gap (days, 0 removes)", 0, 3650, 30)
-    maximum = right.number_input("Maximum gap (days, 0 = 1.5 × ideal)", 0, 3650, 0)
-    if st.form_submit_button("Save cadence") and tag:
-        with friendly_errors():
-            workspace.set_tag_cadence(tag, int(ideal) or None, int(maximum) or None)
-        st.rerun()
 
-st.subheader("Export", anchor=False)
-st.caption("CSV files open safely in Excel: cells that would run as formulas are escaped.")
-left, right = st.columns(2)
-left.download_button("Contacts (CSV)", lambda: _csv(workspace.contacts_export()), file_name="rapport-contacts.csv",
-                     mime="text/csv", icon=":material/download:")
-right.download_button("Interactions (CSV)", lambda: _csv(workspace.interactions_frame()),
-                      file_name="rapport-interactions.csv", mime="text/csv", icon=":material/download:")
+def preferences(workspace) -> None:
+    """Time zone, cadences per tag and exports: only for a workspace that opens."""
+    st.subheader("Time zone", anchor=False)
+    with section_errors():
+        current_tz = workspace.setting("timezone") or ""
+    zones = [""] + sorted(available_timezones())
+    tz = st.selectbox("Follow-ups come due by the calendar of", zones, index=zones.index(current_tz)
+                      if current_tz in zones else 0, format_func=lambda z: z or "this computer's time zone")
+    if tz != current_tz:
+        with section_errors():
+            workspace.set_setting("timezone", tz or None)
+        st.toast("Time zone saved")
 
-st.subheader("Back up", anchor=False)
-if st.button("Prepare backup", icon=":material/archive:"):
-    with st.spinner("Exporting..."), friendly_errors():
-        st.session_state["backup"] = workspace.backup_zip()
-if "backup" in st.session_state:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M")
-    st.download_button("Download backup (.zip)", st.session_state["backup"], file_name=f"rapport-backup-{stamp}.zip",
-                       mime="application/zip", type="primary")
+    st.subheader("Keep in touch, per tag", anchor=False)
+    st.caption("Everyone with the tag gets the cadence unless the contact has one of their own. Due (yellow) after "
+               "the ideal gap, overdue (red) after the maximum gap.")
+    with section_errors():
+        cadences = workspace.tag_cadences()
+        tags = workspace.tags()
+    if cadences:
+        st.dataframe(pd.DataFrame([{"tag": t, "ideal days": i, "maximum days": m} for t, (i, m) in cadences.items()]),
+                     hide_index=True)
+    with st.form("tag_cadence"):
+        left, mid, right = st.columns(3)
+        tag = left.selectbox("Tag", tags, accept_new_options=True) if tags else left.text_input("Tag")
+        ideal = mid.number_input("Ideal gap (days, 0 removes)", 0, 3650, 30)
+        maximum = right.number_input("Maximum gap (days, 0 = 1.5 × ideal)", 0, 3650, 0)
+        if st.form_submit_button("Save cadence") and tag:
+            with section_errors():
+                workspace.set_tag_cadence(tag, int(ideal) or None, int(maximum) or None)
+            st.rerun()
+
+    st.subheader("Export", anchor=False)
+    st.caption("CSV files open safely in Excel: cells that would run as formulas are escaped.")
+    left, right = st.columns(2)
+    left.download_button("Contacts (CSV)", lambda: _csv(workspace.contacts_export()), file_name="rapport-contacts.csv",
+                         mime="text/csv", icon=":material/download:")
+    right.download_button("Interactions (CSV)", lambda: _csv(workspace.interactions_frame()),
+                          file_name="rapport-interactions.csv", mime="text/csv", icon=":material/download:")
+
+
+if healthy:
+    preferences(workspace)
+    st.subheader("Back up", anchor=False)
+    if st.button("Prepare backup", icon=":material/archive:"):
+        with st.spinner("Exporting..."), friendly_errors():
+            st.session_state["backup"] = workspace.backup_zip()
+    if "backup" in st.session_state:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        st.download_button("Download backup (.zip)", st.session_state["backup"],
+                           file_name=f"rapport-backup-{stamp}.zip", mime="application/zip", type="primary")
 
 st.subheader("Restore", anchor=False)
 st.caption("Replaces the whole workspace with the backup. The current file is kept next to it as "
@@ -90,5 +103,5 @@ if backup is not None and st.button("Restore this backup", type="primary"):
     else:
         st.success(f"Restored: {summary['contacts']:,} contacts, {summary['goals']} goals, "
                    f"{summary['interactions']:,} interactions.")
-with friendly_errors():
+if healthy:
     st.caption(f"Schema version {workspace.schema_version()}")

@@ -164,6 +164,6 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = 10.0) -> 
                 _discard_unfinished(path, created=True)
             elif (not started_afresh and not read_only and "not a valid DuckDB database file" in str(error)
                   and not Path(f"{path}.wal").exists() and _discard_unfinished(path, created=False)):
-                started_afresh = True
+                started_afresh = created = True  # nothing was in it: from here on it is a first start
                 continue
             raise StoreError(describe_open_error(path, error, created=created)) from error

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pandas as pd
+import pyarrow as pa
 
 INTERACTION_KINDS = ("outreach", "inbound", "meeting", "event")
 OUTCOMES = ("no_response", "replied", "meeting", "referral", "opportunity", "declined")
 CHANNELS = ("email", "linkedin_message", "linkedin_connection", "phone", "in_person", "other")
 _NAMES = ("contact_id", "event_id", "goal_id", "template_id", "kind", "channel", "occurred_on", "outcome",
           "follow_up_on", "notes")
+_ARROW_TYPES = {"contact_id": pa.int64(), "event_id": pa.int64(), "goal_id": pa.int64(), "template_id": pa.int64(),
+                "kind": pa.string(), "channel": pa.string(), "occurred_on": pa.date32(), "outcome": pa.string(),
+                "follow_up_on": pa.date32(), "notes": pa.string()}
 _INSERT = f"INSERT INTO interactions ({', '.join(_NAMES)}) VALUES ({', '.join('?' for _ in _NAMES)})"
+
+
+def _as_date(value) -> date | None:
+    """Dates as given by callers: date, datetime, pandas Timestamp or ISO text."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, datetime) else value
 
 
 def _check(interaction: dict) -> None:
@@ -37,14 +52,24 @@ class InteractionsMixin:
         return new_id
 
     def log_interactions(self, interactions: list[dict]) -> int:
-        """Many interactions in one transaction (the demo workspace, an event's attendees): all or none."""
+        """Many interactions in one transaction (the demo workspace, an event's attendees): all or none.
+
+        Handed to DuckDB as one Arrow table: 5,000 rows take milliseconds, not the seconds that a
+        statement per row costs.
+        """
         for interaction in interactions:
             _check(interaction)
+        rows = [{**i, "kind": i.get("kind", "outreach"), "occurred_on": _as_date(i.get("occurred_on")),
+                 "follow_up_on": _as_date(i.get("follow_up_on"))} for i in interactions]
+        table = pa.table({name: pa.array([row.get(name) for row in rows], type=kind)
+                          for name, kind in _ARROW_TYPES.items()})
         with self._writing() as conn:
-            conn.executemany(
-                _INSERT,
-                [[i.get(n) if n != "kind" else i.get("kind", "outreach") for n in _NAMES] for i in interactions],
-            )
+            conn.register("incoming_interactions", table)
+            try:
+                conn.execute(f"INSERT INTO interactions ({', '.join(_NAMES)}) "
+                             f"SELECT {', '.join(_NAMES)} FROM incoming_interactions")
+            finally:
+                conn.unregister("incoming_interactions")
             self._bump_data_version(conn)
         return len(interactions)
 
