@@ -136,6 +136,7 @@ def cmd_rank(args, store: Store) -> int:
     for row in rows:
         row["id"] = row.get("contact_id", row.get("event_id"))
         row["name"] = row.get("full_name", row.get("title"))
+        row["goal"] = row.get("goal_title")
         row["score"] = round(float(row["score"]), 4)
         row["reasons"] = list(row["reasons"] or [])
     if args.csv:

@@ -111,3 +111,44 @@ def test_settings_still_offers_restore_when_the_workspace_file_is_damaged(tmp_pa
     assert any("not a Rapport workspace" in e.value or "could not be opened" in e.value for e in app.error)
     assert app.get("file_uploader"), "the Restore uploader must be there"
     assert broken.read_bytes() == b"this is not a database" * 100  # left alone
+
+
+def test_logging_an_event_attended_with_the_people_met(tmp_path, monkeypatch):
+    db = tmp_path / "events.duckdb"
+    load_demo_workspace(Store(db), today=date.today())
+    app = open_page("ui/events.py", db, monkeypatch)
+    app.text_input(key="attended_search").input("Head of Product").run()
+    boxes = [c for c in app.checkbox if c.key and c.key.startswith("met_")]
+    assert boxes, "no contact found for the search"
+    boxes[0].check().run()
+    event_id = app.selectbox(key="attended_event").value
+    next(b for b in app.button if b.label == "Log attendance").click().run()
+    assert not app.exception
+    logged = Store(db).interactions_frame()
+    mine = logged[(logged["kind"] == "event") & (logged["event_id"] == event_id)]
+    assert len(mine) >= 1 and int(boxes[0].key.removeprefix("met_")) in set(mine["contact_id"])
+
+
+def test_a_csv_of_unknown_format_is_mapped_and_the_mapping_is_remembered(tmp_path, monkeypatch):
+    db = tmp_path / "mapping.duckdb"
+    data = "Who,Org,Job,Reach\r\nAda Lovelace,Analytical,Engineer,ada@example.com\r\nAlan Turing,Bletchley,,\r\n"
+    app = open_page("ui/imports.py", db, monkeypatch)
+    app.file_uploader[0].upload("people.csv", data.encode(), "text/csv").run()
+    assert any("Map the columns" in s.value for s in app.subheader)
+    app.selectbox(key="map:full_name").select("Who")
+    app.selectbox(key="map:company").select("Org")
+    app.selectbox(key="map:position").select("Job")
+    app.selectbox(key="map:email").select("Reach")
+    next(b for b in app.button if b.label == "Use this mapping").click().run()
+    next(b for b in app.button if b.label.startswith("Import 2 contacts")).click().run()
+    assert not app.exception
+    store = Store(db)
+    assert store.count_contacts() == 2
+    people = store.contacts_export().set_index("full_name")
+    assert people.loc["Ada Lovelace", "company"] == "Analytical" and people.loc["Ada Lovelace", "email"] == \
+        "ada@example.com"
+    again = open_page("ui/imports.py", db, monkeypatch)
+    again.file_uploader[0].upload("more.csv", "Who,Org,Job,Reach\r\nGrace Hopper,Navy,Admiral,\r\n".encode(),
+                                  "text/csv").run()
+    assert not any("Map the columns" in s.value for s in again.subheader), "the saved mapping was not used"
+    assert any(b.label.startswith("Import 1 contacts") for b in again.button)

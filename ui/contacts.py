@@ -85,11 +85,14 @@ with st.form(f"edit_contact_{contact_id}"):
                                   format_func=lambda r: r or "not set")
     cadence = right.number_input("Keep in touch every (days, 0 = no cadence)", 0, 3650,
                                  int(contact["cadence_days"] or 0), step=7)
+    cadence_max = right.number_input("...at the latest after (days, 0 = 1.5 × that)", 0, 3650,
+                                     int(contact["cadence_max_days"] or 0), step=7)
     notes = st.text_area("Notes", contact["notes"] or "")
     if st.form_submit_button("Save", type="primary"):
         with friendly_errors():
             workspace.update_contact(contact_id, tags=new_tags, strength=strength, relationship=relationship,
-                                     cadence_days=cadence or None, notes=notes or None)
+                                     cadence_days=cadence or None, notes=notes or None,
+                                     cadence_max_days=(cadence_max or None) if cadence else None)
         st.toast("Saved")
 
 with st.expander("Reach out or log an interaction", icon=":material/send:"):

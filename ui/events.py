@@ -1,12 +1,13 @@
 """Events: upcoming conferences, meetups and groups ranked against the goals; past ones kept."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
 from engine.model import EVENT_KINDS
 from engine.opportunities import EVENT_COLUMNS, rank_events
-from ui.common import friendly_errors, page_header, store
+from engine.store import ContactQuery
+from ui.common import friendly_errors, page_header, plain, store
 
 page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
             "Google, Outlook) on the Import page, or add one here.")
@@ -58,3 +59,44 @@ with st.expander("Past events", icon=":material/history:"):
     past = every[every["starts_at"] < datetime.now()] if not every.empty else every
     st.dataframe(past[["title", "kind", "starts_at", "location"]] if not past.empty else past, hide_index=True,
                  width="stretch")
+
+st.subheader("I attended an event", anchor=False)
+st.caption("Log who you met there: each person gets the event on their timeline and a follow-up date, and the "
+           "review counts what the event yielded.")
+with friendly_errors():
+    started = every[every["starts_at"] <= datetime.now()] if not every.empty else every
+if started.empty:
+    st.caption("No event has started yet.")
+else:
+    titles = dict(zip(started["id"].astype(int), started["title"]))
+    event_id = st.selectbox("Event", list(titles)[::-1], format_func=titles.get, key="attended_event")
+    who = st.text_input("Find the people you met", placeholder="name or company", key="attended_search")
+    with friendly_errors():
+        found, _ = workspace.find_contacts(ContactQuery(search=who, page_size=50)) if who.strip() else (None, 0)
+    chosen = st.session_state.setdefault("attended_people", {})
+    if found is not None:
+        for row in found.itertuples():
+            if st.checkbox(f"{row.full_name} · {row.company or ''}", value=int(row.id) in chosen,
+                           key=f"met_{row.id}"):
+                chosen[int(row.id)] = row.full_name
+            else:
+                chosen.pop(int(row.id), None)
+    if chosen:
+        st.caption("Met: " + ", ".join(plain(n) for n in chosen.values()))
+    with st.form("attended"):
+        left, right = st.columns(2)
+        goal = left.selectbox("Goal", [None, *goals], format_func=lambda g: "No goal" if g is None else g["title"])
+        follow = right.date_input("Follow up on", date.today() + timedelta(days=3))
+        notes = st.text_input("Notes")
+        if st.form_submit_button("Log attendance", type="primary"):
+            row = started[started["id"] == event_id].iloc[0]
+            day = row["starts_at"].date()
+            entries = [{"contact_id": cid, "event_id": event_id, "goal_id": goal["id"] if goal else None,
+                        "kind": "event", "channel": "other" if row["online"] else "in_person", "occurred_on": day,
+                        "follow_up_on": follow, "notes": notes or None} for cid in chosen] or [
+                {"contact_id": None, "event_id": event_id, "goal_id": goal["id"] if goal else None, "kind": "event",
+                 "channel": "other" if row["online"] else "in_person", "occurred_on": day, "notes": notes or None}]
+            with friendly_errors():
+                workspace.log_interactions(entries)
+            st.session_state["attended_people"] = {}
+            st.success(f"Logged {titles[event_id]} with {len(chosen)} people met.")

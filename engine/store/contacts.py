@@ -96,6 +96,9 @@ class ContactsMixin:
             raise ValueError("relationship strength must be between 0 and 5")
         if "cadence_days" in changes and changes["cadence_days"] is not None and int(changes["cadence_days"]) < 1:
             raise ValueError("a keep-in-touch cadence must be at least one day")
+        ideal, most = changes.get("cadence_days"), changes.get("cadence_max_days")
+        if ideal is not None and most is not None and int(most) < int(ideal):
+            raise ValueError("the latest gap cannot be shorter than the keep-in-touch cadence")
         if "tags" in changes:
             changes["tags"] = sorted({t.strip() for t in (changes["tags"] or []) if t and t.strip()})
         if not changes:
