@@ -148,7 +148,7 @@ def test_a_csv_of_unknown_format_is_mapped_and_the_mapping_is_remembered(tmp_pat
     assert people.loc["Ada Lovelace", "company"] == "Analytical" and people.loc["Ada Lovelace", "email"] == \
         "ada@example.com"
     again = open_page("ui/imports.py", db, monkeypatch)
-    again.file_uploader[0].upload("more.csv", "Who,Org,Job,Reach\r\nGrace Hopper,Navy,Admiral,\r\n".encode(),
+    again.file_uploader[0].upload("more.csv", b"Who,Org,Job,Reach\r\nGrace Hopper,Navy,Admiral,\r\n",
                                   "text/csv").run()
     assert not any("Map the columns" in s.value for s in again.subheader), "the saved mapping was not used"
     assert any(b.label.startswith("Import 1 contacts") for b in again.button)
