@@ -6,6 +6,8 @@ from engine.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_fil
 from ui.common import friendly_errors, page_header, store
 from ui.outreach_panel import outcome_buttons
 
+FOLLOW_UP_LABELS = {"full_name": "Name", "company": "Company", "channel": "Channel", "template": "Template",
+                    "goal": "Goal", "occurred_on": "Sent", "follow_up_on": "Follow up on", "status": "Status"}
 page_header("Today", "Your weekly outreach session starts here: answer what is due, then reach the next best people.")
 workspace = store()
 with st.spinner("Gathering what is due..."), friendly_errors():
@@ -24,8 +26,7 @@ if plan.due.empty:
 else:
     st.dataframe(plan.due[[c for c in FOLLOW_UP_COLUMNS if c in plan.due.columns]], hide_index=True,
                  width="stretch", key="due_table",
-                 column_config={"full_name": "Name", "company": "Company", "occurred_on": "Sent",
-                                "follow_up_on": "Follow up on", "status": "Status"})
+                 column_config=FOLLOW_UP_LABELS)
     for row in plan.due.head(5).itertuples():
         st.caption(f"{row.full_name}: {row.channel} of {row.occurred_on:%d %b} — how did it go?")
         outcome_buttons(workspace, int(row.id), key=f"today_{row.id}")
@@ -33,14 +34,16 @@ else:
 if not plan.upcoming.empty:
     with st.expander(f"Coming up in the next 7 days ({len(plan.upcoming)})"):
         st.dataframe(plan.upcoming[[c for c in FOLLOW_UP_COLUMNS if c in plan.upcoming.columns]], hide_index=True,
-                     width="stretch")
+                     width="stretch", column_config=FOLLOW_UP_LABELS)
 
 st.subheader("Losing touch", anchor=False)
 if plan.losing_touch.empty:
     st.caption("No keep-in-touch cadence is due. Set cadences on a contact, or per tag in Settings.")
 else:
     st.dataframe(plan.losing_touch[TOUCH_COLUMNS], hide_index=True, width="stretch",
-                 column_config={"status": st.column_config.TextColumn("Status", help="due: past the ideal gap; "
+                 column_config={"full_name": "Name", "company": "Company", "days_since": "Days since contact",
+                                "due_on": "Due on", "cadence": "Cadence", "cadence_source": "Set on",
+                                "status": st.column_config.TextColumn("Status", help="due: past the ideal gap; "
                                                                       "overdue: past the maximum gap")})
 
 st.subheader("Next best outreach", anchor=False)
