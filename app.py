@@ -2,6 +2,8 @@
 
 import streamlit as st
 
+from ui.common import page_session
+
 st.set_page_config(page_title="Rapport", page_icon=":material/hub:", layout="wide")
 
 pages = {
@@ -24,4 +26,6 @@ pages = {
         st.Page("ui/settings.py", title="Settings", icon=":material/settings:"),
     ],
 }
-st.navigation(pages).run()
+page = st.navigation(pages)
+with page_session(page.url_path):
+    page.run()

@@ -7,6 +7,8 @@ user can act on, computed from the same numbers the chart shows.
 
 from __future__ import annotations
 
+import html
+
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
@@ -15,6 +17,10 @@ REPLY_OUTCOMES = ("replied", "meeting", "referral", "opportunity")
 CHANNEL_NAMES = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection": "LinkedIn note",
                  "phone": "Phone", "in_person": "In person", "other": "Other"}
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 340, "template": "plotly_white"}
+
+
+def _label(text: str) -> str:
+    return html.escape(text, quote=False)
 
 
 def _empty(title: str, message: str) -> tuple[go.Figure, str]:
@@ -64,7 +70,8 @@ def reply_rates(table: pd.DataFrame, dimension: str) -> tuple[go.Figure, str]:
     if table.empty:
         return _empty(title, f"No outreach with a {dimension} in this period.")
     table = table.sort_values("mean")
-    labels = table[dimension].fillna("(none)").astype(str).map(lambda c: CHANNEL_NAMES.get(c, c))
+    # plotly reads a little HTML in labels: user-named templates, goals and segments must show as typed
+    labels = table[dimension].fillna("(none)").astype(str).map(lambda c: _label(CHANNEL_NAMES.get(c, c)))
     fig = go.Figure(go.Bar(
         x=table["mean"], y=labels, orientation="h",
         error_x={"type": "data", "symmetric": False, "array": table["high"] - table["mean"],
@@ -83,7 +90,7 @@ def reply_rates(table: pd.DataFrame, dimension: str) -> tuple[go.Figure, str]:
 def goal_progress(title: str, series: pd.DataFrame, pace_status: str, needed_per_week: float | None
                   ) -> tuple[go.Figure, str]:
     """``series`` from pace.progress_series: date, actual, needed."""
-    chart_title = f"Progress: {title}"
+    chart_title = f"Progress: {_label(title)}"
     if series.empty:
         return _empty(chart_title, "No target or dates set for this goal.")
     fig = go.Figure([
@@ -100,7 +107,7 @@ def network_composition(contacts: pd.DataFrame) -> tuple[go.Figure, str]:
     title = "Your network by segment and relationship strength"
     if contacts.empty:
         return _empty(title, "No contacts yet.")
-    frame = contacts.assign(segment=contacts["segment"].fillna("no segment"),
+    frame = contacts.assign(segment=contacts["segment"].fillna("no segment").astype(str).map(_label),
                             strength=contacts["strength"].fillna(-1).astype(int).map(
                                 lambda s: "not rated" if s < 0 else f"{s}/5"))
     counts = frame.groupby(["segment", "strength"]).size().reset_index(name="contacts")
@@ -129,8 +136,9 @@ def events_yield(events: pd.DataFrame) -> tuple[go.Figure, str]:
     title = "Events attended and what they yielded"
     if events.empty:
         return _empty(title, "No events attended in this period.")
-    fig = go.Figure([go.Bar(name="people met", x=events["title"], y=events["met"]),
-                     go.Bar(name="follow-on replies or meetings", x=events["title"], y=events["replies"])])
+    titles = events["title"].astype(str).map(_label)
+    fig = go.Figure([go.Bar(name="people met", x=titles, y=events["met"]),
+                     go.Bar(name="follow-on replies or meetings", x=titles, y=events["replies"])])
     fig.update_layout(title=title, barmode="group", **_LAYOUT)
     best = events.sort_values(["replies", "met"], ascending=False).iloc[0]
     return fig, (f"{len(events)} events, {int(events['met'].sum())} people met; best: {best['title']} "

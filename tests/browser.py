@@ -225,3 +225,182 @@ def metric_value(page, label: str) -> str:
     metric = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(
         label, exact=True))
     return metric.get_by_test_id("stMetricValue").inner_text().strip()
+
+
+# -- widgets and tables, as a user works them (shared by the journeys and the load test) -----------------------
+# A table's toolbar offers "Download as CSV". Chromium has the File System Access API, so Streamlit would open
+# a native "Save as" dialog that a headless browser cannot answer; without the API it falls back to an
+# ordinary download, which Playwright catches. Add this to a page or context before it loads the app.
+PLAIN_DOWNLOADS_SCRIPT = "delete window.showSaveFilePicker; delete Window.prototype.showSaveFilePicker;"
+
+# Counts the script runs a page has seen start (``stApp``'s ``data-test-script-state`` turning to
+# ``running``), so that after a click a test can wait for *that* run to finish rather than a stale state.
+RUN_COUNTER_SCRIPT = """
+(() => {
+  window.__rapportRuns = 0;
+  const watch = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) { requestAnimationFrame(watch); return; }
+    if (app.getAttribute('data-test-script-state') === 'running') window.__rapportRuns += 1;
+    new MutationObserver(records => {
+      for (const record of records) {
+        if (app.getAttribute('data-test-script-state') === 'running' && record.oldValue !== 'running') {
+          window.__rapportRuns += 1;
+        }
+      }
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
+  };
+  watch();
+})();
+"""
+
+
+def prepare_page(page) -> None:
+    """Let ``table_csv`` download and ``rerun_done`` count runs on this page (call before the first goto)."""
+    page.add_init_script(PLAIN_DOWNLOADS_SCRIPT)
+    page.add_init_script(RUN_COUNTER_SCRIPT)
+
+
+def runs_started(page) -> int:
+    return int(page.evaluate("window.__rapportRuns || 0"))
+
+
+def rerun_done(page, after: int, timeout_ms: int = UI_TIMEOUT_MS) -> None:
+    """Wait until a script run that started after ``runs_started(page) == after`` has finished."""
+    page.wait_for_function(
+        "after => (window.__rapportRuns || 0) > after && document.querySelector('[data-testid=\"stApp\"]')"
+        ".getAttribute('data-test-script-state') === 'notRunning'", arg=after, timeout=timeout_ms)
+
+
+def table(page, index: int = 0):
+    """The ``index``-th table (``st.dataframe``) of the page."""
+    return page.get_by_test_id("stDataFrame").nth(index)
+
+
+def table_cell(grid, column: str, row: int = 0) -> str:
+    """The text of one cell of a table, read from the accessible table glide-data-grid keeps inside its
+    canvas (only rows and columns scrolled into view are there)."""
+    from playwright.sync_api import expect
+
+    headers = grid.locator("table[role=grid] th[role=columnheader]")
+    expect(headers.first).to_be_attached()
+    names = [name.strip() for name in headers.all_text_contents()]
+    assert column in names, f"no column {column!r} in {names}"
+    index = headers.nth(names.index(column)).get_attribute("aria-colindex")
+    cell = grid.get_by_test_id(f"glide-cell-{index}-{row}")
+    expect(cell).to_be_attached()
+    return cell.text_content() or ""
+
+
+def table_csv(page, grid) -> list[dict[str, str]]:
+    """Every row of a table, as the table's own toolbar button 'Download as CSV' serves it (needs
+    ``prepare_page``)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    from playwright.sync_api import expect
+
+    wait_until_idle(page)
+    # The toolbar fades in over the table's top edge while the pointer is on the table; hidden, it lies under
+    # the table's scroller, which would take the click. A table redrawn under a resting pointer does not
+    # count as hovered, so hover (again) until the toolbar shows, then click.
+    grid.evaluate("element => element.scrollIntoView({block: 'center'})")
+    toolbar = grid.get_by_test_id("stElementToolbar")
+    button = grid.get_by_role("button", name="Download as CSV")
+    for attempt in range(4):
+        page.mouse.move(0, 0)
+        grid.hover(position={"x": 100, "y": 60})
+        try:
+            expect(toolbar).to_have_css("opacity", "1", timeout=3_000)
+            with page.expect_download(timeout=10_000) as started:
+                button.click(timeout=3_000)
+            break
+        except (AssertionError, PlaywrightTimeoutError):
+            if attempt == 3:
+                raise
+    data = open(started.value.path(), "rb").read().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(data)))
+
+
+def select_first_row(page, grid, opened) -> None:
+    """Tick the first row of a single-row-selection table (its row marker is drawn on the canvas) and
+    wait for ``opened`` (a locator) to show. The grid may still be laying itself out, so retry the click."""
+    from playwright.sync_api import expect
+
+    expect(grid.locator("canvas").first).to_be_visible()
+    grid.scroll_into_view_if_needed()
+    for _ in range(5):
+        box = grid.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # row marker column, first row under the header
+        try:
+            expect(opened).to_be_visible(timeout=5_000)
+            return
+        except AssertionError:
+            continue
+    expect(opened).to_be_visible(timeout=1_000)
+
+
+def open_options(page, label: str, scope=None):
+    """Open the list of the select box or multiselect labelled ``label`` and return it. The list closes
+    when the page scrolls, which Playwright may do just before its click lands, so open it again if it
+    did not stay open."""
+    from playwright.sync_api import expect
+
+    widget = ((scope or page).locator("[data-testid=stSelectbox], [data-testid=stMultiSelect]")
+              .filter(has=page.get_by_role("combobox", name=label, exact=True)))
+    expect(widget).to_have_count(1)
+    widget.scroll_into_view_if_needed()
+    listbox = page.get_by_role("listbox")
+    for _ in range(4):
+        widget.get_by_role("button", name="Open").click()
+        try:
+            expect(listbox).to_be_visible(timeout=3_000)
+            break
+        except AssertionError:
+            continue
+    expect(listbox).to_be_visible(timeout=1_000)
+    return listbox
+
+
+def choose(page, label: str, option: str, scope=None) -> None:
+    """Pick ``option`` in the select box labelled ``label``."""
+    from playwright.sync_api import expect
+
+    listbox = open_options(page, label, scope)
+    listbox.get_by_role("option", name=option, exact=True).click()
+    expect((scope or page).get_by_role("combobox", name=label, exact=True)).to_have_value(option)
+
+
+def set_date(page, label: str, day, scope=None) -> None:
+    """Type a date into the date field labelled ``label`` (year, month and day segments)."""
+    from playwright.sync_api import expect
+
+    field = (scope or page).get_by_role("group", name=label, exact=True)
+    segments = field.get_by_role("spinbutton")
+    expect(segments).to_have_count(3)
+    segments.first.click()
+    page.keyboard.type(f"{day:%Y%m%d}")
+    for segment, value in zip(segments.all(), (day.year, day.month, day.day)):
+        expect(segment).to_have_attribute("aria-valuenow", str(value))
+
+
+def search_contacts(page, text: str) -> None:
+    """On the Contacts page: type into Search and press Enter."""
+    box = page.get_by_role("textbox", name="Search", exact=True)
+    box.fill(text)
+    box.press("Enter")
+
+
+def download(page, label: str) -> bytes:
+    """Press a download button and return what it serves."""
+    with page.expect_download() as started:
+        page.get_by_role("button", name=label).click()
+    return open(started.value.path(), "rb").read()
+
+
+def assert_inert(page, dialogs: list[str]) -> None:
+    """Nothing the user wrote ran or became markup: no dialog, no image, no javascript: link, no script."""
+    assert dialogs == [], f"user text ran as script: {dialogs}"
+    assert page.locator("img[src=x]").count() == 0, "user text became an <img>"
+    assert page.locator("a[href^='javascript' i]").count() == 0, "user text became a javascript: link"
+    assert not page.evaluate("[...document.scripts].some(s => s.textContent.includes('alert('))"), \
+        "user text became a <script>"

@@ -18,3 +18,8 @@ def parsed_contacts(rows: list[dict], file_name: str = "contacts.csv", fmt: str 
     records = [tuple(row.get(f, () if f == "tags" else None) for f in CONTACT_FIELDS) for row in rows]
     return ParsedFile(file_name=file_name, format=fmt, encoding="utf-8", delimiter=",", headers=[],
                       fields=CONTACT_FIELDS, records=records, lines=list(range(2, len(rows) + 2)), total=len(rows))
+
+
+# The browser fixtures live in tests/browser.py; registering them here (once) lets every browser test
+# module share the one session-scoped Playwright instance (two would clash on one asyncio loop).
+from tests.browser import browser, dashboard, page  # noqa: E402,F401

@@ -14,11 +14,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-import tests.browser as kit
 from tests.browser import ROOT, Dashboard, goto, linkedin_export, metric_value, person, rapport_cli, wait_until_idle
 
 # The fixtures live in tests/browser.py; naming them here makes pytest use them in this module.
-browser, page, dashboard = kit.browser, kit.page, kit.dashboard
 pytestmark = pytest.mark.browser
 
 CSV = "text/csv"

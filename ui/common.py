@@ -57,6 +57,26 @@ def section_errors():
         st.error(error.args[0] if error.args else str(error), icon=":material/error:")
 
 
+@contextlib.contextmanager
+def page_session(url_path: str):
+    """Run a whole page on one connection: a page makes about ten store calls, and opening the
+    file for each cost ~30 ms. Settings runs without one, because restoring a backup must be able
+    to replace the file; a workspace that cannot be opened leaves each page to say so."""
+    if url_path == "settings":
+        yield
+        return
+    try:
+        session = store().session()
+        session.__enter__()
+    except StoreError:
+        yield
+        return
+    try:
+        yield
+    finally:
+        session.__exit__(None, None, None)
+
+
 def page_header(title: str, caption: str) -> None:
     st.title(title)
     st.caption(caption)

@@ -62,9 +62,8 @@ if not rows:
 contact_id = int(frame.iloc[rows[0]]["id"])
 with friendly_errors():
     contact = workspace.contact(contact_id)
-    timeline = workspace.timeline(contact_id)
 st.divider()
-st.subheader(contact["full_name"] or contact["email"] or "Contact", anchor=False)
+st.subheader(plain(contact["full_name"] or contact["email"] or "Contact"), anchor=False)
 st.text(" · ".join(str(v) for v in (contact["position"], contact["company"], contact["email"], contact["phone"],
                                      contact["location"]) if v))
 if contact["linkedin_url"]:
@@ -99,10 +98,14 @@ with st.expander("Reach out or log an interaction", icon=":material/send:"):
     outreach_panel(workspace, contact, None, key=f"contact_{contact_id}")
 
 st.subheader("Timeline", anchor=False)
+with friendly_errors():  # read after the panel above, so what was just logged is there
+    timeline = workspace.timeline(contact_id)
 if timeline.empty:
     st.caption("Nothing logged with this contact yet.")
 else:
-    st.dataframe(timeline.drop(columns=["id"]), hide_index=True, width="stretch", key="timeline")
+    st.dataframe(timeline.drop(columns=["id"]), hide_index=True, width="stretch", key="timeline",
+                 column_config={"occurred_on": st.column_config.DateColumn("Date"),
+                                "follow_up_on": st.column_config.DateColumn("Follow up on")})
     open_rows = timeline[(timeline["kind"] == "outreach") & timeline["outcome"].isna()]
     for row in open_rows.head(3).itertuples():
         st.caption(f"How did the {row.channel or 'outreach'} of {row.occurred_on:%d %b %Y} go?")

@@ -58,7 +58,7 @@ for goal in goals:
     with st.container(border=True):
         progress = progress_of(goal, interactions, connections)
         head, actions = st.columns([4, 2])
-        head.subheader(goal["title"], anchor=False)
+        head.subheader(plain(goal["title"]), anchor=False)
         head.caption(f"{plain(goal['outcome'])} · priority {goal['priority']} · {plain(goal['status'])}"
                      + (f" · due {goal['due_date']}" if goal["due_date"] else ""))
         if goal["target"]:
@@ -82,9 +82,9 @@ for goal in goals:
         with friendly_errors():
             coverage = segment_coverage(workspace, goal, today=today)
         for seg in coverage:
-            label = f"{seg['name']} — {seg['count']:,} contacts match"
+            label = f"{plain(seg['name'])} — {seg['count']:,} contacts match"
             with st.expander(label + ("  ⚠ gap" if seg["gap"] else ""), icon=":material/group:"):
-                st.caption(seg["describe"])
+                st.caption(plain(seg["describe"]))
                 if seg["gap"]:
                     st.warning("Few people in your network fit this segment yet.")
                     if not seg["events"].empty:

@@ -69,7 +69,7 @@ if rows:
     with friendly_errors():
         why = explain_contact(workspace, int(chosen["contact_id"]))
     with st.container(border=True):
-        st.subheader(chosen["full_name"], anchor=False)
+        st.subheader(plain(chosen["full_name"]), anchor=False)
         st.write(f"**Next step:** {plain(why['next_step'])} · for *{plain(why['goal_title'])}*"
                  + (f" · segment *{plain(why['segment_name'])}*" if why["segment_name"] else ""))
         parts = pd.DataFrame(why["contributions"], columns=["factor", "contribution", "detail"])

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_file
-from ui.common import friendly_errors, page_header, store
+from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons
 
 FOLLOW_UP_LABELS = {"full_name": "Name", "company": "Company", "channel": "Channel", "template": "Template",
@@ -28,7 +28,7 @@ else:
                  width="stretch", key="due_table",
                  column_config=FOLLOW_UP_LABELS)
     for row in plan.due.head(5).itertuples():
-        st.caption(f"{row.full_name}: {row.channel} of {row.occurred_on:%d %b} — how did it go?")
+        st.caption(f"{plain(row.full_name)}: {row.channel} of {row.occurred_on:%d %b} — how did it go?")
         outcome_buttons(workspace, int(row.id), key=f"today_{row.id}")
 
 if not plan.upcoming.empty:
