@@ -52,7 +52,7 @@ selection = st.dataframe(
     },
 )
 if pages > 1:
-    st.pagination(pages, default=page, key="contacts_page")
+    st.pagination(pages, key="contacts_page")
 
 rows = selection.selection.rows if selection else []
 if not rows:

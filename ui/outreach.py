@@ -59,7 +59,7 @@ selection = st.dataframe(
     },
 )
 if pages > 1:
-    st.pagination(pages, default=page, key="outreach_page")
+    st.pagination(pages, key="outreach_page")
 with friendly_errors():
     workspace.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=date.today())
 
