@@ -7,6 +7,10 @@ import pytest
 from engine.model import CONTACT_FIELDS, ParsedFile
 from engine.store import Store
 
+# Support modules hold asserts too: have pytest rewrite them for readable failures.
+pytest.register_assert_rewrite("tests.browser", "tests.faults_support", "tests.importers_support",
+                               "tests.bad_input_support", "tests.ranking_support")
+
 
 @pytest.fixture
 def store(tmp_path) -> Store:

@@ -1,0 +1,92 @@
+"""Title and company normalization, seniority parsing, and the scikit-learn estimator contract."""
+
+from __future__ import annotations
+
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+from sklearn.utils.validation import check_is_fitted
+
+from engine.ranking import EventRanker, OpportunityRanker, normalize_company, normalize_title, parse_seniority
+from tests.ranking_support import DAY, NOW, contacts_frame, events_frame, goal
+
+# -- titles ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("Sr. PM @ Stripe (she/her)", "senior product manager stripe"),
+        ("VP Eng", "vice president engineering"),
+        ("Software Eng II", "software engineer ii"),
+        ("Eng Mgr", "engineering manager"),
+        ("Jr. Dev", "junior developer"),
+        ("ML Engineer, PhD", "machine learning engineer"),
+        ("CTO & Co-Founder", "chief technology officer and founder"),
+        ("Product Managers", "product manager"),
+        ("TPM", "technical program manager"),
+        ("Head of UX", "head of user experience"),
+    ],
+)
+def test_normalize_title_expands_abbreviations(raw, expected):
+    assert normalize_title(raw).startswith(expected)
+
+
+@pytest.mark.parametrize(
+    "raw", ["Head of Product", "Group PM", "Director of Product", "VP Product", "Sr. PM"]
+)
+def test_product_leadership_titles_carry_the_product_manager_term(raw):
+    assert "product manager" in normalize_title(raw)
+
+
+@pytest.mark.parametrize(
+    ("raw", "level"),
+    [
+        ("Intern, Data", "intern"),
+        ("Jr. Dev", "junior"),
+        ("Software Engineer", "mid"),
+        ("Product Manager", "mid"),
+        ("Sr. PM", "senior"),
+        ("Staff Eng", "lead"),
+        ("Group PM", "lead"),
+        ("Engineering Manager", "manager"),
+        ("Head of Product", "director"),
+        ("Director of Engineering", "director"),
+        ("VP Eng", "vp"),
+        ("SVP Sales", "vp"),
+        ("CEO", "executive"),
+        ("Co-Founder & CTO", "founder"),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_seniority(raw, level):
+    assert parse_seniority(raw) == level
+
+
+def test_company_keys_ignore_case_punctuation_and_legal_suffix():
+    assert normalize_company("Stripe") == normalize_company("Stripe, Inc.") == normalize_company("stripe inc")
+    assert normalize_company("Stripe") != normalize_company("Stripes Co Op")
+
+
+# -- the scikit-learn contract -----------------------------------------------------------------------
+
+
+def test_sklearn_estimator_contract():
+    for estimator in (OpportunityRanker(), EventRanker()):
+        with pytest.raises(NotFittedError):
+            check_is_fitted(estimator)
+        copy = clone(estimator)
+        assert copy.get_params() == estimator.get_params() and copy is not estimator
+    ranker = OpportunityRanker(text_weight=0.7, random_state=3)
+    with pytest.raises(NotFittedError):
+        ranker.rank([goal()], NOW)
+    contacts = contacts_frame([{"position": "Product Manager"}])
+    assert ranker.fit(contacts) is ranker
+    check_is_fitted(ranker)
+    assert clone(ranker).get_params()["text_weight"] == 0.7
+    assert not hasattr(clone(ranker), "contact_matrix_")
+    events = events_frame([{"title": "PM meetup", "starts_at": NOW + 3 * DAY}])
+    event_ranker = EventRanker()
+    assert event_ranker.fit(events) is event_ranker
+    check_is_fitted(event_ranker)
