@@ -11,16 +11,19 @@ import csv
 import io
 from pathlib import Path
 
-import pandas as pd
-
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
 
 def escape_cell(value) -> str:
     if hasattr(value, "tolist") and not isinstance(value, str):  # DuckDB lists arrive as numpy arrays
         value = value.tolist()
-    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):  # None, NaN, NaT
+    if value is None:
         return ""
+    if not isinstance(value, str | list | tuple):
+        import pandas as pd  # loads slowly: only once a cell needs it
+
+        if pd.isna(value):  # NaN, NaT
+            return ""
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
     text = str(value)

@@ -130,8 +130,9 @@ def test_sigkill_during_a_bulk_log_is_all_or_nothing(tmp_path):
         time.sleep(expected * fraction)
         killed = child.kill()
         count = Store(db).summary()["interactions"]
-        if killed:
-            assert "done" not in child.lines
+        if "done" in child.lines:  # acknowledged (the kill may still land while the process exits): all there
+            assert count == BULK
+        elif killed:
             assert count in (0, BULK), f"half a bulk log after a kill at {fraction:.0%}: {count} rows"
             outcomes.append("killed")
         else:

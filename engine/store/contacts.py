@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas loads in a quarter of a second: only where a frame is made
+    import pandas as pd
+
 
 SORTS = {
     "name": "full_name ASC NULLS LAST, id",

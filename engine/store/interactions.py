@@ -3,25 +3,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-import pandas as pd
-import pyarrow as pa
+if TYPE_CHECKING:  # both load slowly: only where a frame or a table is made
+    import pandas as pd
 
 INTERACTION_KINDS = ("outreach", "inbound", "meeting", "event")
 OUTCOMES = ("no_response", "replied", "meeting", "referral", "opportunity", "declined")
 CHANNELS = ("email", "linkedin_message", "linkedin_connection", "phone", "in_person", "other")
 _NAMES = ("contact_id", "event_id", "goal_id", "template_id", "kind", "channel", "occurred_on", "outcome",
           "follow_up_on", "notes")
-_ARROW_TYPES = {"contact_id": pa.int64(), "event_id": pa.int64(), "goal_id": pa.int64(), "template_id": pa.int64(),
-                "kind": pa.string(), "channel": pa.string(), "occurred_on": pa.date32(), "outcome": pa.string(),
-                "follow_up_on": pa.date32(), "notes": pa.string()}
+_ARROW_TYPES = {"contact_id": "int64", "event_id": "int64", "goal_id": "int64", "template_id": "int64",
+                "kind": "string", "channel": "string", "occurred_on": "date32", "outcome": "string",
+                "follow_up_on": "date32", "notes": "string"}
 _INSERT = f"INSERT INTO interactions ({', '.join(_NAMES)}) VALUES ({', '.join('?' for _ in _NAMES)})"
 
 
 def _as_date(value) -> date | None:
     """Dates as given by callers: date, datetime, pandas Timestamp or ISO text."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
+    if value is None:
         return None
+    if not isinstance(value, str | date):
+        import pandas as pd
+
+        if pd.isna(value):  # NaN, NaT
+            return None
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
     return value.date() if isinstance(value, datetime) else value
@@ -61,7 +67,9 @@ class InteractionsMixin:
             _check(interaction)
         rows = [{**i, "kind": i.get("kind", "outreach"), "occurred_on": _as_date(i.get("occurred_on")),
                  "follow_up_on": _as_date(i.get("follow_up_on"))} for i in interactions]
-        table = pa.table({name: pa.array([row.get(name) for row in rows], type=kind)
+        import pyarrow as pa
+
+        table = pa.table({name: pa.array([row.get(name) for row in rows], type=getattr(pa, kind)())
                           for name, kind in _ARROW_TYPES.items()})
         with self._writing() as conn:
             conn.register("incoming_interactions", table)
