@@ -94,12 +94,20 @@ def _columns_listed(headers: list[str], most: int = 8) -> str:
     return shown + (", ..." if len(headers) > most else "")
 
 
-def save_parsed(store: Store, parsed: ParsedFile, today: date | None = None) -> ImportReport:
+def save_parsed(store: Store, parsed: ParsedFile, today: date | None = None, data: bytes | None = None,
+                mapping: dict[str, str] | None = None) -> ImportReport:
     """Write a parsed file in one transaction; remembers a generic CSV's mapping for next time.
 
-    The mapping is remembered only once the import itself is saved, so a failed import leaves
-    the workspace exactly as it was.
+    Given the file's ``data`` (and the ``mapping`` it was parsed with), a clean contacts CSV is
+    saved by the direct path, which gives the same contacts several times faster. The mapping is
+    remembered only once the import itself is saved, so a failed import leaves the workspace
+    exactly as it was.
     """
+    if (data is not None and not parsed.needs_mapping and not parsed.rejects and parsed.fields != EVENT_FIELDS
+            and parsed.format != "vcard"):
+        report = import_directly(store, data, parsed.file_name, mapping=mapping, today=today)
+        if report is not None:
+            return report
     if parsed.needs_mapping:
         reason = (f"no column is recognised as a name or an e-mail address (the columns are: "
                   f"{_columns_listed(parsed.headers)}); map them to contact fields on the Import page")
@@ -114,10 +122,36 @@ def save_parsed(store: Store, parsed: ParsedFile, today: date | None = None) -> 
     return report
 
 
+def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str, str] | None = None,
+                    today: date | None = None) -> ImportReport | None:
+    """Import a contacts CSV that DuckDB can read itself (the fast path), or return None, having written nothing.
+
+    Gives the report ``parse_file`` + ``save_parsed`` would give for the same arguments; None
+    means the file needs the Python importer (a row to reject, a quoted value spanning lines, a
+    vCard ...), which the caller then uses.
+    """
+    if len(data) > MAX_UPLOAD_BYTES or looks_like_calendar(data):
+        return None
+    from .importers import header_key, iso_dates, tag_splitter
+    from .importers.direct import direct_csv
+
+    with direct_csv(data, file_name, mapping=mapping, saved_mapping=store.saved_mapping) as source:
+        if source is None:
+            return None
+        report = store.import_csv_directly(source, iso_dates, tag_splitter(source.format), today=today)
+    if report is not None and source.format == "csv" and source.mapping:
+        store.save_mapping(header_key(list(source.headers)), source.mapping)
+    return report
+
+
 def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None = None,
                 events: bool = False) -> ImportReport:
     """``rapport import FILE``: read, parse and save; raises ImportFileError with a plain reason."""
     data = read_file(path)
     name = Path(path).name
+    if not events:
+        report = import_directly(store, data, name, mapping=mapping)
+        if report is not None:
+            return report
     parsed = parse_events_file(data, name) if events else parse_file(data, name, mapping=mapping, store=store)
     return save_parsed(store, parsed)

@@ -25,6 +25,14 @@ CONTACT_FIELDS: tuple[str, ...] = (
     "tags",  # a tuple of strings (possibly empty)
 )
 
+# Every character Python's ``str.strip()`` removes (``str.isspace()``), written out because finding
+# them means scanning all of Unicode (50 ms at import); a test checks it against Python's own.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+# A plan's pseudo-field for a middle name, which only ever goes into full_name.
+MIDDLE_NAME = "_middle"
+
 # What a generic CSV may be mapped onto on the Import page.
 MAPPABLE_FIELDS: tuple[str, ...] = tuple(f for f in CONTACT_FIELDS)
 
@@ -98,3 +106,29 @@ class ParsedFile:
     rejects: list[Reject] = field(default_factory=list)
     needs_mapping: bool = False
     mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> header used
+
+
+@dataclass(frozen=True)
+class DirectCsv:
+    """A contacts CSV that DuckDB can read itself, and how its columns become contact fields.
+
+    Made by ``importers.direct`` only for files where DuckDB's reader and ours agree on every
+    value (see there); the store then parses, keys and saves it without a Python row loop.
+    ``path`` is a UTF-8 copy of the table whose first line is the header; ``rows`` the number of
+    physical lines after it, each of which must be exactly one row; ``plan`` maps a contact field
+    (or the middle-name helper) to the column indices to take it from, in order of preference,
+    and whether only LinkedIn addresses count.
+    """
+
+    file_name: str
+    format: str
+    encoding: str
+    delimiter: str
+    headers: tuple[str, ...]
+    mapping: dict[str, str]
+    path: str
+    header_line: int
+    rows: int
+    plan: dict[str, tuple[tuple[int, ...], bool]]
+    date_column: int  # the first column dates come from, or -1 (it does not count towards "blank")
+    other_whitespace: bool = True  # any whitespace but spaces and line breaks (tabs, NBSP ...) in the table

@@ -88,6 +88,6 @@ if kind == "contacts":
 st.dataframe(preview, hide_index=True, width="stretch")
 if st.button(f"Import {len(parsed.records):,} {kind}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
-        report = save_parsed(workspace, parsed)
+        report = save_parsed(workspace, parsed, data=data, mapping=mapping)
     st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id, "kind": kind}
     st.rerun()

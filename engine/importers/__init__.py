@@ -13,20 +13,13 @@ from dataclasses import replace
 
 from ..bulk import gc_paused
 from ..model import CONTACT_FIELDS, ImportFileError, ParsedFile
-from .csvformats import (
-    check_duplicates,
-    detect_format,
-    format_plan,
-    header_key,
-    mapping_plan,
-    needs_mapping,
-    suggest_mapping,
-)
+from .csvformats import check_duplicates, choose_plan, detect_format, header_key, suggest_mapping
+from .dates import BAD, parse_column
 from .decode import BROKEN, broken_reason, decode_bytes, find_header
 from .rows import build_records, read_table, reject_broken, split_tags
 from .vcard import looks_like_vcard, parse_vcards
 
-__all__ = ["FORMATS", "header_key", "parse_contacts", "suggest_mapping"]
+__all__ = ["FORMATS", "header_key", "iso_dates", "parse_contacts", "suggest_mapping", "tag_splitter"]
 
 FORMATS = ("linkedin", "linkedin_2018", "google", "google_legacy", "outlook", "outlook_com", "vcard", "csv")
 
@@ -36,6 +29,18 @@ _TAG_SEPARATORS = {
     "outlook": (";", ","),
     "outlook_com": (";", ","),
 }
+
+
+def tag_splitter(fmt: str):
+    """The function that turns one labels cell of a ``fmt`` export into tags."""
+    separators = _TAG_SEPARATORS.get(fmt, (":::", ";", ","))
+    return lambda value: split_tags(value, separators)
+
+
+def iso_dates(values: list[str]) -> list[str] | None:
+    """ISO dates for distinct date strings, as the importer parses them; None if any is not a date."""
+    parsed = parse_column(values)
+    return None if any(value is BAD for value in parsed) else parsed
 
 
 def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None = None) -> ParsedFile:
@@ -72,23 +77,15 @@ def _parse(data: bytes, file_name: str, mapping: dict[str, str] | None) -> Parse
         file_name=file_name, format=fmt, encoding=encoding, delimiter=delimiter, headers=headers,
         fields=CONTACT_FIELDS,
     )
-    if mapping is not None:
-        plan, used = mapping_plan(headers, mapping, file_name)
-    elif fmt == "csv":
-        suggestion = suggest_mapping(headers)
-        if needs_mapping(suggestion):
-            result.needs_mapping = True
-            result.mapping = suggestion
-            return result
-        plan, used = mapping_plan(headers, suggestion, file_name)
-    else:
-        plan, used = format_plan(headers, fmt)
+    chosen = choose_plan(headers, fmt, file_name, mapping)
+    if chosen is None:
+        result.needs_mapping = True
+        result.mapping = suggest_mapping(headers)
+        return result
+    plan, used = chosen
     if not plan:
         raise ImportFileError(file_name, "no column maps to a contact field", line=header_line)
-    separators = _TAG_SEPARATORS.get(fmt, (":::", ";", ","))
-    records, lines, skipped, rejects = build_records(
-        rows, starts, plan, headers, lambda value: split_tags(value, separators), delimiter
-    )
+    records, lines, skipped, rejects = build_records(rows, starts, plan, headers, tag_splitter(fmt), delimiter)
     result.records, result.lines, result.skipped_blank, result.mapping = records, lines, skipped, used
     result.rejects = sorted(read_rejects + rejects, key=lambda reject: reject.line)
     if BROKEN in body:  # a lone surrogate cannot be stored: show the broken byte as U+FFFD

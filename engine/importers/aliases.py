@@ -11,6 +11,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from ..model import MIDDLE_NAME
+
 
 @lru_cache(maxsize=4096)
 def norm(header: str) -> str:
@@ -70,7 +72,7 @@ GENERIC_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 # Pseudo-field: a middle name only ever goes into full_name.
-MIDDLE = "_middle"
+MIDDLE = MIDDLE_NAME
 # Known layouts. A candidate starting with "~" is a pattern over normalized names (numbered groups).
 _WEBSITES = "~website\\d+value"
 _LINKEDIN = {

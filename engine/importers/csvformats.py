@@ -136,3 +136,17 @@ def mapping_plan(headers: list[str], mapping: dict[str, str], file_name: str) ->
         plan[field] = ((i,), False)
         used[field] = headers[i]
     return plan, used
+
+
+def choose_plan(headers: list[str], fmt: str, file_name: str,
+                mapping: dict[str, str] | None) -> tuple[Plan, dict[str, str]] | None:
+    """(plan, mapping used) for a file: the given mapping, the known layout, or the suggested aliases.
+
+    None for a generic CSV whose columns name neither a person nor an e-mail: the user maps them.
+    """
+    if mapping is not None:
+        return mapping_plan(headers, mapping, file_name)
+    if fmt != "csv":
+        return format_plan(headers, fmt)
+    suggestion = suggest_mapping(headers)
+    return None if needs_mapping(suggestion) else mapping_plan(headers, suggestion, file_name)

@@ -13,6 +13,7 @@ from pathlib import Path
 from .base import StoreBase
 from .connection import StoreError, StoreLocked
 from .contacts import RELATIONSHIPS, SORTS, ContactQuery, ContactsMixin
+from .direct import DirectImportMixin
 from .events import EventsMixin
 from .goals import GOAL_STATUSES, GoalsMixin
 from .imports import ImportReport, ImportsMixin
@@ -24,8 +25,8 @@ from .workspace import WorkspaceMixin
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "rapport.duckdb"
 
 
-class Store(ContactsMixin, ImportsMixin, GoalsMixin, EventsMixin, InteractionsMixin, MessagesMixin, ReviewMixin,
-            WorkspaceMixin, StoreBase):
+class Store(ContactsMixin, ImportsMixin, DirectImportMixin, GoalsMixin, EventsMixin, InteractionsMixin,
+            MessagesMixin, ReviewMixin, WorkspaceMixin, StoreBase):
     """A Rapport workspace: one DuckDB file. ``Store(path)`` opens nothing until it is used."""
 
 

@@ -12,8 +12,6 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-import pyarrow as pa
-
 from ..bulk import gc_paused
 from ..model import CONTACT_FIELDS, ParsedFile, Reject
 from .base import rows_as_dicts
@@ -45,8 +43,10 @@ class ImportReport:
         return data
 
 
-def _incoming_table(parsed: ParsedFile) -> pa.Table:
+def _incoming_table(parsed: ParsedFile):
     """The parsed rows as one Arrow table (column-wise, no per-row Python work)."""
+    import pyarrow as pa  # loads slowly: not for a CLI run that takes the direct path
+
     columns = list(zip(*parsed.records)) if parsed.records else [[] for _ in CONTACT_FIELDS]
     arrays = {}
     for name, values in zip(CONTACT_FIELDS, columns):
@@ -70,6 +70,7 @@ class ImportsMixin:
             report = self._begin_import(conn, "contacts", parsed)
             conn.register("incoming", incoming)
             try:
+                self._key_incoming(conn)
                 duplicates = self._stage(conn)
                 counts = self._apply(conn, report.import_id, today)
             finally:
@@ -109,14 +110,8 @@ class ImportsMixin:
         )
 
     @staticmethod
-    def _stage(conn) -> int:
-        """Key the incoming rows, drop repeats inside the file, and match each row to a contact.
-
-        A profile URL identifies a person: two rows with different URLs are two people even when
-        name and company agree (namesakes at large employers are common), so e-mail and
-        name + company only match where at least one side has no URL. Returns the number of
-        rows that repeated an earlier row of the same file.
-        """
+    def _key_incoming(conn) -> None:
+        """``keyed``: the registered ``incoming`` rows with their match keys."""
         conn.execute("DROP TABLE IF EXISTS keyed")
         conn.execute(
             """
@@ -126,6 +121,18 @@ class ImportsMixin:
             FROM incoming
             """
         )
+
+    @staticmethod
+    def _stage(conn) -> int:
+        """Drop repeats inside the file and match each ``keyed`` row to a contact, into ``staged``.
+
+        ``keyed`` holds the contact fields, ``line`` and the match keys, however the file was read.
+        A profile URL identifies a person: two rows with different URLs are two people even when
+        name and company agree (namesakes at large employers are common), so e-mail and
+        name + company only match where at least one side has no URL. Returns the number of
+        rows that repeated an earlier row of the same file or matched a contact an earlier row
+        matched (the first such row updates it; the rest count as unchanged, so the report adds up).
+        """
         # Hash aggregates joined back (cheaper than window functions here): for each key, the
         # first line that has it, and the first such line without a URL.
         conn.execute("DROP TABLE IF EXISTS staged")
@@ -162,7 +169,10 @@ class ImportsMixin:
             QUALIFY repeated OR match_id IS NULL OR row_number() OVER (PARTITION BY match_id ORDER BY line) = 1
             """
         )
-        duplicates = conn.execute("SELECT count(*) FROM staged WHERE repeated").fetchone()[0]
+        # Repeats of an earlier row, and rows that matched a contact an earlier row already matched.
+        duplicates = conn.execute(
+            "SELECT (SELECT count(*) FROM keyed) - (SELECT count(*) FROM staged WHERE NOT repeated)"
+        ).fetchone()[0]
         conn.execute("DELETE FROM staged WHERE repeated")
         conn.execute("DROP TABLE keyed")
         return duplicates

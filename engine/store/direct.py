@@ -1,0 +1,218 @@
+"""Importing a contacts CSV that DuckDB reads itself: the fast path for large, clean exports.
+
+Parsing 100,000 rows in Python and handing them over cost more than everything DuckDB does with
+them, so for a file ``importers.direct`` has vetted, DuckDB's own ``read_csv`` parses it, the
+plan's columns become contact fields and match keys in the same parallel pass, and a file that
+matches nobody goes into ``contacts`` in one INSERT. Every value is computed exactly as the
+Python importer computes it (same trimming, same fallbacks between columns, same first value of
+a Google ``:::`` list, the dates and tags of the distinct values parsed by the same Python
+functions); the parity tests compare both paths on the same files.
+
+Whenever this path cannot give the answer the Python importer would (DuckDB refuses a line, a
+row spans two lines, a row would be rejected, a date does not parse), it returns None before
+anything is written and the caller imports the file the ordinary way, which reports every
+rejected row by line and column. A file that matches existing contacts or repeats a person goes
+through the same staging and upsert SQL as any other import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+import duckdb
+
+from ..model import MIDDLE_NAME, WHITESPACE, DirectCsv
+from .imports import ImportReport
+
+# What Python's ``str.strip()`` removes (the Python importer trims every value with it). Trimming
+# a set of characters costs DuckDB ten times what trimming spaces does, so the set is used only
+# for a file that holds whitespace other than spaces (``DirectCsv.other_whitespace``).
+_WHITESPACE = "||".join(f"chr({ord(c)})" for c in WHITESPACE)
+_TRIM = {True: f"trim(x, {_WHITESPACE})", False: "trim(x)"}
+_MACROS = """
+CREATE OR REPLACE TEMP MACRO rapport_trim(x) AS {trim};
+CREATE OR REPLACE TEMP MACRO rapport_cell(x) AS nullif(rapport_trim(x), '');
+CREATE OR REPLACE TEMP MACRO rapport_first_value(x) AS
+    CASE WHEN contains(x, ':::') THEN nullif(rapport_trim(split_part(x, ':::', 1)), '') ELSE x END;
+"""
+# Google and Outlook keep several e-mails (phones, URLs) in one cell joined by ' ::: '.
+_FIRST_VALUE = ("email", "phone", "linkedin_url")
+_TEXT = ("first_name", "last_name", "email", "company", "position", "linkedin_url", "phone", "location", "notes")
+# A value longer than this is not a name but a broken file (importers.rows.MAX_VALUE): the row is
+# rejected, which only the Python importer reports, so such a file does not take this path.
+MAX_VALUE_BYTES = 100_000
+_INSERT_COLUMNS = ("first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
+                   "connected_on, notes, tags, url_key, email_key, name_key, source, import_id")
+
+
+def _field(plan: dict, name: str) -> str:
+    """SQL for one field: the first non-blank of its columns, as ``importers.rows._field`` takes it."""
+    if name not in plan:
+        return "NULL::VARCHAR"
+    columns, linkedin_only = plan[name]
+    cells = [f"rapport_cell(c{int(i)})" for i in columns]
+    if linkedin_only:
+        cells = [f"CASE WHEN contains(lower({cell}), 'linkedin.') THEN {cell} END" for cell in cells]
+    value = cells[0] if len(cells) == 1 else f"coalesce({', '.join(cells)})"
+    return f"rapport_first_value({value})" if name in _FIRST_VALUE else value
+
+
+def _full_name(plan: dict) -> str:
+    """The given full name, else first (middle) last joined by spaces, as ``importers.rows`` builds it."""
+    parts = [_field(plan, name) for name in ("first_name", MIDDLE_NAME, "last_name") if name in plan]
+    built = f"nullif(concat_ws(' ', {', '.join(parts)}), '')" if parts else "NULL::VARCHAR"
+    return f"coalesce({_field(plan, 'full_name')}, {built})" if "full_name" in plan else built
+
+
+def _rows_sql(source: DirectCsv) -> str:
+    """``direct_rows``: every row of the file with its fields, keys and what kind of row it is."""
+    plan = source.plan
+    fields = ",\n               ".join(f"{_field(plan, name)} AS {name}" for name in _TEXT)
+    read = sorted({int(i) for columns, _ in plan.values() for i in columns})
+    longest = f"greatest({', '.join(f'strlen(c{i})' for i in read)})" if len(read) > 1 else f"strlen(c{read[0]})"
+    others = [f"rapport_cell(c{i}) IS NULL" for i in range(len(source.headers)) if i != source.date_column]
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.headers)))
+    return f"""
+        CREATE TEMP TABLE direct_rows AS
+        SELECT * REPLACE (coalesce(full_name, email, linkedin_url) IS NOT NULL AS has_identity),
+               rapport_url_key(linkedin_url) AS url_key, rapport_email_key(email) AS email_key,
+               rapport_name_key(full_name, company) AS name_key
+        FROM (
+            SELECT {fields},
+               {_full_name(plan)} AS full_name,
+               {_field(plan, 'connected_on')} AS connected_raw,
+               {_field(plan, 'tags')} AS tags_raw,
+               {' AND '.join(others) if others else 'true'} AS blank_but_date,
+               {longest} AS longest,
+               NULL::BOOLEAN AS has_identity
+            FROM read_csv($path, header = true, auto_detect = false, delim = $delimiter, quote = '"',
+                          escape = '"', strict_mode = true, null_padding = true, columns = {{{columns}}})
+        )
+    """
+
+
+class DirectImportMixin:
+    def import_csv_directly(self, source: DirectCsv, parse_dates: Callable[[list[str]], list[str] | None],
+                            split_tags: Callable[[str], Sequence[str]],
+                            today: date | None = None) -> ImportReport | None:
+        """Import ``source`` in one transaction, or return None (nothing written) if it needs the Python importer.
+
+        ``parse_dates`` turns the distinct date strings into ISO dates (None if any does not parse);
+        ``split_tags`` turns one labels cell into tags.
+        """
+        today = today or date.today()
+        with self.session(), self._reading() as conn:
+            try:
+                profile = self._read_direct(conn, source)
+                if profile is None:
+                    return None
+                rows, blank, dates, labels = profile
+                iso = parse_dates(dates) if dates else []
+                if iso is None:
+                    return None
+                tags = [list(split_tags(value)) for value in labels]
+                with self._writing() as conn:
+                    report = ImportReport(0, source.file_name, source.format, source.encoding, source.delimiter,
+                                          total=rows, skipped_blank=blank)
+                    report.import_id = conn.execute(
+                        "INSERT INTO imports (file_name, kind, format, encoding, delimiter) "
+                        "VALUES (?, 'contacts', ?, ?, ?) RETURNING id",
+                        [source.file_name, source.format, source.encoding, source.delimiter],
+                    ).fetchall()[0][0]
+                    conn.execute("CREATE OR REPLACE TEMP TABLE direct_dates AS "
+                                 "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[]) AS iso", [dates, iso])
+                    conn.execute("CREATE OR REPLACE TEMP TABLE direct_tags AS "
+                                 "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[][]) AS tags", [labels, tags])
+                    if self._direct_conflicts(conn):
+                        self._key_direct(conn, source.header_line + 1)
+                        duplicates = self._stage(conn)
+                        counts = self._apply(conn, report.import_id, today)
+                        report.inserted, report.updated, unchanged, report.job_changes = counts
+                        report.unchanged = unchanged + duplicates
+                    else:
+                        report.inserted = self._insert_direct(conn, source.format, report.import_id)
+                    self._finish_import(conn, report)
+                    if report.inserted or report.updated:
+                        self._bump_data_version(conn)
+                return report
+            finally:
+                for table in ("direct_rows", "direct_dates", "direct_tags"):
+                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+    @staticmethod
+    def _read_direct(conn, source: DirectCsv):
+        """(rows, blank rows, distinct dates, distinct labels) or None if the Python importer must read it.
+
+        Runs outside any transaction: a CSV DuckDB refuses must not abort the import's transaction.
+        """
+        conn.execute(_MACROS.format(trim=_TRIM[source.other_whitespace]))
+        conn.execute("DROP TABLE IF EXISTS direct_rows")
+        try:
+            conn.execute(_rows_sql(source), {"path": source.path, "delimiter": source.delimiter})
+        except duckdb.Error:  # a line DuckDB will not read: the Python importer names it (or reads it)
+            return None
+        rows, blank, with_identity, longest, dates, labels = conn.execute(
+            """
+            SELECT count(*), count(*) FILTER (WHERE NOT has_identity AND blank_but_date),
+                   count(*) FILTER (WHERE has_identity), coalesce(max(longest), 0),
+                   coalesce(list(DISTINCT connected_raw) FILTER (WHERE has_identity AND connected_raw IS NOT NULL), []),
+                   coalesce(list(DISTINCT tags_raw) FILTER (WHERE has_identity AND tags_raw IS NOT NULL), [])
+            FROM direct_rows
+            """
+        ).fetchall()[0]
+        if rows != source.rows or rows != blank + with_identity or longest > MAX_VALUE_BYTES:
+            return None  # a row spanning lines, a row to reject, a value too long: rejects are reported by line
+        return rows, blank, dates, labels
+
+    @staticmethod
+    def _direct_conflicts(conn) -> bool:
+        """Would any row repeat an earlier one or match a contact? (The rules of ``_stage``, as a yes/no.)"""
+        return conn.execute(
+            """
+            WITH r AS (SELECT url_key, email_key, name_key FROM direct_rows WHERE has_identity)
+            SELECT EXISTS (SELECT 1 FROM r WHERE url_key IS NOT NULL GROUP BY url_key HAVING count(*) > 1)
+                OR EXISTS (SELECT 1 FROM r WHERE email_key IS NOT NULL GROUP BY email_key
+                           HAVING count(*) > 1 AND bool_or(url_key IS NULL))
+                OR EXISTS (SELECT 1 FROM r WHERE name_key IS NOT NULL GROUP BY name_key
+                           HAVING count(*) > 1 AND bool_or(url_key IS NULL))
+                OR EXISTS (SELECT 1 FROM r JOIN contacts c ON c.url_key = r.url_key)
+                OR EXISTS (SELECT 1 FROM r JOIN contacts c ON c.email_key = r.email_key
+                           WHERE r.url_key IS NULL OR c.url_key IS NULL)
+                OR EXISTS (SELECT 1 FROM r JOIN contacts c ON c.name_key = r.name_key
+                           WHERE r.url_key IS NULL OR c.url_key IS NULL)
+            """
+        ).fetchall()[0][0]
+
+    @staticmethod
+    def _insert_direct(conn, fmt: str, import_id: int) -> int:
+        """Every row with a name, e-mail or URL becomes a contact; ids follow lines (DuckDB keeps insertion order)."""
+        return conn.execute(
+            f"""
+            INSERT INTO contacts ({_INSERT_COLUMNS})
+            SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
+                   r.location, CAST(d.iso AS DATE), r.notes, coalesce(t.tags, []::VARCHAR[]), r.url_key, r.email_key,
+                   r.name_key, ?, ?
+            FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
+                 LEFT JOIN direct_tags t ON t.raw = r.tags_raw
+            WHERE r.has_identity
+            """,
+            [fmt, import_id],
+        ).fetchall()[0][0]
+
+    @staticmethod
+    def _key_direct(conn, first_line: int) -> None:
+        """``keyed`` as ``_stage`` expects it, from ``direct_rows`` (line numbers from the row order)."""
+        conn.execute("DROP TABLE IF EXISTS keyed")
+        conn.execute(
+            """
+            CREATE TEMP TABLE keyed AS
+            SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
+                   r.location, d.iso AS connected_on, r.notes, coalesce(t.tags, []::VARCHAR[]) AS tags,
+                   ? + r.rowid AS line, r.url_key, r.email_key, r.name_key
+            FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
+                 LEFT JOIN direct_tags t ON t.raw = r.tags_raw
+            WHERE r.has_identity
+            """,
+            [first_line],
+        )

@@ -1,0 +1,154 @@
+"""The direct import path gives exactly what the Python importer gives, or steps aside.
+
+Each file here is imported both ways into two workspaces (``direct_support.import_both``) and the
+reports and every stored field compared. Files the direct path must not read (a row to reject, a
+value spanning lines ...) are checked to leave the workspace untouched and to be imported, with
+their rejects, by the Python importer instead.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.importing import import_directly, import_file, parse_file, save_parsed
+from engine.store import Store
+from tests.direct_support import awkward_export, import_both
+from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE
+
+LINKEDIN = (LINKEDIN_PREAMBLE + LINKEDIN_HEADER + "\r\n" + "\r\n".join([
+    "Ana,Lima,https://www.linkedin.com/in/ana-lima,ana@example.org,\"Acme, Inc.\",CTO,08 Jan 2018",
+    "José,García,HTTPS://WWW.LINKEDIN.COM/in/Jose-Garcia/?trk=x,,Initech,\"Founder & CEO\",31 Dec 2019",
+    ",,,,,,03 Mar 2020",
+    "Siobhán,O’Brien,http://linkedin.com/in/siobhan,,Globex GmbH,Head of Data,1 Feb 2021",
+    "NA,None,https://www.linkedin.com/in/na-none,,\"Q \"\"Quoted\"\" Co\",Eng Mgr,12 May 2022",
+]) + "\r\n").encode()
+UPDATED = LINKEDIN.replace(b"Initech,", b"Stripe,").replace(b"CTO", b"VP Engineering") + (
+    b"Wei,Zhang,https://www.linkedin.com/in/wei-zhang,,Monzo,Data Analyst,02 Feb 2023\r\n")
+GOOGLE = (
+    b"First Name,Middle Name,Last Name,File As,Organization Name,Organization Title,Notes,Labels,"
+    b"E-mail 1 - Value,Phone 1 - Value,Website 1 - Value,Website 2 - Value\n"
+    b"Priya,K.,Natarajan,,Stark Industries,Head of Data,Met at PyCon,* myContacts ::: Friends ::: PyCon 2024,"
+    b"priya@stark.com ::: priya@home.net,+0044 20 7946 0000,https://priya.dev,https://www.linkedin.com/in/priya-n\n"
+    b"Ana,,Lima,,\"Acme, Inc.\",CTO,,Friends,ANA@example.org,,,\n"
+    b"Bob,,,,,,,* myContacts,,,,\n"
+)
+OUTLOOK = (
+    '"Title","First Name","Middle Name","Last Name","Company","Job Title","Business City","Mobile Phone",'
+    '"E-mail Address","E-mail Type","E-mail Display Name","Categories","Notes","Web Page"\r\n'
+    '"Dr.","Hans","","Müller","Siemens AG","Leiter Entwicklung","München","+49 89 636 00",'
+    '"hans.mueller@siemens.com","SMTP","Hans Müller","Kunden;Messe 2024","Hannover","www.linkedin.com/in/hans"\r\n'
+).encode()
+CRM = "Name;E-mail;Firma;Funktion\nRené Kühn;rene@example.de;Bäckerei Kühn;Inhaber\n".encode("cp1252")
+
+
+@pytest.mark.parametrize(("data", "name"), [
+    (LINKEDIN, "Connections.csv"),
+    (LINKEDIN.replace(b"\r\n", b"\n"), "lf.csv"),
+    (LINKEDIN.replace(b"\r\n", b"\r"), "cr.csv"),
+    (b"\xef\xbb\xbf" + LINKEDIN, "bom.csv"),
+    (LINKEDIN.decode().encode("utf-16"), "utf16.csv"),
+    (GOOGLE, "google.csv"),
+    (OUTLOOK, "outlook.csv"),
+    (CRM, "crm.csv"),
+    (b"First Name\tLast Name\tEmail\nAna\tLima\tana@example.org\nBo\n", "tabs.tsv"),
+    ("Name,Email,Company\n\u00a0Ana Lima\t,ana@example.org\u3000, Acme \nBo,,\n".encode(), "spaces.csv"),
+    (b"Name,Email,Company,\nAna Lima,ana@example.org,Acme,\n", "trailing-delimiter.csv"),
+    (b"First Name,Last Name,Connected On\nAna,Lima,\"1/8/18, 6:14 PM\"\n", "linkedin-2018-ish.csv"),
+])
+def test_a_clean_file_gives_the_same_contacts_both_ways(tmp_path, data, name):
+    _, _, taken = import_both(tmp_path, [(data, name, None)])
+    assert taken == [True]
+
+
+def test_matching_existing_contacts_gives_the_same_upserts_and_job_changes(tmp_path):
+    slow, fast, taken = import_both(tmp_path, [
+        (LINKEDIN, "Connections.csv", None),
+        (LINKEDIN, "Connections.csv", None),  # all unchanged
+        (UPDATED, "Connections.csv", None),  # two job changes and a new person
+        (GOOGLE, "google.csv", None),  # Ana again, by e-mail; Priya by her LinkedIn website
+    ])
+    assert taken == [True, True, True, True]
+    report = fast.imports()[1]  # newest first: the third file
+    assert (report["inserted"], report["updated"], report["unchanged"]) == (1, 2, 2)
+    assert fast.count_contacts() == slow.count_contacts() == 7
+
+
+def test_people_repeated_inside_one_file_are_merged_the_same_way(tmp_path):
+    again = LINKEDIN + b"Ana,Lima,https://www.linkedin.com/in/ana-lima/,,Stripe,CTO,08 Jan 2018\r\n"
+    _, fast, taken = import_both(tmp_path, [(again, "Connections.csv", None)])
+    assert taken == [True]
+    assert fast.imports()[0]["unchanged"] == 1  # the repeat of Ana, whose URL differs only by a slash
+
+
+def test_a_saved_mapping_is_used_and_saved_the_same_way(tmp_path):
+    data = b"Person,Mail,Org\nAna Lima,ana@example.org,Acme\n"
+    mapping = {"full_name": "Person", "email": "Mail", "company": "Org"}
+    other = b"Person,Mail,Org\nBo Chen,bo@example.org,Initech\n"
+    _, fast, taken = import_both(tmp_path, [(data, "crm.csv", mapping), (other, "crm-next.csv", None)])
+    assert taken == [True, True]
+    assert fast.count_contacts() == 2
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (LINKEDIN + b",,,,Acme,,\r\n", "a row with a company but no name, e-mail or URL is rejected"),
+    (LINKEDIN + b"Bo,Chen,,,,,31 Feb 2020\r\n", "an unparseable date is rejected"),
+    (b"Name,Email,Notes\nAna,ana@example.org,\"two\nlines\"\n", "a value spanning lines"),
+    (b"Name,Email\nAna,ana@example.org\n\nBo,bo@example.org\n", "a blank line shifts line numbers"),
+    (b'Name,Email\nAna, "ana@example.org"\n', "DuckDB drops spaces before a quote, csv keeps them"),
+    (b'Name,Email\n"Ana" ,ana@example.org\n', "text after a closing quote is a rejected row"),
+    (b"Name,Email\r\nAna,ana@example.org\nBo,bo@example.org\r\n", "mixed line endings"),
+    (b"Name,Email\nAna,ana@example.org,extra\n", "a row longer than the header"),
+    (b"Name,Email\nAna,ana@example.org\n" + b"Bo," + b"x" * 100_001 + b"\n", "a value too long"),
+    ("Name,Email\nAna,ana@example.org\n".encode("utf-16-le")[:-1] + b"\xd8\n\x00", "a broken character"),
+    (b"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ana Lima\r\nEND:VCARD\r\n", "a vCard"),
+    (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "a calendar"),
+    (b"Col A,Col B\nx,y\n", "a file that needs a column mapping"),
+    (b"Name,Email\nAna,a\x00b@example.org\n", "a NUL byte"),
+])
+def test_a_file_only_the_python_importer_reads_right_is_left_to_it(store, tmp_path, data, why):
+    assert import_directly(store, data, "people.csv") is None, why
+    assert store.imports() == [] and store.count_contacts() == 0
+
+
+def test_declined_files_are_still_imported_with_their_rejects_named(store, tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(LINKEDIN + b",,,,Acme,,\r\n")
+    report = import_file(store, path)
+    assert (report.inserted, report.skipped_blank, report.rejected) == (4, 1, 1)
+    assert report.rejects[0].line == 10 and "no name" in report.rejects[0].reason
+
+
+def test_import_file_and_the_import_page_take_the_direct_path_for_a_clean_export(store, tmp_path, monkeypatch):
+    def python_path_used(*_args, **_kwargs):
+        raise AssertionError("the Python importer's save ran for a clean export")
+
+    monkeypatch.setattr(Store, "save_contact_import", python_path_used)
+    path = tmp_path / "Connections.csv"
+    path.write_bytes(LINKEDIN)
+    assert import_file(store, path).inserted == 4
+    parsed = parse_file(UPDATED, "Connections.csv", store=store)  # what the Import page does
+    report = save_parsed(store, parsed, data=UPDATED)
+    assert (report.inserted, report.updated, report.job_changes) == (1, 2, 2)
+
+
+@pytest.mark.parametrize("seed", range(24))
+def test_awkward_exports_give_the_same_contacts_whichever_path_reads_them(tmp_path, seed):
+    first, second = awkward_export(seed), awkward_export(1000 + seed)
+    import_both(tmp_path, [(first, "a.csv", None), (second, "b.csv", None)], must_be_direct=False)
+
+
+def test_the_awkward_exports_do_exercise_the_direct_path(tmp_path):
+    """Guards the randomized comparison above against passing because the direct path always declined."""
+    store = Store(tmp_path / "w.duckdb")
+    taken = [import_directly(store, awkward_export(seed), f"{seed}.csv") is not None for seed in range(40)]
+    assert sum(taken) >= 10, taken
+    assert not all(taken), "no awkward file was declined: the generator no longer tests the fallback"
+
+
+def test_two_rows_matching_one_contact_by_different_keys_still_add_up_in_the_report(tmp_path):
+    first = b"Name,Email,Company\nAna Lima,ana@example.org,Acme\n"
+    second = b"Name,Email,Company\nAna Lima,,Acme\nA. Lima,ana@example.org,Initech\n"  # by name, then by e-mail
+    _, fast, _ = import_both(tmp_path, [(first, "a.csv", None), (second, "b.csv", None)])
+    report = fast.imports()[0]
+    assert report["total"] == 2 and report["inserted"] + report["updated"] + report["unchanged"] == 2
+    assert fast.count_contacts() == 1
