@@ -9,7 +9,7 @@ from engine.store import Store
 
 # Support modules hold asserts too: have pytest rewrite them for readable failures.
 pytest.register_assert_rewrite("tests.browser", "tests.faults_support", "tests.importers_support",
-                               "tests.bad_input_support", "tests.ranking_support")
+                               "tests.bad_input_support", "tests.ranking_support", "tests.direct_support")
 
 
 @pytest.fixture
