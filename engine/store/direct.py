@@ -17,6 +17,7 @@ through the same staging and upsert SQL as any other import.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Sequence
 from datetime import date
 
@@ -126,19 +127,17 @@ class DirectImportMixin:
                                  "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[][]) AS tags", [labels, tags])
                     if self._direct_conflicts(conn):
                         self._key_direct(conn, source.header_line + 1)
-                        duplicates = self._stage(conn)
-                        counts = self._apply(conn, report.import_id, today)
-                        report.inserted, report.updated, unchanged, report.job_changes = counts
-                        report.unchanged = unchanged + duplicates
+                        self._upsert_keyed(conn, report, today)
                     else:
                         report.inserted = self._insert_direct(conn, source.format, report.import_id)
+                        if report.inserted:
+                            self._bump_data_version(conn)
                     self._finish_import(conn, report)
-                    if report.inserted or report.updated:
-                        self._bump_data_version(conn)
                 return report
             finally:
-                for table in ("direct_rows", "direct_dates", "direct_tags"):
-                    conn.execute(f"DROP TABLE IF EXISTS {table}")
+                with contextlib.suppress(duckdb.Error):  # never hide the error that got us here
+                    for table in ("direct_rows", "direct_dates", "direct_tags"):
+                        conn.execute(f"DROP TABLE IF EXISTS {table}")
 
     @staticmethod
     def _read_direct(conn, source: DirectCsv):

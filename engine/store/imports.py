@@ -71,17 +71,20 @@ class ImportsMixin:
             conn.register("incoming", incoming)
             try:
                 self._key_incoming(conn)
-                duplicates = self._stage(conn)
-                counts = self._apply(conn, report.import_id, today)
+                self._upsert_keyed(conn, report, today)
             finally:
                 with contextlib.suppress(Exception):  # never hide the error that got us here
                     conn.unregister("incoming")
-            report.inserted, report.updated, unchanged, report.job_changes = counts
-            report.unchanged = unchanged + duplicates
             self._finish_import(conn, report)
-            if report.inserted or report.updated:
-                self._bump_data_version(conn)
         return report
+
+    def _upsert_keyed(self, conn, report: ImportReport, today: date) -> None:
+        """Stage the ``keyed`` rows and upsert them into contacts, counting what happened in ``report``."""
+        duplicates = self._stage(conn)
+        report.inserted, report.updated, unchanged, report.job_changes = self._apply(conn, report.import_id, today)
+        report.unchanged = unchanged + duplicates
+        if report.inserted or report.updated:
+            self._bump_data_version(conn)
 
     @staticmethod
     def _begin_import(conn, kind: str, parsed: ParsedFile) -> ImportReport:
