@@ -175,3 +175,15 @@ def test_a_second_process_holding_the_file_gets_a_plain_message(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_missing_pandas_date_is_logged_as_no_date(store):
+    """A follow-up read back from a frame arrives as NaT, a pandas Timestamp subclassing datetime."""
+    import pandas as pd
+
+    store.save_contact_import(parsed_contacts([{"full_name": "Ana Lima", "email": "ana@example.org"}]))
+    contact_id = int(store.contacts_export()["id"][0])
+    store.log_interactions([{"contact_id": contact_id, "occurred_on": pd.Timestamp("2024-03-02"),
+                             "follow_up_on": pd.NaT}])
+    logged = store.interactions_frame().iloc[0]
+    assert str(logged["occurred_on"])[:10] == "2024-03-02" and pd.isna(logged["follow_up_on"])

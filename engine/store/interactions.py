@@ -23,13 +23,13 @@ def _as_date(value) -> date | None:
     """Dates as given by callers: date, datetime, pandas Timestamp or ISO text."""
     if value is None:
         return None
-    if not isinstance(value, str | date):
-        import pandas as pd
-
-        if pd.isna(value):  # NaN, NaT
-            return None
     if isinstance(value, str):
         return date.fromisoformat(value[:10])
+    if type(value) not in (date, datetime):  # a pandas Timestamp or NaT, a NaN: pandas knows which are missing
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
     return value.date() if isinstance(value, datetime) else value
 
 
