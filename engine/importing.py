@@ -132,13 +132,13 @@ def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str
     """
     if len(data) > MAX_UPLOAD_BYTES or looks_like_calendar(data):
         return None
-    from .importers import header_key, iso_dates, tag_splitter
+    from .importers import header_key, row_rules
     from .importers.direct import direct_csv
 
     with direct_csv(data, file_name, mapping=mapping, saved_mapping=store.saved_mapping) as source:
         if source is None:
             return None
-        report = store.import_csv_directly(source, iso_dates, tag_splitter(source.format), today=today)
+        report = store.import_csv_directly(source, row_rules(source.format), today=today)
     if report is not None and source.format == "csv" and source.mapping:
         store.save_mapping(header_key(list(source.headers)), source.mapping)
     return report

@@ -6,6 +6,7 @@ importers produce these, the store persists them, nothing here touches a file or
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 # The canonical contact columns, in the order importers emit record tuples. The order is part of
@@ -132,3 +133,17 @@ class DirectCsv:
     plan: dict[str, tuple[tuple[int, ...], bool]]
     date_column: int  # the first column dates come from, or -1 (it does not count towards "blank")
     other_whitespace: bool = True  # any whitespace but spaces and line breaks (tabs, NBSP ...) in the table
+
+
+@dataclass(frozen=True)
+class RowRules:
+    """How the Python importer judges a row, handed to the store's direct path so that both agree.
+
+    The store cannot import the importers (they are above it), so the importers lend it their
+    rules: the same date parser, the same tag splitter and the same words for a rejected row.
+    """
+
+    parse_dates: Callable[[list[str]], list[str | None]]  # an ISO date per distinct value, None if it is none
+    split_tags: Callable[[str], Sequence[str]]  # one labels cell -> tags
+    no_identity: str  # why a row without a name, an e-mail or a profile URL is rejected
+    bad_date: Callable[[str], str]  # why a row whose date (this stripped value) does not parse is rejected

@@ -75,7 +75,7 @@ _HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Positi
 
 
 def _cell(rng: random.Random, value: str, delimiter: str) -> str:
-    if any(ch in value for ch in (delimiter, '"')) or (value and rng.random() < 0.2):
+    if any(ch in value for ch in (delimiter, '"', "\n")) or (value and rng.random() < 0.2):
         return '"' + value.replace('"', '""') + '"'
     return value
 
@@ -97,9 +97,13 @@ def awkward_export(seed: int) -> bytes:
             row = [rng.choice(_NAMES), rng.choice(_NAMES), rng.choice(_URLS), rng.choice(_EMAILS),
                    rng.choice(_COMPANIES), rng.choice(_POSITIONS), rng.choice(_DATES)]
         kept.append(row)
+        if rng.random() < 0.02:  # a title over two lines: only the Python importer reads it
+            row[5] = "Head of\nData"
         cells = [_cell(rng, value, delimiter) for value in row]
         if rng.random() < 0.05:
             cells = cells[: rng.randint(1, 6)]  # a short row: padded
+        elif rng.random() < 0.02:
+            cells.append("extra")  # a row longer than the header: rejected, by the Python importer only
         rows.append(delimiter.join(cells))
     text = newline.join(rows) + (newline if rng.random() < 0.7 else "")
     return text.encode(rng.choice(["utf-8", "utf-8", "utf-8-sig", "utf-16"]))

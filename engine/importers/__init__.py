@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..bulk import gc_paused
-from ..model import CONTACT_FIELDS, ImportFileError, ParsedFile
+from ..model import CONTACT_FIELDS, ImportFileError, ParsedFile, RowRules
 from .csvformats import check_duplicates, choose_plan, detect_format, header_key, suggest_mapping
 from .dates import BAD, parse_column
 from .decode import BROKEN, broken_reason, decode_bytes, find_header
-from .rows import build_records, read_table, reject_broken, split_tags
+from .rows import NO_IDENTITY, bad_date_reason, build_records, read_table, reject_broken, split_tags
 from .vcard import looks_like_vcard, parse_vcards
 
-__all__ = ["FORMATS", "header_key", "iso_dates", "parse_contacts", "suggest_mapping", "tag_splitter"]
+__all__ = ["FORMATS", "header_key", "parse_contacts", "row_rules", "suggest_mapping", "tag_splitter"]
 
 FORMATS = ("linkedin", "linkedin_2018", "google", "google_legacy", "outlook", "outlook_com", "vcard", "csv")
 
@@ -37,10 +37,14 @@ def tag_splitter(fmt: str):
     return lambda value: split_tags(value, separators)
 
 
-def iso_dates(values: list[str]) -> list[str] | None:
-    """ISO dates for distinct date strings, as the importer parses them; None if any is not a date."""
-    parsed = parse_column(values)
-    return None if any(value is BAD for value in parsed) else parsed
+def row_rules(fmt: str) -> RowRules:
+    """This importer's rules for a ``fmt`` export, for the store's direct path (``store.direct``)."""
+    return RowRules(
+        parse_dates=lambda values: [None if value is BAD else value for value in parse_column(values)],
+        split_tags=tag_splitter(fmt),
+        no_identity=NO_IDENTITY,
+        bad_date=bad_date_reason,
+    )
 
 
 def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None = None) -> ParsedFile:

@@ -1,9 +1,9 @@
 """Which contacts CSVs DuckDB may read itself, and the plan it reads them with.
 
 The store's direct path (``store.direct``) is several times faster than parsing in Python, but it
-must give exactly the contacts the Python importer gives. So a file qualifies only when the two
-readers provably agree on it; everything else, and every file with a row to reject, is read by
-the Python importer, which names each problem by line and column. A file qualifies when:
+must give exactly the contacts (and the rejected rows) the Python importer gives. So a file
+qualifies only when the two readers provably agree on it; everything else is read by the Python
+importer, which names each problem by line and column. A file qualifies when:
 
 - it decodes as text (any encoding we read) and the header is found, as for the Python importer;
 - no character in it is broken, and it holds no NUL character;

@@ -168,6 +168,11 @@ def read_table(body: str, delimiter: str, file_name: str, line0: int):
     return headers, rows, starts, rejects
 
 
+def bad_date_reason(value: str) -> str:
+    """Why a row is rejected whose date column holds ``value`` (stripped), which is not a date."""
+    return f"unparseable date {shown(value)}"
+
+
 def _too_long(rows: list[list[str]], plan: Plan) -> dict[int, tuple[int, int]]:
     """Row index -> (column index, length) for values over MAX_VALUE in the columns the plan reads.
 
@@ -276,7 +281,7 @@ def build_records(rows, starts, plan: Plan, headers: list[str], split_tags, deli
             if value is BAD and i not in drop:
                 drop.add(i)
                 rejects.append(Reject(
-                    starts[i], f"unparseable date {shown(rows[i][date_index].strip())}",
+                    starts[i], bad_date_reason(rows[i][date_index].strip()),
                     column=headers[date_index], raw=delimiter.join(rows[i])[:500]))
     records = list(zip(*columns, strict=True))
     lines = starts

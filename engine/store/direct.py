@@ -8,8 +8,10 @@ Python importer computes it (same trimming, same fallbacks between columns, same
 a Google ``:::`` list, the dates and tags of the distinct values parsed by the same Python
 functions); the parity tests compare both paths on the same files.
 
-Whenever this path cannot give the answer the Python importer would (DuckDB refuses a line, a
-row spans two lines, a row would be rejected, a date does not parse), it returns None before
+Rows the Python importer rejects for what they hold (no name, e-mail or profile URL; a date that
+does not parse) are rejected here too, with the same line, column, reason and raw text, by the
+importer's own rules (``RowRules``). Whenever this path cannot give the answer the Python importer
+would (DuckDB refuses a line, a row spans two lines, a value is too long), it returns None before
 anything is written and the caller imports the file the ordinary way, which reports every
 rejected row by line and column. A file that matches existing contacts or repeats a person goes
 through the same staging and upsert SQL as any other import.
@@ -18,12 +20,11 @@ through the same staging and upsert SQL as any other import.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Sequence
 from datetime import date
 
 import duckdb
 
-from ..model import MIDDLE_NAME, WHITESPACE, DirectCsv
+from ..model import MIDDLE_NAME, WHITESPACE, DirectCsv, Reject, RowRules
 from .imports import ImportReport
 
 # What Python's ``str.strip()`` removes (the Python importer trims every value with it). Trimming
@@ -43,6 +44,9 @@ _TEXT = ("first_name", "last_name", "email", "company", "position", "linkedin_ur
 # A value longer than this is not a name but a broken file (importers.rows.MAX_VALUE): the row is
 # rejected, which only the Python importer reports, so such a file does not take this path.
 MAX_VALUE_BYTES = 100_000
+# The rows that become contacts (or repeats of one): with a name, e-mail or URL, and a date that parses if any.
+# ``r`` is direct_rows and ``d`` its row of direct_dates (every distinct date of a row with identity is there).
+_KEPT = "r.has_identity AND (r.connected_raw IS NULL OR d.iso IS NOT NULL)"
 _INSERT_COLUMNS = ("first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
                    "connected_on, notes, tags, url_key, email_key, name_key, source, import_id")
 
@@ -66,6 +70,13 @@ def _full_name(plan: dict) -> str:
     return f"coalesce({_field(plan, 'full_name')}, {built})" if "full_name" in plan else built
 
 
+def _read_csv(source: DirectCsv) -> str:
+    """The file's cells as columns c0, c1, ... (text, never guessed), as strictly as DuckDB reads CSV."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.headers)))
+    return f"""read_csv($path, header = true, auto_detect = false, delim = $delimiter, quote = '"', escape = '"',
+                        strict_mode = true, null_padding = true, columns = {{{columns}}})"""
+
+
 def _rows_sql(source: DirectCsv) -> str:
     """``direct_rows``: every row of the file with its fields, keys and what kind of row it is."""
     plan = source.plan
@@ -73,7 +84,6 @@ def _rows_sql(source: DirectCsv) -> str:
     read = sorted({int(i) for columns, _ in plan.values() for i in columns})
     longest = f"greatest({', '.join(f'strlen(c{i})' for i in read)})" if len(read) > 1 else f"strlen(c{read[0]})"
     others = [f"rapport_cell(c{i}) IS NULL" for i in range(len(source.headers)) if i != source.date_column]
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.headers)))
     return f"""
         CREATE TEMP TABLE direct_rows AS
         SELECT * REPLACE (coalesce(full_name, email, linkedin_url) IS NOT NULL AS has_identity),
@@ -87,20 +97,18 @@ def _rows_sql(source: DirectCsv) -> str:
                {' AND '.join(others) if others else 'true'} AS blank_but_date,
                {longest} AS longest,
                NULL::BOOLEAN AS has_identity
-            FROM read_csv($path, header = true, auto_detect = false, delim = $delimiter, quote = '"',
-                          escape = '"', strict_mode = true, null_padding = true, columns = {{{columns}}})
+            FROM {_read_csv(source)}
         )
     """
 
 
 class DirectImportMixin:
-    def import_csv_directly(self, source: DirectCsv, parse_dates: Callable[[list[str]], list[str] | None],
-                            split_tags: Callable[[str], Sequence[str]],
-                            today: date | None = None) -> ImportReport | None:
+    def import_csv_directly(self, source: DirectCsv, rules: RowRules, today: date | None = None) -> ImportReport | None:
         """Import ``source`` in one transaction, or return None (nothing written) if it needs the Python importer.
 
-        ``parse_dates`` turns the distinct date strings into ISO dates (None if any does not parse);
-        ``split_tags`` turns one labels cell into tags.
+        ``rules`` are the Python importer's: its date parser, tag splitter and reasons for a
+        rejected row, so rows without a name, e-mail or URL and rows with a date that does not
+        parse are rejected here exactly as there, with the same line, column and words.
         """
         today = today or date.today()
         with self.session(), self._reading() as conn:
@@ -108,23 +116,23 @@ class DirectImportMixin:
                 profile = self._read_direct(conn, source)
                 if profile is None:
                     return None
-                rows, blank, dates, labels = profile
-                iso = parse_dates(dates) if dates else []
-                if iso is None:
-                    return None
-                tags = [list(split_tags(value)) for value in labels]
+                rows, blank, no_identity, dates, labels = profile
+                iso = rules.parse_dates(dates) if dates else []
+                tags = [list(rules.split_tags(value)) for value in labels]
+                conn.execute("CREATE OR REPLACE TEMP TABLE direct_dates AS "
+                             "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[]) AS iso", [dates, iso])
+                conn.execute("CREATE OR REPLACE TEMP TABLE direct_tags AS "
+                             "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[][]) AS tags", [labels, tags])
+                bad_dates = any(value is None for value in iso)
+                rejects = self._direct_rejects(conn, source, rules) if no_identity or bad_dates else []
                 with self._writing() as conn:
                     report = ImportReport(0, source.file_name, source.format, source.encoding, source.delimiter,
-                                          total=rows, skipped_blank=blank)
+                                          total=rows, skipped_blank=blank, rejected=len(rejects), rejects=rejects)
                     report.import_id = conn.execute(
                         "INSERT INTO imports (file_name, kind, format, encoding, delimiter) "
                         "VALUES (?, 'contacts', ?, ?, ?) RETURNING id",
                         [source.file_name, source.format, source.encoding, source.delimiter],
                     ).fetchall()[0][0]
-                    conn.execute("CREATE OR REPLACE TEMP TABLE direct_dates AS "
-                                 "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[]) AS iso", [dates, iso])
-                    conn.execute("CREATE OR REPLACE TEMP TABLE direct_tags AS "
-                                 "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[][]) AS tags", [labels, tags])
                     if self._direct_conflicts(conn):
                         self._key_direct(conn, source.header_line + 1)
                         self._upsert_keyed(conn, report, today)
@@ -136,12 +144,13 @@ class DirectImportMixin:
                 return report
             finally:
                 with contextlib.suppress(duckdb.Error):  # never hide the error that got us here
-                    for table in ("direct_rows", "direct_dates", "direct_tags"):
+                    for table in ("direct_rows", "direct_raw", "direct_dates", "direct_tags"):
                         conn.execute(f"DROP TABLE IF EXISTS {table}")
 
     @staticmethod
     def _read_direct(conn, source: DirectCsv):
-        """(rows, blank rows, distinct dates, distinct labels) or None if the Python importer must read it.
+        """(rows, blank rows, rows to reject for no identity, distinct dates, distinct labels), or None
+        if the Python importer must read the file.
 
         Runs outside any transaction: a CSV DuckDB refuses must not abort the import's transaction.
         """
@@ -160,16 +169,52 @@ class DirectImportMixin:
             FROM direct_rows
             """
         ).fetchall()[0]
-        if rows != source.rows or rows != blank + with_identity or longest > MAX_VALUE_BYTES:
-            return None  # a row spanning lines, a row to reject, a value too long: rejects are reported by line
-        return rows, blank, dates, labels
+        if rows != source.rows or longest > MAX_VALUE_BYTES:
+            return None  # a row spanning lines (so line numbers would be off), a value too long to keep
+        return rows, blank, rows - blank - with_identity, dates, labels
+
+    @staticmethod
+    def _direct_rejects(conn, source: DirectCsv, rules: RowRules) -> list[Reject]:
+        """The rows to reject, as ``importers.rows.build_records`` rejects them (``_KEPT`` leaves them out).
+
+        Rows without identity first, then rows with a date that does not parse, each in file
+        order; a row is line ``header line + 1 + its index`` because each row is one line
+        (``_read_direct`` checked). ``raw`` is the row's cells joined by the delimiter, so the
+        file's own cells are read once more, in the same order, into ``direct_raw``: only for a
+        file with something to reject.
+        """
+        cells = ", ".join(f"coalesce(c{i}, '')" for i in range(len(source.headers)))
+        date_cell = f"rapport_trim(coalesce(c{source.date_column}, ''))" if source.date_column >= 0 else "''"
+        conn.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE direct_raw AS
+            SELECT left(concat_ws($delimiter, {cells}), 500) AS raw, {date_cell} AS date_cell
+            FROM {_read_csv(source)}
+            """,
+            {"path": source.path, "delimiter": source.delimiter},
+        )
+        found = conn.execute(
+            """
+            SELECT r.rowid, NOT r.has_identity AS no_identity, x.raw, x.date_cell
+            FROM direct_rows r JOIN direct_raw x ON x.rowid = r.rowid
+            LEFT JOIN direct_dates d ON d.raw = r.connected_raw
+            WHERE (NOT r.has_identity AND NOT r.blank_but_date)
+               OR (r.has_identity AND d.iso IS NULL AND d.raw IS NOT NULL)
+            ORDER BY no_identity DESC, r.rowid
+            """
+        ).fetchall()
+        first, date_header = source.header_line + 1, source.headers[source.date_column]
+        return [Reject(first + row, rules.no_identity, raw=raw) if no_identity
+                else Reject(first + row, rules.bad_date(date_cell), column=date_header, raw=raw)
+                for row, no_identity, raw, date_cell in found]
 
     @staticmethod
     def _direct_conflicts(conn) -> bool:
         """Would any row repeat an earlier one or match a contact? (The rules of ``_stage``, as a yes/no.)"""
         return conn.execute(
-            """
-            WITH r AS (SELECT url_key, email_key, name_key FROM direct_rows WHERE has_identity)
+            f"""
+            WITH r AS (SELECT url_key, email_key, name_key FROM direct_rows r
+                       LEFT JOIN direct_dates d ON d.raw = r.connected_raw WHERE {_KEPT})
             SELECT EXISTS (SELECT 1 FROM r WHERE url_key IS NOT NULL GROUP BY url_key HAVING count(*) > 1)
                 OR EXISTS (SELECT 1 FROM r WHERE email_key IS NOT NULL GROUP BY email_key
                            HAVING count(*) > 1 AND bool_or(url_key IS NULL))
@@ -185,7 +230,7 @@ class DirectImportMixin:
 
     @staticmethod
     def _insert_direct(conn, fmt: str, import_id: int) -> int:
-        """Every row with a name, e-mail or URL becomes a contact; ids follow lines (DuckDB keeps insertion order)."""
+        """Every row kept becomes a contact; ids follow lines (DuckDB keeps insertion order)."""
         return conn.execute(
             f"""
             INSERT INTO contacts ({_INSERT_COLUMNS})
@@ -194,7 +239,8 @@ class DirectImportMixin:
                    r.name_key, ?, ?
             FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
                  LEFT JOIN direct_tags t ON t.raw = r.tags_raw
-            WHERE r.has_identity
+            WHERE {_KEPT}
+            ORDER BY r.rowid
             """,
             [fmt, import_id],
         ).fetchall()[0][0]
@@ -204,14 +250,14 @@ class DirectImportMixin:
         """``keyed`` as ``_stage`` expects it, from ``direct_rows`` (line numbers from the row order)."""
         conn.execute("DROP TABLE IF EXISTS keyed")
         conn.execute(
-            """
+            f"""
             CREATE TEMP TABLE keyed AS
             SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
                    r.location, d.iso AS connected_on, r.notes, coalesce(t.tags, []::VARCHAR[]) AS tags,
                    ? + r.rowid AS line, r.url_key, r.email_key, r.name_key
             FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
                  LEFT JOIN direct_tags t ON t.raw = r.tags_raw
-            WHERE r.has_identity
+            WHERE {_KEPT}
             """,
             [first_line],
         )
