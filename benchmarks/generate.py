@@ -29,14 +29,23 @@ def _quote(value: str) -> str:
     return '"' + value.replace('"', '""') + '"' if ("," in value or '"' in value) else value
 
 
-def linkedin_export(path: Path, rows: int, seed: int = 1) -> Path:
-    """A current-format LinkedIn Connections.csv with ``rows`` data rows (3% blank but for the date)."""
+def linkedin_export(path: Path, rows: int, seed: int = 1, rejects: float = 0.0) -> Path:
+    """A current-format LinkedIn Connections.csv with ``rows`` data rows (3% blank but for the date).
+
+    With ``rejects``, that share of rows is one to reject: half of them name a company but nobody,
+    half have a date that does not exist.
+    """
     rng = random.Random(seed)
     lines = [PREAMBLE, HEADER]
     for i in range(rows):
         day = f"{rng.randint(1, 28):02d} {rng.choice(MONTHS)} {rng.randint(2015, 2025)}"
         if rng.random() < 0.03:
             lines.append(f",,,,,,{day}\r\n")
+            continue
+        if rejects and rng.random() < rejects:
+            nobody = rng.random() < 0.5
+            lines.append(f",,,,{_quote(rng.choice(COMPANIES))},,{day}\r\n" if nobody else
+                         f"Bo,Chen,,,,,31 Feb {day[-4:]}\r\n")
             continue
         first, last = rng.choice(FIRST), rng.choice(LAST)
         slug = f"{first}-{last}-{i:x}".lower().replace("’", "%E2%80%99")

@@ -7,7 +7,9 @@ the same run, the same way:
   read_csv(...)`` on a fresh database file (connect and close included in both), best of three;
 - as commands: ``python -m engine import FILE`` against a ``python -c`` that does exactly that
   baseline, both paying interpreter start and ``import duckdb``, best of three;
-- the same import forced through the Python reader (what a file the direct path declines costs).
+- the same import forced through the Python reader (what a file the direct path declines costs);
+- an export with 1% of rows to reject (no name, e-mail or URL; a date that does not exist), which
+  the direct path rejects itself.
 
 Peak memory is the command's max RSS.
 """
@@ -55,6 +57,7 @@ def run(rows: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         csv_path = linkedin_export(tmp / "Connections.csv", rows)
+        with_rejects = linkedin_export(tmp / "WithRejects.csv", rows, rejects=0.01)
 
         def baseline(i):
             conn = duckdb.connect(str(tmp / f"baseline{i}.duckdb"))
@@ -70,7 +73,12 @@ def run(rows: int) -> dict[str, float]:
             report = save_parsed(store, parse_file(read_file(csv_path), csv_path.name, store=store))
             assert report.inserted > rows * 0.9, report
 
+        def rejecting(i):
+            report = import_file(Store(tmp / f"rejects{i}.duckdb"), with_rejects)
+            assert report.rejected > rows * 0.005, report
+
         base = _best(baseline)
+        rejects = _best(rejecting)
         ours = _best(rapport)
         python = _best(python_reader)
         base_cmd = min(_command([sys.executable, "-c", (
@@ -82,6 +90,7 @@ def run(rows: int) -> dict[str, float]:
         cli, peak_mb = min(t for t, _ in runs), max(m for _, m in runs)
         return {"rows": rows, "duckdb_read_csv_s": base, "rapport_import_s": ours, "ratio": ours / base,
                 "python_reader_s": python, "python_ratio": python / base,
+                "rejects_s": rejects, "rejects_ratio": rejects / base,
                 "duckdb_command_s": base_cmd, "cli_subprocess_s": cli, "cli_ratio": cli / base_cmd,
                 "cli_peak_mb": peak_mb}
 
@@ -95,6 +104,8 @@ def main() -> None:
           f"rapport import {result['rapport_import_s']:.3f} s = {result['ratio']:.2f}x")
     print(f"  in process, forced through the Python reader: {result['python_reader_s']:.3f} s = "
           f"{result['python_ratio']:.2f}x")
+    print(f"  in process, an export with 1% of rows to reject: {result['rejects_s']:.3f} s = "
+          f"{result['rejects_ratio']:.2f}x")
     print(f"  as commands: python -c <the same read_csv> {result['duckdb_command_s']:.3f} s, "
           f"rapport import {result['cli_subprocess_s']:.3f} s = {result['cli_ratio']:.2f}x")
     print(f"  command peak memory (max RSS): {result['cli_peak_mb']:.0f} MB (target <= 600 MB)")
