@@ -29,6 +29,10 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 _FIELD_LIMIT = min(sys.maxsize, 2**31 - 1)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1f]")
+# "Is there anything but blanks?" by finding the first byte or character that is not one (usually
+# the first), instead of stripping a copy of a 10 MB file to see whether anything is left.
+_NOT_BLANK_BYTE = re.compile(rb"[^ \t\r\n\xef\xbb\xbf\xff\xfe\x00]")
+_NOT_SPACE = re.compile(r"\S")  # \s is what str.strip() removes (both use Python's isspace)
 _QUOTED = re.compile(r'"[^"]*"')
 _MAGIC = {
     b"PK\x03\x04": "this looks like an Excel workbook or a zip archive; save it as CSV first",
@@ -51,7 +55,7 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
     """(text, encoding name); raises ImportFileError for empty or binary content."""
-    if not data.strip(b" \t\r\n\xef\xbb\xbf\xff\xfe\x00"):
+    if not _NOT_BLANK_BYTE.search(data):
         raise ImportFileError(file_name, "the file is empty")
     for magic, reason in _MAGIC.items():
         if data.startswith(magic):
@@ -84,7 +88,7 @@ def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
     broken = head.count(BROKEN)
     if broken > 16 and broken > 0.03 * len(head):  # garbage, not a text file with a few broken characters
         raise ImportFileError(file_name, f"this is not {codec_name(encoding)} text (too many invalid bytes)")
-    if not text.strip():
+    if not _NOT_SPACE.search(text):
         raise ImportFileError(file_name, "the file is empty")
     return text, encoding
 
