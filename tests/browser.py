@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -28,6 +29,9 @@ ROOT = Path(__file__).parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
 START_TIMEOUT_S = 60
 UI_TIMEOUT_MS = 30_000
+# What a failing browser test leaves behind to read later (screenshots, page text, server logs). ``build/`` is
+# git-ignored, and unlike pytest's tmp folders (only the last three runs are kept) it survives later runs.
+ARTIFACTS = ROOT / "build" / "test-artifacts"
 
 LINKEDIN_HEADER = ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"]
 LINKEDIN_NOTE = ('"When exporting your connection data, you may notice that some of the email addresses are '
@@ -93,6 +97,24 @@ class Dashboard:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
 
+    def thread_dump(self, wait_s: float = 5.0) -> str:
+        """The Python stack of every thread of the server, which it writes to its log on SIGUSR1 (see
+        ``SERVER_BOOT``); empty if it has exited. For a test that finds the server stuck: where is it?"""
+        if self.process.poll() is not None or not self.log_path.exists():
+            return ""
+        start = self.log_path.stat().st_size
+        os.kill(self.process.pid, signal.SIGUSR1)
+        deadline, seen = time.monotonic() + wait_s, -1
+        while time.monotonic() < deadline:
+            size = self.log_path.stat().st_size
+            if size > start and size == seen:  # written, and no longer growing
+                break
+            seen = size
+            time.sleep(0.2)  # the handler writes from inside the server: nothing to wait on but the file
+        with open(self.log_path, "rb") as log:
+            log.seek(start)
+            return log.read().decode("utf-8", errors="replace")
+
     def healthy(self) -> bool:
         try:
             with urllib.request.urlopen(self.url("_stcore/health"), timeout=2) as answer:
@@ -121,6 +143,12 @@ class Dashboard:
                 self.process.wait(timeout=10)
 
 
+# ``python -m streamlit`` runs exactly ``main(prog_name="streamlit")``; this does the same after one more line:
+# SIGUSR1 makes the server write every thread's stack to its log (``Dashboard.thread_dump``).
+SERVER_BOOT = ("import faulthandler, signal; faulthandler.register(signal.SIGUSR1, all_threads=True); "
+               "from streamlit.web.cli import main; main(prog_name='streamlit')")
+
+
 def start_dashboard(db: Path, log_path: Path, extra_env: dict[str, str] | None = None) -> Dashboard:
     """``streamlit run app.py`` on a free port with ``RAPPORT_DB=db``; returns once it is healthy."""
     port = free_port()
@@ -132,7 +160,7 @@ def start_dashboard(db: Path, log_path: Path, extra_env: dict[str, str] | None =
         "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
         **(extra_env or {}),
     }
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+    command = [sys.executable, "-c", SERVER_BOOT, "run", "app.py", "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true"]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -206,7 +234,7 @@ def goto(page, app: Dashboard, path: str, title: str) -> None:
     page.goto(app.url(path))
     heading = page.get_by_role("heading", name=title, exact=True)
     problem = page.get_by_test_id("stException")
-    expect(heading.or_(problem).first).to_be_visible()
+    expect(heading.or_(problem).first).to_be_visible(timeout=UI_TIMEOUT_MS)
     if problem.count():
         raise AssertionError(f"/{path} shows an exception:\n{problem.first.inner_text()}")
 
@@ -228,50 +256,6 @@ def metric_value(page, label: str) -> str:
 
 
 # -- widgets and tables, as a user works them (shared by the journeys and the load test) -----------------------
-# A table's toolbar offers "Download as CSV". Chromium has the File System Access API, so Streamlit would open
-# a native "Save as" dialog that a headless browser cannot answer; without the API it falls back to an
-# ordinary download, which Playwright catches. Add this to a page or context before it loads the app.
-PLAIN_DOWNLOADS_SCRIPT = "delete window.showSaveFilePicker; delete Window.prototype.showSaveFilePicker;"
-
-# Counts the script runs a page has seen start (``stApp``'s ``data-test-script-state`` turning to
-# ``running``), so that after a click a test can wait for *that* run to finish rather than a stale state.
-RUN_COUNTER_SCRIPT = """
-(() => {
-  window.__rapportRuns = 0;
-  const watch = () => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    if (!app) { requestAnimationFrame(watch); return; }
-    if (app.getAttribute('data-test-script-state') === 'running') window.__rapportRuns += 1;
-    new MutationObserver(records => {
-      for (const record of records) {
-        if (app.getAttribute('data-test-script-state') === 'running' && record.oldValue !== 'running') {
-          window.__rapportRuns += 1;
-        }
-      }
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state'], attributeOldValue: true});
-  };
-  watch();
-})();
-"""
-
-
-def prepare_page(page) -> None:
-    """Let ``table_csv`` download and ``rerun_done`` count runs on this page (call before the first goto)."""
-    page.add_init_script(PLAIN_DOWNLOADS_SCRIPT)
-    page.add_init_script(RUN_COUNTER_SCRIPT)
-
-
-def runs_started(page) -> int:
-    return int(page.evaluate("window.__rapportRuns || 0"))
-
-
-def rerun_done(page, after: int, timeout_ms: int = UI_TIMEOUT_MS) -> None:
-    """Wait until a script run that started after ``runs_started(page) == after`` has finished."""
-    page.wait_for_function(
-        "after => (window.__rapportRuns || 0) > after && document.querySelector('[data-testid=\"stApp\"]')"
-        ".getAttribute('data-test-script-state') === 'notRunning'", arg=after, timeout=timeout_ms)
-
-
 def table(page, index: int = 0):
     """The ``index``-th table (``st.dataframe``) of the page."""
     return page.get_by_test_id("stDataFrame").nth(index)

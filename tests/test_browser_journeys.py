@@ -32,10 +32,7 @@ from tests.browser import (
     metric_value,
     open_options,
     person,
-    prepare_page,
     rapport_cli,
-    rerun_done,
-    runs_started,
     search_contacts,
     select_first_row,
     set_date,
@@ -44,6 +41,7 @@ from tests.browser import (
     table_csv,
     wait_until_idle,
 )
+from tests.browser_runs import prepare_page, rerun_done, runs_started
 
 pytestmark = pytest.mark.browser
 
