@@ -78,6 +78,22 @@ def test_contacts_page_pages_through_the_list_without_sending_it_all(demo_db, mo
     assert all("PM" in p or "Product" in p for p in shown["position"])
 
 
+def test_new_contact_filters_start_again_on_page_one_without_a_widget_state_warning(demo_db, monkeypatch):
+    from streamlit.elements.lib import policies
+
+    monkeypatch.setattr(policies, "_shown_default_value_warning", False)  # Streamlit warns once per process
+    app = open_page("ui/contacts.py", demo_db, monkeypatch)
+    app.session_state["contacts_page"] = 3  # as if the user had paged on
+    app.run()
+    assert any(" · page 3 of " in c.value for c in app.caption)
+    app.text_input[0].input("a").run()
+    assert any(" · page 1 of " in c.value for c in app.caption)
+    assert not app.exception
+    # The page resets its pager by forgetting the page, not by setting the widget's key from code, which
+    # makes Streamlit log 'created with a default value but also had its value set via the Session State API'.
+    assert not policies._shown_default_value_warning
+
+
 def test_a_pitch_over_a_minute_is_flagged_and_versions_are_kept(tmp_path, monkeypatch):
     app = open_page("ui/messages.py", tmp_path / "pitch.duckdb", monkeypatch)
     long_part = " ".join(["word"] * 140)

@@ -28,7 +28,8 @@ sort = filters[4].selectbox("Sort by", list(SORTS))
 signature = (search, company, tag, min_strength, sort)
 if st.session_state.get("contacts_filters") != signature:  # new filters start on page 1
     st.session_state["contacts_filters"] = signature
-    st.session_state["contacts_page"] = 1
+    # Forgotten rather than set to 1: a widget's key set by code makes Streamlit warn on every such run.
+    st.session_state.pop("contacts_page", None)
 page = st.session_state.get("contacts_page", 1)
 query = ContactQuery(search=search, company=company, tag=tag, min_strength=min_strength, sort=sort, page=page,
                      page_size=PAGE_SIZE)
@@ -36,7 +37,8 @@ with friendly_errors():
     frame, total = workspace.find_contacts(query)
 pages = max(1, math.ceil(total / PAGE_SIZE))
 if page > pages:  # the list shrank under the remembered page
-    st.session_state["contacts_page"] = page = 1
+    st.session_state.pop("contacts_page", None)
+    page = 1
     with friendly_errors():
         frame, total = workspace.find_contacts(ContactQuery(**{**query.__dict__, "page": 1}))
 
