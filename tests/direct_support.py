@@ -1,7 +1,7 @@
 """Helpers for the direct-path tests: import a file both ways and compare what the workspace holds.
 
 The direct path (DuckDB reads the CSV) must be indistinguishable from the Python importer: the
-same report, the same contacts field by field (match keys and source included), the same job
+same report, the same contacts field by field (source included), the same job
 changes. ``import_both`` runs each file through both, on two workspaces, and compares after
 every file, so a difference shows the file and the first contact that differs.
 """
@@ -22,7 +22,7 @@ def python_import(store: Store, data: bytes, name: str, mapping=None):
 
 
 def snapshot(store: Store) -> list[dict]:
-    """Every contact with every column (keys and source included) and its job changes, in id order."""
+    """Every contact with every column (source included) and its job changes, in id order."""
     ids = [int(i) for i in store.contacts_export()["id"]]
     contacts = []
     for contact_id in ids:

@@ -83,6 +83,19 @@ def test_people_repeated_inside_one_file_are_merged_the_same_way(tmp_path):
     assert fast.imports()[0]["unchanged"] == 1  # the repeat of Ana, whose URL differs only by a slash
 
 
+@pytest.mark.parametrize(("data", "repeats"), [
+    (b"Name,Email,Company\nAna Lima,ana@example.org,Acme\nA. Lima,ANA@example.org,\nBo Chen,,Initech\n", 1),
+    (b"Name,Email,Company\nBo Chen,,Initech\nbo  chen,,\"Initech, Inc.\"\nAna Lima,ana@example.org,Acme\n", 1),
+    (b"Name,Email,Company,LinkedIn\nAna Lima,ana@example.org,Acme,https://www.linkedin.com/in/ana\n"
+     b"Ana Lima,ana@example.org,Acme,\n", 1),
+    (b"Name,Email,Company\nAna Lima,ana@example.org,Acme\nBo Chen,,Initech\nAna Lima,,Globex\n", 0),
+])
+def test_rows_without_a_url_are_matched_by_e_mail_then_name_the_same_way(tmp_path, data, repeats):
+    _, fast, taken = import_both(tmp_path, [(data, "people.csv", None)])
+    assert taken == [True]
+    assert fast.imports()[0]["unchanged"] == repeats
+
+
 def test_a_saved_mapping_is_used_and_saved_the_same_way(tmp_path):
     data = b"Person,Mail,Org\nAna Lima,ana@example.org,Acme\n"
     mapping = {"full_name": "Person", "email": "Mail", "company": "Org"}

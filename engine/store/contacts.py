@@ -175,7 +175,7 @@ class ContactsMixin:
         with self._reading() as conn:
             rows = conn.execute(
                 "SELECT u.url, min(c.id) FROM (SELECT unnest(?) AS url) u "
-                "JOIN contacts c ON c.url_key = rapport_url_key(u.url) GROUP BY u.url",
+                "JOIN contacts c ON rapport_url_key(c.linkedin_url) = rapport_url_key(u.url) GROUP BY u.url",
                 [list(urls)],
             ).fetchall()
         return dict(rows)

@@ -2,8 +2,8 @@
 
 Parsing 100,000 rows in Python and handing them over cost more than everything DuckDB does with
 them, so for a file ``importers.direct`` has vetted, DuckDB's own ``read_csv`` parses it, the
-plan's columns become contact fields and match keys in the same parallel pass, and a file that
-matches nobody goes into ``contacts`` in one INSERT. Every value is computed exactly as the
+plan's columns become contact fields in the same parallel pass, and the first file of a workspace
+that repeats nobody goes into ``contacts`` in one INSERT. Every value is computed exactly as the
 Python importer computes it (same trimming, same fallbacks between columns, same first value of
 a Google ``:::`` list, the dates and tags of the distinct values parsed by the same Python
 functions); the parity tests compare both paths on the same files.
@@ -13,8 +13,8 @@ does not parse) are rejected here too, with the same line, column, reason and ra
 importer's own rules (``RowRules``). Whenever this path cannot give the answer the Python importer
 would (DuckDB refuses a line, a row spans two lines, a value is too long), it returns None before
 anything is written and the caller imports the file the ordinary way, which reports every
-rejected row by line and column. A file that matches existing contacts or repeats a person goes
-through the same staging and upsert SQL as any other import.
+rejected row by line and column. Any other file (a workspace with contacts already, a person
+repeated) goes through the same staging and upsert SQL as any other import.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import duckdb
 
 from ..model import MIDDLE_NAME, WHITESPACE, DirectCsv, Reject, RowRules
 from .imports import ImportReport
+from .keys import KEY_COLUMNS, PLAIN_URL_KEY
 
 # What Python's ``str.strip()`` removes (the Python importer trims every value with it). Trimming
 # a set of characters costs DuckDB ten times what trimming spaces does, so the set is used only
@@ -48,7 +49,7 @@ MAX_VALUE_BYTES = 100_000
 # ``r`` is direct_rows and ``d`` its row of direct_dates (every distinct date of a row with identity is there).
 _KEPT = "r.has_identity AND (r.connected_raw IS NULL OR d.iso IS NOT NULL)"
 _INSERT_COLUMNS = ("first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
-                   "connected_on, notes, tags, url_key, email_key, name_key, source, import_id")
+                   "connected_on, notes, tags, source, import_id")
 
 
 def _field(plan: dict, name: str) -> str:
@@ -86,9 +87,7 @@ def _rows_sql(source: DirectCsv) -> str:
     others = [f"rapport_cell(c{i}) IS NULL" for i in range(len(source.headers)) if i != source.date_column]
     return f"""
         CREATE TEMP TABLE direct_rows AS
-        SELECT * REPLACE (coalesce(full_name, email, linkedin_url) IS NOT NULL AS has_identity),
-               rapport_url_key(linkedin_url) AS url_key, rapport_email_key(email) AS email_key,
-               rapport_name_key(full_name, company) AS name_key
+        SELECT * REPLACE (coalesce(full_name, email, linkedin_url) IS NOT NULL AS has_identity)
         FROM (
             SELECT {fields},
                {_full_name(plan)} AS full_name,
@@ -133,13 +132,13 @@ class DirectImportMixin:
                         "VALUES (?, 'contacts', ?, ?, ?) RETURNING id",
                         [source.file_name, source.format, source.encoding, source.delimiter],
                     ).fetchall()[0][0]
-                    if self._direct_conflicts(conn):
-                        self._key_direct(conn, source.header_line + 1)
-                        self._upsert_keyed(conn, report, today)
-                    else:
+                    if self._insert_plainly(conn):
                         report.inserted = self._insert_direct(conn, source.format, report.import_id)
                         if report.inserted:
                             self._bump_data_version(conn)
+                    else:
+                        self._key_direct(conn, source.header_line + 1)
+                        self._upsert_keyed(conn, report, today)
                     self._finish_import(conn, report)
                 return report
             finally:
@@ -209,22 +208,38 @@ class DirectImportMixin:
                 for row, no_identity, raw, date_cell in found]
 
     @staticmethod
-    def _direct_conflicts(conn) -> bool:
-        """Would any row repeat an earlier one or match a contact? (The rules of ``_stage``, as a yes/no.)"""
-        return conn.execute(
+    def _insert_plainly(conn) -> bool:
+        """Can every row kept simply become a new contact? (No row can match a contact or repeat another.)
+
+        True only for a workspace without contacts and a file where no two rows share a match key
+        by the rules of ``_stage``. A LinkedIn export gives every row a profile URL, and a URL key
+        shared by nobody settles it, so the costlier e-mail and name keys are computed only when
+        some row has no URL. Anything else goes through the staging and upsert SQL, which handles
+        every case.
+        """
+        if conn.execute("SELECT EXISTS (SELECT 1 FROM contacts)").fetchone()[0]:
+            return False
+        # Every row with identity: the rows kept and the few rejected for their date. No repeat
+        # among them means none among the rows kept.
+        repeated_url, without_url = conn.execute(
             f"""
-            WITH r AS (SELECT url_key, email_key, name_key FROM direct_rows r
-                       LEFT JOIN direct_dates d ON d.raw = r.connected_raw WHERE {_KEPT})
-            SELECT EXISTS (SELECT 1 FROM r WHERE url_key IS NOT NULL GROUP BY url_key HAVING count(*) > 1)
-                OR EXISTS (SELECT 1 FROM r WHERE email_key IS NOT NULL GROUP BY email_key
+            WITH r AS (SELECT {PLAIN_URL_KEY.format(u='linkedin_url')} AS url_key FROM direct_rows
+                       WHERE has_identity AND rapport_plain_profile_url(linkedin_url)
+                       UNION ALL
+                       SELECT rapport_url_key(linkedin_url) FROM direct_rows
+                       WHERE has_identity AND NOT coalesce(rapport_plain_profile_url(linkedin_url), false))
+            SELECT count(url_key) > count(DISTINCT url_key), count(*) > count(url_key) FROM r
+            """
+        ).fetchall()[0]
+        if repeated_url or not without_url:
+            return not repeated_url
+        return not conn.execute(
+            f"""
+            WITH r AS MATERIALIZED (SELECT {KEY_COLUMNS.format(t='')} FROM direct_rows WHERE has_identity)
+            SELECT EXISTS (SELECT 1 FROM r WHERE email_key IS NOT NULL GROUP BY email_key
                            HAVING count(*) > 1 AND bool_or(url_key IS NULL))
                 OR EXISTS (SELECT 1 FROM r WHERE name_key IS NOT NULL GROUP BY name_key
                            HAVING count(*) > 1 AND bool_or(url_key IS NULL))
-                OR EXISTS (SELECT 1 FROM r JOIN contacts c ON c.url_key = r.url_key)
-                OR EXISTS (SELECT 1 FROM r JOIN contacts c ON c.email_key = r.email_key
-                           WHERE r.url_key IS NULL OR c.url_key IS NULL)
-                OR EXISTS (SELECT 1 FROM r JOIN contacts c ON c.name_key = r.name_key
-                           WHERE r.url_key IS NULL OR c.url_key IS NULL)
             """
         ).fetchall()[0][0]
 
@@ -235,8 +250,7 @@ class DirectImportMixin:
             f"""
             INSERT INTO contacts ({_INSERT_COLUMNS})
             SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
-                   r.location, CAST(d.iso AS DATE), r.notes, coalesce(t.tags, []::VARCHAR[]), r.url_key, r.email_key,
-                   r.name_key, ?, ?
+                   r.location, CAST(d.iso AS DATE), r.notes, coalesce(t.tags, []::VARCHAR[]), ?, ?
             FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
                  LEFT JOIN direct_tags t ON t.raw = r.tags_raw
             WHERE {_KEPT}
@@ -254,7 +268,7 @@ class DirectImportMixin:
             CREATE TEMP TABLE keyed AS
             SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
                    r.location, d.iso AS connected_on, r.notes, coalesce(t.tags, []::VARCHAR[]) AS tags,
-                   ? + r.rowid AS line, r.url_key, r.email_key, r.name_key
+                   ? + r.rowid AS line, {KEY_COLUMNS.format(t='r.')}
             FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
                  LEFT JOIN direct_tags t ON t.raw = r.tags_raw
             WHERE {_KEPT}

@@ -15,6 +15,7 @@ from datetime import date
 from ..bulk import gc_paused
 from ..model import CONTACT_FIELDS, ParsedFile, Reject
 from .base import rows_as_dicts
+from .keys import KEY_COLUMNS
 
 # Columns an import may overwrite on a matched contact (user-edited ones are never touched).
 _IMPORTED = ("first_name", "last_name", "full_name", "email", "company", "position", "linkedin_url",
@@ -118,12 +119,7 @@ class ImportsMixin:
         """``keyed``: the registered ``incoming`` rows with their match keys."""
         conn.execute("DROP TABLE IF EXISTS keyed")
         conn.execute(
-            """
-            CREATE TEMP TABLE keyed AS
-            SELECT *, rapport_url_key(linkedin_url) AS url_key, rapport_email_key(email) AS email_key,
-                   rapport_name_key(full_name, company) AS name_key
-            FROM incoming
-            """
+            f"CREATE TEMP TABLE keyed AS SELECT *, {KEY_COLUMNS.format(t='')} FROM incoming"
         )
 
     @staticmethod
@@ -141,18 +137,19 @@ class ImportsMixin:
         # first line that has it, and the first such line without a URL.
         conn.execute("DROP TABLE IF EXISTS staged")
         conn.execute(
-            """
+            f"""
             CREATE TEMP TABLE staged AS
             WITH fu AS (SELECT url_key, min(line) AS first FROM keyed WHERE url_key IS NOT NULL GROUP BY url_key),
             fe AS (SELECT email_key, min(line) AS first, min(line) FILTER (WHERE url_key IS NULL) AS first_no_url
                    FROM keyed WHERE email_key IS NOT NULL GROUP BY email_key),
             fn AS (SELECT name_key, min(line) AS first, min(line) FILTER (WHERE url_key IS NULL) AS first_no_url
                    FROM keyed WHERE name_key IS NOT NULL GROUP BY name_key),
-            cu AS (SELECT url_key, min(id) AS id FROM contacts WHERE url_key IS NOT NULL GROUP BY url_key),
+            ck AS MATERIALIZED (SELECT id, {KEY_COLUMNS.format(t='')} FROM contacts),
+            cu AS (SELECT url_key, min(id) AS id FROM ck WHERE url_key IS NOT NULL GROUP BY url_key),
             ce AS (SELECT email_key, min(id) AS id, min(id) FILTER (WHERE url_key IS NULL) AS id_no_url
-                   FROM contacts WHERE email_key IS NOT NULL GROUP BY email_key),
+                   FROM ck WHERE email_key IS NOT NULL GROUP BY email_key),
             cn AS (SELECT name_key, min(id) AS id, min(id) FILTER (WHERE url_key IS NULL) AS id_no_url
-                   FROM contacts WHERE name_key IS NOT NULL GROUP BY name_key),
+                   FROM ck WHERE name_key IS NOT NULL GROUP BY name_key),
             matched AS (
                 SELECT k.*, CAST(k.connected_on AS DATE) AS connected_date,
                        coalesce(fu.first < k.line, false)
@@ -211,9 +208,6 @@ class ImportsMixin:
             UPDATE contacts SET {sets},
                 connected_on = coalesce(m.connected_date, contacts.connected_on),
                 tags = list_distinct(list_concat(coalesce(contacts.tags, []), m.tags)),
-                url_key = coalesce(m.url_key, contacts.url_key),
-                email_key = coalesce(m.email_key, contacts.email_key),
-                name_key = coalesce(m.name_key, contacts.name_key),
                 notes = coalesce(contacts.notes, m.notes),
                 import_id = ?, updated_at = current_timestamp
             FROM matched m WHERE contacts.id = m.match_id AND m.is_changed
@@ -224,11 +218,9 @@ class ImportsMixin:
         inserted = conn.execute(
             """
             INSERT INTO contacts (first_name, last_name, full_name, email, company, position, linkedin_url, phone,
-                                  location, connected_on, notes, tags, url_key, email_key, name_key, source,
-                                  import_id)
+                                  location, connected_on, notes, tags, source, import_id)
             SELECT first_name, last_name, full_name, email, company, position, linkedin_url, phone, location,
-                   connected_date, notes, tags, url_key, email_key, name_key,
-                   (SELECT format FROM imports WHERE id = ?), ?
+                   connected_date, notes, tags, (SELECT format FROM imports WHERE id = ?), ?
             FROM staged WHERE match_id IS NULL ORDER BY line
             """,
             [import_id, import_id],

@@ -1,0 +1,100 @@
+"""Match keys: computed from the fields when an import matches, never stored (migration 5).
+
+Each test works on a real workspace file; the key macros are the store's own (``KEY_MACROS``).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from engine.store import Store
+from engine.store.keys import KEY_MACROS, PLAIN_URL_KEY
+from engine.store.migrations import MIGRATIONS, latest_version
+from tests.conftest import parsed_contacts
+
+PLAIN = [
+    "https://www.linkedin.com/in/ana-lima",
+    "https://www.linkedin.com/in/Ana-Lima-2b",
+    "https://www.linkedin.com/in/élodie-dupont",
+    "https://www.linkedin.com/in/İSTANBUL-Dev",
+]
+NOT_PLAIN = [
+    "https://www.linkedin.com/",
+    "https://www.linkedin.com/in/ana-lima/",
+    "https://www.linkedin.com/in/ana-lima ",
+    "https://www.linkedin.com/in/siobh%C3%A1n-o%E2%80%99brien",
+    "https://www.linkedin.com/in/ana?trk=people",
+    "https://www.linkedin.com/in/ana#about",
+    "HTTPS://WWW.LINKEDIN.COM/in/ana",
+    "http://linkedin.com/in/ana",
+    "linkedin.com/in/ana",
+    " https://www.linkedin.com/in/ana",
+]
+
+
+def _keys(urls: list[str]) -> list[tuple]:
+    conn = duckdb.connect()
+    conn.execute(KEY_MACROS)
+    rows = conn.execute(
+        f"SELECT u, rapport_plain_profile_url(u), {PLAIN_URL_KEY.format(u='u')}, rapport_url_key(u) "
+        "FROM (SELECT unnest(?::VARCHAR[]) AS u)", [urls]).fetchall()
+    conn.close()
+    return rows
+
+
+def test_a_plain_profile_url_has_the_same_key_by_the_short_way():
+    rows = _keys(PLAIN)
+    assert [plain for _, plain, _, _ in rows] == [True] * len(PLAIN)
+    for url, _, short, full in rows:
+        assert short == full, url
+    assert rows[0][2] == "in/ana-lima"
+
+
+def test_anything_to_decode_cut_or_trim_takes_the_full_key():
+    rows = _keys(NOT_PLAIN)
+    assert [url for url, plain, _, _ in rows if plain] == []
+    assert {full for _, _, _, full in rows[1:3]} == {"in/ana-lima"}
+
+
+def test_contacts_no_longer_store_keys_but_are_still_matched(store):
+    ada = {"full_name": "Ada Lovelace", "company": "Analytical Engines Ltd",
+           "linkedin_url": "https://www.linkedin.com/in/ada"}
+    grace = {"full_name": "Grace Hopper", "email": "grace@navy.mil"}
+    store.save_contact_import(parsed_contacts([ada, grace]))
+    again = store.save_contact_import(parsed_contacts([
+        {**ada, "linkedin_url": "linkedin.com/in/ADA/"},
+        {"full_name": "G. Hopper", "email": " Grace@Navy.mil"},
+        {"full_name": "ada  lovelace", "company": "Analytical Engines"},
+    ]))
+    assert again.inserted == 0 and store.count_contacts() == 2
+    conn = duckdb.connect(str(store.path))
+    columns = {row[0] for row in conn.execute("DESCRIBE contacts").fetchall()}
+    conn.close()
+    assert not columns & {"url_key", "email_key", "name_key"}
+
+
+def test_a_workspace_from_before_migration_5_keeps_its_contacts_and_matches_them(tmp_path):
+    path = tmp_path / "old.duckdb"
+    conn = duckdb.connect(str(path))
+    conn.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR, "
+                 "applied_at TIMESTAMP DEFAULT current_timestamp)")
+    for version, description, sql in MIGRATIONS:
+        if version < 5:
+            conn.execute(sql)
+            conn.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description])
+    conn.execute("INSERT INTO contacts (full_name, linkedin_url, url_key, email_key, name_key) VALUES "
+                 "('Ada Lovelace', 'https://www.linkedin.com/in/ada', 'in/ada', NULL, 'ada lovelace|')")
+    conn.close()
+    store = Store(path)
+    assert store.schema_version() == latest_version() >= 5
+    report = store.save_contact_import(parsed_contacts([{"full_name": "Ada L.",
+                                                         "linkedin_url": "https://linkedin.com/in/ada/"}]))
+    assert (report.inserted, store.count_contacts()) == (0, 1)
+
+
+@pytest.mark.parametrize("url", ["https://www.linkedin.com/in/bo", "https://www.linkedin.com/in/b%C3%B6"])
+def test_profile_urls_are_found_however_they_are_spelled(store, url):
+    store.save_contact_import(parsed_contacts([{"full_name": "Bo", "linkedin_url": url}]))
+    spelled = url.replace("https://www.", "http://").upper().replace("HTTP://", "http://") + "/?trk=x"
+    assert list(store.contact_ids_by_url([spelled]).values()) == [int(store.contacts_export()["id"][0])]
