@@ -83,14 +83,26 @@ def test_a_workspace_from_before_migration_5_keeps_its_contacts_and_matches_them
         if version < 5:
             conn.execute(sql)
             conn.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)", [version, description])
-    conn.execute("INSERT INTO contacts (full_name, linkedin_url, url_key, email_key, name_key) VALUES "
-                 "('Ada Lovelace', 'https://www.linkedin.com/in/ada', 'in/ada', NULL, 'ada lovelace|')")
+    conn.execute("INSERT INTO contacts (full_name, linkedin_url, tags, strength, cadence_days, cadence_max_days, "
+                 "notes, url_key, email_key, name_key) VALUES ('Ada Lovelace', 'https://www.linkedin.com/in/ada', "
+                 "['mentor'], 4, 30, 45, 'Met at PyCon', 'in/ada', NULL, 'ada lovelace|')")
+    conn.execute("INSERT INTO contacts (full_name) VALUES ('Gone Soon')")
+    conn.execute("DELETE FROM contacts WHERE full_name = 'Gone Soon'")
+    before = conn.execute("SELECT * EXCLUDE (url_key, email_key, name_key) FROM contacts").fetchall()
     conn.close()
+
     store = Store(path)
     assert store.schema_version() == latest_version() >= 5
+    conn = duckdb.connect(str(path))
+    assert conn.execute("SELECT * FROM contacts").fetchall() == before  # every field, the id included
+    assert conn.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'contacts' "
+                        "AND constraint_type = 'PRIMARY KEY'").fetchone()[0] == 0
+    conn.close()
     report = store.save_contact_import(parsed_contacts([{"full_name": "Ada L.",
-                                                         "linkedin_url": "https://linkedin.com/in/ada/"}]))
-    assert (report.inserted, store.count_contacts()) == (0, 1)
+                                                         "linkedin_url": "https://linkedin.com/in/ada/"},
+                                                        {"full_name": "Grace Hopper"}]))
+    assert (report.inserted, store.count_contacts()) == (1, 2)
+    assert sorted(store.contacts_export()["id"]) == [before[0][0], before[0][0] + 2]  # the sequence goes on
 
 
 @pytest.mark.parametrize("url", ["https://www.linkedin.com/in/bo", "https://www.linkedin.com/in/b%C3%B6"])
