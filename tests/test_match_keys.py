@@ -1,6 +1,6 @@
 """Match keys: computed from the fields when an import matches, never stored (migration 5).
 
-Each test works on a real workspace file; the key macros are the store's own (``KEY_MACROS``).
+Each test works on a real workspace file, whose own macros compute the keys (migration 6).
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from engine.store import Store
-from engine.store.keys import KEY_MACROS, PLAIN_URL_KEY
+from engine.store.keys import PLAIN_URL_KEY
 from engine.store.migrations import MIGRATIONS, latest_version
 from tests.conftest import parsed_contacts
 
@@ -33,9 +33,9 @@ NOT_PLAIN = [
 ]
 
 
-def _keys(urls: list[str]) -> list[tuple]:
-    conn = duckdb.connect()
-    conn.execute(KEY_MACROS)
+def _keys(store: Store, urls: list[str]) -> list[tuple]:
+    store.summary()  # creates the workspace
+    conn = duckdb.connect(str(store.path))
     rows = conn.execute(
         f"SELECT u, rapport_plain_profile_url(u), {PLAIN_URL_KEY.format(u='u')}, rapport_url_key(u) "
         "FROM (SELECT unnest(?::VARCHAR[]) AS u)", [urls]).fetchall()
@@ -43,16 +43,16 @@ def _keys(urls: list[str]) -> list[tuple]:
     return rows
 
 
-def test_a_plain_profile_url_has_the_same_key_by_the_short_way():
-    rows = _keys(PLAIN)
+def test_a_plain_profile_url_has_the_same_key_by_the_short_way(store):
+    rows = _keys(store, PLAIN)
     assert [plain for _, plain, _, _ in rows] == [True] * len(PLAIN)
     for url, _, short, full in rows:
         assert short == full, url
     assert rows[0][2] == "in/ana-lima"
 
 
-def test_anything_to_decode_cut_or_trim_takes_the_full_key():
-    rows = _keys(NOT_PLAIN)
+def test_anything_to_decode_cut_or_trim_takes_the_full_key(store):
+    rows = _keys(store, NOT_PLAIN)
     assert [url for url, plain, _, _ in rows if plain] == []
     assert {full for _, _, _, full in rows[1:3]} == {"in/ana-lima"}
 
@@ -110,3 +110,12 @@ def test_profile_urls_are_found_however_they_are_spelled(store, url):
     store.save_contact_import(parsed_contacts([{"full_name": "Bo", "linkedin_url": url}]))
     spelled = url.replace("https://www.", "http://").upper().replace("HTTP://", "http://") + "/?trk=x"
     assert list(store.contact_ids_by_url([spelled]).values()) == [int(store.contacts_export()["id"][0])]
+
+
+def test_a_restored_backup_brings_its_key_macros_and_still_matches_people(store):
+    store.save_contact_import(parsed_contacts([{"full_name": "Ada Lovelace", "company": "Analytical Ltd",
+                                                "linkedin_url": "https://www.linkedin.com/in/ada"}]))
+    store.restore_zip(store.backup_zip())
+    report = store.save_contact_import(parsed_contacts([{"full_name": "ADA LOVELACE", "company": "analytical"},
+                                                        {"full_name": "Ada", "linkedin_url": "linkedin.com/in/ada/"}]))
+    assert (report.inserted, report.unchanged + report.updated, store.count_contacts()) == (0, 2, 1)
