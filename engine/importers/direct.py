@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import itertools
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -58,17 +59,34 @@ def _other_whitespace(text: str, utf8: bytes) -> bool:
 
 
 def _quote_beside_spaces(text: str, delimiter: str, start: int, end: int) -> bool:
-    """A quote with spaces between it and the edge of its value (``, "a"`` or ``"a" ,``) in ``text[start:end]``."""
+    """A quote with spaces between it and the edge of its value (``, "a"`` or ``"a" ,``) in ``text[start:end]``.
+
+    Looks only beside the quotes: split on them (a search for one character is a memchr), keep
+    the pieces that end or start with a space, and walk over the spaces of those alone. Searching
+    for ``' "'`` and ``'" '`` instead cost twice as much on a 10 MB export.
+    """
+    if text.find('"', start, end) < 0:
+        return False
     edges = (delimiter, "\n", "\r")
-    for pattern, step in ((' "', -1), ('" ', 1)):
-        pos = text.find(pattern, start, end)
-        while pos >= 0:
-            i = pos if step < 0 else pos + 1  # the space next to the quote
-            while start <= i < end and text[i] == " ":
-                i += step
-            if i < start or i >= end or text[i] in edges:
+    pieces = text[start:end].split('"')
+    spaced = [i for i, piece in enumerate(pieces) if piece[-1:] == " " or piece[:1] == " "]
+    if not spaced:
+        return False
+    ends = list(itertools.accumulate(len(piece) + 1 for piece in pieces))  # just past each piece's quote
+    for i in spaced:
+        quote_after, quote_before = start + ends[i] - 1, start + ends[i] - len(pieces[i]) - 2
+        if i < len(pieces) - 1 and pieces[i][-1:] == " ":  # spaces, then the quote after this piece
+            k = quote_after - 1
+            while k >= start and text[k] == " ":
+                k -= 1
+            if k < start or text[k] in edges:
                 return True
-            pos = text.find(pattern, pos + 1, end)
+        if i > 0 and pieces[i][:1] == " ":  # the quote before this piece, then spaces
+            k = quote_before + 1
+            while k < end and text[k] == " ":
+                k += 1
+            if k >= end or text[k] in edges:
+                return True
     return False
 
 

@@ -223,11 +223,10 @@ class DirectImportMixin:
         # among them means none among the rows kept.
         repeated_url, without_url = conn.execute(
             f"""
-            WITH r AS (SELECT {PLAIN_URL_KEY.format(u='linkedin_url')} AS url_key FROM direct_rows
-                       WHERE has_identity AND rapport_plain_profile_url(linkedin_url)
-                       UNION ALL
-                       SELECT rapport_url_key(linkedin_url) FROM direct_rows
-                       WHERE has_identity AND NOT coalesce(rapport_plain_profile_url(linkedin_url), false))
+            WITH u AS MATERIALIZED (SELECT linkedin_url, coalesce(rapport_plain_profile_url(linkedin_url), false)
+                                           AS plain FROM direct_rows WHERE has_identity),
+            r AS (SELECT {PLAIN_URL_KEY.format(u='linkedin_url')} AS url_key FROM u WHERE plain
+                  UNION ALL SELECT rapport_url_key(linkedin_url) FROM u WHERE NOT plain)
             SELECT count(url_key) > count(DISTINCT url_key), count(*) > count(url_key) FROM r
             """
         ).fetchall()[0]
