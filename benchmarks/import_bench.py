@@ -5,8 +5,8 @@ the same run, the same way:
 
 - in process: ``import_file`` on a fresh workspace against ``CREATE TABLE ... AS SELECT * FROM
   read_csv(...)`` on a fresh database file (connect and close included in both), best of three;
-- as commands: ``python -m engine import FILE`` against a ``python -c`` that does exactly that
-  baseline, both paying interpreter start and ``import duckdb``, best of three;
+- as commands: ``rapport import FILE`` (the installed console script) against a ``python -c``
+  that does exactly that baseline, both paying interpreter start and ``import duckdb``, best of three;
 - the same import forced through the Python reader (what a file the direct path declines costs);
 - an export with 1% of rows to reject (no name, e-mail or URL; a date that does not exist), which
   the direct path rejects itself.
@@ -31,6 +31,9 @@ from engine.importing import import_file, parse_file, read_file, save_parsed
 from engine.store import Store
 
 _BASELINE = "CREATE TABLE t AS SELECT * FROM read_csv(?, skip=3, header=true)"
+# ``rapport`` as installed (the console script next to this interpreter), else ``python -m engine``.
+_SCRIPT = Path(sys.executable).with_name("rapport")
+_RAPPORT = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "engine"]
 
 
 def _best(fn, repeat: int = 3) -> float:
@@ -85,8 +88,8 @@ def run(rows: int) -> dict[str, float]:
             "import sys, duckdb; conn = duckdb.connect(sys.argv[2]); "
             f"conn.execute({_BASELINE!r}, [sys.argv[1]]); conn.close()"),
             str(csv_path), str(tmp / f"baseline-cmd{i}.duckdb")])[0] for i in range(3))
-        runs = [_command([sys.executable, "-m", "engine", "import", str(csv_path), "--db",
-                          str(tmp / f"cli{i}.duckdb"), "--json"]) for i in range(3)]
+        runs = [_command([*_RAPPORT, "import", str(csv_path), "--db", str(tmp / f"cli{i}.duckdb"), "--json"])
+                for i in range(3)]
         cli, peak_mb = min(t for t, _ in runs), max(m for _, m in runs)
         return {"rows": rows, "duckdb_read_csv_s": base, "rapport_import_s": ours, "ratio": ours / base,
                 "python_reader_s": python, "python_ratio": python / base,
