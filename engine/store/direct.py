@@ -132,7 +132,7 @@ class DirectImportMixin:
                         "VALUES (?, 'contacts', ?, ?, ?) RETURNING id",
                         [source.file_name, source.format, source.encoding, source.delimiter],
                     ).fetchall()[0][0]
-                    if self._insert_plainly(conn):
+                    if self._insert_plainly(conn, bad_dates):
                         report.inserted = self._insert_direct(conn, source.format, report.import_id)
                         if report.inserted:
                             self._bump_data_version(conn)
@@ -208,23 +208,24 @@ class DirectImportMixin:
                 for row, no_identity, raw, date_cell in found]
 
     @staticmethod
-    def _insert_plainly(conn) -> bool:
+    def _insert_plainly(conn, bad_dates: bool) -> bool:
         """Can every row kept simply become a new contact? (No row can match a contact or repeat another.)
 
-        True only for a workspace without contacts and a file where no two rows share a match key
-        by the rules of ``_stage``. A LinkedIn export gives every row a profile URL, and a URL key
-        shared by nobody settles it, so the costlier e-mail and name keys are computed only when
-        some row has no URL. Anything else goes through the staging and upsert SQL, which handles
-        every case.
+        True only for a workspace without contacts and a file where no two rows kept share a match
+        key by the rules of ``_stage``. A LinkedIn export gives every row a profile URL, and a URL
+        key shared by nobody settles it, so the costlier e-mail and name keys are computed only
+        when some row kept has no URL. Anything else goes through the staging and upsert SQL, which
+        handles every case. The rows kept are those with identity, less any rejected for their
+        date (``bad_dates``: only then is the join with the dates paid for).
         """
         if conn.execute("SELECT EXISTS (SELECT 1 FROM contacts)").fetchone()[0]:
             return False
-        # Every row with identity: the rows kept and the few rejected for their date. No repeat
-        # among them means none among the rows kept.
+        kept = (f"direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw WHERE {_KEPT}" if bad_dates
+                else "direct_rows r WHERE r.has_identity")
         repeated_url, without_url = conn.execute(
             f"""
-            WITH u AS MATERIALIZED (SELECT linkedin_url, coalesce(rapport_plain_profile_url(linkedin_url), false)
-                                           AS plain FROM direct_rows WHERE has_identity),
+            WITH u AS MATERIALIZED (SELECT r.linkedin_url, coalesce(rapport_plain_profile_url(r.linkedin_url), false)
+                                           AS plain FROM {kept}),
             r AS (SELECT {PLAIN_URL_KEY.format(u='linkedin_url')} AS url_key FROM u WHERE plain
                   UNION ALL SELECT rapport_url_key(linkedin_url) FROM u WHERE NOT plain)
             SELECT count(url_key) > count(DISTINCT url_key), count(*) > count(url_key) FROM r
@@ -234,7 +235,7 @@ class DirectImportMixin:
             return not repeated_url
         return not conn.execute(
             f"""
-            WITH r AS MATERIALIZED (SELECT {KEY_COLUMNS.format(t='')} FROM direct_rows WHERE has_identity)
+            WITH r AS MATERIALIZED (SELECT {KEY_COLUMNS.format(t='r.')} FROM {kept})
             SELECT EXISTS (SELECT 1 FROM r WHERE email_key IS NOT NULL GROUP BY email_key
                            HAVING count(*) > 1 AND bool_or(url_key IS NULL))
                 OR EXISTS (SELECT 1 FROM r WHERE name_key IS NOT NULL GROUP BY name_key
