@@ -103,8 +103,7 @@ def save_parsed(store: Store, parsed: ParsedFile, today: date | None = None, dat
     remembered only once the import itself is saved, so a failed import leaves the workspace
     exactly as it was.
     """
-    if (data is not None and not parsed.needs_mapping and not parsed.rejects and parsed.fields != EVENT_FIELDS
-            and parsed.format != "vcard"):
+    if data is not None and not parsed.needs_mapping and parsed.fields != EVENT_FIELDS and parsed.format != "vcard":
         report = import_directly(store, data, parsed.file_name, mapping=mapping, today=today)
         if report is not None:
             return report

@@ -143,6 +143,12 @@ def test_import_file_and_the_import_page_take_the_direct_path_for_a_clean_export
     parsed = parse_file(UPDATED, "Connections.csv", store=store)  # what the Import page does
     report = save_parsed(store, parsed, data=UPDATED)
     assert (report.inserted, report.updated, report.job_changes) == (1, 2, 2)
+    with_rejects = UPDATED + b",,,,Acme,,\r\nBo,Chen,,,,,31 Feb 2020\r\n"  # the page shows these before saving
+    parsed = parse_file(with_rejects, "Connections.csv", store=store)
+    assert [r.line for r in parsed.rejects] == [11, 12]
+    report = save_parsed(store, parsed, data=with_rejects)
+    assert [(r.line, r.reason) for r in report.rejects] == [(r.line, r.reason) for r in parsed.rejects]
+    assert (report.inserted, report.unchanged, report.rejected) == (0, 5, 2)
 
 
 @pytest.mark.parametrize("seed", range(24))
