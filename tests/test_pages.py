@@ -168,3 +168,23 @@ def test_a_csv_of_unknown_format_is_mapped_and_the_mapping_is_remembered(tmp_pat
                                   "text/csv").run()
     assert not any("Map the columns" in s.value for s in again.subheader), "the saved mapping was not used"
     assert any(b.label.startswith("Import 1 contacts") for b in again.button)
+
+
+def test_an_upload_is_parsed_once_though_importing_it_reruns_the_page(tmp_path, monkeypatch):
+    import engine.importing
+    from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE
+
+    calls = []
+    parse = engine.importing.parse_file
+    monkeypatch.setattr(engine.importing, "parse_file", lambda *a, **k: calls.append(a[1]) or parse(*a, **k))
+    data = (LINKEDIN_PREAMBLE + LINKEDIN_HEADER + "\r\n" + "\r\n".join(
+        f"Ada{i},Lovelace,https://www.linkedin.com/in/ada-{i},,Analytical,Engineer,08 Jan 2018" for i in range(3))
+            + "\r\n,,,,Acme,,\r\n").encode()
+    db = tmp_path / "once.duckdb"
+    app = open_page("ui/imports.py", db, monkeypatch)
+    app.file_uploader[0].upload("Connections.csv", data, "text/csv").run()
+    next(b for b in app.button if b.label.startswith("Import 3 contacts")).click().run()
+    assert not app.exception
+    assert calls == ["Connections.csv"]
+    assert Store(db).count_contacts() == 3
+    assert {m.label: m.value for m in app.metric}["Rejected"] == "1"

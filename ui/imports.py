@@ -53,9 +53,17 @@ data = upload.getvalue()
 mapping = st.session_state.get(f"mapping:{upload.file_id}")
 events_csv = upload.name.lower().endswith((".csv", ".tsv", ".txt")) and st.toggle(
     "This file lists events (title, start, location ...), not contacts", key=f"events:{upload.file_id}")
-with friendly_errors():
-    parsed = (parse_events_file(data, upload.name) if events_csv
-              else parse_file(data, upload.name, mapping=mapping, store=workspace))
+# Parsed once per upload, mapping and kind: clicking Import reruns this page, and parsing a
+# 100,000-row export again before saving it cost about half a second.
+parse_key = (upload.file_id, bool(events_csv), tuple(sorted((mapping or {}).items())))
+if st.session_state.get("parsed", (None,))[0] == parse_key:
+    parsed = st.session_state["parsed"][1]
+else:
+    st.session_state.pop("parsed", None)  # never hold two parsed files at once
+    with friendly_errors():
+        parsed = (parse_events_file(data, upload.name) if events_csv
+                  else parse_file(data, upload.name, mapping=mapping, store=workspace))
+    st.session_state["parsed"] = (parse_key, parsed)
 
 if parsed.needs_mapping:
     st.subheader("Map the columns")
@@ -89,5 +97,6 @@ st.dataframe(preview, hide_index=True, width="stretch")
 if st.button(f"Import {len(parsed.records):,} {kind}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
         report = save_parsed(workspace, parsed, data=data, mapping=mapping)
+    st.session_state.pop("parsed", None)
     st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id, "kind": kind}
     st.rerun()
