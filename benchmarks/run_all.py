@@ -44,9 +44,9 @@ def main() -> None:
         "| What | Time | Baseline (same run) | Ratio | Target |",
         "| --- | --- | --- | --- | --- |",
         f"| `rapport import` of a LinkedIn export, in process | {imp['rapport_import_s']:.2f} s | DuckDB `read_csv` "
-        f"into a table {imp['duckdb_read_csv_s']:.2f} s | {imp['ratio']:.1f}x | ≤ 2.0x |",
+        f"into a table {imp['duckdb_read_csv_s']:.2f} s | {imp['ratio']:.2f}x | ≤ 2.0x |",
         f"| `rapport import` as a command | {imp['cli_subprocess_s']:.2f} s | the same `read_csv` as a "
-        f"`python -c` command {imp['duckdb_command_s']:.2f} s | {imp['cli_ratio']:.1f}x | ≤ 2.0x |",
+        f"`python -c` command {imp['duckdb_command_s']:.2f} s | {imp['cli_ratio']:.2f}x | ≤ 2.0x |",
         f"| The same import through the Python reader (files the direct path declines) | "
         f"{imp['python_reader_s']:.2f} s | DuckDB `read_csv` {imp['duckdb_read_csv_s']:.2f} s | "
         f"{imp['python_ratio']:.1f}x | |",

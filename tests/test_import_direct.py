@@ -118,6 +118,8 @@ def test_a_saved_mapping_is_used_and_saved_the_same_way(tmp_path):
     (b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n", "a calendar"),
     (b"Col A,Col B\nx,y\n", "a file that needs a column mapping"),
     (b"Name,Email\nAna,a\x00b@example.org\n", "a NUL byte"),
+    (b"\xef\xbb\xbfName,Email\nAna,a\x00b@example.org\n", "a NUL byte after a UTF-8 byte-order mark"),
+    ("Name,Email\nAna,a\x00b@example.org\n".encode("utf-16"), "a NUL character in UTF-16"),
 ])
 def test_a_file_only_the_python_importer_reads_right_is_left_to_it(store, tmp_path, data, why):
     assert import_directly(store, data, "people.csv") is None, why
