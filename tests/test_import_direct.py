@@ -191,3 +191,26 @@ def test_a_first_export_goes_in_with_one_insert_unless_a_row_kept_repeats_anothe
     report = import_directly(store, data, "Connections.csv")
     assert bool(upserts) == staged
     assert (report.inserted, report.rejected) == ((5, 1) if not staged else (5, 0))
+
+
+def test_an_import_asks_duckdb_for_the_threads_its_rows_can_use_and_gives_them_back(store, tmp_path, monkeypatch):
+    import os
+
+    import duckdb
+
+    if (os.cpu_count() or 1) < 2:
+        pytest.skip("one core: there is nothing to give back")
+    seen = []
+    original = Store._read_direct
+    monkeypatch.setattr(Store, "_read_direct", staticmethod(
+        lambda conn, source: seen.append(conn.execute("SELECT current_setting('threads')").fetchone()[0])
+        or original(conn, source)))
+    store.summary()
+    other = duckdb.connect(str(store.path))  # another connection of this process: it sees the setting too
+    try:
+        default = other.execute("SELECT current_setting('threads')").fetchone()[0]
+        assert import_directly(store, LINKEDIN, "Connections.csv").inserted == 4
+        assert seen == [1]  # five rows: far from a row group per thread
+        assert other.execute("SELECT current_setting('threads')").fetchone()[0] == default > 1
+    finally:
+        other.close()

@@ -8,6 +8,7 @@ things pays for one open instead of five.
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ import duckdb
 
 from .connection import WRITE_LOCK, StoreError, connect, describe_open_error, describe_write_error
 from .migrations import MIGRATIONS, latest_version
+
+ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group, its unit of parallel work
 
 
 def rows_as_dicts(cursor) -> list[dict]:
@@ -94,6 +97,28 @@ class StoreBase:
             except duckdb.Error as error:  # e.g. the WAL cannot be written: a full disk, a read-only folder
                 _rollback(conn)
                 raise StoreError(describe_write_error(self.path, error)) from error
+
+    @staticmethod
+    @contextlib.contextmanager
+    def _threads_for(conn: duckdb.DuckDBPyConnection, rows: int) -> Iterator[None]:
+        """Let DuckDB use only as many threads as ``rows`` rows can keep busy, for this block.
+
+        DuckDB parallelizes by row group: "for a query to run on k threads, it needs to scan at
+        least k * 122,880 rows" (its guide to tuning workloads). Below that the extra threads only
+        coordinate: a 100,000-row import took 0.366 s with two threads and 0.336 s with one on a
+        2-core machine. The setting is the database's, not the connection's, so it is reset
+        afterwards; other queries of this process run on fewer threads meanwhile.
+        """
+        wanted = max(1, -(-rows // ROW_GROUP_ROWS))
+        if wanted >= (os.cpu_count() or 1):
+            yield
+            return
+        conn.execute(f"SET threads = {int(wanted)}")
+        try:
+            yield
+        finally:
+            with contextlib.suppress(duckdb.Error):
+                conn.execute("RESET threads")
 
     @staticmethod
     def _update_by_id(conn: duckdb.DuckDBPyConnection, table: str, row_id: int, values: dict, what: str) -> None:

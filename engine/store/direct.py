@@ -110,7 +110,7 @@ class DirectImportMixin:
         parse are rejected here exactly as there, with the same line, column and words.
         """
         today = today or date.today()
-        with self.session(), self._reading() as conn:
+        with self.session(), self._reading() as conn, self._threads_for(conn, source.rows):
             try:
                 profile = self._read_direct(conn, source)
                 if profile is None:
