@@ -214,3 +214,24 @@ def test_an_import_asks_duckdb_for_the_threads_its_rows_can_use_and_gives_them_b
         assert other.execute("SELECT current_setting('threads')").fetchone()[0] == default > 1
     finally:
         other.close()
+
+
+@pytest.mark.parametrize(("dates", "read_by_duckdb"), [
+    (("08 Jan 2018", "31 Dec 2019"), "%d %b %Y"),
+    (("1/8/18, 6:14 PM", "12/31/19, 9:05 AM"), "%m/%d/%y, %I:%M %p"),
+    (("08 Jan 2018", "05 October 2016"), None),  # a date to the importer's rules, not to DuckDB's %b
+    (("08 Jan 2018", "2018-01-09"), None),  # two forms in one file
+    (("", ""), "%Y-%m-%d"),  # no dates at all
+])
+def test_dates_duckdb_reads_as_the_importer_does_are_read_by_duckdb_and_others_looked_up(
+        tmp_path, monkeypatch, dates, read_by_duckdb):
+    chosen = []
+    original = Store._insert_direct
+    monkeypatch.setattr(Store, "_insert_direct", staticmethod(
+        lambda conn, fmt, import_id, date_format, tagged: chosen.append(date_format)
+        or original(conn, fmt, import_id, date_format, tagged)))
+    data = (LINKEDIN_PREAMBLE + LINKEDIN_HEADER + "\r\n" + "".join(
+        f"Ana{i},Lima,https://www.linkedin.com/in/ana-{i},,Acme,CTO,\"{d}\"\r\n" for i, d in enumerate(dates))).encode()
+    _, fast, taken = import_both(tmp_path, [(data, "Connections.csv", None)])
+    assert taken == [True] and chosen == [read_by_duckdb]
+    assert fast.count_contacts() == 2

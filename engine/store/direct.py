@@ -48,6 +48,10 @@ MAX_VALUE_BYTES = 100_000
 # The rows that become contacts (or repeats of one): with a name, e-mail or URL, and a date that parses if any.
 # ``r`` is direct_rows and ``d`` its row of direct_dates (every distinct date of a row with identity is there).
 _KEPT = "r.has_identity AND (r.connected_raw IS NULL OR d.iso IS NOT NULL)"
+# The forms of the exports' dates: LinkedIn's today ("05 Oct 2016"), LinkedIn's until 2018
+# ("1/8/18, 6:14 PM"), ISO. Used only where DuckDB reads a file's dates as the importer does.
+_DATE_FORMATS = ("%d %b %Y", "%m/%d/%y, %I:%M %p", "%Y-%m-%d")
+_NO_DATES = "%Y-%m-%d"  # a file without dates: any format reads every row's missing date as missing
 _INSERT_COLUMNS = ("first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
                    "connected_on, notes, tags, source, import_id")
 
@@ -133,7 +137,9 @@ class DirectImportMixin:
                         [source.file_name, source.format, source.encoding, source.delimiter],
                     ).fetchall()[0][0]
                     if self._insert_plainly(conn, bad_dates):
-                        report.inserted = self._insert_direct(conn, source.format, report.import_id)
+                        date_format = self._date_format(conn, dates, iso) if dates else _NO_DATES
+                        report.inserted = self._insert_direct(conn, source.format, report.import_id, date_format,
+                                                              bool(labels))
                         if report.inserted:
                             self._bump_data_version(conn)
                     else:
@@ -244,8 +250,25 @@ class DirectImportMixin:
         ).fetchall()[0][0]
 
     @staticmethod
-    def _insert_direct(conn, fmt: str, import_id: int) -> int:
-        """Every row kept becomes a contact; ids follow lines (DuckDB keeps insertion order)."""
+    def _insert_direct(conn, fmt: str, import_id: int, date_format: str | None, tagged: bool) -> int:
+        """Every row kept becomes a contact; ids follow lines (DuckDB keeps insertion order).
+
+        With a ``date_format`` (see ``_date_format``) and no labels to look up, the rows go from
+        ``direct_rows`` to ``contacts`` in one scan: no join, so nothing to sort back into file
+        order (the sort cost 0.018 s of a 0.056 s insert of 100,000 rows).
+        """
+        if date_format is not None and not tagged:
+            parsed = f"try_strptime(r.connected_raw, '{date_format}')"
+            return conn.execute(
+                f"""
+                INSERT INTO contacts ({_INSERT_COLUMNS})
+                SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url,
+                       r.phone, r.location, CAST({parsed} AS DATE), r.notes, []::VARCHAR[], ?, ?
+                FROM direct_rows r
+                WHERE r.has_identity AND (r.connected_raw IS NULL OR {parsed} IS NOT NULL)
+                """,
+                [fmt, import_id],
+            ).fetchall()[0][0]
         return conn.execute(
             f"""
             INSERT INTO contacts ({_INSERT_COLUMNS})
@@ -258,6 +281,24 @@ class DirectImportMixin:
             """,
             [fmt, import_id],
         ).fetchall()[0][0]
+
+    @staticmethod
+    def _date_format(conn, dates: list[str], iso: list[str | None]) -> str | None:
+        """A strptime format under which DuckDB reads each of the file's distinct ``dates`` exactly as
+        the importer's rules did (``iso``, None for a date they reject), or None.
+
+        Decided on the distinct values themselves, so it holds for every row: DuckDB and the rules
+        disagree elsewhere ("05 October 2016" is a date to the rules only), and then the insert
+        looks the dates up instead.
+        """
+        for date_format in _DATE_FORMATS:
+            read = conn.execute(
+                "SELECT list_transform(?::VARCHAR[], "
+                f"lambda x: strftime(try_strptime(x, '{date_format}'), '%Y-%m-%d'))", [dates],
+            ).fetchall()[0][0]
+            if read == iso:
+                return date_format
+        return None
 
     @staticmethod
     def _key_direct(conn, first_line: int) -> None:
