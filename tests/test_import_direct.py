@@ -221,7 +221,7 @@ def test_an_import_asks_duckdb_for_the_threads_its_rows_can_use_and_gives_them_b
     (("1/8/18, 6:14 PM", "12/31/19, 9:05 AM"), "%m/%d/%y, %I:%M %p"),
     (("08 Jan 2018", "05 October 2016"), None),  # a date to the importer's rules, not to DuckDB's %b
     (("08 Jan 2018", "2018-01-09"), None),  # two forms in one file
-    (("", ""), "%Y-%m-%d"),  # no dates at all
+    (("", ""), "%d %b %Y"),  # no dates at all: the first form, as there is nothing to disagree on
 ])
 def test_dates_duckdb_reads_as_the_importer_does_are_read_by_duckdb_and_others_looked_up(
         tmp_path, monkeypatch, dates, read_by_duckdb):

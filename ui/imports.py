@@ -40,6 +40,7 @@ def show_report(report: dict) -> None:
 
 
 if upload is None:
+    st.session_state.pop("parsed", None)  # the file was removed: let its parse go
     if "last_report" in st.session_state:
         show_report(st.session_state["last_report"])
     st.stop()

@@ -51,7 +51,6 @@ _KEPT = "r.has_identity AND (r.connected_raw IS NULL OR d.iso IS NOT NULL)"
 # The forms of the exports' dates: LinkedIn's today ("05 Oct 2016"), LinkedIn's until 2018
 # ("1/8/18, 6:14 PM"), ISO. Used only where DuckDB reads a file's dates as the importer does.
 _DATE_FORMATS = ("%d %b %Y", "%m/%d/%y, %I:%M %p", "%Y-%m-%d")
-_NO_DATES = "%Y-%m-%d"  # a file without dates: any format reads every row's missing date as missing
 _INSERT_COLUMNS = ("first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
                    "connected_on, notes, tags, source, import_id")
 
@@ -137,9 +136,8 @@ class DirectImportMixin:
                         [source.file_name, source.format, source.encoding, source.delimiter],
                     ).fetchall()[0][0]
                     if self._insert_plainly(conn, bad_dates):
-                        date_format = self._date_format(conn, dates, iso) if dates else _NO_DATES
-                        report.inserted = self._insert_direct(conn, source.format, report.import_id, date_format,
-                                                              bool(labels))
+                        report.inserted = self._insert_direct(conn, source.format, report.import_id,
+                                                              self._date_format(conn, dates, iso), bool(labels))
                         if report.inserted:
                             self._bump_data_version(conn)
                     else:
@@ -289,7 +287,7 @@ class DirectImportMixin:
 
         Decided on the distinct values themselves, so it holds for every row: DuckDB and the rules
         disagree elsewhere ("05 October 2016" is a date to the rules only), and then the insert
-        looks the dates up instead.
+        looks the dates up instead. A file without dates takes the first format: nothing to disagree on.
         """
         for date_format in _DATE_FORMATS:
             read = conn.execute(
