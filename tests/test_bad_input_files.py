@@ -11,7 +11,6 @@ import csv
 import json
 import pathlib
 import subprocess
-import time
 from pathlib import Path
 
 import duckdb
@@ -192,10 +191,8 @@ def test_parse_file_refuses_60_mb_before_parsing(no_parsing):
     row = (linkedin_row(7) + "\r\n").encode()
     data = LINKEDIN_HEADER.encode() + b"\r\n" + row * (60 * MB // len(row))
     assert len(data) > MAX_UPLOAD_BYTES
-    started = time.perf_counter()
     with pytest.raises(ImportFileError) as caught:
-        parse_file(data, "Connections.csv")
-    assert time.perf_counter() - started < 0.5
+        parse_file(data, "Connections.csv")  # no_parsing: nothing may read or parse it first
     assert caught.value.file_name == "Connections.csv" and "larger than 50 MB" in caught.value.reason
 
 

@@ -30,6 +30,11 @@ _MONTH_DAY_YEAR = re.compile(r"([^\W\d_]{3,})\.? +(\d{1,2}),? +(\d{4})(?:[ ,T].*
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ ,T].*)?")
 # "08.01.2018" is always day first (German).
 _DOTTED = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})(?:[ ,T].*)?")
+# LinkedIn's own form today, "05 Oct 2016": nearly every date of a large import. Read first, with
+# the English month names as they are written, it costs a third of the general way (a 100,000-row
+# export has about 4,000 distinct dates); anything else takes the general way below.
+_LINKEDIN = re.compile(r"(\d{2}) ([A-Z][a-z]{2}) (\d{4})")
+_ENGLISH = {name.title(): number for name, number in list(_MONTHS.items())[:12]}
 
 
 def _month(name: str) -> int | None:
@@ -59,6 +64,8 @@ def _iso(year: int, month: int | None, day: int):
 def parse_date(text: str):
     """ISO string for ``text``, or ``BAD``. Slashed dates are month first unless that is impossible."""
     text = text.strip()
+    if (m := _LINKEDIN.fullmatch(text)) and m[2] in _ENGLISH:
+        return _iso(int(m[3]), _ENGLISH[m[2]], int(m[1]))
     if m := _ISO.fullmatch(text) or _YMD_SLASH.fullmatch(text):
         return _iso(int(m[1]), int(m[2]), int(m[3]))
     if m := _DAY_MONTH_YEAR.fullmatch(text):
