@@ -57,6 +57,7 @@ CRM = "Name;E-mail;Firma;Funktion\nRené Kühn;rene@example.de;Bäckerei Kühn;I
     (LINKEDIN + b"Bo,Chen,,,,,31 Feb 2020\r\nCy,Dunn,,,,,\"  31 Feb 2020 \"\r\n", "bad-date.csv"),
     ("Name\tCompany\tConnected On\n\t Acme \t\nAna\t\t2020-02-30\n\u00a0\t\t1 Jan 2020\n".encode(), "tsv-rejects.csv"),
     (b"First Name,Last Name,Connected On\nAna,Lima,\"1/8/18, 6:14 PM\"\n", "linkedin-2018-ish.csv"),
+    (b"Name,Email,Notes\nAna,ana@example.org," + b"n" * 99_000 + b"\n", "long-note.csv"),  # under the line limit
 ])
 def test_a_clean_file_gives_the_same_contacts_both_ways(tmp_path, data, name):
     _, _, taken = import_both(tmp_path, [(data, name, None)])

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from engine.store import Store
-from engine.store.keys import PLAIN_URL_KEY
+from engine.store.keys import PLAIN_URL_KEY, PLAIN_URL_PREFIX, PREFIXED_PLAIN_URL_KEY, PREFIXED_URL_KEY
 from engine.store.migrations import MIGRATIONS, latest_version
 from tests.conftest import parsed_contacts
 
@@ -49,6 +49,21 @@ def test_a_plain_profile_url_has_the_same_key_by_the_short_way(store):
     for url, _, short, full in rows:
         assert short == full, url
     assert rows[0][2] == "in/ana-lima"
+
+
+def test_prefixed_keys_are_the_keys_behind_one_prefix_whichever_way_they_are_computed(store):
+    store.summary()
+    conn = duckdb.connect(str(store.path))
+    rows = conn.execute(
+        f"SELECT rapport_plain_profile_url(u), {PREFIXED_PLAIN_URL_KEY.format(u='u')}, "
+        f"{PREFIXED_URL_KEY.format(u='u')}, rapport_url_key(u) FROM (SELECT unnest(?::VARCHAR[]) AS u)",
+        [PLAIN + NOT_PLAIN + ["mailto:x", ""]]).fetchall()
+    conn.close()
+    for plain, short, full, key in rows:
+        assert full == (None if key is None else PLAIN_URL_PREFIX + key)
+        if plain:
+            assert short == full
+    assert rows[-1][2] is None  # no key: nothing to compare
 
 
 def test_anything_to_decode_cut_or_trim_takes_the_full_key(store):

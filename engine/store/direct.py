@@ -26,7 +26,7 @@ import duckdb
 
 from ..model import MIDDLE_NAME, WHITESPACE, DirectCsv, Reject, RowRules
 from .imports import ImportReport
-from .keys import KEY_COLUMNS, PLAIN_URL_KEY
+from .keys import KEY_COLUMNS, PREFIXED_PLAIN_URL_KEY, PREFIXED_URL_KEY
 
 # What Python's ``str.strip()`` removes (the Python importer trims every value with it). Trimming
 # a set of characters costs DuckDB ten times what trimming spaces does, so the set is used only
@@ -42,9 +42,11 @@ CREATE OR REPLACE TEMP MACRO rapport_first_value(x) AS
 # Google and Outlook keep several e-mails (phones, URLs) in one cell joined by ' ::: '.
 _FIRST_VALUE = ("email", "phone", "linkedin_url")
 _TEXT = ("first_name", "last_name", "email", "company", "position", "linkedin_url", "phone", "location", "notes")
-# A value longer than this is not a name but a broken file (importers.rows.MAX_VALUE): the row is
-# rejected, which only the Python importer reports, so such a file does not take this path.
-MAX_VALUE_BYTES = 100_000
+# A value longer than 100,000 characters is not a name but a broken file (importers.rows.MAX_VALUE):
+# the row is rejected, which only the Python importer reports. So DuckDB refuses any line longer
+# than that many bytes (a line holds its values, and a character is at least a byte), and such a
+# file goes to the Python importer; measuring every value instead cost 4 ms per 100,000 rows.
+MAX_LINE_BYTES = 100_000
 # The rows that become contacts (or repeats of one): with a name, e-mail or URL, and a date that parses if any.
 # ``r`` is direct_rows and ``d`` its row of direct_dates (every distinct date of a row with identity is there).
 _KEPT = "r.has_identity AND (r.connected_raw IS NULL OR d.iso IS NOT NULL)"
@@ -78,15 +80,14 @@ def _read_csv(source: DirectCsv) -> str:
     """The file's cells as columns c0, c1, ... (text, never guessed), as strictly as DuckDB reads CSV."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(source.headers)))
     return f"""read_csv($path, header = true, auto_detect = false, delim = $delimiter, quote = '"', escape = '"',
-                        strict_mode = true, null_padding = true, columns = {{{columns}}})"""
+                        strict_mode = true, null_padding = true, max_line_size = {MAX_LINE_BYTES},
+                        columns = {{{columns}}})"""
 
 
 def _rows_sql(source: DirectCsv) -> str:
     """``direct_rows``: every row of the file with its fields, keys and what kind of row it is."""
     plan = source.plan
     fields = ",\n               ".join(f"{_field(plan, name)} AS {name}" for name in _TEXT)
-    read = sorted({int(i) for columns, _ in plan.values() for i in columns})
-    longest = f"greatest({', '.join(f'strlen(c{i})' for i in read)})" if len(read) > 1 else f"strlen(c{read[0]})"
     others = [f"rapport_cell(c{i}) IS NULL" for i in range(len(source.headers)) if i != source.date_column]
     return f"""
         CREATE TEMP TABLE direct_rows AS
@@ -97,7 +98,6 @@ def _rows_sql(source: DirectCsv) -> str:
                {_field(plan, 'connected_on')} AS connected_raw,
                {_field(plan, 'tags')} AS tags_raw,
                {' AND '.join(others) if others else 'true'} AS blank_but_date,
-               {longest} AS longest,
                NULL::BOOLEAN AS has_identity
             FROM {_read_csv(source)}
         )
@@ -163,17 +163,17 @@ class DirectImportMixin:
             conn.execute(_rows_sql(source), {"path": source.path, "delimiter": source.delimiter})
         except duckdb.Error:  # a line DuckDB will not read: the Python importer names it (or reads it)
             return None
-        rows, blank, with_identity, longest, dates, labels = conn.execute(
+        rows, blank, with_identity, dates, labels = conn.execute(
             """
             SELECT count(*), count(*) FILTER (WHERE NOT has_identity AND blank_but_date),
-                   count(*) FILTER (WHERE has_identity), coalesce(max(longest), 0),
+                   count(*) FILTER (WHERE has_identity),
                    coalesce(list(DISTINCT connected_raw) FILTER (WHERE has_identity AND connected_raw IS NOT NULL), []),
                    coalesce(list(DISTINCT tags_raw) FILTER (WHERE has_identity AND tags_raw IS NOT NULL), [])
             FROM direct_rows
             """
         ).fetchall()[0]
-        if rows != source.rows or longest > MAX_VALUE_BYTES:
-            return None  # a row spanning lines (so line numbers would be off), a value too long to keep
+        if rows != source.rows:
+            return None  # a row spanning lines, so line numbers would be off
         return rows, blank, rows - blank - with_identity, dates, labels
 
     @staticmethod
@@ -217,10 +217,11 @@ class DirectImportMixin:
 
         True only for a workspace without contacts and a file where no two rows kept share a match
         key by the rules of ``_stage``. A LinkedIn export gives every row a profile URL, and a URL
-        key shared by nobody settles it, so the costlier e-mail and name keys are computed only
-        when some row kept has no URL. Anything else goes through the staging and upsert SQL, which
-        handles every case. The rows kept are those with identity, less any rejected for their
-        date (``bad_dates``: only then is the join with the dates paid for).
+        key shared by nobody settles it (keys compared behind their prefix, see ``keys``), so the
+        costlier e-mail and name keys are computed only when some row kept has no URL. Anything
+        else goes through the staging and upsert SQL, which handles every case. The rows kept are
+        those with identity, less any rejected for their date (``bad_dates``: only then is the
+        join with the dates paid for).
         """
         if conn.execute("SELECT EXISTS (SELECT 1 FROM contacts)").fetchone()[0]:
             return False
@@ -230,8 +231,8 @@ class DirectImportMixin:
             f"""
             WITH u AS MATERIALIZED (SELECT r.linkedin_url, coalesce(rapport_plain_profile_url(r.linkedin_url), false)
                                            AS plain FROM {kept}),
-            r AS (SELECT {PLAIN_URL_KEY.format(u='linkedin_url')} AS url_key FROM u WHERE plain
-                  UNION ALL SELECT rapport_url_key(linkedin_url) FROM u WHERE NOT plain)
+            r AS (SELECT {PREFIXED_PLAIN_URL_KEY.format(u='linkedin_url')} AS url_key FROM u WHERE plain
+                  UNION ALL SELECT {PREFIXED_URL_KEY.format(u='linkedin_url')} FROM u WHERE NOT plain)
             SELECT count(url_key) > count(DISTINCT url_key), count(*) > count(url_key) FROM r
             """
         ).fetchall()[0]
