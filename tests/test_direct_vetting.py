@@ -13,8 +13,8 @@ import re
 
 import pytest
 
-from engine.importers import direct
-from engine.model import WHITESPACE
+from engine.importers import decode, direct
+from engine.model import WHITESPACE, ImportFileError
 
 _OTHER = [c for c in WHITESPACE if c not in " \r\n"]
 # Characters whose UTF-8 form starts like a whitespace character's but is not one (’ – … · é).
@@ -43,7 +43,7 @@ def test_the_byte_checks_answer_as_the_text_does(seed):
     utf8 = table.encode()
     assert direct._line_breaks(utf8, len(utf8)) == len(re.findall("\r\n|\r|\n", table))
     assert direct._quote_beside_spaces(utf8, delimiter, len(utf8)) == _spaced_quote(table, delimiter)
-    assert direct._other_whitespace(table, utf8) == any(c in table for c in _OTHER)
+    assert direct._other_whitespace(utf8) == any(c in table for c in _OTHER)
 
 
 def test_the_checks_find_what_they_look_for_at_the_very_edges():
@@ -51,14 +51,62 @@ def test_the_checks_find_what_they_look_for_at_the_very_edges():
     assert not direct._quote_beside_spaces(b'" a "', ",", 5)
     assert direct._line_breaks(b"a\r\r\nb\n\rc", 9) == 4
     for ch in _OTHER:
-        assert direct._other_whitespace(ch, ch.encode()), repr(ch)
-    assert not direct._other_whitespace("".join(_LOOK_ALIKES), "".join(_LOOK_ALIKES).encode())
+        assert direct._other_whitespace(ch.encode()), repr(ch)
+    assert not direct._other_whitespace("".join(_LOOK_ALIKES).encode())
 
 
-def test_a_text_full_of_one_lead_byte_is_searched_as_text(monkeypatch):
-    """Past ``_LEAD_BYTE_LOOKS`` places of one lead byte the check searches the text instead; it
-    must still find a character that comes after them, and not find one that is not there."""
+def test_a_text_full_of_one_lead_byte_is_searched_for_each_character(monkeypatch):
+    """Past ``_LEAD_BYTE_LOOKS`` places of one lead byte the check searches for each character
+    instead; it must still find one that comes after them, and not find one that is not there."""
     monkeypatch.setattr(direct, "_LEAD_BYTE_LOOKS", 3)
     crowded = "O\u2019Brien," * 10
-    assert direct._other_whitespace(crowded + "\u2009", (crowded + "\u2009").encode())
-    assert not direct._other_whitespace(crowded, crowded.encode())
+    assert direct._other_whitespace((crowded + "\u2009").encode())
+    assert not direct._other_whitespace(crowded.encode())
+
+
+# --- a large UTF-8 file is decoded only as far as its head ---------------------------------------
+
+_HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+_ROW = "Siobhán,O’Brien,https://www.linkedin.com/in/s-{i},,\"Acme, Inc.\",CTO,05 Oct 2016\r\n"
+
+
+def _large(preamble: str = "Notes:\r\n\r\n", tail: bytes = b"", bom: bool = False, rows: int = 12_000) -> bytes:
+    body = (preamble + _HEADER + "".join(_ROW.format(i=i) for i in range(rows))).encode()
+    return (b"\xef\xbb\xbf" if bom else b"") + body + tail
+
+
+@pytest.mark.parametrize(("data", "why"), [
+    (_large(), "a LinkedIn export"),
+    (_large(bom=True), "with a byte-order mark"),
+    (_large(preamble="x\r\n" * 25), "the header on line 26"),
+    (_large(preamble="x" * 300_000 + "\r\n"), "a first line longer than the head"),
+    (_large(preamble="x\r\n" * 40), "no header among the lines scanned"),
+    (_large(tail=b"Ren\xe9,K\xfchn,,,,,\r\n"), "a cp1252 row at the end"),
+    (_large(tail=b"Ana,\xff,,,,,\r\n", bom=True), "a broken character after a byte-order mark"),
+    (_large(tail=b"\x01" * 20), "control characters past the head"),
+    (_large(tail="Zoë,Ng\u2009,,,,,\r\n".encode()), "a thin space at the end"),
+])
+def test_reading_only_the_head_vets_a_large_file_as_reading_it_whole(data, why):
+    def vet(head_only):
+        try:
+            return direct._vet(data, "Connections.csv", None, None, head_only=head_only)
+        except Exception as error:  # the same refusal is what is compared
+            return type(error), str(error)
+
+    assert len(data) > decode._HEAD_BYTES
+    assert vet(True) == vet(False), why
+
+
+def test_the_head_is_what_decoding_the_whole_file_gives_and_refusals_are_the_same():
+    data = _large(bom=True)
+    head, encoding = decode.decode_utf8_head(data, "a.csv")
+    text, whole_encoding = decode.decode_bytes(data, "a.csv")
+    assert encoding == whole_encoding == "utf-8-sig" and text.startswith(head) and len(head) >= 65536
+    binary = b"a,b\n" + bytes(range(1, 9)) * 40_000
+    with pytest.raises(ImportFileError, match="binary") as by_head:
+        decode.decode_utf8_head(binary, "b.csv")
+    with pytest.raises(ImportFileError, match="binary") as by_whole:
+        decode.decode_bytes(binary, "b.csv")
+    assert str(by_head.value) == str(by_whole.value)
+    assert decode.decode_utf8_head(_large(tail=b"\xe9"), "c.csv") is None  # not UTF-8: decided on the whole
+    assert decode.decode_utf8_head(b"a,b\n1,2\n", "d.csv") is None  # small: decoded whole

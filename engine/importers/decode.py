@@ -34,6 +34,7 @@ _CONTROL_BYTES = re.compile(rb"[\x01-\x08\x0b\x0e-\x1f]")
 _NOT_BLANK_BYTE = re.compile(rb"[^ \t\r\n\xef\xbb\xbf\xff\xfe\x00]")
 _NOT_SPACE = re.compile(r"\S")  # \s is what str.strip() removes (both use Python's isspace)
 _QUOTED = re.compile(r'"[^"]*"')
+_TEXT_HEAD = 65536  # characters looked at to tell text from binary content
 _MAGIC = {
     b"PK\x03\x04": "this looks like an Excel workbook or a zip archive; save it as CSV first",
     b"%PDF": "this is a PDF, not a contacts file",
@@ -55,11 +56,7 @@ def _utf16_without_bom(head: bytes) -> str | None:
 
 def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
     """(text, encoding name); raises ImportFileError for empty or binary content."""
-    if not _NOT_BLANK_BYTE.search(data):
-        raise ImportFileError(file_name, "the file is empty")
-    for magic, reason in _MAGIC.items():
-        if data.startswith(magic):
-            raise ImportFileError(file_name, reason)
+    _refuse_binary(data, file_name)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, encoding = data.decode("utf-16", BROKEN_ERRORS), "utf-16"
     elif data.startswith(b"\xef\xbb\xbf"):
@@ -82,7 +79,55 @@ def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
                 text, encoding = data.decode("cp1252"), "cp1252"
             except UnicodeDecodeError:  # bytes cp1252 leaves undefined: latin-1 maps every byte
                 text, encoding = data.decode("latin-1"), "latin-1"
-    head = text[:65536]
+    _refuse_non_text(text, encoding, file_name)
+    return text, encoding
+
+
+# A UTF-8 head this long holds at least the _TEXT_HEAD characters the checks look at.
+_HEAD_BYTES = 4 * _TEXT_HEAD + 8
+_CHUNK = 1 << 18
+
+
+def decode_utf8_head(data: bytes, file_name: str) -> tuple[str, str] | None:
+    """(the head of the text, encoding) as ``decode_bytes`` reads a large UTF-8 file, or None.
+
+    Only the head is decoded; the whole is checked to be valid UTF-8 a chunk at a time by the same
+    strict decoder: 5 ms for a 10 MB export, where decoding it whole takes 13 ms (a few ’ make it a
+    20 MB string of two bytes a character). The head holds at least the characters ``decode_bytes`` checks for binary
+    content, so a file it refuses is refused here too. None for a file that is small, UTF-16, has
+    a NUL byte, is not valid UTF-8 (a BOM'd file with a broken character, a cp1252 export), or is
+    blank throughout its head: ``decode_bytes`` then decides, on the whole text.
+    """
+    if len(data) <= _HEAD_BYTES or data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
+        return None
+    _refuse_binary(data, file_name)
+    check, whole = codecs.getincrementaldecoder("utf-8")(), memoryview(data)
+    try:
+        for start in range(0, len(data), _CHUNK):
+            check.decode(whole[start : start + _CHUNK])
+        check.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return None
+    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    text = codecs.getincrementaldecoder(encoding)().decode(whole[:_HEAD_BYTES])  # a character cut off waits
+    if not _NOT_SPACE.search(text):
+        return None
+    _refuse_non_text(text, encoding, file_name)
+    return text, encoding
+
+
+def _refuse_binary(data: bytes, file_name: str) -> None:
+    """What the bytes alone say: nothing but blanks, or a workbook, archive or PDF."""
+    if not _NOT_BLANK_BYTE.search(data):
+        raise ImportFileError(file_name, "the file is empty")
+    for magic, reason in _MAGIC.items():
+        if data.startswith(magic):
+            raise ImportFileError(file_name, reason)
+
+
+def _refuse_non_text(text: str, encoding: str, file_name: str) -> None:
+    """What the decoded text says: binary content, garbage, or nothing but whitespace."""
+    head = text[:_TEXT_HEAD]
     if "\x00" in head or len(_CONTROL.findall(head)) > 0.03 * len(head):
         raise ImportFileError(file_name, "this is a binary file, not text")
     broken = head.count(BROKEN)
@@ -90,7 +135,6 @@ def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
         raise ImportFileError(file_name, f"this is not {codec_name(encoding)} text (too many invalid bytes)")
     if not _NOT_SPACE.search(text):
         raise ImportFileError(file_name, "the file is empty")
-    return text, encoding
 
 
 def allow_long_fields() -> None:

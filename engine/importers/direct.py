@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator
 
 from ..model import WHITESPACE, DirectCsv, ImportFileError
 from .csvformats import check_duplicates, choose_plan, detect_format, header_key, mapping_plan
-from .decode import BROKEN, decode_bytes, find_header
+from .decode import BROKEN, HEADER_SCAN_LINES, decode_bytes, decode_utf8_head, find_header
 from .rows import MAX_COLUMN_NAME
 from .vcard import looks_like_vcard
 
@@ -47,17 +47,12 @@ for _c in _OTHER_WHITESPACE:
     if not _c.isascii():
         _tails, _chars = _BY_LEAD_BYTE.get(_c.encode()[:1], (frozenset(), ()))
         _BY_LEAD_BYTE[_c.encode()[:1]] = (_tails | {_c.encode()[1:]}, (*_chars, _c))
-# Past this many places of one lead byte (a text full of ’ or –), searching the text is cheaper.
+# Past this many places of one lead byte (a text full of ’ or –), searching for each character is cheaper.
 _LEAD_BYTE_LOOKS = 20_000
 
 
-def _other_whitespace(text: str, utf8: bytes) -> bool:
-    """Whitespace other than spaces and line breaks in the table ``utf8`` (UTF-8), or in ``text``.
-
-    ``text`` is the whole decoded file, the table and anything above it, searched only when a
-    lead byte occurs too often to look at each place: a character found above the table only
-    costs the slower trim, never a wrong value.
-    """
+def _other_whitespace(utf8: bytes) -> bool:
+    """Whitespace other than spaces and line breaks in the table ``utf8`` (UTF-8)."""
     if any(byte in utf8 for byte in _ASCII_WHITESPACE):
         return True
     for lead, (tails, chars) in _BY_LEAD_BYTE.items():
@@ -68,7 +63,7 @@ def _other_whitespace(text: str, utf8: bytes) -> bool:
                 return True
             looked += 1
             if looked > _LEAD_BYTE_LOOKS:
-                if any(ch in text for ch in chars):
+                if any(ch.encode() in utf8 for ch in chars):
                     return True
                 break
             place = find(lead, place + 1)
@@ -119,19 +114,36 @@ def _plan(headers: list[str], fmt: str, file_name: str, mapping: dict[str, str] 
     return chosen
 
 
-def _vet(data: bytes, file_name: str, mapping, saved_mapping):
+def _decode(data: bytes, file_name: str, head_only: bool) -> tuple[str, str, bool]:
+    """(text, encoding, whether the text is the whole file), as ``decode_bytes`` reads the file.
+
+    With ``head_only``, a large UTF-8 file is decoded only as far as its head, if that holds every
+    line ``find_header`` scans (``decode_utf8_head``); the checks of ``_vet`` work on the bytes.
+    """
+    head = decode_utf8_head(data, file_name) if head_only else None
+    if head is not None:
+        text = head[0]
+        lines = text.count("\r") + text.count("\n") - text.count("\r\n")
+        if lines >= HEADER_SCAN_LINES:
+            return text, head[1], False
+    return *decode_bytes(data, file_name), True
+
+
+def _vet(data: bytes, file_name: str, mapping, saved_mapping, head_only: bool = True):
     """(DirectCsv without a path, bytes to write) or None.
 
     Works on offsets into the decoded text rather than slices of it: a 10 MB export is looked at a
-    few times, never copied.
+    few times, never copied; a large UTF-8 file is decoded only as far as its head (``_decode``).
     """
-    text, encoding = decode_bytes(data, file_name)
+    text, encoding, whole = _decode(data, file_name, head_only)
     if looks_like_vcard(text) or (encoding in _MAY_HOLD_NUL and "\x00" in text):
         return None
     header_line, start, delimiter = find_header(text, file_name)
     end = len(text)
-    while end > start and text[end - 1] in "\r\n":
+    while whole and end > start and text[end - 1] in "\r\n":
         end -= 1
+    if not whole and start + 200 > end:  # the format is told from the header's first 200 characters
+        return _vet(data, file_name, mapping, saved_mapping, head_only=False)
     if encoding not in _STRICT and text.find(BROKEN, start) >= 0:
         return None
     first_end = min(i for i in (text.find("\n", start, end), text.find("\r", start, end), end) if i >= 0)
@@ -161,7 +173,7 @@ def _vet(data: bytes, file_name: str, mapping, saved_mapping):
         file_name=file_name, format=fmt, encoding=encoding, delimiter=delimiter, headers=tuple(headers),
         mapping=used, path="", header_line=header_line, rows=rows, plan=plan,
         date_column=plan["connected_on"][0][0] if "connected_on" in plan else -1,
-        other_whitespace=_other_whitespace(text, payload),
+        other_whitespace=_other_whitespace(payload),
     )
     return source, payload
 
