@@ -43,10 +43,11 @@ def main() -> None:
         "",
         "| What | Time | Baseline (same run) | Ratio | Target |",
         "| --- | --- | --- | --- | --- |",
+        f"| `rapport import` as a command (the issue's measure: end to end) | {imp['cli_subprocess_s']:.2f} s | the "
+        f"same `read_csv` as a `python -c` command {imp['duckdb_command_s']:.2f} s | {imp['cli_ratio']:.2f}x "
+        f"(medians {imp['cli_median_ratio']:.2f}x) | ≤ 2.0x |",
         f"| `rapport import` of a LinkedIn export, in process | {imp['rapport_import_s']:.2f} s | DuckDB `read_csv` "
-        f"into a table {imp['duckdb_read_csv_s']:.2f} s | {imp['ratio']:.2f}x | ≤ 2.0x |",
-        f"| `rapport import` as a command | {imp['cli_subprocess_s']:.2f} s | the same `read_csv` as a "
-        f"`python -c` command {imp['duckdb_command_s']:.2f} s | {imp['cli_ratio']:.2f}x | ≤ 2.0x |",
+        f"into a table {imp['duckdb_read_csv_s']:.2f} s | {imp['ratio']:.2f}x (medians {imp['median_ratio']:.2f}x) | |",
         f"| The same import through the Python reader (files the direct path declines) | "
         f"{imp['python_reader_s']:.2f} s | DuckDB `read_csv` {imp['duckdb_read_csv_s']:.2f} s | "
         f"{imp['python_ratio']:.1f}x | |",
@@ -61,7 +62,9 @@ def main() -> None:
         lines.append(f"| Page script run, {page}: first visit / rerun | {rank[page + ':first']:.2f} s / "
                      f"{rank[page]:.2f} s | | | ≤ 1 s |")
     lines += [
-        f"| Peak memory, `rapport import` | {imp['cli_peak_mb']:.0f} MB | | | ≤ 600 MB |",
+        f"| Peak memory, `rapport import` | {imp['cli_peak_mb']:.0f} MB | the `read_csv` command "
+        f"{imp['duckdb_command_peak_mb']:.0f} MB | {imp['cli_peak_mb'] / imp['duckdb_command_peak_mb']:.1f}x "
+        "| ≤ 600 MB |",
         f"| Peak memory, this benchmark process (ranking and pages) | {peak:.0f} MB | | | |",
     ]
     OUT.write_text("\n".join(lines) + "\n", encoding="utf-8")
