@@ -16,7 +16,16 @@ import plotly.graph_objects as go
 REPLY_OUTCOMES = ("replied", "meeting", "referral", "opportunity")
 CHANNEL_NAMES = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection": "LinkedIn note",
                  "phone": "Phone", "in_person": "In person", "other": "Other"}
-_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 340, "template": "plotly_white"}
+# plotly_white's look, kept to what these charts use. The full template (every trace type, every
+# colour scale) is deep-copied into each figure: 13-30 ms a figure, half of building the review.
+_AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "zerolinewidth": 2, "ticks": "",
+         "automargin": True, "title": {"standoff": 15}}
+_TEMPLATE = go.layout.Template(layout={
+    "paper_bgcolor": "white", "plot_bgcolor": "white", "font": {"color": "#2a3f5f"}, "title": {"x": 0.05},
+    "colorway": px.colors.qualitative.Plotly, "hovermode": "closest", "hoverlabel": {"align": "left"},
+    "xaxis": _AXIS, "yaxis": _AXIS,
+})
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 340, "template": _TEMPLATE}
 
 
 def _label(text: str) -> str:
@@ -37,7 +46,7 @@ def activity_by_channel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
     frame = interactions.assign(week=pd.to_datetime(interactions["occurred_on"]).dt.to_period("W").dt.start_time,
                                 channel=interactions["channel"].fillna("other").map(lambda c: CHANNEL_NAMES.get(c, c)))
     counts = frame.groupby(["week", "channel"]).size().reset_index(name="interactions")
-    fig = px.bar(counts, x="week", y="interactions", color="channel", title=title)
+    fig = px.bar(counts, x="week", y="interactions", color="channel", title=title, template=_TEMPLATE)
     fig.update_layout(**_LAYOUT)
     weeks = counts.groupby("week")["interactions"].sum()
     busiest = frame["channel"].value_counts()
@@ -107,11 +116,15 @@ def network_composition(contacts: pd.DataFrame) -> tuple[go.Figure, str]:
     title = "Your network by segment and relationship strength"
     if contacts.empty:
         return _empty(title, "No contacts yet.")
-    frame = contacts.assign(segment=contacts["segment"].fillna("no segment").astype(str).map(_label),
-                            strength=contacts["strength"].fillna(-1).astype(int).map(
-                                lambda s: "not rated" if s < 0 else f"{s}/5"))
+    # Counted first, labelled after: a label per group, not per contact (100,000 of them).
+    frame = contacts.assign(segment=contacts["segment"].fillna("no segment").astype(str),
+                            strength=contacts["strength"].fillna(-1).astype(int))
     counts = frame.groupby(["segment", "strength"]).size().reset_index(name="contacts")
-    fig = px.bar(counts, x="contacts", y="segment", color="strength", orientation="h", title=title)
+    counts = counts.assign(segment=counts["segment"].map(_label),
+                           strength=counts["strength"].map(lambda s: "not rated" if s < 0 else f"{s}/5"),
+                           ).sort_values(["segment", "strength"], ignore_index=True)  # as grouping the labels sorts
+    fig = px.bar(counts, x="contacts", y="segment", color="strength", orientation="h", title=title,
+                 template=_TEMPLATE)
     fig.update_layout(**_LAYOUT)
     in_segments = int((frame["segment"] != "no segment").sum())
     strong = int((contacts["strength"].fillna(0) >= 4).sum())
@@ -125,7 +138,8 @@ def new_contacts(dates: pd.Series) -> tuple[go.Figure, str]:
     if dates.empty:
         return _empty(title, "No connection dates.")
     monthly = dates.dt.to_period("M").dt.start_time.value_counts().sort_index()
-    fig = px.bar(x=monthly.index, y=monthly.values, labels={"x": "month", "y": "new connections"}, title=title)
+    fig = px.bar(x=monthly.index, y=monthly.values, labels={"x": "month", "y": "new connections"}, title=title,
+                 template=_TEMPLATE)
     fig.update_layout(**_LAYOUT)
     recent = monthly.tail(3).sum()
     return fig, f"{recent} new connections in the last three months shown; {monthly.max()} in the best month."

@@ -80,3 +80,26 @@ def test_cli_writes_the_html_report(demo, tmp_path):
     text = out.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "Networking review" in text
     assert len(text) > 1_000_000  # plotly.js is inlined: the file works offline
+
+
+def test_the_network_chart_counts_each_segment_and_strength_with_labels_shown_as_typed():
+    import pandas as pd
+
+    from engine import charts
+
+    contacts = pd.DataFrame({"segment": ["<b>VCs</b>", "<b>VCs</b>", None, "Recruiters", None],
+                             "strength": [5, 5, None, 2, 3]})
+    figure, takeaway = charts.network_composition(contacts)
+    bars = {(trace.name, y): x for trace in figure.data for y, x in zip(trace.y, trace.x)}
+    assert bars == {("5/5", "&lt;b&gt;VCs&lt;/b&gt;"): 2, ("not rated", "no segment"): 1,
+                    ("2/5", "Recruiters"): 1, ("3/5", "no segment"): 1}
+    assert takeaway == "3 of 5 contacts fit one of your goals' segments; 2 relationships are strong (4-5)."
+    assert figure.layout.template.layout.plot_bgcolor == "white"  # the report keeps plotly_white's look
+
+
+def test_the_review_reads_the_workspace_over_one_connection(demo, monkeypatch):
+    opened = []
+    original = Store._open
+    monkeypatch.setattr(Store, "_open", lambda self: opened.append(1) or original(self))
+    build_review(demo, TODAY - timedelta(days=30), TODAY, today=TODAY)
+    assert len(opened) == 1

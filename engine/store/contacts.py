@@ -161,6 +161,11 @@ class ContactsMixin:
                 "SELECT coalesce(CAST(connected_on AS TIMESTAMP), created_at) AS d FROM contacts"
             ).df()["d"]
 
+    def contact_strengths(self) -> pd.DataFrame:
+        """Every contact's id and relationship strength (0-5, or missing): what the review's network chart counts."""
+        with self._reading() as conn:
+            return conn.execute("SELECT id, strength FROM contacts ORDER BY id").df()
+
     def contacts_export(self) -> pd.DataFrame:
         """Every contact with every field a user may want in a spreadsheet."""
         with self._reading() as conn:
