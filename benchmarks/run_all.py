@@ -43,7 +43,7 @@ def main() -> None:
         "",
         "| What | Time | Baseline (same run) | Ratio | Target |",
         "| --- | --- | --- | --- | --- |",
-        f"| `rapport import` as a command (the issue's measure: end to end) | {imp['cli_subprocess_s']:.2f} s | the "
+        f"| `rapport import` as a command, end to end | {imp['cli_subprocess_s']:.2f} s | the "
         f"same `read_csv` as a `python -c` command {imp['duckdb_command_s']:.2f} s | {imp['cli_ratio']:.2f}x "
         f"(medians {imp['cli_median_ratio']:.2f}x) | ≤ 2.0x |",
         f"| `rapport import` of a LinkedIn export, in process | {imp['rapport_import_s']:.2f} s | DuckDB `read_csv` "
