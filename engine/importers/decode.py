@@ -92,11 +92,12 @@ def decode_utf8_head(data: bytes, file_name: str) -> tuple[str, str] | None:
     """(the head of the text, encoding) as ``decode_bytes`` reads a large UTF-8 file, or None.
 
     Only the head is decoded; the whole is checked to be valid UTF-8 a chunk at a time by the same
-    strict decoder: 5 ms for a 10 MB export, where decoding it whole takes 13 ms (a few ’ make it a
-    20 MB string of two bytes a character). The head holds at least the characters ``decode_bytes`` checks for binary
-    content, so a file it refuses is refused here too. None for a file that is small, UTF-16, has
-    a NUL byte, is not valid UTF-8 (a BOM'd file with a broken character, a cp1252 export), or is
-    blank throughout its head: ``decode_bytes`` then decides, on the whole text.
+    strict decoder: 5 ms for a 10 MB export, where decoding it whole takes 13 ms (a few ’ make it
+    a 20 MB string of two bytes a character). The head holds at least the characters
+    ``decode_bytes`` checks for binary content, so a file it refuses is refused here too. None for
+    a file that is small, UTF-16, has a NUL byte, is not valid UTF-8 (a BOM'd file with a broken
+    character, a cp1252 export), or is blank throughout its head: ``decode_bytes`` then decides,
+    on the whole text.
     """
     if len(data) <= _HEAD_BYTES or data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         return None
