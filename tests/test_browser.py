@@ -198,3 +198,22 @@ def test_readme_screenshot_of_outreach_on_the_demo_workspace(dashboard, page, tm
     assert len(data) > 20_000, len(data)
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
     assert (width, height) == (1400, 900)
+
+
+def test_a_20000_row_export_uploaded_on_the_import_page_is_all_there_on_contacts(dashboard, page):
+    """A real-size export (2 MB: more than the head that the import decodes, the rest checked as
+    bytes) imports whole from the Import page, and every person is then on the Contacts page."""
+    app = dashboard()
+    rows = [person(f"Siobhán{i}", "O’Brien", "Acme, Inc.", "Head of Product", "30 May 2024") for i in range(20_000)]
+    goto(page, app, "imports", "Import")
+    upload(page, "Connections.csv", linkedin_export(rows))
+    expect(page.get_by_text(re.compile(r"Detected:\s*linkedin"))).to_be_visible()
+    page.get_by_role("button", name="Import 20,000 contacts").click()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Inserted")).to_contain_text("20")
+    assert metric_value(page, "Inserted").replace(",", "") == "20000"
+    assert metric_value(page, "Rejected") == "0"
+
+    goto(page, app, "contacts", "Contacts")
+    expect(page.get_by_text(re.compile(r"^20,?000 contacts match"))).to_be_visible()
+    search_contacts(page, "Siobhán19999")
+    expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
