@@ -119,9 +119,11 @@ def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
 
 
 def current_flags(store: Store, today: date | None = None) -> list[dict]:
-    """The strategies to refine now (the Home page shows the first few)."""
+    """The strategies to refine now (the Home page shows the first few, on every rerun), over one
+    open of the workspace, as ``build_review``."""
     today = today or date.today()
-    return _flags(store, _read(store, today), today)
+    with store.session():
+        return _flags(store, _read(store, today), today)
 
 
 def build_review(store: Store, start: date, end: date, today: date | None = None) -> Review:

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from engine.report import review_html, review_markdown
-from engine.review import build_review, month_bounds
+from engine.review import build_review, current_flags, month_bounds
 from engine.store import Store
 from engine.workspace import load_demo_workspace
 
@@ -97,9 +97,11 @@ def test_the_network_chart_counts_each_segment_and_strength_with_labels_shown_as
     assert figure.layout.template.layout.plot_bgcolor == "white"  # the report keeps plotly_white's look
 
 
-def test_the_review_reads_the_workspace_over_one_connection(demo, monkeypatch):
+def test_the_review_and_the_home_pages_flags_read_the_workspace_over_one_connection(demo, monkeypatch):
     opened = []
     original = Store._open
     monkeypatch.setattr(Store, "_open", lambda self: opened.append(1) or original(self))
     build_review(demo, TODAY - timedelta(days=30), TODAY, today=TODAY)
     assert len(opened) == 1
+    assert current_flags(demo, today=TODAY)
+    assert len(opened) == 2
