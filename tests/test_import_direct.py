@@ -84,6 +84,20 @@ def test_people_repeated_inside_one_file_are_merged_the_same_way(tmp_path):
     assert fast.imports()[0]["unchanged"] == 1  # the repeat of Ana, whose URL differs only by a slash
 
 
+@pytest.mark.parametrize(("again", "repeats"), [
+    (b"Ana,Lima,https://www.linkedin.com/in/ANA-LIMA,,Stripe,CTO,08 Jan 2018\r\n", 1),  # case only
+    (b"Ana,Lima,https://www.linkedin.com/in/ana-lima,,Stripe,CTO,08 Jan 2018\r\n", 1),
+    (b"Bo,Chen,https://www.linkedin.com/in/bo-chen,,Initech,CTO,08 Jan 2018\r\n", 0),
+])
+def test_repeated_plain_profile_urls_are_found_the_same_way(tmp_path, again, repeats):
+    plain = LINKEDIN.replace(b"HTTPS://WWW.LINKEDIN.COM/in/Jose-Garcia/?trk=x", b"https://www.linkedin.com/in/jose")
+    plain = plain.replace(b"http://linkedin.com/in/siobhan", b"https://www.linkedin.com/in/siobhan")
+    _, fast, taken = import_both(tmp_path, [(plain + again, "Connections.csv", None)])
+    assert taken == [True]
+    assert fast.imports()[0]["unchanged"] == repeats
+    assert fast.count_contacts() == 4 + 1 - repeats
+
+
 @pytest.mark.parametrize(("data", "repeats"), [
     (b"Name,Email,Company\nAna Lima,ana@example.org,Acme\nA. Lima,ANA@example.org,\nBo Chen,,Initech\n", 1),
     (b"Name,Email,Company\nBo Chen,,Initech\nbo  chen,,\"Initech, Inc.\"\nAna Lima,ana@example.org,Acme\n", 1),
