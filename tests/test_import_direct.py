@@ -92,6 +92,7 @@ def test_people_repeated_inside_one_file_are_merged_the_same_way(tmp_path):
 def test_repeated_plain_profile_urls_are_found_the_same_way(tmp_path, again, repeats):
     plain = LINKEDIN.replace(b"HTTPS://WWW.LINKEDIN.COM/in/Jose-Garcia/?trk=x", b"https://www.linkedin.com/in/jose")
     plain = plain.replace(b"http://linkedin.com/in/siobhan", b"https://www.linkedin.com/in/siobhan")
+    assert b"?trk" not in plain and b"http://" not in plain  # every URL of the file is plain
     _, fast, taken = import_both(tmp_path, [(plain + again, "Connections.csv", None)])
     assert taken == [True]
     assert fast.imports()[0]["unchanged"] == repeats
