@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.generate import linkedin_export
-from engine.importing import import_file, parse_file, read_file, save_parsed
+from engine.importers.files import import_file, parse_file, read_file, save_parsed
 from engine.store import Store
 
 _BASELINE = "CREATE TABLE t AS SELECT * FROM read_csv(?, skip=3, header=true)"

@@ -15,7 +15,7 @@ from pathlib import Path
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.workspace import large_workspace
-from engine import opportunities
+from engine.outreach import opportunities
 from engine.ranking import OpportunityRanker
 
 

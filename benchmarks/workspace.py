@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 from benchmarks.generate import linkedin_export
-from engine.demo import build_demo
-from engine.importing import import_file
+from engine.demo.content import build_demo
+from engine.importers.files import import_file
 from engine.store import Store
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from .exports import write_csv
-from .model import ImportFileError
+from .records import ImportFileError
 from .store import (
     CHANNELS,
     GOAL_STATUSES,
@@ -46,7 +46,7 @@ def _table(rows: list[dict], columns: list[str]) -> str:
 
 # -- commands ----------------------------------------------------------------------------------------
 def cmd_import(args, store: Store) -> int:
-    from .importing import import_file
+    from engine.importers.files import import_file
 
     report = import_file(store, args.file, events=args.events)
     data = report.to_dict()
@@ -78,7 +78,7 @@ def cmd_contacts(args, store: Store) -> int:
 
 def cmd_goals(args, store: Store) -> int:
     if args.goals_command == "add":
-        from .goal_templates import goal_from_template
+        from engine.planning.goal_templates import goal_from_template
 
         goal = (goal_from_template(args.template, role=args.role or "", area=args.area or "",
                                    companies=_list(args.companies)) if args.template else {"segments": []})
@@ -122,8 +122,9 @@ def cmd_events(args, store: Store) -> int:
 
 
 def cmd_rank(args, store: Store) -> int:
+    from engine.outreach.opportunities import rank_contacts, rank_events
+
     from .exports import write_csv
-    from .opportunities import rank_contacts, rank_events
 
     if args.kind == "events":
         frame = rank_events(store, goal_id=args.goal, top=args.top)
@@ -154,7 +155,7 @@ def cmd_rank(args, store: Store) -> int:
 
 
 def cmd_demo(args, store: Store) -> int:
-    from .workspace import load_demo_workspace
+    from engine.demo.load import load_demo_workspace
 
     if not store.is_empty() and not args.force:
         print("This workspace is not empty; use --force to add the demo data anyway.", file=sys.stderr)
@@ -165,7 +166,7 @@ def cmd_demo(args, store: Store) -> int:
 
 
 def cmd_log(args, store: Store) -> int:
-    from .agenda import default_follow_up
+    from engine.planning.agenda import default_follow_up
 
     when = args.date or date.today()
     follow = args.follow_up or (default_follow_up(args.channel, when) if args.kind == "outreach" and
@@ -189,7 +190,7 @@ def cmd_log(args, store: Store) -> int:
 
 
 def cmd_today(args, store: Store) -> int:
-    from .agenda import agenda
+    from engine.planning.agenda import agenda
 
     plan = agenda(store)
     sections = {"due": plan.due, "upcoming": plan.upcoming, "losing_touch": plan.losing_touch,
@@ -210,8 +211,8 @@ def cmd_today(args, store: Store) -> int:
 
 
 def cmd_export(args, store: Store) -> int:
-    from .agenda import calendar_file
-    from .opportunities import OUTREACH_COLUMNS, rank_contacts
+    from engine.outreach.opportunities import OUTREACH_COLUMNS, rank_contacts
+    from engine.planning.agenda import calendar_file
 
     out = Path(args.out)
     if args.what == "calendar":
@@ -231,9 +232,9 @@ def cmd_export(args, store: Store) -> int:
 
 
 def cmd_review(args, store: Store) -> int:
-    from .agenda import workspace_today
-    from .report import review_html, review_markdown
-    from .review import build_review, month_bounds
+    from engine.insights.report import review_html, review_markdown
+    from engine.insights.review import build_review, month_bounds
+    from engine.planning.agenda import workspace_today
 
     today = workspace_today(store)
     start, end = month_bounds(args.month, today)

@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from engine.importing import import_file
-from engine.model import CONTACT_FIELDS
+from engine.importers.files import import_file
+from engine.records import CONTACT_FIELDS
 from engine.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model import CONTACT_FIELDS, ParsedFile
+from engine.records import CONTACT_FIELDS, ParsedFile
 from engine.store import Store
 
 # Support modules hold asserts too: have pytest rewrite them for readable failures.

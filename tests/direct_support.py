@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from engine.importing import import_directly, parse_file, save_parsed
+from engine.importers.files import import_directly, parse_file, save_parsed
 from engine.store import Store
 
 _VOLATILE = ("id", "created_at", "updated_at", "import_id")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine.importers import parse_contacts
-from engine.model import CONTACT_FIELDS
+from engine.records import CONTACT_FIELDS
 
 LINKEDIN_PREAMBLE = (
     "Notes:\r\n"

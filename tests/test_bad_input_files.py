@@ -16,10 +16,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-import engine.ics
 import engine.importers
-from engine.importing import MAX_UPLOAD_BYTES, import_file, parse_file
-from engine.model import ImportFileError
+import engine.importers.ics
+from engine.importers.files import MAX_UPLOAD_BYTES, import_file, parse_file
+from engine.records import ImportFileError
 from engine.store import Store
 from tests import bad_input_support
 from tests.bad_input_support import LINKEDIN_HEADER, MB, linkedin, linkedin_row, rapport
@@ -182,8 +182,8 @@ def no_parsing(monkeypatch):
         raise AssertionError("a file over the limit was read or parsed")
 
     monkeypatch.setattr(engine.importers, "parse_contacts", refuse)
-    monkeypatch.setattr(engine.ics, "parse_events_ics", refuse)
-    monkeypatch.setattr("engine.events_csv.parse_events_csv", refuse)
+    monkeypatch.setattr(engine.importers.ics, "parse_events_ics", refuse)
+    monkeypatch.setattr("engine.importers.events_csv.parse_events_csv", refuse)
     monkeypatch.setattr(pathlib.Path, "read_bytes", refuse)
 
 

@@ -14,8 +14,8 @@ import duckdb
 import pytest
 
 from engine.exports import csv_bytes
-from engine.importing import import_file
-from engine.model import CONTACT_FIELDS
+from engine.importers.files import import_file
+from engine.records import CONTACT_FIELDS
 from tests import bad_input_support
 from tests.bad_input_support import import_and_check, rapport, stored_contacts
 

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from engine.agenda import agenda
-from engine.messages import SAMPLE_VALUES
+from engine.outreach.messages import SAMPLE_VALUES
+from engine.planning.agenda import agenda
 from engine.store import Store
 from tests.browser import (
     Dashboard,

@@ -8,9 +8,9 @@ from datetime import date, datetime
 
 import pytest
 
-from engine.demo import COMPANIES, PREAMBLE_NOTE, build_demo, write_demo_files
-from engine.ics import parse_events_ics
-from engine.model import EVENT_FIELDS, EVENT_KINDS
+from engine.demo.content import COMPANIES, PREAMBLE_NOTE, build_demo, write_demo_files
+from engine.importers.ics import parse_events_ics
+from engine.records import EVENT_FIELDS, EVENT_KINDS
 
 TODAY = date(2026, 11, 25)
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"

@@ -14,7 +14,7 @@ import re
 import pytest
 
 from engine.importers import decode, direct
-from engine.model import WHITESPACE, ImportFileError
+from engine.records import WHITESPACE, ImportFileError
 
 _OTHER = [c for c in WHITESPACE if c not in " \r\n"]
 # Characters whose UTF-8 form starts like a whitespace character's but is not one (’ – … · é).

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from engine.followups import (
+from engine.planning.followups import (
     DEFAULT_FOLLOW_UP_DAYS,
     Cadence,
     add_months,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.importing import import_directly, import_file, parse_file, save_parsed
+from engine.importers.files import import_directly, import_file, parse_file, save_parsed
 from engine.store import Store
 from tests.direct_support import awkward_export, import_both
 from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE

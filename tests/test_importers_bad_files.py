@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.model import ImportFileError
+from engine.records import ImportFileError
 from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE, load, rows
 
 # --- Bad files and bad rows ---------------------------------------------------------------------

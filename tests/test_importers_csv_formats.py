@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from engine.importers import FORMATS, header_key, suggest_mapping
-from engine.model import CONTACT_FIELDS, ImportFileError
+from engine.records import CONTACT_FIELDS, ImportFileError
 from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE, load, rows
 
 # --- LinkedIn -----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 
 from engine.importers import dates
 from engine.importers.dates import BAD, parse_date
-from engine.model import CONTACT_FIELDS
+from engine.records import CONTACT_FIELDS
 from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE, load
 
 # --- Dates and speed ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils.estimator_checks import check_estimator
 from sklearn.utils.validation import check_is_fitted
 
-from engine.learning import (
+from engine.outreach.learning import (
     FEATURES,
     MIN_OUTCOMES,
     MIN_PER_CLASS,

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from engine.messages import (
+from engine.outreach.messages import (
     CHANNEL_LIMITS,
     PLACEHOLDER_HINTS,
     PURPOSES,
@@ -18,7 +18,15 @@ from engine.messages import (
     placeholders,
     render,
 )
-from engine.pitch import PITCH_HINTS, PITCH_LABELS, PITCH_PARTS, assemble_pitch, count_words, max_words, pitch_stats
+from engine.outreach.pitch import (
+    PITCH_HINTS,
+    PITCH_LABELS,
+    PITCH_PARTS,
+    assemble_pitch,
+    count_words,
+    max_words,
+    pitch_stats,
+)
 from engine.store import CHANNELS
 
 VALUES = {"first_name": "Ada", "company": "Ledgerly", "position": "Head of Product", "event": "Fintech Week"}

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from engine.demo.load import load_demo_workspace
 from engine.store import Store
-from engine.workspace import load_demo_workspace
 
 APP = str(Path(__file__).parents[1] / "app.py")
 PAGES = ["ui/home.py", "ui/goals.py", "ui/messages.py", "ui/today.py", "ui/outreach.py", "ui/events.py",
@@ -171,7 +171,7 @@ def test_a_csv_of_unknown_format_is_mapped_and_the_mapping_is_remembered(tmp_pat
 
 
 def test_an_upload_is_parsed_once_though_importing_it_reruns_the_page(tmp_path, monkeypatch):
-    import engine.importing
+    import engine.importers.files
     from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE
 
     calls = []

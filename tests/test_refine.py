@@ -9,14 +9,14 @@ import pytest
 from scipy import integrate
 from scipy.stats import beta
 
-from engine.pace import BEHIND_TOLERANCE, goal_pace, progress_series
-from engine.refine import (
+from engine.insights.refine import (
     MIN_ATTEMPTS,
     Flag,
     prob_worse,
     refinement_flags,
     reply_rate_table,
 )
+from engine.planning.pace import BEHIND_TOLERANCE, goal_pace, progress_series
 
 TODAY = date(2024, 6, 1)
 

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from engine.report import review_html, review_markdown
-from engine.review import build_review, current_flags, month_bounds
+from engine.demo.load import load_demo_workspace
+from engine.insights.report import review_html, review_markdown
+from engine.insights.review import build_review, current_flags, month_bounds
 from engine.store import Store
-from engine.workspace import load_demo_workspace
 
 TODAY = date.today()
 
@@ -85,7 +85,7 @@ def test_cli_writes_the_html_report(demo, tmp_path):
 def test_the_network_chart_counts_each_segment_and_strength_with_labels_shown_as_typed():
     import pandas as pd
 
-    from engine import charts
+    from engine.insights import charts
 
     contacts = pd.DataFrame({"segment": ["<b>VCs</b>", "<b>VCs</b>", None, "Recruiters", None],
                              "strength": [5, 5, None, 2, 3]})

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.importing import import_file
+from engine.importers.files import import_file
 from engine.store import Store
 
 ROOT = Path(__file__).parents[1]

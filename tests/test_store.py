@@ -115,7 +115,7 @@ def test_quotes_and_semicolons_in_values_are_data_not_sql(store):
 
 
 def test_rejects_are_recorded_with_the_import(store):
-    from engine.model import Reject
+    from engine.records import Reject
 
     parsed = parsed_contacts([ADA])
     parsed.rejects = [Reject(line=7, reason="no name, e-mail or profile URL", column=None, raw=",,x")]

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
-from engine.agenda import agenda, calendar_file
-from engine.messages import STARTER_TEMPLATES
+from engine.outreach.messages import STARTER_TEMPLATES
+from engine.planning.agenda import agenda, calendar_file
 from engine.store import StoreError
 from tests.conftest import parsed_contacts
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from engine.model import ImportFileError
+from engine.records import ImportFileError
 from engine.store import Store, StoreError, default_db_path
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

@@ -4,8 +4,8 @@ from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from engine.model import EVENT_KINDS
-from engine.opportunities import EVENT_COLUMNS, rank_events
+from engine.outreach.opportunities import EVENT_COLUMNS, rank_events
+from engine.records import EVENT_KINDS
 from engine.store import ContactQuery
 from ui.common import friendly_errors, page_header, plain, store
 

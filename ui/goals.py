@@ -4,9 +4,9 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from engine.audience import segment_coverage
-from engine.goal_templates import GOAL_TEMPLATES, goal_from_template
-from engine.progress import progress_of
+from engine.outreach.audience import segment_coverage
+from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
+from engine.planning.progress import progress_of
 from engine.store import GOAL_STATUSES
 from ui.common import friendly_errors, page_header, plain, store
 from ui.goal_form import goal_form, segment_form

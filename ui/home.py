@@ -4,9 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from engine.agenda import workspace_today
-from engine.review import current_flags
-from engine.workspace import load_demo_workspace
+from engine.demo.load import load_demo_workspace
+from engine.insights.review import current_flags
+from engine.planning.agenda import workspace_today
 from ui.common import db_path, friendly_errors, page_header, plain, store
 
 page_header("Rapport", "Your professional network, turned into a networking strategy you can run and improve.")

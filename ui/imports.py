@@ -4,8 +4,8 @@ import pandas as pd
 import streamlit as st
 
 from engine.exports import csv_bytes
-from engine.importing import parse_events_file, parse_file, save_parsed
-from engine.model import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
+from engine.importers.files import parse_events_file, parse_file, save_parsed
+from engine.records import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
 from ui.common import friendly_errors, page_header, plain, store
 
 page_header("Import", "Contacts from LinkedIn, Google, Outlook, vCard or any CSV; events from .ics calendars. "

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from engine.messages import CHANNEL_LIMITS, PLACEHOLDER_HINTS, PURPOSES, SAMPLE_VALUES, placeholders, render
-from engine.pitch import MAX_SECONDS, PITCH_HINTS, PITCH_LABELS, PITCH_PARTS, assemble_pitch, pitch_stats
+from engine.outreach.messages import CHANNEL_LIMITS, PLACEHOLDER_HINTS, PURPOSES, SAMPLE_VALUES, placeholders, render
+from engine.outreach.pitch import MAX_SECONDS, PITCH_HINTS, PITCH_LABELS, PITCH_PARTS, assemble_pitch, pitch_stats
 from engine.store import CHANNELS
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import CHANNEL_LABELS

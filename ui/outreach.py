@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.exports import csv_bytes
-from engine.opportunities import OUTREACH_COLUMNS, explain_contact, learning_status, rank_contacts
+from engine.outreach.opportunities import OUTREACH_COLUMNS, explain_contact, learning_status, rank_contacts
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outreach_panel
 

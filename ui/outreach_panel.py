@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.agenda import default_follow_up, workspace_today
-from engine.messages import contact_values, mailto_link, render
+from engine.outreach.messages import contact_values, mailto_link, render
+from engine.planning.agenda import default_follow_up, workspace_today
 from engine.store import CHANNELS, INTERACTION_KINDS, OUTCOMES, Store
 from ui.common import friendly_errors, plain
 

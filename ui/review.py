@@ -4,9 +4,9 @@ from datetime import date
 
 import streamlit as st
 
-from engine.agenda import workspace_today
-from engine.report import review_html, review_markdown
-from engine.review import build_review, month_bounds
+from engine.insights.report import review_html, review_markdown
+from engine.insights.review import build_review, month_bounds
+from engine.planning.agenda import workspace_today
 from ui.common import friendly_errors, page_header, plain, store
 
 page_header("Review", "Ten minutes a month: progress against your goals, what works, and the strategies to refine.")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from engine.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_file
+from engine.planning.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_file
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-from ..model import MIDDLE_NAME
+from engine.records import MIDDLE_NAME
 
 
 @lru_cache(maxsize=4096)

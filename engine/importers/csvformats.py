@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from ..model import CONTACT_FIELDS, ImportFileError
+from engine.records import CONTACT_FIELDS, ImportFileError
+
 from .aliases import FORMAT_COLUMNS, GENERIC_ALIASES, MIDDLE, norm
 
 NAME_FIELDS = ("first_name", "last_name", "full_name")

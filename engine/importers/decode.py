@@ -13,7 +13,8 @@ import csv
 import re
 import sys
 
-from ..model import ImportFileError
+from engine.records import ImportFileError
+
 from .aliases import KNOWN_KEYS, norm
 
 HEADER_SCAN_LINES = 30

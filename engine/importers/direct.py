@@ -24,7 +24,8 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 
-from ..model import WHITESPACE, DirectCsv, ImportFileError
+from engine.records import WHITESPACE, DirectCsv, ImportFileError
+
 from .csvformats import check_duplicates, choose_plan, detect_format, header_key, mapping_plan
 from .decode import BROKEN, HEADER_SCAN_LINES, decode_bytes, decode_utf8_head, find_header
 from .rows import MAX_COLUMN_NAME

@@ -15,7 +15,8 @@ from bisect import bisect_right
 from itertools import compress
 from operator import itemgetter
 
-from ..model import CONTACT_FIELDS, ImportFileError, Reject
+from engine.records import CONTACT_FIELDS, ImportFileError, Reject
+
 from .aliases import MIDDLE
 from .csvformats import Plan
 from .dates import BAD, parse_column

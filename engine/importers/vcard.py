@@ -12,7 +12,8 @@ from __future__ import annotations
 import quopri
 import re
 
-from ..model import CONTACT_FIELDS, Reject
+from engine.records import CONTACT_FIELDS, Reject
+
 from .decode import BROKEN
 from .rows import MAX_VALUE
 

@@ -12,7 +12,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from ..bulk import gc_paused
+from engine.bulk import gc_paused
+
 from .goals import goal_options
 from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, score_goals

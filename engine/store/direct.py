@@ -24,7 +24,8 @@ from datetime import date
 
 import duckdb
 
-from ..model import MIDDLE_NAME, WHITESPACE, DirectCsv, Reject, RowRules
+from engine.records import MIDDLE_NAME, WHITESPACE, DirectCsv, Reject, RowRules
+
 from .imports import ImportReport
 from .keys import KEY_COLUMNS, PREFIXED_PLAIN_URL_KEY, PREFIXED_URL_KEY
 

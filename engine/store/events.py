@@ -9,7 +9,8 @@ if TYPE_CHECKING:  # pandas loads in a quarter of a second: only where a frame i
     import pandas as pd
 
 
-from ..model import EVENT_FIELDS, ParsedFile
+from engine.records import EVENT_FIELDS, ParsedFile
+
 from .imports import ImportReport
 
 _EVENT_COLUMNS = ("uid", "title", "kind", "starts_at", "ends_at", "online", "location", "cost", "topics",

@@ -12,8 +12,9 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from ..bulk import gc_paused
-from ..model import CONTACT_FIELDS, ParsedFile, Reject
+from engine.bulk import gc_paused
+from engine.records import CONTACT_FIELDS, ParsedFile, Reject
+
 from .base import rows_as_dicts
 from .keys import KEY_COLUMNS
 

@@ -19,7 +19,7 @@ class MessagesMixin:
             return rows_as_dicts(conn.execute(sql, [channel] if channel else []))
 
     def _seed_templates(self) -> None:
-        from ..messages import STARTER_TEMPLATES
+        from engine.outreach.messages import STARTER_TEMPLATES
 
         with self._reading() as conn:
             if conn.execute("SELECT count(*) FROM templates").fetchone()[0]:

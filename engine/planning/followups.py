@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
-from engine.ics import write_ics
-from engine.messages import as_text
+from engine.importers.ics import write_ics
+from engine.outreach.messages import as_text
 
 log = logging.getLogger(__name__)
 

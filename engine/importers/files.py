@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
-from .model import EVENT_FIELDS, ImportFileError, ParsedFile
-from .store import ImportReport, Store
+from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile
+from engine.store import ImportReport, Store
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -68,7 +68,7 @@ def parse_file(data: bytes, file_name: str, mapping: dict[str, str] | None = Non
             from .ics import parse_events_ics
 
             return parse_events_ics(data, file_name)
-        from .importers import header_key, parse_contacts
+        from engine.importers import header_key, parse_contacts
 
         parsed = parse_contacts(data, file_name, mapping=mapping)
         if parsed.needs_mapping and mapping is None and store is not None:
@@ -115,7 +115,7 @@ def save_parsed(store: Store, parsed: ParsedFile, today: date | None = None, dat
         return store.save_event_import(parsed)
     report = store.save_contact_import(parsed, today=today)
     if parsed.format == "csv" and parsed.mapping:
-        from .importers import header_key
+        from engine.importers import header_key
 
         store.save_mapping(header_key(parsed.headers), parsed.mapping)
     return report
@@ -131,8 +131,9 @@ def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str
     """
     if len(data) > MAX_UPLOAD_BYTES or looks_like_calendar(data):
         return None
-    from .importers import header_key, row_rules
-    from .importers.direct import direct_csv
+    from engine.importers import header_key, row_rules
+
+    from .direct import direct_csv
 
     with direct_csv(data, file_name, mapping=mapping, saved_mapping=store.saved_mapping) as source:
         if source is None:

@@ -13,14 +13,15 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import charts
-from .agenda import agenda
-from .audience import MEMBER_SCORE, segment_coverage
-from .opportunities import rank_contacts
-from .pace import goal_pace, progress_series
-from .progress import qualifying_dates
+from engine.insights import charts
+from engine.outreach.audience import MEMBER_SCORE, segment_coverage
+from engine.outreach.opportunities import rank_contacts
+from engine.planning.agenda import agenda
+from engine.planning.pace import goal_pace, progress_series
+from engine.planning.progress import qualifying_dates
+from engine.store import Store
+
 from .refine import refinement_flags, reply_rate_table
-from .store import Store
 
 
 @dataclass

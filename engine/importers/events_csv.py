@@ -13,10 +13,11 @@ import io
 import re
 from datetime import UTC, datetime
 
-from engine.ics import guess_kind, guess_online, parse_cost, stable_uid
-from engine.importers.decode import BROKEN, BROKEN_ERRORS, allow_long_fields
-from engine.importers.rows import MAX_VALUE, TEXT_AFTER_QUOTE, Lines, quote_problem, quoting_error, shown
-from engine.model import EVENT_FIELDS, EVENT_KINDS, ImportFileError, ParsedFile, Reject
+from engine.records import EVENT_FIELDS, EVENT_KINDS, ImportFileError, ParsedFile, Reject
+
+from .decode import BROKEN, BROKEN_ERRORS, allow_long_fields
+from .ics import guess_kind, guess_online, parse_cost, stable_uid
+from .rows import MAX_VALUE, TEXT_AFTER_QUOTE, Lines, quote_problem, quoting_error, shown
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "uid": ("uid", "id", "event id"),

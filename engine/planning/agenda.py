@@ -11,6 +11,9 @@ from datetime import date
 
 import pandas as pd
 
+from engine.outreach.opportunities import rank_contacts
+from engine.store import Store
+
 from .followups import (
     Cadence,
     calendar_items,
@@ -21,8 +24,6 @@ from .followups import (
     to_ics,
     upcoming_follow_ups,
 )
-from .opportunities import rank_contacts
-from .store import Store
 
 FOLLOW_UP_COLUMNS = ["full_name", "company", "channel", "template", "goal", "occurred_on", "follow_up_on", "status"]
 TOUCH_COLUMNS = ["full_name", "company", "status", "days_since", "due_on", "cadence", "cadence_source"]

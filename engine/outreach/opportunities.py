@@ -15,8 +15,8 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from .ranking import EventRanker, OpportunityRanker
-from .store import Store
+from engine.ranking import EventRanker, OpportunityRanker
+from engine.store import Store
 
 OUTREACH_COLUMNS = ["rank", "full_name", "company", "position", "next_step", "reasons", "score", "goal_title",
                     "segment_name"]

@@ -19,9 +19,9 @@ import numpy as np
 import pandas as pd
 from scipy.stats import beta
 
-from engine.followups import as_date
-from engine.messages import as_text
-from engine.pace import goal_pace
+from engine.outreach.messages import as_text
+from engine.planning.followups import as_date
+from engine.planning.pace import goal_pace
 
 REPLY_OUTCOMES = ("replied", "meeting", "referral", "opportunity")  # the outreach got an answer worth having
 INTERVAL = 0.90  # equal-tailed credible interval of the reply-rate posterior

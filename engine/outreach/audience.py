@@ -12,9 +12,10 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from engine.ranking.goals import priority_weight
+from engine.store import Store
+
 from .opportunities import contact_ranker, goals_fingerprint, memoized, rank_events
-from .ranking.goals import priority_weight
-from .store import Store
 
 MEMBER_SCORE = 0.3
 GAP_BELOW = 5

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from engine.followups import as_date
+from .followups import as_date
 
 # "Behind" means under 80% of what the straight line expects by now: a fifth of slack absorbs the
 # lumpiness of small weekly counts without hiding a goal that has really stalled.

@@ -26,11 +26,11 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .ranking import OpportunityRanker
-from .ranking.ranker import RELATIONSHIPS
-from .ranking.scoring import FIT_COMPONENTS
-from .ranking.signals import RECENCY_DAYS, ContactSignals, column, day_of, days
-from .ranking.titles import SENIORITY_LEVELS
+from engine.ranking import OpportunityRanker
+from engine.ranking.ranker import RELATIONSHIPS
+from engine.ranking.scoring import FIT_COMPONENTS
+from engine.ranking.signals import RECENCY_DAYS, ContactSignals, column, day_of, days
+from engine.ranking.titles import SENIORITY_LEVELS
 
 REPLY_OUTCOMES = frozenset({"replied", "meeting", "referral", "opportunity"})
 NO_REPLY_OUTCOMES = frozenset({"no_response", "declined"})

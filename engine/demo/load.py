@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .store import Store
+from engine.store import Store
 
 
 def load_demo_workspace(store: Store, today: date | None = None, seed: int = 7) -> dict[str, int]:
@@ -13,9 +13,10 @@ def load_demo_workspace(store: Store, today: date | None = None, seed: int = 7) 
     The contacts go through the real LinkedIn importer, so the demo exercises the same path a
     user's own export takes.
     """
-    from .demo import build_demo
-    from .ics import parse_events_ics
-    from .importers import parse_contacts
+    from engine.importers import parse_contacts
+    from engine.importers.ics import parse_events_ics
+
+    from .content import build_demo
 
     today = today or date.today()
     demo = build_demo(today=today, seed=seed)

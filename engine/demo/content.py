@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
-from engine.ics import write_ics
+from engine.importers.ics import write_ics
 
 PREAMBLE_NOTE = (
     "When exporting your connection data, you may notice that some of the email addresses are missing. "

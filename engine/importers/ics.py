@@ -18,9 +18,10 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from engine.importers.decode import BROKEN, BROKEN_ERRORS
-from engine.importers.rows import MAX_VALUE, shown
-from engine.model import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
+from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
+
+from .decode import BROKEN, BROKEN_ERRORS
+from .rows import MAX_VALUE, shown
 
 log = logging.getLogger(__name__)
 
