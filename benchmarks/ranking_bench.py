@@ -28,8 +28,8 @@ def _timed(fn) -> float:
 def run(rows: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         store = large_workspace(Path(tmp), rows)
-        contacts = store.contacts_for_ranking()
-        goals = store.goals()
+        contacts = store.contacts.for_ranking()
+        goals = store.goals.all()
         now = datetime.now()
         texts = (contacts["position"].fillna("") + " " + contacts["company"].fillna("")).tolist()
         tfidf = min(_timed(lambda: TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform(texts))

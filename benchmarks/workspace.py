@@ -16,9 +16,9 @@ def large_workspace(folder: Path, rows: int = 100_000) -> Store:
     import_file(store, linkedin_export(folder / "Connections.csv", rows))
     demo = build_demo(today=date.today())
     for goal in demo.goals:
-        store.add_goal(goal)
-    store.add_goal({**demo.goals[0], "title": "Hire a data scientist", "outcome": "hiring",
+        store.goals.add(goal)
+    store.goals.add({**demo.goals[0], "title": "Hire a data scientist", "outcome": "hiring",
                     "target_roles": ["data scientist"], "segments": []})
-    store.add_goal({**demo.goals[0], "title": "Clients for a payments API", "outcome": "clients",
+    store.goals.add({**demo.goals[0], "title": "Clients for a payments API", "outcome": "clients",
                     "target_roles": ["CTO", "VP Engineering"], "segments": []})
     return store

@@ -66,7 +66,7 @@ def cmd_import(args, store: Store) -> int:
 
 
 def cmd_contacts(args, store: Store) -> int:
-    frame, total = store.find_contacts(ContactQuery(search=args.search or "", page_size=args.limit))
+    frame, total = store.contacts.find(ContactQuery(search=args.search or "", page_size=args.limit))
     rows = frame.to_dict("records")
     if args.json:
         print(_json({"total": total, "contacts": rows}))
@@ -91,7 +91,7 @@ def cmd_goals(args, store: Store) -> int:
                            ("industries", args.industries), ("companies", args.companies)):
             if value is not None:
                 goal[key] = _list(value)
-        goal_id = store.add_goal(goal)
+        goal_id = store.goals.add(goal)
         print(_json({"id": goal_id}) if args.json else f"Added goal {goal_id}: {goal.get('title')}")
         return 0
     if args.goals_command == "edit":
@@ -101,10 +101,10 @@ def cmd_goals(args, store: Store) -> int:
         for key, value in (("target_roles", args.roles), ("companies", args.companies)):
             if value is not None:
                 changes[key] = _list(value)
-        store.update_goal(args.id, changes)
+        store.goals.update(args.id, changes)
         print(f"Updated goal {args.id}")
         return 0
-    goals = store.goals()
+    goals = store.goals.all()
     if args.json:
         print(_json(goals))
     else:
@@ -116,7 +116,7 @@ def cmd_events(args, store: Store) -> int:
     if args.events_command == "import":
         args.events = True
         return cmd_import(args, store)
-    rows = store.events_frame().to_dict("records")
+    rows = store.events.frame().to_dict("records")
     print(_json(rows) if args.json else _table(rows, ["id", "title", "kind", "starts_at", "location"]))
     return 0
 
@@ -173,13 +173,15 @@ def cmd_log(args, store: Store) -> int:
                                 args.outcome in (None, "no_response") else None)
     template_id = None
     if args.template:
-        names = {t["name"].lower(): t["id"] for t in store.templates()}
+        from engine.outreach.messages import workspace_templates
+
+        names = {t["name"].lower(): t["id"] for t in workspace_templates(store)}
         template_id = int(args.template) if args.template.isdigit() else names.get(args.template.lower())
         if template_id is None:
             raise ValueError(f"no template named {args.template!r}; see the Pitch & templates page")
-    if store.contact(args.contact) is None:
+    if store.contacts.get(args.contact) is None:
         raise ValueError(f"no contact with id {args.contact}")
-    new_id = store.log_interaction({"contact_id": args.contact, "goal_id": args.goal, "template_id": template_id,
+    new_id = store.interactions.log({"contact_id": args.contact, "goal_id": args.goal, "template_id": template_id,
                                     "kind": args.kind, "channel": args.channel, "occurred_on": when,
                                     "outcome": args.outcome, "follow_up_on": follow, "notes": args.notes})
     if args.json:
@@ -221,9 +223,9 @@ def cmd_export(args, store: Store) -> int:
         print(f"Wrote {out}")
         return 0
     if args.what == "contacts":
-        frame = store.contacts_export()
+        frame = store.contacts.export()
     elif args.what == "interactions":
-        frame = store.interactions_frame()
+        frame = store.interactions.frame()
     else:
         frame = rank_contacts(store)[["contact_id", *OUTREACH_COLUMNS]]
     write_csv(out, frame.to_dict("records"), list(frame.columns))

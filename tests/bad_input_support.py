@@ -53,11 +53,11 @@ def rapport(*args: str, db: Path) -> subprocess.CompletedProcess:
 def import_and_check(store: Store, path: Path, **kwargs):
     """import_file, then check the report against what the store recorded for the import."""
     report = import_file(store, path, **kwargs)
-    stored = store.import_rejects(report.import_id)
+    stored = store.imports.rejects(report.import_id)
     assert [(r.line, r.column, r.reason, r.raw) for r in stored] == [
         (r.line, r.column, r.reason, r.raw) for r in report.rejects]
     assert report.rejected == len(report.rejects)
-    (row,) = [i for i in store.imports() if i["id"] == report.import_id]
+    (row,) = [i for i in store.imports.history() if i["id"] == report.import_id]
     assert (row["total"], row["inserted"], row["rejected"]) == (report.total, report.inserted, report.rejected)
     return report
 

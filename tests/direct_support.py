@@ -23,10 +23,10 @@ def python_import(store: Store, data: bytes, name: str, mapping=None):
 
 def snapshot(store: Store) -> list[dict]:
     """Every contact with every column (source included) and its job changes, in id order."""
-    ids = [int(i) for i in store.contacts_export()["id"]]
+    ids = [int(i) for i in store.contacts.export()["id"]]
     contacts = []
     for contact_id in ids:
-        contact = store.contact(contact_id)
+        contact = store.contacts.get(contact_id)
         contacts.append({k: (list(v) if isinstance(v, list | tuple) else v)
                          for k, v in contact.items() if k not in _VOLATILE})
     return contacts

@@ -29,27 +29,27 @@ BULK = 400_000  # large enough that the one INSERT of an Arrow table takes a mea
 def drive(mode: str, db: str, count: int = 0, tag: str = "log") -> None:
     """A child process's work. Prints one line per write, after the write returned (acknowledged)."""
     store = Store(db)
-    ids = sorted(int(i) for i in store.contacts_export()["id"])
+    ids = sorted(int(i) for i in store.contacts.export()["id"])
     if mode == "update":  # a bulk edit, one contact at a time
         for seq in range(1, count + 1):
-            store.update_contact(ids[seq - 1], notes=f"edit {seq}", strength=seq % 6)
+            store.contacts.update(ids[seq - 1], notes=f"edit {seq}", strength=seq % 6)
             print(seq, flush=True)
     elif mode == "log":  # logging interactions one by one
         for seq in range(1, count + 1):
-            new_id = store.log_interaction({"contact_id": ids[seq % len(ids)], "occurred_on": "2024-03-01",
+            new_id = store.interactions.log({"contact_id": ids[seq % len(ids)], "occurred_on": "2024-03-01",
                                             "kind": "outreach", "channel": "email", "notes": f"{tag} {seq}"})
             print(seq, new_id, flush=True)
     elif mode == "bulk":  # one call, one transaction
         rows = [{"contact_id": ids[i % len(ids)], "occurred_on": "2024-03-02", "notes": f"bulk {i}"}
                 for i in range(count)]
         print("begin", flush=True)
-        store.log_interactions(rows)
+        store.interactions.log_many(rows)
         print("done", flush=True)
     elif mode == "wal":  # commit two changes that stay in the WAL only, then die without a checkpoint
         with store.session():
             store._local.conn.execute("PRAGMA disable_checkpoint_on_shutdown")
-            store.update_contact(ids[0], notes="only in the WAL")
-            store.log_interaction({"contact_id": ids[0], "occurred_on": "2024-03-03", "notes": "only in the WAL"})
+            store.contacts.update(ids[0], notes="only in the WAL")
+            store.interactions.log({"contact_id": ids[0], "occurred_on": "2024-03-03", "notes": "only in the WAL"})
             print("committed", flush=True)
             os.kill(os.getpid(), signal.SIGKILL)
     else:
@@ -117,10 +117,10 @@ def one_plain_line(result: subprocess.CompletedProcess) -> str:
 def workspace(db: Path, contacts: int) -> list[int]:
     """A workspace with ``contacts`` people, checkpointed and closed; returns their ids in order."""
     store = Store(db)
-    store.save_contact_import(parsed_contacts([
+    store.imports.save_contacts(parsed_contacts([
         {"full_name": f"Person {i}", "linkedin_url": f"https://www.linkedin.com/in/person-{i}"}
         for i in range(contacts)]))
-    return sorted(int(i) for i in store.contacts_export()["id"])
+    return sorted(int(i) for i in store.contacts.export()["id"])
 
 
 def digest(path: Path) -> str:
@@ -128,6 +128,6 @@ def digest(path: Path) -> str:
 
 
 def _first_notes(store: Store) -> str | None:
-    frame = store.contacts_export()
+    frame = store.contacts.export()
     notes = frame.loc[frame["id"].idxmin(), "notes"]
     return notes if isinstance(notes, str) else None

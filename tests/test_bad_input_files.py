@@ -20,7 +20,7 @@ import engine.importers
 import engine.importers.ics
 from engine.importers.files import MAX_UPLOAD_BYTES, import_file, parse_file
 from engine.records import ImportFileError
-from engine.store import Store
+from engine.store.imports import Imports
 from tests import bad_input_support
 from tests.bad_input_support import LINKEDIN_HEADER, MB, linkedin, linkedin_row, rapport
 
@@ -97,7 +97,7 @@ FILE_ERRORS = [
 def test_a_bad_file_is_refused_plainly_and_writes_nothing(ws, tmp_path, name, data, words, line, column):
     path = tmp_path / name
     path.write_bytes(data)
-    before, contacts, imports = written(ws.path), ws.count_contacts(), ws.imports()
+    before, contacts, imports = written(ws.path), ws.contacts.count(), ws.imports.history()
     with pytest.raises(ImportFileError) as caught:
         import_file(ws, path)
     error = caught.value
@@ -111,7 +111,7 @@ def test_a_bad_file_is_refused_plainly_and_writes_nothing(ws, tmp_path, name, da
         assert f"line {line}" in message
     if column is not None:
         assert f"column {column!r}" in message
-    assert (ws.count_contacts(), ws.imports()) == (contacts, imports)
+    assert (ws.contacts.count(), ws.imports.history()) == (contacts, imports)
     assert written(ws.path) == before
 
 
@@ -246,7 +246,7 @@ def test_cli_events_import_of_a_broken_utf16_file_does_not_crash(ws, tmp_path):
     assert "Traceback" not in result.stderr
     report = json.loads(result.stdout)
     assert (report["inserted"], [r["line"] for r in report["rejected_rows"]]) == (1, [3])
-    assert list(ws.events_frame()["title"]) == ["Good"]
+    assert list(ws.events.frame()["title"]) == ["Good"]
 
 # --- the safety net: an unexpected parser error still names the file ---------------------------------------
 
@@ -261,7 +261,7 @@ def test_an_unexpected_csv_error_inside_a_parser_becomes_a_plain_file_error(monk
     assert caught.value.file_name == "people.csv"
 
 
-@pytest.mark.parametrize("save", ["save_contact_import", "import_csv_directly"])  # either way a file is saved
+@pytest.mark.parametrize("save", ["save_contacts", "save_csv_directly"])  # either way a file is saved
 def test_a_failed_save_leaves_no_saved_mapping_behind(ws, tmp_path, monkeypatch, save):
     path = tmp_path / "crm.csv"
     path.write_bytes(b"Name,Mail Address,Employer\nAna Lima,ana@example.org,Acme\n")
@@ -270,9 +270,9 @@ def test_a_failed_save_leaves_no_saved_mapping_behind(ws, tmp_path, monkeypatch,
     def fail(*_args, **_kwargs):
         raise ImportFileError("crm.csv", "the disk is full")
 
-    if save == "save_contact_import":  # as for a file only the Python importer reads
-        monkeypatch.setattr(Store, "import_csv_directly", lambda *_args, **_kwargs: None)
-    monkeypatch.setattr(Store, save, fail)
+    if save == "save_contacts":  # as for a file only the Python importer reads
+        monkeypatch.setattr(Imports, "save_csv_directly", lambda *_args, **_kwargs: None)
+    monkeypatch.setattr(Imports, save, fail)
     with pytest.raises(ImportFileError):
         import_file(ws, path)
     assert written(ws.path) == before

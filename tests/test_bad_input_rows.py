@@ -23,7 +23,7 @@ ws = bad_input_support.ws  # the shared workspace fixture, made visible to this 
 
 
 def full_names(store: Store) -> set[str]:
-    return set(store.contacts_export()["full_name"])
+    return set(store.contacts.export()["full_name"])
 
 
 # --- (c): row-level problems in an otherwise good file --------------------------------------------------------
@@ -100,13 +100,13 @@ def test_a_3_mb_line_above_the_header_does_not_hide_the_header(ws, tmp_path):
 
 
 def test_a_contacts_file_with_only_a_header_imports_nothing_and_says_so(ws, tmp_path):
-    before = ws.count_contacts()
+    before = ws.contacts.count()
     for name, data in (("Connections.csv", linkedin([])), ("people.csv", b"First Name,Last Name,Email\r\n")):
         path = tmp_path / name
         path.write_bytes(data)
         report = import_and_check(ws, path)
         assert (report.total, report.inserted, report.updated, report.rejected, report.rejects) == (0, 0, 0, 0, [])
-    assert ws.count_contacts() == before
+    assert ws.contacts.count() == before
     path = tmp_path / "Connections.csv"
     result = rapport("import", str(path), db=ws.path)
     assert result.returncode == 0, result.stderr
@@ -118,7 +118,7 @@ def test_an_events_csv_with_only_a_header_imports_nothing(ws, tmp_path):
     path.write_bytes(b"Title,Start,Location\r\n")
     report = import_and_check(ws, path, events=True)
     assert (report.total, report.inserted, report.rejects) == (0, 0, [])
-    assert [i["kind"] for i in ws.imports() if i["id"] == report.import_id] == ["events"]
+    assert [i["kind"] for i in ws.imports.history() if i["id"] == report.import_id] == ["events"]
 
 
 def _calendar(events: list[list[str]]) -> tuple[bytes, list[int]]:
@@ -155,7 +155,7 @@ def test_an_ics_with_broken_dates_rejects_those_events_by_line_and_property(ws, 
         (starts[9], "DTSTART")]
     assert report.rejects[0].reason == "DTSTART 'TBD' is not a date"
     assert "whenever" in report.rejects[4].reason
-    titles = set(ws.events_frame()["title"])
+    titles = set(ws.events.frame()["title"])
     assert titles == {"Good meetup", "Second good"}
 
 
@@ -194,7 +194,7 @@ def test_an_events_csv_with_bad_rows_rejects_them_by_line_and_column(ws, tmp_pat
         (3, "Start"), (4, "End"), (5, None), (6, "Title"), (7, "Location")]
     assert "5 fields" in report.rejects[2].reason and "too long" in report.rejects[4].reason
     assert all(len(r.raw) <= 500 and len(r.reason) < 200 for r in report.rejects)
-    assert set(ws.events_frame()["title"]) == {"Good event", "Trailing comma"}
+    assert set(ws.events.frame()["title"]) == {"Good event", "Trailing comma"}
 
 
 def test_a_vcard_without_fn_is_rejected_by_line_and_the_other_cards_import(ws, tmp_path):
@@ -210,16 +210,16 @@ def test_a_vcard_without_fn_is_rejected_by_line_and_the_other_cards_import(ws, t
     assert [(r.line, r.column) for r in report.rejects] == [(6, "FN")]
     assert "FN" in report.rejects[0].reason
     assert {"Ana Lima", "Cy Young"} <= full_names(ws)
-    assert "bo@example.org" not in set(ws.contacts_export()["email"])
+    assert "bo@example.org" not in set(ws.contacts.export()["email"])
 
 
 def test_a_vcard_file_where_no_card_has_fn_imports_nothing_but_reports_each(ws, tmp_path):
     path = tmp_path / "phone.vcf"
     path.write_bytes(b"BEGIN:VCARD\r\nN:Lima;Ana;;;\r\nEND:VCARD\r\nBEGIN:VCARD\r\nN:Nilsson;Bo;;;\r\nEND:VCARD\r\n")
-    before = ws.count_contacts()
+    before = ws.contacts.count()
     report = import_and_check(ws, path)
     assert report.inserted == 0 and [(r.line, r.column) for r in report.rejects] == [(1, "FN"), (4, "FN")]
-    assert ws.count_contacts() == before
+    assert ws.contacts.count() == before
 
 
 # --- encodings ------------------------------------------------------------------------------------------------
@@ -297,4 +297,4 @@ def test_a_utf16_calendar_is_read_as_a_calendar_and_a_broken_character_rejects_i
     report = import_and_check(ws, path)
     assert (report.format, report.inserted) == ("ics", 1)
     assert [(r.line, r.column) for r in report.rejects] == [(starts[1], "SUMMARY")]
-    assert set(ws.events_frame()["title"]) == {"Café meetup"}
+    assert set(ws.events.frame()["title"]) == {"Café meetup"}

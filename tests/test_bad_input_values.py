@@ -92,7 +92,7 @@ def test_formulas_are_escaped_in_every_csv_export(ws, tmp_path):
         assert checked >= len(people)
 
     # engine.exports.csv_bytes, as the dashboard's download buttons call it
-    frame = ws.contacts_export()
+    frame = ws.contacts.export()
     text_columns = ["first_name", "last_name", "full_name", "email", "company", "position", "location", "notes"]
     exported = read_csv_export(csv_bytes(frame.to_dict("records"), text_columns))
     check(exported, {c: c for c in text_columns})
@@ -163,7 +163,7 @@ def test_quotes_and_semicolons_round_trip_exactly(ws, tmp_path, delimiter):
     rows = [[p["first_name"], p["last_name"], p["full_name"], p["email"], p["company"], p["position"],
              p["linkedin_url"], p["phone"], p["location"], p["notes"], "it's, \"quoted\" tag"] for p in SQLISH]
     path.write_bytes(csv_file(GENERIC_HEADER, rows, delimiter=delimiter))
-    before = ws.count_contacts()
+    before = ws.contacts.count()
     report = import_and_check(ws, path)
     assert (report.delimiter, report.inserted, report.rejects) == (delimiter, 2, [])
 
@@ -174,7 +174,7 @@ def test_quotes_and_semicolons_round_trip_exactly(ws, tmp_path, delimiter):
     finally:
         conn.close()
     assert {"contacts", "imports", "import_rejects"} <= tables
-    assert ws.count_contacts() == before + 2
+    assert ws.contacts.count() == before + 2
     stored = {c["email"]: c for c in stored_contacts(ws.path)}
     for person in SQLISH:
         row = stored[person["email"]]
@@ -183,7 +183,7 @@ def test_quotes_and_semicolons_round_trip_exactly(ws, tmp_path, delimiter):
 
     # the exports: csv_bytes and the command line
     exported = {r["email"]: r for r in read_csv_export(
-        csv_bytes(ws.contacts_export().to_dict("records"), TEXT_FIELDS))}
+        csv_bytes(ws.contacts.export().to_dict("records"), TEXT_FIELDS))}
     out = tmp_path / "contacts.csv"
     assert rapport("export", "contacts", "--out", str(out), db=ws.path).returncode == 0
     from_cli = {r["email"]: r for r in read_csv_export(out.read_bytes())}

@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 from playwright.sync_api import expect
 
-from engine.outreach.messages import SAMPLE_VALUES
+from engine.outreach.messages import SAMPLE_VALUES, workspace_templates
 from engine.planning.agenda import agenda
 from engine.store import Store
 from tests.browser import (
@@ -57,9 +57,9 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     db = demo_workspace(tmp_path)
     today = date.today()
     workspace = Store(db)
-    known_ids = set(workspace.interactions_frame()["id"])
+    known_ids = set(workspace.interactions.frame()["id"])
     due_before = agenda(workspace, today).due
-    linkedin = [t for t in workspace.templates() if t["channel"] == "linkedin_message"]
+    linkedin = [t for t in workspace_templates(workspace) if t["channel"] == "linkedin_message"]
     template = next((t for t in linkedin if t["name"] == "Mentor coffee ask"), linkedin[0])
     note = "Asked for a coffee chat, from the Outreach page"
 
@@ -114,7 +114,7 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     assert timeline[0]["follow_up_on"].startswith(today.isoformat())
 
     app.stop()
-    after = Store(db).interactions_frame()
+    after = Store(db).interactions.frame()
     new = after[~after["id"].isin(known_ids)]
     assert len(new) == 1, new
     logged = new.iloc[0]
@@ -126,13 +126,13 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     assert pd.Timestamp(logged["occurred_on"]).date() == today
     assert pd.isna(logged["outcome"])
     assert logged["notes"] == note
-    contact = Store(db).contact(int(logged["contact_id"]))
+    contact = Store(db).contacts.get(int(logged["contact_id"]))
     assert contact["first_name"] and f"Hi {contact['first_name']}" in drafted, drafted
 
 
 def test_an_outreach_logged_on_a_contact_shows_in_its_timeline_at_once(dashboard, page, tmp_path):
     db = demo_workspace(tmp_path)
-    frame, _ = Store(db).find_contacts()
+    frame, _ = Store(db).contacts.find()
     name = frame["full_name"].iloc[0]
     note = "Logged from the contact's own page"
     app = dashboard(db)
@@ -153,7 +153,7 @@ def test_an_outreach_logged_on_a_contact_shows_in_its_timeline_at_once(dashboard
         expect(shown).to_be_visible(timeout=5_000)
     finally:
         app.stop()
-        assert note in set(Store(db).timeline(int(frame["id"].iloc[0]))["notes"]), "not even saved"
+        assert note in set(Store(db).interactions.timeline(int(frame["id"].iloc[0]))["notes"]), "not even saved"
 
 
 # -- 2. Review ---------------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ def flag_card(page, title: str):
 
 def test_the_review_draws_its_charts_dismisses_a_flag_and_downloads_the_report(dashboard, page, tmp_path):
     db = demo_workspace(tmp_path)
-    assert Store(db).dismissed_flags() == {}
+    assert Store(db).flags.dismissed() == {}
     reason = "E-mail is what my mentors prefer"
     app = dashboard(db)
     goto(page, app, "review", "Review")
@@ -205,7 +205,7 @@ def test_the_review_draws_its_charts_dismisses_a_flag_and_downloads_the_report(d
     assert title not in html  # a dismissed flag is left out of the report too
 
     app.stop()
-    dismissed = Store(db).dismissed_flags()
+    dismissed = Store(db).flags.dismissed()
     assert list(dismissed.values()) == [reason], dismissed
     assert "email" in next(iter(dismissed)), dismissed
 
@@ -240,26 +240,26 @@ def hostile_workspace(tmp_path: Path) -> dict:
     goal_id = json.loads(added.stdout)["id"]
 
     store = Store(db)
-    frame, _ = store.find_contacts()
+    frame, _ = store.contacts.find()
     mallory = int(frame.loc[frame["full_name"] == MALLORY, "id"].iloc[0])
-    store.update_contact(mallory, notes=EVIL, tags=[IMG, LINK], strength=3, cadence_days=7)
-    store.add_segment(goal_id, {"name": SEGMENT, "roles": ["product manager", LINK], "keywords": [IMG]})
-    template_id = store.save_template({"name": TEMPLATE, "channel": "linkedin_message", "purpose": "coffee chat",
+    store.contacts.update(mallory, notes=EVIL, tags=[IMG, LINK], strength=3, cadence_days=7)
+    store.goals.add_segment(goal_id, {"name": SEGMENT, "roles": ["product manager", LINK], "keywords": [IMG]})
+    template_id = store.templates.save({"name": TEMPLATE, "channel": "linkedin_message", "purpose": "coffee chat",
                                        "subject": EVIL, "body": f"Hi {{first_name}}, {EVIL}"})
     midnight = datetime.min.time()
-    store.add_event({"title": EVENT, "kind": "meetup", "location": LINK,
+    store.events.add({"title": EVENT, "kind": "meetup", "location": LINK,
                      "starts_at": datetime.combine(today + timedelta(days=5), midnight),
                      "topics": [IMG, "product manager"], "audience": EVIL, "url": LINK})
-    past = store.add_event({"title": f"Past {EVIL}", "kind": "meetup", "location": IMG, "topics": [SCRIPT],
+    past = store.events.add({"title": f"Past {EVIL}", "kind": "meetup", "location": IMG, "topics": [SCRIPT],
                             "starts_at": datetime.combine(today - timedelta(days=10), midnight), "audience": EVIL})
-    store.log_interaction({"contact_id": mallory, "event_id": past, "kind": "event", "channel": "in_person",
+    store.interactions.log({"contact_id": mallory, "event_id": past, "kind": "event", "channel": "in_person",
                            "occurred_on": today - timedelta(days=10), "notes": EVIL})
-    store.log_interaction({"contact_id": mallory, "goal_id": goal_id, "template_id": template_id, "kind": "outreach",
+    store.interactions.log({"contact_id": mallory, "goal_id": goal_id, "template_id": template_id, "kind": "outreach",
                            "channel": "linkedin_message", "occurred_on": today - timedelta(days=8),
                            "follow_up_on": today - timedelta(days=1), "notes": EVIL})
-    store.save_pitch(None, {"who": EVIL}, EVIL)
-    store.save_pitch(goal_id, {"who": EVIL}, EVIL)
-    store.set_tag_cadence(LINK, 30)
+    store.pitches.save(None, {"who": EVIL}, EVIL)
+    store.pitches.save(goal_id, {"who": EVIL}, EVIL)
+    store.settings.set_tag_cadence(LINK, 30)
     plan = agenda(store, today)
     assert list(plan.due["full_name"]) == [MALLORY]  # Today shows her as due, with her name in a caption
     return {"db": db, "mallory": mallory, "goal": goal_id}
@@ -393,7 +393,7 @@ def test_hostile_user_text_runs_nowhere_and_shows_as_typed(dashboard, page, tmp_
     assert not page.evaluate(r"[...document.scripts].some(s => /^\s*alert\(/.test(s.textContent))")
 
     app.stop()
-    events = Store(made["db"]).events_frame()
+    events = Store(made["db"]).events.frame()
     added = events[events["title"] == NEW_EVENT]
     assert len(added) == 1, events["title"].tolist()
     assert list(added.iloc[0]["topics"]) == [IMG, LINK]

@@ -64,11 +64,11 @@ def edit_word(session: int, i: int) -> str:
 
 def distinct_contacts(db: Path, count: int) -> list[dict]:
     """``count`` contacts whose names nobody else has (so searching the name finds exactly them), with notes."""
-    frame, _ = Store(db).find_contacts(ContactQuery(page_size=1000))
+    frame, _ = Store(db).contacts.find(ContactQuery(page_size=1000))
     names = frame["full_name"].dropna()
     unique = frame[frame["full_name"].isin(names[~names.duplicated(keep=False)])]
     unique = unique[unique["full_name"].str.fullmatch(r"[A-Za-z]+ [A-Za-z]+")]
-    chosen = [Store(db).contact(int(i)) for i in unique["id"].head(count)]
+    chosen = [Store(db).contacts.get(int(i)) for i in unique["id"].head(count)]
     assert len(chosen) == count
     return chosen
 
@@ -285,7 +285,7 @@ def server_report(app: Dashboard, sessions: list[Session], artifacts: Path) -> s
     except OSError as problem:
         lines.append(f"(server log not kept: {problem})")
     try:
-        stored = set(Store(app.db).interactions_frame()["notes"].dropna())
+        stored = set(Store(app.db).interactions.frame()["notes"].dropna())
         for session in sessions:
             if session.in_flight:
                 lines.append(f"s{session.index}'s interaction {session.in_flight} is "
@@ -326,7 +326,7 @@ def test_three_sessions_log_150_interactions_and_edit_contacts_at_once(dashboard
     db = tmp_path / "demo.duckdb"
     rapport_cli("demo", db=db)
     contacts = distinct_contacts(db, SESSIONS)
-    known = set(Store(db).interactions_frame()["id"])
+    known = set(Store(db).interactions.frame()["id"])
     app = dashboard(db)
 
     artifacts = ARTIFACTS / f"test_browser_load-{time.strftime('%Y%m%d-%H%M%S')}"
@@ -346,7 +346,7 @@ def test_three_sessions_log_150_interactions_and_edit_contacts_at_once(dashboard
             + "\n\n" + server_report(app, sessions, artifacts))
     app.stop()
 
-    frame = Store(db).interactions_frame()
+    frame = Store(db).interactions.frame()
     new = frame[~frame["id"].isin(known)]
     expected = {note(s, i) for s in range(SESSIONS) for i in range(LOGS)}
     counts = new["notes"].value_counts()
@@ -360,7 +360,7 @@ def test_three_sessions_log_150_interactions_and_edit_contacts_at_once(dashboard
         assert set(mine["contact_id"]) == {contact["id"]}, f"session {s} logged on other contacts"
         assert set(mine["kind"]) == {"outreach"}
         assert {d.date() for d in mine["occurred_on"]} == {date.today()}
-        saved = Store(db).contact(contact["id"])["notes"] or ""
+        saved = Store(db).contacts.get(contact["id"])["notes"] or ""
         words = [edit_word(s, i) for i in range(LOGS) if i % EDIT_EVERY == EDIT_EVERY - 1]
         assert saved.split()[-len(words):] == words, f"session {s}: edits lost, notes are {saved!r}"
     print(f"\n{SESSIONS} sessions x {LOGS} logs + {LOGS // EDIT_EVERY} edits each: {elapsed:.1f} s; opening "

@@ -75,14 +75,14 @@ def test_a_read_only_folder_gives_a_plain_error_and_the_data_stays(tmp_path):
     folder.mkdir()
     db = folder / "w.duckdb"
     ids = workspace(db, 5)
-    Store(db).update_contact(ids[0], notes="before")
+    Store(db).contacts.update(ids[0], notes="before")
     before = digest(db)
 
     with read_only(folder):  # the folder only: the file opens, nothing new can be created beside it
         store = Store(db)
-        assert store.count_contacts() == 5  # reading still works
+        assert store.contacts.count() == 5  # reading still works
         with pytest.raises(StoreError) as caught:
-            store.update_contact(ids[0], notes="after")
+            store.contacts.update(ids[0], notes="after")
         message = str(caught.value)
         line = one_plain_line(rapport("log", "--contact", str(ids[0]), db=db))
     for text in (message, line):
@@ -91,7 +91,7 @@ def test_a_read_only_folder_gives_a_plain_error_and_the_data_stays(tmp_path):
 
     with read_only(folder, (db,)):  # the file too
         with pytest.raises(StoreError) as caught:
-            Store(db).count_contacts()
+            Store(db).contacts.count()
         message = str(caught.value)
         line = one_plain_line(rapport("contacts", db=db))
     for text in (message, line):
@@ -100,8 +100,8 @@ def test_a_read_only_folder_gives_a_plain_error_and_the_data_stays(tmp_path):
 
     assert digest(db) == before
     store = Store(db)
-    assert store.count_contacts() == 5 and _first_notes(store) == "before"
-    store.update_contact(ids[0], notes="writable again")
+    assert store.contacts.count() == 5 and _first_notes(store) == "before"
+    store.contacts.update(ids[0], notes="writable again")
     assert _first_notes(Store(db)) == "writable again"
 
 
@@ -143,21 +143,21 @@ def test_a_full_disk_is_a_plain_error_and_the_data_stays(tmp_path):
         db = disk / "w.duckdb"
         ids = workspace(db, 40)
         store = Store(db)
-        store.update_contact(ids[0], notes="before")
-        store.log_interaction({"contact_id": ids[0], "occurred_on": "2024-05-01", "notes": "before"})
+        store.contacts.update(ids[0], notes="before")
+        store.interactions.log({"contact_id": ids[0], "occurred_on": "2024-05-01", "notes": "before"})
         filler = _fill(disk)
 
         with store.session():  # a dashboard page shares one connection: it must outlive the failure
             with pytest.raises(StoreError) as caught:
-                store.update_contact(ids[0], notes="after")
-            assert store.count_contacts() == 40 and _first_notes(store) == "before"
+                store.contacts.update(ids[0], notes="after")
+            assert store.contacts.count() == 40 and _first_notes(store) == "before"
         _full(str(caught.value), db)
         bulk = [{"contact_id": ids[i % 40], "occurred_on": "2024-05-02", "notes": "x" * 2_000} for i in range(300)]
         with pytest.raises(StoreError) as caught:
-            store.log_interactions(bulk)
+            store.interactions.log_many(bulk)
         _full(str(caught.value), db)
         _full(one_plain_line(rapport("log", "--contact", str(ids[1]), "--notes", "cli", db=db)), db)
-        assert store.count_contacts() == 40 and _first_notes(store) == "before"  # reading still works
+        assert store.contacts.count() == 40 and _first_notes(store) == "before"  # reading still works
 
         fresh = disk / "new.duckdb"  # a first start on a full disk
         with pytest.raises(StoreError) as caught:
@@ -167,9 +167,9 @@ def test_a_full_disk_is_a_plain_error_and_the_data_stays(tmp_path):
         filler.unlink()
         assert Store(fresh).summary()["contacts"] == 0, "the failed first start left a file that never opens"
         store = Store(db)
-        assert store.count_contacts() == 40 and _first_notes(store) == "before"
-        assert list(store.interactions_frame()["notes"]) == ["before"]  # nothing half-written
-        store.log_interactions(bulk)
+        assert store.contacts.count() == 40 and _first_notes(store) == "before"
+        assert list(store.interactions.frame()["notes"]) == ["before"]  # nothing half-written
+        store.interactions.log_many(bulk)
         assert store.summary()["interactions"] == 301
 
 
@@ -196,7 +196,7 @@ def test_a_first_start_on_an_almost_full_disk_says_so_and_leaves_no_broken_file(
             filler.unlink()
             store = Store(db)
             assert store.schema_version() == latest_version(), f"{free} bytes free left a broken workspace"
-            assert store.count_contacts() == 0
+            assert store.contacts.count() == 0
         assert outcomes[0] == "full" and "opened" in outcomes.values(), outcomes
 
 
@@ -228,7 +228,7 @@ def test_a_full_disk_at_commit_is_a_plain_error_simulated(tmp_path, monkeypatch)
     monkeypatch.setattr(base, "connect", lambda path, **kw: _FullDiskConnection(real(path, **kw), f"{path}.wal"))
     store = Store(db)
     with pytest.raises(StoreError) as caught:
-        store.update_contact(ids[0], notes="after")
+        store.contacts.update(ids[0], notes="after")
     _full(str(caught.value), db)
     monkeypatch.setattr(base, "connect", real)
     assert _first_notes(Store(db)) is None and Store(db).data_version() == store.data_version()

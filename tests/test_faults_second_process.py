@@ -30,7 +30,7 @@ def test_two_processes_and_the_cli_writing_to_one_file_all_succeed(tmp_path):
     assert first.finish() == 0, first.process.stderr.read()
     assert second.finish() == 0, second.process.stderr.read()
 
-    frame = Store(db).interactions_frame()
+    frame = Store(db).interactions.frame()
     notes = dict(zip((int(i) for i in frame["id"]), frame["notes"]))
     assert len(notes) == 51
     for child, tag in ((first, "first"), (second, "second")):
@@ -95,4 +95,4 @@ def test_the_cli_waits_out_a_short_hold_and_then_writes(tmp_path):
     finally:
         holder.kill()
         holder.wait()
-    assert list(Store(db).interactions_frame()["notes"]) == ["waited"]
+    assert list(Store(db).interactions.frame()["notes"]) == ["waited"]

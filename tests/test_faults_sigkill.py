@@ -36,7 +36,7 @@ def test_sigkill_during_a_large_import_leaves_all_rows_or_none(tmp_path):
     finished = _start_import(export, full_db)
     assert finished.wait(timeout=120) == 0, finished.stderr.read()
     duration = time.monotonic() - started
-    expected = Store(full_db).count_contacts()
+    expected = Store(full_db).contacts.count()
     assert expected > ROWS * 0.9
 
     outcomes = []
@@ -50,8 +50,8 @@ def test_sigkill_during_a_large_import_leaves_all_rows_or_none(tmp_path):
             outcomes.append("killed")
         process.wait()
         reopened = Store(db)
-        count = reopened.count_contacts()
-        imports = reopened.imports()
+        count = reopened.contacts.count()
+        imports = reopened.imports.history()
         assert count in (0, expected), f"half-written import after a kill at {fraction:.0%}: {count} rows"
         assert len(imports) == (1 if count else 0)
         if count:
@@ -76,7 +76,7 @@ def test_sigkill_during_a_bulk_edit_keeps_every_acknowledged_edit(tmp_path):
         assert acked_before_kill <= len(acked) < len(ids)
 
         store = Store(db)  # opens after the kill
-        frame = store.contacts_export().set_index("id")
+        frame = store.contacts.export().set_index("id")
         edited = [seq for seq, cid in enumerate(ids, 1) if isinstance(frame.loc[cid, "notes"], str)]
         assert edited[:len(acked)] == acked, "an acknowledged edit is missing after the kill"
         assert edited in (acked, acked + [len(acked) + 1]), f"edits beyond the one in flight: {edited[-3:]}"
@@ -102,7 +102,7 @@ def test_sigkill_while_logging_interactions_keeps_every_acknowledged_one(tmp_pat
         assert [seq for seq, _ in acked] == list(range(1, len(acked) + 1))
 
         store = Store(db)
-        frame = store.interactions_frame()
+        frame = store.interactions.frame()
         notes = dict(zip((int(i) for i in frame["id"]), frame["notes"]))
         for seq, new_id in acked:
             assert notes.get(new_id) == f"log {seq}", f"acknowledged interaction {new_id} is missing"
@@ -118,7 +118,7 @@ def test_sigkill_during_a_bulk_log_is_all_or_nothing(tmp_path):
     calibration = tmp_path / "calibration.duckdb"
     ids = workspace(calibration, 50)
     started = time.monotonic()
-    Store(calibration).log_interactions([{"contact_id": ids[0], "occurred_on": "2024-03-02"}] * (BULK // 10))
+    Store(calibration).interactions.log_many([{"contact_id": ids[0], "occurred_on": "2024-03-02"}] * (BULK // 10))
     expected = (time.monotonic() - started) * 10
 
     outcomes = []

@@ -25,7 +25,7 @@ def wal_workspace(tmp_path) -> tuple[Path, bytes, bytes]:
     """
     db = tmp_path / "source.duckdb"
     ids = workspace(db, 20)
-    Store(db).update_contact(ids[0], notes="checkpointed")
+    Store(db).contacts.update(ids[0], notes="checkpointed")
     child = Child("wal", db)
     child.wait_for(lambda lines: "committed" in lines)
     assert child.finish() == -signal.SIGKILL
@@ -46,7 +46,7 @@ def test_an_intact_wal_is_replayed(tmp_path, wal_workspace):
     _, database, wal = wal_workspace
     store = Store(_lay_down(tmp_path, "intact.duckdb", database, wal))
     assert _first_notes(store) == "only in the WAL"
-    assert list(store.interactions_frame()["notes"]) == ["only in the WAL"]
+    assert list(store.interactions.frame()["notes"]) == ["only in the WAL"]
 
 
 def test_a_corrupt_wal_gives_a_plain_way_back_and_moving_it_aside_opens_the_checkpoint(tmp_path, wal_workspace):
@@ -68,11 +68,11 @@ def test_a_corrupt_wal_gives_a_plain_way_back_and_moving_it_aside_opens_the_chec
 
     wal_path.rename(tmp_path / "corrupt.duckdb.wal.damaged")  # what the message says to do
     store = Store(db)
-    assert store.count_contacts() == 20
+    assert store.contacts.count() == 20
     assert _first_notes(store) == "checkpointed"
     assert store.summary()["interactions"] == 0
-    new_id = store.log_interaction({"contact_id": 1, "occurred_on": "2024-04-01", "notes": "after recovery"})
-    assert Store(db).interactions_frame()["id"].tolist() == [new_id]
+    new_id = store.interactions.log({"contact_id": 1, "occurred_on": "2024-04-01", "notes": "after recovery"})
+    assert Store(db).interactions.frame()["id"].tolist() == [new_id]
 
 
 def test_a_truncated_wal_is_ignored_from_the_torn_commit_on(tmp_path, wal_workspace):
@@ -80,11 +80,11 @@ def test_a_truncated_wal_is_ignored_from_the_torn_commit_on(tmp_path, wal_worksp
     the cut are replayed and the torn one is dropped whole; the checkpointed data is intact."""
     _, database, wal = wal_workspace
     torn = Store(_lay_down(tmp_path, "torn.duckdb", database, wal[:-1]))
-    assert torn.count_contacts() == 20
+    assert torn.contacts.count() == 20
     assert _first_notes(torn) == "only in the WAL"  # the first commit was complete
     assert torn.summary()["interactions"] == 0  # the second was torn: all of it is gone
     stub = Store(_lay_down(tmp_path, "stub.duckdb", database, wal[:16]))
-    assert stub.count_contacts() == 20
+    assert stub.contacts.count() == 20
     assert _first_notes(stub) == "checkpointed"
     assert rapport("contacts", "--json", db=tmp_path / "stub.duckdb").returncode == 0
 
@@ -102,5 +102,5 @@ def test_restoring_a_backup_over_a_damaged_wal_keeps_the_wal_with_the_old_copy(t
     assert Path(f"{kept}.wal").read_bytes() == wal, "the restore threw away the WAL of the replaced file"
     old = Store(kept)
     assert _first_notes(old) == "only in the WAL"
-    assert list(old.interactions_frame()["notes"]) == ["only in the WAL"]
+    assert list(old.interactions.frame()["notes"]) == ["only in the WAL"]
     assert source.exists()

@@ -12,6 +12,8 @@ import pytest
 
 from engine.importers.files import import_directly, import_file, parse_file, save_parsed
 from engine.store import Store
+from engine.store import direct as store_direct
+from engine.store.imports import Imports
 from tests.direct_support import awkward_export, import_both
 from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE
 
@@ -72,16 +74,16 @@ def test_matching_existing_contacts_gives_the_same_upserts_and_job_changes(tmp_p
         (GOOGLE, "google.csv", None),  # Ana again, by e-mail; Priya by her LinkedIn website
     ])
     assert taken == [True, True, True, True]
-    report = fast.imports()[1]  # newest first: the third file
+    report = fast.imports.history()[1]  # newest first: the third file
     assert (report["inserted"], report["updated"], report["unchanged"]) == (1, 2, 2)
-    assert fast.count_contacts() == slow.count_contacts() == 7
+    assert fast.contacts.count() == slow.contacts.count() == 7
 
 
 def test_people_repeated_inside_one_file_are_merged_the_same_way(tmp_path):
     again = LINKEDIN + b"Ana,Lima,https://www.linkedin.com/in/ana-lima/,,Stripe,CTO,08 Jan 2018\r\n"
     _, fast, taken = import_both(tmp_path, [(again, "Connections.csv", None)])
     assert taken == [True]
-    assert fast.imports()[0]["unchanged"] == 1  # the repeat of Ana, whose URL differs only by a slash
+    assert fast.imports.history()[0]["unchanged"] == 1  # the repeat of Ana, whose URL differs only by a slash
 
 
 @pytest.mark.parametrize(("again", "repeats"), [
@@ -95,8 +97,8 @@ def test_repeated_plain_profile_urls_are_found_the_same_way(tmp_path, again, rep
     assert b"?trk" not in plain and b"http://" not in plain  # every URL of the file is plain
     _, fast, taken = import_both(tmp_path, [(plain + again, "Connections.csv", None)])
     assert taken == [True]
-    assert fast.imports()[0]["unchanged"] == repeats
-    assert fast.count_contacts() == 4 + 1 - repeats
+    assert fast.imports.history()[0]["unchanged"] == repeats
+    assert fast.contacts.count() == 4 + 1 - repeats
 
 
 @pytest.mark.parametrize(("data", "repeats"), [
@@ -109,7 +111,7 @@ def test_repeated_plain_profile_urls_are_found_the_same_way(tmp_path, again, rep
 def test_rows_without_a_url_are_matched_by_e_mail_then_name_the_same_way(tmp_path, data, repeats):
     _, fast, taken = import_both(tmp_path, [(data, "people.csv", None)])
     assert taken == [True]
-    assert fast.imports()[0]["unchanged"] == repeats
+    assert fast.imports.history()[0]["unchanged"] == repeats
 
 
 def test_a_saved_mapping_is_used_and_saved_the_same_way(tmp_path):
@@ -118,7 +120,7 @@ def test_a_saved_mapping_is_used_and_saved_the_same_way(tmp_path):
     other = b"Person,Mail,Org\nBo Chen,bo@example.org,Initech\n"
     _, fast, taken = import_both(tmp_path, [(data, "crm.csv", mapping), (other, "crm-next.csv", None)])
     assert taken == [True, True]
-    assert fast.count_contacts() == 2
+    assert fast.contacts.count() == 2
 
 
 @pytest.mark.parametrize(("data", "why"), [
@@ -139,7 +141,7 @@ def test_a_saved_mapping_is_used_and_saved_the_same_way(tmp_path):
 ])
 def test_a_file_only_the_python_importer_reads_right_is_left_to_it(store, tmp_path, data, why):
     assert import_directly(store, data, "people.csv") is None, why
-    assert store.imports() == [] and store.count_contacts() == 0
+    assert store.imports.history() == [] and store.contacts.count() == 0
 
 
 def test_declined_files_are_still_imported_with_their_rejects_named(store, tmp_path):
@@ -154,7 +156,7 @@ def test_import_file_and_the_import_page_take_the_direct_path_for_a_clean_export
     def python_path_used(*_args, **_kwargs):
         raise AssertionError("the Python importer's save ran for a clean export")
 
-    monkeypatch.setattr(Store, "save_contact_import", python_path_used)
+    monkeypatch.setattr(Imports, "save_contacts", python_path_used)
     path = tmp_path / "Connections.csv"
     path.write_bytes(LINKEDIN)
     assert import_file(store, path).inserted == 4
@@ -187,9 +189,9 @@ def test_two_rows_matching_one_contact_by_different_keys_still_add_up_in_the_rep
     first = b"Name,Email,Company\nAna Lima,ana@example.org,Acme\n"
     second = b"Name,Email,Company\nAna Lima,,Acme\nA. Lima,ana@example.org,Initech\n"  # by name, then by e-mail
     _, fast, _ = import_both(tmp_path, [(first, "a.csv", None), (second, "b.csv", None)])
-    report = fast.imports()[0]
+    report = fast.imports.history()[0]
     assert report["total"] == 2 and report["inserted"] + report["updated"] + report["unchanged"] == 2
-    assert fast.count_contacts() == 1
+    assert fast.contacts.count() == 1
 
 
 @pytest.mark.parametrize(("rows", "staged"), [
@@ -201,8 +203,8 @@ def test_a_first_export_goes_in_with_one_insert_unless_a_row_kept_repeats_anothe
     """The staging SQL gives the same contacts but costs several times more (0.78 s instead of 0.50 s at
     100,000 rows when a rejected row sent a whole export there), so it runs only when something can merge."""
     upserts = []
-    original = Store._upsert_keyed
-    monkeypatch.setattr(Store, "_upsert_keyed", lambda self, *args: upserts.append(1) or original(self, *args))
+    original = Imports._upsert_keyed
+    monkeypatch.setattr(Imports, "_upsert_keyed", lambda self, *args: upserts.append(1) or original(self, *args))
     data = LINKEDIN + b"Bo,Chen,https://www.linkedin.com/in/bo-chen,,Acme,,02 Feb 2020\r\n" + rows
     report = import_directly(store, data, "Connections.csv")
     assert bool(upserts) == staged
@@ -217,8 +219,8 @@ def test_an_import_asks_duckdb_for_the_threads_its_rows_can_use_and_gives_them_b
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: there is nothing to give back")
     seen = []
-    original = Store._read_direct
-    monkeypatch.setattr(Store, "_read_direct", staticmethod(
+    original = store_direct.read_direct
+    monkeypatch.setattr(store_direct, "read_direct", (
         lambda conn, source: seen.append(conn.execute("SELECT current_setting('threads')").fetchone()[0])
         or original(conn, source)))
     store.summary()
@@ -242,12 +244,12 @@ def test_an_import_asks_duckdb_for_the_threads_its_rows_can_use_and_gives_them_b
 def test_dates_duckdb_reads_as_the_importer_does_are_read_by_duckdb_and_others_looked_up(
         tmp_path, monkeypatch, dates, read_by_duckdb):
     chosen = []
-    original = Store._insert_direct
-    monkeypatch.setattr(Store, "_insert_direct", staticmethod(
+    original = store_direct.insert_direct
+    monkeypatch.setattr(store_direct, "insert_direct", (
         lambda conn, fmt, import_id, date_format, tagged: chosen.append(date_format)
         or original(conn, fmt, import_id, date_format, tagged)))
     data = (LINKEDIN_PREAMBLE + LINKEDIN_HEADER + "\r\n" + "".join(
         f"Ana{i},Lima,https://www.linkedin.com/in/ana-{i},,Acme,CTO,\"{d}\"\r\n" for i, d in enumerate(dates))).encode()
     _, fast, taken = import_both(tmp_path, [(data, "Connections.csv", None)])
     assert taken == [True] and chosen == [read_by_duckdb]
-    assert fast.count_contacts() == 2
+    assert fast.contacts.count() == 2

@@ -76,13 +76,13 @@ def test_contacts_no_longer_store_keys_but_are_still_matched(store):
     ada = {"full_name": "Ada Lovelace", "company": "Analytical Engines Ltd",
            "linkedin_url": "https://www.linkedin.com/in/ada"}
     grace = {"full_name": "Grace Hopper", "email": "grace@navy.mil"}
-    store.save_contact_import(parsed_contacts([ada, grace]))
-    again = store.save_contact_import(parsed_contacts([
+    store.imports.save_contacts(parsed_contacts([ada, grace]))
+    again = store.imports.save_contacts(parsed_contacts([
         {**ada, "linkedin_url": "linkedin.com/in/ADA/"},
         {"full_name": "G. Hopper", "email": " Grace@Navy.mil"},
         {"full_name": "ada  lovelace", "company": "Analytical Engines"},
     ]))
-    assert again.inserted == 0 and store.count_contacts() == 2
+    assert again.inserted == 0 and store.contacts.count() == 2
     conn = duckdb.connect(str(store.path))
     columns = {row[0] for row in conn.execute("DESCRIBE contacts").fetchall()}
     conn.close()
@@ -113,24 +113,24 @@ def test_a_workspace_from_before_migration_5_keeps_its_contacts_and_matches_them
     assert conn.execute("SELECT count(*) FROM duckdb_constraints() WHERE table_name = 'contacts' "
                         "AND constraint_type = 'PRIMARY KEY'").fetchone()[0] == 0
     conn.close()
-    report = store.save_contact_import(parsed_contacts([{"full_name": "Ada L.",
+    report = store.imports.save_contacts(parsed_contacts([{"full_name": "Ada L.",
                                                          "linkedin_url": "https://linkedin.com/in/ada/"},
                                                         {"full_name": "Grace Hopper"}]))
-    assert (report.inserted, store.count_contacts()) == (1, 2)
-    assert sorted(store.contacts_export()["id"]) == [before[0][0], before[0][0] + 2]  # the sequence goes on
+    assert (report.inserted, store.contacts.count()) == (1, 2)
+    assert sorted(store.contacts.export()["id"]) == [before[0][0], before[0][0] + 2]  # the sequence goes on
 
 
 @pytest.mark.parametrize("url", ["https://www.linkedin.com/in/bo", "https://www.linkedin.com/in/b%C3%B6"])
 def test_profile_urls_are_found_however_they_are_spelled(store, url):
-    store.save_contact_import(parsed_contacts([{"full_name": "Bo", "linkedin_url": url}]))
+    store.imports.save_contacts(parsed_contacts([{"full_name": "Bo", "linkedin_url": url}]))
     spelled = url.replace("https://www.", "http://").upper().replace("HTTP://", "http://") + "/?trk=x"
-    assert list(store.contact_ids_by_url([spelled]).values()) == [int(store.contacts_export()["id"][0])]
+    assert list(store.contacts.ids_by_url([spelled]).values()) == [int(store.contacts.export()["id"][0])]
 
 
 def test_a_restored_backup_brings_its_key_macros_and_still_matches_people(store):
-    store.save_contact_import(parsed_contacts([{"full_name": "Ada Lovelace", "company": "Analytical Ltd",
+    store.imports.save_contacts(parsed_contacts([{"full_name": "Ada Lovelace", "company": "Analytical Ltd",
                                                 "linkedin_url": "https://www.linkedin.com/in/ada"}]))
     store.restore_zip(store.backup_zip())
-    report = store.save_contact_import(parsed_contacts([{"full_name": "ADA LOVELACE", "company": "analytical"},
+    report = store.imports.save_contacts(parsed_contacts([{"full_name": "ADA LOVELACE", "company": "analytical"},
                                                         {"full_name": "Ada", "linkedin_url": "linkedin.com/in/ada/"}]))
-    assert (report.inserted, report.unchanged + report.updated, store.count_contacts()) == (0, 2, 1)
+    assert (report.inserted, report.unchanged + report.updated, store.contacts.count()) == (0, 2, 1)

@@ -102,7 +102,7 @@ def test_a_pitch_over_a_minute_is_flagged_and_versions_are_kept(tmp_path, monkey
     next(b for b in app.button if b.label == "Save as a new version").click().run()
     assert not app.exception
     assert any("over 60 seconds" in w.value for w in app.warning)
-    assert Store(tmp_path / "pitch.duckdb").pitches(None)[0]["parts"]["who"] == "I am Ada, a product manager."
+    assert Store(tmp_path / "pitch.duckdb").pitches.all(None)[0]["parts"]["who"] == "I am Ada, a product manager."
 
 
 def test_today_lists_due_follow_ups_on_the_demo(demo_db, monkeypatch):
@@ -140,7 +140,7 @@ def test_logging_an_event_attended_with_the_people_met(tmp_path, monkeypatch):
     event_id = app.selectbox(key="attended_event").value
     next(b for b in app.button if b.label == "Log attendance").click().run()
     assert not app.exception
-    logged = Store(db).interactions_frame()
+    logged = Store(db).interactions.frame()
     mine = logged[(logged["kind"] == "event") & (logged["event_id"] == event_id)]
     assert len(mine) >= 1 and int(boxes[0].key.removeprefix("met_")) in set(mine["contact_id"])
 
@@ -159,8 +159,8 @@ def test_a_csv_of_unknown_format_is_mapped_and_the_mapping_is_remembered(tmp_pat
     next(b for b in app.button if b.label.startswith("Import 2 contacts")).click().run()
     assert not app.exception
     store = Store(db)
-    assert store.count_contacts() == 2
-    people = store.contacts_export().set_index("full_name")
+    assert store.contacts.count() == 2
+    people = store.contacts.export().set_index("full_name")
     assert people.loc["Ada Lovelace", "company"] == "Analytical" and people.loc["Ada Lovelace", "email"] == \
         "ada@example.com"
     again = open_page("ui/imports.py", db, monkeypatch)
@@ -175,8 +175,8 @@ def test_an_upload_is_parsed_once_though_importing_it_reruns_the_page(tmp_path, 
     from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE
 
     calls = []
-    parse = engine.importing.parse_file
-    monkeypatch.setattr(engine.importing, "parse_file", lambda *a, **k: calls.append(a[1]) or parse(*a, **k))
+    parse = engine.importers.files.parse_file
+    monkeypatch.setattr(engine.importers.files, "parse_file", lambda *a, **k: calls.append(a[1]) or parse(*a, **k))
     data = (LINKEDIN_PREAMBLE + LINKEDIN_HEADER + "\r\n" + "\r\n".join(
         f"Ada{i},Lovelace,https://www.linkedin.com/in/ada-{i},,Analytical,Engineer,08 Jan 2018" for i in range(3))
             + "\r\n,,,,Acme,,\r\n").encode()
@@ -186,5 +186,5 @@ def test_an_upload_is_parsed_once_though_importing_it_reruns_the_page(tmp_path, 
     next(b for b in app.button if b.label.startswith("Import 3 contacts")).click().run()
     assert not app.exception
     assert calls == ["Connections.csv"]
-    assert Store(db).count_contacts() == 3
+    assert Store(db).contacts.count() == 3
     assert {m.label: m.value for m in app.metric}["Rejected"] == "1"

@@ -48,19 +48,19 @@ def test_the_weaker_channel_of_the_demo_is_flagged_and_a_dismissal_is_kept(demo)
     assert "strategy_worse:channel:email" in keys
     email = next(f for f in review.flags if f["key"] == "strategy_worse:channel:email")
     assert "E-mail" in email["evidence"] and "P(worse)" in email["evidence"]
-    demo.dismiss_flag("strategy_worse:channel:email", "I only e-mail people who asked for it")
+    demo.flags.dismiss("strategy_worse:channel:email", "I only e-mail people who asked for it")
     again = build_review(demo, TODAY - timedelta(days=120), TODAY, today=TODAY)
     assert "strategy_worse:channel:email" not in [f["key"] for f in again.flags]
     assert again.dismissed["strategy_worse:channel:email"] == "I only e-mail people who asked for it"
     with pytest.raises(ValueError, match="why"):
-        demo.dismiss_flag("pitch_missing:1", "  ")
-    demo.restore_flag("strategy_worse:channel:email")
+        demo.flags.dismiss("pitch_missing:1", "  ")
+    demo.flags.restore("strategy_worse:channel:email")
 
 
 def test_reports_escape_user_text(demo, tmp_path):
     evil = Store(tmp_path / "evil.duckdb")
     load_demo_workspace(evil, today=TODAY)
-    evil.add_goal({"title": "<script>alert(1)</script> [x](javascript:alert(1))", "outcome": "other",
+    evil.goals.add({"title": "<script>alert(1)</script> [x](javascript:alert(1))", "outcome": "other",
                    "metric": "meetings", "target": 3, "due_date": TODAY + timedelta(days=30)})
     review = build_review(evil, TODAY - timedelta(days=60), TODAY, today=TODAY)
     page = review_html(review)

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from engine.store import ContactQuery, Store, StoreError
+from engine.store.imports import Imports
 from engine.store.migrations import latest_version
 from tests.conftest import parsed_contacts
 
@@ -25,92 +26,92 @@ def test_a_new_file_is_migrated_to_the_latest_version(store):
 
 
 def test_reimporting_the_same_rows_adds_nobody(store):
-    first = store.save_contact_import(parsed_contacts([ADA, GRACE]))
-    second = store.save_contact_import(parsed_contacts([ADA, GRACE]))
+    first = store.imports.save_contacts(parsed_contacts([ADA, GRACE]))
+    second = store.imports.save_contacts(parsed_contacts([ADA, GRACE]))
     assert (first.inserted, first.updated, first.unchanged) == (2, 0, 0)
     assert (second.inserted, second.updated, second.unchanged) == (0, 0, 2)
-    assert store.count_contacts() == 2
+    assert store.contacts.count() == 2
 
 
 def test_matching_uses_url_then_email_then_name_and_company(store):
-    store.save_contact_import(parsed_contacts([ADA, GRACE]))
+    store.imports.save_contacts(parsed_contacts([ADA, GRACE]))
     same_url = {**ADA, "linkedin_url": "linkedin.com/in/ADA-lovelace", "full_name": "Augusta Ada King"}
     same_email = {"full_name": "G. Hopper", "email": "grace@navy.mil", "phone": "+0044 20 7946 0000"}
     same_name = {"full_name": "ada lovelace", "company": "Analytical, Inc."}
-    report = store.save_contact_import(parsed_contacts([same_url, same_email, same_name]))
+    report = store.imports.save_contacts(parsed_contacts([same_url, same_email, same_name]))
     assert report.inserted == 0
-    assert store.count_contacts() == 2
-    frame, _ = store.find_contacts(ContactQuery(search="hopper"))
-    grace = store.contact(int(frame.iloc[0]["id"]))
+    assert store.contacts.count() == 2
+    frame, _ = store.contacts.find(ContactQuery(search="hopper"))
+    grace = store.contacts.get(int(frame.iloc[0]["id"]))
     assert grace["phone"] == "+0044 20 7946 0000"  # filled in, kept verbatim as text
 
 
 def test_a_changed_position_is_an_update_and_a_job_change(store):
-    store.save_contact_import(parsed_contacts([ADA]))
+    store.imports.save_contacts(parsed_contacts([ADA]))
     moved = {**ADA, "company": "Babbage Labs", "position": "Head of Engineering"}
-    report = store.save_contact_import(parsed_contacts([moved]))
+    report = store.imports.save_contacts(parsed_contacts([moved]))
     assert (report.updated, report.job_changes) == (1, 1)
-    frame, _ = store.find_contacts(ContactQuery(search="ada"))
-    contact = store.contact(int(frame.iloc[0]["id"]))
+    frame, _ = store.contacts.find(ContactQuery(search="ada"))
+    contact = store.contacts.get(int(frame.iloc[0]["id"]))
     assert contact["company"] == "Babbage Labs"
     assert contact["job_changes"][0]["old_company"] == "Analytical"
     assert contact["job_changes"][0]["new_position"] == "Head of Engineering"
 
 
 def test_duplicates_inside_one_file_become_one_contact(store):
-    report = store.save_contact_import(parsed_contacts([ADA, {**ADA, "position": "Engineer"}]))
+    report = store.imports.save_contacts(parsed_contacts([ADA, {**ADA, "position": "Engineer"}]))
     assert report.inserted == 1 and report.unchanged == 1
 
 
 def test_user_edits_survive_a_reimport(store):
-    store.save_contact_import(parsed_contacts([ADA]))
-    contact_id = int(store.find_contacts()[0].iloc[0]["id"])
-    store.update_contact(contact_id, tags=["mentor", " vip "], strength=4, notes="Met at PyCon", cadence_days=30)
-    store.save_contact_import(parsed_contacts([{**ADA, "notes": "imported note", "tags": ("Friends",)}]))
-    contact = store.contact(contact_id)
+    store.imports.save_contacts(parsed_contacts([ADA]))
+    contact_id = int(store.contacts.find()[0].iloc[0]["id"])
+    store.contacts.update(contact_id, tags=["mentor", " vip "], strength=4, notes="Met at PyCon", cadence_days=30)
+    store.imports.save_contacts(parsed_contacts([{**ADA, "notes": "imported note", "tags": ("Friends",)}]))
+    contact = store.contacts.get(contact_id)
     assert contact["strength"] == 4 and contact["cadence_days"] == 30
     assert contact["notes"] == "Met at PyCon"
     assert sorted(contact["tags"]) == ["Friends", "mentor", "vip"]
 
 
 def test_invalid_edits_are_refused(store):
-    store.save_contact_import(parsed_contacts([ADA]))
-    contact_id = int(store.find_contacts()[0].iloc[0]["id"])
+    store.imports.save_contacts(parsed_contacts([ADA]))
+    contact_id = int(store.contacts.find()[0].iloc[0]["id"])
     with pytest.raises(ValueError, match="between 0 and 5"):
-        store.update_contact(contact_id, strength=9)
+        store.contacts.update(contact_id, strength=9)
     with pytest.raises(ValueError, match="cannot be edited"):
-        store.update_contact(contact_id, company="x")
+        store.contacts.update(contact_id, company="x")
 
 
 def test_a_failing_import_writes_nothing(store, monkeypatch):
-    store.save_contact_import(parsed_contacts([ADA]))
+    store.imports.save_contacts(parsed_contacts([ADA]))
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(Store, "_apply", staticmethod(boom))
+    monkeypatch.setattr(Imports, "_apply", staticmethod(boom))
     with pytest.raises(RuntimeError):
-        store.save_contact_import(parsed_contacts([GRACE]))
-    assert store.count_contacts() == 1
-    assert len(store.imports()) == 1
+        store.imports.save_contacts(parsed_contacts([GRACE]))
+    assert store.contacts.count() == 1
+    assert len(store.imports.history()) == 1
 
 
 def test_search_filter_sort_and_paginate(store):
     rows = [{"full_name": f"Person {i:03d}", "company": "Acme" if i % 2 else "Globex", "position": "Engineer"}
             for i in range(120)]
-    store.save_contact_import(parsed_contacts(rows))
-    page, total = store.find_contacts(ContactQuery(company="Acme", sort="name", page=2, page_size=50))
+    store.imports.save_contacts(parsed_contacts(rows))
+    page, total = store.contacts.find(ContactQuery(company="Acme", sort="name", page=2, page_size=50))
     assert total == 60
     assert len(page) == 10
     assert page.iloc[0]["full_name"] == "Person 101"
-    found, total = store.find_contacts(ContactQuery(search="person 00"))
+    found, total = store.contacts.find(ContactQuery(search="person 00"))
     assert total == 10
 
 
 def test_quotes_and_semicolons_in_values_are_data_not_sql(store):
     nasty = {"full_name": "Robert'); DROP TABLE contacts;--", "company": "O'Reilly \"Media\"; x"}
-    store.save_contact_import(parsed_contacts([nasty]))
-    frame, total = store.find_contacts(ContactQuery(search="'); drop"))
+    store.imports.save_contacts(parsed_contacts([nasty]))
+    frame, total = store.contacts.find(ContactQuery(search="'); drop"))
     assert total == 1 and frame.iloc[0]["company"] == "O'Reilly \"Media\"; x"
 
 
@@ -120,37 +121,37 @@ def test_rejects_are_recorded_with_the_import(store):
     parsed = parsed_contacts([ADA])
     parsed.rejects = [Reject(line=7, reason="no name, e-mail or profile URL", column=None, raw=",,x")]
     parsed.total = 2
-    report = store.save_contact_import(parsed)
+    report = store.imports.save_contacts(parsed)
     assert report.rejected == 1
-    assert store.import_rejects(report.import_id)[0].line == 7
+    assert store.imports.rejects(report.import_id)[0].line == 7
 
 
 def test_backup_and_restore_round_trip(store):
-    store.save_contact_import(parsed_contacts([ADA, GRACE]))
-    goal_id = store.add_goal({"title": "Find a mentor", "outcome": "mentorship",
+    store.imports.save_contacts(parsed_contacts([ADA, GRACE]))
+    goal_id = store.goals.add({"title": "Find a mentor", "outcome": "mentorship",
                               "segments": [{"name": "Directors", "roles": ["director"]}]})
     archive = store.backup_zip()
-    store.save_contact_import(parsed_contacts([{"full_name": "Someone Else"}]))
-    store.set_goal_status(goal_id, "archived")
+    store.imports.save_contacts(parsed_contacts([{"full_name": "Someone Else"}]))
+    store.goals.set_status(goal_id, "archived")
     summary = store.restore_zip(archive)
     assert summary["contacts"] == 2
-    assert store.goal(goal_id)["status"] == "active"
-    assert store.goal(goal_id)["segments"][0]["roles"] == ["director"]
+    assert store.goals.get(goal_id)["status"] == "active"
+    assert store.goals.get(goal_id)["segments"][0]["roles"] == ["director"]
     assert store.path.with_name(store.path.name + ".before-restore").exists()
 
 
 def test_a_file_that_is_not_a_backup_is_refused_and_changes_nothing(store):
-    store.save_contact_import(parsed_contacts([ADA]))
+    store.imports.save_contacts(parsed_contacts([ADA]))
     with pytest.raises(StoreError, match="not a Rapport backup"):
         store.restore_zip(b"PK\x03\x04 definitely not a zip")
-    assert store.count_contacts() == 1
+    assert store.contacts.count() == 1
 
 
 def test_data_version_changes_with_contacts(store):
     before = store.data_version()
-    store.save_contact_import(parsed_contacts([ADA]))
+    store.imports.save_contacts(parsed_contacts([ADA]))
     middle = store.data_version()
-    store.save_contact_import(parsed_contacts([ADA]))
+    store.imports.save_contacts(parsed_contacts([ADA]))
     assert middle > before
     assert store.data_version() == middle  # nothing changed, caches stay valid
 
@@ -181,9 +182,9 @@ def test_a_missing_pandas_date_is_logged_as_no_date(store):
     """A follow-up read back from a frame arrives as NaT, a pandas Timestamp subclassing datetime."""
     import pandas as pd
 
-    store.save_contact_import(parsed_contacts([{"full_name": "Ana Lima", "email": "ana@example.org"}]))
-    contact_id = int(store.contacts_export()["id"][0])
-    store.log_interactions([{"contact_id": contact_id, "occurred_on": pd.Timestamp("2024-03-02"),
+    store.imports.save_contacts(parsed_contacts([{"full_name": "Ana Lima", "email": "ana@example.org"}]))
+    contact_id = int(store.contacts.export()["id"][0])
+    store.interactions.log_many([{"contact_id": contact_id, "occurred_on": pd.Timestamp("2024-03-02"),
                              "follow_up_on": pd.NaT}])
-    logged = store.interactions_frame().iloc[0]
+    logged = store.interactions.frame().iloc[0]
     assert str(logged["occurred_on"])[:10] == "2024-03-02" and pd.isna(logged["follow_up_on"])

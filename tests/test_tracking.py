@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import icalendar
 import pytest
 
-from engine.outreach.messages import STARTER_TEMPLATES
+from engine.outreach.messages import STARTER_TEMPLATES, workspace_templates
 from engine.planning.agenda import agenda, calendar_file
 from engine.store import StoreError
 from tests.conftest import parsed_contacts
@@ -28,73 +28,73 @@ PEOPLE = [
 
 @pytest.fixture
 def filled(store):
-    store.save_contact_import(parsed_contacts(PEOPLE))
+    store.imports.save_contacts(parsed_contacts(PEOPLE))
     return store
 
 
 def contact_id(store, name_part: str) -> int:
-    frame = store.contacts_export()
+    frame = store.contacts.export()
     return int(frame[frame["full_name"].str.contains(name_part, regex=False)].iloc[0]["id"])
 
 
 def test_the_starter_templates_are_there_once(store):
-    assert len(store.templates()) == len(STARTER_TEMPLATES)
-    assert len(store.templates()) == len(STARTER_TEMPLATES)
-    notes = store.templates(channel="linkedin_connection")
+    assert len(workspace_templates(store)) == len(STARTER_TEMPLATES)
+    assert len(workspace_templates(store)) == len(STARTER_TEMPLATES)
+    notes = workspace_templates(store, channel="linkedin_connection")
     assert notes and all(t["channel"] == "linkedin_connection" for t in notes)
 
 
 def test_pitch_versions_are_kept_newest_first(store):
-    goal = store.add_goal({"title": "Find a mentor", "outcome": "mentorship"})
-    assert store.save_pitch(goal, {"who": "I am Ada."}, "I am Ada.") == 1
-    assert store.save_pitch(goal, {"who": "I am Ada, a PM."}, "I am Ada, a PM.") == 2
-    assert [p["version"] for p in store.pitches(goal)] == [2, 1]
-    assert store.latest_pitch(goal) == "I am Ada, a PM."
-    assert store.latest_pitch(None) is None
+    goal = store.goals.add({"title": "Find a mentor", "outcome": "mentorship"})
+    assert store.pitches.save(goal, {"who": "I am Ada."}, "I am Ada.") == 1
+    assert store.pitches.save(goal, {"who": "I am Ada, a PM."}, "I am Ada, a PM.") == 2
+    assert [p["version"] for p in store.pitches.all(goal)] == [2, 1]
+    assert store.pitches.latest(goal) == "I am Ada, a PM."
+    assert store.pitches.latest(None) is None
 
 
 def test_a_logged_outreach_comes_due_and_an_answer_closes_it(filled):
     ada = contact_id(filled, "Ada")
     sent = TODAY - timedelta(days=8)
-    first = filled.log_interaction({"contact_id": ada, "kind": "outreach", "channel": "email",
+    first = filled.interactions.log({"contact_id": ada, "kind": "outreach", "channel": "email",
                                     "occurred_on": sent, "follow_up_on": sent + timedelta(days=7)})
     plan = agenda(filled, today=TODAY)
     assert list(plan.due["id"]) == [first]
     assert plan.due.iloc[0]["status"] == "overdue"
-    filled.set_outcome(first, "replied")
+    filled.interactions.set_outcome(first, "replied")
     assert agenda(filled, today=TODAY).due.empty
-    timeline = filled.timeline(ada)
+    timeline = filled.interactions.timeline(ada)
     assert timeline.iloc[0]["outcome"] == "replied"
 
 
 def test_tag_cadences_make_contacts_lose_touch(filled):
     ada = contact_id(filled, "Ada")
-    filled.update_contact(ada, tags=["mentor"])
-    filled.log_interaction({"contact_id": ada, "kind": "meeting", "channel": "in_person",
+    filled.contacts.update(ada, tags=["mentor"])
+    filled.interactions.log({"contact_id": ada, "kind": "meeting", "channel": "in_person",
                             "occurred_on": TODAY - timedelta(days=40)})
-    filled.set_tag_cadence("mentor", 30, 45)
+    filled.settings.set_tag_cadence("mentor", 30, 45)
     plan = agenda(filled, today=TODAY)
     row = plan.losing_touch[plan.losing_touch["id"] == ada].iloc[0]
     assert row["status"] == "due" and row["days_since"] == 40
-    filled.set_tag_cadence("mentor", 14, 21)
+    filled.settings.set_tag_cadence("mentor", 14, 21)
     assert agenda(filled, today=TODAY).losing_touch.set_index("id").loc[ada, "status"] == "overdue"
     with pytest.raises(ValueError):
-        filled.set_tag_cadence("mentor", 30, 10)
+        filled.settings.set_tag_cadence("mentor", 30, 10)
 
 
 def test_bad_interactions_are_refused_and_nothing_is_written(filled):
     ada = contact_id(filled, "Ada")
     with pytest.raises(ValueError, match="channel"):
-        filled.log_interactions([{"contact_id": ada, "occurred_on": TODAY, "channel": "email"},
+        filled.interactions.log_many([{"contact_id": ada, "occurred_on": TODAY, "channel": "email"},
                                  {"contact_id": ada, "occurred_on": TODAY, "channel": "pigeon"}])
-    assert filled.interactions_frame().empty
+    assert filled.interactions.frame().empty
 
 
 def test_calendar_file_loads_in_a_real_ical_parser(filled):
     ada = contact_id(filled, "Ada")
-    filled.log_interaction({"contact_id": ada, "kind": "outreach", "channel": "email", "occurred_on": TODAY,
+    filled.interactions.log({"contact_id": ada, "kind": "outreach", "channel": "email", "occurred_on": TODAY,
                             "follow_up_on": TODAY + timedelta(days=3)})
-    event = filled.add_event({"title": "Fintech; Week, Berlin", "starts_at": "2026-12-03 18:30:00",
+    event = filled.events.add({"title": "Fintech; Week, Berlin", "starts_at": "2026-12-03 18:30:00",
                               "location": "Betahaus"})
     text = calendar_file(filled, [event], today=TODAY)
     calendar = icalendar.Calendar.from_ical(text)
@@ -122,7 +122,7 @@ def test_cli_log_today_and_exports_escape_formulas(filled, tmp_path):
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     nasty = next(r for r in rows if "HYPERLINK" in r["full_name"])
     assert nasty["full_name"].startswith("'=") and nasty["company"] == "'+1" and nasty["position"] == "'@SUM(A1)"
-    assert filled.contacts_export()["company"].tolist()[1] == "+1"  # stored raw
+    assert filled.contacts.export()["company"].tolist()[1] == "+1"  # stored raw
     bad = rapport("log", "--contact", "99999", db=db)
     assert bad.returncode == 2 and "no contact with id 99999" in bad.stderr
 

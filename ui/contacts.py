@@ -14,8 +14,8 @@ page_header("Contacts", "Everyone you imported. Open a contact to set tags, rela
 workspace = store()
 
 with friendly_errors(), workspace.session():
-    companies = workspace.companies()
-    tags = workspace.tags()
+    companies = workspace.contacts.companies()
+    tags = workspace.contacts.tags()
 
 filters = st.columns([3, 2, 2, 1, 2])
 search = filters[0].text_input("Search", placeholder="name, company, position or e-mail")
@@ -34,13 +34,13 @@ page = st.session_state.get("contacts_page", 1)
 query = ContactQuery(search=search, company=company, tag=tag, min_strength=min_strength, sort=sort, page=page,
                      page_size=PAGE_SIZE)
 with friendly_errors():
-    frame, total = workspace.find_contacts(query)
+    frame, total = workspace.contacts.find(query)
 pages = max(1, math.ceil(total / PAGE_SIZE))
 if page > pages:  # the list shrank under the remembered page
     st.session_state.pop("contacts_page", None)
     page = 1
     with friendly_errors():
-        frame, total = workspace.find_contacts(ContactQuery(**{**query.__dict__, "page": 1}))
+        frame, total = workspace.contacts.find(ContactQuery(**{**query.__dict__, "page": 1}))
 
 st.caption(f"{total:,} contacts match · page {page} of {pages}")
 selection = st.dataframe(
@@ -63,7 +63,7 @@ if not rows:
 
 contact_id = int(frame.iloc[rows[0]]["id"])
 with friendly_errors():
-    contact = workspace.contact(contact_id)
+    contact = workspace.contacts.get(contact_id)
 st.divider()
 st.subheader(plain(contact["full_name"] or contact["email"] or "Contact"), anchor=False)
 st.text(" · ".join(str(v) for v in (contact["position"], contact["company"], contact["email"], contact["phone"],
@@ -91,7 +91,7 @@ with st.form(f"edit_contact_{contact_id}"):
     notes = st.text_area("Notes", contact["notes"] or "")
     if st.form_submit_button("Save", type="primary"):
         with friendly_errors():
-            workspace.update_contact(contact_id, tags=new_tags, strength=strength, relationship=relationship,
+            workspace.contacts.update(contact_id, tags=new_tags, strength=strength, relationship=relationship,
                                      cadence_days=cadence or None, notes=notes or None,
                                      cadence_max_days=(cadence_max or None) if cadence else None)
         st.toast("Saved")
@@ -101,7 +101,7 @@ with st.expander("Reach out or log an interaction", icon=":material/send:"):
 
 st.subheader("Timeline", anchor=False)
 with friendly_errors():  # read after the panel above, so what was just logged is there
-    timeline = workspace.timeline(contact_id)
+    timeline = workspace.interactions.timeline(contact_id)
 if timeline.empty:
     st.caption("Nothing logged with this contact yet.")
 else:

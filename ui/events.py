@@ -28,7 +28,7 @@ with st.expander("Add an event", icon=":material/add:"):
         url = st.text_input("Link")
         if st.form_submit_button("Add event", type="primary"):
             with friendly_errors():
-                workspace.add_event({
+                workspace.events.add({
                     "title": title.strip(), "kind": kind, "starts_at": datetime.combine(day, start),
                     "location": location.strip() or None, "cost": cost, "online": online or not location.strip(),
                     "topics": [t.strip() for t in topics.split(",") if t.strip()], "audience": audience or None,
@@ -37,7 +37,7 @@ with st.expander("Add an event", icon=":material/add:"):
             st.toast("Event added")
 
 with friendly_errors():
-    goals = workspace.goals(statuses=("active",))
+    goals = workspace.goals.all(statuses=("active",))
     ranked = rank_events(workspace)
 st.subheader("Upcoming, best first", anchor=False)
 if not goals:
@@ -55,7 +55,7 @@ else:
 
 with st.expander("Past events", icon=":material/history:"):
     with friendly_errors():
-        every = workspace.events_frame()
+        every = workspace.events.frame()
     past = every[every["starts_at"] < datetime.now()] if not every.empty else every
     st.dataframe(past[["title", "kind", "starts_at", "location"]] if not past.empty else past, hide_index=True,
                  width="stretch")
@@ -72,7 +72,7 @@ else:
     event_id = st.selectbox("Event", list(titles)[::-1], format_func=titles.get, key="attended_event")
     who = st.text_input("Find the people you met", placeholder="name or company", key="attended_search")
     with friendly_errors():
-        found, _ = workspace.find_contacts(ContactQuery(search=who, page_size=50)) if who.strip() else (None, 0)
+        found, _ = workspace.contacts.find(ContactQuery(search=who, page_size=50)) if who.strip() else (None, 0)
     chosen = st.session_state.setdefault("attended_people", {})
     if found is not None:
         for row in found.itertuples():
@@ -97,6 +97,6 @@ else:
                 {"contact_id": None, "event_id": event_id, "goal_id": goal["id"] if goal else None, "kind": "event",
                  "channel": "other" if row["online"] else "in_person", "occurred_on": day, "notes": notes or None}]
             with friendly_errors():
-                workspace.log_interactions(entries)
+                workspace.interactions.log_many(entries)
             st.session_state["attended_people"] = {}
             st.success(f"Logged {titles[event_id]} with {len(chosen)} people met.")

@@ -27,7 +27,7 @@ with st.expander("New goal from a template", expanded=not workspace.summary()["g
             with friendly_errors():
                 goal = goal_from_template(key, role=role, area=area, today=today,
                                           companies=[c.strip() for c in companies.split(",") if c.strip()])
-                workspace.add_goal(goal)
+                workspace.goals.add(goal)
             st.session_state["goal_created"] = goal["title"]
             st.rerun()
 
@@ -35,7 +35,7 @@ with st.expander("New goal from scratch", icon=":material/add:"):
     values = goal_form("new_goal", {"due_date": today + timedelta(weeks=12)})
     if values is not None:
         with friendly_errors():
-            workspace.add_goal(values)
+            workspace.goals.add(values)
         st.session_state["goal_created"] = values["title"]
         st.rerun()
 
@@ -44,9 +44,9 @@ if created := st.session_state.pop("goal_created", None):
     st.page_link("ui/outreach.py", label="See whom to contact first", icon=":material/send:")
 
 with friendly_errors(), workspace.session():
-    goals = workspace.goals()
-    interactions = workspace.interactions_frame()
-    connections = workspace.connection_dates()
+    goals = workspace.goals.all()
+    interactions = workspace.interactions.frame()
+    connections = workspace.contacts.connection_dates()
 if not goals:
     st.info("No goals yet: start from a template above.")
     st.stop()
@@ -68,7 +68,7 @@ for goal in goals:
                                    key=f"status_{goal['id']}")
         if status != goal["status"]:
             with friendly_errors():
-                workspace.set_goal_status(goal["id"], status)
+                workspace.goals.set_status(goal["id"], status)
             st.rerun()
         if goal["description"]:
             st.text(goal["description"])
@@ -76,7 +76,7 @@ for goal in goals:
             values = goal_form(f"edit_{goal['id']}", goal)
             if values is not None:
                 with friendly_errors():
-                    workspace.update_goal(goal["id"], values)
+                    workspace.goals.update(goal["id"], values)
                 st.rerun()
         st.markdown("**Target audience**")
         with friendly_errors():
@@ -94,10 +94,10 @@ for goal in goals:
                     st.dataframe(seg["contacts"], hide_index=True, width="stretch")
                 if st.button("Remove segment", key=f"del_seg_{seg['id']}"):
                     with friendly_errors():
-                        workspace.delete_segment(seg["id"])
+                        workspace.goals.delete_segment(seg["id"])
                     st.rerun()
         new_segment = segment_form(f"seg_{goal['id']}")
         if new_segment is not None:
             with friendly_errors():
-                workspace.add_segment(goal["id"], new_segment)
+                workspace.goals.add_segment(goal["id"], new_segment)
             st.rerun()

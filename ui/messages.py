@@ -2,7 +2,15 @@
 
 import streamlit as st
 
-from engine.outreach.messages import CHANNEL_LIMITS, PLACEHOLDER_HINTS, PURPOSES, SAMPLE_VALUES, placeholders, render
+from engine.outreach.messages import (
+    CHANNEL_LIMITS,
+    PLACEHOLDER_HINTS,
+    PURPOSES,
+    SAMPLE_VALUES,
+    placeholders,
+    render,
+    workspace_templates,
+)
 from engine.outreach.pitch import MAX_SECONDS, PITCH_HINTS, PITCH_LABELS, PITCH_PARTS, assemble_pitch, pitch_stats
 from engine.store import CHANNELS
 from ui.common import friendly_errors, page_header, plain, store
@@ -15,11 +23,11 @@ pitch_tab, template_tab = st.tabs(["Elevator pitch", "Message templates"])
 
 with pitch_tab:
     with friendly_errors():
-        goals = workspace.goals(statuses=("active", "paused"))
+        goals = workspace.goals.all(statuses=("active", "paused"))
     goal = st.selectbox("For", [None, *goals], format_func=lambda g: "General pitch" if g is None else g["title"])
     goal_id = goal["id"] if goal else None
     with friendly_errors():
-        versions = workspace.pitches(goal_id)
+        versions = workspace.pitches.all(goal_id)
     current = versions[0]["parts"] if versions else {}
     with st.form(f"pitch_{goal_id}"):
         parts = {part: st.text_area(PITCH_LABELS[part], current.get(part, ""), help=PITCH_HINTS[part], height=68)
@@ -37,7 +45,7 @@ with pitch_tab:
             st.error("Write at least one part of the pitch.")
         else:
             with friendly_errors():
-                version = workspace.save_pitch(goal_id, parts, text)
+                version = workspace.pitches.save(goal_id, parts, text)
             st.success(f"Saved as version {version}.")
             st.rerun()
     if versions:
@@ -48,8 +56,8 @@ with pitch_tab:
 
 with template_tab:
     with friendly_errors():
-        templates = workspace.templates()
-        usage = workspace.template_usage()
+        templates = workspace_templates(workspace)
+        usage = workspace.templates.usage()
     options = [None, *templates]
     chosen = st.selectbox("Template", options, key="template_choice",
                           format_func=lambda t: "New template" if t is None else
@@ -69,7 +77,7 @@ with template_tab:
         save = st.form_submit_button("Save template", type="primary")
     if save:
         with friendly_errors():
-            workspace.save_template({"name": name, "channel": channel, "purpose": purpose, "subject": subject or None,
+            workspace.templates.save({"name": name, "channel": channel, "purpose": purpose, "subject": subject or None,
                                      "body": body}, template_id=base.get("id"))
         st.success("Template saved.")
         st.rerun()
@@ -87,5 +95,5 @@ with template_tab:
             st.info("Custom fields you will fill in per message: " + ", ".join(plain(u) for u in unknown))
     if chosen is not None and st.button("Delete this template"):
         with friendly_errors():
-            workspace.delete_template(chosen["id"])
+            workspace.templates.delete(chosen["id"])
         st.rerun()

@@ -16,7 +16,7 @@ page_header("Outreach", "Whom to contact first, and why. The ranking weighs fit 
             "the relationship and timing, and learns from the outcomes you log.")
 workspace = store()
 with friendly_errors():
-    goals = workspace.goals(statuses=("active",))
+    goals = workspace.goals.all(statuses=("active",))
 if not goals:
     st.info("No active goal yet: the ranking needs to know what you want from networking.", icon=":material/flag:")
     st.page_link("ui/goals.py", label="Create a goal", icon=":material/flag:")
@@ -61,7 +61,7 @@ selection = st.dataframe(
 if pages > 1:
     st.pagination(pages, key="outreach_page")
 with friendly_errors():
-    workspace.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=date.today())
+    workspace.contacts.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=date.today())
 
 rows = selection.selection.rows if selection else []
 if rows:
@@ -79,7 +79,7 @@ if rows:
             st.caption("Matched terms: " + ", ".join(plain(t) for t in why["matched_terms"]))
         st.markdown("**Reach out**")
         with friendly_errors():
-            contact = workspace.contact(int(chosen["contact_id"]))
+            contact = workspace.contacts.get(int(chosen["contact_id"]))
         outreach_panel(workspace, contact, why["goal_id"], key=f"outreach_{int(chosen['contact_id'])}")
 else:
     st.caption("Select a row to see how its score is made up, draft a message and log the outreach.")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.outreach.messages import contact_values, mailto_link, render
+from engine.outreach.messages import contact_values, mailto_link, render, workspace_templates
 from engine.planning.agenda import default_follow_up, workspace_today
 from engine.store import CHANNELS, INTERACTION_KINDS, OUTCOMES, Store
 from ui.common import friendly_errors, plain
@@ -19,8 +19,8 @@ CHANNEL_LABELS = {"email": "E-mail", "linkedin_message": "LinkedIn message", "li
 def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: str) -> None:
     """Draft a message from a template for ``contact`` and log it with its follow-up date."""
     with friendly_errors(), workspace.session():
-        goals = workspace.goals(statuses=("active",))
-        templates = workspace.templates()
+        goals = workspace.goals.all(statuses=("active",))
+        templates = workspace_templates(workspace)
         today = workspace_today(workspace)
     goal = next((g for g in goals if g["id"] == goal_id), goals[0] if goals else None)
     left, right = st.columns(2)
@@ -35,7 +35,7 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
     message = None
     if template is not None:
         with friendly_errors():
-            pitch = workspace.latest_pitch(goal["id"] if goal else None)
+            pitch = workspace.pitches.latest(goal["id"] if goal else None)
         values = contact_values(contact, goal=goal, pitch=pitch, shared_context=shared or None)
         message = render(template["body"], values, channel=channel, subject=template.get("subject"))
         if message.missing:
@@ -60,7 +60,7 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
         notes = st.text_input("Notes", key=f"{key}_notes")
         if st.form_submit_button("Log outreach", type="primary", icon=":material/check:"):
             with friendly_errors():
-                workspace.log_interaction({
+                workspace.interactions.log({
                     "contact_id": int(contact["id"]), "goal_id": goal["id"] if goal else None,
                     "template_id": template["id"] if template else None, "kind": kind, "channel": channel,
                     "occurred_on": when, "outcome": outcome, "notes": notes or None,
@@ -77,5 +77,5 @@ def outcome_buttons(workspace: Store, interaction_id: int, key: str) -> None:
     for col, outcome in zip(cols, OUTCOMES):
         if col.button(outcome.replace("_", " "), key=f"{key}_{outcome}"):
             with friendly_errors():
-                workspace.set_outcome(interaction_id, outcome)
+                workspace.interactions.set_outcome(interaction_id, outcome)
             st.rerun()

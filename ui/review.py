@@ -40,7 +40,7 @@ def show_flag(flag: dict) -> None:
             reason = st.text_input("Why?", key=f"why_{flag['key']}")
             if st.button("Dismiss this flag", key=f"dismiss_{flag['key']}"):
                 with friendly_errors():
-                    workspace.dismiss_flag(flag["key"], reason)
+                    workspace.flags.dismiss(flag["key"], reason)
                 st.rerun()
 
 
@@ -57,7 +57,7 @@ if review.dismissed:
             left.text(f"{key}: {reason}")
             if right.button("Restore", key=f"restore_{key}"):
                 with friendly_errors():
-                    workspace.restore_flag(key)
+                    workspace.flags.restore(key)
                 st.rerun()
 
 for left, right in zip(review.sections[::2], review.sections[1::2] + [None]):

@@ -43,21 +43,21 @@ def preferences(workspace) -> None:
     """Time zone, cadences per tag and exports: only for a workspace that opens."""
     st.subheader("Time zone", anchor=False)
     with section_errors():
-        current_tz = workspace.setting("timezone") or ""
+        current_tz = workspace.settings.get("timezone") or ""
     zones = [""] + sorted(available_timezones())
     tz = st.selectbox("Follow-ups come due by the calendar of", zones, index=zones.index(current_tz)
                       if current_tz in zones else 0, format_func=lambda z: z or "this computer's time zone")
     if tz != current_tz:
         with section_errors():
-            workspace.set_setting("timezone", tz or None)
+            workspace.settings.set("timezone", tz or None)
         st.toast("Time zone saved")
 
     st.subheader("Keep in touch, per tag", anchor=False)
     st.caption("Everyone with the tag gets the cadence unless the contact has one of their own. Due (yellow) after "
                "the ideal gap, overdue (red) after the maximum gap.")
     with section_errors():
-        cadences = workspace.tag_cadences()
-        tags = workspace.tags()
+        cadences = workspace.settings.tag_cadences()
+        tags = workspace.contacts.tags()
     if cadences:
         st.dataframe(pd.DataFrame([{"tag": t, "ideal days": i, "maximum days": m} for t, (i, m) in cadences.items()]),
                      hide_index=True)
@@ -68,15 +68,15 @@ def preferences(workspace) -> None:
         maximum = right.number_input("Maximum gap (days, 0 = 1.5 × ideal)", 0, 3650, 0)
         if st.form_submit_button("Save cadence") and tag:
             with section_errors():
-                workspace.set_tag_cadence(tag, int(ideal) or None, int(maximum) or None)
+                workspace.settings.set_tag_cadence(tag, int(ideal) or None, int(maximum) or None)
             st.rerun()
 
     st.subheader("Export", anchor=False)
     st.caption("CSV files open safely in Excel: cells that would run as formulas are escaped.")
     left, right = st.columns(2)
-    left.download_button("Contacts (CSV)", lambda: _csv(workspace.contacts_export()), file_name="rapport-contacts.csv",
+    left.download_button("Contacts (CSV)", lambda: _csv(workspace.contacts.export()), file_name="rapport-contacts.csv",
                          mime="text/csv", icon=":material/download:")
-    right.download_button("Interactions (CSV)", lambda: _csv(workspace.interactions_frame()),
+    right.download_button("Interactions (CSV)", lambda: _csv(workspace.interactions.frame()),
                           file_name="rapport-interactions.csv", mime="text/csv", icon=":material/download:")
 
 

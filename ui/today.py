@@ -56,7 +56,7 @@ else:
 
 st.subheader("Calendar", anchor=False)
 with friendly_errors():
-    upcoming_events = workspace.events_frame(upcoming_from=plan.today)
+    upcoming_events = workspace.events.frame(upcoming_from=plan.today)
 titles = dict(zip(upcoming_events["id"].astype(int), upcoming_events["title"])) if not upcoming_events.empty else {}
 chosen = st.multiselect("Events to add", list(titles), format_func=titles.get, key="calendar_events")
 st.download_button("Download follow-ups and events (.ics)",

@@ -15,24 +15,25 @@ def load_demo_workspace(store: Store, today: date | None = None, seed: int = 7) 
     """
     from engine.importers import parse_contacts
     from engine.importers.ics import parse_events_ics
+    from engine.outreach.messages import workspace_templates
 
     from .content import build_demo
 
     today = today or date.today()
     demo = build_demo(today=today, seed=seed)
     with store.session():
-        store.save_contact_import(parse_contacts(demo.connections_csv, "Connections.csv"), today=today)
-        store.save_event_import(parse_events_ics(demo.events_ics, "demo-events.ics"))
-        goal_ids = {goal["title"]: store.add_goal(goal) for goal in demo.goals}
+        store.imports.save_contacts(parse_contacts(demo.connections_csv, "Connections.csv"), today=today)
+        store.imports.save_events(parse_events_ics(demo.events_ics, "demo-events.ics"))
+        goal_ids = {goal["title"]: store.goals.add(goal) for goal in demo.goals}
         urls = [d["contact_url"] for d in demo.contact_details] + [i["contact_url"] for i in demo.interactions]
-        ids = store.contact_ids_by_url(urls)
+        ids = store.contacts.ids_by_url(urls)
         for detail in demo.contact_details:
             if detail["contact_url"] in ids:
                 changes = {k: detail[k] for k in ("tags", "strength", "relationship", "cadence_days", "notes")
                            if k in detail}
-                store.update_contact(ids[detail["contact_url"]], **changes)
-        template_ids = {t["name"]: t["id"] for t in store.templates()}
-        store.log_interactions([
+                store.contacts.update(ids[detail["contact_url"]], **changes)
+        template_ids = {t["name"]: t["id"] for t in workspace_templates(store)}
+        store.interactions.log_many([
             {**{k: v for k, v in item.items() if k not in ("contact_url", "goal_title", "template")},
              "contact_id": ids.get(item["contact_url"]), "goal_id": goal_ids.get(item.get("goal_title")),
              "template_id": template_ids.get(item.get("template"))}

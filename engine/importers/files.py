@@ -72,7 +72,7 @@ def parse_file(data: bytes, file_name: str, mapping: dict[str, str] | None = Non
 
         parsed = parse_contacts(data, file_name, mapping=mapping)
         if parsed.needs_mapping and mapping is None and store is not None:
-            saved = store.saved_mapping(header_key(parsed.headers))
+            saved = store.imports.saved_mapping(header_key(parsed.headers))
             if saved:
                 parsed = parse_contacts(data, file_name, mapping=saved)
         return parsed
@@ -112,12 +112,12 @@ def save_parsed(store: Store, parsed: ParsedFile, today: date | None = None, dat
                   f"{_columns_listed(parsed.headers)}); map them to contact fields on the Import page")
         raise ImportFileError(parsed.file_name, reason)
     if parsed.fields == EVENT_FIELDS:  # an .ics or an events CSV (whose format is plain "csv")
-        return store.save_event_import(parsed)
-    report = store.save_contact_import(parsed, today=today)
+        return store.imports.save_events(parsed)
+    report = store.imports.save_contacts(parsed, today=today)
     if parsed.format == "csv" and parsed.mapping:
         from engine.importers import header_key
 
-        store.save_mapping(header_key(parsed.headers), parsed.mapping)
+        store.imports.save_mapping(header_key(parsed.headers), parsed.mapping)
     return report
 
 
@@ -135,12 +135,12 @@ def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str
 
     from .direct import direct_csv
 
-    with direct_csv(data, file_name, mapping=mapping, saved_mapping=store.saved_mapping) as source:
+    with direct_csv(data, file_name, mapping=mapping, saved_mapping=store.imports.saved_mapping) as source:
         if source is None:
             return None
-        report = store.import_csv_directly(source, row_rules(source.format), today=today)
+        report = store.imports.save_csv_directly(source, row_rules(source.format), today=today)
     if report is not None and source.format == "csv" and source.mapping:
-        store.save_mapping(header_key(list(source.headers)), source.mapping)
+        store.imports.save_mapping(header_key(list(source.headers)), source.mapping)
     return report
 
 

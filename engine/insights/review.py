@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from engine.insights import charts
 from engine.outreach.audience import MEMBER_SCORE, segment_coverage
+from engine.outreach.messages import workspace_templates
 from engine.outreach.opportunities import rank_contacts
 from engine.planning.agenda import agenda
 from engine.planning.pace import goal_pace, progress_series
@@ -90,14 +91,15 @@ class _Workspace:
 
 def _read(store: Store, today: date) -> _Workspace:
     with store.session():
-        every = store.interactions_frame()
-        goals = store.goals()
-        general_pitch = bool(store.pitches(None))
+        every = store.interactions.frame()
+        goals = store.goals.all()
+        general_pitch = bool(store.pitches.all(None))
         workspace = _Workspace(
-            every=every, goals=goals, connections=store.connection_dates(), templates=store.templates(),
-            usage=store.template_usage(), dismissed=store.dismissed_flags(),
-            pitches_by_goal={g["id"]: len(store.pitches(g["id"])) or int(general_pitch) for g in goals},
-            strengths=store.contact_strengths(), segment_of=pd.Series(dtype=object),
+            every=every, goals=goals, connections=store.contacts.connection_dates(),
+            templates=workspace_templates(store),
+            usage=store.templates.usage(), dismissed=store.flags.dismissed(),
+            pitches_by_goal={g["id"]: len(store.pitches.all(g["id"])) or int(general_pitch) for g in goals},
+            strengths=store.contacts.strengths(), segment_of=pd.Series(dtype=object),
         )
     ranked = rank_contacts(store, now=today)
     workspace.segment_of = ranked.loc[ranked["score"] >= MEMBER_SCORE].set_index("contact_id")["segment_name"]

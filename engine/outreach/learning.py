@@ -9,7 +9,7 @@ not fit. Below the threshold nothing changes: the caller gets its ranker back un
 
 Like the ranking, this never imports Streamlit, never opens the database and never reads the
 clock: callers pass the fitted ranker, the goals, the interaction log
-(``Store.interactions_frame()``) and ``now``. The app should cache the result per data version
+(``store.interactions.frame()``) and ``now``. The app should cache the result per data version
 and goals fingerprint (the features include each outreach's goal fit), next to the fitted ranker
 (``engine.opportunities.contact_ranker``); fitting takes ~0.3 s for 300 outcomes.
 """
@@ -34,7 +34,7 @@ from engine.ranking.titles import SENIORITY_LEVELS
 
 REPLY_OUTCOMES = frozenset({"replied", "meeting", "referral", "opportunity"})
 NO_REPLY_OUTCOMES = frozenset({"no_response", "declined"})
-# What counts as a reply in the contacts' ``replies`` count (mirrors Store.contacts_for_ranking),
+# What counts as a reply in the contacts' ``replies`` count (mirrors store.contacts.for_ranking),
 # needed to take the outcome being predicted back out of the features (see _as_of).
 REPLY_KINDS = frozenset({"inbound", "meeting"})
 

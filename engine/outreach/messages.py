@@ -139,6 +139,13 @@ class Rendered:
     over_limit: int = 0  # characters over the channel limit, 0 when it fits or there is no limit
 
 
+def workspace_templates(store, channel: str | None = None) -> list[dict]:
+    """The workspace's templates; a workspace without any gets the starter set first (so a new
+    user has something to send, and one who deleted them all gets them back)."""
+    store.templates.add_starters(STARTER_TEMPLATES)
+    return store.templates.all(channel)
+
+
 def placeholders(body: str | None) -> list[str]:
     """The placeholder names in ``body``, in order of first appearance, each once."""
     names = (m.group(1) for m in _TOKEN_RE.finditer(body or "") if m.group(1))

@@ -65,7 +65,7 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
         cached = _fitted.get(str(store.path))
         if cached and cached[0] == key:
             return cached[1], cached[2], key
-    contacts = store.contacts_for_ranking()
+    contacts = store.contacts.for_ranking()
     ranker = OpportunityRanker().fit(contacts)
     with _lock:
         _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
@@ -89,7 +89,7 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
             cached = _learned.get(str(store.path))
         if cached and cached[0] == key:
             return cached[1], contacts, key, cached[2]
-        interactions = store.interactions_frame()
+        interactions = store.interactions.frame()
     if contacts.empty:
         status = {"learning": False, "outcomes": 0, "message": "no contacts yet"}
         return ranker, contacts, key, status
@@ -101,7 +101,7 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
 
 def learning_status(store: Store, now: datetime | date | None = None) -> dict:
     """'learning from 57 outcomes' / 'ranking learns after 40 outcomes (12 so far)'."""
-    return learning_ranker(store, store.goals(), now)[3]
+    return learning_ranker(store, store.goals.all(), now)[3]
 
 
 def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | None = None,
@@ -109,7 +109,7 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
     """Contacts best first across active goals, with company, position, reasons and next step."""
     now = _now(now)
     with store.session():
-        goals = store.goals()
+        goals = store.goals.all()
         ranker, contacts, version, _ = learning_ranker(store, goals, now)
     if contacts.empty:
         return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
@@ -127,7 +127,7 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
 def explain_contact(store: Store, contact_id: int, now: datetime | date | None = None) -> dict:
     now = _now(now)
     with store.session():
-        goals = store.goals()
+        goals = store.goals.all()
         ranker, _, _, _ = learning_ranker(store, goals, now)
     return ranker.explain(contact_id, goals, now)
 
@@ -137,8 +137,8 @@ def rank_events(store: Store, goal_id: int | None = None, top: int | None = None
     """Upcoming events best first (events are few: fitted on every call)."""
     now = _now(now)
     with store.session():
-        goals = store.goals()
-        events = store.events_frame(upcoming_from=now)
+        goals = store.goals.all()
+        events = store.events.frame(upcoming_from=now)
     if events.empty:
         return pd.DataFrame(columns=["event_id", *EVENT_COLUMNS, "goal_id"])
     if goal_id is not None:

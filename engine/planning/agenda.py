@@ -31,11 +31,11 @@ TOUCH_COLUMNS = ["full_name", "company", "status", "days_since", "due_on", "cade
 
 def workspace_today(store: Store) -> date:
     """Today in the time zone the user chose in Settings (the machine's zone if none)."""
-    return local_today(store.setting("timezone"))
+    return local_today(store.settings.get("timezone"))
 
 
 def tag_cadences(store: Store) -> dict[str, Cadence]:
-    return {tag: Cadence(ideal, maximum) for tag, (ideal, maximum) in store.tag_cadences().items()}
+    return {tag: Cadence(ideal, maximum) for tag, (ideal, maximum) in store.settings.tag_cadences().items()}
 
 
 @dataclass
@@ -50,10 +50,10 @@ class Agenda:
 def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agenda:
     with store.session():
         today = today or workspace_today(store)
-        interactions = store.interactions_frame()
-        cadence_contacts = store.contacts_for_cadence()
+        interactions = store.interactions.frame()
+        cadence_contacts = store.contacts.for_cadence()
         cadences = tag_cadences(store)
-        has_goals = bool(store.goals(statuses=("active",)))
+        has_goals = bool(store.goals.all(statuses=("active",)))
     due = due_follow_ups(interactions, today) if not interactions.empty else pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
     upcoming = (upcoming_follow_ups(interactions, today) if not interactions.empty
                 else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
@@ -81,6 +81,6 @@ def calendar_file(store: Store, event_ids: list[int] | None = None, today: date 
     follow_ups += plan.losing_touch.to_dict("records")
     events = []
     if event_ids:
-        frame = store.events_frame()
+        frame = store.events.frame()
         events = frame[frame["id"].isin(event_ids)].to_dict("records")
     return to_ics(calendar_items(follow_ups, events))

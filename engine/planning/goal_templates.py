@@ -85,7 +85,7 @@ def _fill(value, words: dict[str, str]):
 
 def goal_from_template(key: str, role: str = "", area: str = "", companies: list[str] | None = None,
                        today: date | None = None) -> dict:
-    """A complete goal dict (ready for ``Store.add_goal``) from a template and a few words."""
+    """A complete goal dict (ready for ``store.goals.add``) from a template and a few words."""
     if key not in GOAL_TEMPLATES:
         raise KeyError(f"unknown goal template {key!r}; choose one of {', '.join(GOAL_TEMPLATES)}")
     template = deepcopy(GOAL_TEMPLATES[key])

@@ -1,33 +1,71 @@
 """The store: the only code in Rapport that talks to DuckDB.
 
 Every SQL statement lives in this package, with bound parameters for every value; the schema is
-built by numbered migrations (``migrations.py``). ``Store`` is assembled from one mixin per area so
-that each file stays readable on its own.
+built by numbered migrations (``migrations.py``). A ``Store`` is one workspace file; each area of
+it is a part that shares the store's connection: ``store.contacts``, ``store.goals``,
+``store.interactions``, ``store.events``, ``store.imports``, ``store.templates``, ``store.pitches``,
+``store.settings`` and ``store.flags``.
 """
 
 from __future__ import annotations
 
 import os
+from functools import cached_property
 from pathlib import Path
 
 from .base import StoreBase
 from .connection import StoreError, StoreLocked
-from .contacts import RELATIONSHIPS, SORTS, ContactQuery, ContactsMixin
-from .direct import DirectImportMixin
-from .events import EventsMixin
-from .goals import GOAL_STATUSES, GoalsMixin
-from .imports import ImportReport, ImportsMixin
-from .interactions import CHANNELS, INTERACTION_KINDS, OUTCOMES, InteractionsMixin
-from .messages import MessagesMixin
-from .review import ReviewMixin
+from .contacts import RELATIONSHIPS, SORTS, ContactQuery, Contacts
+from .events import Events
+from .goals import GOAL_STATUSES, Goals
+from .imports import ImportReport, Imports
+from .interactions import CHANNELS, INTERACTION_KINDS, OUTCOMES, Interactions
+from .messages import Pitches, Templates
+from .review import Flags
+from .settings import Settings
 from .workspace import WorkspaceMixin
 
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "rapport.duckdb"
 
 
-class Store(ContactsMixin, ImportsMixin, DirectImportMixin, GoalsMixin, EventsMixin, InteractionsMixin,
-            MessagesMixin, ReviewMixin, WorkspaceMixin, StoreBase):
+class Store(WorkspaceMixin, StoreBase):
     """A Rapport workspace: one DuckDB file. ``Store(path)`` opens nothing until it is used."""
+
+    @cached_property
+    def contacts(self) -> Contacts:
+        return Contacts(self)
+
+    @cached_property
+    def goals(self) -> Goals:
+        return Goals(self)
+
+    @cached_property
+    def interactions(self) -> Interactions:
+        return Interactions(self)
+
+    @cached_property
+    def events(self) -> Events:
+        return Events(self)
+
+    @cached_property
+    def imports(self) -> Imports:
+        return Imports(self)
+
+    @cached_property
+    def templates(self) -> Templates:
+        return Templates(self)
+
+    @cached_property
+    def pitches(self) -> Pitches:
+        return Pitches(self)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return Settings(self)
+
+    @cached_property
+    def flags(self) -> Flags:
+        return Flags(self)
 
 
 def default_db_path() -> Path:

@@ -2,7 +2,9 @@
 
 ``Store`` methods never keep the file open between calls (see ``connection``). Inside a
 ``with store.session():`` block they share one connection, which is how a page that reads five
-things pays for one open instead of five.
+things pays for one open instead of five. Each area of the workspace is a ``Part`` of the store
+(``store.contacts``, ``store.goals`` ...), the way sqlite-utils has a ``Database`` and its
+``Table``s: a part holds that area's SQL and reaches the file only through its store.
 """
 
 from __future__ import annotations
@@ -68,7 +70,8 @@ class StoreBase:
         return conn
 
     @contextlib.contextmanager
-    def _reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The session's connection, or one opened (and closed) for this block."""
         shared = getattr(self._local, "conn", None)
         if shared is not None:
             yield shared
@@ -80,9 +83,9 @@ class StoreBase:
             conn.close()
 
     @contextlib.contextmanager
-    def _writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction: committed if the block ends normally, rolled back on any error."""
-        with WRITE_LOCK, self._reading() as conn:
+        with WRITE_LOCK, self.reading() as conn:
             conn.execute("BEGIN TRANSACTION")
             try:
                 yield conn
@@ -156,7 +159,7 @@ class StoreBase:
                 raise
 
     def schema_version(self) -> int:
-        with self._reading() as conn:
+        with self.reading() as conn:
             return conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
 
     # -- data version: bumped by every write that changes what the ranking reads -----------------
@@ -166,7 +169,7 @@ class StoreBase:
 
     def data_version(self) -> int:
         """A number that changes whenever contacts or interactions change (for caches)."""
-        with self._reading() as conn:
+        with self.reading() as conn:
             return int(conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()[0])
 
 
@@ -182,3 +185,25 @@ def _rollback(conn: duckdb.DuckDBPyConnection) -> None:
     """Roll back whatever is open; never let a failing rollback hide the error that got us here."""
     with contextlib.suppress(duckdb.Error):
         conn.execute("ROLLBACK")
+
+
+class Part:
+    """One area of the workspace (contacts, goals, the interaction log ...): its SQL, on its store's
+    connection. Parts never call each other; what two areas share lives on the store or in a
+    module function."""
+
+    def __init__(self, db: StoreBase):
+        self.db = db
+
+    def session(self):
+        return self.db.session()
+
+    def _reading(self):
+        return self.db.reading()
+
+    def _writing(self):
+        return self.db.writing()
+
+    _threads_for = staticmethod(StoreBase._threads_for)
+    _update_by_id = staticmethod(StoreBase._update_by_id)
+    _bump_data_version = staticmethod(StoreBase._bump_data_version)

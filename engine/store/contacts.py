@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from .base import Part
+
 if TYPE_CHECKING:  # pandas loads in a quarter of a second: only where a frame is made
     import pandas as pd
 
@@ -55,8 +57,10 @@ def _where(query: ContactQuery) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-class ContactsMixin:
-    def find_contacts(self, query: ContactQuery = ContactQuery()) -> tuple[pd.DataFrame, int]:
+class Contacts(Part):
+    """``store.contacts``: reading and editing contacts."""
+
+    def find(self, query: ContactQuery = ContactQuery()) -> tuple[pd.DataFrame, int]:
         """One page of contacts matching ``query`` and the total number that match."""
         where, params = _where(query)
         order = SORTS.get(query.sort, SORTS["name"])
@@ -69,11 +73,11 @@ class ContactsMixin:
             ).df()
         return frame, total
 
-    def count_contacts(self) -> int:
+    def count(self) -> int:
         with self._reading() as conn:
             return conn.execute("SELECT count(*) FROM contacts").fetchone()[0]
 
-    def contact(self, contact_id: int) -> dict | None:
+    def get(self, contact_id: int) -> dict | None:
         with self._reading() as conn:
             cur = conn.execute("SELECT * FROM contacts WHERE id = ?", [contact_id])
             row = cur.fetchone()
@@ -90,7 +94,7 @@ class ContactsMixin:
             ]
         return data
 
-    def update_contact(self, contact_id: int, **changes) -> None:
+    def update(self, contact_id: int, **changes) -> None:
         """Edit the user's own fields of one contact (tags, strength 0-5, notes, cadence, relationship)."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
@@ -124,7 +128,7 @@ class ContactsMixin:
             rows = conn.execute("SELECT DISTINCT unnest(tags) AS t FROM contacts ORDER BY t").fetchall()
         return [r[0] for r in rows]
 
-    def contacts_for_ranking(self) -> pd.DataFrame:
+    def for_ranking(self) -> pd.DataFrame:
         """Every contact with the warmth and timing facts the ranking needs, in one query."""
         with self._reading() as conn:
             return conn.execute(
@@ -161,12 +165,12 @@ class ContactsMixin:
                 "SELECT coalesce(CAST(connected_on AS TIMESTAMP), created_at) AS d FROM contacts"
             ).df()["d"]
 
-    def contact_strengths(self) -> pd.DataFrame:
+    def strengths(self) -> pd.DataFrame:
         """Every contact's id and relationship strength (0-5, or missing): what the review's network chart counts."""
         with self._reading() as conn:
             return conn.execute("SELECT id, strength FROM contacts ORDER BY id").df()
 
-    def contacts_export(self) -> pd.DataFrame:
+    def export(self) -> pd.DataFrame:
         """Every contact with every field a user may want in a spreadsheet."""
         with self._reading() as conn:
             return conn.execute(
@@ -175,7 +179,7 @@ class ContactsMixin:
                 "ORDER BY id"
             ).df()
 
-    def contact_ids_by_url(self, urls: list[str]) -> dict[str, int]:
+    def ids_by_url(self, urls: list[str]) -> dict[str, int]:
         """Map LinkedIn profile URLs (any spelling of them) to contact ids."""
         with self._reading() as conn:
             rows = conn.execute(
@@ -203,3 +207,14 @@ class ContactsMixin:
                 """,
                 [[int(cid), on, on] for cid in contact_ids],
             )
+
+    def for_cadence(self) -> pd.DataFrame:
+        """Contacts that have a cadence of their own or a tag, with their last interaction."""
+        with self._reading() as conn:
+            return conn.execute(
+                "SELECT c.id, c.full_name, c.company, c.email, c.cadence_days, c.cadence_max_days, c.tags, "
+                "c.connected_on, max(i.occurred_on) AS last_interaction FROM contacts c "
+                "LEFT JOIN interactions i ON i.contact_id = c.id "
+                "WHERE c.cadence_days IS NOT NULL OR len(c.tags) > 0 "
+                "GROUP BY ALL ORDER BY c.id"
+            ).df()

@@ -19,14 +19,10 @@ repeated) goes through the same staging and upsert SQL as any other import.
 
 from __future__ import annotations
 
-import contextlib
-from datetime import date
-
 import duckdb
 
 from engine.records import MIDDLE_NAME, WHITESPACE, DirectCsv, Reject, RowRules
 
-from .imports import ImportReport
 from .keys import KEY_COLUMNS, PREFIXED_PLAIN_URL_KEY, PREFIXED_URL_KEY
 
 # What Python's ``str.strip()`` removes (the Python importer trims every value with it). Trimming
@@ -104,215 +100,162 @@ def _rows_sql(source: DirectCsv) -> str:
         )
     """
 
+def read_direct(conn, source: DirectCsv):
+    """(rows, blank rows, rows to reject for no identity, distinct dates, distinct labels), or None
+    if the Python importer must read the file.
 
-class DirectImportMixin:
-    def import_csv_directly(self, source: DirectCsv, rules: RowRules, today: date | None = None) -> ImportReport | None:
-        """Import ``source`` in one transaction, or return None (nothing written) if it needs the Python importer.
-
-        ``rules`` are the Python importer's: its date parser, tag splitter and reasons for a
-        rejected row, so rows without a name, e-mail or URL and rows with a date that does not
-        parse are rejected here exactly as there, with the same line, column and words.
+    Runs outside any transaction: a CSV DuckDB refuses must not abort the import's transaction.
+    """
+    conn.execute(_MACROS.format(trim=_TRIM[source.other_whitespace]))
+    conn.execute("DROP TABLE IF EXISTS direct_rows")
+    try:
+        conn.execute(_rows_sql(source), {"path": source.path, "delimiter": source.delimiter})
+    except duckdb.Error:  # a line DuckDB will not read: the Python importer names it (or reads it)
+        return None
+    rows, blank, with_identity, dates, labels = conn.execute(
         """
-        today = today or date.today()
-        with self.session(), self._reading() as conn, self._threads_for(conn, source.rows):
-            try:
-                profile = self._read_direct(conn, source)
-                if profile is None:
-                    return None
-                rows, blank, no_identity, dates, labels = profile
-                iso = rules.parse_dates(dates) if dates else []
-                tags = [list(rules.split_tags(value)) for value in labels]
-                conn.execute("CREATE OR REPLACE TEMP TABLE direct_dates AS "
-                             "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[]) AS iso", [dates, iso])
-                conn.execute("CREATE OR REPLACE TEMP TABLE direct_tags AS "
-                             "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[][]) AS tags", [labels, tags])
-                bad_dates = any(value is None for value in iso)
-                rejects = self._direct_rejects(conn, source, rules) if no_identity or bad_dates else []
-                with self._writing() as conn:
-                    report = ImportReport(0, source.file_name, source.format, source.encoding, source.delimiter,
-                                          total=rows, skipped_blank=blank, rejected=len(rejects), rejects=rejects)
-                    report.import_id = conn.execute(
-                        "INSERT INTO imports (file_name, kind, format, encoding, delimiter) "
-                        "VALUES (?, 'contacts', ?, ?, ?) RETURNING id",
-                        [source.file_name, source.format, source.encoding, source.delimiter],
-                    ).fetchall()[0][0]
-                    if self._insert_plainly(conn, bad_dates):
-                        report.inserted = self._insert_direct(conn, source.format, report.import_id,
-                                                              self._date_format(conn, dates, iso), bool(labels))
-                        if report.inserted:
-                            self._bump_data_version(conn)
-                    else:
-                        self._key_direct(conn, source.header_line + 1)
-                        self._upsert_keyed(conn, report, today)
-                    self._finish_import(conn, report)
-                return report
-            finally:
-                with contextlib.suppress(duckdb.Error):  # never hide the error that got us here
-                    for table in ("direct_rows", "direct_raw", "direct_dates", "direct_tags"):
-                        conn.execute(f"DROP TABLE IF EXISTS {table}")
-
-    @staticmethod
-    def _read_direct(conn, source: DirectCsv):
-        """(rows, blank rows, rows to reject for no identity, distinct dates, distinct labels), or None
-        if the Python importer must read the file.
-
-        Runs outside any transaction: a CSV DuckDB refuses must not abort the import's transaction.
+        SELECT count(*), count(*) FILTER (WHERE NOT has_identity AND blank_but_date),
+               count(*) FILTER (WHERE has_identity),
+               coalesce(list(DISTINCT connected_raw) FILTER (WHERE has_identity AND connected_raw IS NOT NULL), []),
+               coalesce(list(DISTINCT tags_raw) FILTER (WHERE has_identity AND tags_raw IS NOT NULL), [])
+        FROM direct_rows
         """
-        conn.execute(_MACROS.format(trim=_TRIM[source.other_whitespace]))
-        conn.execute("DROP TABLE IF EXISTS direct_rows")
-        try:
-            conn.execute(_rows_sql(source), {"path": source.path, "delimiter": source.delimiter})
-        except duckdb.Error:  # a line DuckDB will not read: the Python importer names it (or reads it)
-            return None
-        rows, blank, with_identity, dates, labels = conn.execute(
-            """
-            SELECT count(*), count(*) FILTER (WHERE NOT has_identity AND blank_but_date),
-                   count(*) FILTER (WHERE has_identity),
-                   coalesce(list(DISTINCT connected_raw) FILTER (WHERE has_identity AND connected_raw IS NOT NULL), []),
-                   coalesce(list(DISTINCT tags_raw) FILTER (WHERE has_identity AND tags_raw IS NOT NULL), [])
-            FROM direct_rows
-            """
-        ).fetchall()[0]
-        if rows != source.rows:
-            return None  # a row spanning lines, so line numbers would be off
-        return rows, blank, rows - blank - with_identity, dates, labels
+    ).fetchall()[0]
+    if rows != source.rows:
+        return None  # a row spanning lines, so line numbers would be off
+    return rows, blank, rows - blank - with_identity, dates, labels
 
-    @staticmethod
-    def _direct_rejects(conn, source: DirectCsv, rules: RowRules) -> list[Reject]:
-        """The rows to reject, as ``importers.rows.build_records`` rejects them (``_KEPT`` leaves them out).
+def direct_rejects(conn, source: DirectCsv, rules: RowRules) -> list[Reject]:
+    """The rows to reject, as ``importers.rows.build_records`` rejects them (``_KEPT`` leaves them out).
 
-        Rows without identity first, then rows with a date that does not parse, each in file
-        order; a row is line ``header line + 1 + its index`` because each row is one line
-        (``_read_direct`` checked). ``raw`` is the row's cells joined by the delimiter, so the
-        file's own cells are read once more, in the same order, into ``direct_raw``: only for a
-        file with something to reject.
+    Rows without identity first, then rows with a date that does not parse, each in file
+    order; a row is line ``header line + 1 + its index`` because each row is one line
+    (``_read_direct`` checked). ``raw`` is the row's cells joined by the delimiter, so the
+    file's own cells are read once more, in the same order, into ``direct_raw``: only for a
+    file with something to reject.
+    """
+    cells = ", ".join(f"coalesce(c{i}, '')" for i in range(len(source.headers)))
+    date_cell = f"rapport_trim(coalesce(c{source.date_column}, ''))" if source.date_column >= 0 else "''"
+    conn.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE direct_raw AS
+        SELECT left(concat_ws($delimiter, {cells}), 500) AS raw, {date_cell} AS date_cell
+        FROM {_read_csv(source)}
+        """,
+        {"path": source.path, "delimiter": source.delimiter},
+    )
+    found = conn.execute(
         """
-        cells = ", ".join(f"coalesce(c{i}, '')" for i in range(len(source.headers)))
-        date_cell = f"rapport_trim(coalesce(c{source.date_column}, ''))" if source.date_column >= 0 else "''"
-        conn.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE direct_raw AS
-            SELECT left(concat_ws($delimiter, {cells}), 500) AS raw, {date_cell} AS date_cell
-            FROM {_read_csv(source)}
-            """,
-            {"path": source.path, "delimiter": source.delimiter},
-        )
-        found = conn.execute(
-            """
-            SELECT r.rowid, NOT r.has_identity AS no_identity, x.raw, x.date_cell
-            FROM direct_rows r JOIN direct_raw x ON x.rowid = r.rowid
-            LEFT JOIN direct_dates d ON d.raw = r.connected_raw
-            WHERE (NOT r.has_identity AND NOT r.blank_but_date)
-               OR (r.has_identity AND d.iso IS NULL AND d.raw IS NOT NULL)
-            ORDER BY no_identity DESC, r.rowid
-            """
-        ).fetchall()
-        first, date_header = source.header_line + 1, source.headers[source.date_column]
-        return [Reject(first + row, rules.no_identity, raw=raw) if no_identity
-                else Reject(first + row, rules.bad_date(date_cell), column=date_header, raw=raw)
-                for row, no_identity, raw, date_cell in found]
-
-    @staticmethod
-    def _insert_plainly(conn, bad_dates: bool) -> bool:
-        """Can every row kept simply become a new contact? (No row can match a contact or repeat another.)
-
-        True only for a workspace without contacts and a file where no two rows kept share a match
-        key by the rules of ``_stage``. A LinkedIn export gives every row a profile URL, and a URL
-        key shared by nobody settles it (keys compared behind their prefix, see ``keys``), so the
-        costlier e-mail and name keys are computed only when some row kept has no URL. Anything
-        else goes through the staging and upsert SQL, which handles every case. The rows kept are
-        those with identity, less any rejected for their date (``bad_dates``: only then is the
-        join with the dates paid for).
+        SELECT r.rowid, NOT r.has_identity AS no_identity, x.raw, x.date_cell
+        FROM direct_rows r JOIN direct_raw x ON x.rowid = r.rowid
+        LEFT JOIN direct_dates d ON d.raw = r.connected_raw
+        WHERE (NOT r.has_identity AND NOT r.blank_but_date)
+           OR (r.has_identity AND d.iso IS NULL AND d.raw IS NOT NULL)
+        ORDER BY no_identity DESC, r.rowid
         """
-        if conn.execute("SELECT EXISTS (SELECT 1 FROM contacts)").fetchone()[0]:
-            return False
-        kept = (f"direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw WHERE {_KEPT}" if bad_dates
-                else "direct_rows r WHERE r.has_identity")
-        repeated_url, without_url = conn.execute(
-            f"""
-            WITH u AS MATERIALIZED (SELECT r.linkedin_url, coalesce(rapport_plain_profile_url(r.linkedin_url), false)
-                                           AS plain FROM {kept}),
-            r AS (SELECT {PREFIXED_PLAIN_URL_KEY.format(u='linkedin_url')} AS url_key FROM u WHERE plain
-                  UNION ALL SELECT {PREFIXED_URL_KEY.format(u='linkedin_url')} FROM u WHERE NOT plain)
-            SELECT count(url_key) > count(DISTINCT url_key), count(*) > count(url_key) FROM r
-            """
-        ).fetchall()[0]
-        if repeated_url or not without_url:
-            return not repeated_url
-        return not conn.execute(
-            f"""
-            WITH r AS MATERIALIZED (SELECT {KEY_COLUMNS.format(t='r.')} FROM {kept})
-            SELECT EXISTS (SELECT 1 FROM r WHERE email_key IS NOT NULL GROUP BY email_key
-                           HAVING count(*) > 1 AND bool_or(url_key IS NULL))
-                OR EXISTS (SELECT 1 FROM r WHERE name_key IS NOT NULL GROUP BY name_key
-                           HAVING count(*) > 1 AND bool_or(url_key IS NULL))
-            """
-        ).fetchall()[0][0]
+    ).fetchall()
+    first, date_header = source.header_line + 1, source.headers[source.date_column]
+    return [Reject(first + row, rules.no_identity, raw=raw) if no_identity
+            else Reject(first + row, rules.bad_date(date_cell), column=date_header, raw=raw)
+            for row, no_identity, raw, date_cell in found]
 
-    @staticmethod
-    def _insert_direct(conn, fmt: str, import_id: int, date_format: str | None, tagged: bool) -> int:
-        """Every row kept becomes a contact; ids follow lines (DuckDB keeps insertion order).
+def insert_plainly(conn, bad_dates: bool) -> bool:
+    """Can every row kept simply become a new contact? (No row can match a contact or repeat another.)
 
-        With a ``date_format`` (see ``_date_format``) and no labels to look up, the rows go from
-        ``direct_rows`` to ``contacts`` in one scan: no join, so nothing to sort back into file
-        order (the sort cost 0.018 s of a 0.056 s insert of 100,000 rows).
+    True only for a workspace without contacts and a file where no two rows kept share a match
+    key by the rules of ``_stage``. A LinkedIn export gives every row a profile URL, and a URL
+    key shared by nobody settles it (keys compared behind their prefix, see ``keys``), so the
+    costlier e-mail and name keys are computed only when some row kept has no URL. Anything
+    else goes through the staging and upsert SQL, which handles every case. The rows kept are
+    those with identity, less any rejected for their date (``bad_dates``: only then is the
+    join with the dates paid for).
+    """
+    if conn.execute("SELECT EXISTS (SELECT 1 FROM contacts)").fetchone()[0]:
+        return False
+    kept = (f"direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw WHERE {_KEPT}" if bad_dates
+            else "direct_rows r WHERE r.has_identity")
+    repeated_url, without_url = conn.execute(
+        f"""
+        WITH u AS MATERIALIZED (SELECT r.linkedin_url, coalesce(rapport_plain_profile_url(r.linkedin_url), false)
+                                       AS plain FROM {kept}),
+        r AS (SELECT {PREFIXED_PLAIN_URL_KEY.format(u='linkedin_url')} AS url_key FROM u WHERE plain
+              UNION ALL SELECT {PREFIXED_URL_KEY.format(u='linkedin_url')} FROM u WHERE NOT plain)
+        SELECT count(url_key) > count(DISTINCT url_key), count(*) > count(url_key) FROM r
         """
-        if date_format is not None and not tagged:
-            parsed = f"try_strptime(r.connected_raw, '{date_format}')"
-            return conn.execute(
-                f"""
-                INSERT INTO contacts ({_INSERT_COLUMNS})
-                SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url,
-                       r.phone, r.location, CAST({parsed} AS DATE), r.notes, []::VARCHAR[], ?, ?
-                FROM direct_rows r
-                WHERE r.has_identity AND (r.connected_raw IS NULL OR {parsed} IS NOT NULL)
-                """,
-                [fmt, import_id],
-            ).fetchall()[0][0]
+    ).fetchall()[0]
+    if repeated_url or not without_url:
+        return not repeated_url
+    return not conn.execute(
+        f"""
+        WITH r AS MATERIALIZED (SELECT {KEY_COLUMNS.format(t='r.')} FROM {kept})
+        SELECT EXISTS (SELECT 1 FROM r WHERE email_key IS NOT NULL GROUP BY email_key
+                       HAVING count(*) > 1 AND bool_or(url_key IS NULL))
+            OR EXISTS (SELECT 1 FROM r WHERE name_key IS NOT NULL GROUP BY name_key
+                       HAVING count(*) > 1 AND bool_or(url_key IS NULL))
+        """
+    ).fetchall()[0][0]
+
+def insert_direct(conn, fmt: str, import_id: int, date_format: str | None, tagged: bool) -> int:
+    """Every row kept becomes a contact; ids follow lines (DuckDB keeps insertion order).
+
+    With a ``date_format`` (see ``_date_format``) and no labels to look up, the rows go from
+    ``direct_rows`` to ``contacts`` in one scan: no join, so nothing to sort back into file
+    order (the sort cost 0.018 s of a 0.056 s insert of 100,000 rows).
+    """
+    if date_format is not None and not tagged:
+        parsed = f"try_strptime(r.connected_raw, '{date_format}')"
         return conn.execute(
             f"""
             INSERT INTO contacts ({_INSERT_COLUMNS})
-            SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
-                   r.location, CAST(d.iso AS DATE), r.notes, coalesce(t.tags, []::VARCHAR[]), ?, ?
-            FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
-                 LEFT JOIN direct_tags t ON t.raw = r.tags_raw
-            WHERE {_KEPT}
-            ORDER BY r.rowid
+            SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url,
+                   r.phone, r.location, CAST({parsed} AS DATE), r.notes, []::VARCHAR[], ?, ?
+            FROM direct_rows r
+            WHERE r.has_identity AND (r.connected_raw IS NULL OR {parsed} IS NOT NULL)
             """,
             [fmt, import_id],
         ).fetchall()[0][0]
+    return conn.execute(
+        f"""
+        INSERT INTO contacts ({_INSERT_COLUMNS})
+        SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
+               r.location, CAST(d.iso AS DATE), r.notes, coalesce(t.tags, []::VARCHAR[]), ?, ?
+        FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
+             LEFT JOIN direct_tags t ON t.raw = r.tags_raw
+        WHERE {_KEPT}
+        ORDER BY r.rowid
+        """,
+        [fmt, import_id],
+    ).fetchall()[0][0]
 
-    @staticmethod
-    def _date_format(conn, dates: list[str], iso: list[str | None]) -> str | None:
-        """A strptime format under which DuckDB reads each of the file's distinct ``dates`` exactly as
-        the importer's rules did (``iso``, None for a date they reject), or None.
+def date_format(conn, dates: list[str], iso: list[str | None]) -> str | None:
+    """A strptime format under which DuckDB reads each of the file's distinct ``dates`` exactly as
+    the importer's rules did (``iso``, None for a date they reject), or None.
 
-        Decided on the distinct values themselves, so it holds for every row: DuckDB and the rules
-        disagree elsewhere ("05 October 2016" is a date to the rules only), and then the insert
-        looks the dates up instead. A file without dates takes the first format: nothing to disagree on.
-        """
-        for date_format in _DATE_FORMATS:
-            read = conn.execute(
-                "SELECT list_transform(?::VARCHAR[], "
-                f"lambda x: strftime(try_strptime(x, '{date_format}'), '%Y-%m-%d'))", [dates],
-            ).fetchall()[0][0]
-            if read == iso:
-                return date_format
-        return None
+    Decided on the distinct values themselves, so it holds for every row: DuckDB and the rules
+    disagree elsewhere ("05 October 2016" is a date to the rules only), and then the insert
+    looks the dates up instead. A file without dates takes the first format: nothing to disagree on.
+    """
+    for date_format in _DATE_FORMATS:
+        read = conn.execute(
+            "SELECT list_transform(?::VARCHAR[], "
+            f"lambda x: strftime(try_strptime(x, '{date_format}'), '%Y-%m-%d'))", [dates],
+        ).fetchall()[0][0]
+        if read == iso:
+            return date_format
+    return None
 
-    @staticmethod
-    def _key_direct(conn, first_line: int) -> None:
-        """``keyed`` as ``_stage`` expects it, from ``direct_rows`` (line numbers from the row order)."""
-        conn.execute("DROP TABLE IF EXISTS keyed")
-        conn.execute(
-            f"""
-            CREATE TEMP TABLE keyed AS
-            SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
-                   r.location, d.iso AS connected_on, r.notes, coalesce(t.tags, []::VARCHAR[]) AS tags,
-                   ? + r.rowid AS line, {KEY_COLUMNS.format(t='r.')}
-            FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
-                 LEFT JOIN direct_tags t ON t.raw = r.tags_raw
-            WHERE {_KEPT}
-            """,
-            [first_line],
-        )
+def key_direct(conn, first_line: int) -> None:
+    """``keyed`` as ``_stage`` expects it, from ``direct_rows`` (line numbers from the row order)."""
+    conn.execute("DROP TABLE IF EXISTS keyed")
+    conn.execute(
+        f"""
+        CREATE TEMP TABLE keyed AS
+        SELECT r.first_name, r.last_name, r.full_name, r.email, r.company, r.position, r.linkedin_url, r.phone,
+               r.location, d.iso AS connected_on, r.notes, coalesce(t.tags, []::VARCHAR[]) AS tags,
+               ? + r.rowid AS line, {KEY_COLUMNS.format(t='r.')}
+        FROM direct_rows r LEFT JOIN direct_dates d ON d.raw = r.connected_raw
+             LEFT JOIN direct_tags t ON t.raw = r.tags_raw
+        WHERE {_KEPT}
+        """,
+        [first_line],
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .base import rows_as_dicts
+from .base import Part, rows_as_dicts
 
 GOAL_FIELDS = ("title", "outcome", "description", "target_roles", "seniority", "industries", "companies",
                "locations", "metric", "target", "due_date", "priority", "status")
@@ -26,8 +26,10 @@ def _clean(fields: tuple[str, ...], values: dict) -> dict:
     return out
 
 
-class GoalsMixin:
-    def add_goal(self, goal: dict) -> int:
+class Goals(Part):
+    """``store.goals``: goals and their audience segments."""
+
+    def add(self, goal: dict) -> int:
         """Create a goal (and its ``segments``, if given); returns the new id."""
         values = _clean(GOAL_FIELDS, goal)
         if not values.get("title", "").strip():
@@ -45,7 +47,7 @@ class GoalsMixin:
                 self._insert_segment(conn, goal_id, segment)
         return goal_id
 
-    def update_goal(self, goal_id: int, changes: dict) -> None:
+    def update(self, goal_id: int, changes: dict) -> None:
         values = _clean(GOAL_FIELDS, changes)
         if "status" in values and values["status"] not in GOAL_STATUSES:
             raise ValueError(f"status must be one of {', '.join(GOAL_STATUSES)}")
@@ -54,10 +56,10 @@ class GoalsMixin:
         with self._writing() as conn:
             self._update_by_id(conn, "goals", goal_id, values, "goal")
 
-    def set_goal_status(self, goal_id: int, status: str) -> None:
-        self.update_goal(goal_id, {"status": status})
+    def set_status(self, goal_id: int, status: str) -> None:
+        self.update(goal_id, {"status": status})
 
-    def goals(self, statuses: tuple[str, ...] | None = None) -> list[dict]:
+    def all(self, statuses: tuple[str, ...] | None = None) -> list[dict]:
         """Goals with their segments, highest priority first."""
         with self._reading() as conn:
             goals = rows_as_dicts(conn.execute("SELECT * FROM goals ORDER BY priority DESC, id"))
@@ -71,8 +73,8 @@ class GoalsMixin:
             goals = [g for g in goals if g["status"] in statuses]
         return goals
 
-    def goal(self, goal_id: int) -> dict | None:
-        return next((g for g in self.goals() if g["id"] == goal_id), None)
+    def get(self, goal_id: int) -> dict | None:
+        return next((g for g in self.all() if g["id"] == goal_id), None)
 
     @staticmethod
     def _insert_segment(conn, goal_id: int, segment: dict) -> int:
@@ -91,13 +93,6 @@ class GoalsMixin:
                 raise KeyError(f"no goal with id {goal_id}")
             return self._insert_segment(conn, goal_id, segment)
 
-    def update_segment(self, segment_id: int, changes: dict) -> None:
-        values = _clean(SEGMENT_FIELDS, changes)
-        if not values:
-            return
-        sets = ", ".join(f"{name} = ?" for name in values)
-        with self._writing() as conn:
-            conn.execute(f"UPDATE segments SET {sets} WHERE id = ?", list(values.values()) + [segment_id])
 
     def delete_segment(self, segment_id: int) -> None:
         with self._writing() as conn:

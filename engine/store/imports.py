@@ -12,10 +12,13 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from engine.bulk import gc_paused
-from engine.records import CONTACT_FIELDS, ParsedFile, Reject
+import duckdb
 
-from .base import rows_as_dicts
+from engine.bulk import gc_paused
+from engine.records import CONTACT_FIELDS, EVENT_FIELDS, DirectCsv, ParsedFile, Reject, RowRules
+
+from . import direct
+from .base import Part, rows_as_dicts
 from .keys import KEY_COLUMNS
 
 # Columns an import may overwrite on a matched contact (user-edited ones are never touched).
@@ -62,8 +65,10 @@ def _incoming_table(parsed: ParsedFile):
     return pa.table(arrays)
 
 
-class ImportsMixin:
-    def save_contact_import(self, parsed: ParsedFile, today: date | None = None) -> ImportReport:
+class Imports(Part):
+    """``store.imports``: contacts and events imported in one transaction each, and the import history."""
+
+    def save_contacts(self, parsed: ParsedFile, today: date | None = None) -> ImportReport:
         """Upsert the parsed contacts in one transaction and return what happened."""
         today = today or date.today()
         with gc_paused():
@@ -77,6 +82,82 @@ class ImportsMixin:
             finally:
                 with contextlib.suppress(Exception):  # never hide the error that got us here
                     conn.unregister("incoming")
+            self._finish_import(conn, report)
+        return report
+
+    def save_csv_directly(self, source: DirectCsv, rules: RowRules, today: date | None = None) -> ImportReport | None:
+        """Import ``source`` in one transaction, or return None (nothing written) if it needs the Python importer.
+
+        ``rules`` are the Python importer's: its date parser, tag splitter and reasons for a
+        rejected row, so rows without a name, e-mail or URL and rows with a date that does not
+        parse are rejected here exactly as there, with the same line, column and words.
+        """
+        today = today or date.today()
+        with self.session(), self._reading() as conn, self._threads_for(conn, source.rows):
+            try:
+                profile = direct.read_direct(conn, source)
+                if profile is None:
+                    return None
+                rows, blank, no_identity, dates, labels = profile
+                iso = rules.parse_dates(dates) if dates else []
+                tags = [list(rules.split_tags(value)) for value in labels]
+                conn.execute("CREATE OR REPLACE TEMP TABLE direct_dates AS "
+                             "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[]) AS iso", [dates, iso])
+                conn.execute("CREATE OR REPLACE TEMP TABLE direct_tags AS "
+                             "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[][]) AS tags", [labels, tags])
+                bad_dates = any(value is None for value in iso)
+                rejects = direct.direct_rejects(conn, source, rules) if no_identity or bad_dates else []
+                with self._writing() as conn:
+                    report = ImportReport(0, source.file_name, source.format, source.encoding, source.delimiter,
+                                          total=rows, skipped_blank=blank, rejected=len(rejects), rejects=rejects)
+                    report.import_id = conn.execute(
+                        "INSERT INTO imports (file_name, kind, format, encoding, delimiter) "
+                        "VALUES (?, 'contacts', ?, ?, ?) RETURNING id",
+                        [source.file_name, source.format, source.encoding, source.delimiter],
+                    ).fetchall()[0][0]
+                    if direct.insert_plainly(conn, bad_dates):
+                        report.inserted = direct.insert_direct(conn, source.format, report.import_id,
+                                                              direct.date_format(conn, dates, iso), bool(labels))
+                        if report.inserted:
+                            self._bump_data_version(conn)
+                    else:
+                        direct.key_direct(conn, source.header_line + 1)
+                        self._upsert_keyed(conn, report, today)
+                    self._finish_import(conn, report)
+                return report
+            finally:
+                with contextlib.suppress(duckdb.Error):  # never hide the error that got us here
+                    for table in ("direct_rows", "direct_raw", "direct_dates", "direct_tags"):
+                        conn.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def save_events(self, parsed: ParsedFile) -> ImportReport:
+        """Insert new events and refresh known ones (matched on the calendar UID), in one transaction."""
+        assert parsed.fields == EVENT_FIELDS
+        columns = ", ".join(EVENT_FIELDS)
+        with self._writing() as conn:
+            report = self._begin_import(conn, "events", parsed)
+            for record in parsed.records:
+                row = dict(zip(EVENT_FIELDS, record))
+                row["topics"] = list(row.get("topics") or [])
+                existing = conn.execute("SELECT id FROM events WHERE uid = ?", [row["uid"]]).fetchone()
+                if existing is None:
+                    conn.execute(
+                        f"INSERT INTO events ({columns}, source, import_id) "
+                        f"VALUES ({', '.join('?' for _ in EVENT_FIELDS)}, ?, ?)",
+                        [row[f] for f in EVENT_FIELDS] + [parsed.format, report.import_id],
+                    )
+                    report.inserted += 1
+                    continue
+                before = conn.execute(f"SELECT {columns} FROM events WHERE id = ?", [existing[0]]).fetchone()
+                conn.execute(
+                    f"UPDATE events SET {', '.join(f'{f} = ?' for f in EVENT_FIELDS)}, import_id = ? WHERE id = ?",
+                    [row[f] for f in EVENT_FIELDS] + [report.import_id, existing[0]],
+                )
+                after = conn.execute(f"SELECT {columns} FROM events WHERE id = ?", [existing[0]]).fetchone()
+                if before == after:
+                    report.unchanged += 1
+                else:
+                    report.updated += 1
             self._finish_import(conn, report)
         return report
 
@@ -231,11 +312,11 @@ class ImportsMixin:
         return inserted, updated, unchanged, job_changes
 
     # -- reports and saved mappings --------------------------------------------------------------
-    def imports(self, limit: int = 50) -> list[dict]:
+    def history(self, limit: int = 50) -> list[dict]:
         with self._reading() as conn:
             return rows_as_dicts(conn.execute("SELECT * FROM imports ORDER BY id DESC LIMIT ?", [limit]))
 
-    def import_rejects(self, import_id: int) -> list[Reject]:
+    def rejects(self, import_id: int) -> list[Reject]:
         with self._reading() as conn:
             rows = conn.execute(
                 "SELECT line, reason, column_name, raw FROM import_rejects WHERE import_id = ? ORDER BY line",

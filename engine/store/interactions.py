@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from .base import Part
+
 if TYPE_CHECKING:  # both load slowly: only where a frame or a table is made
     import pandas as pd
 
@@ -44,8 +46,10 @@ def _check(interaction: dict) -> None:
         raise ValueError("an interaction needs a date")
 
 
-class InteractionsMixin:
-    def log_interaction(self, interaction: dict) -> int:
+class Interactions(Part):
+    """``store.interactions``: the interaction log."""
+
+    def log(self, interaction: dict) -> int:
         """Record one outreach, inbound message, meeting or event attended; returns its id."""
         _check(interaction)
         row = {**interaction, "kind": interaction.get("kind", "outreach")}
@@ -57,7 +61,7 @@ class InteractionsMixin:
             self._bump_data_version(conn)
         return new_id
 
-    def log_interactions(self, interactions: list[dict]) -> int:
+    def log_many(self, interactions: list[dict]) -> int:
         """Many interactions in one transaction (the demo workspace, an event's attendees): all or none.
 
         Handed to DuckDB as one Arrow table: 5,000 rows take milliseconds, not the seconds that a
@@ -98,12 +102,8 @@ class InteractionsMixin:
                 [contact_id],
             ).df()
 
-    def set_follow_up(self, interaction_id: int, follow_up_on) -> None:
-        """Move (or, with None, clear) an interaction's follow-up date."""
-        with self._writing() as conn:
-            conn.execute("UPDATE interactions SET follow_up_on = ? WHERE id = ?", [follow_up_on, interaction_id])
 
-    def interactions_frame(self) -> pd.DataFrame:
+    def frame(self) -> pd.DataFrame:
         """Every interaction with the names a person reads: contact, goal, template, event."""
         with self._reading() as conn:
             return conn.execute(
@@ -111,15 +111,4 @@ class InteractionsMixin:
                 "FROM interactions i LEFT JOIN contacts c ON c.id = i.contact_id "
                 "LEFT JOIN goals g ON g.id = i.goal_id LEFT JOIN templates t ON t.id = i.template_id "
                 "LEFT JOIN events e ON e.id = i.event_id ORDER BY i.occurred_on, i.id"
-            ).df()
-
-    def contacts_for_cadence(self) -> pd.DataFrame:
-        """Contacts that have a cadence of their own or a tag, with their last interaction."""
-        with self._reading() as conn:
-            return conn.execute(
-                "SELECT c.id, c.full_name, c.company, c.email, c.cadence_days, c.cadence_max_days, c.tags, "
-                "c.connected_on, max(i.occurred_on) AS last_interaction FROM contacts c "
-                "LEFT JOIN interactions i ON i.contact_id = c.id "
-                "WHERE c.cadence_days IS NOT NULL OR len(c.tags) > 0 "
-                "GROUP BY ALL ORDER BY c.id"
             ).df()

@@ -19,7 +19,7 @@ BACKUP_MARKER = "rapport-backup.txt"
 class WorkspaceMixin:
     def summary(self) -> dict[str, int]:
         """Counts for the Home page, in one round trip."""
-        with self._reading() as conn:
+        with self.reading() as conn:
             row = conn.execute(
                 """
                 SELECT (SELECT count(*) FROM contacts), (SELECT count(*) FROM goals WHERE status = 'active'),
@@ -39,7 +39,7 @@ class WorkspaceMixin:
         """The whole workspace as one zip (DuckDB's EXPORT DATABASE in Parquet, version-independent)."""
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "export"
-            with self._reading() as conn:
+            with self.reading() as conn:
                 conn.execute(f"EXPORT DATABASE '{_quoted(folder)}' (FORMAT parquet)")
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
