@@ -39,7 +39,8 @@ def page_rows(rows: int) -> list[str]:
     try:
         pages = pages_browser.run(rows, progress=lambda text: print(text, file=sys.stderr, flush=True))
     except Exception as error:  # no chromium, or a page that raised: say so, keep the other figures
-        reason = " ".join(str(error).split())[:300].replace("|", "/")
+        said = [line.strip() for line in str(error).splitlines() if line.strip()][:2]  # not the traceback
+        reason = " ".join(said)[:240].replace("|", "/")
         return [f"| Pages in Chromium (benchmarks/pages_browser.py) | did not run: {reason} | | | |"]
     load, mem = pages["first_load"], pages["memory_mb"]
     lines = [f"| Dashboard first load in Chromium (new server, new session) | {load['rapport']:.2f} s | a minimal "
