@@ -1,7 +1,11 @@
 """What a user feels of the dashboard: click to page finished, in Chromium, against a minimal app.
 
-Run: ``python -m benchmarks.pages_browser`` (``BENCH_ROWS``, default 100,000 contacts;
-``BENCH_ROUNDS``, default 3). ``run(rows)`` returns the figures for ``benchmarks.run_all``.
+Run: ``python -m benchmarks.pages_browser``; ``run(rows)`` returns the figures for
+``benchmarks.run_all``. Environment: ``BENCH_ROWS`` (default 100,000; 5,000 runs in about a
+minute), ``BENCH_ROUNDS`` (default 3), ``BENCH_WAIT_S`` (the longest wait for one page, default
+180), ``BENCH_SCRIPTS=0`` (skip timing each page's script in AppTest on the side, which only
+``main`` does), ``BENCH_COMPANY_GOAL=0`` (leave out the goal naming companies present in the
+data; see ``benchmarks.workspace.pages_workspace``).
 
 The workspace is ``benchmarks.workspace.pages_workspace``: a realistic LinkedIn export (real title
 and company distributions), the demo's goals plus one naming companies present in the data and
@@ -23,6 +27,9 @@ chromium driven by Playwright (never a downloaded browser):
 Rapport and the baseline take turns, round by round, so whatever else the machine does weighs on
 both alike; the figures are medians over the rounds. A server's peak memory is its ``VmHWM``
 (``/proc/<pid>/status``), read at the end of each round; the largest over the rounds is reported.
+A second table says where Rapport's time goes: until the server's "run finished" reached the page,
+until the app showed itself idle, and the rest, drawing (lazy-loaded element code, Plotly charts).
+A page that shows an exception stops the benchmark with it: a broken page has no speed.
 """
 
 from __future__ import annotations
