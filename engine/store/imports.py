@@ -38,6 +38,7 @@ class ImportReport:
     rejected: int = 0
     job_changes: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about rows imported (e.g. invalid bytes replaced)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -92,7 +93,8 @@ class ImportsMixin:
     def _begin_import(conn, kind: str, parsed: ParsedFile) -> ImportReport:
         report = ImportReport(0, parsed.file_name, parsed.format, parsed.encoding, parsed.delimiter,
                               total=parsed.total, skipped_blank=parsed.skipped_blank,
-                              rejected=len(parsed.rejects), rejects=list(parsed.rejects))
+                              rejected=len(parsed.rejects), rejects=list(parsed.rejects),
+                              warnings=list(parsed.warnings))
         report.import_id = conn.execute(
             "INSERT INTO imports (file_name, kind, format, encoding, delimiter) VALUES (?, ?, ?, ?, ?) RETURNING id",
             [parsed.file_name, kind, parsed.format, parsed.encoding, parsed.delimiter],
