@@ -23,6 +23,22 @@ _IMPORTED = ("first_name", "last_name", "full_name", "email", "company", "positi
              "phone", "location", "connected_on")
 
 
+# Bytes cp1252 leaves undefined, which a Windows tool (and a browser) decodes as the C1 control of that number.
+_C1 = {0xDC00 + byte: byte for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def _misread(value: str) -> tuple[str, ...]:
+    """``value`` as it reads when its UTF-8 bytes are decoded as cp1252 or Latin-1, and trimmed as
+    the importer trims a value: what a UTF-8 export read in the wrong encoding holds instead."""
+    raw = value.encode("utf-8", "surrogatepass")
+    return raw.decode("cp1252", "surrogateescape").translate(_C1).strip(), raw.decode("latin-1").strip()
+
+
+def _same_but_for_encoding(old: str, new: str) -> bool:
+    """Do ``old`` and ``new`` differ only in how the file was decoded ("CafÃ©" and "Café", either way round)?"""
+    return old in _misread(new) or new in _misread(old)
+
+
 @dataclass
 class ImportReport:
     import_id: int
@@ -193,6 +209,22 @@ class ImportsMixin:
             f"CREATE TEMP TABLE matched AS SELECT s.*, ({changed}) AS is_changed, "
             "c.company AS old_company, c.position AS old_position FROM staged s JOIN contacts c ON c.id = s.match_id"
         )
+        # A company or title that differs only by encoding (stored from a UTF-8 export read as
+        # cp1252, now read right) is not a job change: both must hold a non-ASCII character for
+        # that (strlen counts bytes, length characters), so only those few pairs are looked at here.
+        misread = [
+            match_id for match_id, *pairs in conn.execute(
+                """
+                SELECT match_id, old_company, company, old_position, position FROM matched
+                WHERE (company <> old_company AND strlen(company) > length(company)
+                       AND strlen(old_company) > length(old_company))
+                   OR (position <> old_position AND strlen(position) > length(position)
+                       AND strlen(old_position) > length(old_position))
+                """
+            ).fetchall()
+            if all(old is None or new is None or old == new or _same_but_for_encoding(old, new)
+                   for old, new in (pairs[:2], pairs[2:]))
+        ]
         job_changes = conn.execute(
             """
             INSERT INTO job_changes (contact_id, changed_on, old_company, old_position, new_company, new_position,
@@ -200,10 +232,11 @@ class ImportsMixin:
             SELECT match_id, ?, old_company, old_position, coalesce(company, old_company),
                    coalesce(position, old_position), ?
             FROM matched
-            WHERE (company IS NOT NULL AND old_company IS NOT NULL AND company <> old_company)
-               OR (position IS NOT NULL AND old_position IS NOT NULL AND position <> old_position)
+            WHERE ((company IS NOT NULL AND old_company IS NOT NULL AND company <> old_company)
+                   OR (position IS NOT NULL AND old_position IS NOT NULL AND position <> old_position))
+              AND NOT list_contains(?::BIGINT[], match_id)
             """,
-            [today, import_id],
+            [today, import_id, misread],
         ).fetchone()[0]
         sets = ", ".join(f"{c} = coalesce(m.{c}, contacts.{c})" for c in _IMPORTED if c != "connected_on")
         updated = conn.execute(
