@@ -27,7 +27,7 @@ BROKEN = "\udfff"
 BROKEN_ERRORS = "rapport.broken"
 codecs.register_error(BROKEN_ERRORS, lambda error: (BROKEN, error.end))
 # A file without a BOM that is UTF-8 but for a few bytes (a stray byte, a character cut off) is read
-# as UTF-8 (see ``_mostly_utf8``), each invalid sequence decoding to this other lone surrogate. The
+# as UTF-8 (see ``mostly_utf8``), each invalid sequence decoding to this other lone surrogate. The
 # importer shows it as U+FFFD, keeps its row and names the row in a warning: decoding the whole
 # file as cp1252 instead would garble every name in it.
 REPLACED = "\udffe"
@@ -64,7 +64,7 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
-def _mostly_utf8(data: bytes) -> bool:
+def mostly_utf8(data: bytes) -> bool:
     """Is ``data``, which is not valid UTF-8, UTF-8 but for a few bytes? Decided on the whole file.
 
     It is when its valid multi-byte UTF-8 characters outnumber the bytes that are not UTF-8. A
@@ -118,7 +118,7 @@ def decode_text(data: bytes, file_name: str) -> Decoded:
         try:
             text, encoding = data.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
-            if _mostly_utf8(data):
+            if mostly_utf8(data):
                 text, encoding, replaced = data.decode("utf-8", REPLACED_ERRORS), "utf-8", True
             else:
                 try:
