@@ -225,3 +225,14 @@ def test_an_ics_with_a_bad_byte_is_read_as_utf8(ws, tmp_path):
     assert (report.format, report.encoding, report.inserted, report.rejects) == ("ics", "utf-8", 2, [])
     assert len(report.warnings) == 1 and report.warnings[0].startswith("line 11:")
     assert set(ws.events_frame()["title"]) == {"Café Fintech München", "Data Night"}
+
+
+def test_the_import_page_shows_the_warning(tmp_path, monkeypatch):
+    from tests.test_pages import open_page
+
+    db = tmp_path / "page.duckdb"
+    app = open_page("ui/imports.py", db, monkeypatch)
+    app.file_uploader[0].upload("Connections.csv", linkedin(ROWS).replace(b"Lima", b"Li\xffma"), "text/csv").run()
+    next(b for b in app.button if b.label.startswith("Import 4 contacts")).click().run()
+    assert not app.exception
+    assert any("line 6, column 'Last Name'" in w.value and "UTF" in w.value for w in app.warning)
