@@ -39,6 +39,37 @@ def _same_but_for_encoding(old: str, new: str) -> bool:
     return old in _misread(new) or new in _misread(old)
 
 
+def _drop_misread_job_changes(conn, import_id: int) -> int:
+    """Take back the job changes this import recorded where company and title differ only by encoding.
+
+    A contact stored from a UTF-8 export read as cp1252 has "CafÃ©" where the same file read
+    right says "Café": the stored value is corrected, but nobody changed jobs. Such a pair
+    holds a non-ASCII character on both sides (strlen counts bytes, length characters), so
+    only those few of this import's job changes are looked at; a job change recorded where
+    only one of the two differs by encoding and the other really changed stays. Done after
+    the insert rather than as a second pass over every matched row: an import that records
+    no job change pays nothing. Returns how many were taken back.
+    """
+    misread = [
+        job_change for job_change, *pairs in conn.execute(
+            """
+            SELECT id, old_company, new_company, old_position, new_position FROM job_changes
+            WHERE import_id = ?
+              AND ((old_company <> new_company AND strlen(old_company) > length(old_company)
+                    AND strlen(new_company) > length(new_company))
+                OR (old_position <> new_position AND strlen(old_position) > length(old_position)
+                    AND strlen(new_position) > length(new_position)))
+            """,
+            [import_id],
+        ).fetchall()
+        if all(old is None or new is None or old == new or _same_but_for_encoding(old, new)
+               for old, new in (pairs[:2], pairs[2:]))
+    ]
+    if misread:
+        conn.execute("DELETE FROM job_changes WHERE list_contains(?::BIGINT[], id)", [misread])
+    return len(misread)
+
+
 @dataclass
 class ImportReport:
     import_id: int
@@ -209,22 +240,6 @@ class ImportsMixin:
             f"CREATE TEMP TABLE matched AS SELECT s.*, ({changed}) AS is_changed, "
             "c.company AS old_company, c.position AS old_position FROM staged s JOIN contacts c ON c.id = s.match_id"
         )
-        # A company or title that differs only by encoding (stored from a UTF-8 export read as
-        # cp1252, now read right) is not a job change: both must hold a non-ASCII character for
-        # that (strlen counts bytes, length characters), so only those few pairs are looked at here.
-        misread = [
-            match_id for match_id, *pairs in conn.execute(
-                """
-                SELECT match_id, old_company, company, old_position, position FROM matched
-                WHERE (company <> old_company AND strlen(company) > length(company)
-                       AND strlen(old_company) > length(old_company))
-                   OR (position <> old_position AND strlen(position) > length(position)
-                       AND strlen(old_position) > length(old_position))
-                """
-            ).fetchall()
-            if all(old is None or new is None or old == new or _same_but_for_encoding(old, new)
-                   for old, new in (pairs[:2], pairs[2:]))
-        ]
         job_changes = conn.execute(
             """
             INSERT INTO job_changes (contact_id, changed_on, old_company, old_position, new_company, new_position,
@@ -232,12 +247,13 @@ class ImportsMixin:
             SELECT match_id, ?, old_company, old_position, coalesce(company, old_company),
                    coalesce(position, old_position), ?
             FROM matched
-            WHERE ((company IS NOT NULL AND old_company IS NOT NULL AND company <> old_company)
-                   OR (position IS NOT NULL AND old_position IS NOT NULL AND position <> old_position))
-              AND NOT list_contains(?::BIGINT[], match_id)
+            WHERE (company IS NOT NULL AND old_company IS NOT NULL AND company <> old_company)
+               OR (position IS NOT NULL AND old_position IS NOT NULL AND position <> old_position)
             """,
-            [today, import_id, misread],
+            [today, import_id],
         ).fetchone()[0]
+        if job_changes:
+            job_changes -= _drop_misread_job_changes(conn, import_id)
         sets = ", ".join(f"{c} = coalesce(m.{c}, contacts.{c})" for c in _IMPORTED if c != "connected_on")
         updated = conn.execute(
             f"""
