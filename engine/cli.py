@@ -62,6 +62,8 @@ def cmd_import(args, store: Store) -> int:
         print(f"  line {reject.line}{column}: {reject.reason}")
     if report.rejected > 20:
         print(f"  ... and {report.rejected - 20} more (see the Import page for the full list)")
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
     return 0
 
 

@@ -107,6 +107,7 @@ class ParsedFile:
     rejects: list[Reject] = field(default_factory=list)
     needs_mapping: bool = False
     mapping: dict[str, str] = field(default_factory=dict)  # canonical field -> header used
+    warnings: list[str] = field(default_factory=list)  # e.g. the lines whose invalid bytes became U+FFFD
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,8 @@ def show_report(report: dict) -> None:
         col.metric(key.replace("_", " ").capitalize(), f"{report[key]:,}")
     if report.get("job_changes"):
         st.caption(f"{report['job_changes']} job changes recorded.")
+    if report.get("warnings"):  # the file's own text (column names): shown as typed
+        st.warning("  \n".join(plain(warning) for warning in report["warnings"]))
     if report["rejects"]:
         st.warning(f"{report['rejected']} rows were not imported; each is listed with its line and reason.")
         frame = pd.DataFrame(report["rejects"])

@@ -16,8 +16,17 @@ from engine.records import CONTACT_FIELDS, ImportFileError, ParsedFile, RowRules
 
 from .csvformats import check_duplicates, choose_plan, detect_format, header_key, suggest_mapping
 from .dates import BAD, parse_column
-from .decode import BROKEN, broken_reason, decode_bytes, find_header
-from .rows import NO_IDENTITY, bad_date_reason, build_records, read_table, reject_broken, split_tags
+from .decode import BROKEN, REPLACED, broken_reason, decode_text, find_header, replaced_warnings
+from .rows import (
+    NO_IDENTITY,
+    bad_date_reason,
+    build_records,
+    read_table,
+    reject_broken,
+    replace_invalid,
+    replaced_lines,
+    split_tags,
+)
 from .vcard import looks_like_vcard, parse_vcards
 
 __all__ = ["FORMATS", "header_key", "parse_contacts", "row_rules", "suggest_mapping", "tag_splitter"]
@@ -60,16 +69,27 @@ def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None =
 
 
 def _parse(data: bytes, file_name: str, mapping: dict[str, str] | None) -> ParsedFile:
-    text, encoding = decode_bytes(data, file_name)
+    text, encoding, replaced = decode_text(data, file_name)
     if looks_like_vcard(text):
+        warnings = []
+        if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their lines named
+            warnings = replaced_warnings(replaced_lines(text))
+            text = text.replace(REPLACED, "\ufffd")
         records, lines, rejects, total = parse_vcards(text, broken_reason(encoding))
         return ParsedFile(
             file_name=file_name, format="vcard", encoding=encoding, delimiter=None, headers=[],
-            fields=CONTACT_FIELDS, records=records, lines=lines, total=total, rejects=rejects,
+            fields=CONTACT_FIELDS, records=records, lines=lines, total=total, rejects=rejects, warnings=warnings,
         )
     header_line, offset, delimiter = find_header(text, file_name)
     body = text[offset:] if offset else text
     headers, rows, starts, read_rejects = read_table(body, delimiter, file_name, header_line)
+    warnings = []
+    if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their rows kept and named
+        places = [(header_line, [])] if any(REPLACED in header for header in headers) else []
+        headers = [header.replace(REPLACED, "\ufffd") for header in headers]
+        places += replace_invalid(rows, starts, headers)
+        warnings = replaced_warnings(places)
+        read_rejects = [replace(r, raw=r.raw.replace(REPLACED, "\ufffd")) for r in read_rejects]
     if BROKEN in body:
         if any(BROKEN in header for header in headers):
             raise ImportFileError(file_name, "the header row " + broken_reason(encoding).removeprefix("this value "),
@@ -80,7 +100,7 @@ def _parse(data: bytes, file_name: str, mapping: dict[str, str] | None) -> Parse
     fmt = detect_format(headers, body[:200])
     result = ParsedFile(
         file_name=file_name, format=fmt, encoding=encoding, delimiter=delimiter, headers=headers,
-        fields=CONTACT_FIELDS,
+        fields=CONTACT_FIELDS, warnings=warnings,
     )
     chosen = choose_plan(headers, fmt, file_name, mapping)
     if chosen is None:

@@ -6,7 +6,8 @@ qualifies only when the two readers provably agree on it; everything else is rea
 importer, which names each problem by line and column. A file qualifies when:
 
 - it decodes as text (any encoding we read) and the header is found, as for the Python importer;
-- no character in it is broken, and it holds no NUL character;
+- no character in it is broken, no byte of a UTF-8 file had to be replaced (the Python importer
+  names those rows in a warning), and it holds no NUL character;
 - every physical line after the header is one row: no blank lines, and the store checks that
   DuckDB read exactly that many rows (so no quoted value spans lines);
 - no quote sits next to spaces at the edge of a value: DuckDB drops those spaces (``1, "a"``
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterator
 from engine.records import WHITESPACE, DirectCsv, ImportFileError
 
 from .csvformats import check_duplicates, choose_plan, detect_format, header_key, mapping_plan
-from .decode import BROKEN, HEADER_SCAN_LINES, decode_bytes, decode_utf8_head, find_header
+from .decode import BROKEN, HEADER_SCAN_LINES, decode_text, decode_utf8_head, find_header
 from .rows import MAX_COLUMN_NAME
 from .vcard import looks_like_vcard
 
@@ -115,11 +116,13 @@ def _plan(headers: list[str], fmt: str, file_name: str, mapping: dict[str, str] 
     return chosen
 
 
-def _decode(data: bytes, file_name: str, head_only: bool) -> tuple[str, str, bool]:
-    """(text, encoding, whether the text is the whole file), as ``decode_bytes`` reads the file.
+def _decode(data: bytes, file_name: str, head_only: bool) -> tuple[str, str, bool] | None:
+    """(text, encoding, whether the text is the whole file), as ``decode_bytes`` reads the file, or
+    None for a UTF-8 file with bytes to replace (the Python importer replaces them and names their rows).
 
     With ``head_only``, a large UTF-8 file is decoded only as far as its head, if that holds every
-    line ``find_header`` scans (``decode_utf8_head``); the checks of ``_vet`` work on the bytes.
+    line ``find_header`` scans (``decode_utf8_head``, which checks the whole file is valid UTF-8);
+    the checks of ``_vet`` work on the bytes.
     """
     head = decode_utf8_head(data, file_name) if head_only else None
     if head is not None:
@@ -127,7 +130,8 @@ def _decode(data: bytes, file_name: str, head_only: bool) -> tuple[str, str, boo
         lines = text.count("\r") + text.count("\n") - text.count("\r\n")
         if lines >= HEADER_SCAN_LINES:
             return text, head[1], False
-    return *decode_bytes(data, file_name), True
+    text, encoding, replaced = decode_text(data, file_name)
+    return None if replaced else (text, encoding, True)
 
 
 def _vet(data: bytes, file_name: str, mapping, saved_mapping, head_only: bool = True):
@@ -136,7 +140,10 @@ def _vet(data: bytes, file_name: str, mapping, saved_mapping, head_only: bool = 
     Works on offsets into the decoded text rather than slices of it: a 10 MB export is looked at a
     few times, never copied; a large UTF-8 file is decoded only as far as its head (``_decode``).
     """
-    text, encoding, whole = _decode(data, file_name, head_only)
+    decoded = _decode(data, file_name, head_only)
+    if decoded is None:
+        return None
+    text, encoding, whole = decoded
     if looks_like_vcard(text) or (encoding in _MAY_HOLD_NUL and "\x00" in text):
         return None
     header_line, start, delimiter = find_header(text, file_name)

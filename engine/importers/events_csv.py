@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 
 from engine.records import EVENT_FIELDS, EVENT_KINDS, ImportFileError, ParsedFile, Reject
 
-from .decode import BROKEN, BROKEN_ERRORS, allow_long_fields
+from .decode import BROKEN, BROKEN_ERRORS, REPLACED, REPLACED_ERRORS, allow_long_fields, mostly_utf8, replaced_warnings
 from .ics import guess_kind, guess_online, parse_cost, stable_uid
-from .rows import MAX_VALUE, TEXT_AFTER_QUOTE, Lines, quote_problem, quoting_error, shown
+from .rows import MAX_VALUE, TEXT_AFTER_QUOTE, Lines, quote_problem, quoting_error, replaced_lines, shown
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "uid": ("uid", "id", "event id"),
@@ -55,8 +55,10 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:  # an Excel "CSV" save on Windows
-        return data.decode("cp1252", errors="replace"), "cp1252"
+    except UnicodeDecodeError:
+        if mostly_utf8(data):  # UTF-8 but for a few bytes (see importers.decode): those become REPLACED
+            return data.decode("utf-8", REPLACED_ERRORS), "utf-8"
+        return data.decode("cp1252", errors="replace"), "cp1252"  # an Excel "CSV" save on Windows
 
 
 def parse_when(value: str) -> str | None:
@@ -102,6 +104,10 @@ def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
     bytes that are not valid text reject only their row.
     """
     text, encoding = _decode(data, file_name)
+    warnings = []
+    if encoding == "utf-8" and REPLACED in text:  # shown as U+FFFD, their lines named
+        warnings = replaced_warnings(replaced_lines(text))
+        text = text.replace(REPLACED, "\ufffd")
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     delimiter = max(",;\t", key=lambda d: (first_line.count(d), d == ","))
     allow_long_fields()
@@ -131,7 +137,7 @@ def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
         raise ImportFileError(file_name, "no title column: expected one of " + ", ".join(ALIASES["title"]),
                               line=header_line)
     parsed = ParsedFile(file_name=file_name, format="csv", encoding=encoding, delimiter=delimiter,
-                        headers=headers, fields=EVENT_FIELDS,
+                        headers=headers, fields=EVENT_FIELDS, warnings=warnings,
                         mapping={field: headers[i] for field, i in index.items()})
     width, broken = len(headers), BROKEN in text
     previous = reader.line_num

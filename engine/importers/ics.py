@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
 
-from .decode import BROKEN, BROKEN_ERRORS
+from .decode import BROKEN, BROKEN_ERRORS, REPLACED, REPLACED_ERRORS, mostly_utf8, replaced_warnings
 from .rows import MAX_VALUE, shown
 
 log = logging.getLogger(__name__)
@@ -137,7 +137,11 @@ def _unfold(data: bytes, file_name: str) -> tuple[list[tuple[int, str]], str]:
     logical = _join_folded(re.split(rb"\r\n|\n|\r", data), (b" ", b"\t"))
     try:
         return [(n, line.decode("utf-8")) for n, line in logical], encoding
-    except UnicodeDecodeError:  # not UTF-8 as RFC 5545 demands: most likely a Windows export
+    except UnicodeDecodeError:
+        if encoding == "utf-8-sig" or mostly_utf8(b"\n".join(line for _n, line in logical)):
+            # UTF-8 but for a few bytes (see importers.decode): those become REPLACED
+            return [(n, line.decode("utf-8", REPLACED_ERRORS)) for n, line in logical], encoding
+        # not UTF-8 as RFC 5545 demands: most likely a Windows export
         return [(n, line.decode("cp1252", errors="replace")) for n, line in logical], "cp1252"
 
 
@@ -314,12 +318,17 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
     DESCRIPTION never overwrites the event's.
     """
     lines, encoding = _unfold(data, file_name)
+    warnings = []
+    if encoding != "cp1252" and any(REPLACED in content for _n, content in lines):  # shown as U+FFFD, lines named
+        warnings = replaced_warnings([(n, []) for n, content in lines if REPLACED in content])
+        lines = [(n, content.replace(REPLACED, "\ufffd")) for n, content in lines]
     first = next((content for _n, content in lines), "")
     if first.strip().upper() != "BEGIN:VCALENDAR":
         raise ImportFileError(file_name, "not an iCalendar file: it does not start with BEGIN:VCALENDAR",
                               line=lines[0][0] if lines else 1)
     parsed = ParsedFile(file_name=file_name, format="ics", encoding=encoding, delimiter=None,
-                        headers=list(_MAPPING.values()), fields=EVENT_FIELDS, mapping=dict(_MAPPING))
+                        headers=list(_MAPPING.values()), fields=EVENT_FIELDS, mapping=dict(_MAPPING),
+                        warnings=warnings)
     prodid = next((c for _n, c in lines if c.upper().startswith("PRODID")), "").lower()
     default_kind = "meetup" if "meetup" in prodid else "other"
     notes: list[str] = []

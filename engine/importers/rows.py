@@ -20,7 +20,7 @@ from engine.records import CONTACT_FIELDS, ImportFileError, Reject
 from .aliases import MIDDLE
 from .csvformats import Plan
 from .dates import BAD, parse_column
-from .decode import BROKEN, allow_long_fields
+from .decode import BROKEN, REPLACED, allow_long_fields
 
 NO_IDENTITY = "no name, e-mail or profile URL"
 # A longer value is not a name, a title or a note but a broken or hostile file: the row is rejected.
@@ -201,6 +201,32 @@ def reject_broken(rows: list[list[str]], starts: list[int], headers: list[str], 
             kept_rows.append(row)
             kept_starts.append(line)
     return kept_rows, kept_starts, rejects
+
+
+def replace_invalid(rows: list[list[str]], starts: list[int], headers: list[str]) -> list[tuple[int, list[str]]]:
+    """Show each REPLACED in ``rows`` as U+FFFD (in place); (line, names of its columns) of each row that held one.
+
+    Only for a file ``decode_text`` read with replacements; a row at a time, as they are few.
+    """
+    places = []
+    for row, line in zip(rows, starts):
+        columns = [i for i, cell in enumerate(row) if REPLACED in cell]
+        if columns:
+            for i in columns:
+                row[i] = row[i].replace(REPLACED, "\ufffd")
+            places.append((line, [name for i in columns if (name := _column_name(headers, i))]))
+    return places
+
+
+def replaced_lines(text: str) -> list[tuple[int, list[str]]]:
+    """(line, no column names) for each physical line of ``text`` holding REPLACED, in order."""
+    lines, places, pos = Lines(text), [], text.find(REPLACED)
+    while pos >= 0:
+        line = lines.line_of(pos)
+        if not places or places[-1][0] != line:
+            places.append((line, []))
+        pos = text.find(REPLACED, pos + 1)
+    return places
 
 
 def _column(rows: list[list[str]], index: int) -> list[str | None]:

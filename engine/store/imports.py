@@ -26,6 +26,53 @@ _IMPORTED = ("first_name", "last_name", "full_name", "email", "company", "positi
              "phone", "location", "connected_on")
 
 
+# Bytes cp1252 leaves undefined, which a Windows tool (and a browser) decodes as the C1 control of that number.
+_C1 = {0xDC00 + byte: byte for byte in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+
+
+def _misread(value: str) -> tuple[str, ...]:
+    """``value`` as it reads when its UTF-8 bytes are decoded as cp1252 or Latin-1, and trimmed as
+    the importer trims a value: what a UTF-8 export read in the wrong encoding holds instead."""
+    raw = value.encode("utf-8", "surrogatepass")
+    return raw.decode("cp1252", "surrogateescape").translate(_C1).strip(), raw.decode("latin-1").strip()
+
+
+def _same_but_for_encoding(old: str, new: str) -> bool:
+    """Do ``old`` and ``new`` differ only in how the file was decoded ("CafÃ©" and "Café", either way round)?"""
+    return old in _misread(new) or new in _misread(old)
+
+
+def _drop_misread_job_changes(conn, import_id: int) -> int:
+    """Take back the job changes this import recorded where company and title differ only by encoding.
+
+    A contact stored from a UTF-8 export read as cp1252 has "CafÃ©" where the same file read
+    right says "Café": the stored value is corrected, but nobody changed jobs. Such a pair
+    holds a non-ASCII character on both sides (strlen counts bytes, length characters), so
+    only those few of this import's job changes are looked at; a job change recorded where
+    only one of the two differs by encoding and the other really changed stays. Done after
+    the insert rather than as a second pass over every matched row: an import that records
+    no job change pays nothing. Returns how many were taken back.
+    """
+    misread = [
+        job_change for job_change, *pairs in conn.execute(
+            """
+            SELECT id, old_company, new_company, old_position, new_position FROM job_changes
+            WHERE import_id = ?
+              AND ((old_company <> new_company AND strlen(old_company) > length(old_company)
+                    AND strlen(new_company) > length(new_company))
+                OR (old_position <> new_position AND strlen(old_position) > length(old_position)
+                    AND strlen(new_position) > length(new_position)))
+            """,
+            [import_id],
+        ).fetchall()
+        if all(old is None or new is None or old == new or _same_but_for_encoding(old, new)
+               for old, new in (pairs[:2], pairs[2:]))
+    ]
+    if misread:
+        conn.execute("DELETE FROM job_changes WHERE list_contains(?::BIGINT[], id)", [misread])
+    return len(misread)
+
+
 @dataclass
 class ImportReport:
     import_id: int
@@ -41,6 +88,7 @@ class ImportReport:
     rejected: int = 0
     job_changes: int = 0
     rejects: list[Reject] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # about rows imported (e.g. invalid bytes replaced)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -173,7 +221,8 @@ class Imports(Part):
     def _begin_import(conn, kind: str, parsed: ParsedFile) -> ImportReport:
         report = ImportReport(0, parsed.file_name, parsed.format, parsed.encoding, parsed.delimiter,
                               total=parsed.total, skipped_blank=parsed.skipped_blank,
-                              rejected=len(parsed.rejects), rejects=list(parsed.rejects))
+                              rejected=len(parsed.rejects), rejects=list(parsed.rejects),
+                              warnings=list(parsed.warnings))
         report.import_id = conn.execute(
             "INSERT INTO imports (file_name, kind, format, encoding, delimiter) VALUES (?, ?, ?, ?, ?) RETURNING id",
             [parsed.file_name, kind, parsed.format, parsed.encoding, parsed.delimiter],
@@ -284,6 +333,8 @@ class Imports(Part):
             """,
             [today, import_id],
         ).fetchone()[0]
+        if job_changes:
+            job_changes -= _drop_misread_job_changes(conn, import_id)
         sets = ", ".join(f"{c} = coalesce(m.{c}, contacts.{c})" for c in _IMPORTED if c != "connected_on")
         updated = conn.execute(
             f"""
