@@ -320,7 +320,7 @@ def run(rows: int, rounds: int | None = None, progress: Callable[[str], None] | 
         tmp = Path(tmp)
         started = time.perf_counter()
         store = pages_workspace(tmp, rows, company_goal=company_goal)
-        contacts = store.count_contacts()
+        contacts = store.contacts.count()
         say(f"workspace: {contacts:,} contacts in {time.perf_counter() - started:.1f} s")
         baseline_app = write_baseline(tmp / "baseline")
         apps = {

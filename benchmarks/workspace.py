@@ -44,13 +44,13 @@ def pages_workspace(folder: Path, rows: int = 100_000, seed: int = 1, company_go
     today = date.today()
     demo = build_demo(today=today)
     if company_goal:
-        store.add_goal({"title": "Clients at the big consultancies", "outcome": "clients",
+        store.goals.add({"title": "Clients at the big consultancies", "outcome": "clients",
                         "description": "Win HR advisory work at the large consulting and audit firms.",
                         "target_roles": ["Head, Human Resources", "HR Business Partner", "Partner"],
                         "seniority": ["senior", "director"], "industries": ["consulting"],
                         "companies": TARGET_COMPANIES, "metric": "meetings", "target": 6,
                         "due_date": today + timedelta(days=90), "priority": 4, "status": "active"})
-    store.add_goal({"title": "Grow a network in HR", "outcome": "learn",
+    store.goals.add({"title": "Grow a network in HR", "outcome": "learn",
                     "description": "Meet HR leaders anywhere: no company in mind.",
                     "target_roles": ["Human Resources Manager", "HR Business Partner"], "seniority": ["lead"],
                     "metric": "conversations", "target": 10, "due_date": today + timedelta(days=120),
@@ -66,10 +66,10 @@ def _live_in(store: Store, demo, today: date, rng) -> None:
 
     from engine.ics import parse_events_ics
 
-    store.save_event_import(parse_events_ics(demo.events_ics, "demo-events.ics"))
-    frame = store.contacts_for_ranking()
+    store.imports.save_events(parse_events_ics(demo.events_ics, "demo-events.ics"))
+    frame = store.contacts.for_ranking()
     ids = [int(i) for i in rng.sample(list(frame["id"]), min(400, len(frame)))]
-    goal_ids = [g["id"] for g in store.goals()] + [None]
+    goal_ids = [g["id"] for g in store.goals.all()] + [None]
     items = []
     for contact_id in ids:
         goal_id, when = rng.choice(goal_ids), today - timedelta(days=rng.randint(1, 120))
@@ -84,7 +84,7 @@ def _live_in(store: Store, demo, today: date, rng) -> None:
             when += timedelta(days=rng.randint(3, 14))
             if when > today:
                 break
-    store.log_interactions(items)
+    store.interactions.log_many(items)
     for contact_id in ids[:150]:
-        store.update_contact(contact_id, strength=rng.randint(0, 5), cadence_days=rng.choice([30, 60, 90]),
+        store.contacts.update(contact_id, strength=rng.randint(0, 5), cadence_days=rng.choice([30, 60, 90]),
                              relationship=rng.choice(["peer", "client", "mentor", "friend"]))

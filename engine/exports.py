@@ -7,9 +7,15 @@ such a cell with ``'`` only on the way out.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
+import stat
+import tempfile
 from pathlib import Path
+
+from engine.records import printable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -44,5 +50,79 @@ def csv_bytes(rows: list[dict], columns: list[str]) -> bytes:
     return ("\ufeff" + csv_text(rows, columns)).encode("utf-8")
 
 
+def output_problem(path: str | Path) -> str | None:
+    """Why a file cannot be written at ``path`` (one line naming it), or None if it can.
+
+    The folder must exist and be a folder we may write in; the path itself must be new or a
+    regular file we may write (not a folder, a device or a pipe).
+    """
+    shown = printable(str(path))
+    if not str(path).strip():
+        return "the file name is empty"
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        folder_mode = os.stat(folder).st_mode
+    except FileNotFoundError:
+        return f"folder {printable(folder)} does not exist"
+    except (OSError, ValueError) as error:
+        return f"folder {printable(folder)} cannot be used ({getattr(error, 'strerror', None) or error})"
+    if not stat.S_ISDIR(folder_mode):
+        return f"{printable(folder)} is not a folder"
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except (OSError, ValueError) as error:
+        return f"{shown} cannot be written ({getattr(error, 'strerror', None) or error})"
+    if mode is not None and stat.S_ISDIR(mode):
+        return f"{shown} is a folder; give a file name"
+    if mode is not None and not stat.S_ISREG(mode):
+        return f"{shown} is not a regular file (a device or a pipe)"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"folder {printable(folder)} is not writable"
+    if mode is not None and not os.access(path, os.W_OK):
+        return f"{shown} is read-only"
+    return None
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: a temporary file beside it, then a rename.
+
+    A failed write (a full disk, a folder removed meanwhile) leaves no half-written file and the
+    previous file, if any, as it was; it raises ValueError with one line naming the file.
+    """
+    problem = output_problem(path)
+    if problem:
+        raise ValueError(problem)
+    path = Path(path)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    temp = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+                                         delete=False) as file:
+            temp = file.name
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, path)
+        temp = None
+    except OSError as error:
+        raise ValueError(f"{printable(str(path))}: cannot be written ({error.strerror or error})") from None
+    finally:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
-    path.write_bytes(csv_bytes(rows, columns))
+    write_atomically(path, csv_bytes(rows, columns))

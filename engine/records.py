@@ -56,6 +56,14 @@ EVENT_FIELDS: tuple[str, ...] = (
 EVENT_KINDS: tuple[str, ...] = ("conference", "meetup", "webinar", "online group", "job fair", "other")
 
 
+def printable(text: str) -> str:
+    """``text`` on one line for a message: a control or invisible character (a line break, an escape,
+    a zero-width space) is written as its escape (``\\n``, ``\\x1b``, ``\\u200b``), the rest as is."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 class ImportFileError(Exception):
     """A file that cannot be imported at all (empty, binary, unterminated quote, ...).
 
@@ -68,7 +76,7 @@ class ImportFileError(Exception):
         self.reason = reason
         self.line = line
         self.column = column
-        where = file_name
+        where = printable(file_name)
         if line is not None:
             where += f", line {line}"
         if column:

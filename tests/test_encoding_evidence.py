@@ -210,7 +210,7 @@ def test_an_events_csv_with_a_bad_byte_is_read_as_utf8(ws, tmp_path):
     report = import_file(ws, path, events=True)
     assert (report.encoding, report.inserted, report.rejects) == ("utf-8", 2, [])
     assert len(report.warnings) == 1 and report.warnings[0].startswith("line 3:")
-    frame = ws.events_frame()
+    frame = ws.events.frame()
     assert set(frame["title"]) == {"Café Fintech München", "Data Night"}
     assert set(frame["location"]) == {"Zürich", f"Bad Loc{REPLACEMENT}tion"}
 
@@ -224,7 +224,7 @@ def test_an_ics_with_a_bad_byte_is_read_as_utf8(ws, tmp_path):
     report = import_file(ws, path)
     assert (report.format, report.encoding, report.inserted, report.rejects) == ("ics", "utf-8", 2, [])
     assert len(report.warnings) == 1 and report.warnings[0].startswith("line 11:")
-    assert set(ws.events_frame()["title"]) == {"Café Fintech München", "Data Night"}
+    assert set(ws.events.frame()["title"]) == {"Café Fintech München", "Data Night"}
 
 
 def test_the_import_page_shows_the_warning(tmp_path, monkeypatch):

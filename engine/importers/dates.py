@@ -9,10 +9,18 @@ does not matter, the per-row cost does.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 # Returned for a non-empty string that is not a date, so the caller can reject the row.
 BAD = object()
+
+# A connection made before 1900 or more than a year from now is a typo or a broken export, not a date.
+EARLIEST = date(1900, 1, 1)
+
+
+def latest() -> date:
+    """The latest connection date accepted: a year from today."""
+    return date.today() + timedelta(days=365)
 
 _MONTHS = {
     # English, then the French and German spellings that differ (Excel re-saves localise them).
@@ -52,38 +60,57 @@ def _year(text: str) -> int:
     return year
 
 
-def _iso(year: int, month: int | None, day: int):
+def _date(year: int, month: int | None, day: int):
     if month is None:
         return BAD
     try:
-        return date(year, month, day).isoformat()
+        return date(year, month, day)
     except ValueError:
         return BAD
 
 
-def parse_date(text: str):
-    """ISO string for ``text``, or ``BAD``. Slashed dates are month first unless that is impossible."""
+def parse_date(text: str, last: date | None = None):
+    """ISO string for ``text``, or ``BAD`` (also for a date out of range, see ``out_of_range``).
+
+    Slashed dates are month first unless that is impossible. ``last`` is ``latest()``, given by a
+    caller that parses many.
+    """
+    found = _calendar_date(text)
+    if found is BAD or not EARLIEST <= found <= (last or latest()):
+        return BAD
+    return found.isoformat()
+
+
+def out_of_range(text: str) -> bool:
+    """Is ``text`` a date, only one before 1900 or more than a year from now?"""
+    found = _calendar_date(text)
+    return found is not BAD and parse_date(text) is BAD
+
+
+def _calendar_date(text: str):
+    """The date ``text`` writes, or ``BAD``, whatever the year."""
     text = text.strip()
     if (m := _LINKEDIN.fullmatch(text)) and m[2] in _ENGLISH:
-        return _iso(int(m[3]), _ENGLISH[m[2]], int(m[1]))
+        return _date(int(m[3]), _ENGLISH[m[2]], int(m[1]))
     if m := _ISO.fullmatch(text) or _YMD_SLASH.fullmatch(text):
-        return _iso(int(m[1]), int(m[2]), int(m[3]))
+        return _date(int(m[1]), int(m[2]), int(m[3]))
     if m := _DAY_MONTH_YEAR.fullmatch(text):
-        return _iso(int(m[3]), _month(m[2]), int(m[1]))
+        return _date(int(m[3]), _month(m[2]), int(m[1]))
     if m := _MONTH_DAY_YEAR.fullmatch(text):
-        return _iso(int(m[3]), _month(m[1]), int(m[2]))
+        return _date(int(m[3]), _month(m[1]), int(m[2]))
     if m := _SLASHED.fullmatch(text):
         first, second = int(m[1]), int(m[2])
         if first > 12 >= second:
             first, second = second, first
-        return _iso(_year(m[3]), first, second)
+        return _date(_year(m[3]), first, second)
     if m := _DOTTED.fullmatch(text):
-        return _iso(_year(m[3]), int(m[2]), int(m[1]))
+        return _date(_year(m[3]), int(m[2]), int(m[1]))
     return BAD
 
 
 def parse_column(values: list) -> list:
     """ISO dates for a column of stripped strings (None stays None); BAD marks the unparseable."""
-    cache = {value: parse_date(value) for value in set(values) if value is not None}
+    last = latest()
+    cache = {value: parse_date(value, last) for value in set(values) if value is not None}
     cache[None] = None
     return list(map(cache.__getitem__, values))

@@ -7,6 +7,9 @@ the dashboard and on the command line.
 from __future__ import annotations
 
 import csv
+import errno
+import os
+import stat
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -17,19 +20,62 @@ from engine.store import ImportReport, Store
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
+# What a path is when it is not a file, for the one-line refusal (``stat`` mode tests).
+_NOT_FILES = ((stat.S_ISDIR, "this is a folder, not a file"), (stat.S_ISCHR, "this is a device, not a file"),
+              (stat.S_ISBLK, "this is a device, not a file"), (stat.S_ISFIFO, "this is a named pipe, not a file"),
+              (stat.S_ISSOCK, "this is a socket, not a file"))
+
+
+def _not_a_file(mode: int) -> str | None:
+    """Why a path of this ``st_mode`` is refused, or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((reason for test, reason in _NOT_FILES if test(mode)), "this is not a regular file")
+
+
+def _unreadable(error: OSError, path: str | Path) -> str:
+    if error.errno == errno.ELOOP:
+        return "the link points to itself (a symlink loop)"
+    if error.errno in (errno.ENOENT, errno.ENOTDIR):
+        return "the link points to a file that does not exist" if os.path.islink(path) else "no such file"
+    if error.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    return f"cannot be read ({error.strerror or type(error).__name__})"
+
+
 def read_file(path: str | Path) -> bytes:
-    """Read an import file, with the one-line reasons the CLI prints when it cannot."""
-    path = Path(path)
-    if not path.exists():
-        raise ImportFileError(str(path), "no such file")
-    if path.is_dir():
-        raise ImportFileError(str(path), "this is a folder, not a file")
-    if path.stat().st_size > MAX_UPLOAD_BYTES:
-        raise ImportFileError(str(path), f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
+    """Read an import file, with the one-line reasons the CLI prints when it cannot.
+
+    Only a regular file is read: a folder, a device (``/dev/zero``, ``/dev/null``), a named pipe
+    or a socket is refused before it is opened, so nothing blocks on a pipe or reads forever. The
+    size is checked as the file is read, not only as ``stat`` reports it, so a file cannot be
+    larger than ``MAX_UPLOAD_BYTES`` in memory whatever it claims.
+    """
+    name = str(path)
     try:
-        return path.read_bytes()
+        info = os.stat(path)
     except OSError as error:
-        raise ImportFileError(str(path), f"cannot be read ({error.strerror})") from error
+        raise ImportFileError(name, _unreadable(error, path)) from None
+    except ValueError:  # a NUL in the name
+        raise ImportFileError(name, "no such file (the name holds a NUL character)") from None
+    reason = _not_a_file(info.st_mode)
+    if reason:
+        raise ImportFileError(name, reason)
+    _check_size(info.st_size, name)
+    try:  # non-blocking, so that a pipe swapped in after the check cannot hang the open
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError as error:
+        raise ImportFileError(name, _unreadable(error, path)) from None
+    with open(fd, "rb", closefd=True) as file:
+        reason = _not_a_file(os.fstat(fd).st_mode)
+        if reason:
+            raise ImportFileError(name, reason)
+        try:
+            data = file.read(MAX_UPLOAD_BYTES + 1)
+        except OSError as error:
+            raise ImportFileError(name, _unreadable(error, path)) from None
+    _check_size(len(data), name)
+    return data
 
 
 def looks_like_calendar(data: bytes) -> bool:
@@ -40,8 +86,8 @@ def looks_like_calendar(data: bytes) -> bool:
     return head.startswith(b"BEGIN:VCALENDAR")
 
 
-def _check_size(data: bytes, file_name: str) -> None:
-    if len(data) > MAX_UPLOAD_BYTES:
+def _check_size(size: int, file_name: str) -> None:
+    if size > MAX_UPLOAD_BYTES:
         raise ImportFileError(file_name, f"the file is larger than {MAX_UPLOAD_BYTES // 2**20} MB")
 
 
@@ -62,7 +108,7 @@ def parse_file(data: bytes, file_name: str, mapping: dict[str, str] | None = Non
 
     For a generic CSV the mapping saved for the same headers last time is used when none is given.
     """
-    _check_size(data, file_name)
+    _check_size(len(data), file_name)
     with _plain_errors(file_name):
         if looks_like_calendar(data):
             from .ics import parse_events_ics
@@ -82,7 +128,7 @@ def parse_events_file(data: bytes, file_name: str) -> ParsedFile:
     """An events file: an .ics by its content, otherwise an events CSV."""
     if looks_like_calendar(data):
         return parse_file(data, file_name)
-    _check_size(data, file_name)
+    _check_size(len(data), file_name)
     from .events_csv import parse_events_csv
 
     with _plain_errors(file_name):

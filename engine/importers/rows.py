@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from bisect import bisect_right
 from itertools import compress
 from operator import itemgetter
@@ -19,7 +20,7 @@ from engine.records import CONTACT_FIELDS, ImportFileError, Reject
 
 from .aliases import MIDDLE
 from .csvformats import Plan
-from .dates import BAD, parse_column
+from .dates import BAD, EARLIEST, latest, out_of_range, parse_column
 from .decode import BROKEN, REPLACED, allow_long_fields
 
 NO_IDENTITY = "no name, e-mail or profile URL"
@@ -171,6 +172,8 @@ def read_table(body: str, delimiter: str, file_name: str, line0: int):
 
 def bad_date_reason(value: str) -> str:
     """Why a row is rejected whose date column holds ``value`` (stripped), which is not a date."""
+    if out_of_range(value):
+        return f"the date {shown(value)} is out of range ({EARLIEST} to {latest()})"
     return f"unparseable date {shown(value)}"
 
 
@@ -252,6 +255,20 @@ def _field(rows, columns: tuple[int, ...], linkedin_only: bool) -> list[str | No
     return values
 
 
+def visible(text: str) -> bool:
+    """Does ``text`` show anything? Not if it is made only of spaces, controls and format characters
+    (zero-width spaces, direction marks): such a name is no name. The store's direct path applies
+    the same rule in SQL (``[\\p{C}\\p{Z}]``, where RE2 counts unassigned code points as visible)."""
+    return any((c.isprintable() and c != " ") or unicodedata.category(c) == "Cn" for c in text)
+
+
+def _visible_names(names: list[str | None]) -> list[str | None]:
+    """``names`` with those that show nothing made None; one C-speed test settles the usual file."""
+    if "".join(filter(None, names)).isprintable():  # a name is stripped, so then each shows a character
+        return names
+    return [name if name is None or visible(name) else None for name in names]
+
+
 def _full_names(first, middle, last) -> list[str | None]:
     if middle is not None:
         return [" ".join(filter(None, parts)) or None for parts in zip(first, middle, last, strict=True)]
@@ -275,6 +292,8 @@ def build_records(rows, starts, plan: Plan, headers: list[str], split_tags, deli
         built = _full_names(first, values.get(MIDDLE), last)
         given = values.get("full_name")
         values["full_name"] = built if given is None else [g or b for g, b in zip(given, built, strict=True)]
+    if "full_name" in values:
+        values["full_name"] = _visible_names(values["full_name"])
     if "tags" in values:
         cache = {v: split_tags(v) for v in set(values["tags"]) if v is not None}
         cache[None] = ()

@@ -15,7 +15,7 @@ import re
 from engine.records import CONTACT_FIELDS, Reject
 
 from .decode import BROKEN
-from .rows import MAX_VALUE
+from .rows import MAX_VALUE, visible
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 # The property each contact field is read from, to name it when a card is rejected.
@@ -121,7 +121,7 @@ def _card(props: list[tuple]) -> tuple | None:
         if name == "X-ABLABEL" and group:
             labels[group] = value.casefold()
     full = _preferred(by_name.get("FN", []))
-    if not full:
+    if not full or not visible(full):
         return None
     n = _split(by_name["N"][0][2], ";") + [""] * 5 if "N" in by_name else [""] * 5
     last, first = " ".join(n[0].split(",")).strip(), " ".join(n[1].split(",")).strip()

@@ -74,6 +74,16 @@ def default_follow_up(channel: str | None, occurred_on: date) -> date:
     return follow_up_on(channel, occurred_on)
 
 
+# Outcomes after which a message still waits for its answer, so a follow-up is due.
+AWAITING_REPLY = (None, "no_response")
+
+
+def follow_up_for(kind: str, channel: str | None, occurred_on: date, outcome: str | None = None) -> date | None:
+    """The follow-up a logged interaction gets unless one is chosen: the channel's wait after an
+    outreach still awaiting its answer, none after anything else."""
+    return default_follow_up(channel, occurred_on) if kind == "outreach" and outcome in AWAITING_REPLY else None
+
+
 def calendar_file(store: Store, event_ids: list[int] | None = None, today: date | None = None) -> str:
     """One .ics with the open follow-ups (due and next 7 days), keep-in-touch dates, and chosen events."""
     plan = agenda(store, today, next_count=0)

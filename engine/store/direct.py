@@ -35,7 +35,12 @@ CREATE OR REPLACE TEMP MACRO rapport_trim(x) AS {trim};
 CREATE OR REPLACE TEMP MACRO rapport_cell(x) AS nullif(rapport_trim(x), '');
 CREATE OR REPLACE TEMP MACRO rapport_first_value(x) AS
     CASE WHEN contains(x, ':::') THEN nullif(rapport_trim(split_part(x, ':::', 1)), '') ELSE x END;
+CREATE OR REPLACE TEMP MACRO rapport_visible(x) AS
+    CASE WHEN ord(x) BETWEEN 33 AND 126 OR NOT regexp_full_match(x, '[\\p{{C}}\\p{{Z}}]+') THEN x END;
 """
+# ``rapport_visible``: a name made only of spaces, controls and format characters (a zero-width
+# space) is no name, as ``importers.rows.visible`` rules; a name starting with a visible ASCII
+# character (nearly all) skips the regular expression.
 # Google and Outlook keep several e-mails (phones, URLs) in one cell joined by ' ::: '.
 _FIRST_VALUE = ("email", "phone", "linkedin_url")
 _TEXT = ("first_name", "last_name", "email", "company", "position", "linkedin_url", "phone", "location", "notes")
@@ -70,7 +75,8 @@ def _full_name(plan: dict) -> str:
     """The given full name, else first (middle) last joined by spaces, as ``importers.rows`` builds it."""
     parts = [_field(plan, name) for name in ("first_name", MIDDLE_NAME, "last_name") if name in plan]
     built = f"nullif(concat_ws(' ', {', '.join(parts)}), '')" if parts else "NULL::VARCHAR"
-    return f"coalesce({_field(plan, 'full_name')}, {built})" if "full_name" in plan else built
+    name = f"coalesce({_field(plan, 'full_name')}, {built})" if "full_name" in plan else built
+    return f"rapport_visible({name})"
 
 
 def _read_csv(source: DirectCsv) -> str:

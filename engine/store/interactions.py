@@ -42,18 +42,44 @@ def _check(interaction: dict) -> None:
         raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
     if interaction.get("channel") is not None and interaction["channel"] not in CHANNELS:
         raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
-    if interaction.get("occurred_on") is None:
+    occurred = _as_date(interaction.get("occurred_on"))
+    if occurred is None:
         raise ValueError("an interaction needs a date")
+    follow = _as_date(interaction.get("follow_up_on"))
+    if follow is not None and follow < occurred:
+        raise ValueError(f"the follow-up date {follow} is before the interaction's date {occurred}")
+
+
+# What an interaction may link to: its column, the table, and the word for a message.
+_REFERENCES = (("contact_id", "contacts", "contact"), ("goal_id", "goals", "goal"),
+               ("template_id", "templates", "template"), ("event_id", "events", "event"))
+_FOUND = "SELECT " + ", ".join(f"(SELECT count(*) FROM {table} WHERE id = ?)" for _, table, _ in _REFERENCES)
+
+
+def _check_references(conn, interaction: dict) -> None:
+    """KeyError naming the first contact, goal, template or event the interaction links to that does not exist."""
+    ids = [interaction.get(column) for column, _, _ in _REFERENCES]
+    if all(i is None for i in ids):
+        return
+    found = conn.execute(_FOUND, ids).fetchone()
+    for (_, _, what), row_id, count in zip(_REFERENCES, ids, found):
+        if row_id is not None and not count:
+            raise KeyError(f"no {what} with id {row_id}")
 
 
 class Interactions(Part):
     """``store.interactions``: the interaction log."""
 
     def log(self, interaction: dict) -> int:
-        """Record one outreach, inbound message, meeting or event attended; returns its id."""
+        """Record one outreach, inbound message, meeting or event attended; returns its id.
+
+        Refused (ValueError, KeyError) with nothing written: a follow-up before the interaction, or
+        a link to a contact, goal, template or event that does not exist.
+        """
         _check(interaction)
         row = {**interaction, "kind": interaction.get("kind", "outreach")}
         with self._writing() as conn:
+            _check_references(conn, row)
             new_id = conn.execute(
                 _INSERT + " RETURNING id",
                 [row.get(n) for n in _NAMES],

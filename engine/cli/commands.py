@@ -1,0 +1,317 @@
+"""What each ``rapport`` command does, one function per command and subcommand.
+
+Each reads its parsed arguments (never changing them), calls the engine and prints. A problem the
+user can fix is raised (ValueError, KeyError, ImportFileError, StoreError) and ``main`` prints it
+as one line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+from engine.exports import csv_bytes, write_atomically
+from engine.records import printable
+from engine.store import ContactQuery, Store
+
+MAX_SHOWN_REJECTS = 20
+
+
+def print_json(value) -> None:
+    print(json.dumps(value, default=str, ensure_ascii=False, indent=2))
+
+
+def table(rows: list[dict], columns: list[str]) -> str:
+    if not rows:
+        return "(none)"
+    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
+    widths = [min(max(len(c), *(len(row[i]) for row in cells)), 40) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
+    lines += ["  ".join(v[:w].ljust(w) for v, w in zip(row, widths)) for row in cells]
+    return "\n".join(lines)
+
+
+def split_list(text: str | None) -> list[str] | None:
+    return None if text is None else [p.strip() for p in text.split(",") if p.strip()]
+
+
+# -- import -------------------------------------------------------------------------------------------
+def _import(store: Store, file: str, events: bool, as_json: bool) -> int:
+    from engine.importers.files import import_file
+
+    report = import_file(store, file, events=events)
+    if as_json:
+        data = report.to_dict()
+        data["rejected_rows"] = data.pop("rejects")
+        print_json(data)
+        return 0
+    print(f"Imported {printable(file)} ({report.format}, {report.encoding}): {report.total} rows, "
+          f"{report.inserted} new, {report.updated} updated, {report.unchanged} unchanged, "
+          f"{report.skipped_blank} blank, {report.rejected} rejected.")
+    for reject in report.rejects[:MAX_SHOWN_REJECTS]:
+        column = f", column {reject.column}" if reject.column else ""
+        print(f"  line {reject.line}{column}: {reject.reason}")
+    if report.rejected > MAX_SHOWN_REJECTS:
+        print(f"  ... and {report.rejected - MAX_SHOWN_REJECTS} more (see the Import page for the full list)")
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
+def cmd_import(args, store: Store) -> int:
+    return _import(store, args.file, events=args.events, as_json=args.json)
+
+
+def cmd_events_import(args, store: Store) -> int:
+    return _import(store, args.file, events=True, as_json=args.json)
+
+
+def cmd_events_list(args, store: Store) -> int:
+    rows = store.events.frame().to_dict("records")
+    print_json(rows) if args.json else print(table(rows, ["id", "title", "kind", "starts_at", "location"]))
+    return 0
+
+
+# -- contacts and goals -------------------------------------------------------------------------------
+def cmd_contacts(args, store: Store) -> int:
+    frame, total = store.contacts.find(ContactQuery(search=args.search, page_size=args.limit))
+    rows = frame.to_dict("records")
+    if args.json:
+        print_json({"total": total, "contacts": rows})
+    else:
+        print(table(rows, ["id", "full_name", "company", "position", "email"]))
+        print(f"{len(rows)} of {total} contacts")
+    return 0
+
+
+def cmd_goals_list(args, store: Store) -> int:
+    goals = store.goals.all()
+    if args.json:
+        print_json(goals)
+    else:
+        print(table(goals, ["id", "title", "outcome", "status", "priority", "metric", "target", "due_date"]))
+    return 0
+
+
+def _goal_changes(args) -> dict:
+    """The goal fields given on the command line (``goals add`` and ``goals edit`` take the same)."""
+    changes = {key: value for key, value in (
+        ("title", args.title), ("description", args.description), ("outcome", args.outcome),
+        ("metric", args.metric), ("target", args.target), ("priority", args.priority), ("due_date", args.due),
+        ("status", args.status)) if value is not None}
+    for key, value in (("target_roles", args.roles), ("seniority", args.seniority),
+                       ("industries", args.industries), ("companies", args.companies)):
+        if value is not None:
+            changes[key] = split_list(value)
+    return changes
+
+
+def cmd_goals_add(args, store: Store) -> int:
+    from engine.planning.goal_templates import goal_from_template
+
+    goal = (goal_from_template(args.template, role=args.role or "", area=args.area or "",
+                               companies=split_list(args.companies)) if args.template else {"segments": []})
+    goal.update(_goal_changes(args))
+    goal_id = store.goals.add(goal)
+    print_json({"id": goal_id}) if args.json else print(f"Added goal {goal_id}: {goal.get('title')}")
+    return 0
+
+
+def cmd_goals_edit(args, store: Store) -> int:
+    store.goals.update(args.id, _goal_changes(args))
+    print_json({"id": args.id}) if args.json else print(f"Updated goal {args.id}")
+    return 0
+
+
+def existing_goal(store: Store, goal_id: int) -> dict:
+    goal = store.goals.get(goal_id)
+    if goal is None:
+        raise KeyError(f"no goal with id {goal_id}")
+    return goal
+
+
+# -- rank, log, today ---------------------------------------------------------------------------------
+def _rank_contacts(store: Store, goal_id: int | None, top: int):
+    from engine.outreach.opportunities import rank_contacts
+
+    columns = ["contact_id", "full_name", "company", "position", "score", "goal_id", "goal_title",
+               "segment_name", "reasons", "next_step"]
+    return rank_contacts(store, goal_id=goal_id, top=top), columns
+
+
+def _rank_events(store: Store, goal_id: int | None, top: int):
+    from engine.outreach.opportunities import rank_events
+
+    columns = ["event_id", "title", "starts_at", "score", "goal_id", "goal_title", "reasons", "next_step"]
+    return rank_events(store, goal_id=goal_id, top=top), columns
+
+
+RANKINGS = {"contacts": _rank_contacts, "events": _rank_events}
+
+
+def _nothing_ranked(store: Store, kind: str, goal: dict | None) -> str:
+    """Why the ranking is empty, in words that are true of this workspace."""
+    counts = store.summary()
+    if goal is not None and goal["status"] != "active":
+        return (f"Nothing to rank: goal {goal['id']} is {goal['status']}, and only active goals are ranked "
+                f"(rapport goals edit {goal['id']} --status active).")
+    if not counts["goals"]:
+        return "Nothing to rank yet: add a goal (rapport goals add --template referral --role \"product manager\")."
+    if not counts["active_goals"]:
+        return "Nothing to rank: no goal is active (rapport goals edit ID --status active)."
+    if kind == "contacts" and not counts["contacts"]:
+        return "Nothing to rank yet: import your contacts (rapport import Connections.csv)."
+    if kind == "events" and not counts["upcoming_events"]:
+        return "Nothing to rank: no upcoming events (rapport events import events.ics)."
+    return f"No {kind} fit {'this goal' if goal else 'the active goals'} yet."
+
+
+def cmd_rank(args, store: Store) -> int:
+    goal = existing_goal(store, args.goal) if args.goal is not None else None
+    frame, columns = RANKINGS[args.kind](store, args.goal, args.top)
+    rows = [{c: r.get(c) for c in columns} for r in frame.to_dict("records")]
+    for row in rows:
+        row["id"] = row.get("contact_id", row.get("event_id"))
+        row["name"] = row.get("full_name", row.get("title"))
+        row["goal"] = row.get("goal_title")
+        row["score"] = round(float(row["score"]), 4)
+        row["reasons"] = list(row["reasons"] or [])
+    if args.csv:
+        written = ["id", "name"] + [c for c in columns if c not in ("contact_id", "event_id")]
+        write_atomically(args.csv, csv_bytes(rows, written))
+        print(f"Wrote {len(rows)} rows to {printable(str(args.csv))}")
+    elif args.json:
+        print_json(rows)
+    else:
+        for i, row in enumerate(rows, 1):
+            print(f"{i:>3}. {row['name']}  ({row['score']:.3f}, {row.get('goal_title') or ''})")
+            print(f"     {row['next_step']}: {'; '.join(row['reasons'])}")
+        if not rows:
+            print(_nothing_ranked(store, args.kind, goal))
+    return 0
+
+
+def template_id(store: Store, name_or_id: str) -> int:
+    """A template's id from its id or its name (any case)."""
+    text = name_or_id.strip()
+    if text.isdecimal():
+        return int(text)  # the store refuses an id that does not exist
+    from engine.outreach.messages import workspace_templates
+
+    names = {t["name"].casefold(): t["id"] for t in workspace_templates(store)}
+    if text.casefold() not in names:
+        raise ValueError(f"no template named {text!r} (see the Pitch & templates page)")
+    return names[text.casefold()]
+
+
+def cmd_log(args, store: Store) -> int:
+    from engine.planning.agenda import follow_up_for, workspace_today
+
+    when = args.date or workspace_today(store)
+    follow = args.follow_up or follow_up_for(args.kind, args.channel, when, args.outcome)
+    new_id = store.interactions.log({
+        "contact_id": args.contact, "goal_id": args.goal, "event_id": args.event,
+        "template_id": template_id(store, args.template) if args.template is not None else None,
+        "kind": args.kind, "channel": args.channel, "occurred_on": when, "outcome": args.outcome,
+        "follow_up_on": follow, "notes": args.notes})
+    if args.json:
+        print_json({"id": new_id, "follow_up_on": follow})
+    else:
+        print(f"Logged interaction {new_id}" + (f"; follow up on {follow}" if follow else ""))
+    return 0
+
+
+def cmd_today(args, store: Store) -> int:
+    from engine.planning.agenda import agenda
+
+    plan = agenda(store)
+    sections = {"due": plan.due, "upcoming": plan.upcoming, "losing_touch": plan.losing_touch,
+                "next_outreach": plan.next_outreach}
+    if args.json:
+        print_json({"today": plan.today, **{k: v.to_dict("records") for k, v in sections.items()}})
+        return 0
+    print(f"Today, {plan.today:%A %d %B %Y}")
+    for title, frame, columns in (("Follow-ups due", plan.due, ["id", "full_name", "channel", "follow_up_on",
+                                                                  "status"]),
+                                  ("Next 7 days", plan.upcoming, ["id", "full_name", "channel", "follow_up_on"]),
+                                  ("Losing touch", plan.losing_touch, ["id", "full_name", "status", "days_since"]),
+                                  ("Next best outreach", plan.next_outreach, ["contact_id", "full_name", "company",
+                                                                              "next_step"])):
+        print(f"\n{title}:")
+        print(table(frame.to_dict("records"), columns) if not frame.empty else "(none)")
+    return 0
+
+
+# -- export, review, demo -----------------------------------------------------------------------------
+def _frame_csv(frame) -> tuple[bytes, str]:
+    return csv_bytes(frame.to_dict("records"), list(frame.columns)), f"{len(frame)} rows"
+
+
+def _export_contacts(store: Store, args) -> tuple[bytes, str]:
+    return _frame_csv(store.contacts.export())
+
+
+def _export_interactions(store: Store, args) -> tuple[bytes, str]:
+    return _frame_csv(store.interactions.frame())
+
+
+def _export_outreach(store: Store, args) -> tuple[bytes, str]:
+    from engine.outreach.opportunities import OUTREACH_COLUMNS, rank_contacts
+
+    return _frame_csv(rank_contacts(store)[["contact_id", *OUTREACH_COLUMNS]])
+
+
+def _export_calendar(store: Store, args) -> tuple[bytes, str]:
+    from engine.planning.agenda import calendar_file
+
+    wanted = args.events or []
+    known = set(store.events.frame()["id"].tolist()) if wanted else set()
+    missing = next((e for e in wanted if e not in known), None)
+    if missing is not None:
+        raise KeyError(f"no event with id {missing}")
+    return calendar_file(store, wanted).encode("utf-8"), "the calendar"
+
+
+EXPORTS = {"contacts": _export_contacts, "interactions": _export_interactions, "outreach": _export_outreach,
+           "calendar": _export_calendar}
+
+
+def cmd_export(args, store: Store) -> int:
+    if args.events is not None and args.what != "calendar":
+        raise ValueError("--events is for `rapport export calendar` only")
+    data, what = EXPORTS[args.what](store, args)
+    write_atomically(args.out, data)
+    print(f"Wrote {what} to {printable(str(args.out))}")
+    return 0
+
+
+def cmd_review(args, store: Store) -> int:
+    from engine.insights.report import review_html, review_markdown
+    from engine.insights.review import build_review, month_bounds
+    from engine.planning.agenda import workspace_today
+
+    today = workspace_today(store)
+    start, end = month_bounds(args.month, today)
+    review = build_review(store, start, end, today=today)
+    if args.out:
+        html = args.out.suffix.lower() in (".html", ".htm")
+        write_atomically(args.out, (review_html(review) if html else review_markdown(review)).encode("utf-8"))
+        print(f"Wrote the review of {start} to {end} to {printable(str(args.out))}")
+    elif args.json:
+        print_json({"start": start, "end": end, "totals": review.totals, "flags": review.flags,
+                    "takeaways": {s.title: s.takeaway for s in review.sections}})
+    else:
+        print(review_markdown(review))
+    return 0
+
+
+def cmd_demo(args, store: Store) -> int:
+    from engine.demo.load import load_demo_workspace
+
+    if not store.is_empty() and not args.force:
+        print("rapport: this workspace is not empty; use --force to add the demo data anyway", file=sys.stderr)
+        return 2
+    summary = load_demo_workspace(store, today=date.today())
+    print_json(summary) if args.json else print(f"Demo workspace loaded: {summary}")
+    return 0

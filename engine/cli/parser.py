@@ -1,0 +1,173 @@
+"""The ``rapport`` argument parser: every command, its options with their ranges, and examples.
+
+Each command's ``--help`` ends with a few real examples, the way sqlite-utils shows them.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from . import commands
+from .arguments import (
+    CHANNELS,
+    GOAL_STATUSES,
+    GOAL_TEMPLATE_NAMES,
+    INTERACTION_KINDS,
+    OUTCOMES,
+    Parser,
+    calendar_date,
+    id_list,
+    log_date,
+    month,
+    output_file,
+    record_id,
+    whole_number,
+    workspace_file,
+)
+
+DESCRIPTION = "rapport: your professional network as a networking strategy, on the command line."
+EPILOG = """\
+Every command takes --db FILE (default: $RAPPORT_DB, else data/rapport.duckdb) and --json.
+A problem you can fix is one line on stderr and exit status 2.
+
+Examples:
+
+    rapport import Connections.csv
+    rapport goals add --template referral --role "product manager" --companies Stripe,Adyen
+    rapport rank --top 10
+"""
+
+
+def _examples(*lines: str) -> str:
+    return "Examples:\n\n" + "".join(f"    {line}\n" for line in lines)
+
+
+def _command(sub, name: str, common: argparse.ArgumentParser, help: str, examples: tuple[str, ...], func,
+             description: str | None = None) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, parents=[common], help=help, description=description or help[0].upper() + help[1:],
+                            epilog=_examples(*examples), formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.set_defaults(func=func)
+    return parser
+
+
+def _group(sub, name: str, help: str, examples: tuple[str, ...]):
+    """A command with subcommands of its own (``goals``, ``events``)."""
+    parser = sub.add_parser(name, help=help, description=help[0].upper() + help[1:], epilog=_examples(*examples),
+                            formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", required=True)
+
+
+def _goal_fields(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--title")
+    parser.add_argument("--description")
+    parser.add_argument("--outcome", help="what the goal brings, as on the Goals page, e.g. referral")
+    parser.add_argument("--metric", help="what to count, e.g. referrals, meetings, conversations")
+    parser.add_argument("--roles", help="comma-separated target roles")
+    parser.add_argument("--seniority", help="comma-separated, e.g. manager,director")
+    parser.add_argument("--industries", help="comma-separated")
+    parser.add_argument("--companies", help="comma-separated target companies")
+    parser.add_argument("--target", type=whole_number(1, 100_000), metavar="N", help="how many, 1 to 100000")
+    parser.add_argument("--priority", type=whole_number(1, 5), metavar="1-5", help="1 (low) to 5 (high)")
+    parser.add_argument("--due", type=calendar_date(), metavar="YYYY-MM-DD", help="due date, 1900 to 2100")
+    parser.add_argument("--status", choices=GOAL_STATUSES)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="rapport", description=DESCRIPTION, epilog=EPILOG,
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
+    common = Parser(add_help=False)
+    common.add_argument("--db", type=workspace_file, default=None, metavar="FILE",
+                        help="workspace file (default: $RAPPORT_DB, else data/rapport.duckdb)")
+    common.add_argument("--json", action="store_true", help="print JSON")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    p = _command(sub, "import", common, "import contacts (LinkedIn, Google, Outlook CSV, vCard) or events (.ics)",
+                 ("rapport import Connections.csv", "rapport import contacts.vcf --json",
+                  "rapport import meetups.csv --events"), commands.cmd_import)
+    p.add_argument("file", help="a regular file of at most 50 MB")
+    p.add_argument("--events", action="store_true", help="the file is an events CSV")
+
+    p = _command(sub, "contacts", common, "list contacts",
+                 ("rapport contacts --search stripe", "rapport contacts --limit 500 --json"), commands.cmd_contacts)
+    p.add_argument("--search", default="", help="part of a name, company, position or e-mail")
+    p.add_argument("--limit", type=whole_number(1, 100_000), default=100, metavar="N",
+                   help="how many to list, 1 to 100000 (default 100)")
+
+    goals = _group(sub, "goals", "add, list and edit goals",
+                   ("rapport goals list", "rapport goals add --template mentor --role \"director of product\"",
+                    "rapport goals edit 2 --status paused"))
+    p = _command(goals, "list", common, "list goals, highest priority first",
+                 ("rapport goals list", "rapport goals list --json"), commands.cmd_goals_list)
+    p = _command(goals, "add", common, "add a goal, from a template or field by field",
+                 ("rapport goals add --template referral --role \"product manager\" --companies Stripe,Adyen",
+                  "rapport goals add --template learn --area fintech --priority 3",
+                  "rapport goals add --title \"Speak at a meetup\" --outcome visibility --target 1 --due 2030-06-30"),
+                 commands.cmd_goals_add)
+    p.add_argument("--template", choices=GOAL_TEMPLATE_NAMES, help="start from a template")
+    p.add_argument("--role", help="the role the template is about, e.g. \"product manager\"")
+    p.add_argument("--area", help="the industry or field, e.g. fintech")
+    _goal_fields(p)
+    p = _command(goals, "edit", common, "change a goal's fields",
+                 ("rapport goals edit 2 --status paused", "rapport goals edit 1 --priority 5 --due 2030-03-31"),
+                 commands.cmd_goals_edit)
+    p.add_argument("id", type=record_id, help="the goal's id (see rapport goals list)")
+    _goal_fields(p)
+
+    events = _group(sub, "events", "import and list events",
+                    ("rapport events import meetups.ics", "rapport events list"))
+    p = _command(events, "import", common, "import events from an .ics calendar or an events CSV",
+                 ("rapport events import meetups.ics", "rapport events import conferences.csv --json"),
+                 commands.cmd_events_import)
+    p.add_argument("file", help="a regular file of at most 50 MB")
+    _command(events, "list", common, "list events", ("rapport events list", "rapport events list --json"),
+             commands.cmd_events_list)
+
+    p = _command(sub, "rank", common, "the best outreach: contacts or events, with reasons",
+                 ("rapport rank --top 10", "rapport rank --goal 2 --kind events",
+                  "rapport rank --top 50 --csv outreach.csv"), commands.cmd_rank)
+    p.add_argument("--goal", type=record_id, metavar="ID", help="only this goal (see rapport goals list)")
+    p.add_argument("--kind", choices=tuple(commands.RANKINGS), default="contacts")
+    p.add_argument("--top", type=whole_number(1, 10_000), default=20, metavar="N",
+                   help="how many, 1 to 10000 (default 20)")
+    p.add_argument("--csv", type=output_file, metavar="FILE", help="write the list to this CSV file")
+
+    p = _command(sub, "log", common, "log an outreach, a reply, a meeting or an event attended",
+                 ("rapport log --contact 12 --channel linkedin_message --template \"Referral ask\" --goal 1",
+                  "rapport log --contact 12 --kind meeting --channel in_person --outcome meeting --date 2025-03-04",
+                  "rapport log --contact 7 --follow-up 2025-04-01 --notes \"sent the deck\""), commands.cmd_log)
+    p.add_argument("--contact", type=record_id, required=True, metavar="ID", help="contact id (see rapport contacts)")
+    p.add_argument("--kind", choices=INTERACTION_KINDS, default="outreach")
+    p.add_argument("--channel", choices=CHANNELS, default="email")
+    p.add_argument("--template", metavar="NAME|ID", help="the template used, by name or id")
+    p.add_argument("--goal", type=record_id, metavar="ID", help="the goal it serves (see rapport goals list)")
+    p.add_argument("--event", type=record_id, metavar="ID", help="the event it happened at (see rapport events list)")
+    p.add_argument("--outcome", choices=OUTCOMES)
+    p.add_argument("--date", type=log_date, metavar="YYYY-MM-DD",
+                   help="when it happened: from 1900-01-01 to a year from today (default today)")
+    p.add_argument("--follow-up", type=calendar_date(), metavar="YYYY-MM-DD",
+                   help="when to follow up: on or after --date (default: the channel's wait after an outreach "
+                        "awaiting its answer)")
+    p.add_argument("--notes")
+
+    _command(sub, "today", common, "follow-ups due, people losing touch, next best outreach",
+             ("rapport today", "rapport today --json"), commands.cmd_today)
+
+    p = _command(sub, "export", common, "export as CSV (formulas escaped) or .ics",
+                 ("rapport export contacts --out contacts.csv", "rapport export outreach --out outreach.csv",
+                  "rapport export calendar --out follow-ups.ics --events 3,4"), commands.cmd_export)
+    p.add_argument("what", choices=tuple(commands.EXPORTS))
+    p.add_argument("--out", type=output_file, required=True, metavar="FILE",
+                   help="the file to write, in a folder that exists (replaced whole, never half-written)")
+    p.add_argument("--events", type=id_list, metavar="IDS", help="calendar: comma-separated event ids to include")
+
+    p = _command(sub, "review", common, "the monthly review: progress, what works, what to refine",
+                 ("rapport review", "rapport review --month 2025-02 --out review.html",
+                  "rapport review --month 2025-02 --out review.md"), commands.cmd_review)
+    p.add_argument("--month", type=month, metavar="YYYY-MM", help="1900-01 to 2100-12 (default: the last 30 days)")
+    p.add_argument("--out", type=output_file, metavar="FILE",
+                   help="write it to FILE (.html: interactive report; otherwise Markdown)")
+
+    p = _command(sub, "demo", common, "load the demo workspace",
+                 ("rapport demo --db demo.duckdb", "rapport demo --force"), commands.cmd_demo)
+    p.add_argument("--force", action="store_true", help="add the demo data to a workspace that is not empty")
+    return parser
