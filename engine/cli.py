@@ -252,6 +252,55 @@ def cmd_review(args, store: Store) -> int:
     return 0
 
 
+# -- backup and restore: the two operations of the Settings page ------------------------------------------------
+MAX_BACKUP_FILE = 2 * 1024**3 + 1024**2  # read whole into memory: refuse what no backup could be
+
+
+def cmd_backup(args, store: Store) -> int:
+    out = Path(args.out)
+    if out.is_dir():
+        raise ValueError(f"{out} is a folder; give the backup a file name, e.g. {out / 'rapport-backup.zip'}")
+    if not out.parent.is_dir():
+        raise ValueError(f"cannot write {out}: the folder {out.parent} does not exist")
+    data = store.backup_zip()
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_bytes(data)
+        partial.replace(out)  # a complete backup or none: never half a zip under the name asked for
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        raise ValueError(f"cannot write {out}: {error.strerror or error}") from error
+    print(_json({"path": str(out), "bytes": len(data)}) if args.json else f"Wrote a backup of {len(data):,} bytes "
+          f"to {out}")
+    return 0
+
+
+def cmd_restore(args, store: Store) -> int:
+    source = Path(args.file)
+    try:
+        if source.stat().st_size > MAX_BACKUP_FILE:
+            raise ValueError(f"{source} is larger than any Rapport backup; it was not restored")
+        data = source.read_bytes()
+    except OSError as error:
+        raise ValueError(f"cannot read {source}: {error.strerror or error}") from error
+    replaced = store.path.exists()
+    summary = store.restore_zip(data)
+    kept = f" The replaced file is kept as {store.path.name}.before-restore." if replaced else ""
+    print(_json(summary) if args.json else f"Restored {source}: {summary['contacts']:,} contacts, "
+          f"{summary['goals']} goals, {summary['interactions']:,} interactions.{kept}")
+    return 0
+
+
+def add_backup_commands(sub, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("backup", parents=[common], help="back up the whole workspace as one zip")
+    p.add_argument("--out", required=True, help="the zip file to write")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("restore", parents=[common], help="replace the workspace with a backup zip (the current "
+                       "file is kept as .before-restore)")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
+
+
 # -- parser ------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rapport", description=__doc__.splitlines()[0])
@@ -339,6 +388,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", parents=[common], help="load the demo workspace")
     p.add_argument("--force", action="store_true")
     p.set_defaults(func=cmd_demo)
+
+    add_backup_commands(sub, common)
     return parser
 
 
