@@ -9,7 +9,7 @@ import streamlit as st
 
 from engine.exports import csv_bytes
 from engine.store import StoreError
-from ui.common import db_path, friendly_errors, page_header, section_errors, store
+from ui.common import db_path, friendly_errors, page_header, plain, section_errors, store
 
 
 def _csv(frame: pd.DataFrame) -> bytes:
@@ -98,8 +98,8 @@ backup = st.file_uploader("Backup zip", type=["zip"], key="restore_upload")
 if backup is not None and st.button("Restore this backup", type="primary"):
     try:
         summary = workspace.restore_zip(backup.getvalue())
-    except StoreError as error:
-        st.error(str(error))
+    except StoreError as error:  # one line; it may quote the zip's own names or SQL, so shown as typed
+        st.error(plain(str(error)), icon=":material/error:")
     else:
         st.success(f"Restored: {summary['contacts']:,} contacts, {summary['goals']} goals, "
                    f"{summary['interactions']:,} interactions.")

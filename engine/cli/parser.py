@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import commands
+from . import commands, workspace_commands
 from .arguments import (
     CHANNELS,
     GOAL_STATUSES,
@@ -170,4 +170,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = _command(sub, "demo", common, "load the demo workspace",
                  ("rapport demo --db demo.duckdb", "rapport demo --force"), commands.cmd_demo)
     p.add_argument("--force", action="store_true", help="add the demo data to a workspace that is not empty")
+
+    p = _command(sub, "backup", common, "back up the whole workspace as one zip",
+                 ("rapport backup --out rapport-backup.zip",), workspace_commands.cmd_backup)
+    p.add_argument("--out", type=output_file, required=True, metavar="FILE", help="the zip file to write")
+    p = _command(sub, "restore", common, "replace the workspace with a backup zip or an automatic copy "
+                 "(data/backups/*.duckdb); the current file is kept as .before-restore",
+                 ("rapport restore rapport-backup.zip", "rapport restore data/backups/rapport-2026-12-01.duckdb"),
+                 workspace_commands.cmd_restore)
+    p.add_argument("file", help="a backup zip or an automatic .duckdb copy")
     return parser

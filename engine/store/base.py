@@ -133,12 +133,14 @@ class StoreBase:
             raise KeyError(f"no {what} with id {row_id}")
 
     # -- schema ----------------------------------------------------------------------------------
-    def _migrate(self, conn: duckdb.DuckDBPyConnection) -> None:
+    def _migrate(self, conn: duckdb.DuckDBPyConnection, upto: int | None = None) -> None:
         """Apply every pending migration in one transaction: a workspace is upgraded whole or not at all.
 
         (One transaction also makes a first start cheaper: one commit instead of one per migration.)
+        ``upto``: stop after that version (a restored backup is loaded into the schema it was written from).
         """
-        if _schema_version(conn) >= latest_version():
+        target = latest_version() if upto is None else upto
+        if _schema_version(conn) >= target:
             return
         with WRITE_LOCK:
             conn.execute("BEGIN TRANSACTION")
@@ -149,7 +151,7 @@ class StoreBase:
                 )
                 current = _schema_version(conn)  # another thread may have migrated while we waited
                 for version, description, sql in MIGRATIONS:
-                    if version > current:
+                    if current < version <= target:
                         conn.execute(sql)
                         conn.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)",
                                      [version, description])

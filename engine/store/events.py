@@ -40,3 +40,10 @@ class Events(Part):
             return conn.execute(
                 "SELECT * FROM events WHERE starts_at >= ? ORDER BY starts_at, id", [upcoming_from]
             ).df()
+
+    def delete(self, event_id: int) -> None:
+        """Remove an event; interactions that name it keep their date and lose the link."""
+        with self._writing() as conn:
+            conn.execute("UPDATE interactions SET event_id = NULL WHERE event_id = ?", [event_id])
+            conn.execute("DELETE FROM events WHERE id = ?", [event_id])
+            self._bump_data_version(conn)
