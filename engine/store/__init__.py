@@ -10,8 +10,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .autobackup import KEEP as AUTOMATIC_COPIES_KEPT
+from .autobackup import copies as automatic_copies
+from .autobackup import copy_day, restore_copy
 from .base import StoreBase
-from .connection import StoreError, StoreLocked
+from .connection import StoreDamaged, StoreError, StoreLocked
 from .contacts import RELATIONSHIPS, SORTS, ContactQuery, ContactsMixin
 from .direct import DirectImportMixin
 from .events import EventsMixin
@@ -36,6 +39,7 @@ def default_db_path() -> Path:
 
 
 __all__ = [
-    "CHANNELS", "GOAL_STATUSES", "INTERACTION_KINDS", "OUTCOMES", "RELATIONSHIPS", "SORTS", "ContactQuery",
-    "ImportReport", "Store", "StoreError", "StoreLocked", "default_db_path",
+    "AUTOMATIC_COPIES_KEPT", "CHANNELS", "GOAL_STATUSES", "INTERACTION_KINDS", "OUTCOMES", "RELATIONSHIPS", "SORTS",
+    "ContactQuery", "ImportReport", "Store", "StoreDamaged", "StoreError", "StoreLocked", "automatic_copies",
+    "copy_day", "default_db_path", "restore_copy",
 ]
