@@ -23,6 +23,7 @@ from .store import (
     Store,
     StoreError,
     default_db_path,
+    restore_copy,
 )
 
 
@@ -252,6 +253,23 @@ def cmd_review(args, store: Store) -> int:
     return 0
 
 
+def cmd_restore(args, store: Store) -> int:
+    source = Path(args.file)
+    if source.suffix.lower() == ".zip":
+        try:
+            data = source.read_bytes()
+        except OSError as error:
+            raise StoreError(f"Cannot read {source}: {error.strerror or error}") from error
+        summary = store.restore_zip(data)
+    else:
+        restore_copy(store.path, source)
+        summary = store.summary()
+    before = store.path.with_name(store.path.name + ".before-restore")
+    print(_json(summary) if args.json else f"Restored {source} into {store.path} ({summary['contacts']:,} contacts, "
+          f"{summary['goals']} goals, {summary['interactions']:,} interactions); the file it replaced is {before}.")
+    return 0
+
+
 # -- parser ------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rapport", description=__doc__.splitlines()[0])
@@ -335,6 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--month", help="YYYY-MM (default: the last 30 days)")
     p.add_argument("--out", help="write it to FILE (.html: interactive report; otherwise Markdown)")
     p.set_defaults(func=cmd_review)
+
+    p = sub.add_parser("restore", parents=[common], help="replace the workspace with a backup zip or an automatic "
+                       "copy (data/backups/*.duckdb); the current file is kept as .before-restore")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("demo", parents=[common], help="load the demo workspace")
     p.add_argument("--force", action="store_true")
