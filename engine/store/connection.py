@@ -92,7 +92,7 @@ def describe_open_error(path: Path, error: Exception, created: bool = False) -> 
     if "not a valid DuckDB database file" in text:
         return (f"{path} is not a Rapport workspace (it is not a DuckDB database file); it was left as it is. "
                 f"Choose another file with --db / RAPPORT_DB (or on the Settings page), or restore your last backup"
-                + (f". If it was your workspace, it is damaged: {way_back(path)}" if _has_copy(path) else "."))
+                + (f". If it was your workspace, it is damaged: r{way_back(path)[1:]}" if _has_copy(path) else "."))
     advice = (f"If this follows a crash, move {wal} aside and start again (the database then opens as it was last "
               f"saved in full), or restore your last backup on the Settings page."
               if Path(f"{path}.wal").exists() else "Restore your last backup on the Settings page, or choose another "
