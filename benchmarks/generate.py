@@ -160,7 +160,7 @@ def linkedin_export(path: Path, rows: int, seed: int = 1, rejects: float = 0.0, 
     """
     rng = random.Random(seed)
     if realistic:
-        from engine.demo import FIRST_NAMES, LAST_NAMES
+        from engine.demo.content import FIRST_NAMES, LAST_NAMES
 
     lines = [PREAMBLE, HEADER]
     for i in range(rows):

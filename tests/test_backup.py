@@ -221,4 +221,4 @@ def test_rapport_backup_and_restore_name_a_bad_path_in_one_line(tmp_path, source
     assert not any(p.suffix == ".zip" or p.name.endswith(".partial") for p in tmp_path.iterdir())
     absent = one_plain_line(rapport("restore", str(tmp_path / "absent.zip"), db=db))
     assert "absent.zip" in absent and "No such file" in absent
-    assert "Is a directory" in one_plain_line(rapport("restore", str(tmp_path), db=db))
+    assert "is a folder" in one_plain_line(rapport("restore", str(tmp_path), db=db))

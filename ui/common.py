@@ -61,16 +61,17 @@ def section_errors():
 def page_session(url_path: str):
     """Run a whole page on one connection: a page makes about ten store calls, and opening the
     file for each cost ~30 ms. Settings runs without one, because restoring a backup must be able
-    to replace the file; a workspace that cannot be opened leaves each page to say so."""
+    to replace the file. A workspace that cannot be opened (damaged, locked...) stops any other page
+    with the one line that says why and how to get it back; Settings still shows it and offers Restore."""
     if url_path == "settings":
         yield
         return
     try:
         session = store().session()
         session.__enter__()
-    except StoreError:
-        yield
-        return
+    except StoreError as error:
+        st.error(str(error), icon=":material/error:")
+        st.stop()
     try:
         yield
     finally:

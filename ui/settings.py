@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.exports import csv_bytes
-from engine.store import StoreError
+from engine.store import AUTOMATIC_COPIES_KEPT, StoreError, automatic_copies, copy_day, restore_copy
 from ui.common import db_path, friendly_errors, page_header, plain, section_errors, store
 
 
@@ -103,5 +103,17 @@ if backup is not None and st.button("Restore this backup", type="primary"):
     else:
         st.success(f"Restored: {summary['contacts']:,} contacts, {summary['goals']} goals, "
                    f"{summary['interactions']:,} interactions.")
+
+copies = automatic_copies(workspace.path)
+st.caption(f"Rapport also keeps a copy of the workspace each day it is used, the last {AUTOMATIC_COPIES_KEPT}, in "
+           f"{plain(workspace.path.parent / 'backups')}.")
+if copies:
+    chosen = st.selectbox("Automatic copy", copies, format_func=lambda c: f"{copy_day(c)} ({c.name})")
+    if st.button("Restore this copy"):
+        with section_errors():
+            restore_copy(workspace.path, chosen)
+            summary = workspace.summary()
+            st.success(f"Restored the copy of {copy_day(chosen)}: {summary['contacts']:,} contacts, "
+                       f"{summary['goals']} goals, {summary['interactions']:,} interactions.")
 if healthy:
     st.caption(f"Schema version {workspace.schema_version()}")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from engine.exports import write_atomically
 from engine.records import printable
-from engine.store import Store, StoreError
+from engine.store import Store, StoreError, restore_copy
 
 from .commands import print_json
 
@@ -37,9 +37,28 @@ def _read_backup(source: Path) -> bytes:
         raise StoreError(f"Cannot read {printable(str(source))}: {error.strerror or error}") from error
 
 
+def _source_problem(source: Path) -> str | None:
+    """Why ``source`` cannot be a copy to restore (one line naming it), or None."""
+    shown = printable(str(source))
+    if source.is_dir():
+        return f"{shown} is a folder; give a backup zip or an automatic copy (backups/*.duckdb)"
+    if not source.exists():
+        return f"Cannot read {shown}: No such file or directory"
+    if not source.is_file():
+        return f"{shown} is not a regular file (a device or a pipe); it was not restored"
+    return None
+
+
 def cmd_restore(args, store: Store) -> int:
     source = Path(args.file)
-    summary = store.restore_zip(_read_backup(source))
+    problem = _source_problem(source)
+    if problem:
+        raise StoreError(problem)
+    if source.suffix.lower() == ".zip":
+        summary = store.restore_zip(_read_backup(source))
+    else:
+        restore_copy(store.path, source)
+        summary = store.summary()
     before = store.path.with_name(store.path.name + ".before-restore")
     if args.json:
         print_json(summary)

@@ -13,8 +13,11 @@ import os
 from functools import cached_property
 from pathlib import Path
 
+from .autobackup import KEEP as AUTOMATIC_COPIES_KEPT
+from .autobackup import copies as automatic_copies
+from .autobackup import copy_day, restore_copy
 from .base import StoreBase
-from .connection import StoreError, StoreLocked
+from .connection import StoreDamaged, StoreError, StoreLocked
 from .contacts import RELATIONSHIPS, SORTS, ContactQuery, Contacts
 from .events import Events
 from .goals import GOAL_STATUSES, Goals
@@ -74,6 +77,7 @@ def default_db_path() -> Path:
 
 
 __all__ = [
-    "CHANNELS", "GOAL_STATUSES", "INTERACTION_KINDS", "OUTCOMES", "RELATIONSHIPS", "SORTS", "ContactQuery",
-    "ImportReport", "Store", "StoreError", "StoreLocked", "default_db_path",
+    "AUTOMATIC_COPIES_KEPT", "CHANNELS", "GOAL_STATUSES", "INTERACTION_KINDS", "OUTCOMES", "RELATIONSHIPS", "SORTS",
+    "ContactQuery", "ImportReport", "Store", "StoreDamaged", "StoreError", "StoreLocked", "automatic_copies",
+    "copy_day", "default_db_path", "restore_copy",
 ]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from . import autobackup, health
 from .connection import WRITE_LOCK, StoreError, connect, describe_open_error, describe_write_error
 from .migrations import MIGRATIONS, latest_version
 
@@ -48,26 +49,35 @@ class StoreBase:
             yield
         finally:
             conn, self._local.conn = self._local.conn, None
-            conn.close()
+            self._close(conn)
 
     def _open(self) -> duckdb.DuckDBPyConnection:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(describe_open_error(self.path, error, created=True)) from error
-        conn = connect(self.path)
+        conn = health.open_checked(self.path, connect)  # a damaged file is refused here, before anything is written
         try:
             self._migrate(conn)
         except duckdb.IOException as error:  # the disk or the folder, e.g. full while migrating
-            conn.close()
+            self._close(conn)
             raise StoreError(describe_write_error(self.path, error)) from error
         except duckdb.TransactionException as error:  # a migration's COMMIT that could not be written
-            conn.close()
+            self._close(conn)
             raise StoreError(describe_write_error(self.path, error)) from error
         except BaseException:
-            conn.close()
+            self._close(conn)
             raise
         return conn
+
+    def _close(self, conn: duckdb.DuckDBPyConnection) -> None:
+        """Close a connection from ``_open``; after this process's last one, make the day's automatic copy."""
+        try:
+            conn.close()
+        finally:
+            last = health.closed(self.path)
+        if last:
+            autobackup.daily(self.path)
 
     @contextlib.contextmanager
     def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -80,7 +90,7 @@ class StoreBase:
         try:
             yield conn
         finally:
-            conn.close()
+            self._close(conn)
 
     @contextlib.contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:

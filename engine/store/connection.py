@@ -30,6 +30,10 @@ class StoreLocked(StoreError):
     """Another process has held the database file for longer than we were willing to wait."""
 
 
+class StoreDamaged(StoreError):
+    """The database file is damaged (a block fails its checksum, the file is cut short); nothing was written."""
+
+
 _LOCK_PATTERN = re.compile(r"Conflicting lock is held in (?P<prog>.+?) \(PID (?P<pid>\d+)\)")
 
 # One lock per process for writes: DuckDB serializes conflicting transactions itself, but a
@@ -78,6 +82,8 @@ def describe_open_error(path: Path, error: Exception, created: bool = False) -> 
             return (f"The disk holding {path} is full, so the workspace could not be created; free some space "
                     f"and try again.")
         return f"The disk holding {path} is full; free some space and try again. The database is intact."
+    if is_damage(error):  # e.g. "Failure while replaying WAL file ...: Corrupt database file: ..."
+        return describe_damage(path, error)
     if "WAL" in text:  # "Failure while replaying WAL file ...: Corrupt WAL file ..."
         return (f"The database {path} could not be opened: its journal of recent changes, {wal}, is damaged "
                 f"({_first_line(error)}). Move {wal} aside (rename it, keep it) and start again: the database then "
@@ -85,12 +91,58 @@ def describe_open_error(path: Path, error: Exception, created: bool = False) -> 
                 f"backup on the Settings page.")
     if "not a valid DuckDB database file" in text:
         return (f"{path} is not a Rapport workspace (it is not a DuckDB database file); it was left as it is. "
-                f"Choose another file with --db / RAPPORT_DB (or on the Settings page), or restore your last backup.")
+                f"Choose another file with --db / RAPPORT_DB (or on the Settings page), or restore your last backup"
+                + (f". If it was your workspace, it is damaged: r{way_back(path)[1:]}" if _has_copy(path) else "."))
     advice = (f"If this follows a crash, move {wal} aside and start again (the database then opens as it was last "
               f"saved in full), or restore your last backup on the Settings page."
               if Path(f"{path}.wal").exists() else "Restore your last backup on the Settings page, or choose another "
               "file with --db / RAPPORT_DB.")
     return f"The database {path} could not be opened: {_first_line(error)}. {advice}"
+
+
+# What DuckDB says when the file itself is damaged: a block whose checksum does not match (zeroed, overwritten)
+# or a read past the end of a file cut short ("... from file "<path>": attempted to read N bytes from location L").
+_CHECKSUM = re.compile(r"Corrupt database file: .*? in block at location (?P<at>\d+)")
+_SHORT_READ = re.compile(r'Could not read enough bytes from file "(?P<file>[^"]*)": attempted to read (?P<bytes>\d+) '
+                         r"bytes from location (?P<at>\d+)")
+
+
+def is_damage(error: Exception) -> bool:
+    """Whether DuckDB's ``error`` says the database file is damaged (not its WAL, not the disk)."""
+    text = str(error)
+    short = _SHORT_READ.search(text)
+    return "Corrupt database file" in text or bool(short and not short.group("file").endswith(".wal"))
+
+
+def describe_damage(path: Path, error: Exception) -> str:
+    """One line: the file is damaged, nothing was written to it, and the way back."""
+    text = str(error)
+    if match := _CHECKSUM.search(text):
+        reason = f"the block at byte {int(match.group('at')):,} fails its checksum"
+    elif match := _SHORT_READ.search(text):
+        size = path.stat().st_size if path.exists() else 0
+        reason = (f"it is cut short: it has {size:,} bytes but its data goes on to byte "
+                  f"{int(match.group('at')) + int(match.group('bytes')):,}")
+    else:
+        reason = _first_line(error)
+    return f"The workspace {path} is damaged ({reason}); nothing was written to it. {way_back(path)}"
+
+
+def way_back(path: Path) -> str:
+    """How to get the workspace back: a backup zip, or the newest automatic copy if there is one."""
+    from .autobackup import copy_day, folder, newest_copy  # autobackup takes the write lock from this module
+
+    zips = "Restore a backup zip on the Settings page or with `rapport restore FILE.zip`"
+    copy = newest_copy(path)
+    if copy is None:
+        return f"{zips}; there is no automatic copy of it in {folder(path)} yet."
+    return f"{zips}, or the automatic copy of {copy_day(copy)}: `rapport restore {copy}` (or on the Settings page)."
+
+
+def _has_copy(path: Path) -> bool:
+    from .autobackup import newest_copy
+
+    return newest_copy(path) is not None
 
 
 def describe_write_error(path: Path, error: Exception) -> str:
@@ -160,6 +212,8 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = 10.0) -> 
                 time.sleep(delay)
                 delay = min(delay * 2, 0.5)
                 continue
+            if is_damage(error):
+                raise StoreDamaged(describe_open_error(path, error)) from error
             if created:  # a first start that failed (a full disk ...): leave no half-made file behind
                 _discard_unfinished(path, created=True)
             elif (not started_afresh and not read_only and "not a valid DuckDB database file" in str(error)
