@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.outreach.messages import contact_values, mailto_link, render, workspace_templates
-from engine.planning.agenda import default_follow_up, workspace_today
+from engine.planning.agenda import default_follow_up
 from engine.store import CHANNELS, INTERACTION_KINDS, OUTCOMES, Store
+from engine.vocabulary import CHANNEL_LABELS
 from ui.common import friendly_errors, plain
-
-CHANNEL_LABELS = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection":
-                  "LinkedIn connection note", "phone": "Phone", "in_person": "In person", "other": "Other"}
 
 
 def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: str) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 
+from engine.clock import workspace_today
+from engine.errors import NotFound, UserError
 from engine.exports import csv_bytes, write_atomically
 from engine.records import printable
 from engine.store import ContactQuery, Store
@@ -127,7 +128,7 @@ def cmd_goals_edit(args, store: Store) -> int:
 def existing_goal(store: Store, goal_id: int) -> dict:
     goal = store.goals.get(goal_id)
     if goal is None:
-        raise KeyError(f"no goal with id {goal_id}")
+        raise NotFound(f"no goal with id {goal_id}")
     return goal
 
 
@@ -201,12 +202,12 @@ def template_id(store: Store, name_or_id: str) -> int:
 
     names = {t["name"].casefold(): t["id"] for t in workspace_templates(store)}
     if text.casefold() not in names:
-        raise ValueError(f"no template named {text!r} (see the Pitch & templates page)")
+        raise UserError(f"no template named {text!r} (see the Pitch & templates page)")
     return names[text.casefold()]
 
 
 def cmd_log(args, store: Store) -> int:
-    from engine.planning.agenda import follow_up_for, workspace_today
+    from engine.planning.agenda import follow_up_for
 
     when = args.date or workspace_today(store)
     follow = args.follow_up or follow_up_for(args.kind, args.channel, when, args.outcome)
@@ -269,7 +270,7 @@ def _export_calendar(store: Store, args) -> tuple[bytes, str]:
     known = set(store.events.frame()["id"].tolist()) if wanted else set()
     missing = next((e for e in wanted if e not in known), None)
     if missing is not None:
-        raise KeyError(f"no event with id {missing}")
+        raise NotFound(f"no event with id {missing}")
     return calendar_file(store, wanted).encode("utf-8"), "the calendar"
 
 
@@ -279,7 +280,7 @@ EXPORTS = {"contacts": _export_contacts, "interactions": _export_interactions, "
 
 def cmd_export(args, store: Store) -> int:
     if args.events is not None and args.what != "calendar":
-        raise ValueError("--events is for `rapport export calendar` only")
+        raise UserError("--events is for `rapport export calendar` only")
     data, what = EXPORTS[args.what](store, args)
     write_atomically(args.out, data)
     print(f"Wrote {what} to {printable(str(args.out))}")
@@ -289,7 +290,6 @@ def cmd_export(args, store: Store) -> int:
 def cmd_review(args, store: Store) -> int:
     from engine.insights.report import review_html, review_markdown
     from engine.insights.review import build_review, month_bounds
-    from engine.planning.agenda import workspace_today
 
     today = workspace_today(store)
     start, end = month_bounds(args.month, today)
@@ -312,6 +312,6 @@ def cmd_demo(args, store: Store) -> int:
     if not store.is_empty() and not args.force:
         print("rapport: this workspace is not empty; use --force to add the demo data anyway", file=sys.stderr)
         return 2
-    summary = load_demo_workspace(store, today=date.today())
+    summary = load_demo_workspace(store, today=workspace_today(store))
     print_json(summary) if args.json else print(f"Demo workspace loaded: {summary}")
     return 0

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from engine.clock import workspace_today
 from engine.insights import charts
 from engine.outreach.audience import MEMBER_SCORE, segment_coverage
 from engine.outreach.messages import workspace_templates
@@ -124,7 +125,7 @@ def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
 def current_flags(store: Store, today: date | None = None) -> list[dict]:
     """The strategies to refine now (the Home page shows the first few, on every rerun), over one
     open of the workspace, as ``build_review``."""
-    today = today or date.today()
+    today = today or workspace_today(store)
     with store.session():
         return _flags(store, _read(store, today), today)
 
@@ -133,7 +134,7 @@ def build_review(store: Store, start: date, end: date, today: date | None = None
     """The review of ``start``-``end``: totals, charts and the flags, over one open of the workspace
     (a dozen reads; opening the file for each cost about 0.2 s)."""
     with store.session():
-        return _build_review(store, start, end, today or date.today())
+        return _build_review(store, start, end, today or workspace_today(store))
 
 
 def _build_review(store: Store, start: date, end: date, today: date) -> Review:

@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from engine.clock import workspace_today
 from engine.outreach.opportunities import rank_contacts
 from engine.store import Store
 
@@ -19,7 +20,6 @@ from .followups import (
     calendar_items,
     due_follow_ups,
     follow_up_on,
-    local_today,
     losing_touch,
     to_ics,
     upcoming_follow_ups,
@@ -27,11 +27,6 @@ from .followups import (
 
 FOLLOW_UP_COLUMNS = ["full_name", "company", "channel", "template", "goal", "occurred_on", "follow_up_on", "status"]
 TOUCH_COLUMNS = ["full_name", "company", "status", "days_since", "due_on", "cadence", "cadence_source"]
-
-
-def workspace_today(store: Store) -> date:
-    """Today in the time zone the user chose in Settings (the machine's zone if none)."""
-    return local_today(store.settings.get("timezone"))
 
 
 def tag_cadences(store: Store) -> dict[str, Cadence]:

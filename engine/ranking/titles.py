@@ -14,10 +14,7 @@ from __future__ import annotations
 import math
 import re
 
-# Ordered from least to most senior; the position in this tuple is the seniority code.
-SENIORITY_LEVELS: tuple[str, ...] = (
-    "intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "executive", "founder",
-)
+from engine.vocabulary import SENIORITY_LEVELS
 
 # Abbreviations expanded token by token (after punctuation is stripped).
 _ABBREVIATIONS: dict[str, str] = {

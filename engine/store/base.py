@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from engine.errors import NotFound
+
 from . import autobackup, health
 from .connection import WRITE_LOCK, StoreError, connect, describe_open_error, describe_write_error
 from .migrations import MIGRATIONS, latest_version
@@ -140,7 +142,7 @@ class StoreBase:
         found = conn.execute(f"UPDATE {table} SET {sets}, updated_at = current_timestamp WHERE id = ?",
                              [*values.values(), row_id]).fetchone()[0]
         if not found:
-            raise KeyError(f"no {what} with id {row_id}")
+            raise NotFound(f"no {what} with id {row_id}")
 
     # -- schema ----------------------------------------------------------------------------------
     def _migrate(self, conn: duckdb.DuckDBPyConnection, upto: int | None = None) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from engine.errors import UserError
+
 from .base import Part
 
 if TYPE_CHECKING:  # pandas loads in a quarter of a second: only where a frame is made
@@ -21,7 +23,6 @@ SORTS = {
 
 LIST_COLUMNS = "id, full_name, company, position, email, tags, strength, relationship, connected_on"
 EDITABLE = ("tags", "strength", "notes", "cadence_days", "cadence_max_days", "relationship")
-RELATIONSHIPS = ("mentor", "referral source", "hiring manager", "recruiter", "peer", "client", "friend")
 
 
 @dataclass(frozen=True)
@@ -98,14 +99,14 @@ class Contacts(Part):
         """Edit the user's own fields of one contact (tags, strength 0-5, notes, cadence, relationship)."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
-            raise ValueError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
+            raise UserError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
         if "strength" in changes and changes["strength"] is not None and not 0 <= int(changes["strength"]) <= 5:
-            raise ValueError("relationship strength must be between 0 and 5")
+            raise UserError("relationship strength must be between 0 and 5")
         if "cadence_days" in changes and changes["cadence_days"] is not None and int(changes["cadence_days"]) < 1:
-            raise ValueError("a keep-in-touch cadence must be at least one day")
+            raise UserError("a keep-in-touch cadence must be at least one day")
         ideal, most = changes.get("cadence_days"), changes.get("cadence_max_days")
         if ideal is not None and most is not None and int(most) < int(ideal):
-            raise ValueError("the latest gap cannot be shorter than the keep-in-touch cadence")
+            raise UserError("the latest gap cannot be shorter than the keep-in-touch cadence")
         if "tags" in changes:
             changes["tags"] = sorted({t.strip() for t in (changes["tags"] or []) if t and t.strip()})
         if not changes:
