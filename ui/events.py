@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine.clock import workspace_now
 from engine.outreach.opportunities import EVENT_COLUMNS, rank_events
+from engine.planning.agenda import attendance
 from engine.store import ContactQuery
 from engine.vocabulary import EVENT_KINDS
 from ui.common import friendly_errors, page_header, plain, store
@@ -93,13 +94,8 @@ else:
         follow = right.date_input("Follow up on", today + timedelta(days=3))
         notes = st.text_input("Notes")
         if st.form_submit_button("Log attendance", type="primary"):
-            row = started[started["id"] == event_id].iloc[0]
-            day = row["starts_at"].date()
-            entries = [{"contact_id": cid, "event_id": event_id, "goal_id": goal["id"] if goal else None,
-                        "kind": "event", "channel": "other" if row["online"] else "in_person", "occurred_on": day,
-                        "follow_up_on": follow, "notes": notes or None} for cid in chosen] or [
-                {"contact_id": None, "event_id": event_id, "goal_id": goal["id"] if goal else None, "kind": "event",
-                 "channel": "other" if row["online"] else "in_person", "occurred_on": day, "notes": notes or None}]
+            event = started[started["id"] == event_id].iloc[0].to_dict()
+            entries = attendance(event, list(chosen), goal["id"] if goal else None, follow, notes)
             with friendly_errors():
                 workspace.interactions.log_many(entries)
             st.session_state["attended_people"] = {}

@@ -14,6 +14,7 @@ import pandas as pd
 from engine.clock import workspace_today
 from engine.outreach.opportunities import rank_contacts
 from engine.store import Store
+from engine.vocabulary import as_date
 
 from .followups import (
     Cadence,
@@ -77,6 +78,24 @@ def follow_up_for(kind: str, channel: str | None, occurred_on: date, outcome: st
     """The follow-up a logged interaction gets unless one is chosen: the channel's wait after an
     outreach still awaiting its answer, none after anything else."""
     return default_follow_up(channel, occurred_on) if kind == "outreach" and outcome in AWAITING_REPLY else None
+
+
+def kept_follow_up(outcome: str | None, chosen: date | None) -> date | None:
+    """The follow-up date a user picked when logging: kept while the message awaits its answer,
+    dropped once the outcome is known (nothing is left to follow up)."""
+    return chosen if outcome in AWAITING_REPLY else None
+
+
+def attendance(event: dict, contact_ids: list[int], goal_id: int | None, follow_up_on: date | None,
+               notes: str | None = None) -> list[dict]:
+    """The interactions that record attending ``event``: one per person met there (each with the
+    follow-up), or one for the event alone when nobody is named."""
+    base = {"event_id": int(event["id"]), "goal_id": goal_id, "kind": "event",
+            "channel": "other" if event.get("online") else "in_person",
+            "occurred_on": as_date(event["starts_at"]), "notes": notes or None}
+    if not contact_ids:
+        return [{**base, "contact_id": None}]
+    return [{**base, "contact_id": int(cid), "follow_up_on": follow_up_on} for cid in contact_ids]
 
 
 def calendar_file(store: Store, event_ids: list[int] | None = None, today: date | None = None) -> str:

@@ -60,7 +60,7 @@ class StoreBase:
             raise StoreError(describe_open_error(self.path, error, created=True)) from error
         conn = health.open_checked(self.path, connect)  # a damaged file is refused here, before anything is written
         try:
-            self._migrate(conn)
+            self.migrate(conn)
         except duckdb.IOException as error:  # the disk or the folder, e.g. full while migrating
             self._close(conn)
             raise StoreError(describe_write_error(self.path, error)) from error
@@ -145,7 +145,7 @@ class StoreBase:
             raise NotFound(f"no {what} with id {row_id}")
 
     # -- schema ----------------------------------------------------------------------------------
-    def _migrate(self, conn: duckdb.DuckDBPyConnection, upto: int | None = None) -> None:
+    def migrate(self, conn: duckdb.DuckDBPyConnection, upto: int | None = None) -> None:
         """Apply every pending migration in one transaction: a workspace is upgraded whole or not at all.
 
         (One transaction also makes a first start cheaper: one commit instead of one per migration.)
