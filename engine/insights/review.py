@@ -18,7 +18,7 @@ from engine.insights import charts
 from engine.outreach.audience import MEMBER_SCORE, segment_coverage
 from engine.outreach.messages import workspace_templates
 from engine.outreach.opportunities import rank_contacts
-from engine.planning.agenda import agenda
+from engine.planning.agenda import tag_cadences, touch_due
 from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates
 from engine.store import Store
@@ -88,6 +88,8 @@ class _Workspace:
     pitches_by_goal: dict[int, int]
     strengths: pd.DataFrame
     segment_of: pd.Series
+    cadence_contacts: pd.DataFrame
+    cadences: dict
 
 
 def _read(store: Store, today: date) -> _Workspace:
@@ -101,6 +103,7 @@ def _read(store: Store, today: date) -> _Workspace:
             usage=store.templates.usage(), dismissed=store.flags.dismissed(),
             pitches_by_goal={g["id"]: len(store.pitches.all(g["id"])) or int(general_pitch) for g in goals},
             strengths=store.contacts.strengths(), segment_of=pd.Series(dtype=object),
+            cadence_contacts=store.contacts.for_cadence(), cadences=tag_cadences(store),
         )
     ranked = rank_contacts(store, now=today)
     workspace.segment_of = ranked.loc[ranked["score"] >= MEMBER_SCORE].set_index("contact_id")["segment_name"]
@@ -116,7 +119,7 @@ def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
     flags = refinement_flags(
         interactions=ws.every, goals=ws.goals, progress_by_goal=progress_by_goal, coverage=coverage,
         templates=ws.templates, template_usage=ws.usage, pitches_by_goal=ws.pitches_by_goal,
-        losing_touch=agenda(store, today=today, next_count=0).losing_touch, today=today,
+        losing_touch=touch_due(ws.cadence_contacts, today, ws.cadences), today=today,
         dismissed=set(ws.dismissed),
     )
     return [f.to_dict() for f in flags]

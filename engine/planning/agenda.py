@@ -53,8 +53,7 @@ def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agen
     due = due_follow_ups(interactions, today) if not interactions.empty else pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
     upcoming = (upcoming_follow_ups(interactions, today) if not interactions.empty
                 else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
-    touch = (losing_touch(cadence_contacts, today, cadences) if not cadence_contacts.empty
-             else pd.DataFrame(columns=TOUCH_COLUMNS))
+    touch = touch_due(cadence_contacts, today, cadences)
     recent = set()
     if not interactions.empty:
         since = pd.Timestamp(today) - pd.Timedelta(days=30)
@@ -64,6 +63,13 @@ def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agen
         ranked = rank_contacts(store, top=next_count + len(recent), now=today)
         nxt = ranked[~ranked["contact_id"].isin(recent)].head(next_count)
     return Agenda(today, due, upcoming, touch, nxt)
+
+
+def touch_due(cadence_contacts: pd.DataFrame, today: date, cadences: dict[str, Cadence]) -> pd.DataFrame:
+    """The contacts whose keep-in-touch cadence is due or overdue (an empty frame with the columns if none)."""
+    if cadence_contacts.empty:
+        return pd.DataFrame(columns=TOUCH_COLUMNS)
+    return losing_touch(cadence_contacts, today, cadences)
 
 
 def default_follow_up(channel: str | None, occurred_on: date) -> date:
