@@ -18,6 +18,7 @@ import pytest
 
 from engine.cli import build_parser
 from engine.importers.files import import_file
+from engine.outreach.messages import workspace_templates
 from engine.planning.agenda import follow_up_for
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.store import CHANNELS, GOAL_STATUSES, INTERACTION_KINDS, OUTCOMES, Store
@@ -58,7 +59,7 @@ def ws(tmp_path_factory) -> Store:
     store.goals.add(goal_from_template("referral", role="Engineer"))
     store.events.add({"title": "Meetup", "starts_at": "2030-01-01T18:00:00"})
     store.interactions.log({"contact_id": 1, "occurred_on": date(2025, 1, 6), "notes": "first"})
-    assert store.templates.all()  # the starter templates, written on first use as the dashboard writes them
+    assert workspace_templates(store)  # the starter templates, written on first use as the dashboard writes them
     bad = folder / "bad"
     bad.mkdir()
     os.mkfifo(bad / "pipe")
