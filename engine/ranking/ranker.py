@@ -116,11 +116,13 @@ class OpportunityRanker(BaseEstimator):
         )
         raw_companies = _strings(column(contacts, "company"))
         comp_codes, company_keys = _normalized(raw_companies, normalize_company)
-        key_codes, keys = pd.factorize(company_keys)  # distinct raw company -> distinct key
-        self.company_codes_ = np.where(company_keys[comp_codes] == "", -1, key_codes[comp_codes])
+        # Distinct raw company -> distinct key; a blank key is no company (code -1) and gets no
+        # number, so the keys are numbered 0..k-1 and arrays sized by them hold every code.
+        key_codes, keys = pd.factorize(np.where(company_keys == "", None, company_keys))
+        self.company_codes_ = key_codes[comp_codes] if len(key_codes) else np.full(n, -1, dtype=np.int64)
         self.company_keys_ = np.asarray(keys, dtype=object)
-        self.company_index_ = {k: i for i, k in enumerate(self.company_keys_) if k}
-        first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()
+        self.company_index_ = {k: i for i, k in enumerate(self.company_keys_)}
+        first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()  # code -1 is dropped
         self.company_names_ = np.array([first_raw.get(i, k) for i, k in enumerate(keys)], dtype=object)
 
         text = fit_contact_text(
