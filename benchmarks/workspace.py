@@ -60,7 +60,7 @@ def _live_in(store: Store, demo, today: date, rng) -> None:
     """The events and the history of ``pages_workspace``."""
     from datetime import timedelta
 
-    from engine.ics import parse_events_ics
+    from engine.importers.ics import parse_events_ics
 
     store.imports.save_events(parse_events_ics(demo.events_ics, "demo-events.ics"))
     frame = store.contacts.for_ranking()
