@@ -19,7 +19,7 @@ from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, score_goals
 from .signals import ContactSignals, column, day_of
 from .text import fit_contact_text, shared_terms
-from .titles import SENIORITY_LEVELS, normalize_company, normalize_title, parse_seniority
+from .titles import SENIORITY_LEVELS, normalize_company, title_forms
 
 RELATIONSHIPS = ("mentor", "referral source", "hiring manager", "recruiter", "peer")
 RANK_COLUMNS = [
@@ -48,6 +48,10 @@ def _tag_text(series: pd.Series) -> np.ndarray:
         for tags in series.iloc[present].tolist()
     ]
     return out
+
+
+def _title_forms(title) -> tuple[str, str, str | None]:
+    return title_forms(title if isinstance(title, str) else str(title))
 
 
 def _normalized(values: np.ndarray, *fns) -> tuple:
@@ -111,9 +115,9 @@ class OpportunityRanker(BaseEstimator):
         ids = column(contacts, "id")
         self.contact_ids_ = np.arange(n) if ids.isna().all() else ids.to_numpy()
         self.full_names_ = _strings(column(contacts, "full_name"))
-        pos_codes, positions, position_levels = _normalized(
-            _strings(column(contacts, "position")), normalize_title, parse_seniority
-        )
+        pos_codes, forms = _normalized(_strings(column(contacts, "position")), _title_forms)
+        positions = np.array([f[0] for f in forms], dtype=object)
+        position_levels = [f[2] for f in forms]
         raw_companies = _strings(column(contacts, "company"))
         comp_codes, company_keys = _normalized(raw_companies, normalize_company)
         # Distinct raw company -> distinct key; a blank key is no company (code -1) and gets no
