@@ -79,7 +79,7 @@ class OpportunityRanker(BaseEstimator):
         Hook for learning from outcomes: a fitted classifier whose ``predict_proba`` over the
         component contributions (columns in scoring.COMPONENTS order) estimates the chance of
         a response; blended in with ``response_blend``. Ignored when None or not fitted. A model
-        may build richer rows itself via ``ranking_features`` (engine.learning.ResponseModel).
+        may answer for all rows itself via ``ranking_proba`` (engine.outreach.learning.ResponseModel).
     response_blend : float
         Share of the final score given to ``response_model``.
     random_state : int
