@@ -264,18 +264,17 @@ def _goal_key(value):
 def _fit_at_outreach(ranker: OpportunityRanker, goals, now, rows: pd.DataFrame) -> dict:
     """Fit contributions of each outreach's contact for the outreach's goal; when that goal is not
     active (or none was logged), for the goal the contact fits best, as the ranking would show it."""
-    scores = ranker.score(goals, now)
-    n = ranker.n_contacts_
-    g = len(scores) // n if n else 0
-    if g == 0:
+    scores = ranker._scores(goals, now)  # what ``score`` shows, as arrays: only the logged rows are read
+    g = scores.score.shape[1]
+    if g == 0 or ranker.n_contacts_ == 0:
         return {c: np.zeros(len(rows)) for c in FIT_COMPONENTS}
-    table = np.stack([scores[c].to_numpy().reshape(g, n) for c in FIT_COMPONENTS], axis=-1)  # (g, n, c)
-    goal_index = {_goal_key(v): i for i, v in enumerate(scores["goal_id"].iloc[::n])}
     pos = rows["pos"].to_numpy()
-    best = np.argmax(table[:, pos].sum(axis=-1), axis=0)
+    table = np.stack([scores.contributions[c][pos] for c in FIT_COMPONENTS], axis=-1)  # (rows, g, c)
+    goal_index = {_goal_key(scores.options[ids[0]].goal_id): i for i, ids in enumerate(scores.goal_options)}
+    best = np.argmax(table.sum(axis=-1), axis=1)
     logged = np.array([goal_index.get(_goal_key(v), -1) for v in rows["goal_id"]], dtype=np.int64)
     chosen = np.where(logged >= 0, logged, best)
-    return {c: table[chosen, pos, k] for k, c in enumerate(FIT_COMPONENTS)}
+    return {c: table[np.arange(len(pos)), chosen, k] for k, c in enumerate(FIT_COMPONENTS)}
 
 
 def training_frame(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now) -> tuple[pd.DataFrame, pd.Series]:
