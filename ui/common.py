@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from engine.records import ImportFileError
+from engine.errors import RapportError
 from engine.store import Store, StoreError, default_db_path
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
@@ -39,11 +39,8 @@ def friendly_errors():
     """Show a problem the user can act on as a message instead of a traceback."""
     try:
         yield
-    except (ImportFileError, StoreError) as error:
+    except RapportError as error:  # anything else is a bug: Streamlit shows it, with its traceback, as one
         st.error(str(error), icon=":material/error:")
-        st.stop()
-    except (KeyError, ValueError) as error:
-        st.error(error.args[0] if error.args else str(error), icon=":material/error:")
         st.stop()
 
 
@@ -53,8 +50,8 @@ def section_errors():
     Restore, even when the workspace file cannot be opened)."""
     try:
         yield
-    except (ImportFileError, StoreError, KeyError, ValueError) as error:
-        st.error(error.args[0] if error.args else str(error), icon=":material/error:")
+    except RapportError as error:
+        st.error(str(error), icon=":material/error:")
 
 
 @contextlib.contextmanager

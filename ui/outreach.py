@@ -1,11 +1,11 @@
 """Outreach: one prioritized list across active goals, each row with its reasons and next step."""
 
 import math
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.exports import csv_bytes
 from engine.outreach.opportunities import OUTREACH_COLUMNS, explain_contact, learning_status, rank_contacts
 from ui.common import friendly_errors, page_header, plain, store
@@ -61,7 +61,7 @@ selection = st.dataframe(
 if pages > 1:
     st.pagination(pages, key="outreach_page")
 with friendly_errors():
-    workspace.contacts.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=date.today())
+    workspace.contacts.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=workspace_today(workspace))
 
 rows = selection.selection.rows if selection else []
 if rows:

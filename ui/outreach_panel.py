@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.outreach.messages import contact_values, mailto_link, render, workspace_templates
-from engine.planning.agenda import default_follow_up, workspace_today
+from engine.planning.agenda import default_follow_up, kept_follow_up
 from engine.store import CHANNELS, INTERACTION_KINDS, OUTCOMES, Store
+from engine.vocabulary import CHANNEL_LABELS
 from ui.common import friendly_errors, plain
-
-CHANNEL_LABELS = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection":
-                  "LinkedIn connection note", "phone": "Phone", "in_person": "In person", "other": "Other"}
 
 
 def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: str) -> None:
@@ -64,11 +63,11 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
                     "contact_id": int(contact["id"]), "goal_id": goal["id"] if goal else None,
                     "template_id": template["id"] if template else None, "kind": kind, "channel": channel,
                     "occurred_on": when, "outcome": outcome, "notes": notes or None,
-                    "follow_up_on": follow if outcome in (None, "no_response") and follow >= when else None,
+                    "follow_up_on": kept_follow_up(outcome, follow),
                 })
             name = contact.get("full_name") or "contact"
             st.success(f"Logged: {kind} with {name} on {when:%d %b %Y}"
-                       + (f"; follow up on {follow:%d %b %Y}." if outcome in (None, "no_response") else "."))
+                       + (f"; follow up on {follow:%d %b %Y}." if kept_follow_up(outcome, follow) else "."))
 
 
 def outcome_buttons(workspace: Store, interaction_id: int, key: str) -> None:

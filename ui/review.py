@@ -1,12 +1,11 @@
 """Review: the monthly look back. What moved, what did not, and what to change."""
 
-from datetime import date
 
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.insights.report import review_html, review_markdown
 from engine.insights.review import build_review, month_bounds
-from engine.planning.agenda import workspace_today
 from ui.common import friendly_errors, page_header, plain, store
 
 page_header("Review", "Ten minutes a month: progress against your goals, what works, and the strategies to refine.")
@@ -75,4 +74,4 @@ left.download_button("Download the review (HTML, interactive)", lambda: review_h
                      file_name=f"rapport-review-{start}-{end}.html", mime="text/html", icon=":material/download:")
 right.download_button("Download the review (Markdown)", lambda: review_markdown(review),
                       file_name=f"rapport-review-{start}-{end}.md", mime="text/markdown", icon=":material/download:")
-st.caption(f"Built on {date.today():%d %b %Y}.")
+st.caption(f"Built on {today:%d %b %Y}.")

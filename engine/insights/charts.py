@@ -13,9 +13,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-REPLY_OUTCOMES = ("replied", "meeting", "referral", "opportunity")
-CHANNEL_NAMES = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection": "LinkedIn note",
-                 "phone": "Phone", "in_person": "In person", "other": "Other"}
+from engine.vocabulary import CHANNEL_LABELS as CHANNEL_NAMES
+from engine.vocabulary import REPLY_OUTCOMES
+
 # plotly_white's look, kept to what these charts use. The full template (every trace type, every
 # colour scale) is deep-copied into each figure: 13-30 ms a figure, half of building the review.
 _AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "zerolinewidth": 2, "ticks": "",

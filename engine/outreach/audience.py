@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from engine.clock import local_today
 from engine.ranking.goals import priority_weight
 from engine.store import Store
 
@@ -35,7 +36,7 @@ def _describe(segment: dict) -> str:
 
 def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50) -> list[dict]:
     """One entry per segment: id, name, describe, count, gap, contacts (top members), events."""
-    now = datetime.combine(today or date.today(), datetime.min.time())
+    now = datetime.combine(today or local_today(), datetime.min.time())
     probe = {**goal, "status": "active"}  # a paused goal's audience is still worth seeing
     ranker, contacts, version = contact_ranker(store, now)
     details = contacts.set_index("id")[["company", "position"]] if not contacts.empty else None

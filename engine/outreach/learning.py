@@ -27,13 +27,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from engine.ranking import OpportunityRanker
-from engine.ranking.ranker import RELATIONSHIPS
 from engine.ranking.scoring import FIT_COMPONENTS
 from engine.ranking.signals import RECENCY_DAYS, ContactSignals, column, day_of, days
 from engine.ranking.titles import SENIORITY_LEVELS
+from engine.vocabulary import NO_REPLY_OUTCOMES, RELATIONSHIPS, REPLY_OUTCOMES
 
-REPLY_OUTCOMES = frozenset({"replied", "meeting", "referral", "opportunity"})
-NO_REPLY_OUTCOMES = frozenset({"no_response", "declined"})
 # What counts as a reply in the contacts' ``replies`` count (mirrors store.contacts.for_ranking),
 # needed to take the outcome being predicted back out of the features (see _as_of).
 REPLY_KINDS = frozenset({"inbound", "meeting"})
@@ -213,7 +211,7 @@ def _labelled(ranker: OpportunityRanker, interactions: pd.DataFrame, now) -> tup
         "goal_id": column(interactions, "goal_id").astype(object).to_numpy(),
     })
     log = frame[(frame["pos"] >= 0) & frame["day"].notna()].reset_index(drop=True)
-    known = log["outcome"].isin(REPLY_OUTCOMES | NO_REPLY_OUTCOMES) & (log["kind"] == "outreach")
+    known = log["outcome"].isin(REPLY_OUTCOMES + NO_REPLY_OUTCOMES) & (log["kind"] == "outreach")
     known &= log["day"] <= day_of(now)  # a future-dated row is a plan, not an outcome (but is in the counts)
     rows = log[known].reset_index(drop=True)
     rows["y"] = rows["outcome"].isin(REPLY_OUTCOMES).astype(np.int64)

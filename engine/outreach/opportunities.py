@@ -15,6 +15,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from engine.clock import local_now
 from engine.ranking import EventRanker, OpportunityRanker
 from engine.store import Store
 
@@ -53,7 +54,7 @@ def goals_fingerprint(goals: list[dict]) -> str:
 
 def _now(now: datetime | date | None) -> datetime:
     if now is None:
-        return datetime.now()
+        return local_now()
     return now if isinstance(now, datetime) else datetime.combine(now, datetime.min.time())
 
 

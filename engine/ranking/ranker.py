@@ -13,6 +13,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from engine.bulk import gc_paused
+from engine.vocabulary import RELATIONSHIPS
 
 from .goals import goal_options
 from .reasons import reasons_and_steps
@@ -21,7 +22,6 @@ from .signals import ContactSignals, column, day_of
 from .text import fit_contact_text, shared_terms
 from .titles import SENIORITY_LEVELS, normalize_company, title_forms
 
-RELATIONSHIPS = ("mentor", "referral source", "hiring manager", "recruiter", "peer")
 RANK_COLUMNS = [
     "contact_id", "full_name", "goal_id", "goal_title", "segment_id", "segment_name", "score", "reasons",
     "next_step",

@@ -15,10 +15,7 @@ import math
 import re
 from functools import lru_cache
 
-# Ordered from least to most senior; the position in this tuple is the seniority code.
-SENIORITY_LEVELS: tuple[str, ...] = (
-    "intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "executive", "founder",
-)
+from engine.vocabulary import SENIORITY_LEVELS
 
 # Abbreviations expanded token by token (after punctuation is stripped).
 _ABBREVIATIONS: dict[str, str] = {

@@ -13,16 +13,18 @@ import os
 from functools import cached_property
 from pathlib import Path
 
+from engine.vocabulary import CHANNELS, GOAL_STATUSES, INTERACTION_KINDS, OUTCOMES, RELATIONSHIPS  # re-exported
+
 from .autobackup import KEEP as AUTOMATIC_COPIES_KEPT
 from .autobackup import copies as automatic_copies
 from .autobackup import copy_day, restore_copy
 from .base import StoreBase
 from .connection import StoreDamaged, StoreError, StoreLocked
-from .contacts import RELATIONSHIPS, SORTS, ContactQuery, Contacts
+from .contacts import SORTS, ContactQuery, Contacts
 from .events import Events
-from .goals import GOAL_STATUSES, Goals
+from .goals import Goals
 from .imports import ImportReport, Imports
-from .interactions import CHANNELS, INTERACTION_KINDS, OUTCOMES, Interactions
+from .interactions import Interactions
 from .messages import Pitches, Templates
 from .review import Flags
 from .settings import Settings

@@ -15,6 +15,7 @@ from datetime import date
 import duckdb
 
 from engine.bulk import gc_paused
+from engine.clock import local_today
 from engine.records import CONTACT_FIELDS, EVENT_FIELDS, DirectCsv, ParsedFile, Reject, RowRules
 
 from . import direct
@@ -118,7 +119,7 @@ class Imports(Part):
 
     def save_contacts(self, parsed: ParsedFile, today: date | None = None) -> ImportReport:
         """Upsert the parsed contacts in one transaction and return what happened."""
-        today = today or date.today()
+        today = today or local_today()
         with gc_paused():
             incoming = _incoming_table(parsed)
         with self._writing() as conn:
@@ -140,7 +141,7 @@ class Imports(Part):
         rejected row, so rows without a name, e-mail or URL and rows with a date that does not
         parse are rejected here exactly as there, with the same line, column and words.
         """
-        today = today or date.today()
+        today = today or local_today()
         with self.session(), self._reading() as conn, self._threads_for(conn, source.rows):
             try:
                 profile = direct.read_direct(conn, source)
