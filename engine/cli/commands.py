@@ -29,6 +29,8 @@ def _import(store: Store, file: str, events: bool, as_json: bool) -> int:
     from engine.importers.files import import_file
 
     report = import_file(store, file, events=events)
+    if getattr(report, "kind", None) == "archive":
+        return _print_archive(report, file, as_json)
     if as_json:
         data = report.to_dict()
         data["rejected_rows"] = data.pop("rejects")
@@ -44,6 +46,29 @@ def _import(store: Store, file: str, events: bool, as_json: bool) -> int:
         print(f"  ... and {report.rejected - MAX_SHOWN_REJECTS} more (see the Import page for the full list)")
     for warning in report.warnings:
         print(f"  warning: {warning}")
+    return 0
+
+
+def _print_archive(report, file: str, as_json: bool) -> int:
+    """The report of a LinkedIn data archive (``engine.importers.archive.ArchiveReport``)."""
+    data = report.to_dict()
+    if as_json:
+        print_json(data)
+        return 0
+    if report.contacts:
+        contacts = report.contacts
+        print(f"Contacts from {printable(contacts['file_name'])}: {contacts['inserted']} new, "
+              f"{contacts['updated']} updated, {contacts['unchanged']} unchanged, {contacts['rejected']} rejected.")
+    skipped = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in report.skipped.items() if n)
+    print(f"Imported {printable(file)} ({report.format}): {report.messages_read} messages and "
+          f"{report.invitations_read} invitations read in {report.conversations} conversations; "
+          f"{report.interactions_inserted} interactions added, {report.interactions_updated} updated; "
+          f"{report.matched_people} people matched, {report.unmatched_count} not among your contacts"
+          + (f"; skipped: {skipped}." if skipped else "."))
+    for person in report.unmatched_people[:MAX_SHOWN_REJECTS]:
+        print(f"  not a contact: {printable(person['name'] or person['profile_url'] or '?')}")
+    for warning in report.warnings:
+        print(f"  warning: {printable(warning)}")
     return 0
 
 

@@ -3,7 +3,7 @@
 Every SQL statement lives in this package, with bound parameters for every value; the schema is
 built by numbered migrations (``migrations.py``). A ``Store`` is one workspace file; each area of
 it is a part that shares the store's connection: ``store.contacts``, ``store.goals``,
-``store.interactions``, ``store.events``, ``store.imports``, ``store.templates``, ``store.pitches``,
+``store.interactions``, ``store.history``, ``store.events``, ``store.imports``, ``store.templates``, ``store.pitches``,
 ``store.settings`` and ``store.flags``.
 """
 
@@ -23,6 +23,7 @@ from .connection import StoreDamaged, StoreError, StoreLocked
 from .contacts import SORTS, ContactQuery, Contacts
 from .events import Events
 from .goals import Goals
+from .history import History
 from .imports import ImportReport, Imports
 from .interactions import Interactions
 from .messages import Pitches, Templates
@@ -47,6 +48,10 @@ class Store(WorkspaceMixin, StoreBase):
     @cached_property
     def interactions(self) -> Interactions:
         return Interactions(self)
+
+    @cached_property
+    def history(self) -> History:
+        return History(self)
 
     @cached_property
     def events(self) -> Events:
