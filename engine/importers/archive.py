@@ -14,6 +14,7 @@ The report (``ArchiveReport.to_dict``) is what ``rapport import ARCHIVE.zip --js
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -37,6 +38,7 @@ from .archive_history import (
 )
 from .archive_zip import is_zip, linkedin_members, read_members
 
+OWNER_SETTING = "linkedin_owner"  # who the archive belongs to, for a messages.csv imported alone later
 MAX_LISTED = 200  # unmatched people listed in a report (all are counted)
 CHANNEL_MESSAGE, CHANNEL_INVITATION = "linkedin_message", "linkedin_connection"
 
@@ -99,17 +101,22 @@ def _read_parts(data: bytes, file_name: str) -> tuple[str, _Parts]:
     return f"linkedin_{table.kind}", parts
 
 
-def read_history(parts: _Parts) -> History:
-    """The owner, the messages and the invitations of an archive, not yet matched to anyone."""
+def read_history(parts: _Parts, known: Owner | None = None, contact_keys: frozenset[str] = frozenset()) -> History:
+    """The owner, the messages and the invitations of an archive, not yet matched to anyone.
+
+    ``known``: the owner an earlier import found (a messages.csv alone does not say who it is);
+    ``contact_keys``: the folded names of the contacts, which the owner is not."""
     history = History()
     owner = Owner()
     if "profile" in parts.tables:
         owner.name = profile_owner(parts.tables["profile"]) or ""
+    if not owner.name and known is not None:
+        owner = Owner(known.name, known.url)
     if "invitations" in parts.tables:
         found = owner_from_invitations(parts.tables["invitations"])
         owner = Owner(owner.name or found.name, found.url if name_key(found.name) in ("", owner.key) else "")
     if "messages" in parts.tables:
-        owner = owner_from_messages(parts.tables["messages"], owner)
+        owner = owner_from_messages(parts.tables["messages"], owner, contact_keys)
         history.owner = owner
         read_messages(parts.tables["messages"], owner, history)
     history.owner = owner
@@ -120,19 +127,20 @@ def read_history(parts: _Parts) -> History:
             history.warnings.append(f"{table.file_name}: some bytes were not UTF-8 and show as \ufffd")
     if history.problems:
         lines = ", ".join(str(n) for n in history.problems[:10]) + (", ..." if len(history.problems) > 10 else "")
-        history.warnings.append(f"{len(history.problems)} rows have a date that cannot be read and were left out "
-                                f"(lines {lines})")
+        many = len(history.problems) > 1
+        history.warnings.append(f"{len(history.problems)} {'rows have' if many else 'row has'} a date that cannot "
+                                f"be read and {'were' if many else 'was'} left out (line{'s' if many else ''} {lines})")
     return history
 
 
 class _People:
     """Who in the archive is which contact: by profile URL, else by a full name only one contact has."""
 
-    def __init__(self, store, history: History):
+    def __init__(self, store, history: History, contact_names: list[tuple[int, str]]):
         urls = sorted({p.url for p in [*history.messages, *history.invitations] if p.url})
         self.by_url = {url_key(u): cid for u, cid in store.contacts.ids_by_url(urls).items()} if urls else {}
         names: dict[str, set[int]] = {}
-        for contact_id, full_name in store.history.contact_names():
+        for contact_id, full_name in contact_names:
             names.setdefault(name_key(full_name), set()).add(contact_id)
         self.by_name = names
         self.matched: set[int] = set()
@@ -214,15 +222,21 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
     if not parts.tables:
         report.skipped = {}
         return report
-    with gc_paused():
-        history = read_history(parts)
     with store.session():
-        people = _People(store, history)
+        saved_owner = json.loads(store.settings.get(OWNER_SETTING) or "{}")
+        known = Owner(saved_owner.get("name") or "", saved_owner.get("url") or "") if saved_owner else None
+        names = store.history.contact_names()
+        with gc_paused():
+            history = read_history(parts, known, frozenset(name_key(n) for _, n in names))
+        people = _People(store, history, names)
         with gc_paused():
             rows = interaction_rows(history, people, store.settings.get("timezone"))
         total = history.messages_read + history.invitations_read
         saved = store.history.save_archive(rows, file_name, fmt, total, rejected=len(history.problems))
     report.owner = history.owner.name
+    if history.owner.name and (history.owner.name, history.owner.url) != (saved_owner.get("name"),
+                                                                           saved_owner.get("url")):
+        store.settings.set(OWNER_SETTING, json.dumps({"name": history.owner.name, "url": history.owner.url}))
     report.messages_read, report.invitations_read = history.messages_read, history.invitations_read
     report.conversations = history.conversations
     report.interactions_inserted, report.interactions_updated = saved.inserted, saved.updated

@@ -18,7 +18,7 @@ on the other side and the length of the text, never the text itself.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from .archive_csv import Table, name_key, parse_moment, split_names, split_urls, text_length, unmangle, url_key
@@ -108,9 +108,10 @@ def owner_from_invitations(table: Table) -> Owner:
     return Owner(names.most_common(1)[0][0] if names else "", urls.most_common(1)[0][0] if urls else "")
 
 
-def owner_from_messages(table: Table, owner: Owner) -> Owner:
-    """Fill in what ``owner`` lacks from the messages: the name most often on either side, and the
-    sender URL the owner's own messages carry."""
+def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str] = frozenset()) -> Owner:
+    """Fill in what ``owner`` lacks from the messages: the name most often on either side (on a tie,
+    one who is not a contact: the owner is not their own connection), and the sender URL the
+    owner's own messages carry."""
     if not owner.name:
         seen, spelled = Counter(), {}
         for row in table.rows:
@@ -123,7 +124,8 @@ def owner_from_messages(table: Table, owner: Owner) -> Owner:
                     seen[key] += 1
                     spelled.setdefault(key, unmangle(name))
         if seen:
-            owner = Owner(spelled[seen.most_common(1)[0][0]], owner.url)
+            best = max(seen, key=lambda key: (seen[key], key not in contact_keys))
+            owner = Owner(spelled[best], owner.url)
     if not owner.url and owner.name:
         urls = Counter(row.get("senderprofileurl") for row in table.rows
                        if row.get("senderprofileurl") and name_key(row.get("from")) == owner.key)
@@ -200,11 +202,17 @@ def read_messages(table: Table, owner: Owner, history: History) -> None:
         name, url = others[0]
         kept.append((conversation, Message(row.line, conversation, at, outbound, unmangle(name), url,
                                            text_length(row.values.get("content") or ""))))
+    urls: dict[tuple[str, str], str] = {}  # the URL a name has in its conversation (9 columns: senders' only)
+    for conversation, message in kept:
+        if message.url:
+            urls.setdefault((conversation, name_key(message.name)), message.url)
     for conversation, message in kept:
         if conversation in group:
             history.skipped["group"] += 1
-        else:
-            history.messages.append(message)
+            continue
+        if not message.url and (conversation, name_key(message.name)) in urls:
+            message = replace(message, url=urls[conversation, name_key(message.name)])
+        history.messages.append(message)
     history.conversations += len(conversations)
 
 
@@ -235,23 +243,22 @@ def _read_date(value: str, line: int, history: History) -> datetime | None:
 # -- interactions --------------------------------------------------------------------------------------
 def message_outcomes(messages: list[Message], horizon: datetime, window: timedelta = REPLY_WINDOW) -> list[tuple]:
     """(message, outcome, first) for every message: the outcome of an outbound one ("replied",
-    "no_response" or None while its window is open), and whether it was the first to that person
-    in its conversation."""
+    "no_response" or None while its window is open), and whether it was the owner's first in its
+    conversation."""
     by_conversation: dict[str, list[Message]] = defaultdict(list)
     for message in messages:
         by_conversation[message.conversation].append(message)
     out = []
-    for thread in by_conversation.values():
+    for thread in by_conversation.values():  # one other person per conversation: groups are kept out
         thread.sort(key=lambda m: (moment_key(m.at), not m.outbound))
-        answers: dict[str, datetime] = {}  # person -> the next inbound moment, walking backwards
+        answered: datetime | None = None  # the next inbound moment, walking backwards
         marked = []
         for message in reversed(thread):
-            moment, who = moment_key(message.at), person_key(message.name, message.url)
+            moment = moment_key(message.at)
             if not message.outbound:
-                answers[who] = moment
+                answered = moment
                 marked.append((message, None))
                 continue
-            answered = answers.get(who)
             if answered is not None and answered - moment <= window:
                 outcome = "replied"
             elif horizon - moment > window:
@@ -259,13 +266,10 @@ def message_outcomes(messages: list[Message], horizon: datetime, window: timedel
             else:
                 outcome = None
             marked.append((message, outcome))
-        written_to: set[str] = set()
+        written = False
         for message, outcome in reversed(marked):
-            who = person_key(message.name, message.url)
-            first = message.outbound and who not in written_to
-            if message.outbound:
-                written_to.add(who)
-            out.append((message, outcome, first))
+            out.append((message, outcome, message.outbound and not written))
+            written = written or message.outbound
     return out
 
 

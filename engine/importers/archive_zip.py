@@ -115,7 +115,7 @@ def read_members(data: bytes, file_name: str) -> dict[str, tuple[str, bytes]]:
                         chunks.append(chunk)
             except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
                     RuntimeError) as error:
-                raise ImportFileError(where, f"this member is damaged ({type(error).__name__}); download the "
-                                             "archive from LinkedIn again") from None
+                raise ImportFileError(where, "this member is damaged and cannot be unpacked; download the "
+                                             "archive from LinkedIn again") from error
             out[kind] = (info.filename, b"".join(chunks))
     return out
