@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from engine.importers.files import import_file
-from engine.records import ImportFileError
 from engine.store import Store
 from tests.archive_support import (
     ERAS,
@@ -255,15 +254,6 @@ def test_a_damaged_or_hostile_zip_is_refused_in_one_line_and_writes_nothing(tmp_
     assert archive.name in result.stderr and words in result.stderr
     store = Store(db)
     assert store.contacts.count() == 0 and store.interactions.frame().empty
-
-
-def test_a_workbook_named_csv_still_gets_the_contacts_importers_advice(tmp_path):
-    path = tmp_path / "Connections.csv"
-    with zipfile.ZipFile(path, "w") as zf:
-        zf.writestr("[Content_Types].xml", "<Types/>")
-        zf.writestr("xl/workbook.xml", "<workbook/>")
-    with pytest.raises(ImportFileError, match="Excel"):
-        import_file(Store(tmp_path / "w.duckdb"), path)
 
 
 def test_after_importing_keep_in_touch_and_review_know_the_history(tmp_path):
