@@ -21,6 +21,7 @@ from datetime import date, datetime
 from engine.bulk import gc_paused
 from engine.clock import local_now
 from engine.records import ImportFileError
+from engine.store.history import COLUMNS
 
 from .archive_csv import Table, header_kind, name_key, profile_owner, read_table, url_key
 from .archive_history import (
@@ -166,23 +167,29 @@ def _local(at: datetime, tz: str | None) -> datetime:
     return local_now(tz, at) if at.tzinfo else at
 
 
-def interaction_rows(history: History, people: _People, tz: str | None) -> list[dict]:
-    """The interactions to save: one per kept message and invitation whose person is a contact."""
+def interaction_rows(history: History, people: _People, tz: str | None) -> dict[str, list]:
+    """The interactions to save, column by column (``store.history.COLUMNS``): one per kept message
+    and invitation whose person is a contact."""
     moments = [moment_key(m.at) for m in history.messages] + [moment_key(i.at) for i in history.invitations]
     horizon = max(moments) if moments else datetime.min
-    rows, keys = [], []
+    columns: dict[str, list] = {name: [] for name in COLUMNS if name != "source_key"}
+    keys: list[str] = []
+
+    def add(contact_id, kind, channel, local, outcome, note, conversation, length) -> None:
+        for name, value in (("contact_id", contact_id), ("kind", kind), ("channel", channel),
+                            ("occurred_on", local.date()), ("occurred_at", local), ("outcome", outcome),
+                            ("notes", note), ("conversation_id", conversation), ("message_length", length)):
+            columns[name].append(value)
+
     for message, outcome, first in message_outcomes(history.messages, horizon):
         contact_id = people.contact(message.name, message.url)
         if contact_id is None:
             people.count_unmatched(message.name, message.url, "messages")
             continue
-        local = _local(message.at, tz)
         note = ("LinkedIn archive: your first message in the conversation" if first else
                 "LinkedIn archive: follow-up message") if message.outbound else "LinkedIn archive: their message"
-        rows.append({"contact_id": contact_id, "kind": "outreach" if message.outbound else "inbound",
-                     "channel": CHANNEL_MESSAGE, "occurred_on": local.date(), "occurred_at": local,
-                     "outcome": outcome, "notes": note, "conversation_id": message.conversation,
-                     "message_length": message.length})
+        add(contact_id, "outreach" if message.outbound else "inbound", CHANNEL_MESSAGE, _local(message.at, tz),
+            outcome, note, message.conversation, message.length)
         keys.append(f"li-msg:{message.conversation}|{moment_key(message.at).isoformat()}|"
                     f"{'out' if message.outbound else 'in'}")
     for invitation in history.invitations:
@@ -190,17 +197,14 @@ def interaction_rows(history: History, people: _People, tz: str | None) -> list[
         if contact_id is None:
             people.count_unmatched(invitation.name, invitation.url, "invitations")
             continue
-        local = _local(invitation.at, tz)
-        rows.append({"contact_id": contact_id, "kind": "outreach" if invitation.outbound else "inbound",
-                     "channel": CHANNEL_INVITATION, "occurred_on": local.date(), "occurred_at": local,
-                     "outcome": "replied" if invitation.outbound else None,  # a contact: the invitation was accepted
-                     "notes": "LinkedIn archive: invitation " + ("sent" if invitation.outbound else "received"),
-                     "conversation_id": None, "message_length": invitation.length})
+        add(contact_id, "outreach" if invitation.outbound else "inbound", CHANNEL_INVITATION,
+            _local(invitation.at, tz), "replied" if invitation.outbound else None,  # a contact: it was accepted
+            "LinkedIn archive: invitation " + ("sent" if invitation.outbound else "received"), None,
+            invitation.length)
         keys.append(f"li-inv:{'out' if invitation.outbound else 'in'}|"
                     f"{person_key(invitation.name, invitation.url)}|{moment_key(invitation.at).isoformat()}")
-    for row, key in zip(rows, source_keys(keys)):
-        row["source_key"] = key
-    return rows
+    columns["source_key"] = source_keys(keys)
+    return columns
 
 
 def _import_connections(store, connections: tuple[str, bytes], today: date | None) -> dict:
@@ -228,6 +232,7 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
         names = store.history.contact_names()
         with gc_paused():
             history = read_history(parts, known, frozenset(name_key(n) for _, n in names))
+        parts.tables.clear()  # the rows (and the message texts in them) are not needed any more
         people = _People(store, history, names)
         with gc_paused():
             rows = interaction_rows(history, people, store.settings.get("timezone"))

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from urllib.parse import unquote
 
 from engine.records import ImportFileError
@@ -71,6 +72,7 @@ _MOJIBAKE = re.compile("[ÃÂâ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0
                        "\u0192\u02c6\u02dc\u20ac\u2122]")
 
 
+@lru_cache(maxsize=1 << 16)  # the same few names and URLs come back in every row: each is worked out once
 def unmangle(text: str) -> str:
     """``JosÃ©`` back to ``José``: a UTF-8 name that was decoded as cp1252 somewhere on the way."""
     if not _MOJIBAKE.search(text):
@@ -98,6 +100,7 @@ def _credential(part: str) -> bool:
     return bool(words) and all(w in _CREDENTIALS for w in words)
 
 
+@lru_cache(maxsize=1 << 16)
 def name_key(name: str | None) -> str:
     """A name folded for matching: mojibake repaired, credentials, accents, case and punctuation
     dropped, so that ``Jane Doe, Ph.D.``, ``JANE DOE`` and ``Jane Doé`` all read ``jane doe``."""
@@ -118,7 +121,8 @@ def name_key(name: str | None) -> str:
     return " ".join(words)
 
 
-def split_names(to: str, count: int | None = None) -> list[str]:
+@lru_cache(maxsize=1 << 16)
+def split_names(to: str, count: int | None = None) -> tuple[str, ...]:
     """The names in a ``TO`` cell: joined by ``, `` though a name can hold one ("Jane Doe, Ph.D.")."""
     names: list[str] = []
     for part in (to or "").split(", "):
@@ -127,10 +131,11 @@ def split_names(to: str, count: int | None = None) -> list[str]:
         elif part.strip():
             names.append(part.strip())
     if count is not None and count == 1 and len(names) > 1:
-        return [to.strip()]
-    return names
+        return (to.strip(),)
+    return tuple(names)
 
 
+@lru_cache(maxsize=1 << 16)
 def url_key(url: str | None) -> str:
     """A LinkedIn profile URL reduced to its path (``in/jane-doe``), as the store's ``rapport_url_key``."""
     text = unquote((url or "").strip().lower()).split("?", 1)[0].split("#", 1)[0].rstrip("/")
@@ -178,15 +183,24 @@ def text_length(content: str) -> int:
 
 
 # -- rows ----------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
 class Row:
-    """One row of an archive CSV: its values by ``column_key`` and the line it starts on."""
+    """One row of an archive CSV: its cells, the line it starts on, and its table's column index
+    (shared by every row: a dict per row cost 100,000 dicts for a large messages.csv)."""
 
-    line: int
-    values: dict[str, str]
+    __slots__ = ("cells", "index", "line")
+
+    def __init__(self, line: int, cells: list[str], index: dict[str, int]):
+        self.line, self.cells, self.index = line, cells, index
+
+    def raw(self, key: str) -> str:
+        at = self.index.get(key)
+        return self.cells[at] if at is not None and at < len(self.cells) else ""
 
     def get(self, key: str) -> str:
-        return (self.values.get(key) or "").strip()
+        return self.raw(key).strip()
+
+    def has(self, key: str) -> bool:
+        return key in self.index
 
 
 @dataclass
@@ -210,11 +224,13 @@ def read_table(data: bytes, file_name: str) -> Table:
             shown = ", ".join((headers or [])[:8])
             raise ImportFileError(file_name, "this is not a messages, invitations or profile file of a LinkedIn "
                                              f"data archive (its columns are: {shown or 'none'})", line=1)
-        keys = [column_key(h) for h in headers]
+        index: dict[str, int] = {}
+        for at, header in enumerate(headers):
+            index.setdefault(column_key(header), at)
         rows, start = [], reader.line_num + 1
         for cells in reader:
-            if any(c.strip() for c in cells):
-                rows.append(Row(start, dict(zip(keys, cells))))
+            if any(cells):
+                rows.append(Row(start, cells, index))
             start = reader.line_num + 1
     except csv.Error as error:
         raise ImportFileError(file_name, f"the file cannot be read as CSV ({error})", line=reader.line_num) from None

@@ -31,7 +31,7 @@ YES = frozenset({"yes", "true", "1"})
 MAX_PROBLEM_LINES = 10
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Message:
     line: int
     conversation: str
@@ -42,7 +42,7 @@ class Message:
     length: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Invitation:
     at: datetime
     outbound: bool
@@ -62,8 +62,8 @@ class Owner:
 
     def is_me(self, name: str, url: str = "") -> bool:
         if url and self.url:
-            return url_key(url) == url_key(self.url)
-        return bool(name) and name_key(name) == self.key
+            return url == self.url or url_key(url) == url_key(self.url)
+        return bool(name) and (name == self.name or name_key(name) == name_key(self.name))
 
 
 @dataclass
@@ -175,7 +175,7 @@ def _others(row, owner: Owner, outbound: bool) -> list[tuple[str, str]]:
 
 def read_messages(table: Table, owner: Owner, history: History) -> None:
     """Add ``table``'s messages to ``history``: kept ones to ``messages``, the rest counted."""
-    has_sender_urls = "senderprofileurl" in {k for row in table.rows[:1] for k in row.values}
+    has_sender_urls = bool(table.rows) and table.rows[0].has("senderprofileurl")
     kept: list[tuple[str, Message]] = []
     group, conversations = set(), set()
     for row in table.rows:
@@ -201,7 +201,7 @@ def read_messages(table: Table, owner: Owner, history: History) -> None:
             continue
         name, url = others[0]
         kept.append((conversation, Message(row.line, conversation, at, outbound, unmangle(name), url,
-                                           text_length(row.values.get("content") or ""))))
+                                           text_length(row.raw("content")))))
     urls: dict[tuple[str, str], str] = {}  # the URL a name has in its conversation (9 columns: senders' only)
     for conversation, message in kept:
         if message.url:

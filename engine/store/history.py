@@ -30,13 +30,13 @@ class Saved:
     unchanged: int
 
 
-def _arrow(rows: list[dict]):
+def _arrow(columns: dict[str, list]):
     import pyarrow as pa  # loads slowly: only when an archive is saved
 
     def kind(name: str):
         return pa.timestamp("us") if name == "timestamp" else getattr(pa, name)()
 
-    return pa.table({name: pa.array([row.get(name) for row in rows], type=kind(t)) for name, t in COLUMNS.items()})
+    return pa.table({name: pa.array(columns[name], type=kind(t)) for name, t in COLUMNS.items()})
 
 
 class History(Part):
@@ -47,10 +47,13 @@ class History(Part):
         with self._reading() as conn:
             return conn.execute("SELECT id, full_name FROM contacts WHERE full_name IS NOT NULL ORDER BY id").fetchall()
 
-    def save_archive(self, rows: list[dict], file_name: str, fmt: str, total: int, rejected: int = 0) -> Saved:
+    def save_archive(self, columns: dict[str, list], file_name: str, fmt: str, total: int,
+                     rejected: int = 0) -> Saved:
         """Insert the interactions not imported before, fill in what earlier ones lacked, and record
-        the import; one transaction, so a failure leaves the log as it was."""
-        table = _arrow(rows)
+        the import; one transaction, so a failure leaves the log as it was. ``columns``: a list per
+        name in ``COLUMNS``, all as long."""
+        table = _arrow(columns)
+        rows = table.num_rows
         names = ", ".join(COLUMNS)
         with self._writing() as conn:
             import_id = conn.execute(
@@ -74,7 +77,7 @@ class History(Part):
                 with contextlib.suppress(duckdb.Error):  # never hide the error that got us here
                     conn.unregister("incoming_history")
                     conn.execute("DROP TABLE IF EXISTS history_in")
-            unchanged = len(rows) - inserted - updated
+            unchanged = rows - inserted - updated
             conn.execute("UPDATE imports SET total = ?, inserted = ?, updated = ?, unchanged = ?, skipped_blank = 0, "
                          "rejected = ? WHERE id = ?", [total, inserted, updated, unchanged, rejected, import_id])
             if inserted or updated:
