@@ -17,7 +17,7 @@ upload = st.file_uploader("Contacts or events file", type=["csv", "tsv", "txt", 
 
 
 def show_report(report: dict) -> None:
-    st.success(f"Imported {report['file_name']} ({report['format']}, {report['encoding']}).",
+    st.success(f"Imported {plain(report['file_name'])} ({plain(report['format'])}, {plain(report['encoding'])}).",
                icon=":material/check_circle:")
     cols = st.columns(6)
     for col, key in zip(cols, ("total", "inserted", "updated", "unchanged", "skipped_blank", "rejected")):
