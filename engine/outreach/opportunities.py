@@ -19,6 +19,8 @@ from engine.clock import local_now
 from engine.ranking import EventRanker, OpportunityRanker
 from engine.store import Store
 
+from . import model_cache
+
 OUTREACH_COLUMNS = ["rank", "full_name", "company", "position", "next_step", "reasons", "score", "goal_title",
                     "segment_name"]
 EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", "reasons", "score", "goal_title"]
@@ -62,17 +64,29 @@ def _now(now: datetime | date | None) -> datetime:
 
 
 def contact_ranker(store: Store, now: datetime | None = None) -> tuple[OpportunityRanker, pd.DataFrame, tuple]:
-    """The fitted ranker, the contacts it was fitted on and the data version (a cache key);
-    refitted only when the data (or the day) changed."""
-    key = (str(store.path), store.data_version(), _now(now).date())
+    """The fitted ranker, the contacts it was fitted on and a cache key for what depends on them
+    and on the day (timing and fatigue move with the date).
+
+    The fit itself depends on what ``for_ranking`` reads only (the contacts, their interactions and
+    how often they were recommended): it is refitted when that changed, and kept in memory and on
+    disk (``model_cache``), so a restart does not fit again."""
+    with store.session():
+        data_version = store.data_version()
+        fingerprint = (data_version, *store.contacts.fingerprint())
+    key = (str(store.path), data_version, _now(now).date())
     with _lock:
         cached = _fitted.get(str(store.path))
-        if cached and cached[0] == key:
+        if cached and cached[0] == fingerprint:
             return cached[1], cached[2], key
-    contacts = store.contacts.for_ranking()
-    ranker = OpportunityRanker().fit(contacts)
+    loaded = model_cache.load(store.path, fingerprint)
+    if loaded is not None:
+        ranker, contacts = loaded
+    else:
+        contacts = store.contacts.for_ranking()
+        ranker = OpportunityRanker().fit(contacts)
+        model_cache.save(store.path, fingerprint, ranker, contacts)
     with _lock:
-        _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
+        _fitted[str(store.path)] = (fingerprint, ranker, contacts)  # one entry per workspace: the newest
     return ranker, contacts, key
 
 
