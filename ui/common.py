@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -14,6 +16,10 @@ import streamlit as st
 from engine.errors import RapportError
 from engine.store import Store, StoreError, default_db_path
 
+log = logging.getLogger("rapport")
+BUG_MESSAGE = ("Something went wrong on this page: a bug in Rapport, not a problem with your data, which is "
+               "unchanged. Reload the page or open another one. The details are in the log of the terminal "
+               "running Rapport; please include them if you report it.")
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
@@ -61,6 +67,20 @@ def friendly_errors():
     except RapportError as error:  # anything else is a bug: Streamlit shows it, with its traceback, as one
         st.error(str(error), icon=":material/error:")
         st.stop()
+
+
+@contextlib.contextmanager
+def error_boundary(page_name: str):
+    """What a user sees of a bug: one calm message instead of a traceback; the traceback goes to the
+    server log. ``RAPPORT_RAISE_ERRORS=1`` (the test suite sets it) lets the exception through, so
+    AppTest and the browser tests see every bug as one."""
+    try:
+        yield
+    except Exception:
+        if os.environ.get("RAPPORT_RAISE_ERRORS") == "1":
+            raise
+        log.exception("the %s page failed", page_name)
+        st.error(BUG_MESSAGE, icon=":material/bug_report:")
 
 
 @contextlib.contextmanager

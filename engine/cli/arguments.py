@@ -18,7 +18,7 @@ from engine.clock import local_today
 from engine.exports import output_problem
 from engine.planning.goal_templates import GOAL_TEMPLATES
 from engine.records import printable
-from engine.store import CHANNELS, GOAL_STATUSES, INTERACTION_KINDS, OUTCOMES  # the engine's words, in one place
+from engine.vocabulary import CHANNELS, GOAL_STATUSES, INTERACTION_KINDS, OUTCOMES
 
 __all__ = [
     "CHANNELS", "GOAL_STATUSES", "GOAL_TEMPLATE_NAMES", "INTERACTION_KINDS", "OUTCOMES", "Parser", "calendar_date",

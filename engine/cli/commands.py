@@ -7,7 +7,6 @@ as one line.
 
 from __future__ import annotations
 
-import json
 import sys
 
 from engine.clock import workspace_today
@@ -16,21 +15,9 @@ from engine.exports import csv_bytes, write_atomically
 from engine.records import printable
 from engine.store import ContactQuery, Store
 
+from .output import print_json, table
+
 MAX_SHOWN_REJECTS = 20
-
-
-def print_json(value) -> None:
-    print(json.dumps(value, default=str, ensure_ascii=False, indent=2))
-
-
-def table(rows: list[dict], columns: list[str]) -> str:
-    if not rows:
-        return "(none)"
-    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
-    widths = [min(max(len(c), *(len(row[i]) for row in cells)), 40) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
-    lines += ["  ".join(v[:w].ljust(w) for v, w in zip(row, widths)) for row in cells]
-    return "\n".join(lines)
 
 
 def split_list(text: str | None) -> list[str] | None:
@@ -76,13 +63,52 @@ def cmd_events_list(args, store: Store) -> int:
 
 # -- contacts and goals -------------------------------------------------------------------------------
 def cmd_contacts(args, store: Store) -> int:
-    frame, total = store.contacts.find(ContactQuery(search=args.search, page_size=args.limit))
-    rows = frame.to_dict("records")
+    frame, total = store.contacts.find(ContactQuery(search=args.search, page_size=args.limit), every_field=args.json)
+    left_out = total - len(frame)
     if args.json:
-        print_json({"total": total, "contacts": rows})
+        print_json({"total": total, "shown": len(frame), "left_out": left_out, "contacts": frame})
+        return 0
+    print(table(frame.to_dict("records"), ["id", "full_name", "company", "position", "email"]))
+    more = f"; {left_out:,} left out (raise --limit or narrow --search)" if left_out else ""
+    print(f"{len(frame):,} of {total:,} {'contact' if total == 1 else 'contacts'}{more}")
+    return 0
+
+
+def _contact_changes(args) -> dict:
+    """The fields ``rapport contacts edit`` was given (an empty --tags clears the tags)."""
+    changes = {"strength": args.strength, "relationship": args.relationship, "cadence_days": args.cadence,
+               "cadence_max_days": args.cadence_max, "notes": args.notes}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if args.tags is not None:
+        changes["tags"] = split_list(args.tags)
+    if args.relationship == "":
+        changes["relationship"] = None
+    return changes
+
+
+def cmd_contacts_edit(args, store: Store) -> int:
+    changes = _contact_changes(args)
+    if not changes:
+        raise UserError("nothing to change: give --strength, --relationship, --tags, --cadence, --cadence-max "
+                        "or --notes")
+    store.contacts.update(args.id, **changes)
+    if args.json:
+        print_json({"id": args.id, **changes})
     else:
-        print(table(rows, ["id", "full_name", "company", "position", "email"]))
-        print(f"{len(rows)} of {total} contacts")
+        said = ", ".join(f"{k.replace('_', ' ')} {', '.join(v) if isinstance(v, list) else v}" for k, v in
+                         changes.items())
+        print(f"Updated contact {args.id}: {said}")
+    return 0
+
+
+def cmd_learning(args, store: Store) -> int:
+    from engine.outreach.opportunities import learning_status
+
+    status = learning_status(store)
+    if args.json:
+        print_json(status)
+    else:
+        print(status.get("message") or ("learning from outcomes" if status.get("learning") else "not learning yet"))
     return 0
 
 
@@ -230,7 +256,7 @@ def cmd_today(args, store: Store) -> int:
     sections = {"due": plan.due, "upcoming": plan.upcoming, "losing_touch": plan.losing_touch,
                 "next_outreach": plan.next_outreach}
     if args.json:
-        print_json({"today": plan.today, **{k: v.to_dict("records") for k, v in sections.items()}})
+        print_json({"today": plan.today, **sections})
         return 0
     print(f"Today, {plan.today:%A %d %B %Y}")
     for title, frame, columns in (("Follow-ups due", plan.due, ["id", "full_name", "channel", "follow_up_on",

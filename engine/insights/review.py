@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 
 from engine.clock import workspace_today
 from engine.insights import charts
-from engine.outreach.audience import MEMBER_SCORE, segment_coverage
+from engine.outreach.audience import segment_coverage
 from engine.outreach.messages import workspace_templates
-from engine.outreach.opportunities import rank_contacts
+from engine.outreach.opportunities import segment_membership
 from engine.planning.agenda import tag_cadences, touch_due
 from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates
@@ -105,8 +105,7 @@ def _read(store: Store, today: date) -> _Workspace:
             strengths=store.contacts.strengths(), segment_of=pd.Series(dtype=object),
             cadence_contacts=store.contacts.for_cadence(), cadences=tag_cadences(store),
         )
-    ranked = rank_contacts(store, now=today)
-    workspace.segment_of = ranked.loc[ranked["score"] >= MEMBER_SCORE].set_index("contact_id")["segment_name"]
+    workspace.segment_of = segment_membership(store, now=today)
     workspace.every = every.assign(segment=every["contact_id"].map(workspace.segment_of))
     return workspace
 
