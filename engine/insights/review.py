@@ -113,7 +113,7 @@ def _read(store: Store, today: date) -> _Workspace:
 def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
     active = [g for g in ws.goals if g["status"] == "active"]
     progress_by_goal = {g["id"]: len(qualifying_dates(g, ws.every, ws.connections)) for g in active}
-    coverage = [{"goal_title": g["title"], "segment_name": s["name"], "count": s["count"]}
+    coverage = [{"goal_title": g["title"], "segment_id": s["id"], "segment_name": s["name"], "count": s["count"]}
                 for g in active for s in segment_coverage(store, g, today=today)]
     flags = refinement_flags(
         interactions=ws.every, goals=ws.goals, progress_by_goal=progress_by_goal, coverage=coverage,
