@@ -12,6 +12,9 @@ from engine.store import Store
 # Pages let a bug through instead of showing the calm notice users get (ui.common.error_boundary): a test
 # must see every exception. Servers the browser tests start inherit it. tests/test_error_boundary.py unsets it.
 os.environ["RAPPORT_RAISE_ERRORS"] = "1"
+# The ranker kept on disk (engine.outreach.model_cache) would add a cache/ folder beside each test's workspace;
+# tests/test_model_cache.py turns it on where it is the subject.
+os.environ["RAPPORT_MODEL_CACHE"] = "0"
 os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"  # with its message (config.toml: none): `streamlit run`
 
 

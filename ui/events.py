@@ -9,7 +9,7 @@ from engine.outreach.opportunities import EVENT_COLUMNS, rank_events
 from engine.planning.agenda import attendance
 from engine.store import ContactQuery
 from engine.vocabulary import EVENT_KINDS
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import choice_labels, friendly_errors, page_header, plain, store
 
 page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
             "Google, Outlook) on the Import page, or add one here.")
@@ -73,7 +73,7 @@ with friendly_errors():
 if started.empty:
     st.caption("No event has started yet.")
 else:
-    titles = dict(zip(started["id"].astype(int), started["title"]))
+    titles = choice_labels(started.to_dict("records"), lambda e: e["title"] or "untitled event")
     event_id = st.selectbox("Event", list(titles)[::-1], format_func=titles.get, key="attended_event")
     who = st.text_input("Find the people you met", placeholder="name or company", key="attended_search")
     with friendly_errors():
@@ -81,7 +81,7 @@ else:
     chosen = st.session_state.setdefault("attended_people", {})
     if found is not None:
         for row in found.itertuples():
-            if st.checkbox(f"{row.full_name} · {row.company or ''}", value=int(row.id) in chosen,
+            if st.checkbox(f"{plain(row.full_name)} · {plain(row.company or '')}", value=int(row.id) in chosen,
                            key=f"met_{row.id}"):
                 chosen[int(row.id)] = row.full_name
             else:
@@ -90,13 +90,14 @@ else:
         st.caption("Met: " + ", ".join(plain(n) for n in chosen.values()))
     with st.form("attended"):
         left, right = st.columns(2)
-        goal = left.selectbox("Goal", [None, *goals], format_func=lambda g: "No goal" if g is None else g["title"])
+        goal_names = choice_labels(goals, lambda g: g["title"], reserved=["No goal"])
+        goal_id = left.selectbox("Goal", [None, *goal_names], format_func=lambda i: goal_names.get(i, "No goal"))
         follow = right.date_input("Follow up on", today + timedelta(days=3))
         notes = st.text_input("Notes")
         if st.form_submit_button("Log attendance", type="primary"):
             event = started[started["id"] == event_id].iloc[0].to_dict()
-            entries = attendance(event, list(chosen), goal["id"] if goal else None, follow, notes)
+            entries = attendance(event, list(chosen), goal_id, follow, notes)
             with friendly_errors():
                 workspace.interactions.log_many(entries)
             st.session_state["attended_people"] = {}
-            st.success(f"Logged {titles[event_id]} with {len(chosen)} people met.")
+            st.success(f"Logged {plain(titles[event_id])} with {len(chosen)} people met.")

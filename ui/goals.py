@@ -41,7 +41,7 @@ with st.expander("New goal from scratch", icon=":material/add:"):
         st.rerun()
 
 if created := st.session_state.pop("goal_created", None):
-    st.success(f"Goal created: {created}. Rapport now ranks your contacts for it.", icon=":material/flag:")
+    st.success(f"Goal created: {plain(created)}. Rapport now ranks your contacts for it.", icon=":material/flag:")
     st.page_link("ui/outreach.py", label="See whom to contact first", icon=":material/send:")
 
 with friendly_errors(), workspace.session():

@@ -33,7 +33,7 @@ if first_start and not st.session_state.get("started_empty"):
     if right.button("Start empty", icon=":material/upload_file:"):
         st.session_state["started_empty"] = True
         st.switch_page("ui/imports.py")
-    st.caption(f"Workspace file: {db_path()}")
+    st.caption(f"Workspace file: {plain(db_path())}")
     st.stop()
 
 cols = st.columns(5)
@@ -62,4 +62,4 @@ else:
         for flag in flags[:3]:
             st.warning(f"**{plain(flag['title'])}** — {plain(flag['suggestion'])}", icon=":material/tune:")
         st.page_link("ui/review.py", label=f"All {len(flags)} in the monthly review", icon=":material/insights:")
-st.caption(f"Workspace file: {db_path()}")
+st.caption(f"Workspace file: {plain(db_path())}")

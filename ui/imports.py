@@ -44,7 +44,7 @@ def show_report(report: dict) -> None:
     if report.get("kind") == "archive":
         show_archive_report(report)
         return
-    st.success(f"Imported {report['file_name']} ({report['format']}, {report['encoding']}).",
+    st.success(f"Imported {plain(report['file_name'])} ({plain(report['format'])}, {plain(report['encoding'])}).",
                icon=":material/check_circle:")
     cols = st.columns(6)
     for col, key in zip(cols, ("total", "inserted", "updated", "unchanged", "skipped_blank", "rejected")):

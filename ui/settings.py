@@ -25,7 +25,7 @@ other = st.text_input("Open another workspace file", placeholder="/path/to/anoth
 if st.button("Open") and other.strip():
     target = Path(other.strip()).expanduser()
     if target.is_dir() or target.suffix not in (".duckdb", ".db"):
-        st.error(f"{target} is not a .duckdb file.")
+        st.error(f"{plain(target)} is not a .duckdb file.")
     else:
         st.session_state["db_path"] = str(target)
         st.rerun()

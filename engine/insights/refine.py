@@ -204,7 +204,9 @@ def coverage_flags(coverage: list[dict]) -> list[Flag]:
         goal, segment = as_text(entry.get("goal_title")), as_text(entry.get("segment_name"))
         who = "no matching contacts" if count == 0 else f"only {count} matching contact{'s' * (count != 1)}"
         flags.append(Flag(
-            "segment_without_coverage", f"segment_without_coverage:{goal}:{segment}",
+            "segment_without_coverage",  # by id: two segments of the same name are two flags
+            f"segment_without_coverage:{entry['segment_id']}" if entry.get("segment_id") is not None
+            else f"segment_without_coverage:{goal}:{segment}",
             f"Segment \u201c{segment}\u201d has {'no' if count == 0 else 'few'} contacts",
             f"Segment \u201c{segment}\u201d of goal \u201c{goal}\u201d: {who} (a segment needs at least "
             f"{FEW_CONTACTS}).",

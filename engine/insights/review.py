@@ -15,9 +15,9 @@ import plotly.graph_objects as go
 
 from engine.clock import workspace_today
 from engine.insights import charts
-from engine.outreach.audience import MEMBER_SCORE, segment_coverage
+from engine.outreach.audience import segment_coverage
 from engine.outreach.messages import workspace_templates
-from engine.outreach.opportunities import rank_contacts
+from engine.outreach.opportunities import segment_membership
 from engine.planning.agenda import tag_cadences, touch_due
 from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates
@@ -105,8 +105,7 @@ def _read(store: Store, today: date) -> _Workspace:
             strengths=store.contacts.strengths(), segment_of=pd.Series(dtype=object),
             cadence_contacts=store.contacts.for_cadence(), cadences=tag_cadences(store),
         )
-    ranked = rank_contacts(store, now=today)
-    workspace.segment_of = ranked.loc[ranked["score"] >= MEMBER_SCORE].set_index("contact_id")["segment_name"]
+    workspace.segment_of = segment_membership(store, now=today)
     workspace.every = every.assign(segment=every["contact_id"].map(workspace.segment_of))
     return workspace
 
@@ -114,7 +113,7 @@ def _read(store: Store, today: date) -> _Workspace:
 def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
     active = [g for g in ws.goals if g["status"] == "active"]
     progress_by_goal = {g["id"]: len(qualifying_dates(g, ws.every, ws.connections)) for g in active}
-    coverage = [{"goal_title": g["title"], "segment_name": s["name"], "count": s["count"]}
+    coverage = [{"goal_title": g["title"], "segment_id": s["id"], "segment_name": s["name"], "count": s["count"]}
                 for g in active for s in segment_coverage(store, g, today=today)]
     flags = refinement_flags(
         interactions=ws.every, goals=ws.goals, progress_by_goal=progress_by_goal, coverage=coverage,

@@ -225,6 +225,26 @@ class OpportunityRanker(BaseEstimator):
                 "next_step": pd.Series(steps, dtype=object),
             })
 
+    def best_scores(self, goals, now, goal_id=None, segment_id=None) -> pd.DataFrame:
+        """Each contact's best goal and segment with its priority-weighted score, as ``rank`` finds
+        them, in contact order and without reasons: what counting an audience needs, at a fraction
+        of the cost (reasons are written per row). Columns: contact_id, goal_id, segment_id,
+        segment_name, score."""
+        s = self._scores(goals, now, goal_id, segment_id)
+        if s.score.shape[1] == 0:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in
+                                 ("contact_id", "goal_id", "segment_id", "segment_name", "score")})
+        weighted = s.score * s.priority
+        best = np.argmax(weighted, axis=1)
+        option = s.option[np.arange(len(best)), best]
+
+        def per_option(attr):
+            return pd.Series(np.array([getattr(o, attr) for o in s.options], dtype=object)[option], dtype=object)
+
+        return pd.DataFrame({"contact_id": self.contact_ids_, "goal_id": per_option("goal_id"),
+                             "segment_id": per_option("segment_id"), "segment_name": per_option("segment_name"),
+                             "score": weighted[np.arange(len(best)), best]})
+
     def explain(self, contact_id, goals, now, goal_id=None) -> dict:
         """Why a contact scores what it does: for its best goal (or ``goal_id``), the priority-
         weighted contributions (factor, value, detail), largest first, summing to ``score``; the
