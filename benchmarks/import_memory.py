@@ -32,7 +32,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.generate import linkedin_export
-from benchmarks.import_bench import _RAPPORT, _peak_mb
+from benchmarks.import_bench import _peak_mb
 
 TARGET_MB = 500
 # import_bench's baseline, with the quoting spelled out: DuckDB's sniffer, given a sample without a doubled
@@ -47,9 +47,15 @@ _LABELS = ["* myContacts", "* myContacts ::: Friends", "* myContacts ::: Work", 
 
 def _people(export: Path):
     """(line index, cells) of each person in a generated LinkedIn export (after the header)."""
-    lines = export.read_text(encoding="utf-8").splitlines(keepends=True)
+    with open(export, encoding="utf-8", newline="") as file:  # the export's own \r\n kept
+        lines = file.read().splitlines(keepends=True)
     header = next(i for i, line in enumerate(lines) if line.startswith("First Name,"))
     return lines, header
+
+
+def _write(out: Path, pieces: list[str]) -> None:
+    with open(out, "w", encoding="utf-8", newline="") as file:
+        file.write("".join(pieces))
 
 
 def changed_export(export: Path, out: Path, share: float = 0.10) -> tuple[Path, int]:
@@ -63,16 +69,17 @@ def changed_export(export: Path, out: Path, share: float = 0.10) -> tuple[Path, 
             buffer = io.StringIO()
             csv.writer(buffer, lineterminator="\r\n").writerow(cells)
             lines[i], changed = buffer.getvalue(), changed + 1
-    out.write_text("".join(lines), encoding="utf-8")
+    _write(out, lines)
     return out, changed
 
 
 def ragged_export(export: Path, out: Path) -> Path:
-    """``export`` with one row in the middle holding a field too many: DuckDB refuses it, the Python reader rejects that row."""
+    """``export`` with one row in the middle holding a field too many: DuckDB refuses it, and the
+    Python reader rejects that row and imports the rest."""
     lines, header = _people(export)
     middle = (header + len(lines)) // 2
     lines[middle] = lines[middle].rstrip("\r\n") + ",one field too many\r\n"
-    out.write_text("".join(lines), encoding="utf-8")
+    _write(out, lines)
     return out
 
 
@@ -87,7 +94,7 @@ def google_export(export: Path, out: Path) -> Path:
             writer.writerow([first, "", last, "", "", "", "", "", "", "", company, title, "", "", "", "",
                              rng.choice(_LABELS), "* Work" if email else "", email, "", ""])
     rows.append(buffer.getvalue())
-    out.write_text("".join(rows), encoding="utf-8")
+    _write(out, rows)
     return out
 
 
@@ -105,17 +112,22 @@ def vcard_export(export: Path, out: Path, limit: int = 50 * 2**20) -> tuple[Path
         if size > limit:
             break
         cards.append(card)
-    out.write_text("".join(cards), encoding="utf-8")
+    _write(out, cards)
     return out, len(cards)
 
 
+# ``rapport`` as ``python -m engine`` run from this checkout (PYTHONPATH below), whichever copy is installed.
+_ROOT = Path(__file__).resolve().parents[1]
+
+
 def _import_peak(file: Path, db: Path) -> float:
-    return _peak_mb([*_RAPPORT, "import", str(file), "--db", str(db), "--json"])
+    return _peak_mb([sys.executable, "-m", "engine", "import", str(file), "--db", str(db), "--json"])
 
 
 def run(rows: int, progress=lambda text: None) -> dict:
     """Peak MB of each path and of the baseline: {"baseline": MB, "paths": [(what, MB), ...], ...}."""
     os.environ["RAPPORT_AUTOBACKUP"] = "0"
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(_ROOT), os.environ.get("PYTHONPATH")]))
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         progress(f"import_memory: writing the {rows:,}-row exports")

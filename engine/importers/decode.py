@@ -169,6 +169,16 @@ def decode_utf8_head(data: bytes, file_name: str) -> tuple[str, str] | None:
     return text, encoding
 
 
+def scannable_head(data: bytes, file_name: str) -> tuple[str, str] | None:
+    """``decode_utf8_head``, when the head it decodes holds every line ``find_header`` scans: then
+    the header is found in it as in the whole text, and the rest can be decoded a piece at a time."""
+    head = decode_utf8_head(data, file_name)
+    if head is None:
+        return None
+    text = head[0]
+    return head if text.count("\r") + text.count("\n") - text.count("\r\n") >= HEADER_SCAN_LINES else None
+
+
 def _refuse_binary(data: bytes, file_name: str) -> None:
     """What the bytes alone say: nothing but blanks, or a workbook, archive or PDF."""
     if not _NOT_BLANK_BYTE.search(data):
