@@ -19,7 +19,6 @@ from .csvformats import check_duplicates, choose_plan, detect_format, header_key
 from .dates import BAD, parse_column
 from .decode import BROKEN, REPLACED, broken_reason, decode_text, find_header, replaced_warnings, scannable_head
 from .rows import (
-    CHUNK_ROWS,
     NO_IDENTITY,
     bad_date_reason,
     build_records,
@@ -29,7 +28,7 @@ from .rows import (
     replaced_lines,
     split_tags,
 )
-from .vcard import looks_like_vcard, parse_vcards
+from .vcard import looks_like_vcard, vcard_chunks
 
 __all__ = ["FORMATS", "header_key", "parse_contacts", "row_rules", "stream_contacts", "suggest_mapping", "tag_splitter"]
 
@@ -78,7 +77,7 @@ def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None =
 
 
 def stream_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None = None,
-                    chunk_rows: int = CHUNK_ROWS) -> tuple[ParsedFile, Chunks]:
+                    chunk_rows: int | None = None) -> tuple[ParsedFile, Chunks]:
     """``parse_contacts`` a chunk of rows at a time: (parsed, chunks of (records, lines)).
 
     ``parsed`` says at once what the header says (format, columns, mapping, ``needs_mapping``);
@@ -92,10 +91,7 @@ def stream_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None 
     else:
         (text, encoding, replaced), utf8 = decode_text(data, file_name), None
     if looks_like_vcard(text):
-        parsed = _vcards(text, encoding, replaced, file_name)
-        records, lines = parsed.records, parsed.lines
-        parsed.records, parsed.lines = [], []
-        return parsed, iter([(records, lines)])
+        return _vcards(text, encoding, replaced, file_name, chunk_rows)
     header_line, offset, delimiter = find_header(text, file_name)
     headers, row_chunks = open_table(text, offset, delimiter, file_name, header_line, chunk_rows, utf8)
     header_replaced = replaced and any(REPLACED in header for header in headers)
@@ -123,16 +119,14 @@ def stream_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None 
     return result, _records(result, row_chunks, plan, reasons, replaced)
 
 
-def _vcards(text: str, encoding: str, replaced: bool, file_name: str) -> ParsedFile:
+def _vcards(text: str, encoding: str, replaced: bool, file_name: str, chunk_rows: int | None):
     warnings = []
     if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their lines named
         warnings = replaced_warnings(replaced_lines(text))
         text = text.replace(REPLACED, "\ufffd")
-    records, lines, rejects, total = parse_vcards(text, broken_reason(encoding))
-    return ParsedFile(
-        file_name=file_name, format="vcard", encoding=encoding, delimiter=None, headers=[],
-        fields=CONTACT_FIELDS, records=records, lines=lines, total=total, rejects=rejects, warnings=warnings,
-    )
+    parsed = ParsedFile(file_name=file_name, format="vcard", encoding=encoding, delimiter=None, headers=[],
+                        fields=CONTACT_FIELDS, warnings=warnings)
+    return parsed, vcard_chunks(text, broken_reason(encoding), parsed, chunk_rows)
 
 
 def _read_through(result: ParsedFile, row_chunks, header_place, replaced: bool) -> Chunks:

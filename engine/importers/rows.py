@@ -122,8 +122,9 @@ def quoting_error(file_name: str, lines: Lines, start_line: int, delimiter: str,
 
 # Rows handed on at a time by ``open_table``: a 400,000-row export is never held as rows all at once.
 CHUNK_ROWS = 50_000
-# Characters of text wrapped in a StringIO at a time for ``csv`` (which StringIO copies, 4 bytes a character).
-_PIECE = 1 << 21
+# Characters of text (or bytes) read at a time: wrapped in a StringIO for ``csv``, which copies them at
+# up to 4 bytes a character, or split into the lines of a vCard file.
+PIECE = 1 << 21
 
 
 def _physical_lines(text: str, start: int):
@@ -134,7 +135,7 @@ def _physical_lines(text: str, start: int):
     """
     end = len(text)
     while start < end:
-        cut = text.find("\n", start + _PIECE)
+        cut = text.find("\n", start + PIECE)
         stop = end if cut < 0 else cut + 1
         yield from io.StringIO(text[start:stop], newline="")
         start = stop
@@ -145,26 +146,26 @@ def _utf8_lines(data: bytes, start: int):
     (a ``\n`` byte is never part of another character, so a piece is whole characters)."""
     end, view = len(data), memoryview(data)
     while start < end:
-        cut = data.find(b"\n", start + _PIECE)
+        cut = data.find(b"\n", start + PIECE)
         stop = end if cut < 0 else cut + 1
         yield from io.StringIO(str(view[start:stop], "utf-8"), newline="")
         start = stop
 
 
-def open_table(text: str, start: int, delimiter: str, file_name: str, line0: int, chunk_rows: int = CHUNK_ROWS,
+def open_table(text: str, start: int, delimiter: str, file_name: str, line0: int, chunk_rows: int | None = None,
                utf8: tuple[bytes, str] | None = None):
     """(headers, chunks) of the table starting at ``text[start]`` with its header line.
+
+    ``line0`` is the physical line number of the header in the whole file. The header is read
+    (and refused, with its line) at once; ``chunks`` then yields (rows, start lines, rejects) of
+    at most ``chunk_rows`` (default ``CHUNK_ROWS``) rows each, reading on as it is iterated. Short
+    rows are padded, long rows rejected unless the extra cells are empty (a trailing delimiter).
+    A quote never closed makes the whole file unreadable (everything after it would be one
+    value), raised when the chunks reach it; text after a closing quote only rejects its row.
 
     With ``utf8`` (the bytes of a file that is valid UTF-8 throughout, and its encoding: utf-8 or
     utf-8-sig), ``text`` is only the file's head (``scannable_head``): the table is read from the
     bytes, a piece at a time, and the whole text decoded only if a quoting problem must be named.
-
-    ``line0`` is the physical line number of the header in the whole file. The header is read
-    (and refused, with its line) at once; ``chunks`` then yields (rows, start lines, rejects) of
-    at most ``chunk_rows`` rows each, reading on as it is iterated. Short rows are padded, long
-    rows rejected unless the extra cells are empty (a trailing delimiter). A quote never closed
-    makes the whole file unreadable (everything after it would be one value), raised when the
-    chunks reach it; text after a closing quote only rejects its row.
     """
     allow_long_fields()
     if utf8 is None:
@@ -188,7 +189,7 @@ def open_table(text: str, start: int, delimiter: str, file_name: str, line0: int
         reason = (f"the header row has a column name {len(longest):,} characters long; "
                   "column names are short, so this does not look like a contacts file")
         raise ImportFileError(file_name, reason, line=line0)
-    return headers, _row_chunks(reader, lines, headers, delimiter, file_name, line0 - 1, chunk_rows)
+    return headers, _row_chunks(reader, lines, headers, delimiter, file_name, line0 - 1, chunk_rows or CHUNK_ROWS)
 
 
 def _row_chunks(reader, lines: Lines, headers: list[str], delimiter: str, file_name: str, offset: int,

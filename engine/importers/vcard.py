@@ -12,8 +12,9 @@ from __future__ import annotations
 import quopri
 import re
 
-from engine.records import CONTACT_FIELDS, Reject
+from engine.records import CONTACT_FIELDS, ParsedFile, Reject
 
+from . import rows
 from .decode import BROKEN
 from .rows import MAX_VALUE, visible
 
@@ -52,6 +53,24 @@ def _split(value: str, separator: str) -> list[str]:
     return [_unescape(part).strip() for part in parts]
 
 
+def _physical_lines(text: str):
+    """``_BREAK.split(text)``, a piece of the text at a time (each cut just after a ``\n``, so never
+    inside ``\r\n``): a 50 MB address book is never a list of its two million lines."""
+    start, end = 0, len(text)
+    while True:
+        cut = text.find("\n", start + rows.PIECE)
+        if cut < 0:
+            yield from _BREAK.split(text[start:])
+            return
+        pieces = _BREAK.split(text[start : cut + 1])
+        pieces.pop()  # the empty line after the piece's last break: the next piece starts there
+        yield from pieces
+        start = cut + 1
+        if start >= end:
+            yield ""
+            return
+
+
 def _logical_lines(text: str):
     """(first physical line number, unfolded line), joining folded and quoted-printable soft breaks.
 
@@ -60,7 +79,7 @@ def _logical_lines(text: str):
     """
     parts: list[str] | None = None
     start = 0
-    for number, line in enumerate(_BREAK.split(text), 1):
+    for number, line in enumerate(_physical_lines(text), 1):
         if parts is not None and line[:1] in (" ", "\t"):
             parts.append(line[1:])
             continue
@@ -165,8 +184,10 @@ def _problem(record: tuple, broken_reason: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_vcards(text: str, broken_reason: str = "this value has bytes that are not valid text"):
-    """(records, lines, rejects, total cards) for the whole text of a .vcf file."""
+def vcard_chunks(text: str, broken_reason: str, parsed: ParsedFile, chunk_rows: int | None = None):
+    """The cards of a .vcf file as chunks of (records, lines), at most ``chunk_rows`` (default
+    ``rows.CHUNK_ROWS``) each; ``parsed``'s rejects and total are complete once they are exhausted."""
+    chunk_rows = chunk_rows or rows.CHUNK_ROWS
     records: list[tuple] = []
     lines: list[int] = []
     rejects: list[Reject] = []
@@ -189,9 +210,14 @@ def parse_vcards(text: str, broken_reason: str = "this value has bytes that are 
             else:
                 records.append(record)
                 lines.append(begin)
+                if len(records) >= chunk_rows:
+                    chunk, records, lines = (records, lines), [], []
+                    yield chunk
+                    del chunk
             props = None
         elif props is not None and (prop := _property(line)) is not None:
             props.append(prop)
     if props is not None:
         rejects.append(Reject(begin, "vCard is not closed (END:VCARD missing)"))
-    return records, lines, rejects, total
+    parsed.rejects, parsed.total = rejects, total
+    yield records, lines
