@@ -86,8 +86,10 @@ def stream_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None 
     if its header says so and otherwise from ``chunks`` (a quote never closed, say).
     """
     head = scannable_head(data, file_name)  # a large file, valid UTF-8: never decoded whole
-    if head is not None and not looks_like_vcard(head[0]):
+    if head is not None:
         (text, encoding), replaced, utf8 = head, False, (data, head[1])
+        if looks_like_vcard(text):  # read from the bytes, past the BOM if any
+            return _vcards(data, encoding, False, file_name, chunk_rows, 3 if encoding == "utf-8-sig" else 0)
     else:
         (text, encoding, replaced), utf8 = decode_text(data, file_name), None
     if looks_like_vcard(text):
@@ -119,14 +121,15 @@ def stream_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None 
     return result, _records(result, row_chunks, plan, reasons, replaced)
 
 
-def _vcards(text: str, encoding: str, replaced: bool, file_name: str, chunk_rows: int | None):
+def _vcards(text: str | bytes, encoding: str, replaced: bool, file_name: str, chunk_rows: int | None,
+            start: int = 0):
     warnings = []
     if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their lines named
         warnings = replaced_warnings(replaced_lines(text))
         text = text.replace(REPLACED, "\ufffd")
     parsed = ParsedFile(file_name=file_name, format="vcard", encoding=encoding, delimiter=None, headers=[],
                         fields=CONTACT_FIELDS, warnings=warnings)
-    return parsed, vcard_chunks(text, broken_reason(encoding), parsed, chunk_rows)
+    return parsed, vcard_chunks(text, broken_reason(encoding), parsed, chunk_rows, start)
 
 
 def _read_through(result: ParsedFile, row_chunks, header_place, replaced: bool) -> Chunks:

@@ -127,29 +127,28 @@ CHUNK_ROWS = 50_000
 PIECE = 1 << 21
 
 
-def _physical_lines(text: str, start: int):
-    """The lines of ``text[start:]`` as ``csv`` reads them from ``StringIO(text[start:], newline="")``.
-
-    A piece of the text at a time, each cut just after a ``\n`` (so never inside ``\r\n``): the
-    lines, and so ``csv``'s records and line numbers, are those of the whole, without a copy of it.
-    """
+def text_pieces(text: str | bytes, start: int = 0):
+    """``text[start:]`` a piece at a time, each piece but the last ending just after a ``\n`` (so
+    never inside ``\r\n``). ``text`` may be the bytes of a file that is valid UTF-8 throughout,
+    decoded a piece at a time (a ``\n`` byte is never part of another character)."""
     end = len(text)
+    if isinstance(text, str):
+        newline, cut_out = "\n", text.__getitem__
+    else:
+        view = memoryview(text)
+        newline, cut_out = b"\n", lambda part: str(view[part], "utf-8")
     while start < end:
-        cut = text.find("\n", start + PIECE)
+        cut = text.find(newline, start + PIECE)
         stop = end if cut < 0 else cut + 1
-        yield from io.StringIO(text[start:stop], newline="")
+        yield cut_out(slice(start, stop))
         start = stop
 
 
-def _utf8_lines(data: bytes, start: int):
-    """``_physical_lines`` of a valid UTF-8 file from byte ``start``, decoding a piece at a time
-    (a ``\n`` byte is never part of another character, so a piece is whole characters)."""
-    end, view = len(data), memoryview(data)
-    while start < end:
-        cut = data.find(b"\n", start + PIECE)
-        stop = end if cut < 0 else cut + 1
-        yield from io.StringIO(str(view[start:stop], "utf-8"), newline="")
-        start = stop
+def _physical_lines(text: str | bytes, start: int):
+    """The lines of ``text[start:]`` as ``csv`` reads them from ``StringIO(text[start:], newline="")``,
+    a piece at a time (``text_pieces``): the same records and line numbers, without a copy of the whole."""
+    for piece in text_pieces(text, start):
+        yield from io.StringIO(piece, newline="")
 
 
 def open_table(text: str, start: int, delimiter: str, file_name: str, line0: int, chunk_rows: int | None = None,
@@ -174,7 +173,7 @@ def open_table(text: str, start: int, delimiter: str, file_name: str, line0: int
         data, encoding = utf8
         skip = 3 if encoding == "utf-8-sig" else 0  # the BOM, which the text leaves out
         lines = Lines(lambda: str(data, encoding), start)
-        source = _utf8_lines(data, skip + len(text[:start].encode("utf-8")))
+        source = _physical_lines(data, skip + len(text[:start].encode("utf-8")))
     reader = csv.reader(source, delimiter=delimiter, strict=True)
     try:
         headers = [h.replace("\ufeff", "").strip() for h in next(reader)]

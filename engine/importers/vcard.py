@@ -53,25 +53,19 @@ def _split(value: str, separator: str) -> list[str]:
     return [_unescape(part).strip() for part in parts]
 
 
-def _physical_lines(text: str):
-    """``_BREAK.split(text)``, a piece of the text at a time (each cut just after a ``\n``, so never
-    inside ``\r\n``): a 50 MB address book is never a list of its two million lines."""
-    start, end = 0, len(text)
-    while True:
-        cut = text.find("\n", start + rows.PIECE)
-        if cut < 0:
-            yield from _BREAK.split(text[start:])
-            return
-        pieces = _BREAK.split(text[start : cut + 1])
-        pieces.pop()  # the empty line after the piece's last break: the next piece starts there
-        yield from pieces
-        start = cut + 1
-        if start >= end:
-            yield ""
-            return
+def _physical_lines(text: str | bytes, start: int = 0):
+    """``_BREAK.split(text[start:])`` a piece at a time (``rows.text_pieces``): a 50 MB address book
+    is never a list of its two million lines, nor, from valid UTF-8 bytes, one string."""
+    carry = ""
+    for piece in rows.text_pieces(text, start):
+        lines = _BREAK.split(piece)
+        lines[0] = carry + lines[0]
+        carry = lines.pop()
+        yield from lines
+    yield carry
 
 
-def _logical_lines(text: str):
+def _logical_lines(text: str | bytes, start: int = 0):
     """(first physical line number, unfolded line), joining folded and quoted-printable soft breaks.
 
     The pieces of a folded line are collected and joined once: a 3 MB value folded every 75
@@ -79,7 +73,7 @@ def _logical_lines(text: str):
     """
     parts: list[str] | None = None
     start = 0
-    for number, line in enumerate(_physical_lines(text), 1):
+    for number, line in enumerate(_physical_lines(text, start), 1):
         if parts is not None and line[:1] in (" ", "\t"):
             parts.append(line[1:])
             continue
@@ -184,9 +178,13 @@ def _problem(record: tuple, broken_reason: str) -> tuple[str, str] | None:
     return None
 
 
-def vcard_chunks(text: str, broken_reason: str, parsed: ParsedFile, chunk_rows: int | None = None):
+def vcard_chunks(text: str | bytes, broken_reason: str, parsed: ParsedFile, chunk_rows: int | None = None,
+                 start: int = 0):
     """The cards of a .vcf file as chunks of (records, lines), at most ``chunk_rows`` (default
-    ``rows.CHUNK_ROWS``) each; ``parsed``'s rejects and total are complete once they are exhausted."""
+    ``rows.CHUNK_ROWS``) each; ``parsed``'s rejects and total are complete once they are exhausted.
+
+    ``text`` is the file's text, or the bytes of a file that is valid UTF-8 throughout (its BOM,
+    if any, skipped by ``start``), decoded a piece at a time."""
     chunk_rows = chunk_rows or rows.CHUNK_ROWS
     records: list[tuple] = []
     lines: list[int] = []
@@ -194,7 +192,7 @@ def vcard_chunks(text: str, broken_reason: str, parsed: ParsedFile, chunk_rows: 
     total = 0
     props: list[tuple] | None = None
     begin = 0
-    for number, line in _logical_lines(text):
+    for number, line in _logical_lines(text, start):
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
             if props is not None:
