@@ -32,12 +32,9 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.generate import linkedin_export
-from benchmarks.import_bench import _peak_mb
+from benchmarks.import_bench import _peak_mb, baseline_command
 
 TARGET_MB = 500
-# import_bench's baseline, with the quoting spelled out: DuckDB's sniffer, given a sample without a doubled
-# quote, may guess no escape character and then refuse the row that has one.
-_BASELINE = "CREATE TABLE t AS SELECT * FROM read_csv(?, skip=3, header=true, quote='\"', escape='\"')"
 _GOOGLE_HEADER = ("First Name,Middle Name,Last Name,Phonetic First Name,Phonetic Middle Name,Phonetic Last Name,"
                   "Name Prefix,Name Suffix,Nickname,File As,Organization Name,Organization Title,"
                   "Organization Department,Birthday,Notes,Photo,Labels,E-mail 1 - Label,E-mail 1 - Value,"
@@ -136,8 +133,7 @@ def run(rows: int, progress=lambda text: None) -> dict:
         ragged = ragged_export(clean, tmp / "Ragged.csv")
         google = google_export(clean, tmp / "google.csv")
         vcard, cards = vcard_export(clean, tmp / "contacts.vcf")
-        baseline_cmd = [sys.executable, "-c", "import sys, duckdb; conn = duckdb.connect(sys.argv[2]); "
-                        f"conn.execute({_BASELINE!r}, [sys.argv[1]]); conn.close()", str(clean)]
+        baseline_cmd = baseline_command(clean)
         steps = [
             ("first import, clean export (direct path)", clean, "a"),
             ("re-import of the same export (all unchanged)", clean, "a"),

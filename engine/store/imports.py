@@ -158,6 +158,12 @@ def _bounded(conn, memory: str | None) -> Iterator[None]:
             conn.execute("RESET memory_limit")
 
 
+def _slices(parsed: ParsedFile, size: int = 50_000) -> Chunks:
+    """A parsed file's records, handed over ``size`` at a time as a file read in chunks hands them."""
+    for start in range(0, max(len(parsed.records), 1), size):
+        yield parsed.records[start : start + size], parsed.lines[start : start + size]
+
+
 def _drop(conn, *tables: str) -> None:
     """Drop these temporary tables if they exist; never hide the error that got us here."""
     with contextlib.suppress(duckdb.Error):
@@ -180,7 +186,7 @@ class Imports(Part):
         ``IMPORT_MEMORY`` lets DuckDB take (see ``_bounded``).
         """
         today = today or date.today()
-        stream = parsed if callable(parsed) else (lambda: (parsed, [(parsed.records, parsed.lines)]))
+        stream = parsed if callable(parsed) else (lambda: (parsed, _slices(parsed)))
         try:
             return self._save_stream(stream, today, IMPORT_MEMORY)
         except duckdb.OutOfMemoryException:  # rolled back: once more, with all the memory DuckDB may take
