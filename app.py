@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui.common import page_session
+from ui.common import error_boundary, page_session
 
 st.set_page_config(page_title="Rapport", page_icon=":material/hub:", layout="wide")
 
@@ -27,5 +27,5 @@ pages = {
     ],
 }
 page = st.navigation(pages)
-with page_session(page.url_path):
+with error_boundary(page.url_path or "home"), page_session(page.url_path):
     page.run()

@@ -4,8 +4,7 @@ Run: ``python -m benchmarks.pages_browser``; ``run(rows)`` returns the figures f
 ``benchmarks.run_all``. Environment: ``BENCH_ROWS`` (default 100,000; 5,000 runs in about a
 minute), ``BENCH_ROUNDS`` (default 3), ``BENCH_WAIT_S`` (the longest wait for one page, default
 180), ``BENCH_SCRIPTS=0`` (skip timing each page's script in AppTest on the side, which only
-``main`` does), ``BENCH_COMPANY_GOAL=0`` (leave out the goal naming companies present in the
-data; see ``benchmarks.workspace.pages_workspace``).
+``main`` does).
 
 The workspace is ``benchmarks.workspace.pages_workspace``: a realistic LinkedIn export (real title
 and company distributions), the demo's goals plus one naming companies present in the data and
@@ -300,26 +299,19 @@ def _median_of(rounds: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in rounds)
 
 
-def company_goal_wanted() -> bool:
-    """``BENCH_COMPANY_GOAL=0``: no goal naming companies present in the data (see ``pages_workspace``)."""
-    return os.environ.get("BENCH_COMPANY_GOAL", "1") != "0"
-
-
-def run(rows: int, rounds: int | None = None, progress: Callable[[str], None] | None = None,
-        company_goal: bool | None = None) -> dict:
+def run(rows: int, rounds: int | None = None, progress: Callable[[str], None] | None = None) -> dict:
     """Build the workspace, measure both apps ``rounds`` times in turn, and return the figures."""
     from playwright.sync_api import sync_playwright
 
     from benchmarks.workspace import pages_workspace
 
     rounds = rounds or int(os.environ.get("BENCH_ROUNDS", "3"))
-    company_goal = company_goal_wanted() if company_goal is None else company_goal
     say = progress or (lambda text: None)
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         started = time.perf_counter()
-        store = pages_workspace(tmp, rows, company_goal=company_goal)
+        store = pages_workspace(tmp, rows)
         contacts = store.contacts.count()
         say(f"workspace: {contacts:,} contacts in {time.perf_counter() - started:.1f} s")
         baseline_app = write_baseline(tmp / "baseline")
@@ -348,7 +340,7 @@ def run(rows: int, rounds: int | None = None, progress: Callable[[str], None] | 
             finally:
                 browser.close()
     ours, base = times["rapport"], times["baseline"]
-    result = {"rows": rows, "contacts": contacts, "rounds": rounds, "company_goal": company_goal,
+    result = {"rows": rows, "contacts": contacts, "rounds": rounds,
               "load_average": (load_before, os.getloadavg()[0]),
               "first_load": {"rapport": _median_of(ours, "first load"), "baseline": _median_of(base, "first load"),
                              "rapport_rounds": [r["first load"] for r in ours],
@@ -430,8 +422,6 @@ def describe(r: dict) -> str:
             f"{_rounds(mem['rapport_rounds'], 'MB', 0)}, baseline {_rounds(mem['baseline_rounds'], 'MB', 0)}. "
             f"Load average (1 min) before / after: {r['load_average'][0]:.1f} / {r['load_average'][1]:.1f} "
             f"on {os.cpu_count()} cores.")
-    if not r["company_goal"]:
-        text += " Without the goal naming companies present in the data (BENCH_COMPANY_GOAL=0)."
     return text
 
 
@@ -448,7 +438,7 @@ def main() -> None:
         from benchmarks.workspace import pages_workspace
 
         with tempfile.TemporaryDirectory() as tmp:
-            scripts = page_run_seconds(pages_workspace(Path(tmp), rows, company_goal=result["company_goal"]).path)
+            scripts = page_run_seconds(pages_workspace(Path(tmp), rows).path)
     print(textwrap.fill(describe(result), 110))
     print()
     print("\n".join(table(result)))

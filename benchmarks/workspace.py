@@ -28,28 +28,24 @@ def large_workspace(folder: Path, rows: int = 100_000) -> Store:
 TARGET_COMPANIES = ["Accenture", "KPMG Nigeria", "Tata Consultancy Services", "Deloitte", "Infosys", "EY"]
 
 
-def pages_workspace(folder: Path, rows: int = 100_000, seed: int = 1, company_goal: bool = True) -> Store:
+def pages_workspace(folder: Path, rows: int = 100_000, seed: int = 1) -> Store:
     """``large_workspace`` (a realistic export, the demo's goals) lived in: two more goals, one naming
     target companies present in the data and one naming no company, the demo's events, and four
     months of history (about 600 interactions on 400 contacts, some with details and follow-ups),
     so that Today, Outreach and Review have something to show. Deterministic for a seed.
-
-    ``company_goal=False`` leaves out the goal naming companies present in the data: with contacts
-    that have no company (10% here, as in real exports), ranking against such a goal raised
-    IndexError in ``ranking.scoring._company_values`` when this was written."""
+    About 10% of the contacts have no company, as in real exports."""
     import random
     from datetime import timedelta
 
     store = large_workspace(folder, rows)
     today = date.today()
     demo = build_demo(today=today)
-    if company_goal:
-        store.goals.add({"title": "Clients at the big consultancies", "outcome": "clients",
-                        "description": "Win HR advisory work at the large consulting and audit firms.",
-                        "target_roles": ["Head, Human Resources", "HR Business Partner", "Partner"],
-                        "seniority": ["senior", "director"], "industries": ["consulting"],
-                        "companies": TARGET_COMPANIES, "metric": "meetings", "target": 6,
-                        "due_date": today + timedelta(days=90), "priority": 4, "status": "active"})
+    store.goals.add({"title": "Clients at the big consultancies", "outcome": "clients",
+                    "description": "Win HR advisory work at the large consulting and audit firms.",
+                    "target_roles": ["Head, Human Resources", "HR Business Partner", "Partner"],
+                    "seniority": ["senior", "director"], "industries": ["consulting"],
+                    "companies": TARGET_COMPANIES, "metric": "meetings", "target": 6,
+                    "due_date": today + timedelta(days=90), "priority": 4, "status": "active"})
     store.goals.add({"title": "Grow a network in HR", "outcome": "learn",
                     "description": "Meet HR leaders anywhere: no company in mind.",
                     "target_roles": ["Human Resources Manager", "HR Business Partner"], "seniority": ["lead"],
@@ -64,7 +60,7 @@ def _live_in(store: Store, demo, today: date, rng) -> None:
     """The events and the history of ``pages_workspace``."""
     from datetime import timedelta
 
-    from engine.ics import parse_events_ics
+    from engine.importers.ics import parse_events_ics
 
     store.imports.save_events(parse_events_ics(demo.events_ics, "demo-events.ics"))
     frame = store.contacts.for_ranking()

@@ -15,6 +15,7 @@ import stat
 import tempfile
 from pathlib import Path
 
+from engine.errors import FileError
 from engine.records import printable
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -93,7 +94,7 @@ def write_atomically(path: str | Path, data: bytes) -> None:
     """
     problem = output_problem(path)
     if problem:
-        raise ValueError(problem)
+        raise FileError(problem)
     path = Path(path)
     try:
         mode = stat.S_IMODE(os.stat(path).st_mode)
@@ -111,7 +112,7 @@ def write_atomically(path: str | Path, data: bytes) -> None:
         os.replace(temp, path)
         temp = None
     except OSError as error:
-        raise ValueError(f"{printable(str(path))}: cannot be written ({error.strerror or error})") from None
+        raise FileError(f"{printable(str(path))}: cannot be written ({error.strerror or error})") from None
     finally:
         if temp is not None:
             with contextlib.suppress(OSError):

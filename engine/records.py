@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from engine.errors import FileError
+
 # The canonical contact columns, in the order importers emit record tuples. The order is part of
 # the contract: ``ParsedFile.records[i][CONTACT_FIELDS.index("email")]`` is that row's e-mail.
 CONTACT_FIELDS: tuple[str, ...] = (
@@ -53,7 +55,6 @@ EVENT_FIELDS: tuple[str, ...] = (
     "description",
 )
 
-EVENT_KINDS: tuple[str, ...] = ("conference", "meetup", "webinar", "online group", "job fair", "other")
 
 
 def printable(text: str) -> str:
@@ -64,7 +65,7 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-class ImportFileError(Exception):
+class ImportFileError(FileError):
     """A file that cannot be imported at all (empty, binary, unterminated quote, ...).
 
     The message names the file and, where known, the line and column, so a user can open the

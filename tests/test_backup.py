@@ -121,7 +121,7 @@ def test_a_backup_of_an_older_schema_is_restored_into_that_schema_then_upgraded(
     """Written at schema 4 (contacts still stored their match keys): loaded into schema 4, then migrated."""
     old = tmp_path / "old.duckdb"
     conn = duckdb.connect(str(old))
-    StoreBase(old)._migrate(conn, upto=4)
+    StoreBase(old).migrate(conn, upto=4)
     conn.execute("INSERT INTO contacts (full_name, company, linkedin_url, url_key) VALUES "
                  "('Ada Lovelace', 'Analytical Ltd', 'https://www.linkedin.com/in/ada', 'in/ada')")
     conn.close()

@@ -18,6 +18,7 @@ import pytest
 
 from engine.cli import build_parser
 from engine.importers.files import import_file
+from engine.outreach.messages import workspace_templates
 from engine.planning.agenda import follow_up_for
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.store import CHANNELS, GOAL_STATUSES, INTERACTION_KINDS, OUTCOMES, Store
@@ -58,7 +59,7 @@ def ws(tmp_path_factory) -> Store:
     store.goals.add(goal_from_template("referral", role="Engineer"))
     store.events.add({"title": "Meetup", "starts_at": "2030-01-01T18:00:00"})
     store.interactions.log({"contact_id": 1, "occurred_on": date(2025, 1, 6), "notes": "first"})
-    assert store.templates.all()  # the starter templates, written on first use as the dashboard writes them
+    assert workspace_templates(store)  # the starter templates, written on first use as the dashboard writes them
     bad = folder / "bad"
     bad.mkdir()
     os.mkfifo(bad / "pipe")
@@ -88,6 +89,14 @@ def bad_arguments(bad: Path) -> list[tuple[str, list[str], str]]:
         ("contacts --limit 0", ["contacts", "--limit", "0"], "from 1 to 100000"),
         ("contacts --limit huge", ["contacts", "--limit", "99999999999999999999999"], "--limit"),
         ("contacts --limit word", ["contacts", "--limit", "many"], "--limit"),
+        ("contacts edit 999", ["contacts", "edit", "999", "--strength", "2"], "no contact with id 999"),
+        ("contacts edit nothing", ["contacts", "edit", "1"], "nothing to change"),
+        ("contacts edit --strength 9", ["contacts", "edit", "1", "--strength", "9"], "from 0 to 5"),
+        ("contacts edit --relationship boss", ["contacts", "edit", "1", "--relationship", "boss"], "--relationship"),
+        ("contacts edit --cadence 0", ["contacts", "edit", "1", "--cadence", "0"], "--cadence"),
+        ("contacts edit --cadence-max < --cadence", ["contacts", "edit", "1", "--cadence", "30", "--cadence-max", "7"],
+         "cannot be shorter"),
+        ("goals add --outcome fame", ["goals", "add", "--title", "x", "--outcome", "fame"], "--outcome"),
         ("rank --top 0", ["rank", "--top", "0"], "--top"),
         ("rank --top -5", ["rank", "--top", "-5"], "from 1 to 10000"),
         ("rank --top huge", ["rank", "--top", "10001"], "--top"),

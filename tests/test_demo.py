@@ -10,7 +10,8 @@ import pytest
 
 from engine.demo.content import COMPANIES, PREAMBLE_NOTE, build_demo, write_demo_files
 from engine.importers.ics import parse_events_ics
-from engine.records import EVENT_FIELDS, EVENT_KINDS
+from engine.records import EVENT_FIELDS
+from engine.vocabulary import EVENT_KINDS
 
 TODAY = date(2026, 11, 25)
 HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
+from engine.errors import FileError
 from engine.exports import output_problem, write_atomically
 from engine.importers.files import MAX_UPLOAD_BYTES, import_file, parse_file, read_file
 from engine.importers.rows import visible
@@ -179,7 +180,7 @@ def test_a_write_that_fails_on_a_full_disk_leaves_the_old_file_and_no_other(tmp_
     with small_disk(tmp_path / "disk", "1m") as disk:
         out = disk / "export.csv"
         out.write_bytes(b"the previous export\n")
-        with pytest.raises(ValueError) as caught:
+        with pytest.raises(FileError) as caught:
             write_atomically(out, b"x" * (2 * 1024 * 1024))
         message = str(caught.value)
         assert message.startswith(f"{out}: cannot be written (No space left") and "\n" not in message

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from engine.clock import local_today
 from engine.planning.followups import (
     DEFAULT_FOLLOW_UP_DAYS,
     Cadence,
@@ -19,7 +20,6 @@ from engine.planning.followups import (
     contact_cadence,
     due_follow_ups,
     follow_up_on,
-    local_today,
     losing_touch,
     to_ics,
     upcoming_follow_ups,

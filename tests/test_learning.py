@@ -25,6 +25,8 @@ from engine.outreach.learning import (
     fit_response_model,
     learned_ranker,
     ranker_with_learning,
+    ranking_features,
+    ranking_proba,
     training_frame,
 )
 from engine.ranking import OpportunityRanker
@@ -307,3 +309,34 @@ def test_learning_is_deterministic():
         learned, _ = ranker_with_learning(ranker, GOALS, sim["interactions"], NOW)
         rankings.append(learned.rank(GOALS, NOW))
     pd.testing.assert_frame_equal(*rankings)
+
+
+def test_p_reply_asked_once_per_distinct_row_equals_asking_every_row(world):
+    """ranking_proba dedupes (goal, contact) rows before predict_proba; the answer must be the one
+    the model gives row by row, and the learned ranking the one it gave before."""
+    ranker = OpportunityRanker().fit(world["contacts"])
+    model = fit_response_model(ranker, GOALS, world["interactions"], NOW)
+    scores = ranker._scores(GOALS, NOW)  # fit-only contributions, (n contacts, n goals) views
+    contributions = {c: np.ascontiguousarray(v.T) for c, v in scores.contributions.items()}
+    signals = scores.signals
+    g, n = contributions["text"].shape
+    assert g == len(GOALS) and n == len(world["contacts"])
+    every_row = model.predict_proba(ranking_features(ranker, contributions, signals))[:, -1].reshape(g, n)
+    distinct = ranking_proba(model, ranker, contributions, signals)
+    assert distinct.shape == (g, n)
+    np.testing.assert_allclose(distinct, every_row, rtol=0, atol=1e-12)
+    assert len(np.unique(every_row)) > 100  # the model does tell contacts apart
+    learned = learned_ranker(ranker, model)
+    every = _EveryRow(**model.get_params())
+    every.__dict__.update(vars(model))  # the same fitted model
+    by_rows = learned_ranker(ranker, every)
+    pd.testing.assert_frame_equal(learned.rank(GOALS, NOW)[["contact_id", "goal_id", "reasons", "next_step"]],
+                                  by_rows.rank(GOALS, NOW)[["contact_id", "goal_id", "reasons", "next_step"]])
+
+
+class _EveryRow(ResponseModel):
+    """A ResponseModel asked row by row, the way scoring asked it before ranking_proba."""
+
+    def ranking_proba(self, ranker, contributions, signals):
+        g, n = contributions["text"].shape
+        return self.predict_proba(ranking_features(ranker, contributions, signals))[:, -1].reshape(g, n)

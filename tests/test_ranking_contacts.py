@@ -317,3 +317,34 @@ def test_response_model_hook_blends_in_and_keeps_the_sum():
     blended = OpportunityRanker(response_model=model, response_blend=0.5).fit(contacts).score([goal()], NOW)
     assert "response" in blended.columns
     assert np.allclose(blended[[*COMPONENTS, "response"]].sum(axis=1), blended["score"])
+
+
+def test_best_scores_are_ranks_scores_and_segments_without_the_reasons(tmp_path):
+    """Counting an audience from ``best_scores`` gives what counting the full ranking gave."""
+    from datetime import date
+
+    from engine.demo.load import load_demo_workspace
+    from engine.outreach.audience import MEMBER_SCORE, segment_coverage
+    from engine.outreach.opportunities import contact_ranker, segment_membership
+    from engine.ranking.goals import priority_weight
+    from engine.store import Store
+
+    store = Store(tmp_path / "demo.duckdb")
+    today = date(2026, 3, 2)
+    load_demo_workspace(store, today=today)
+    goals = store.goals.all()
+    ranker, _, _ = contact_ranker(store, today)
+    ranked = ranker.rank(goals, today).set_index("contact_id").sort_index()
+    best = ranker.best_scores(goals, today).set_index("contact_id").sort_index()
+    assert best.index.equals(ranked.index)
+    assert np.allclose(best["score"].to_numpy(float), ranked["score"].to_numpy(float))
+    assert best["segment_name"].fillna("").equals(ranked["segment_name"].fillna(""))
+    for g in [g for g in goals if g["segments"]]:
+        probe = {**g, "status": "active"}
+        for entry in segment_coverage(store, g, today=today, limit=3):
+            full = ranker.rank([probe], today, goal_id=g["id"], segment_id=entry["id"])
+            members = full[full["score"] / priority_weight(g.get("priority")) >= MEMBER_SCORE]
+            assert entry["count"] == len(members)
+            assert list(entry["contacts"]["full_name"]) == list(members["full_name"].head(3))
+    membership = segment_membership(store, today)
+    assert len(membership) and set(membership.index) <= set(ranked.index)

@@ -7,7 +7,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from engine.ranking import EventRanker, OpportunityRanker, normalize_company, normalize_title, parse_seniority
+from engine.ranking import EventRanker, OpportunityRanker, normalize_company, normalize_title, parse_seniority, titles
 from tests.ranking_support import DAY, NOW, contacts_frame, events_frame, goal
 
 # -- titles ------------------------------------------------------------------------------------------
@@ -90,3 +90,40 @@ def test_sklearn_estimator_contract():
     event_ranker = EventRanker()
     assert event_ranker.fit(events) is event_ranker
     check_is_fitted(event_ranker)
+
+
+# -- normalizing many titles fast, with the same result ----------------------------------------------
+
+
+def _all_compounds(text: str) -> str:
+    """The compound rewrites run unconditionally, as they were before each got its quick pre-check."""
+    text = text.lower()
+    text = titles._PRONOUNS.sub(" ", text)
+    for _, pattern, replacement in titles._COMPOUNDS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _realistic_titles(tmp_path) -> list[str]:
+    from benchmarks.generate import linkedin_export
+    from engine.importers.files import parse_file, read_file
+
+    path = linkedin_export(tmp_path / "Connections.csv", 20_000)
+    parsed = parse_file(read_file(path), path.name)
+    position = parsed.fields.index("position")
+    return sorted({r[position] for r in parsed.records if r[position]})
+
+
+def test_title_forms_of_realistic_titles_match_the_one_at_a_time_functions(tmp_path):
+    raw = _realistic_titles(tmp_path) + [
+        "CTO & Co-Founder", "Front-end dev (he/him)", "E-Commerce Lead", "C++ / C# Eng", "R&D Director",
+        "Full Stack Engineer", "Back End", "cofounder", "Head of Design", "Staff Engineer", "VP Eng", "",
+    ]
+    assert len(raw) > 5_000
+    with_compounds = sum(_all_compounds(t) != t.lower() for t in raw)
+    assert with_compounds > 50  # the pre-checks are exercised, not just skipped
+    for title in raw:
+        assert titles._rewrite(title) == _all_compounds(title), title
+        assert titles.title_forms(title) == (
+            normalize_title(title), normalize_title(title, hints=False), parse_seniority(title)
+        ), title

@@ -367,3 +367,12 @@ def test_all_families_together_sorted_by_severity():
     assert severities == sorted(severities, reverse=True)
     assert {f.kind for f in flags} == {"strategy_worse", "goal_behind_pace", "segment_without_coverage",
                                        "template_never_used", "pitch_missing"}
+
+
+def test_two_segments_of_the_same_name_are_two_coverage_flags():
+    from engine.insights.refine import coverage_flags
+
+    twins = [{"goal_title": "Find a job", "segment_id": 3, "segment_name": "Recruiters", "count": 0},
+             {"goal_title": "Find a job", "segment_id": 8, "segment_name": "Recruiters", "count": 1}]
+    keys = [f.key for f in coverage_flags(twins)]
+    assert keys == ["segment_without_coverage:3", "segment_without_coverage:8"]

@@ -131,3 +131,22 @@ def test_restoring_is_refused_inside_an_open_session(filled):
     archive = filled.backup_zip()
     with filled.session(), pytest.raises(StoreError, match="session"):
         filled.restore_zip(archive)
+
+
+def test_attending_an_event_logs_each_person_met_with_the_follow_up(filled):
+    from engine.planning.agenda import attendance, kept_follow_up
+
+    event_id = filled.events.add({"title": "Data Night", "kind": "meetup", "starts_at": "2026-11-20 18:00",
+                                  "online": False})
+    event = filled.events.frame().set_index("id").loc[event_id].to_dict() | {"id": event_id}
+    ada = contact_id(filled, "Ada")
+    follow = TODAY + timedelta(days=3)
+    filled.interactions.log_many(attendance(event, [ada], None, follow, "talked about pricing"))
+    logged = filled.interactions.frame()
+    row = logged[logged["contact_id"] == ada].iloc[0]
+    assert (row["kind"], row["channel"], row["event"]) == ("event", "in_person", "Data Night")
+    assert (str(row["occurred_on"])[:10], str(row["follow_up_on"])[:10]) == ("2026-11-20", str(follow))
+    alone = attendance(event | {"online": True}, [], None, follow)
+    assert alone == [{"event_id": event_id, "goal_id": None, "kind": "event", "channel": "other",
+                      "occurred_on": date(2026, 11, 20), "notes": None, "contact_id": None}]
+    assert kept_follow_up(None, follow) == follow and kept_follow_up("replied", follow) is None

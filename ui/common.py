@@ -3,21 +3,46 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import logging
+import os
 import re
+from collections import Counter
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import streamlit as st
 
-from engine.records import ImportFileError
+from engine.errors import RapportError
 from engine.store import Store, StoreError, default_db_path
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+log = logging.getLogger("rapport")
+BUG_MESSAGE = ("Something went wrong on this page: a bug in Rapport, not a problem with your data, which is "
+               "unchanged. Reload the page or open another one. The details are in the log of the terminal "
+               "running Rapport; please include them if you report it.")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 
 
 def plain(text) -> str:
     """Escape user-written text for Streamlit's Markdown, so it shows as typed and never as a link,
-    an image or HTML (e.g. ``[x](javascript:...)`` stays literal)."""
+    an image or HTML (e.g. ``[x](javascript:...)`` stays literal; ``&lt;`` stays ``&lt;``, not ``<``)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+
+
+def choice_labels(records: Iterable[dict], label: Callable[[dict], str], reserved: Iterable[str] = ()
+                  ) -> dict[int, str]:
+    """Record id -> the text a selectbox shows for it. Streamlit resolves a choice by its text (the
+    last option with that text wins), so two goals with one title would both pick the second: a text
+    that two records (or a ``reserved`` one, like "No goal") share gets the record's id appended."""
+    texts = {int(r["id"]): str(label(r)) for r in records}
+    counts = Counter([*texts.values(), *reserved])
+    return {i: t if counts[t] == 1 else f"{t} (#{i})" for i, t in texts.items()}
+
+
+def widget_key(prefix: str, identity) -> str:
+    """A widget key for a record whose identity is text (a flag's key names goals and segments): a
+    digest, so the key carries no user text and stays one short token."""
+    return f"{prefix}_{hashlib.sha256(str(identity).encode()).hexdigest()[:16]}"
 
 
 def db_path() -> Path:
@@ -39,12 +64,23 @@ def friendly_errors():
     """Show a problem the user can act on as a message instead of a traceback."""
     try:
         yield
-    except (ImportFileError, StoreError) as error:
+    except RapportError as error:  # anything else is a bug: Streamlit shows it, with its traceback, as one
         st.error(str(error), icon=":material/error:")
         st.stop()
-    except (KeyError, ValueError) as error:
-        st.error(error.args[0] if error.args else str(error), icon=":material/error:")
-        st.stop()
+
+
+@contextlib.contextmanager
+def error_boundary(page_name: str):
+    """What a user sees of a bug: one calm message instead of a traceback; the traceback goes to the
+    server log. ``RAPPORT_RAISE_ERRORS=1`` (the test suite sets it) lets the exception through, so
+    AppTest and the browser tests see every bug as one."""
+    try:
+        yield
+    except Exception:
+        if os.environ.get("RAPPORT_RAISE_ERRORS") == "1":
+            raise
+        log.exception("the %s page failed", page_name)
+        st.error(BUG_MESSAGE, icon=":material/bug_report:")
 
 
 @contextlib.contextmanager
@@ -53,8 +89,8 @@ def section_errors():
     Restore, even when the workspace file cannot be opened)."""
     try:
         yield
-    except (ImportFileError, StoreError, KeyError, ValueError) as error:
-        st.error(error.args[0] if error.args else str(error), icon=":material/error:")
+    except RapportError as error:
+        st.error(str(error), icon=":material/error:")
 
 
 @contextlib.contextmanager

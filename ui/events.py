@@ -1,24 +1,29 @@
 """Events: upcoming conferences, meetups and groups ranked against the goals; past ones kept."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 import streamlit as st
 
+from engine.clock import workspace_now
 from engine.outreach.opportunities import EVENT_COLUMNS, rank_events
-from engine.records import EVENT_KINDS
+from engine.planning.agenda import attendance
 from engine.store import ContactQuery
-from ui.common import friendly_errors, page_header, plain, store
+from engine.vocabulary import EVENT_KINDS
+from ui.common import choice_labels, friendly_errors, page_header, plain, store
 
 page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
             "Google, Outlook) on the Import page, or add one here.")
 workspace = store()
+with friendly_errors():
+    now = workspace_now(workspace)  # the user's wall clock, in the zone chosen in Settings
+today = now.date()
 
 with st.expander("Add an event", icon=":material/add:"):
     with st.form("add_event"):
         title = st.text_input("Title")
         left, mid, right = st.columns(3)
         kind = left.selectbox("Kind", EVENT_KINDS)
-        day = mid.date_input("Date", date.today())
+        day = mid.date_input("Date", today)
         start = right.time_input("Starts", time(18, 0))
         location = left.text_input("Location (empty if online)")
         cost = mid.number_input("Cost", 0.0, 100_000.0, 0.0, step=5.0)
@@ -56,7 +61,7 @@ else:
 with st.expander("Past events", icon=":material/history:"):
     with friendly_errors():
         every = workspace.events.frame()
-    past = every[every["starts_at"] < datetime.now()] if not every.empty else every
+    past = every[every["starts_at"] < now] if not every.empty else every
     st.dataframe(past[["title", "kind", "starts_at", "location"]] if not past.empty else past, hide_index=True,
                  width="stretch")
 
@@ -64,11 +69,11 @@ st.subheader("I attended an event", anchor=False)
 st.caption("Log who you met there: each person gets the event on their timeline and a follow-up date, and the "
            "review counts what the event yielded.")
 with friendly_errors():
-    started = every[every["starts_at"] <= datetime.now()] if not every.empty else every
+    started = every[every["starts_at"] <= now] if not every.empty else every
 if started.empty:
     st.caption("No event has started yet.")
 else:
-    titles = dict(zip(started["id"].astype(int), started["title"]))
+    titles = choice_labels(started.to_dict("records"), lambda e: e["title"] or "untitled event")
     event_id = st.selectbox("Event", list(titles)[::-1], format_func=titles.get, key="attended_event")
     who = st.text_input("Find the people you met", placeholder="name or company", key="attended_search")
     with friendly_errors():
@@ -76,7 +81,7 @@ else:
     chosen = st.session_state.setdefault("attended_people", {})
     if found is not None:
         for row in found.itertuples():
-            if st.checkbox(f"{row.full_name} · {row.company or ''}", value=int(row.id) in chosen,
+            if st.checkbox(f"{plain(row.full_name)} · {plain(row.company or '')}", value=int(row.id) in chosen,
                            key=f"met_{row.id}"):
                 chosen[int(row.id)] = row.full_name
             else:
@@ -85,18 +90,14 @@ else:
         st.caption("Met: " + ", ".join(plain(n) for n in chosen.values()))
     with st.form("attended"):
         left, right = st.columns(2)
-        goal = left.selectbox("Goal", [None, *goals], format_func=lambda g: "No goal" if g is None else g["title"])
-        follow = right.date_input("Follow up on", date.today() + timedelta(days=3))
+        goal_names = choice_labels(goals, lambda g: g["title"], reserved=["No goal"])
+        goal_id = left.selectbox("Goal", [None, *goal_names], format_func=lambda i: goal_names.get(i, "No goal"))
+        follow = right.date_input("Follow up on", today + timedelta(days=3))
         notes = st.text_input("Notes")
         if st.form_submit_button("Log attendance", type="primary"):
-            row = started[started["id"] == event_id].iloc[0]
-            day = row["starts_at"].date()
-            entries = [{"contact_id": cid, "event_id": event_id, "goal_id": goal["id"] if goal else None,
-                        "kind": "event", "channel": "other" if row["online"] else "in_person", "occurred_on": day,
-                        "follow_up_on": follow, "notes": notes or None} for cid in chosen] or [
-                {"contact_id": None, "event_id": event_id, "goal_id": goal["id"] if goal else None, "kind": "event",
-                 "channel": "other" if row["online"] else "in_person", "occurred_on": day, "notes": notes or None}]
+            event = started[started["id"] == event_id].iloc[0].to_dict()
+            entries = attendance(event, list(chosen), goal_id, follow, notes)
             with friendly_errors():
                 workspace.interactions.log_many(entries)
             st.session_state["attended_people"] = {}
-            st.success(f"Logged {titles[event_id]} with {len(chosen)} people met.")
+            st.success(f"Logged {plain(titles[event_id])} with {len(chosen)} people met.")

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from engine.store import RELATIONSHIPS
-
-OUTCOMES = ("referral", "mentorship", "learn", "clients", "hiring", "visibility", "other")
-METRICS = ("conversations", "meetings", "referrals", "new_contacts", "events")
-SENIORITY = ("intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "executive", "founder")
+from engine.vocabulary import GOAL_METRICS as METRICS
+from engine.vocabulary import GOAL_OUTCOMES as OUTCOMES
+from engine.vocabulary import RELATIONSHIPS
+from engine.vocabulary import SENIORITY_LEVELS as SENIORITY
 
 
 def _split(text: str) -> list[str]:

@@ -1,9 +1,10 @@
 """Goals: what the user wants from networking, who can help (segments), and progress so far."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.outreach.audience import segment_coverage
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.planning.progress import progress_of
@@ -14,7 +15,7 @@ from ui.goal_form import goal_form, segment_form
 page_header("Goals", "What you want from networking, with a measurable target and a date, and the people who can "
             "help with each.")
 workspace = store()
-today = date.today()
+today = workspace_today(workspace)
 
 with st.expander("New goal from a template", expanded=not workspace.summary()["goals"], icon=":material/bolt:"):
     with st.form("goal_template"):
@@ -40,7 +41,7 @@ with st.expander("New goal from scratch", icon=":material/add:"):
         st.rerun()
 
 if created := st.session_state.pop("goal_created", None):
-    st.success(f"Goal created: {created}. Rapport now ranks your contacts for it.", icon=":material/flag:")
+    st.success(f"Goal created: {plain(created)}. Rapport now ranks your contacts for it.", icon=":material/flag:")
     st.page_link("ui/outreach.py", label="See whom to contact first", icon=":material/send:")
 
 with friendly_errors(), workspace.session():

@@ -1,12 +1,11 @@
 """Home: what is in the workspace, and for a first start the choice of demo or empty."""
 
-from datetime import date
 
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.demo.load import load_demo_workspace
 from engine.insights.review import current_flags
-from engine.planning.agenda import workspace_today
 from ui.common import db_path, friendly_errors, page_header, plain, store
 
 page_header("Rapport", "Your professional network, turned into a networking strategy you can run and improve.")
@@ -28,13 +27,13 @@ if first_start and not st.session_state.get("started_empty"):
     left, right = st.columns(2)
     if left.button("Load demo workspace", type="primary", icon=":material/auto_awesome:"):
         with st.spinner("Building the demo workspace..."), friendly_errors():
-            load_demo_workspace(workspace, today=date.today())
+            load_demo_workspace(workspace, today=workspace_today(workspace))
         st.session_state["demo_loaded"] = True
         st.rerun()
     if right.button("Start empty", icon=":material/upload_file:"):
         st.session_state["started_empty"] = True
         st.switch_page("ui/imports.py")
-    st.caption(f"Workspace file: {db_path()}")
+    st.caption(f"Workspace file: {plain(db_path())}")
     st.stop()
 
 cols = st.columns(5)
@@ -63,4 +62,4 @@ else:
         for flag in flags[:3]:
             st.warning(f"**{plain(flag['title'])}** — {plain(flag['suggestion'])}", icon=":material/tune:")
         st.page_link("ui/review.py", label=f"All {len(flags)} in the monthly review", icon=":material/insights:")
-st.caption(f"Workspace file: {db_path()}")
+st.caption(f"Workspace file: {plain(db_path())}")

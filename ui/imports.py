@@ -4,20 +4,47 @@ import pandas as pd
 import streamlit as st
 
 from engine.exports import csv_bytes
+from engine.importers.archive import archive_kind, import_archive
 from engine.importers.files import parse_events_file, parse_file, save_parsed
 from engine.records import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
 from ui.common import friendly_errors, page_header, plain, store
 
-page_header("Import", "Contacts from LinkedIn, Google, Outlook, vCard or any CSV; events from .ics calendars. "
-            "Re-importing the same file adds nobody: matching people are updated.")
+page_header("Import", "Contacts from LinkedIn, Google, Outlook, vCard or any CSV; events from .ics calendars; "
+            "your history from LinkedIn's data archive (.zip). Re-importing the same file adds nobody.")
 
 workspace = store()
-upload = st.file_uploader("Contacts or events file", type=["csv", "tsv", "txt", "vcf", "ics"],
-                          help="LinkedIn: Settings > Data privacy > Get a copy of your data > Connections.")
+upload = st.file_uploader("Contacts or events file", type=["csv", "tsv", "txt", "vcf", "ics", "zip"],
+                          help="LinkedIn: Settings > Data privacy > Get a copy of your data. Upload the whole "
+                               ".zip to bring in your messages and invitations too (their texts are not kept).")
+
+
+def show_archive_report(report: dict) -> None:
+    """What importing a LinkedIn data archive did (``engine.importers.archive.ArchiveReport``)."""
+    st.success(f"Imported {plain(report['file_name'])} (LinkedIn data archive).", icon=":material/check_circle:")
+    if report.get("contacts"):
+        contacts = report["contacts"]
+        st.caption(f"Contacts: {contacts['inserted']:,} new, {contacts['updated']:,} updated, "
+                   f"{contacts['unchanged']:,} unchanged, {contacts['rejected']:,} rejected.")
+    figures = {"Messages read": report["messages_read"], "Conversations": report["conversations"],
+               "Interactions added": report["interactions_inserted"], "People matched": report["matched_people"],
+               "Not contacts": report["unmatched_count"], "Skipped": sum(report["skipped"].values())}
+    for col, (label, value) in zip(st.columns(len(figures)), figures.items()):
+        col.metric(label, f"{value:,}")
+    skipped = ", ".join(f"{n:,} {reason.replace('_', ' ')}" for reason, n in report["skipped"].items() if n)
+    if skipped:
+        st.caption(f"Kept out: {skipped} (group conversations, sponsored messages, drafts, spam).")
+    if report.get("warnings"):
+        st.warning("  \n".join(plain(warning) for warning in report["warnings"]))
+    if report["unmatched_people"]:
+        st.dataframe(pd.DataFrame(report["unmatched_people"]), hide_index=True, width="stretch")
+    st.page_link("ui/review.py", label="See your history in Review", icon=":material/insights:")
 
 
 def show_report(report: dict) -> None:
-    st.success(f"Imported {report['file_name']} ({report['format']}, {report['encoding']}).",
+    if report.get("kind") == "archive":
+        show_archive_report(report)
+        return
+    st.success(f"Imported {plain(report['file_name'])} ({plain(report['format'])}, {plain(report['encoding'])}).",
                icon=":material/check_circle:")
     cols = st.columns(6)
     for col, key in zip(cols, ("total", "inserted", "updated", "unchanged", "skipped_blank", "rejected")):
@@ -53,6 +80,15 @@ if done and done.get("upload_id") == upload.file_id:  # this upload is imported:
     st.stop()
 
 data = upload.getvalue()
+if archive_kind(data, upload.name):  # a LinkedIn data archive (or one of its CSVs): messages, invitations
+    st.write("**Detected:** LinkedIn data archive. Messages and invitations become interactions with your "
+             "contacts; message texts are not kept.")
+    if st.button("Import the archive", type="primary", key="do_import_archive"):
+        with st.spinner("Importing..."), friendly_errors():
+            archive_report = import_archive(workspace, data, upload.name)
+        st.session_state["last_report"] = {**archive_report.to_dict(), "upload_id": upload.file_id}
+        st.rerun()
+    st.stop()
 mapping = st.session_state.get(f"mapping:{upload.file_id}")
 events_csv = upload.name.lower().endswith((".csv", ".tsv", ".txt")) and st.toggle(
     "This file lists events (title, start, location ...), not contacts", key=f"events:{upload.file_id}")

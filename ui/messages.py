@@ -13,7 +13,7 @@ from engine.outreach.messages import (
 )
 from engine.outreach.pitch import MAX_SECONDS, PITCH_HINTS, PITCH_LABELS, PITCH_PARTS, assemble_pitch, pitch_stats
 from engine.store import CHANNELS
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_panel import CHANNEL_LABELS
 
 page_header("Pitch & templates", "Say who you are and what you ask in under a minute, and keep messages that "
@@ -24,8 +24,8 @@ pitch_tab, template_tab = st.tabs(["Elevator pitch", "Message templates"])
 with pitch_tab:
     with friendly_errors():
         goals = workspace.goals.all(statuses=("active", "paused"))
-    goal = st.selectbox("For", [None, *goals], format_func=lambda g: "General pitch" if g is None else g["title"])
-    goal_id = goal["id"] if goal else None
+    goal_names = choice_labels(goals, lambda g: g["title"], reserved=["General pitch"])
+    goal_id = st.selectbox("For", [None, *goal_names], format_func=lambda i: goal_names.get(i, "General pitch"))
     with friendly_errors():
         versions = workspace.pitches.all(goal_id)
     current = versions[0]["parts"] if versions else {}
@@ -58,11 +58,11 @@ with template_tab:
     with friendly_errors():
         templates = workspace_templates(workspace)
         usage = workspace.templates.usage()
-    options = [None, *templates]
-    chosen = st.selectbox("Template", options, key="template_choice",
-                          format_func=lambda t: "New template" if t is None else
-                          f"{t['name']} · {CHANNEL_LABELS.get(t['channel'], t['channel'])} · used "
-                          f"{usage.get(t['id'], 0)} times")
+    template_names = choice_labels(templates, reserved=["New template"], label=lambda t: (
+        f"{t['name']} · {CHANNEL_LABELS.get(t['channel'], t['channel'])} · used {usage.get(t['id'], 0)} times"))
+    chosen_id = st.selectbox("Template", [None, *template_names], key="template_choice",
+                             format_func=lambda i: template_names.get(i, "New template"))
+    chosen = next((t for t in templates if t["id"] == chosen_id), None)
     base = chosen or {"name": "", "channel": "linkedin_message", "purpose": "coffee chat", "subject": "", "body": ""}
     with st.form(f"template_{base.get('id', 'new')}"):
         name = st.text_input("Name", base["name"])

@@ -1,14 +1,14 @@
 """Outreach: one prioritized list across active goals, each row with its reasons and next step."""
 
 import math
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.exports import csv_bytes
 from engine.outreach.opportunities import OUTREACH_COLUMNS, explain_contact, learning_status, rank_contacts
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outreach_panel
 
 PAGE_SIZE = 25
@@ -23,10 +23,14 @@ if not goals:
     st.stop()
 
 left, right = st.columns(2)
-goal = left.selectbox("Goal", [None, *goals], format_func=lambda g: "All active goals" if g is None else g["title"])
+goal_names = choice_labels(goals, lambda g: g["title"], reserved=["All active goals"])
+goal_id = left.selectbox("Goal", [None, *goal_names], format_func=lambda i: goal_names.get(i, "All active goals"))
+goal = next((g for g in goals if g["id"] == goal_id), None)
 segments = goal["segments"] if goal else []
-segment = right.selectbox("Segment", [None, *segments], format_func=lambda s: "All segments" if s is None
-                          else s["name"], disabled=not segments)
+segment_names = choice_labels(segments, lambda s: s["name"], reserved=["All segments"])
+segment_id = right.selectbox("Segment", [None, *segment_names], disabled=not segments,
+                             format_func=lambda i: segment_names.get(i, "All segments"))
+segment = next((s for s in segments if s["id"] == segment_id), None)
 
 with st.spinner("Ranking..."), friendly_errors():
     ranked = rank_contacts(workspace, goal_id=goal["id"] if goal else None,
@@ -61,7 +65,7 @@ selection = st.dataframe(
 if pages > 1:
     st.pagination(pages, key="outreach_page")
 with friendly_errors():
-    workspace.contacts.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=date.today())
+    workspace.contacts.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=workspace_today(workspace))
 
 rows = selection.selection.rows if selection else []
 if rows:

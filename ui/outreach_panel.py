@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.outreach.messages import contact_values, mailto_link, render, workspace_templates
-from engine.planning.agenda import default_follow_up, workspace_today
+from engine.planning.agenda import default_follow_up, kept_follow_up
 from engine.store import CHANNELS, INTERACTION_KINDS, OUTCOMES, Store
-from ui.common import friendly_errors, plain
-
-CHANNEL_LABELS = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection":
-                  "LinkedIn connection note", "phone": "Phone", "in_person": "In person", "other": "Other"}
+from engine.vocabulary import CHANNEL_LABELS
+from ui.common import choice_labels, friendly_errors, plain
 
 
 def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: str) -> None:
@@ -26,10 +25,15 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
     left, right = st.columns(2)
     channel = left.selectbox("Channel", CHANNELS, format_func=CHANNEL_LABELS.get, key=f"{key}_channel")
     fitting = [t for t in templates if t["channel"] == channel] or templates
-    template = right.selectbox("Template", [None, *fitting], key=f"{key}_template",
-                               format_func=lambda t: "No template" if t is None else f"{t['name']} ({t['purpose']})")
-    goal = left.selectbox("Goal", [None, *goals], index=(goals.index(goal) + 1) if goal else 0, key=f"{key}_goal",
-                          format_func=lambda g: "No goal" if g is None else g["title"])
+    template_names = choice_labels(fitting, lambda t: f"{t['name']} ({t['purpose']})", reserved=["No template"])
+    template_id = right.selectbox("Template", [None, *template_names], key=f"{key}_template",
+                                  format_func=lambda i: template_names.get(i, "No template"))
+    template = next((t for t in fitting if t["id"] == template_id), None)
+    goal_names = choice_labels(goals, lambda g: g["title"], reserved=["No goal"])
+    options = [None, *goal_names]
+    chosen_goal = left.selectbox("Goal", options, index=options.index(goal["id"]) if goal else 0, key=f"{key}_goal",
+                                 format_func=lambda i: goal_names.get(i, "No goal"))
+    goal = next((g for g in goals if g["id"] == chosen_goal), None)
     shared = right.text_input("What you have in common (optional)", key=f"{key}_shared",
                               placeholder="e.g. we both worked at Globex")
     message = None
@@ -64,11 +68,11 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
                     "contact_id": int(contact["id"]), "goal_id": goal["id"] if goal else None,
                     "template_id": template["id"] if template else None, "kind": kind, "channel": channel,
                     "occurred_on": when, "outcome": outcome, "notes": notes or None,
-                    "follow_up_on": follow if outcome in (None, "no_response") and follow >= when else None,
+                    "follow_up_on": kept_follow_up(outcome, follow),
                 })
-            name = contact.get("full_name") or "contact"
+            name = plain(contact.get("full_name") or "contact")
             st.success(f"Logged: {kind} with {name} on {when:%d %b %Y}"
-                       + (f"; follow up on {follow:%d %b %Y}." if outcome in (None, "no_response") else "."))
+                       + (f"; follow up on {follow:%d %b %Y}." if kept_follow_up(outcome, follow) else "."))
 
 
 def outcome_buttons(workspace: Store, interaction_id: int, key: str) -> None:

@@ -1,13 +1,12 @@
 """Review: the monthly look back. What moved, what did not, and what to change."""
 
-from datetime import date
 
 import streamlit as st
 
+from engine.clock import workspace_today
 from engine.insights.report import review_html, review_markdown
 from engine.insights.review import build_review, month_bounds
-from engine.planning.agenda import workspace_today
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import friendly_errors, page_header, plain, store, widget_key
 
 page_header("Review", "Ten minutes a month: progress against your goals, what works, and the strategies to refine.")
 workspace = store()
@@ -37,8 +36,8 @@ def show_flag(flag: dict) -> None:
         st.text(flag["evidence"])
         st.caption("Suggestion: " + plain(flag["suggestion"]))
         with st.popover("Dismiss"):
-            reason = st.text_input("Why?", key=f"why_{flag['key']}")
-            if st.button("Dismiss this flag", key=f"dismiss_{flag['key']}"):
+            reason = st.text_input("Why?", key=widget_key("why", flag["key"]))
+            if st.button("Dismiss this flag", key=widget_key("dismiss", flag["key"])):
                 with friendly_errors():
                     workspace.flags.dismiss(flag["key"], reason)
                 st.rerun()
@@ -55,18 +54,19 @@ if review.dismissed:
         for key, reason in review.dismissed.items():
             left, right = st.columns([4, 1])
             left.text(f"{key}: {reason}")
-            if right.button("Restore", key=f"restore_{key}"):
+            if right.button("Restore", key=widget_key("restore", key)):
                 with friendly_errors():
                     workspace.flags.restore(key)
                 st.rerun()
 
-for left, right in zip(review.sections[::2], review.sections[1::2] + [None]):
+# Charts are keyed by their place in the review: a section's title names a goal, and two goals may
+# share a title.
+for row in range(0, len(review.sections), 2):
     cols = st.columns(2)
-    for col, section in ((cols[0], left), (cols[1], right)):
-        if section is None:
-            continue
+    for col, number in zip(cols, range(row, min(row + 2, len(review.sections)))):
+        section = review.sections[number]
         with col:
-            st.plotly_chart(section.figure, width="stretch", key=f"chart_{section.title}")
+            st.plotly_chart(section.figure, width="stretch", key=f"chart_{number}")
             st.caption(plain(section.takeaway))
 
 st.subheader("Report", anchor=False)
@@ -75,4 +75,4 @@ left.download_button("Download the review (HTML, interactive)", lambda: review_h
                      file_name=f"rapport-review-{start}-{end}.html", mime="text/html", icon=":material/download:")
 right.download_button("Download the review (Markdown)", lambda: review_markdown(review),
                       file_name=f"rapport-review-{start}-{end}.md", mime="text/markdown", icon=":material/download:")
-st.caption(f"Built on {date.today():%d %b %Y}.")
+st.caption(f"Built on {today:%d %b %Y}.")

@@ -1,12 +1,12 @@
 """Settings: the workspace file, time zone and cadences, exports, and backup/restore as one zip."""
 
-from datetime import datetime
 from pathlib import Path
 from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
 
+from engine.clock import workspace_now
 from engine.exports import csv_bytes
 from engine.store import AUTOMATIC_COPIES_KEPT, StoreError, automatic_copies, copy_day, restore_copy
 from ui.common import db_path, friendly_errors, page_header, plain, section_errors, store
@@ -25,7 +25,7 @@ other = st.text_input("Open another workspace file", placeholder="/path/to/anoth
 if st.button("Open") and other.strip():
     target = Path(other.strip()).expanduser()
     if target.is_dir() or target.suffix not in (".duckdb", ".db"):
-        st.error(f"{target} is not a .duckdb file.")
+        st.error(f"{plain(target)} is not a .duckdb file.")
     else:
         st.session_state["db_path"] = str(target)
         st.rerun()
@@ -87,7 +87,7 @@ if healthy:
         with st.spinner("Exporting..."), friendly_errors():
             st.session_state["backup"] = workspace.backup_zip()
     if "backup" in st.session_state:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M")
+        stamp = workspace_now(workspace).strftime("%Y%m%d-%H%M")
         st.download_button("Download backup (.zip)", st.session_state["backup"],
                            file_name=f"rapport-backup-{stamp}.zip", mime="application/zip", type="primary")
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from engine.planning.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_file
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons
 
 FOLLOW_UP_LABELS = {"full_name": "Name", "company": "Company", "channel": "Channel", "template": "Template",
@@ -57,7 +57,7 @@ else:
 st.subheader("Calendar", anchor=False)
 with friendly_errors():
     upcoming_events = workspace.events.frame(upcoming_from=plan.today)
-titles = dict(zip(upcoming_events["id"].astype(int), upcoming_events["title"])) if not upcoming_events.empty else {}
+titles = choice_labels(upcoming_events.to_dict("records"), lambda e: e["title"] or "untitled event")
 chosen = st.multiselect("Events to add", list(titles), format_func=titles.get, key="calendar_events")
 st.download_button("Download follow-ups and events (.ics)",
                    lambda: calendar_file(workspace, list(chosen)), file_name="rapport.ics",

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import sys
 
-from engine.records import ImportFileError, printable
-from engine.store import Store, StoreError, default_db_path
+from engine.errors import RapportError
+from engine.records import printable
+from engine.store import Store, default_db_path
 
 from .arguments import workspace_problem
 from .parser import build_parser
@@ -41,10 +42,8 @@ def main(argv: list[str] | None = None) -> int:
     store = Store(path)
     try:
         return args.func(args, store)
-    except (ImportFileError, StoreError) as error:
+    except RapportError as error:
         return _refuse(str(error))
-    except (KeyError, ValueError) as error:
-        return _refuse(str(error.args[0]) if error.args else type(error).__name__)
     except BrokenPipeError:  # `rapport today | head`: the reader left, nothing to report
         sys.stderr.close()
         return 0

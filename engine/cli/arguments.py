@@ -14,10 +14,11 @@ import stat
 from datetime import date, timedelta
 from pathlib import Path
 
+from engine.clock import local_today
 from engine.exports import output_problem
 from engine.planning.goal_templates import GOAL_TEMPLATES
 from engine.records import printable
-from engine.store import CHANNELS, GOAL_STATUSES, INTERACTION_KINDS, OUTCOMES  # the engine's words, in one place
+from engine.vocabulary import CHANNELS, GOAL_STATUSES, INTERACTION_KINDS, OUTCOMES
 
 __all__ = [
     "CHANNELS", "GOAL_STATUSES", "GOAL_TEMPLATE_NAMES", "INTERACTION_KINDS", "OUTCOMES", "Parser", "calendar_date",
@@ -91,7 +92,7 @@ def calendar_date(earliest: date = EARLIEST, latest: date = LATEST):
 
 def latest_log_date() -> date:
     """An interaction may be logged ahead (a meeting planned), but not more than a year ahead."""
-    return date.today() + timedelta(days=365)
+    return local_today() + timedelta(days=365)
 
 
 def log_date(text: str) -> date:

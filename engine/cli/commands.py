@@ -7,29 +7,17 @@ as one line.
 
 from __future__ import annotations
 
-import json
 import sys
-from datetime import date
 
+from engine.clock import workspace_today
+from engine.errors import NotFound, UserError
 from engine.exports import csv_bytes, write_atomically
 from engine.records import printable
 from engine.store import ContactQuery, Store
 
+from .output import print_json, table
+
 MAX_SHOWN_REJECTS = 20
-
-
-def print_json(value) -> None:
-    print(json.dumps(value, default=str, ensure_ascii=False, indent=2))
-
-
-def table(rows: list[dict], columns: list[str]) -> str:
-    if not rows:
-        return "(none)"
-    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
-    widths = [min(max(len(c), *(len(row[i]) for row in cells)), 40) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths))]
-    lines += ["  ".join(v[:w].ljust(w) for v, w in zip(row, widths)) for row in cells]
-    return "\n".join(lines)
 
 
 def split_list(text: str | None) -> list[str] | None:
@@ -41,6 +29,8 @@ def _import(store: Store, file: str, events: bool, as_json: bool) -> int:
     from engine.importers.files import import_file
 
     report = import_file(store, file, events=events)
+    if getattr(report, "kind", None) == "archive":
+        return _print_archive(report, file, as_json)
     if as_json:
         data = report.to_dict()
         data["rejected_rows"] = data.pop("rejects")
@@ -56,6 +46,29 @@ def _import(store: Store, file: str, events: bool, as_json: bool) -> int:
         print(f"  ... and {report.rejected - MAX_SHOWN_REJECTS} more (see the Import page for the full list)")
     for warning in report.warnings:
         print(f"  warning: {warning}")
+    return 0
+
+
+def _print_archive(report, file: str, as_json: bool) -> int:
+    """The report of a LinkedIn data archive (``engine.importers.archive.ArchiveReport``)."""
+    data = report.to_dict()
+    if as_json:
+        print_json(data)
+        return 0
+    if report.contacts:
+        contacts = report.contacts
+        print(f"Contacts from {printable(contacts['file_name'])}: {contacts['inserted']} new, "
+              f"{contacts['updated']} updated, {contacts['unchanged']} unchanged, {contacts['rejected']} rejected.")
+    skipped = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in report.skipped.items() if n)
+    print(f"Imported {printable(file)} ({report.format}): {report.messages_read} messages and "
+          f"{report.invitations_read} invitations read in {report.conversations} conversations; "
+          f"{report.interactions_inserted} interactions added, {report.interactions_updated} updated; "
+          f"{report.matched_people} people matched, {report.unmatched_count} not among your contacts"
+          + (f"; skipped: {skipped}." if skipped else "."))
+    for person in report.unmatched_people[:MAX_SHOWN_REJECTS]:
+        print(f"  not a contact: {printable(person['name'] or person['profile_url'] or '?')}")
+    for warning in report.warnings:
+        print(f"  warning: {printable(warning)}")
     return 0
 
 
@@ -75,13 +88,52 @@ def cmd_events_list(args, store: Store) -> int:
 
 # -- contacts and goals -------------------------------------------------------------------------------
 def cmd_contacts(args, store: Store) -> int:
-    frame, total = store.contacts.find(ContactQuery(search=args.search, page_size=args.limit))
-    rows = frame.to_dict("records")
+    frame, total = store.contacts.find(ContactQuery(search=args.search, page_size=args.limit), every_field=args.json)
+    left_out = total - len(frame)
     if args.json:
-        print_json({"total": total, "contacts": rows})
+        print_json({"total": total, "shown": len(frame), "left_out": left_out, "contacts": frame})
+        return 0
+    print(table(frame.to_dict("records"), ["id", "full_name", "company", "position", "email"]))
+    more = f"; {left_out:,} left out (raise --limit or narrow --search)" if left_out else ""
+    print(f"{len(frame):,} of {total:,} {'contact' if total == 1 else 'contacts'}{more}")
+    return 0
+
+
+def _contact_changes(args) -> dict:
+    """The fields ``rapport contacts edit`` was given (an empty --tags clears the tags)."""
+    changes = {"strength": args.strength, "relationship": args.relationship, "cadence_days": args.cadence,
+               "cadence_max_days": args.cadence_max, "notes": args.notes}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if args.tags is not None:
+        changes["tags"] = split_list(args.tags)
+    if args.relationship == "":
+        changes["relationship"] = None
+    return changes
+
+
+def cmd_contacts_edit(args, store: Store) -> int:
+    changes = _contact_changes(args)
+    if not changes:
+        raise UserError("nothing to change: give --strength, --relationship, --tags, --cadence, --cadence-max "
+                        "or --notes")
+    store.contacts.update(args.id, **changes)
+    if args.json:
+        print_json({"id": args.id, **changes})
     else:
-        print(table(rows, ["id", "full_name", "company", "position", "email"]))
-        print(f"{len(rows)} of {total} contacts")
+        said = ", ".join(f"{k.replace('_', ' ')} {', '.join(v) if isinstance(v, list) else v}" for k, v in
+                         changes.items())
+        print(f"Updated contact {args.id}: {said}")
+    return 0
+
+
+def cmd_learning(args, store: Store) -> int:
+    from engine.outreach.opportunities import learning_status
+
+    status = learning_status(store)
+    if args.json:
+        print_json(status)
+    else:
+        print(status.get("message") or ("learning from outcomes" if status.get("learning") else "not learning yet"))
     return 0
 
 
@@ -127,7 +179,7 @@ def cmd_goals_edit(args, store: Store) -> int:
 def existing_goal(store: Store, goal_id: int) -> dict:
     goal = store.goals.get(goal_id)
     if goal is None:
-        raise KeyError(f"no goal with id {goal_id}")
+        raise NotFound(f"no goal with id {goal_id}")
     return goal
 
 
@@ -201,12 +253,12 @@ def template_id(store: Store, name_or_id: str) -> int:
 
     names = {t["name"].casefold(): t["id"] for t in workspace_templates(store)}
     if text.casefold() not in names:
-        raise ValueError(f"no template named {text!r} (see the Pitch & templates page)")
+        raise UserError(f"no template named {text!r} (see the Pitch & templates page)")
     return names[text.casefold()]
 
 
 def cmd_log(args, store: Store) -> int:
-    from engine.planning.agenda import follow_up_for, workspace_today
+    from engine.planning.agenda import follow_up_for
 
     when = args.date or workspace_today(store)
     follow = args.follow_up or follow_up_for(args.kind, args.channel, when, args.outcome)
@@ -229,7 +281,7 @@ def cmd_today(args, store: Store) -> int:
     sections = {"due": plan.due, "upcoming": plan.upcoming, "losing_touch": plan.losing_touch,
                 "next_outreach": plan.next_outreach}
     if args.json:
-        print_json({"today": plan.today, **{k: v.to_dict("records") for k, v in sections.items()}})
+        print_json({"today": plan.today, **sections})
         return 0
     print(f"Today, {plan.today:%A %d %B %Y}")
     for title, frame, columns in (("Follow-ups due", plan.due, ["id", "full_name", "channel", "follow_up_on",
@@ -269,7 +321,7 @@ def _export_calendar(store: Store, args) -> tuple[bytes, str]:
     known = set(store.events.frame()["id"].tolist()) if wanted else set()
     missing = next((e for e in wanted if e not in known), None)
     if missing is not None:
-        raise KeyError(f"no event with id {missing}")
+        raise NotFound(f"no event with id {missing}")
     return calendar_file(store, wanted).encode("utf-8"), "the calendar"
 
 
@@ -279,7 +331,7 @@ EXPORTS = {"contacts": _export_contacts, "interactions": _export_interactions, "
 
 def cmd_export(args, store: Store) -> int:
     if args.events is not None and args.what != "calendar":
-        raise ValueError("--events is for `rapport export calendar` only")
+        raise UserError("--events is for `rapport export calendar` only")
     data, what = EXPORTS[args.what](store, args)
     write_atomically(args.out, data)
     print(f"Wrote {what} to {printable(str(args.out))}")
@@ -289,7 +341,6 @@ def cmd_export(args, store: Store) -> int:
 def cmd_review(args, store: Store) -> int:
     from engine.insights.report import review_html, review_markdown
     from engine.insights.review import build_review, month_bounds
-    from engine.planning.agenda import workspace_today
 
     today = workspace_today(store)
     start, end = month_bounds(args.month, today)
@@ -312,6 +363,6 @@ def cmd_demo(args, store: Store) -> int:
     if not store.is_empty() and not args.force:
         print("rapport: this workspace is not empty; use --force to add the demo data anyway", file=sys.stderr)
         return 2
-    summary = load_demo_workspace(store, today=date.today())
+    summary = load_demo_workspace(store, today=workspace_today(store))
     print_json(summary) if args.json else print(f"Demo workspace loaded: {summary}")
     return 0

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 
+from engine.vocabulary import GOAL_OUTCOMES, RELATIONSHIPS
+
 from . import commands, workspace_commands
 from .arguments import (
     CHANNELS,
@@ -60,7 +62,7 @@ def _group(sub, name: str, help: str, examples: tuple[str, ...]):
 def _goal_fields(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title")
     parser.add_argument("--description")
-    parser.add_argument("--outcome", help="what the goal brings, as on the Goals page, e.g. referral")
+    parser.add_argument("--outcome", choices=GOAL_OUTCOMES, help="what the goal brings, as on the Goals page")
     parser.add_argument("--metric", help="what to count, e.g. referrals, meetings, conversations")
     parser.add_argument("--roles", help="comma-separated target roles")
     parser.add_argument("--seniority", help="comma-separated, e.g. manager,director")
@@ -79,6 +81,12 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--db", type=workspace_file, default=None, metavar="FILE",
                         help="workspace file (default: $RAPPORT_DB, else data/rapport.duckdb)")
     common.add_argument("--json", action="store_true", help="print JSON")
+    # The same options for a subcommand of a command that has them (``contacts edit``): given after the
+    # subcommand they count; not given, they leave what the command before it was given.
+    quiet = Parser(add_help=False)
+    quiet.add_argument("--db", type=workspace_file, default=argparse.SUPPRESS, metavar="FILE",
+                       help="workspace file (default: $RAPPORT_DB, else data/rapport.duckdb)")
+    quiet.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = _command(sub, "import", common, "import contacts (LinkedIn, Google, Outlook CSV, vCard) or events (.ics)",
@@ -92,6 +100,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--search", default="", help="part of a name, company, position or e-mail")
     p.add_argument("--limit", type=whole_number(1, 100_000), default=100, metavar="N",
                    help="how many to list, 1 to 100000 (default 100)")
+    contacts = p.add_subparsers(dest="contacts_command", metavar="COMMAND")
+    p = _command(contacts, "edit", quiet, "set what the Contacts page sets: strength, relationship, tags, cadence, "
+                 "notes", ("rapport contacts edit 12 --strength 4 --relationship mentor",
+                           "rapport contacts edit 12 --tags \"Work,Berlin\" --cadence 30",
+                           "rapport contacts edit 12 --tags ''"),
+                 commands.cmd_contacts_edit)
+    p.add_argument("id", type=record_id, help="the contact's id (see rapport contacts)")
+    p.add_argument("--strength", type=whole_number(0, 5), metavar="0-5", help="how close you are, 0 to 5")
+    p.add_argument("--relationship", choices=("", *RELATIONSHIPS), metavar="|".join(RELATIONSHIPS),
+                   help="who they are to you ('' clears it)")
+    p.add_argument("--tags", metavar="A,B", help="comma-separated tags, replacing the current ones ('' clears them)")
+    p.add_argument("--cadence", type=whole_number(1, 3650), metavar="DAYS", help="keep in touch every DAYS days")
+    p.add_argument("--cadence-max", type=whole_number(1, 3650), metavar="DAYS",
+                   help="the longest gap before they count as losing touch")
+    p.add_argument("--notes", help="your notes on them (replacing the current ones)")
+
 
     goals = _group(sub, "goals", "add, list and edit goals",
                    ("rapport goals list", "rapport goals add --template mentor --role \"director of product\"",
@@ -130,6 +154,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--top", type=whole_number(1, 10_000), default=20, metavar="N",
                    help="how many, 1 to 10000 (default 20)")
     p.add_argument("--csv", type=output_file, metavar="FILE", help="write the list to this CSV file")
+
+    _command(sub, "learning", common, "whether the ranking learns from your outcomes yet, and from how many",
+             ("rapport learning", "rapport learning --json"), commands.cmd_learning)
 
     p = _command(sub, "log", common, "log an outreach, a reply, a meeting or an event attended",
                  ("rapport log --contact 12 --channel linkedin_message --template \"Referral ask\" --goal 1",

@@ -13,7 +13,7 @@ from engine.exports import write_atomically
 from engine.records import printable
 from engine.store import Store, StoreError, restore_copy
 
-from .commands import print_json
+from .output import print_json
 
 MAX_BACKUP_FILE = 2 * 1024**3 + 1024**2  # read whole into memory: refuse what no backup could be
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from engine.clock import workspace_today
 from engine.store import Store
 
 
@@ -19,7 +20,7 @@ def load_demo_workspace(store: Store, today: date | None = None, seed: int = 7) 
 
     from .content import build_demo
 
-    today = today or date.today()
+    today = today or workspace_today(store)
     demo = build_demo(today=today, seed=seed)
     with store.session():
         store.imports.save_contacts(parse_contacts(demo.connections_csv, "Connections.csv"), today=today)

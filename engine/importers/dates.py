@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from engine.clock import local_today
+
 # Returned for a non-empty string that is not a date, so the caller can reject the row.
 BAD = object()
 
@@ -20,7 +22,7 @@ EARLIEST = date(1900, 1, 1)
 
 def latest() -> date:
     """The latest connection date accepted: a year from today."""
-    return date.today() + timedelta(days=365)
+    return local_today() + timedelta(days=365)
 
 _MONTHS = {
     # English, then the French and German spellings that differ (Excel re-saves localise them).

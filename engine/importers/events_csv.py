@@ -13,7 +13,8 @@ import io
 import re
 from datetime import UTC, datetime
 
-from engine.records import EVENT_FIELDS, EVENT_KINDS, ImportFileError, ParsedFile, Reject
+from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
+from engine.vocabulary import EVENT_KINDS
 
 from .decode import BROKEN, BROKEN_ERRORS, REPLACED, REPLACED_ERRORS, allow_long_fields, mostly_utf8, replaced_warnings
 from .ics import guess_kind, guess_online, parse_cost, stable_uid

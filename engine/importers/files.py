@@ -227,10 +227,17 @@ def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str
 
 def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None = None,
                 events: bool = False) -> ImportReport:
-    """``rapport import FILE``: read, parse and save; raises ImportFileError with a plain reason."""
+    """``rapport import FILE``: read, parse and save; raises ImportFileError with a plain reason.
+
+    A LinkedIn data archive (its ZIP, messages.csv, Invitations.csv, Profile.csv) gives an
+    ``archive.ArchiveReport`` instead."""
     data = read_file(path)
     name = Path(path).name
     if not events:
+        from .archive import archive_kind, import_archive  # a LinkedIn data archive, or one of its CSVs
+
+        if archive_kind(data, name):
+            return import_archive(store, data, name)
         report = import_directly(store, data, name, mapping=mapping)
         if report is not None:
             return report

@@ -18,6 +18,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engine.clock import now_utc
 from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
 
 from .decode import BROKEN, BROKEN_ERRORS, REPLACED, REPLACED_ERRORS, mostly_utf8, replaced_warnings
@@ -415,7 +416,7 @@ def write_ics(items: list[dict], prodid: str = "-//Rapport//EN", dtstamp: dateti
     ``dtstamp`` defaults to now; pass one to get byte-identical output (the demo does).
     For all-day events ``end`` is exclusive, as in RFC 5545 (a one-day event may omit it).
     """
-    stamp = (dtstamp or datetime.now(UTC))
+    stamp = (dtstamp or now_utc())
     stamp = stamp.astimezone(UTC) if stamp.tzinfo else stamp
     out = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{prodid}", "CALSCALE:GREGORIAN", "METHOD:PUBLISH"]
     for item in items:

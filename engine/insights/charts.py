@@ -3,6 +3,11 @@
 Figures are made here, not in ui/, so the same charts go into the HTML report and are testable
 without Streamlit. Every builder returns ``(figure, takeaway)``; the takeaway is a sentence a
 user can act on, computed from the same numbers the chart shows.
+
+Escaping: plotly.js reads a little HTML in titles, axis labels, legends and hover text and decodes
+entities once, so user text placed in a figure goes through ``_label`` (escaped once). A takeaway is
+plain text, as typed: whoever shows it (the HTML report, Markdown, the Review page) escapes it for
+its own format.
 """
 
 from __future__ import annotations
@@ -13,9 +18,9 @@ import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
-REPLY_OUTCOMES = ("replied", "meeting", "referral", "opportunity")
-CHANNEL_NAMES = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection": "LinkedIn note",
-                 "phone": "Phone", "in_person": "In person", "other": "Other"}
+from engine.vocabulary import CHANNEL_LABELS as CHANNEL_NAMES
+from engine.vocabulary import REPLY_OUTCOMES
+
 # plotly_white's look, kept to what these charts use. The full template (every trace type, every
 # colour scale) is deep-copied into each figure: 13-30 ms a figure, half of building the review.
 _AXIS = {"gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "zerolinewidth": 2, "ticks": "",
@@ -29,6 +34,7 @@ _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 340, "templ
 
 
 def _label(text: str) -> str:
+    """User text as a plotly label: shown as typed, never as markup. For figures only."""
     return html.escape(text, quote=False)
 
 
@@ -46,7 +52,8 @@ def activity_by_channel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
     frame = interactions.assign(week=pd.to_datetime(interactions["occurred_on"]).dt.to_period("W").dt.start_time,
                                 channel=interactions["channel"].fillna("other").map(lambda c: CHANNEL_NAMES.get(c, c)))
     counts = frame.groupby(["week", "channel"]).size().reset_index(name="interactions")
-    fig = px.bar(counts, x="week", y="interactions", color="channel", title=title, template=_TEMPLATE)
+    fig = px.bar(counts.assign(channel=counts["channel"].astype(str).map(_label)), x="week", y="interactions",
+                 color="channel", title=title, template=_TEMPLATE)
     fig.update_layout(**_LAYOUT)
     weeks = counts.groupby("week")["interactions"].sum()
     busiest = frame["channel"].value_counts()
@@ -79,17 +86,17 @@ def reply_rates(table: pd.DataFrame, dimension: str) -> tuple[go.Figure, str]:
     if table.empty:
         return _empty(title, f"No outreach with a {dimension} in this period.")
     table = table.sort_values("mean")
-    # plotly reads a little HTML in labels: user-named templates, goals and segments must show as typed
-    labels = table[dimension].fillna("(none)").astype(str).map(lambda c: _label(CHANNEL_NAMES.get(c, c)))
+    # user-named templates, goals and segments: as typed in the takeaway, escaped once in the figure
+    names = table[dimension].fillna("(none)").astype(str).map(lambda c: CHANNEL_NAMES.get(c, c))
     fig = go.Figure(go.Bar(
-        x=table["mean"], y=labels, orientation="h",
+        x=table["mean"], y=names.map(_label), orientation="h",
         error_x={"type": "data", "symmetric": False, "array": table["high"] - table["mean"],
                  "arrayminus": table["mean"] - table["low"]},
         text=[f"{r}/{a}" for r, a in zip(table["replies"], table["attempts"])], textposition="inside",
     ))
     fig.update_layout(title=title, xaxis_tickformat=".0%", **_LAYOUT)
     best, worst = table.iloc[-1], table.iloc[0]
-    best_label, worst_label = labels.iloc[-1], labels.iloc[0]
+    best_label, worst_label = names.iloc[-1], names.iloc[0]
     if len(table) == 1:
         return fig, f"{best_label}: {best['replies']} replies from {best['attempts']} messages."
     return fig, (f"Best: {best_label} ({best['replies']}/{best['attempts']}); weakest: {worst_label} "

@@ -19,11 +19,10 @@ import numpy as np
 import pandas as pd
 from scipy.stats import beta
 
-from engine.outreach.messages import as_text
-from engine.planning.followups import as_date
+from engine.clock import local_today
 from engine.planning.pace import goal_pace
+from engine.vocabulary import CHANNEL_LABELS, REPLY_OUTCOMES, as_date, as_text
 
-REPLY_OUTCOMES = ("replied", "meeting", "referral", "opportunity")  # the outreach got an answer worth having
 INTERVAL = 0.90  # equal-tailed credible interval of the reply-rate posterior
 # Below 8 attempts a single reply moves the rate by 12 points or more: too few to call a strategy
 # worse, however the dice fell. Both the strategy and the best alternative need this many.
@@ -34,8 +33,6 @@ FEW_CONTACTS = 5  # a segment with fewer matching contacts is a gap (engine.audi
 TEMPLATE_GRACE_DAYS = 14  # a template gets two weeks before "never used" means anything
 EVENT_WINDOW_DAYS = 30  # an event pays off when someone met there answers or meets within this
 TOP_NAMES = 3  # names quoted in the contacts-going-cold flag
-CHANNEL_LABELS = {"email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection":
-                  "LinkedIn invitation", "phone": "Phone", "in_person": "In person", "other": "Other channel"}
 NO_TEMPLATE = "your own words"  # outreach sent without a template is a strategy too
 RATE_COLUMNS = ["attempts", "replies", "rate", "mean", "low", "high"]
 
@@ -207,7 +204,9 @@ def coverage_flags(coverage: list[dict]) -> list[Flag]:
         goal, segment = as_text(entry.get("goal_title")), as_text(entry.get("segment_name"))
         who = "no matching contacts" if count == 0 else f"only {count} matching contact{'s' * (count != 1)}"
         flags.append(Flag(
-            "segment_without_coverage", f"segment_without_coverage:{goal}:{segment}",
+            "segment_without_coverage",  # by id: two segments of the same name are two flags
+            f"segment_without_coverage:{entry['segment_id']}" if entry.get("segment_id") is not None
+            else f"segment_without_coverage:{goal}:{segment}",
             f"Segment \u201c{segment}\u201d has {'no' if count == 0 else 'few'} contacts",
             f"Segment \u201c{segment}\u201d of goal \u201c{goal}\u201d: {who} (a segment needs at least "
             f"{FEW_CONTACTS}).",
@@ -320,7 +319,7 @@ def refinement_flags(interactions: pd.DataFrame | None = None, goals: list[dict]
     pitches need goals and ``pitches_by_goal`` ({goal id or None: latest pitch text}), templates use
     ``template_usage`` or else count ``template_id`` in ``interactions``).
     """
-    today = as_date(today) or date.today()
+    today = as_date(today) or local_today()
     flags: list[Flag] = []
     if interactions is not None:
         flags += strategy_flags(interactions) + event_flags(interactions, today)

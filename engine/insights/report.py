@@ -1,8 +1,9 @@
 """The review as one self-contained HTML file (interactive charts included) or as Markdown.
 
 Everything a user or their contacts wrote (goal titles, template names, event titles, flag
-evidence) is escaped: the HTML file must be safe to open even if a contact is named
-``<img src=x onerror=alert(1)>``.
+evidence) is escaped exactly once, here: the review hands over plain text (only its plotly figures
+carry their own, already escaped, labels), so the HTML file is safe to open even if a contact is
+named ``<img src=x onerror=alert(1)>``, and reads ``<img ...>`` and ``AT&T``, never ``&lt;img``.
 """
 
 from __future__ import annotations
@@ -50,11 +51,12 @@ def review_html(review: Review) -> str:
     return "\n".join(parts)
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
 
 
 def _m(text) -> str:
-    """Markdown-escaped, so a name like ``[x](javascript:alert(1))`` stays literal text."""
+    """Markdown-escaped, so a name like ``[x](javascript:alert(1))`` stays literal text, and one
+    that contains ``&lt;`` shows ``&lt;`` (Markdown would show an unescaped entity as ``<``)."""
     return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 

@@ -13,11 +13,12 @@ from datetime import date, timedelta
 import pandas as pd
 import plotly.graph_objects as go
 
+from engine.clock import workspace_today
 from engine.insights import charts
-from engine.outreach.audience import MEMBER_SCORE, segment_coverage
+from engine.outreach.audience import segment_coverage
 from engine.outreach.messages import workspace_templates
-from engine.outreach.opportunities import rank_contacts
-from engine.planning.agenda import agenda
+from engine.outreach.opportunities import segment_membership
+from engine.planning.agenda import tag_cadences, touch_due
 from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates
 from engine.store import Store
@@ -87,6 +88,8 @@ class _Workspace:
     pitches_by_goal: dict[int, int]
     strengths: pd.DataFrame
     segment_of: pd.Series
+    cadence_contacts: pd.DataFrame
+    cadences: dict
 
 
 def _read(store: Store, today: date) -> _Workspace:
@@ -100,9 +103,9 @@ def _read(store: Store, today: date) -> _Workspace:
             usage=store.templates.usage(), dismissed=store.flags.dismissed(),
             pitches_by_goal={g["id"]: len(store.pitches.all(g["id"])) or int(general_pitch) for g in goals},
             strengths=store.contacts.strengths(), segment_of=pd.Series(dtype=object),
+            cadence_contacts=store.contacts.for_cadence(), cadences=tag_cadences(store),
         )
-    ranked = rank_contacts(store, now=today)
-    workspace.segment_of = ranked.loc[ranked["score"] >= MEMBER_SCORE].set_index("contact_id")["segment_name"]
+    workspace.segment_of = segment_membership(store, now=today)
     workspace.every = every.assign(segment=every["contact_id"].map(workspace.segment_of))
     return workspace
 
@@ -110,12 +113,12 @@ def _read(store: Store, today: date) -> _Workspace:
 def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
     active = [g for g in ws.goals if g["status"] == "active"]
     progress_by_goal = {g["id"]: len(qualifying_dates(g, ws.every, ws.connections)) for g in active}
-    coverage = [{"goal_title": g["title"], "segment_name": s["name"], "count": s["count"]}
+    coverage = [{"goal_title": g["title"], "segment_id": s["id"], "segment_name": s["name"], "count": s["count"]}
                 for g in active for s in segment_coverage(store, g, today=today)]
     flags = refinement_flags(
         interactions=ws.every, goals=ws.goals, progress_by_goal=progress_by_goal, coverage=coverage,
         templates=ws.templates, template_usage=ws.usage, pitches_by_goal=ws.pitches_by_goal,
-        losing_touch=agenda(store, today=today, next_count=0).losing_touch, today=today,
+        losing_touch=touch_due(ws.cadence_contacts, today, ws.cadences), today=today,
         dismissed=set(ws.dismissed),
     )
     return [f.to_dict() for f in flags]
@@ -124,7 +127,7 @@ def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
 def current_flags(store: Store, today: date | None = None) -> list[dict]:
     """The strategies to refine now (the Home page shows the first few, on every rerun), over one
     open of the workspace, as ``build_review``."""
-    today = today or date.today()
+    today = today or workspace_today(store)
     with store.session():
         return _flags(store, _read(store, today), today)
 
@@ -133,7 +136,7 @@ def build_review(store: Store, start: date, end: date, today: date | None = None
     """The review of ``start``-``end``: totals, charts and the flags, over one open of the workspace
     (a dozen reads; opening the file for each cost about 0.2 s)."""
     with store.session():
-        return _build_review(store, start, end, today or date.today())
+        return _build_review(store, start, end, today or workspace_today(store))
 
 
 def _build_review(store: Store, start: date, end: date, today: date) -> Review:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from engine.clock import local_today
 from engine.ranking.goals import priority_weight
 from engine.store import Store
 
@@ -35,7 +36,7 @@ def _describe(segment: dict) -> str:
 
 def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50) -> list[dict]:
     """One entry per segment: id, name, describe, count, gap, contacts (top members), events."""
-    now = datetime.combine(today or date.today(), datetime.min.time())
+    now = datetime.combine(today or local_today(), datetime.min.time())
     probe = {**goal, "status": "active"}  # a paused goal's audience is still worth seeing
     ranker, contacts, version = contact_ranker(store, now)
     details = contacts.set_index("id")[["company", "position"]] if not contacts.empty else None
@@ -46,17 +47,25 @@ def segment_coverage(store: Store, goal: dict, today: date | None = None, limit:
             members = pd.DataFrame(columns=MEMBER_COLUMNS)
         else:
             def compute(segment=segment):
-                ranked = ranker.rank([probe], now, goal_id=goal["id"], segment_id=segment["id"])
-                ranked["score"] = ranked["score"] / priority_weight(goal.get("priority"))
-                return ranked[ranked["score"] >= MEMBER_SCORE].join(details, on="contact_id")
+                """The segment's top ``limit`` members with their reasons, and how many there are
+                (counted from the scores alone: reasons are written for the shown ones only)."""
+                weight = priority_weight(goal.get("priority"))
+                best = ranker.best_scores([probe], now, goal_id=goal["id"], segment_id=segment["id"])
+                count = int((best["score"] / weight >= MEMBER_SCORE).sum())
+                ranked = ranker.rank([probe], now, top=min(count, limit), goal_id=goal["id"],
+                                     segment_id=segment["id"])
+                ranked["score"] = ranked["score"] / weight
+                ranked = ranked[ranked["score"] >= MEMBER_SCORE].join(details, on="contact_id")
+                return ranked.assign(count=count)
 
-            key = ("segment", version, goals_fingerprint([probe]), segment["id"])
+            key = ("segment", version, goals_fingerprint([probe]), segment["id"], limit)
             members = memoized(key, compute)
-        gap = len(members) < GAP_BELOW
+        count = int(members["count"].iloc[0]) if "count" in members and len(members) else 0
+        gap = count < GAP_BELOW
         if gap and events is None:
             events = rank_events(store, goal_id=goal["id"], top=3, now=now)
         out.append({
-            "id": segment["id"], "name": segment["name"], "describe": _describe(segment), "count": len(members),
+            "id": segment["id"], "name": segment["name"], "describe": _describe(segment), "count": count,
             "gap": gap, "contacts": members[MEMBER_COLUMNS].head(limit).reset_index(drop=True),
             "events": (events[["title", "starts_at", "location", "next_step"]] if gap and events is not None
                        and not events.empty else pd.DataFrame()),

@@ -27,13 +27,11 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from engine.ranking import OpportunityRanker
-from engine.ranking.ranker import RELATIONSHIPS
 from engine.ranking.scoring import FIT_COMPONENTS
 from engine.ranking.signals import RECENCY_DAYS, ContactSignals, column, day_of, days
 from engine.ranking.titles import SENIORITY_LEVELS
+from engine.vocabulary import NO_REPLY_OUTCOMES, RELATIONSHIPS, REPLY_OUTCOMES
 
-REPLY_OUTCOMES = frozenset({"replied", "meeting", "referral", "opportunity"})
-NO_REPLY_OUTCOMES = frozenset({"no_response", "declined"})
 # What counts as a reply in the contacts' ``replies`` count (mirrors store.contacts.for_ranking),
 # needed to take the outcome being predicted back out of the features (see _as_of).
 REPLY_KINDS = frozenset({"inbound", "meeting"})
@@ -108,6 +106,40 @@ def ranking_features(ranker: OpportunityRanker, contributions: dict, signals: di
     return _features(ranker, np.tile(np.arange(n), g), fit, state)
 
 
+def _distinct_rows(columns) -> np.ndarray:
+    """A code per row such that rows share a code exactly when they hold the same values in every
+    one of ``columns`` (1-D arrays of equal length), numbered 0..k-1 in order of first appearance."""
+    key = None
+    for values in columns:
+        codes, distinct = pd.factorize(values, use_na_sentinel=False)
+        key = codes.astype(np.int64) if key is None else pd.factorize(key * (len(distinct) + 1) + codes)[0]
+    return key
+
+
+def ranking_proba(model, ranker: OpportunityRanker, contributions: dict, signals: dict) -> np.ndarray:
+    """``model``'s P(reply) for every (goal, contact), shaped like ``contributions["text"]``.
+
+    The same as ``model.predict_proba(ranking_features(...))``, but asked once per *distinct* row:
+    most features are the contact's alone and most contacts fit most goals not at all, so 100,000
+    contacts x 14 goals hold a few thousand distinct rows, not 1.4 million.
+    """
+    g, n = contributions["text"].shape
+    state = {k: signals[k] for k in ("warmth", "timing", "since_last_days")}
+    state.update(replies=ranker.signals_.replies, outreach=ranker.signals_.outreach)
+    zero = {c: np.zeros(n) for c in FIT_COMPONENTS}
+    per_contact = _features(ranker, np.arange(n), zero, state)  # fit columns filled in below
+    own = _distinct_rows(per_contact[c].to_numpy() for c in FEATURES if c not in FIT_COMPONENTS)
+    fit = {c: contributions[c].ravel() for c in FIT_COMPONENTS}  # goal-major: row = goal * n + contact
+    key = _distinct_rows([np.tile(own, g), *fit.values()])
+    first = np.zeros(int(key.max()) + 1 if len(key) else 0, dtype=np.int64)
+    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)
+    rows = per_contact.iloc[first % n].reset_index(drop=True) if n else per_contact
+    for c in FIT_COMPONENTS:
+        rows[c] = fit[c][first]
+    proba = np.asarray(model.predict_proba(rows))[:, -1] if len(rows) else np.zeros(0)
+    return proba[key].reshape(g, n)
+
+
 class ResponseModel(ClassifierMixin, BaseEstimator):
     """P(reply) to an outreach, from the ranking's features (see FEATURES).
 
@@ -157,9 +189,10 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
         proba = self.predict_proba(X)
         return self.classes_[np.argmax(proba, axis=1)]
 
-    def ranking_features(self, ranker, contributions, signals) -> pd.DataFrame:
-        """The scoring hook's way to ask this model for its own features (scoring._blend_response)."""
-        return ranking_features(ranker, contributions, signals)
+    def ranking_proba(self, ranker, contributions, signals) -> np.ndarray:
+        """The scoring hook's way to ask this model for P(reply) of every (goal, contact) from its
+        own features (scoring._blend_response); see :func:`ranking_proba`."""
+        return ranking_proba(self, ranker, contributions, signals)
 
 
 def _base(ranker: OpportunityRanker) -> OpportunityRanker:
@@ -178,7 +211,7 @@ def _labelled(ranker: OpportunityRanker, interactions: pd.DataFrame, now) -> tup
         "goal_id": column(interactions, "goal_id").astype(object).to_numpy(),
     })
     log = frame[(frame["pos"] >= 0) & frame["day"].notna()].reset_index(drop=True)
-    known = log["outcome"].isin(REPLY_OUTCOMES | NO_REPLY_OUTCOMES) & (log["kind"] == "outreach")
+    known = log["outcome"].isin(REPLY_OUTCOMES + NO_REPLY_OUTCOMES) & (log["kind"] == "outreach")
     known &= log["day"] <= day_of(now)  # a future-dated row is a plan, not an outcome (but is in the counts)
     rows = log[known].reset_index(drop=True)
     rows["y"] = rows["outcome"].isin(REPLY_OUTCOMES).astype(np.int64)
@@ -229,18 +262,17 @@ def _goal_key(value):
 def _fit_at_outreach(ranker: OpportunityRanker, goals, now, rows: pd.DataFrame) -> dict:
     """Fit contributions of each outreach's contact for the outreach's goal; when that goal is not
     active (or none was logged), for the goal the contact fits best, as the ranking would show it."""
-    scores = ranker.score(goals, now)
-    n = ranker.n_contacts_
-    g = len(scores) // n if n else 0
-    if g == 0:
+    scores = ranker._scores(goals, now)  # what ``score`` shows, as arrays: only the logged rows are read
+    g = scores.score.shape[1]
+    if g == 0 or ranker.n_contacts_ == 0:
         return {c: np.zeros(len(rows)) for c in FIT_COMPONENTS}
-    table = np.stack([scores[c].to_numpy().reshape(g, n) for c in FIT_COMPONENTS], axis=-1)  # (g, n, c)
-    goal_index = {_goal_key(v): i for i, v in enumerate(scores["goal_id"].iloc[::n])}
     pos = rows["pos"].to_numpy()
-    best = np.argmax(table[:, pos].sum(axis=-1), axis=0)
+    table = np.stack([scores.contributions[c][pos] for c in FIT_COMPONENTS], axis=-1)  # (rows, g, c)
+    goal_index = {_goal_key(scores.options[ids[0]].goal_id): i for i, ids in enumerate(scores.goal_options)}
+    best = np.argmax(table.sum(axis=-1), axis=1)
     logged = np.array([goal_index.get(_goal_key(v), -1) for v in rows["goal_id"]], dtype=np.int64)
     chosen = np.where(logged >= 0, logged, best)
-    return {c: table[chosen, pos, k] for k, c in enumerate(FIT_COMPONENTS)}
+    return {c: table[np.arange(len(pos)), chosen, k] for k, c in enumerate(FIT_COMPONENTS)}
 
 
 def training_frame(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now) -> tuple[pd.DataFrame, pd.Series]:
@@ -312,5 +344,6 @@ def ranker_with_learning(ranker: OpportunityRanker, goals, interactions: pd.Data
 
 __all__ = [
     "DEFAULT_BLEND", "FEATURES", "MIN_OUTCOMES", "MIN_PER_CLASS", "ResponseModel", "enough_outcomes",
-    "fit_response_model", "learned_ranker", "ranker_with_learning", "ranking_features", "training_frame",
+    "fit_response_model", "learned_ranker", "ranker_with_learning", "ranking_features", "ranking_proba",
+    "training_frame",
 ]

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from engine.vocabulary import as_text
+
 # Character limits per channel (None: no practical limit). Sources, checked 2026:
 # - linkedin_connection: 300 characters for the note on an invitation (LinkedIn Help, "Add a note to
 #   your invitation"; the counter under the box). Since 2023 free accounts get 200 characters and a
@@ -150,18 +152,6 @@ def placeholders(body: str | None) -> list[str]:
     """The placeholder names in ``body``, in order of first appearance, each once."""
     names = (m.group(1) for m in _TOKEN_RE.finditer(body or "") if m.group(1))
     return list(dict.fromkeys(names))
-
-
-def as_text(value: object) -> str:
-    """A value as trimmed text; None, NaN, NaT and pandas.NA are empty (frames hand over all four)."""
-    if value is None:
-        return ""
-    try:
-        if value != value:  # NaN
-            return ""
-    except TypeError:  # pandas.NA refuses to be a bool
-        return ""
-    return str(value).strip()
 
 
 def _substitute(template: str, values: dict, missing: list[str]) -> str:

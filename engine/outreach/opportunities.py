@@ -15,8 +15,11 @@ from datetime import date, datetime
 
 import pandas as pd
 
+from engine.clock import local_now
 from engine.ranking import EventRanker, OpportunityRanker
 from engine.store import Store
+
+from . import model_cache
 
 OUTREACH_COLUMNS = ["rank", "full_name", "company", "position", "next_step", "reasons", "score", "goal_title",
                     "segment_name"]
@@ -26,12 +29,15 @@ _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
 _results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
-_RESULTS_KEPT = 32
+# The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
+# 25 MB, so this keeps about three of them (and many small ones), not 32 (335 MB measured at 100k).
+_ROWS_KEPT = 300_000
 
 
 def memoized(key: tuple, compute):
-    """Keep the last few results (rankings, audience coverage) keyed by everything they depend on:
-    a page rerun for a click on page 2 then costs nothing. Callers get a copy."""
+    """Keep the last results (rankings, audience coverage) keyed by everything they depend on, up
+    to ``_ROWS_KEPT`` rows in all: a page rerun for a click on page 2 then costs nothing. Callers
+    get a copy."""
     with _lock:
         if key in _results:
             _results.move_to_end(key)
@@ -39,7 +45,7 @@ def memoized(key: tuple, compute):
     value = compute()
     with _lock:
         _results[key] = value
-        while len(_results) > _RESULTS_KEPT:
+        while len(_results) > 1 and sum(len(v) for v in _results.values()) > _ROWS_KEPT:
             _results.popitem(last=False)
     return value.copy()
 
@@ -53,22 +59,34 @@ def goals_fingerprint(goals: list[dict]) -> str:
 
 def _now(now: datetime | date | None) -> datetime:
     if now is None:
-        return datetime.now()
+        return local_now()
     return now if isinstance(now, datetime) else datetime.combine(now, datetime.min.time())
 
 
 def contact_ranker(store: Store, now: datetime | None = None) -> tuple[OpportunityRanker, pd.DataFrame, tuple]:
-    """The fitted ranker, the contacts it was fitted on and the data version (a cache key);
-    refitted only when the data (or the day) changed."""
-    key = (str(store.path), store.data_version(), _now(now).date())
+    """The fitted ranker, the contacts it was fitted on and a cache key for what depends on them
+    and on the day (timing and fatigue move with the date).
+
+    The fit itself depends on what ``for_ranking`` reads only (the contacts, their interactions and
+    how often they were recommended): it is refitted when that changed, and kept in memory and on
+    disk (``model_cache``), so a restart does not fit again."""
+    with store.session():
+        data_version = store.data_version()
+        fingerprint = (data_version, *store.contacts.fingerprint())
+    key = (str(store.path), data_version, _now(now).date())
     with _lock:
         cached = _fitted.get(str(store.path))
-        if cached and cached[0] == key:
+        if cached and cached[0] == fingerprint:
             return cached[1], cached[2], key
-    contacts = store.contacts.for_ranking()
-    ranker = OpportunityRanker().fit(contacts)
+    loaded = model_cache.load(store.path, fingerprint)
+    if loaded is not None:
+        ranker, contacts = loaded
+    else:
+        contacts = store.contacts.for_ranking()
+        ranker = OpportunityRanker().fit(contacts)
+        model_cache.save(store.path, fingerprint, ranker, contacts)
     with _lock:
-        _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
+        _fitted[str(store.path)] = (fingerprint, ranker, contacts)  # one entry per workspace: the newest
     return ranker, contacts, key
 
 
@@ -122,6 +140,25 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
 
     key = ("contacts", version, goal_id, segment_id, top)
     return memoized(key, compute)
+
+
+def segment_membership(store: Store, now: datetime | date | None = None) -> pd.Series:
+    """contact_id -> the segment (name) each contact belongs to under its best active goal, for
+    those whose score reaches ``MEMBER_SCORE``; counted without writing reasons."""
+    from .audience import MEMBER_SCORE
+
+    now = _now(now)
+    with store.session():
+        goals = store.goals.all()
+        ranker, contacts, version, _ = learning_ranker(store, goals, now)
+    if contacts.empty:
+        return pd.Series(dtype=object)
+
+    def compute() -> pd.DataFrame:
+        best = ranker.best_scores(goals, now)
+        return best.loc[best["score"] >= MEMBER_SCORE, ["contact_id", "segment_name"]]
+
+    return memoized(("membership", version), compute).set_index("contact_id")["segment_name"]
 
 
 def explain_contact(store: Store, contact_id: int, now: datetime | date | None = None) -> dict:

@@ -11,15 +11,16 @@ from datetime import date
 
 import pandas as pd
 
+from engine.clock import workspace_today
 from engine.outreach.opportunities import rank_contacts
 from engine.store import Store
+from engine.vocabulary import as_date
 
 from .followups import (
     Cadence,
     calendar_items,
     due_follow_ups,
     follow_up_on,
-    local_today,
     losing_touch,
     to_ics,
     upcoming_follow_ups,
@@ -27,11 +28,6 @@ from .followups import (
 
 FOLLOW_UP_COLUMNS = ["full_name", "company", "channel", "template", "goal", "occurred_on", "follow_up_on", "status"]
 TOUCH_COLUMNS = ["full_name", "company", "status", "days_since", "due_on", "cadence", "cadence_source"]
-
-
-def workspace_today(store: Store) -> date:
-    """Today in the time zone the user chose in Settings (the machine's zone if none)."""
-    return local_today(store.settings.get("timezone"))
 
 
 def tag_cadences(store: Store) -> dict[str, Cadence]:
@@ -57,8 +53,7 @@ def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agen
     due = due_follow_ups(interactions, today) if not interactions.empty else pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
     upcoming = (upcoming_follow_ups(interactions, today) if not interactions.empty
                 else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
-    touch = (losing_touch(cadence_contacts, today, cadences) if not cadence_contacts.empty
-             else pd.DataFrame(columns=TOUCH_COLUMNS))
+    touch = touch_due(cadence_contacts, today, cadences)
     recent = set()
     if not interactions.empty:
         since = pd.Timestamp(today) - pd.Timedelta(days=30)
@@ -68,6 +63,13 @@ def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agen
         ranked = rank_contacts(store, top=next_count + len(recent), now=today)
         nxt = ranked[~ranked["contact_id"].isin(recent)].head(next_count)
     return Agenda(today, due, upcoming, touch, nxt)
+
+
+def touch_due(cadence_contacts: pd.DataFrame, today: date, cadences: dict[str, Cadence]) -> pd.DataFrame:
+    """The contacts whose keep-in-touch cadence is due or overdue (an empty frame with the columns if none)."""
+    if cadence_contacts.empty:
+        return pd.DataFrame(columns=TOUCH_COLUMNS)
+    return losing_touch(cadence_contacts, today, cadences)
 
 
 def default_follow_up(channel: str | None, occurred_on: date) -> date:
@@ -82,6 +84,24 @@ def follow_up_for(kind: str, channel: str | None, occurred_on: date, outcome: st
     """The follow-up a logged interaction gets unless one is chosen: the channel's wait after an
     outreach still awaiting its answer, none after anything else."""
     return default_follow_up(channel, occurred_on) if kind == "outreach" and outcome in AWAITING_REPLY else None
+
+
+def kept_follow_up(outcome: str | None, chosen: date | None) -> date | None:
+    """The follow-up date a user picked when logging: kept while the message awaits its answer,
+    dropped once the outcome is known (nothing is left to follow up)."""
+    return chosen if outcome in AWAITING_REPLY else None
+
+
+def attendance(event: dict, contact_ids: list[int], goal_id: int | None, follow_up_on: date | None,
+               notes: str | None = None) -> list[dict]:
+    """The interactions that record attending ``event``: one per person met there (each with the
+    follow-up), or one for the event alone when nobody is named."""
+    base = {"event_id": int(event["id"]), "goal_id": goal_id, "kind": "event",
+            "channel": "other" if event.get("online") else "in_person",
+            "occurred_on": as_date(event["starts_at"]), "notes": notes or None}
+    if not contact_ids:
+        return [{**base, "contact_id": None}]
+    return [{**base, "contact_id": int(cid), "follow_up_on": follow_up_on} for cid in contact_ids]
 
 
 def calendar_file(store: Store, event_ids: list[int] | None = None, today: date | None = None) -> str:

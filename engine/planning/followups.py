@@ -11,14 +11,15 @@ from __future__ import annotations
 import calendar
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
+from engine.errors import UserError
 from engine.importers.ics import write_ics
 from engine.outreach.messages import as_text
+from engine.vocabulary import as_date
 
 log = logging.getLogger(__name__)
 
@@ -32,40 +33,13 @@ _CHANNEL_PHRASES = {"email": "by e-mail", "linkedin_message": "with a LinkedIn m
 _DAYS_PER_MONTH = 365.2425 / 12  # only for the nominal day count of a monthly cadence
 
 
-def as_date(value: object) -> date | None:
-    """A calendar date from a date, datetime, pandas Timestamp or ISO string; None for None/NaT/NaN/""."""
-    if isinstance(value, str):
-        return date.fromisoformat(value.strip()[:10]) if value.strip() else None
-    if value is None or pd.isna(value):
-        return None
-    if isinstance(value, datetime):  # before ``date``: a datetime is a date too
-        return value.date()
-    return value if isinstance(value, date) else pd.Timestamp(value).date()
-
-
 def follow_up_on(channel: str | None, occurred_on: date, days: int | None = None) -> date:
     """When to follow up on a message sent on ``occurred_on``: ``days`` later, else the channel default."""
     if days is None:
         days = DEFAULT_FOLLOW_UP_DAYS.get(channel or "other", DEFAULT_FOLLOW_UP_DAYS["other"])
     if days < 0:
-        raise ValueError("a follow-up cannot come before the message")
+        raise UserError("a follow-up cannot come before the message")
     return as_date(occurred_on) + timedelta(days=days)
-
-
-def local_today(tz: str | None = None, now: datetime | None = None) -> date:
-    """Today's date in the IANA zone ``tz`` (None or unknown: this computer's zone), at instant ``now``.
-
-    ``now`` should be aware; a naive one is read as UTC. An unknown zone name is logged, not raised,
-    so a bad setting cannot take the dashboard down.
-    """
-    moment = now or datetime.now(UTC)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    try:
-        return moment.astimezone(ZoneInfo(tz) if tz else None).date()
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        log.warning("unknown time zone %r: using this computer's time zone", tz)
-        return moment.astimezone().date()
 
 
 def add_months(d: date, n: int) -> date:
@@ -97,9 +71,9 @@ class Cadence:
             default = round(self.max_months * _DAYS_PER_MONTH) if self.months else int(1.5 * self.ideal_days + 0.5)
             object.__setattr__(self, "max_days", default)
         if self.ideal_days < 1 or (self.months is not None and self.months < 1):
-            raise ValueError("a cadence needs a gap of at least one day or month")
+            raise UserError("a cadence needs a gap of at least one day or month")
         if self.max_days < self.ideal_days or (self.months and self.max_months < self.months):
-            raise ValueError("the maximum gap cannot be shorter than the ideal one")
+            raise UserError("the maximum gap cannot be shorter than the ideal one")
 
     @classmethod
     def monthly(cls, n: int, max_months: int | None = None) -> Cadence:

@@ -10,6 +10,9 @@ from __future__ import annotations
 from copy import deepcopy
 from datetime import date, timedelta
 
+from engine.clock import local_today
+from engine.errors import UserError
+
 GOAL_TEMPLATES: dict[str, dict] = {
     "referral": {
         "label": "A referral into a role",
@@ -87,7 +90,7 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
                        today: date | None = None) -> dict:
     """A complete goal dict (ready for ``store.goals.add``) from a template and a few words."""
     if key not in GOAL_TEMPLATES:
-        raise KeyError(f"unknown goal template {key!r}; choose one of {', '.join(GOAL_TEMPLATES)}")
+        raise UserError(f"unknown goal template {key!r}; choose one of {', '.join(GOAL_TEMPLATES)}")
     template = deepcopy(GOAL_TEMPLATES[key])
     role = role.strip() or "product manager"
     area = area.strip() or role.split()[0]
@@ -99,6 +102,6 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
     for segment in goal["segments"]:
         if companies and "target companies" in segment["name"]:
             segment["companies"] = list(companies)
-    goal["due_date"] = (today or date.today()) + timedelta(weeks=template["weeks"])
+    goal["due_date"] = (today or local_today()) + timedelta(weeks=template["weeks"])
     goal["status"] = "active"
     return goal

@@ -11,8 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-METRICS = ("conversations", "meetings", "referrals", "new_contacts", "events")
-REPLIES = ("replied", "meeting", "referral", "opportunity")
+from engine.vocabulary import REPLY_OUTCOMES as REPLIES
 
 
 def _since(goal: dict) -> pd.Timestamp:

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .titles import normalize_company, normalize_seniority, normalize_title
+from engine.vocabulary import GOAL_OUTCOMES
 
-OUTCOMES = ("referral", "mentorship", "learn", "clients", "hiring", "visibility", "other")
+from .titles import normalize_company, normalize_seniority, normalize_title
 
 # Relationships that usually help with an outcome, when no segment asks for one explicitly.
 OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {
@@ -138,7 +138,7 @@ def goal_options(goals) -> list[GoalOption]:
     options: list[GoalOption] = []
     for gi, goal in enumerate(active_goals(goals)):
         outcome = str(goal.get("outcome") or "other").lower()
-        outcome = outcome if outcome in OUTCOMES else "other"
+        outcome = outcome if outcome in GOAL_OUTCOMES else "other"
         goal_roles_q, goal_context_q = _fields(goal, "target_roles", "title")
         companies = _strings(goal.get("companies"))
         common = dict(

@@ -13,15 +13,15 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from engine.bulk import gc_paused
+from engine.vocabulary import RELATIONSHIPS
 
 from .goals import goal_options
 from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, score_goals
 from .signals import ContactSignals, column, day_of
 from .text import fit_contact_text, shared_terms
-from .titles import SENIORITY_LEVELS, normalize_company, normalize_title, parse_seniority
+from .titles import SENIORITY_LEVELS, normalize_company, title_forms
 
-RELATIONSHIPS = ("mentor", "referral source", "hiring manager", "recruiter", "peer")
 RANK_COLUMNS = [
     "contact_id", "full_name", "goal_id", "goal_title", "segment_id", "segment_name", "score", "reasons",
     "next_step",
@@ -50,6 +50,10 @@ def _tag_text(series: pd.Series) -> np.ndarray:
     return out
 
 
+def _title_forms(title) -> tuple[str, str, str | None]:
+    return title_forms(title if isinstance(title, str) else str(title))
+
+
 def _normalized(values: np.ndarray, *fns) -> tuple:
     """Apply each of ``fns`` to the distinct values only: (codes, fn results per distinct value...)."""
     codes, uniques = pd.factorize(values)
@@ -75,7 +79,7 @@ class OpportunityRanker(BaseEstimator):
         Hook for learning from outcomes: a fitted classifier whose ``predict_proba`` over the
         component contributions (columns in scoring.COMPONENTS order) estimates the chance of
         a response; blended in with ``response_blend``. Ignored when None or not fitted. A model
-        may build richer rows itself via ``ranking_features`` (engine.learning.ResponseModel).
+        may answer for all rows itself via ``ranking_proba`` (engine.outreach.learning.ResponseModel).
     response_blend : float
         Share of the final score given to ``response_model``.
     random_state : int
@@ -111,16 +115,18 @@ class OpportunityRanker(BaseEstimator):
         ids = column(contacts, "id")
         self.contact_ids_ = np.arange(n) if ids.isna().all() else ids.to_numpy()
         self.full_names_ = _strings(column(contacts, "full_name"))
-        pos_codes, positions, position_levels = _normalized(
-            _strings(column(contacts, "position")), normalize_title, parse_seniority
-        )
+        pos_codes, forms = _normalized(_strings(column(contacts, "position")), _title_forms)
+        positions = np.array([f[0] for f in forms], dtype=object)
+        position_levels = [f[2] for f in forms]
         raw_companies = _strings(column(contacts, "company"))
         comp_codes, company_keys = _normalized(raw_companies, normalize_company)
-        key_codes, keys = pd.factorize(company_keys)  # distinct raw company -> distinct key
-        self.company_codes_ = np.where(company_keys[comp_codes] == "", -1, key_codes[comp_codes])
+        # Distinct raw company -> distinct key; a blank key is no company (code -1) and gets no
+        # number, so the keys are numbered 0..k-1 and arrays sized by them hold every code.
+        key_codes, keys = pd.factorize(np.where(company_keys == "", None, company_keys))
+        self.company_codes_ = key_codes[comp_codes] if len(key_codes) else np.full(n, -1, dtype=np.int64)
         self.company_keys_ = np.asarray(keys, dtype=object)
-        self.company_index_ = {k: i for i, k in enumerate(self.company_keys_) if k}
-        first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()
+        self.company_index_ = {k: i for i, k in enumerate(self.company_keys_)}
+        first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()  # code -1 is dropped
         self.company_names_ = np.array([first_raw.get(i, k) for i, k in enumerate(keys)], dtype=object)
 
         text = fit_contact_text(
@@ -218,6 +224,26 @@ class OpportunityRanker(BaseEstimator):
                 "reasons": pd.Series(reasons, dtype=object),
                 "next_step": pd.Series(steps, dtype=object),
             })
+
+    def best_scores(self, goals, now, goal_id=None, segment_id=None) -> pd.DataFrame:
+        """Each contact's best goal and segment with its priority-weighted score, as ``rank`` finds
+        them, in contact order and without reasons: what counting an audience needs, at a fraction
+        of the cost (reasons are written per row). Columns: contact_id, goal_id, segment_id,
+        segment_name, score."""
+        s = self._scores(goals, now, goal_id, segment_id)
+        if s.score.shape[1] == 0:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in
+                                 ("contact_id", "goal_id", "segment_id", "segment_name", "score")})
+        weighted = s.score * s.priority
+        best = np.argmax(weighted, axis=1)
+        option = s.option[np.arange(len(best)), best]
+
+        def per_option(attr):
+            return pd.Series(np.array([getattr(o, attr) for o in s.options], dtype=object)[option], dtype=object)
+
+        return pd.DataFrame({"contact_id": self.contact_ids_, "goal_id": per_option("goal_id"),
+                             "segment_id": per_option("segment_id"), "segment_name": per_option("segment_name"),
+                             "score": weighted[np.arange(len(best)), best]})
 
     def explain(self, contact_id, goals, now, goal_id=None) -> dict:
         """Why a contact scores what it does: for its best goal (or ``goal_id``), the priority-

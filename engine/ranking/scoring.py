@@ -227,21 +227,22 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
 
     The model sees the component contributions (one row per goal and contact, goal-major, columns
     in COMPONENTS order) and should return P(contact responds). A model that needs more than the
-    components (who replies also depends on relationship type, seniority, past replies) builds its
-    own rows by defining ``ranking_features(ranker, contributions, signals)``, as
-    engine.learning.ResponseModel does. The blend is written as one more contribution,
-    "response", with the others scaled down, so the parts still sum to the score.
+    components (who replies also depends on relationship type, seniority, past replies) answers
+    for every (goal, contact) itself by defining ``ranking_proba(ranker, contributions, signals)``
+    returning (n goals, n contacts) probabilities, as engine.outreach.learning.ResponseModel does.
+    The blend is written as one more contribution, "response", with the others scaled down, so
+    the parts still sum to the score.
     """
     response_model = model.response_model
     if response_model is None or score.size == 0 or not _is_fitted(response_model):
         return score, contributions
     b = float(model.response_blend)
-    build = getattr(response_model, "ranking_features", None)
-    if callable(build):
-        features = build(model, contributions, signals)
+    own = getattr(response_model, "ranking_proba", None)
+    if callable(own):
+        proba = np.asarray(own(model, contributions, signals), dtype=np.float64).reshape(score.shape)
     else:
         features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
-    proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
+        proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
     blended = {c: (1 - b) * v for c, v in contributions.items()}
     blended["response"] = b * proba
     return (1 - b) * score + b * proba, blended

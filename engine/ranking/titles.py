@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 
-# Ordered from least to most senior; the position in this tuple is the seniority code.
-SENIORITY_LEVELS: tuple[str, ...] = (
-    "intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "executive", "founder",
-)
+from engine.vocabulary import SENIORITY_LEVELS
 
 # Abbreviations expanded token by token (after punctuation is stripped).
 _ABBREVIATIONS: dict[str, str] = {
@@ -66,16 +64,18 @@ _NOISE_TOKENS = frozenset(
     "opentowork she her hers he him his they them theirs".split()
 )
 _PRONOUNS = re.compile(r"\(?\b(she|he|they)\s*/\s*(her|him|them|hers|his|theirs)\b\)?")
+# (text every match contains, pattern, replacement): a pattern is only run on text that has it,
+# which skips nearly all of them for nearly every title.
 _COMPOUNDS = (
-    (re.compile(r"\bfront[\s-]?end\b"), "frontend"),
-    (re.compile(r"\bback[\s-]?end\b"), "backend"),
-    (re.compile(r"\bfull[\s-]?stack\b"), "fullstack"),
-    (re.compile(r"\bco[\s-]?founder\b"), "founder"),
-    (re.compile(r"\be[\s-]?commerce\b"), "ecommerce"),
-    (re.compile(r"\bc\+\+"), "cpp"),
-    (re.compile(r"\bc#"), "csharp"),
-    (re.compile(r"\br&d\b"), "research and development"),
-    (re.compile(r"&"), " and "),
+    ("front", re.compile(r"\bfront[\s-]?end\b"), "frontend"),
+    ("back", re.compile(r"\bback[\s-]?end\b"), "backend"),
+    ("full", re.compile(r"\bfull[\s-]?stack\b"), "fullstack"),
+    ("founder", re.compile(r"\bco[\s-]?founder\b"), "founder"),
+    ("commerce", re.compile(r"\be[\s-]?commerce\b"), "ecommerce"),
+    ("c+", re.compile(r"\bc\+\+"), "cpp"),
+    ("c#", re.compile(r"\bc#"), "csharp"),
+    ("r&d", re.compile(r"\br&d\b"), "research and development"),
+    ("&", re.compile(r"&"), " and "),
 )
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # "eng" is "engineering" before manager/lead/director or after vp/of, otherwise "engineer".
@@ -123,10 +123,32 @@ def normalize_title(text, hints: bool = True) -> str:
     """
     if _is_missing(text):
         return ""
-    text = _PRONOUNS.sub(" ", str(text).lower())
-    for pattern, replacement in _COMPOUNDS:
-        text = pattern.sub(replacement, text)
-    tokens = [t for t in _NON_WORD.split(text) if t and t not in _NOISE_TOKENS]
+    plain = _plain_title(str(text))
+    return _with_hints(plain) if hints else plain
+
+
+@lru_cache(maxsize=1 << 18)
+def title_forms(text: str) -> tuple[str, str, str | None]:
+    """(hinted title, plain title, seniority) of one raw title, from one normalizing pass: what
+    fitting needs of each distinct title. Kept per title across fits, so refitting after an edit
+    only normalizes titles it has not seen."""
+    plain = _plain_title(text)
+    return _with_hints(plain), plain, seniority_of_normalized(plain)
+
+
+def _rewrite(text: str) -> str:
+    """Lower case, pronouns out, compounds joined ("front-end" -> "frontend")."""
+    text = text.lower()
+    if "/" in text:
+        text = _PRONOUNS.sub(" ", text)
+    for needle, pattern, replacement in _COMPOUNDS:
+        if needle in text:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+def _plain_title(text: str) -> str:
+    tokens = [t for t in _NON_WORD.split(_rewrite(str(text))) if t and t not in _NOISE_TOKENS]
     words: list[str] = []
     for i, token in enumerate(tokens):
         if token == "eng":
@@ -136,9 +158,11 @@ def normalize_title(text, hints: bool = True) -> str:
             words.append("engineering" if as_field else "engineer")
         else:
             words.append(_PLURALS.get(token) or _ABBREVIATIONS.get(token, token))
-    out = " ".join(words)
-    if not hints:
-        return out
+    return " ".join(words)
+
+
+def _with_hints(out: str) -> str:
+    """A plain normalized title with the roles it implies but does not spell out appended."""
     extra: list[str] = []
     for match in _FUNCTION_LEADER.finditer(out):
         function = match.group(1) or match.group(2)

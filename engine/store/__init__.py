@@ -3,7 +3,7 @@
 Every SQL statement lives in this package, with bound parameters for every value; the schema is
 built by numbered migrations (``migrations.py``). A ``Store`` is one workspace file; each area of
 it is a part that shares the store's connection: ``store.contacts``, ``store.goals``,
-``store.interactions``, ``store.events``, ``store.imports``, ``store.templates``, ``store.pitches``,
+``store.interactions``, ``store.history``, ``store.events``, ``store.imports``, ``store.templates``, ``store.pitches``,
 ``store.settings`` and ``store.flags``.
 """
 
@@ -13,16 +13,19 @@ import os
 from functools import cached_property
 from pathlib import Path
 
+from engine.vocabulary import CHANNELS, GOAL_STATUSES, INTERACTION_KINDS, OUTCOMES, RELATIONSHIPS  # re-exported
+
 from .autobackup import KEEP as AUTOMATIC_COPIES_KEPT
 from .autobackup import copies as automatic_copies
 from .autobackup import copy_day, restore_copy
 from .base import StoreBase
 from .connection import StoreDamaged, StoreError, StoreLocked
-from .contacts import RELATIONSHIPS, SORTS, ContactQuery, Contacts
+from .contacts import SORTS, ContactQuery, Contacts
 from .events import Events
-from .goals import GOAL_STATUSES, Goals
+from .goals import Goals
+from .history import History
 from .imports import ImportReport, Imports
-from .interactions import CHANNELS, INTERACTION_KINDS, OUTCOMES, Interactions
+from .interactions import Interactions
 from .messages import Pitches, Templates
 from .review import Flags
 from .settings import Settings
@@ -45,6 +48,10 @@ class Store(WorkspaceMixin, StoreBase):
     @cached_property
     def interactions(self) -> Interactions:
         return Interactions(self)
+
+    @cached_property
+    def history(self) -> History:
+        return History(self)
 
     @cached_property
     def events(self) -> Events:

@@ -29,6 +29,8 @@ from pathlib import Path
 
 import duckdb
 
+from engine.clock import local_today
+
 from . import health
 from .connection import WRITE_LOCK, StoreError, is_damage
 
@@ -80,7 +82,7 @@ def daily(path: Path, today: date | None = None) -> Path | None:
     holding the file) is tried again on a later close.
     """
     path = Path(path)
-    day = today or date.today()
+    day = today or local_today()
     name = os.path.abspath(path)
     state = health.file_state(path)
     if (not enabled() or state is None or path.parent.name == FOLDER  # never a copy of a copy

@@ -31,10 +31,11 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+
+from engine.clock import now_utc
 
 from .connection import StoreError
 from .migrations import latest_version
@@ -131,7 +132,7 @@ def write_backup(conn: duckdb.DuckDBPyConnection, schema_version: int) -> bytes:
             with contextlib.suppress(duckdb.Error):
                 conn.execute("ROLLBACK")
         manifest = {"format": FORMAT, "format_version": FORMAT_VERSION, "schema_version": schema_version,
-                    "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                    "created_at": now_utc().isoformat(timespec="seconds"),
                     "tables": entries, "sequences": sequences}
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -71,7 +71,7 @@ def build(fresh: Path, contents: Contents) -> None:
 
 def _load(conn: duckdb.DuckDBPyConnection, fresh: Path, contents: Contents) -> None:
     store = StoreBase(fresh)
-    store._migrate(conn, upto=contents.schema_version)  # the schema the backup was written from
+    store.migrate(conn, upto=contents.schema_version)  # the schema the backup was written from
     schema = tables_of(conn)
     unknown = sorted(set(contents.tables) - set(schema))
     if unknown:
@@ -90,7 +90,7 @@ def _load(conn: duckdb.DuckDBPyConnection, fresh: Path, contents: Contents) -> N
         with contextlib.suppress(duckdb.Error):
             conn.execute("ROLLBACK")
         raise
-    store._migrate(conn)  # then up to this Rapport's schema, as any older workspace is
+    store.migrate(conn)  # then up to this Rapport's schema, as any older workspace is
     conn.execute("CHECKPOINT")
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import duckdb
 
+from engine.errors import NotFound
+
 from . import autobackup, health
 from .connection import WRITE_LOCK, StoreError, connect, describe_open_error, describe_write_error
 from .migrations import MIGRATIONS, latest_version
@@ -58,7 +60,7 @@ class StoreBase:
             raise StoreError(describe_open_error(self.path, error, created=True)) from error
         conn = health.open_checked(self.path, connect)  # a damaged file is refused here, before anything is written
         try:
-            self._migrate(conn)
+            self.migrate(conn)
         except duckdb.IOException as error:  # the disk or the folder, e.g. full while migrating
             self._close(conn)
             raise StoreError(describe_write_error(self.path, error)) from error
@@ -140,10 +142,10 @@ class StoreBase:
         found = conn.execute(f"UPDATE {table} SET {sets}, updated_at = current_timestamp WHERE id = ?",
                              [*values.values(), row_id]).fetchone()[0]
         if not found:
-            raise KeyError(f"no {what} with id {row_id}")
+            raise NotFound(f"no {what} with id {row_id}")
 
     # -- schema ----------------------------------------------------------------------------------
-    def _migrate(self, conn: duckdb.DuckDBPyConnection, upto: int | None = None) -> None:
+    def migrate(self, conn: duckdb.DuckDBPyConnection, upto: int | None = None) -> None:
         """Apply every pending migration in one transaction: a workspace is upgraded whole or not at all.
 
         (One transaction also makes a first start cheaper: one commit instead of one per migration.)

@@ -16,13 +16,15 @@ from pathlib import Path
 
 import duckdb
 
+from engine.errors import RapportError
+
 try:
     import fcntl
 except ImportError:  # Windows: no POSIX locks; DuckDB locks the file itself there
     fcntl = None
 
 
-class StoreError(Exception):
+class StoreError(RapportError):
     """A problem with the database file that a user can act on (the message says how)."""
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from engine.errors import UserError
+from engine.vocabulary import RELATIONSHIPS
+
 from .base import Part
 
 if TYPE_CHECKING:  # pandas loads in a quarter of a second: only where a frame is made
@@ -20,8 +23,10 @@ SORTS = {
 }
 
 LIST_COLUMNS = "id, full_name, company, position, email, tags, strength, relationship, connected_on"
+# Every field a contact has that a person or a script may want (exports, ``rapport contacts --json``).
+EVERY_FIELD = ("id, first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
+               "connected_on, tags, strength, relationship, cadence_days, cadence_max_days, notes")
 EDITABLE = ("tags", "strength", "notes", "cadence_days", "cadence_max_days", "relationship")
-RELATIONSHIPS = ("mentor", "referral source", "hiring manager", "recruiter", "peer", "client", "friend")
 
 
 @dataclass(frozen=True)
@@ -60,18 +65,30 @@ def _where(query: ContactQuery) -> tuple[str, list]:
 class Contacts(Part):
     """``store.contacts``: reading and editing contacts."""
 
-    def find(self, query: ContactQuery = ContactQuery()) -> tuple[pd.DataFrame, int]:
-        """One page of contacts matching ``query`` and the total number that match."""
+    def find(self, query: ContactQuery = ContactQuery(), every_field: bool = False) -> tuple[pd.DataFrame, int]:
+        """One page of contacts matching ``query`` and the total number that match; ``every_field``:
+        all the fields ``export`` gives, not only the list's."""
         where, params = _where(query)
         order = SORTS.get(query.sort, SORTS["name"])
         offset = max(query.page - 1, 0) * query.page_size
         with self._reading() as conn:
             total = conn.execute(f"SELECT count(*) FROM contacts WHERE {where}", params).fetchone()[0]
             frame = conn.execute(
-                f"SELECT {LIST_COLUMNS} FROM contacts WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT {EVERY_FIELD if every_field else LIST_COLUMNS} FROM contacts WHERE {where} "
+                f"ORDER BY {order} LIMIT ? OFFSET ?",
                 params + [query.page_size, offset],
             ).df()
         return frame, total
+
+    def fingerprint(self) -> tuple:
+        """(count, highest id, latest change, recommendations shown) of the contacts: with the data
+        version, what ``for_ranking`` reads, so a fit kept for it is still right (a file deleted
+        and made anew starts at data version 0 too)."""
+        with self._reading() as conn:
+            count, top, changed, shown = conn.execute(
+                "SELECT count(*), max(id), max(updated_at), "
+                "(SELECT coalesce(sum(times_shown), 0) FROM recommendations) FROM contacts").fetchone()
+        return count, top, None if changed is None else str(changed), int(shown)
 
     def count(self) -> int:
         with self._reading() as conn:
@@ -98,14 +115,16 @@ class Contacts(Part):
         """Edit the user's own fields of one contact (tags, strength 0-5, notes, cadence, relationship)."""
         unknown = set(changes) - set(EDITABLE)
         if unknown:
-            raise ValueError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
+            raise UserError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
+        if changes.get("relationship") is not None and changes["relationship"] not in RELATIONSHIPS:
+            raise UserError(f"relationship must be one of {', '.join(RELATIONSHIPS)}")
         if "strength" in changes and changes["strength"] is not None and not 0 <= int(changes["strength"]) <= 5:
-            raise ValueError("relationship strength must be between 0 and 5")
+            raise UserError("relationship strength must be between 0 and 5")
         if "cadence_days" in changes and changes["cadence_days"] is not None and int(changes["cadence_days"]) < 1:
-            raise ValueError("a keep-in-touch cadence must be at least one day")
+            raise UserError("a keep-in-touch cadence must be at least one day")
         ideal, most = changes.get("cadence_days"), changes.get("cadence_max_days")
         if ideal is not None and most is not None and int(most) < int(ideal):
-            raise ValueError("the latest gap cannot be shorter than the keep-in-touch cadence")
+            raise UserError("the latest gap cannot be shorter than the keep-in-touch cadence")
         if "tags" in changes:
             changes["tags"] = sorted({t.strip() for t in (changes["tags"] or []) if t and t.strip()})
         if not changes:
@@ -173,11 +192,7 @@ class Contacts(Part):
     def export(self) -> pd.DataFrame:
         """Every contact with every field a user may want in a spreadsheet."""
         with self._reading() as conn:
-            return conn.execute(
-                "SELECT id, first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
-                "connected_on, tags, strength, relationship, cadence_days, cadence_max_days, notes FROM contacts "
-                "ORDER BY id"
-            ).df()
+            return conn.execute(f"SELECT {EVERY_FIELD} FROM contacts ORDER BY id").df()
 
     def ids_by_url(self, urls: list[str]) -> dict[str, int]:
         """Map LinkedIn profile URLs (any spelling of them) to contact ids."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from engine.errors import UserError
+
 if TYPE_CHECKING:  # pandas loads in a quarter of a second: only where a frame is made
     import pandas as pd
 
@@ -20,7 +22,7 @@ class Events(Part):
 
     def add(self, event: dict) -> int:
         if not str(event.get("title") or "").strip():
-            raise ValueError("an event needs a title")
+            raise UserError("an event needs a title")
         values = {k: event.get(k) for k in _EVENT_COLUMNS if k in event}
         values["topics"] = [t for t in (values.get("topics") or []) if t]
         names = list(values)

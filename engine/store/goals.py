@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from engine.errors import NotFound, UserError
+from engine.vocabulary import GOAL_STATUSES
+
 from .base import Part, rows_as_dicts
 
 GOAL_FIELDS = ("title", "outcome", "description", "target_roles", "seniority", "industries", "companies",
                "locations", "metric", "target", "due_date", "priority", "status")
 SEGMENT_FIELDS = ("name", "roles", "seniority", "companies", "industries", "keywords", "relationship")
 LIST_FIELDS = {"target_roles", "seniority", "industries", "companies", "locations", "roles", "keywords"}
-GOAL_STATUSES = ("active", "paused", "completed", "archived")
 
 
 def _clean(fields: tuple[str, ...], values: dict) -> dict:
     unknown = set(values) - set(fields) - {"id", "goal_id", "segments", "created_at", "updated_at"}
     if unknown:
-        raise ValueError(f"unknown fields: {', '.join(sorted(unknown))}")
+        raise UserError(f"unknown fields: {', '.join(sorted(unknown))}")
     out = {}
     for name in fields:
         if name not in values:
@@ -33,10 +35,10 @@ class Goals(Part):
         """Create a goal (and its ``segments``, if given); returns the new id."""
         values = _clean(GOAL_FIELDS, goal)
         if not values.get("title", "").strip():
-            raise ValueError("a goal needs a title")
+            raise UserError("a goal needs a title")
         values.setdefault("outcome", "other")
         if values.get("status", "active") not in GOAL_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(GOAL_STATUSES)}")
+            raise UserError(f"status must be one of {', '.join(GOAL_STATUSES)}")
         names = list(values)
         with self._writing() as conn:
             goal_id = conn.execute(
@@ -50,7 +52,7 @@ class Goals(Part):
     def update(self, goal_id: int, changes: dict) -> None:
         values = _clean(GOAL_FIELDS, changes)
         if "status" in values and values["status"] not in GOAL_STATUSES:
-            raise ValueError(f"status must be one of {', '.join(GOAL_STATUSES)}")
+            raise UserError(f"status must be one of {', '.join(GOAL_STATUSES)}")
         if not values:
             return
         with self._writing() as conn:
@@ -80,7 +82,7 @@ class Goals(Part):
     def _insert_segment(conn, goal_id: int, segment: dict) -> int:
         values = _clean(SEGMENT_FIELDS, segment)
         if not values.get("name", "").strip():
-            raise ValueError("a segment needs a name")
+            raise UserError("a segment needs a name")
         names = ["goal_id"] + list(values)
         return conn.execute(
             f"INSERT INTO segments ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)}) RETURNING id",
@@ -90,7 +92,7 @@ class Goals(Part):
     def add_segment(self, goal_id: int, segment: dict) -> int:
         with self._writing() as conn:
             if not conn.execute("SELECT count(*) FROM goals WHERE id = ?", [goal_id]).fetchone()[0]:
-                raise KeyError(f"no goal with id {goal_id}")
+                raise NotFound(f"no goal with id {goal_id}")
             return self._insert_segment(conn, goal_id, segment)
 
 

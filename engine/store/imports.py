@@ -26,6 +26,7 @@ from datetime import date
 import duckdb
 
 from engine.bulk import gc_paused
+from engine.clock import local_today
 from engine.records import CONTACT_FIELDS, EVENT_FIELDS, DirectCsv, ParsedFile, Reject, RowRules
 
 from . import direct
@@ -185,7 +186,7 @@ class Imports(Part):
         written. The function is called once more should the import need more memory than
         ``IMPORT_MEMORY`` lets DuckDB take (see ``_bounded``).
         """
-        today = today or date.today()
+        today = today or local_today()
         stream = parsed if callable(parsed) else (lambda: (parsed, _slices(parsed)))
         try:
             return self._save_stream(stream, today, IMPORT_MEMORY)
@@ -214,7 +215,7 @@ class Imports(Part):
         rejected row, so rows without a name, e-mail or URL and rows with a date that does not
         parse are rejected here exactly as there, with the same line, column and words.
         """
-        today = today or date.today()
+        today = today or local_today()
         try:
             return self._save_direct(source, rules, today, IMPORT_MEMORY)
         except duckdb.OutOfMemoryException:  # rolled back: once more, with all the memory DuckDB may take

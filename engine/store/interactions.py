@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import TYPE_CHECKING
+
+from engine.errors import NotFound, UserError
+from engine.vocabulary import CHANNELS, INTERACTION_KINDS, OUTCOMES, as_date
 
 from .base import Part
 
 if TYPE_CHECKING:  # both load slowly: only where a frame or a table is made
     import pandas as pd
 
-INTERACTION_KINDS = ("outreach", "inbound", "meeting", "event")
-OUTCOMES = ("no_response", "replied", "meeting", "referral", "opportunity", "declined")
-CHANNELS = ("email", "linkedin_message", "linkedin_connection", "phone", "in_person", "other")
 _NAMES = ("contact_id", "event_id", "goal_id", "template_id", "kind", "channel", "occurred_on", "outcome",
           "follow_up_on", "notes")
 _ARROW_TYPES = {"contact_id": "int64", "event_id": "int64", "goal_id": "int64", "template_id": "int64",
@@ -21,33 +20,19 @@ _ARROW_TYPES = {"contact_id": "int64", "event_id": "int64", "goal_id": "int64", 
 _INSERT = f"INSERT INTO interactions ({', '.join(_NAMES)}) VALUES ({', '.join('?' for _ in _NAMES)})"
 
 
-def _as_date(value) -> date | None:
-    """Dates as given by callers: date, datetime, pandas Timestamp or ISO text."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return date.fromisoformat(value[:10])
-    if type(value) not in (date, datetime):  # a pandas Timestamp or NaT, a NaN: pandas knows which are missing
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    return value.date() if isinstance(value, datetime) else value
-
-
 def _check(interaction: dict) -> None:
     if interaction.get("kind", "outreach") not in INTERACTION_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(INTERACTION_KINDS)}")
+        raise UserError(f"kind must be one of {', '.join(INTERACTION_KINDS)}")
     if interaction.get("outcome") is not None and interaction["outcome"] not in OUTCOMES:
-        raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
+        raise UserError(f"outcome must be one of {', '.join(OUTCOMES)}")
     if interaction.get("channel") is not None and interaction["channel"] not in CHANNELS:
-        raise ValueError(f"channel must be one of {', '.join(CHANNELS)}")
-    occurred = _as_date(interaction.get("occurred_on"))
+        raise UserError(f"channel must be one of {', '.join(CHANNELS)}")
+    occurred = as_date(interaction.get("occurred_on"))
     if occurred is None:
-        raise ValueError("an interaction needs a date")
-    follow = _as_date(interaction.get("follow_up_on"))
+        raise UserError("an interaction needs a date")
+    follow = as_date(interaction.get("follow_up_on"))
     if follow is not None and follow < occurred:
-        raise ValueError(f"the follow-up date {follow} is before the interaction's date {occurred}")
+        raise UserError(f"the follow-up date {follow} is before the interaction's date {occurred}")
 
 
 # What an interaction may link to: its column, the table, and the word for a message.
@@ -64,7 +49,7 @@ def _check_references(conn, interaction: dict) -> None:
     found = conn.execute(_FOUND, ids).fetchone()
     for (_, _, what), row_id, count in zip(_REFERENCES, ids, found):
         if row_id is not None and not count:
-            raise KeyError(f"no {what} with id {row_id}")
+            raise NotFound(f"no {what} with id {row_id}")
 
 
 class Interactions(Part):
@@ -95,8 +80,8 @@ class Interactions(Part):
         """
         for interaction in interactions:
             _check(interaction)
-        rows = [{**i, "kind": i.get("kind", "outreach"), "occurred_on": _as_date(i.get("occurred_on")),
-                 "follow_up_on": _as_date(i.get("follow_up_on"))} for i in interactions]
+        rows = [{**i, "kind": i.get("kind", "outreach"), "occurred_on": as_date(i.get("occurred_on")),
+                 "follow_up_on": as_date(i.get("follow_up_on"))} for i in interactions]
         import pyarrow as pa
 
         table = pa.table({name: pa.array([row.get(name) for row in rows], type=getattr(pa, kind)())
@@ -113,7 +98,7 @@ class Interactions(Part):
 
     def set_outcome(self, interaction_id: int, outcome: str) -> None:
         if outcome not in OUTCOMES:
-            raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}")
+            raise UserError(f"outcome must be one of {', '.join(OUTCOMES)}")
         with self._writing() as conn:
             conn.execute("UPDATE interactions SET outcome = ? WHERE id = ?", [outcome, interaction_id])
             self._bump_data_version(conn)

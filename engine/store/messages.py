@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+from engine.errors import UserError
+
 from .base import Part, rows_as_dicts
 
 TEMPLATE_FIELDS = ("name", "channel", "purpose", "subject", "body")
@@ -40,9 +42,9 @@ class Templates(Part):
     def save(self, template: dict, template_id: int | None = None) -> int:
         values = {k: template.get(k) for k in TEMPLATE_FIELDS}
         if not (values["name"] or "").strip() or not (values["body"] or "").strip():
-            raise ValueError("a template needs a name and a text")
+            raise UserError("a template needs a name and a text")
         if not values["channel"]:
-            raise ValueError("a template needs a channel")
+            raise UserError("a template needs a channel")
         with self._writing() as conn:
             if template_id is None:
                 return conn.execute(

@@ -186,5 +186,20 @@ MIGRATIONS.append((
 ))
 
 
+# The interaction log filled from a LinkedIn data archive (``store.history``): where each row came
+# from, so that importing the same or a newer archive adds only what is new, and what a message
+# was without its text (private by default): its conversation, its moment and its length.
+MIGRATIONS.append((
+    7,
+    "interactions: source key, conversation, moment and message length of imported history",
+    """
+    ALTER TABLE interactions ADD COLUMN source_key VARCHAR;
+    ALTER TABLE interactions ADD COLUMN conversation_id VARCHAR;
+    ALTER TABLE interactions ADD COLUMN occurred_at TIMESTAMP;
+    ALTER TABLE interactions ADD COLUMN message_length INTEGER;
+    """,
+))
+
+
 def latest_version() -> int:
     return MIGRATIONS[-1][0]

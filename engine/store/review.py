@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.errors import UserError
+
 from .base import Part
 
 
@@ -11,7 +13,7 @@ class Flags(Part):
     def dismiss(self, flag_key: str, reason: str) -> None:
         """Hide a refinement flag from now on; the reason is kept (shown in the review's history)."""
         if not reason.strip():
-            raise ValueError("say why you dismiss this flag (it is kept for your next review)")
+            raise UserError("say why you dismiss this flag (it is kept for your next review)")
         with self._writing() as conn:
             conn.execute("DELETE FROM flag_dismissals WHERE flag_key = ?", [flag_key])
             conn.execute("INSERT INTO flag_dismissals VALUES (?, ?, current_timestamp)", [flag_key, reason.strip()])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from engine.errors import UserError
+
 from .base import Part
 
 
@@ -16,9 +18,9 @@ class Settings(Part):
     def set_tag_cadence(self, tag: str, ideal_days: int | None, max_days: int | None = None) -> None:
         """Set (or, with ideal_days None, remove) the keep-in-touch cadence of everyone with ``tag``."""
         if ideal_days is not None and ideal_days < 1:
-            raise ValueError("a cadence must be at least one day")
+            raise UserError("a cadence must be at least one day")
         if ideal_days is not None and max_days is not None and max_days < ideal_days:
-            raise ValueError("the maximum gap cannot be shorter than the ideal one")
+            raise UserError("the maximum gap cannot be shorter than the ideal one")
         with self._writing() as conn:
             conn.execute("DELETE FROM tag_cadences WHERE tag = ?", [tag])
             if ideal_days is not None:

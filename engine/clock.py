@@ -1,0 +1,55 @@
+"""The one clock: what "today" and "now" are for this workspace.
+
+Every date that depends on the current moment comes from here, so the time-zone setting is
+honoured everywhere and a test can reason about it. ``workspace_today`` is the user's date in the
+zone chosen in Settings (this computer's zone if none); the rest of the engine takes ``today`` as
+an argument.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+log = logging.getLogger(__name__)
+
+
+def now_utc() -> datetime:
+    """The current instant, time-zone aware (UTC)."""
+    return datetime.now(UTC)
+
+
+def _zone(tz: str | None):
+    try:
+        return ZoneInfo(tz) if tz else None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        log.warning("unknown time zone %r: using this computer's time zone", tz)
+        return None
+
+
+def local_now(tz: str | None = None, now: datetime | None = None) -> datetime:
+    """The wall-clock time in the IANA zone ``tz`` (None or unknown: this computer's), without a zone.
+
+    ``now`` should be aware; a naive one is read as UTC. An unknown zone name is logged, not raised,
+    so a bad setting cannot take the dashboard down.
+    """
+    moment = now or now_utc()
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_zone(tz)).replace(tzinfo=None)
+
+
+def local_today(tz: str | None = None, now: datetime | None = None) -> date:
+    """Today's date in the IANA zone ``tz`` (None or unknown: this computer's zone), at instant ``now``."""
+    return local_now(tz, now).date()
+
+
+def workspace_today(store) -> date:
+    """Today in the time zone the user chose in Settings (the machine's zone if none)."""
+    return local_today(store.settings.get("timezone"))
+
+
+def workspace_now(store) -> datetime:
+    """The user's wall-clock time, in the zone chosen in Settings."""
+    return local_now(store.settings.get("timezone"))

@@ -1,0 +1,98 @@
+"""The fitted contact ranker, kept on disk beside the workspace between runs.
+
+Fitting the ranker on 100,000 contacts takes seconds; without this, the first page after every
+start of the dashboard (and every ``rapport rank``) waits for it although nothing changed. The
+file, ``<folder>/cache/<workspace>.ranker.pickle``, holds a header (format, the code that fitted
+it, the workspace's data version and fingerprint) and then the ranker with the contacts it was
+fitted on; a header that does not match means the file is ignored and replaced.
+
+It is a pickle: only files this program wrote are read, from the workspace's own folder (which
+holds the workspace itself, as private); backups never include it. ``RAPPORT_MODEL_CACHE=0`` turns
+it off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import threading
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+
+
+def enabled() -> bool:
+    return os.environ.get("RAPPORT_MODEL_CACHE", "1") != "0"
+
+
+def cache_file(db_path: str | Path) -> Path:
+    path = Path(db_path)
+    return path.parent / "cache" / f"{path.name}.ranker.pickle"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The ranking code and the libraries its pickles depend on: a change in either refits."""
+    import numpy
+    import pandas
+    import scipy
+    import sklearn
+
+    digest = hashlib.sha256()
+    for source in sorted((Path(__file__).resolve().parents[1] / "ranking").glob("*.py")):
+        digest.update(source.read_bytes())
+    for module in (numpy, pandas, scipy, sklearn):
+        digest.update(f"{module.__name__}={module.__version__}".encode())
+    return digest.hexdigest()
+
+
+def load(db_path: str | Path, key: tuple):
+    """(ranker, contacts) fitted for ``key``, or None (no file, another key, unreadable)."""
+    if not enabled():
+        return None
+    try:
+        with open(cache_file(db_path), "rb") as file:
+            if pickle.load(file) != (FORMAT, code_fingerprint(), key):
+                return None
+            return pickle.load(file)
+    except FileNotFoundError:
+        return None
+    except Exception as error:  # a file cut short, an older format: fit afresh and write it again
+        log.info("ignoring the ranker cache of %s: %s", db_path, error)
+        return None
+
+
+def save(db_path: str | Path, key: tuple, ranker, contacts) -> None:
+    """Write the cache in the background (whole or not at all); failures are logged, never raised."""
+    if enabled():
+        threading.Thread(target=_write, args=(Path(db_path), key, ranker, contacts), daemon=True,
+                         name="rapport-ranker-cache").start()
+
+
+_write_lock = threading.Lock()
+
+
+def _write(db_path: Path, key: tuple, ranker, contacts) -> None:
+    target = cache_file(db_path)
+    with _write_lock:
+        temp = None
+        try:
+            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            with os.fdopen(handle, "wb") as file:
+                pickle.dump((FORMAT, code_fingerprint(), key), file, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump((ranker, contacts), file, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, target)
+            temp = None
+        except Exception as error:  # a full disk, a read-only folder: the next start fits again
+            log.info("could not keep the ranker of %s: %s", db_path, error)
+        finally:
+            if temp:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)

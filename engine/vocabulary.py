@@ -1,0 +1,76 @@
+"""The words Rapport's method is written in, defined once: channels, outcomes, statuses, relationships.
+
+The store checks values against these, the pages offer them as choices, the ranking and the review
+read them; a value or a label changes here and nowhere else. Also the two helpers every stage needs
+to read a cell of a frame: ``as_date`` and ``as_text``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+# -- tracking: what was done, how, and what came of it --------------------------------------------------
+CHANNELS: tuple[str, ...] = ("email", "linkedin_message", "linkedin_connection", "phone", "in_person", "other")
+CHANNEL_LABELS: dict[str, str] = {
+    "email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection": "LinkedIn invitation",
+    "phone": "Phone", "in_person": "In person", "other": "Other",
+}
+INTERACTION_KINDS: tuple[str, ...] = ("outreach", "inbound", "meeting", "event")
+OUTCOMES: tuple[str, ...] = ("no_response", "replied", "meeting", "referral", "opportunity", "declined")
+OUTCOME_LABELS: dict[str, str] = {
+    "no_response": "No response yet", "replied": "Replied", "meeting": "Meeting", "referral": "Referral",
+    "opportunity": "Opportunity", "declined": "Declined",
+}
+REPLY_OUTCOMES: tuple[str, ...] = ("replied", "meeting", "referral", "opportunity")  # an answer worth having
+NO_REPLY_OUTCOMES: tuple[str, ...] = ("no_response", "declined")
+
+# -- goals: what the user wants from networking, and how its progress is counted ----------------------------
+GOAL_STATUSES: tuple[str, ...] = ("active", "paused", "completed", "archived")
+GOAL_OUTCOMES: tuple[str, ...] = ("referral", "mentorship", "learn", "clients", "hiring", "visibility", "other")
+GOAL_METRICS: tuple[str, ...] = ("conversations", "meetings", "referrals", "new_contacts", "events")
+
+# -- the audience: who a contact is to the user ---------------------------------------------------------
+RELATIONSHIPS: tuple[str, ...] = (
+    "mentor", "referral source", "hiring manager", "recruiter", "peer", "client", "friend",
+)
+# Ordered from least to most senior; the position in this tuple is the seniority code.
+SENIORITY_LEVELS: tuple[str, ...] = (
+    "intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "executive", "founder",
+)
+
+# -- opportunities: events --------------------------------------------------------------------------------
+EVENT_KINDS: tuple[str, ...] = ("conference", "meetup", "webinar", "online group", "job fair", "other")
+
+
+def label(value: str | None, labels: dict[str, str]) -> str:
+    """The label a person reads for ``value`` (the value itself when it has none)."""
+    return labels.get(value, value) if value else ""
+
+
+def as_date(value: object) -> date | None:
+    """A calendar date from a date, datetime, pandas Timestamp or ISO text; None for None, NaT, NaN and ""."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return date.fromisoformat(value.strip()[:10]) if value.strip() else None
+    if type(value) is date:
+        return value
+    if type(value) is datetime:
+        return value.date()
+    import pandas as pd  # only for what pandas hands over (Timestamp, NaT, NaN, numpy dates): it loads slowly
+
+    if pd.isna(value):
+        return None
+    return value.date() if isinstance(value, datetime) else pd.Timestamp(value).date()
+
+
+def as_text(value: object) -> str:
+    """A value as trimmed text; None, NaN, NaT and pandas.NA are empty (frames hand over all four)."""
+    if value is None:
+        return ""
+    try:
+        if value != value:  # NaN
+            return ""
+    except TypeError:  # pandas.NA refuses to be a bool
+        return ""
+    return str(value).strip()

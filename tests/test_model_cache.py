@@ -1,0 +1,105 @@
+"""The fitted ranker kept on disk: a restart ranks without fitting, a change refits, a bad file is ignored."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+
+import engine.outreach.opportunities as opportunities
+from engine.demo.load import load_demo_workspace
+from engine.outreach import model_cache
+from engine.ranking import OpportunityRanker
+from engine.store import Store
+
+TODAY = date(2026, 3, 2)
+
+
+def _written() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "rapport-ranker-cache":
+            thread.join(30)
+
+
+def _restart() -> None:
+    """What a new process starts with: nothing fitted in memory."""
+    opportunities._fitted.clear()
+    opportunities._learned.clear()
+    opportunities._results.clear()
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAPPORT_MODEL_CACHE", "1")
+    store = Store(tmp_path / "w.duckdb")
+    load_demo_workspace(store, today=TODAY)
+    _restart()
+    yield store
+    _written()
+    _restart()
+
+
+def _no_fit(monkeypatch):
+    def refuse(self, contacts, y=None):
+        raise AssertionError("fitted although a fitted ranker was kept")
+
+    monkeypatch.setattr(OpportunityRanker, "fit", refuse)
+
+
+def test_a_restart_ranks_from_the_kept_ranker_without_fitting(workspace, monkeypatch):
+    first = opportunities.rank_contacts(workspace, top=20, now=TODAY)
+    _written()
+    assert model_cache.cache_file(workspace.path).is_file()
+    _restart()
+    _no_fit(monkeypatch)
+    again = opportunities.rank_contacts(workspace, top=20, now=TODAY)
+    assert again[["contact_id", "score", "next_step"]].equals(first[["contact_id", "score", "next_step"]])
+    assert list(again["reasons"]) == list(first["reasons"])
+
+
+def test_a_change_to_the_data_is_never_ranked_from_an_old_fit(workspace, monkeypatch):
+    opportunities.rank_contacts(workspace, top=5, now=TODAY)
+    _written()
+    workspace.contacts.update(1, tags=["Conference"])
+    _restart()
+    fits = []
+    original = OpportunityRanker.fit
+    monkeypatch.setattr(OpportunityRanker, "fit", lambda self, c, y=None: fits.append(len(c)) or original(self, c))
+    opportunities.rank_contacts(workspace, top=5, now=TODAY)
+    assert fits == [workspace.contacts.count()]
+
+
+@pytest.mark.parametrize("damage", ["cut short", "another program's", "another code version"])
+def test_a_cache_file_that_is_not_right_is_ignored_and_replaced(workspace, damage):
+    import pickle
+
+    expected = opportunities.rank_contacts(workspace, top=10, now=TODAY)
+    _written()
+    target = model_cache.cache_file(workspace.path)
+    if damage == "cut short":
+        target.write_bytes(target.read_bytes()[:1000])
+    elif damage == "another program's":
+        target.write_bytes(b"not a pickle at all")
+    else:
+        with open(target, "rb") as file:
+            header = pickle.load(file)
+            rest = file.read()
+        target.write_bytes(pickle.dumps((header[0], "older code", header[2])) + rest)
+    _restart()
+    got = opportunities.rank_contacts(workspace, top=10, now=TODAY)
+    assert got[["contact_id", "score"]].equals(expected[["contact_id", "score"]])
+    _written()
+    with open(target, "rb") as file:
+        assert pickle.load(file)[1] == model_cache.code_fingerprint()  # written again, whole
+
+
+def test_it_can_be_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAPPORT_MODEL_CACHE", "0")
+    store = Store(tmp_path / "w.duckdb")
+    load_demo_workspace(store, today=TODAY)
+    _restart()
+    opportunities.rank_contacts(store, top=5, now=TODAY)
+    _written()
+    assert not model_cache.cache_file(store.path).exists()
+    _restart()

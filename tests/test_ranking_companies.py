@@ -1,0 +1,86 @@
+"""Companies in the ranking, on a real workspace: blank Company cells next to a goal naming a company.
+
+Issue 16: an export where some contacts have no company, and a goal (or segment) naming a company
+some contact works at, crashed every page that ranks (IndexError in scoring._company_values).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import numpy as np
+
+from engine.outreach import opportunities
+from engine.ranking import OpportunityRanker
+from tests.conftest import parsed_contacts
+
+NOW = datetime(2025, 6, 1, 9, 0)
+
+
+def _person(i: int, company: str | None, position: str) -> dict:
+    first, last = f"First{i}", f"Last{i}"
+    return {"first_name": first, "last_name": last, "full_name": f"{first} {last}", "company": company,
+            "position": position, "linkedin_url": f"https://www.linkedin.com/in/person-{i}/",
+            "connected_on": "2023-01-15"}
+
+
+# Blank companies first and in between, so the blank key is not last among the distinct companies.
+ROWS = [
+    _person(1, None, "Product Manager"),
+    _person(2, "Globex", "Product Manager"),
+    _person(3, "", "Product Manager"),
+    _person(4, "Stripe, Inc.", "Product Manager"),
+    _person(5, "Initech", "Product Manager"),
+    _person(6, None, "Product Manager"),
+    _person(7, "Stripe", "Product Manager"),
+    _person(8, "Umbrella", "Product Manager"),
+]
+AT_STRIPE = {"First4 Last4", "First7 Last7"}
+
+
+def _workspace(store, **goal):
+    store.imports.save_contacts(parsed_contacts(ROWS))
+    store.goals.add({"title": "Product role", "outcome": "referral", "target_roles": ["Product Manager"],
+                     "priority": 3, "status": "active", **goal})
+    return store
+
+
+def _assert_stripe_first(ranked):
+    assert len(ranked) == len(ROWS)
+    top = ranked.head(len(AT_STRIPE))
+    assert set(top["full_name"]) == AT_STRIPE
+    assert top["score"].min() > ranked["score"].iloc[len(AT_STRIPE):].max()
+    for reasons in top["reasons"]:
+        assert "works at target company Stripe" in reasons
+    for reasons in ranked["reasons"].iloc[len(AT_STRIPE):]:
+        assert not any("target company" in r for r in reasons)
+
+
+def test_a_goal_naming_a_company_ranks_its_people_first_despite_blank_companies(store):
+    _workspace(store, companies=["Stripe"])
+    _assert_stripe_first(opportunities.rank_contacts(store, now=NOW))
+
+
+def test_a_segment_naming_a_company_ranks_its_people_first_despite_blank_companies(store):
+    _workspace(store, segments=[{"name": "Payments", "roles": ["Product Manager"], "companies": ["Stripe"]}])
+    ranked = opportunities.rank_contacts(store, now=NOW)
+    _assert_stripe_first(ranked)
+    assert set(ranked.head(len(AT_STRIPE))["segment_name"]) == {"Payments"}
+
+
+def test_every_company_has_one_key_and_blanks_have_none(store):
+    """The fitted lookup numbers exactly the non-blank company keys, 0..k-1, so arrays sized by it hold."""
+    _workspace(store, companies=["Stripe"])
+    ranker = OpportunityRanker().fit(store.contacts.for_ranking())
+    keys = list(ranker.company_keys_)
+    assert "" not in keys
+    assert sorted(ranker.company_index_.values()) == list(range(len(keys)))
+    assert len(keys) == len(ranker.company_names_) == 4  # globex, stripe, initech, umbrella
+    blank = np.array([r["company"] in (None, "") for r in ROWS])
+    names = store.contacts.for_ranking()["full_name"].tolist()
+    order = [names.index(r["full_name"]) for r in ROWS]
+    assert (ranker.company_codes_[order][blank] == -1).all()
+    assert (ranker.company_codes_[order][~blank] >= 0).all()
+    explained = ranker.explain(int(store.contacts.for_ranking()["id"].iloc[order[3]]),
+                               store.goals.all(), NOW)
+    assert dict((f, d) for f, _, d in explained["contributions"])["company"].startswith("Stripe")
