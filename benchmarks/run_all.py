@@ -16,7 +16,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from benchmarks import import_bench, pages_browser, ranking_bench
+from benchmarks import import_bench, import_memory, pages_browser, ranking_bench
 
 OUT = Path(__file__).parent / "results.md"
 
@@ -60,6 +60,8 @@ def page_rows(rows: int) -> list[str]:
 def main() -> None:
     rows = int(os.environ.get("BENCH_ROWS", "100000"))
     imp = import_bench.run(rows)
+    memory = import_memory.run(int(os.environ.get("MEMORY_ROWS", "400000")),
+                               progress=lambda text: print(text, file=sys.stderr, flush=True))
     rank = ranking_bench.run(rows)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pages = page_rows(rows)
@@ -91,6 +93,7 @@ def main() -> None:
         f"| Peak memory, `rapport import` | {imp['cli_peak_mb']:.0f} MB | the `read_csv` command "
         f"{imp['duckdb_command_peak_mb']:.0f} MB | {imp['cli_peak_mb'] / imp['duckdb_command_peak_mb']:.1f}x "
         "| ≤ 600 MB |",
+        *import_memory.table_rows(memory),
         f"| Peak memory, this benchmark process (ranking and pages) | {peak:.0f} MB | | | |",
         *pages,
     ]

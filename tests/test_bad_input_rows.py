@@ -258,13 +258,16 @@ def test_utf16_without_bom_and_a_broken_surrogate(ws, tmp_path):
     assert "Léa Seydoux" in full_names(ws)
 
 
-def test_utf8_with_bom_and_an_invalid_byte_rejects_that_row_only(ws, tmp_path):
+def test_utf8_with_bom_and_an_invalid_byte_keeps_that_row_and_names_it(ws, tmp_path):
+    """A BOM says UTF-8: a byte that is not is replaced with U+FFFD and its row named in a warning,
+    as in a UTF-8 file without a BOM (test_encoding_evidence), rather than the row rejected."""
     path = tmp_path / "people.csv"
     path.write_bytes(b"\xef\xbb\xbfFirst Name,Last Name,Email\r\n"
                      b"Ana,Li\xffma,ana@example.org\r\nBo,Nilsson,bo@x.org\r\n")
     report = import_and_check(ws, path)
-    assert [(r.line, r.column) for r in report.rejects] == [(2, "Last Name")]
-    assert "Bo Nilsson" in full_names(ws)
+    assert (report.encoding, report.inserted, report.rejects) == ("utf-8-sig", 2, [])
+    assert len(report.warnings) == 1 and report.warnings[0].startswith("line 2, column 'Last Name'")
+    assert {"Ana Li\ufffdma", "Bo Nilsson"} <= full_names(ws)
 
 
 def test_a_cp1252_file_imports_with_its_accents(ws, tmp_path):

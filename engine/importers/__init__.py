@@ -5,7 +5,7 @@ clean CSVs DuckDB parses itself); events from ``.ics`` calendars and CSV; ``file
 to end and hands it to the store. Others use only the names below.
 """
 
-from .contacts import FORMATS, header_key, parse_contacts, row_rules, suggest_mapping
+from .contacts import FORMATS, header_key, parse_contacts, row_rules, stream_contacts, suggest_mapping
 from .events_csv import parse_events_csv
 from .files import (
     MAX_UPLOAD_BYTES,
@@ -15,11 +15,12 @@ from .files import (
     parse_file,
     read_file,
     save_parsed,
+    save_streamed,
 )
 from .ics import parse_events_ics, write_ics
 
 __all__ = [
     "FORMATS", "MAX_UPLOAD_BYTES", "header_key", "import_directly", "import_file", "parse_contacts",
     "parse_events_csv", "parse_events_file", "parse_events_ics", "parse_file", "read_file", "row_rules",
-    "save_parsed", "suggest_mapping", "write_ics",
+    "save_parsed", "save_streamed", "stream_contacts", "suggest_mapping", "write_ics",
 ]

@@ -9,6 +9,7 @@ Values are kept as text, verbatim but trimmed: ``NA`` is a surname and ``+0044``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 
 from engine.bulk import gc_paused
@@ -16,20 +17,20 @@ from engine.records import CONTACT_FIELDS, ImportFileError, ParsedFile, RowRules
 
 from .csvformats import check_duplicates, choose_plan, detect_format, header_key, suggest_mapping
 from .dates import BAD, parse_column
-from .decode import BROKEN, REPLACED, broken_reason, decode_text, find_header, replaced_warnings
+from .decode import BROKEN, REPLACED, broken_reason, decode_text, find_header, replaced_warnings, scannable_head
 from .rows import (
     NO_IDENTITY,
     bad_date_reason,
     build_records,
-    read_table,
+    open_table,
     reject_broken,
     replace_invalid,
     replaced_lines,
     split_tags,
 )
-from .vcard import looks_like_vcard, parse_vcards
+from .vcard import looks_like_vcard, vcard_chunks
 
-__all__ = ["FORMATS", "header_key", "parse_contacts", "row_rules", "suggest_mapping", "tag_splitter"]
+__all__ = ["FORMATS", "header_key", "parse_contacts", "row_rules", "stream_contacts", "suggest_mapping", "tag_splitter"]
 
 FORMATS = ("linkedin", "linkedin_2018", "google", "google_legacy", "outlook", "outlook_com", "vcard", "csv")
 
@@ -57,6 +58,9 @@ def row_rules(fmt: str) -> RowRules:
     )
 
 
+Chunks = Iterator[tuple[list[tuple], list[int]]]
+
+
 def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None = None) -> ParsedFile:
     """Parse contacts from the bytes of one file.
 
@@ -65,55 +69,110 @@ def parse_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None =
     rows become ``rejects`` instead.
     """
     with gc_paused():
-        return _parse(data, file_name, mapping)
+        parsed, chunks = stream_contacts(data, file_name, mapping)
+        for records, lines in chunks:
+            parsed.records += records
+            parsed.lines += lines
+        return parsed
 
 
-def _parse(data: bytes, file_name: str, mapping: dict[str, str] | None) -> ParsedFile:
-    text, encoding, replaced = decode_text(data, file_name)
+def stream_contacts(data: bytes, file_name: str, mapping: dict[str, str] | None = None,
+                    chunk_rows: int | None = None) -> tuple[ParsedFile, Chunks]:
+    """``parse_contacts`` a chunk of rows at a time: (parsed, chunks of (records, lines)).
+
+    ``parsed`` says at once what the header says (format, columns, mapping, ``needs_mapping``);
+    its records are left out, and its total, blank rows, rejects and warnings are complete once
+    ``chunks`` is exhausted. A file that cannot be read at all raises ImportFileError, from here
+    if its header says so and otherwise from ``chunks`` (a quote never closed, say).
+    """
+    head = scannable_head(data, file_name)  # a large file, valid UTF-8: never decoded whole
+    if head is not None:
+        (text, encoding), replaced, utf8 = head, False, (data, head[1])
+        if looks_like_vcard(text):  # read from the bytes, past the BOM if any
+            return _vcards(data, encoding, False, file_name, chunk_rows, 3 if encoding == "utf-8-sig" else 0)
+    else:
+        (text, encoding, replaced), utf8 = decode_text(data, file_name), None
     if looks_like_vcard(text):
-        warnings = []
-        if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their lines named
-            warnings = replaced_warnings(replaced_lines(text))
-            text = text.replace(REPLACED, "\ufffd")
-        records, lines, rejects, total = parse_vcards(text, broken_reason(encoding))
-        return ParsedFile(
-            file_name=file_name, format="vcard", encoding=encoding, delimiter=None, headers=[],
-            fields=CONTACT_FIELDS, records=records, lines=lines, total=total, rejects=rejects, warnings=warnings,
-        )
+        return _vcards(text, encoding, replaced, file_name, chunk_rows)
     header_line, offset, delimiter = find_header(text, file_name)
-    body = text[offset:] if offset else text
-    headers, rows, starts, read_rejects = read_table(body, delimiter, file_name, header_line)
-    warnings = []
-    if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their rows kept and named
-        places = [(header_line, [])] if any(REPLACED in header for header in headers) else []
-        headers = [header.replace(REPLACED, "\ufffd") for header in headers]
-        places += replace_invalid(rows, starts, headers)
-        warnings = replaced_warnings(places)
-        read_rejects = [replace(r, raw=r.raw.replace(REPLACED, "\ufffd")) for r in read_rejects]
-    if BROKEN in body:
-        if any(BROKEN in header for header in headers):
-            raise ImportFileError(file_name, "the header row " + broken_reason(encoding).removeprefix("this value "),
-                                  line=header_line)
-        rows, starts, broken = reject_broken(rows, starts, headers, delimiter, broken_reason(encoding))
-        read_rejects += broken
+    headers, row_chunks = open_table(text, offset, delimiter, file_name, header_line, chunk_rows, utf8)
+    header_replaced = replaced and any(REPLACED in header for header in headers)
+    headers = [header.replace(REPLACED, "\ufffd") for header in headers] if replaced else headers
+    broken = text.find(BROKEN, offset) >= 0
+    if broken and any(BROKEN in header for header in headers):
+        raise ImportFileError(file_name, "the header row " + broken_reason(encoding).removeprefix("this value "),
+                              line=header_line)
     check_duplicates(headers, file_name, header_line)
-    fmt = detect_format(headers, body[:200])
+    fmt = detect_format(headers, text[offset : offset + 200])
     result = ParsedFile(
         file_name=file_name, format=fmt, encoding=encoding, delimiter=delimiter, headers=headers,
-        fields=CONTACT_FIELDS, warnings=warnings,
+        fields=CONTACT_FIELDS,
     )
     chosen = choose_plan(headers, fmt, file_name, mapping)
     if chosen is None:
         result.needs_mapping = True
         result.mapping = suggest_mapping(headers)
-        return result
+        return result, _read_through(result, row_chunks, [(header_line, [])] if header_replaced else None, replaced)
     plan, used = chosen
     if not plan:
         raise ImportFileError(file_name, "no column maps to a contact field", line=header_line)
-    records, lines, skipped, rejects = build_records(rows, starts, plan, headers, tag_splitter(fmt), delimiter)
-    result.records, result.lines, result.skipped_blank, result.mapping = records, lines, skipped, used
-    result.rejects = sorted(read_rejects + rejects, key=lambda reject: reject.line)
-    if BROKEN in body:  # a lone surrogate cannot be stored: show the broken byte as U+FFFD
-        result.rejects = [replace(r, raw=r.raw.replace(BROKEN, "\ufffd")) for r in result.rejects]
-    result.total = len(records) + skipped + len(result.rejects)
-    return result
+    result.mapping = used
+    reasons = (broken_reason(encoding) if broken else None, [(header_line, [])] if header_replaced else None)
+    return result, _records(result, row_chunks, plan, reasons, replaced)
+
+
+def _vcards(text: str | bytes, encoding: str, replaced: bool, file_name: str, chunk_rows: int | None,
+            start: int = 0):
+    warnings = []
+    if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their lines named
+        warnings = replaced_warnings(replaced_lines(text))
+        text = text.replace(REPLACED, "\ufffd")
+    parsed = ParsedFile(file_name=file_name, format="vcard", encoding=encoding, delimiter=None, headers=[],
+                        fields=CONTACT_FIELDS, warnings=warnings)
+    return parsed, vcard_chunks(text, broken_reason(encoding), parsed, chunk_rows, start)
+
+
+def _read_through(result: ParsedFile, row_chunks, header_place, replaced: bool) -> Chunks:
+    """No records (the columns are not mapped yet), but the file read to its end: a file that cannot
+    be read still says so now, not once it is mapped, and rows with bytes replaced are named."""
+    places = list(header_place or [])
+    for rows, starts, _rejects in row_chunks:
+        if replaced:
+            places += replace_invalid(rows, starts, result.headers)
+    if replaced:
+        result.warnings = replaced_warnings(places)
+    yield from ()
+
+
+def _records(result: ParsedFile, row_chunks, plan, reasons, replaced: bool) -> Chunks:
+    """The records of each chunk of rows; fills in ``result``'s counts, rejects and warnings as it goes.
+
+    ``reasons``: (why a row with a broken character is rejected, or None if none has one;
+    the header's place if the header held bytes that are not UTF-8, else None).
+    """
+    broken, header_place = reasons
+    headers, delimiter, split = result.headers, result.delimiter, tag_splitter(result.format)
+    places = list(header_place or [])
+    rejects = []
+    for rows, starts, read_rejects in row_chunks:
+        with gc_paused():
+            if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their rows kept and named
+                places += replace_invalid(rows, starts, headers)
+                read_rejects = [replace(r, raw=r.raw.replace(REPLACED, "\ufffd")) for r in read_rejects]
+            if broken:
+                rows, starts, more = reject_broken(rows, starts, headers, delimiter, broken)
+                read_rejects += more
+            records, lines, skipped, built = build_records(rows, starts, plan, headers, split, delimiter)
+            del rows, starts
+        rejects += read_rejects + built
+        result.skipped_blank += skipped
+        result.total += len(records) + skipped
+        yield records, lines
+        del records, lines
+    rejects.sort(key=lambda reject: reject.line)
+    if broken:  # a lone surrogate cannot be stored: show the broken byte as U+FFFD
+        rejects = [replace(r, raw=r.raw.replace(BROKEN, "\ufffd")) for r in rejects]
+    result.rejects = rejects
+    result.total += len(rejects)
+    if replaced:
+        result.warnings = replaced_warnings(places)

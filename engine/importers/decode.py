@@ -20,14 +20,15 @@ from .aliases import KNOWN_KEYS, norm
 
 HEADER_SCAN_LINES = 30
 # Bytes that are not valid text in a file's own encoding (a UTF-16 surrogate without its pair, a
-# file cut off mid-character, a stray byte after a UTF-8 BOM) decode to this lone surrogate. Strict
-# decoding never yields one otherwise, so a value holding it is exactly a value with broken bytes:
+# UTF-16 file cut off mid-character) decode to this lone surrogate. Strict decoding never yields
+# one otherwise, so a value holding it is exactly a value with broken bytes:
 # that row is rejected, naming its line and column, and the rest of the file still imports.
 BROKEN = "\udfff"
 BROKEN_ERRORS = "rapport.broken"
 codecs.register_error(BROKEN_ERRORS, lambda error: (BROKEN, error.end))
 # A file without a BOM that is UTF-8 but for a few bytes (a stray byte, a character cut off) is read
-# as UTF-8 (see ``mostly_utf8``), each invalid sequence decoding to this other lone surrogate. The
+# as UTF-8 (see ``mostly_utf8``), each invalid sequence decoding to this other lone surrogate; so is
+# any file with a UTF-8 BOM, which says what it is. The
 # importer shows it as U+FFFD, keeps its row and names the row in a warning: decoding the whole
 # file as cp1252 instead would garble every name in it.
 REPLACED = "\udffe"
@@ -89,7 +90,7 @@ def mostly_utf8(data: bytes) -> bool:
 class Decoded(NamedTuple):
     text: str
     encoding: str
-    replaced: bool  # bytes that are not valid UTF-8 decoded to REPLACED (only ever for "utf-8")
+    replaced: bool  # bytes that are not valid UTF-8 decoded to REPLACED (only ever for "utf-8" or "utf-8-sig")
 
 
 def decode_bytes(data: bytes, file_name: str) -> tuple[str, str]:
@@ -109,7 +110,10 @@ def decode_text(data: bytes, file_name: str) -> Decoded:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         text, encoding = data.decode("utf-16", BROKEN_ERRORS), "utf-16"
     elif data.startswith(b"\xef\xbb\xbf"):
-        text, encoding = data.decode("utf-8-sig", BROKEN_ERRORS), "utf-8-sig"
+        try:
+            text, encoding = data.decode("utf-8-sig"), "utf-8-sig"
+        except UnicodeDecodeError:  # the BOM says UTF-8: a few bytes that are not are replaced, as without one
+            text, encoding, replaced = data.decode("utf-8-sig", REPLACED_ERRORS), "utf-8-sig", True
     elif b"\x00" in data:
         codec = _utf16_without_bom(data[:4096])
         if codec is None:
@@ -167,6 +171,16 @@ def decode_utf8_head(data: bytes, file_name: str) -> tuple[str, str] | None:
         return None
     _refuse_non_text(text, encoding, file_name)
     return text, encoding
+
+
+def scannable_head(data: bytes, file_name: str) -> tuple[str, str] | None:
+    """``decode_utf8_head``, when the head it decodes holds every line ``find_header`` scans: then
+    the header is found in it as in the whole text, and the rest can be decoded a piece at a time."""
+    head = decode_utf8_head(data, file_name)
+    if head is None:
+        return None
+    text = head[0]
+    return head if text.count("\r") + text.count("\n") - text.count("\r\n") >= HEADER_SCAN_LINES else None
 
 
 def _refuse_binary(data: bytes, file_name: str) -> None:

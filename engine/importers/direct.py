@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from engine.records import WHITESPACE, DirectCsv, ImportFileError
 
 from .csvformats import check_duplicates, choose_plan, detect_format, header_key, mapping_plan
-from .decode import BROKEN, HEADER_SCAN_LINES, decode_text, decode_utf8_head, find_header
+from .decode import BROKEN, decode_text, find_header, scannable_head
 from .rows import MAX_COLUMN_NAME
 from .vcard import looks_like_vcard
 
@@ -124,12 +124,9 @@ def _decode(data: bytes, file_name: str, head_only: bool) -> tuple[str, str, boo
     line ``find_header`` scans (``decode_utf8_head``, which checks the whole file is valid UTF-8);
     the checks of ``_vet`` work on the bytes.
     """
-    head = decode_utf8_head(data, file_name) if head_only else None
+    head = scannable_head(data, file_name) if head_only else None
     if head is not None:
-        text = head[0]
-        lines = text.count("\r") + text.count("\n") - text.count("\r\n")
-        if lines >= HEADER_SCAN_LINES:
-            return text, head[1], False
+        return head[0], head[1], False
     text, encoding, replaced = decode_text(data, file_name)
     return None if replaced else (text, encoding, True)
 
@@ -203,10 +200,12 @@ def direct_csv(data: bytes, file_name: str, mapping: dict[str, str] | None = Non
         yield None
         return
     source, payload = vetted
+    vetted = None
     handle, path = tempfile.mkstemp(prefix="rapport-import-", suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
+        payload = None  # a copy of the file: not held while DuckDB reads it
         yield DirectCsv(**{**source.__dict__, "path": path})
     finally:
         with contextlib.suppress(OSError):

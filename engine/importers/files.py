@@ -153,18 +153,53 @@ def save_parsed(store: Store, parsed: ParsedFile, today: date | None = None, dat
         report = import_directly(store, data, parsed.file_name, mapping=mapping, today=today)
         if report is not None:
             return report
+    if parsed.fields == EVENT_FIELDS:  # an .ics or an events CSV (whose format is plain "csv")
+        return store.imports.save_events(parsed)
+    return _save_contacts(store, parsed, today)
+
+
+def _save_contacts(store: Store, parsed: ParsedFile, today: date | None, stream=None) -> ImportReport:
+    """Save contacts (``parsed.records``, or what ``stream`` gives) and remember a generic CSV's mapping."""
     if parsed.needs_mapping:
         reason = (f"no column is recognised as a name or an e-mail address (the columns are: "
                   f"{_columns_listed(parsed.headers)}); map them to contact fields on the Import page")
         raise ImportFileError(parsed.file_name, reason)
-    if parsed.fields == EVENT_FIELDS:  # an .ics or an events CSV (whose format is plain "csv")
-        return store.imports.save_events(parsed)
-    report = store.imports.save_contacts(parsed, today=today)
+    report = store.imports.save_contacts(stream or parsed, today=today)
     if parsed.format == "csv" and parsed.mapping:
         from engine.importers import header_key
 
         store.imports.save_mapping(header_key(parsed.headers), parsed.mapping)
     return report
+
+
+def save_streamed(store: Store, data: bytes, file_name: str, mapping: dict[str, str] | None = None,
+                  today: date | None = None) -> ImportReport:
+    """``parse_file`` then ``save_parsed``, with the rows read and staged a chunk at a time.
+
+    The same contacts, rejects and warnings, in the same one transaction, but a 400,000-row file
+    is never held as rows (or records) all at once: only the file, its head and one chunk.
+    """
+    _check_size(len(data), file_name)
+    if looks_like_calendar(data):
+        return save_parsed(store, parse_file(data, file_name, mapping=mapping, store=store), today=today)
+    from engine.importers import header_key, stream_contacts
+
+    with _plain_errors(file_name):
+        opened = stream_contacts(data, file_name, mapping=mapping)
+        if opened[0].needs_mapping and mapping is None:
+            saved = store.imports.saved_mapping(header_key(opened[0].headers))
+            if saved:
+                mapping, opened = saved, stream_contacts(data, file_name, mapping=saved)
+        parsed, chunks = opened
+        if parsed.needs_mapping:
+            for _chunk in chunks:  # a file that cannot be read says so first, as parse_file does
+                pass
+        first = [opened]
+
+        def stream():  # the file read afresh, should the store need to run the import once more
+            return first.pop() if first else stream_contacts(data, file_name, mapping=mapping)
+
+        return _save_contacts(store, parsed, today, stream)
 
 
 def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str, str] | None = None,
@@ -206,5 +241,6 @@ def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None =
         report = import_directly(store, data, name, mapping=mapping)
         if report is not None:
             return report
-    parsed = parse_events_file(data, name) if events else parse_file(data, name, mapping=mapping, store=store)
-    return save_parsed(store, parsed)
+    if events:
+        return save_parsed(store, parse_events_file(data, name))
+    return save_streamed(store, data, name, mapping=mapping)

@@ -13,6 +13,7 @@ import io
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Callable
 from itertools import compress
 from operator import itemgetter
 
@@ -40,16 +41,29 @@ def shown(value: str, width: int = 60) -> str:
 
 
 class Lines:
-    """Physical lines of a text (``\n``, ``\r\n`` or ``\r``, as ``csv`` counts them), indexed once on demand."""
+    """Physical lines of a text (``\n``, ``\r\n`` or ``\r``, as ``csv`` counts them), indexed once on demand.
 
-    def __init__(self, text: str):
-        self.text = text
+    With ``start``, line 1 is the one starting at that offset (a table below a preamble), and
+    offsets stay offsets into the whole text, so the table is never copied out of it. ``text`` may
+    be a function that decodes it: a file read a piece at a time is decoded whole only to name a
+    quoting problem.
+    """
+
+    def __init__(self, text: str | Callable[[], str], start: int = 0):
+        self._text = text  # or what decodes it, called only if a line is looked at
+        self.start = start
         self._starts: list[int] | None = None
+
+    @property
+    def text(self) -> str:
+        if callable(self._text):
+            self._text = self._text()
+        return self._text
 
     @property
     def starts(self) -> list[int]:
         if self._starts is None:
-            self._starts = [0, *(match.end() for match in _BREAK.finditer(self.text))]
+            self._starts = [self.start, *(match.end() for match in _BREAK.finditer(self.text, self.start))]
         return self._starts
 
     def offset(self, line: int) -> int:
@@ -106,17 +120,61 @@ def quoting_error(file_name: str, lines: Lines, start_line: int, delimiter: str,
     return ImportFileError(file_name, NEVER_CLOSED, line=line + line0, column=_column_name(headers, field))
 
 
-def read_table(body: str, delimiter: str, file_name: str, line0: int):
-    """(headers, rows, start lines, rejects) from ``body``, whose first line is the header.
+# Rows handed on at a time by ``open_table``: a 400,000-row export is never held as rows all at once.
+CHUNK_ROWS = 50_000
+# Characters of text (or bytes) read at a time: wrapped in a StringIO for ``csv``, which copies them at
+# up to 4 bytes a character, or split into the lines of a vCard file.
+PIECE = 1 << 21
 
-    ``line0`` is the physical line number of the header in the whole file. Short rows are padded,
-    long rows rejected unless the extra cells are empty (a trailing delimiter). A quote never
-    closed makes the whole file unreadable (everything after it would be one value); text after a
-    closing quote only rejects its row.
+
+def text_pieces(text: str | bytes, start: int = 0):
+    """``text[start:]`` a piece at a time, each piece but the last ending just after a ``\n`` (so
+    never inside ``\r\n``). ``text`` may be the bytes of a file that is valid UTF-8 throughout,
+    decoded a piece at a time (a ``\n`` byte is never part of another character)."""
+    end = len(text)
+    if isinstance(text, str):
+        newline, cut_out = "\n", text.__getitem__
+    else:
+        view = memoryview(text)
+        newline, cut_out = b"\n", lambda part: str(view[part], "utf-8")
+    while start < end:
+        cut = text.find(newline, start + PIECE)
+        stop = end if cut < 0 else cut + 1
+        yield cut_out(slice(start, stop))
+        start = stop
+
+
+def _physical_lines(text: str | bytes, start: int):
+    """The lines of ``text[start:]`` as ``csv`` reads them from ``StringIO(text[start:], newline="")``,
+    a piece at a time (``text_pieces``): the same records and line numbers, without a copy of the whole."""
+    for piece in text_pieces(text, start):
+        yield from io.StringIO(piece, newline="")
+
+
+def open_table(text: str, start: int, delimiter: str, file_name: str, line0: int, chunk_rows: int | None = None,
+               utf8: tuple[bytes, str] | None = None):
+    """(headers, chunks) of the table starting at ``text[start]`` with its header line.
+
+    ``line0`` is the physical line number of the header in the whole file. The header is read
+    (and refused, with its line) at once; ``chunks`` then yields (rows, start lines, rejects) of
+    at most ``chunk_rows`` (default ``CHUNK_ROWS``) rows each, reading on as it is iterated. Short
+    rows are padded, long rows rejected unless the extra cells are empty (a trailing delimiter).
+    A quote never closed makes the whole file unreadable (everything after it would be one
+    value), raised when the chunks reach it; text after a closing quote only rejects its row.
+
+    With ``utf8`` (the bytes of a file that is valid UTF-8 throughout, and its encoding: utf-8 or
+    utf-8-sig), ``text`` is only the file's head (``scannable_head``): the table is read from the
+    bytes, a piece at a time, and the whole text decoded only if a quoting problem must be named.
     """
     allow_long_fields()
-    lines = Lines(body)
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, strict=True)
+    if utf8 is None:
+        lines, source = Lines(text, start), _physical_lines(text, start)
+    else:
+        data, encoding = utf8
+        skip = 3 if encoding == "utf-8-sig" else 0  # the BOM, which the text leaves out
+        lines = Lines(lambda: str(data, encoding), start)
+        source = _physical_lines(data, skip + len(text[:start].encode("utf-8")))
+    reader = csv.reader(source, delimiter=delimiter, strict=True)
     try:
         headers = [h.replace("\ufeff", "").strip() for h in next(reader)]
     except csv.Error as error:
@@ -130,7 +188,12 @@ def read_table(body: str, delimiter: str, file_name: str, line0: int):
         reason = (f"the header row has a column name {len(longest):,} characters long; "
                   "column names are short, so this does not look like a contacts file")
         raise ImportFileError(file_name, reason, line=line0)
-    width, offset = len(headers), line0 - 1
+    return headers, _row_chunks(reader, lines, headers, delimiter, file_name, line0 - 1, chunk_rows or CHUNK_ROWS)
+
+
+def _row_chunks(reader, lines: Lines, headers: list[str], delimiter: str, file_name: str, offset: int,
+                chunk_rows: int):
+    width = len(headers)
     rows: list[list[str]] = []
     starts: list[int] = []
     rejects: list[Reject] = []
@@ -154,6 +217,11 @@ def read_table(body: str, delimiter: str, file_name: str, line0: int):
                         append(row[:width])
                         append_start(last + 1 + offset)
                 last = reader.line_num
+                if len(rows) >= chunk_rows:
+                    chunk, rows, starts, rejects = (rows, starts, rejects), [], [], []
+                    append, append_start = rows.append, starts.append
+                    yield chunk
+                    del chunk
             break
         except csv.Error as error:
             if "unexpected end of data" in str(error):
@@ -167,7 +235,8 @@ def read_table(body: str, delimiter: str, file_name: str, line0: int):
                 rejects.append(Reject(last + 1 + offset, f"this line cannot be read as CSV ({error})",
                                       raw=lines.get(last + 1)))
             last = reader.line_num
-    return headers, rows, starts, rejects
+    if rows or rejects:
+        yield rows, starts, rejects
 
 
 def bad_date_reason(value: str) -> str:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import quopri
 import re
 
-from engine.records import CONTACT_FIELDS, Reject
+from engine.records import CONTACT_FIELDS, ParsedFile, Reject
 
+from . import rows
 from .decode import BROKEN
 from .rows import MAX_VALUE, visible
 
@@ -52,7 +53,19 @@ def _split(value: str, separator: str) -> list[str]:
     return [_unescape(part).strip() for part in parts]
 
 
-def _logical_lines(text: str):
+def _physical_lines(text: str | bytes, start: int = 0):
+    """``_BREAK.split(text[start:])`` a piece at a time (``rows.text_pieces``): a 50 MB address book
+    is never a list of its two million lines, nor, from valid UTF-8 bytes, one string."""
+    carry = ""
+    for piece in rows.text_pieces(text, start):
+        lines = _BREAK.split(piece)
+        lines[0] = carry + lines[0]
+        carry = lines.pop()
+        yield from lines
+    yield carry
+
+
+def _logical_lines(text: str | bytes, start: int = 0):
     """(first physical line number, unfolded line), joining folded and quoted-printable soft breaks.
 
     The pieces of a folded line are collected and joined once: a 3 MB value folded every 75
@@ -60,7 +73,7 @@ def _logical_lines(text: str):
     """
     parts: list[str] | None = None
     start = 0
-    for number, line in enumerate(_BREAK.split(text), 1):
+    for number, line in enumerate(_physical_lines(text, start), 1):
         if parts is not None and line[:1] in (" ", "\t"):
             parts.append(line[1:])
             continue
@@ -165,15 +178,21 @@ def _problem(record: tuple, broken_reason: str) -> tuple[str, str] | None:
     return None
 
 
-def parse_vcards(text: str, broken_reason: str = "this value has bytes that are not valid text"):
-    """(records, lines, rejects, total cards) for the whole text of a .vcf file."""
+def vcard_chunks(text: str | bytes, broken_reason: str, parsed: ParsedFile, chunk_rows: int | None = None,
+                 start: int = 0):
+    """The cards of a .vcf file as chunks of (records, lines), at most ``chunk_rows`` (default
+    ``rows.CHUNK_ROWS``) each; ``parsed``'s rejects and total are complete once they are exhausted.
+
+    ``text`` is the file's text, or the bytes of a file that is valid UTF-8 throughout (its BOM,
+    if any, skipped by ``start``), decoded a piece at a time."""
+    chunk_rows = chunk_rows or rows.CHUNK_ROWS
     records: list[tuple] = []
     lines: list[int] = []
     rejects: list[Reject] = []
     total = 0
     props: list[tuple] | None = None
     begin = 0
-    for number, line in _logical_lines(text):
+    for number, line in _logical_lines(text, start):
         upper = line.strip().upper()
         if upper == "BEGIN:VCARD":
             if props is not None:
@@ -189,9 +208,14 @@ def parse_vcards(text: str, broken_reason: str = "this value has bytes that are 
             else:
                 records.append(record)
                 lines.append(begin)
+                if len(records) >= chunk_rows:
+                    chunk, records, lines = (records, lines), [], []
+                    yield chunk
+                    del chunk
             props = None
         elif props is not None and (prop := _property(line)) is not None:
             props.append(prop)
     if props is not None:
         rejects.append(Reject(begin, "vCard is not closed (END:VCARD missing)"))
-    return records, lines, rejects, total
+    parsed.rejects, parsed.total = rejects, total
+    yield records, lines

@@ -116,6 +116,8 @@ def read_direct(conn, source: DirectCsv):
     conn.execute("DROP TABLE IF EXISTS direct_rows")
     try:
         conn.execute(_rows_sql(source), {"path": source.path, "delimiter": source.delimiter})
+    except duckdb.OutOfMemoryException:  # not the file's doing: the caller runs it again, unbounded
+        raise
     except duckdb.Error:  # a line DuckDB will not read: the Python importer names it (or reads it)
         return None
     rows, blank, with_identity, dates, labels = conn.execute(

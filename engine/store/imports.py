@@ -1,14 +1,25 @@
 """Writing an import: one transaction that upserts contacts and records the report.
 
-The parsed rows go to DuckDB as one Arrow table and every decision (match, insert, update,
-unchanged, job change) is made by set-based SQL, so a 100,000-row export costs a handful of
-statements rather than 100,000 round trips, and a crash anywhere leaves nothing half-written.
+The parsed rows go to DuckDB as Arrow tables, a chunk at a time, and every decision (match,
+insert, update, unchanged, job change) is made by set-based SQL, so a 100,000-row export costs a
+handful of statements rather than 100,000 round trips, and a crash anywhere leaves nothing
+half-written.
+
+Memory: the incoming rows are staged in a temporary table (``keyed``) and matched to the
+contacts (``staged``: a line and a contact id per row) before the import's transaction begins,
+under the store's write lock, so nobody writes in between. A temporary table dropped inside a
+transaction keeps its memory until the transaction ends, and one dropped outside gives it back at
+once; so only the writes themselves run in the transaction, and each table is dropped as soon as
+it has served. A temporary table is private to its connection, so staging outside the
+transaction leaves the import exactly as all-or-nothing as before: the workspace is written by
+the one transaction or not at all.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
@@ -20,6 +31,7 @@ from engine.records import CONTACT_FIELDS, EVENT_FIELDS, DirectCsv, ParsedFile, 
 
 from . import direct
 from .base import Part, rows_as_dicts
+from .connection import WRITE_LOCK
 from .keys import KEY_COLUMNS
 
 # Columns an import may overwrite on a matched contact (user-edited ones are never touched).
@@ -97,41 +109,103 @@ class ImportReport:
         return data
 
 
-def _incoming_table(parsed: ParsedFile):
-    """The parsed rows as one Arrow table (column-wise, no per-row Python work)."""
-    import pyarrow as pa  # loads slowly: not for a CLI run that takes the direct path
+Chunks = Iterable[tuple[list[tuple], list[int]]]
 
-    columns = list(zip(*parsed.records)) if parsed.records else [[] for _ in CONTACT_FIELDS]
-    arrays = {}
+
+# A chunk of parsed rows as one SELECT over its columns, each bound as a list and unnested side by
+# side. Arrow would hand them over faster, but handing DuckDB a Python object loads pandas (80 MB
+# resident, more than a 50,000-row chunk itself), and a column no row has costs nothing at all.
+def _incoming(records: list[tuple], lines: list[int]) -> tuple[str, list]:
+    """(SELECT, its parameters) giving the rows of ``records`` in CONTACT_FIELDS order, then ``line``."""
+    columns = list(zip(*records)) if records else [() for _ in CONTACT_FIELDS]
+    selects, params = [], []
     for name, values in zip(CONTACT_FIELDS, columns):
         if name == "tags":
-            arrays[name] = pa.array([list(v) if v else [] for v in values], type=pa.list_(pa.string()))
+            selects.append("unnest(?::VARCHAR[][]) AS tags")
+            params.append([list(v) if v else [] for v in values])
         elif any(values):
-            arrays[name] = pa.array(values, type=pa.string())
+            selects.append(f"unnest(?::VARCHAR[]) AS {name}")
+            params.append(list(values))
         else:  # a column this format does not have (phone in LinkedIn exports ...): no per-row work
-            arrays[name] = pa.nulls(len(values), type=pa.string())
-    arrays["line"] = pa.array(parsed.lines, type=pa.int64())
-    return pa.table(arrays)
+            selects.append(f"NULL::VARCHAR AS {name}")
+    selects.append("unnest(?::BIGINT[]) AS line")
+    params.append(list(lines))
+    return f"SELECT {', '.join(selects)}", params
+
+
+# What DuckDB may hold in memory during an import before it spills to its temporary folder (beside
+# the workspace file). Unbounded, it keeps every temporary table of a re-import in memory: 800 MB
+# for a 400,000-row export, where the import needs no more than this at any moment. An import that
+# needs more than this all the same (a step DuckDB cannot spill) is rolled back and run once more
+# without the bound, so the bound costs an import time at worst, never its success.
+IMPORT_MEMORY = "256MB"
+
+
+@contextlib.contextmanager
+def _bounded(conn, memory: str | None) -> Iterator[None]:
+    """DuckDB's memory limit lowered to ``memory`` (None: left alone) for this block.
+
+    The setting is the database's, not the connection's, so it is reset afterwards, as
+    ``_threads_for`` resets the threads.
+    """
+    if memory is None:
+        yield
+        return
+    conn.execute(f"SET memory_limit = '{memory}'")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(duckdb.Error):
+            conn.execute("RESET memory_limit")
+
+
+def _slices(parsed: ParsedFile, size: int = 50_000) -> Chunks:
+    """A parsed file's records, handed over ``size`` at a time as a file read in chunks hands them."""
+    for start in range(0, max(len(parsed.records), 1), size):
+        yield parsed.records[start : start + size], parsed.lines[start : start + size]
+
+
+def _drop(conn, *tables: str) -> None:
+    """Drop these temporary tables if they exist; never hide the error that got us here."""
+    with contextlib.suppress(duckdb.Error):
+        for table in tables:
+            conn.execute(f"DROP TABLE IF EXISTS {table}")
 
 
 class Imports(Part):
     """``store.imports``: contacts and events imported in one transaction each, and the import history."""
 
-    def save_contacts(self, parsed: ParsedFile, today: date | None = None) -> ImportReport:
-        """Upsert the parsed contacts in one transaction and return what happened."""
+    def save_contacts(self, parsed: ParsedFile | Callable[[], tuple[ParsedFile, Chunks]],
+                      today: date | None = None) -> ImportReport:
+        """Upsert the parsed contacts in one transaction and return what happened.
+
+        ``parsed`` may instead be a function giving (parsed file, chunks of (records, lines)) for a
+        file read a chunk at a time: each chunk is staged as it comes, so no more than one is held
+        in Python, and the parsed file's counts, rejects and warnings are read once the chunks are
+        exhausted. An error raised by a chunk (a file found unreadable half-way) leaves nothing
+        written. The function is called once more should the import need more memory than
+        ``IMPORT_MEMORY`` lets DuckDB take (see ``_bounded``).
+        """
         today = today or local_today()
-        with gc_paused():
-            incoming = _incoming_table(parsed)
-        with self._writing() as conn:
-            report = self._begin_import(conn, "contacts", parsed)
-            conn.register("incoming", incoming)
+        stream = parsed if callable(parsed) else (lambda: (parsed, _slices(parsed)))
+        try:
+            return self._save_stream(stream, today, IMPORT_MEMORY)
+        except duckdb.OutOfMemoryException:  # rolled back: once more, with all the memory DuckDB may take
+            return self._save_stream(stream, today, None)
+
+    def _save_stream(self, stream: Callable[[], tuple[ParsedFile, Chunks]], today: date,
+                     memory: str | None) -> ImportReport:
+        parsed, chunks = stream()
+        with WRITE_LOCK, self.session(), self._reading() as conn, _bounded(conn, memory):
             try:
-                self._key_incoming(conn)
-                self._upsert_keyed(conn, report, today)
+                self._key_chunks(conn, chunks)
+                duplicates = self._stage(conn)
+                with self._writing() as conn:
+                    report = self._begin_import(conn, "contacts", parsed)
+                    self._upsert_keyed(conn, report, today, duplicates)
+                    self._finish_import(conn, report)
             finally:
-                with contextlib.suppress(Exception):  # never hide the error that got us here
-                    conn.unregister("incoming")
-            self._finish_import(conn, report)
+                _drop(conn, "keyed", "staged")
         return report
 
     def save_csv_directly(self, source: DirectCsv, rules: RowRules, today: date | None = None) -> ImportReport | None:
@@ -142,7 +216,14 @@ class Imports(Part):
         parse are rejected here exactly as there, with the same line, column and words.
         """
         today = today or local_today()
-        with self.session(), self._reading() as conn, self._threads_for(conn, source.rows):
+        try:
+            return self._save_direct(source, rules, today, IMPORT_MEMORY)
+        except duckdb.OutOfMemoryException:  # rolled back: once more, with all the memory DuckDB may take
+            return self._save_direct(source, rules, today, None)
+
+    def _save_direct(self, source: DirectCsv, rules: RowRules, today: date, memory: str | None) -> ImportReport | None:
+        with (WRITE_LOCK, self.session(), self._reading() as conn, self._threads_for(conn, source.rows),
+              _bounded(conn, memory)):
             try:
                 profile = direct.read_direct(conn, source)
                 if profile is None:
@@ -156,6 +237,12 @@ class Imports(Part):
                              "SELECT unnest(?::VARCHAR[]) AS raw, unnest(?::VARCHAR[][]) AS tags", [labels, tags])
                 bad_dates = any(value is None for value in iso)
                 rejects = direct.direct_rejects(conn, source, rules) if no_identity or bad_dates else []
+                _drop(conn, "direct_raw")
+                plainly = direct.insert_plainly(conn, bad_dates)  # nobody writes until we do: the write lock
+                if not plainly:  # the rows become ``keyed``, and what they were made from is let go
+                    direct.key_direct(conn, source.header_line + 1)
+                    _drop(conn, "direct_rows", "direct_dates", "direct_tags")
+                    duplicates = self._stage(conn)
                 with self._writing() as conn:
                     report = ImportReport(0, source.file_name, source.format, source.encoding, source.delimiter,
                                           total=rows, skipped_blank=blank, rejected=len(rejects), rejects=rejects)
@@ -164,20 +251,17 @@ class Imports(Part):
                         "VALUES (?, 'contacts', ?, ?, ?) RETURNING id",
                         [source.file_name, source.format, source.encoding, source.delimiter],
                     ).fetchall()[0][0]
-                    if direct.insert_plainly(conn, bad_dates):
+                    if plainly:
                         report.inserted = direct.insert_direct(conn, source.format, report.import_id,
                                                               direct.date_format(conn, dates, iso), bool(labels))
                         if report.inserted:
                             self._bump_data_version(conn)
                     else:
-                        direct.key_direct(conn, source.header_line + 1)
-                        self._upsert_keyed(conn, report, today)
+                        self._upsert_keyed(conn, report, today, duplicates)
                     self._finish_import(conn, report)
                 return report
             finally:
-                with contextlib.suppress(duckdb.Error):  # never hide the error that got us here
-                    for table in ("direct_rows", "direct_raw", "direct_dates", "direct_tags"):
-                        conn.execute(f"DROP TABLE IF EXISTS {table}")
+                _drop(conn, "direct_rows", "direct_raw", "direct_dates", "direct_tags", "keyed", "staged")
 
     def save_events(self, parsed: ParsedFile) -> ImportReport:
         """Insert new events and refresh known ones (matched on the calendar UID), in one transaction."""
@@ -210,9 +294,11 @@ class Imports(Part):
             self._finish_import(conn, report)
         return report
 
-    def _upsert_keyed(self, conn, report: ImportReport, today: date) -> None:
-        """Stage the ``keyed`` rows and upsert them into contacts, counting what happened in ``report``."""
-        duplicates = self._stage(conn)
+    def _upsert_keyed(self, conn, report: ImportReport, today: date, duplicates: int) -> None:
+        """Upsert the ``staged`` rows into contacts, counting what happened in ``report``.
+
+        ``duplicates``: the rows ``_stage`` found repeating another, which count as unchanged.
+        """
         report.inserted, report.updated, unchanged, report.job_changes = self._apply(conn, report.import_id, today)
         report.unchanged = unchanged + duplicates
         if report.inserted or report.updated:
@@ -247,18 +333,29 @@ class Imports(Part):
         )
 
     @staticmethod
-    def _key_incoming(conn) -> None:
-        """``keyed``: the registered ``incoming`` rows with their match keys."""
+    def _key_chunks(conn, chunks: Chunks) -> None:
+        """``keyed``: the rows of every chunk with their match keys, staged one chunk at a time."""
         conn.execute("DROP TABLE IF EXISTS keyed")
-        conn.execute(
-            f"CREATE TEMP TABLE keyed AS SELECT *, {KEY_COLUMNS.format(t='')} FROM incoming"
-        )
+        into = "CREATE TEMP TABLE keyed AS"
+        for records, lines in chunks:
+            with gc_paused():
+                select, params = _incoming(records, lines)
+            del records, lines  # the chunk's records go as soon as their columns are bound
+            conn.execute(f"{into} SELECT *, {KEY_COLUMNS.format(t='')} FROM ({select})", params).fetchall()
+            del params
+            into = "INSERT INTO keyed"
+        if into.startswith("CREATE"):  # no chunk at all: an empty ``keyed`` all the same
+            select, params = _incoming([], [])
+            conn.execute(f"{into} SELECT *, {KEY_COLUMNS.format(t='')} FROM ({select})", params).fetchall()
 
     @staticmethod
     def _stage(conn) -> int:
-        """Drop repeats inside the file and match each ``keyed`` row to a contact, into ``staged``.
+        """Drop repeats inside the file and match each ``keyed`` row to a contact: ``staged`` holds
+        the ``line`` of each row to save and the ``match_id`` of its contact (None for a new one).
 
-        ``keyed`` holds the contact fields, ``line`` and the match keys, however the file was read.
+        ``keyed`` holds the contact fields, ``line`` and the match keys, however the file was read;
+        only its line and keys pass through the joins and the window below, which is what keeps
+        matching 400,000 rows against 400,000 contacts in a few hundred MB.
         A profile URL identifies a person: two rows with different URLs are two people even when
         name and company agree (namesakes at large employers are common), so e-mail and
         name + company only match where at least one side has no URL. Returns the number of
@@ -283,7 +380,7 @@ class Imports(Part):
             cn AS (SELECT name_key, min(id) AS id, min(id) FILTER (WHERE url_key IS NULL) AS id_no_url
                    FROM ck WHERE name_key IS NOT NULL GROUP BY name_key),
             matched AS (
-                SELECT k.*, CAST(k.connected_on AS DATE) AS connected_date,
+                SELECT k.line,
                        coalesce(fu.first < k.line, false)
                        OR coalesce(CASE WHEN k.url_key IS NULL THEN fe.first ELSE fe.first_no_url END < k.line, false)
                        OR coalesce(CASE WHEN k.url_key IS NULL THEN fn.first ELSE fn.first_no_url END < k.line, false)
@@ -298,7 +395,7 @@ class Imports(Part):
                 LEFT JOIN ce ON ce.email_key = k.email_key
                 LEFT JOIN cn ON cn.name_key = k.name_key
             )
-            SELECT * FROM matched
+            SELECT line, match_id, repeated FROM matched
             QUALIFY repeated OR match_id IS NULL OR row_number() OVER (PARTITION BY match_id ORDER BY line) = 1
             """
         )
@@ -307,30 +404,30 @@ class Imports(Part):
             "SELECT (SELECT count(*) FROM keyed) - (SELECT count(*) FROM staged WHERE NOT repeated)"
         ).fetchone()[0]
         conn.execute("DELETE FROM staged WHERE repeated")
-        conn.execute("DROP TABLE keyed")
         return duplicates
 
     @staticmethod
     def _apply(conn, import_id: int, today: date) -> tuple[int, int, int, int]:
+        """Write the ``staged`` rows (their values in ``keyed``): (inserted, updated, unchanged, job changes)."""
         changed = " OR ".join(
-            [f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM c.{c})" for c in _IMPORTED if c != "connected_on"]
-            + ["(s.connected_date IS NOT NULL AND s.connected_date IS DISTINCT FROM c.connected_on)",
-               "(len(s.tags) > 0 AND NOT list_has_all(coalesce(c.tags, []), s.tags))"]
+            [f"(k.{c} IS NOT NULL AND k.{c} IS DISTINCT FROM c.{c})" for c in _IMPORTED if c != "connected_on"]
+            + ["(k.connected_on IS NOT NULL AND CAST(k.connected_on AS DATE) IS DISTINCT FROM c.connected_on)",
+               "(len(k.tags) > 0 AND NOT list_has_all(coalesce(c.tags, []), k.tags))"]
         )
         conn.execute("DROP TABLE IF EXISTS matched")
         conn.execute(
-            f"CREATE TEMP TABLE matched AS SELECT s.*, ({changed}) AS is_changed, "
-            "c.company AS old_company, c.position AS old_position FROM staged s JOIN contacts c ON c.id = s.match_id"
+            f"CREATE TEMP TABLE matched AS SELECT s.match_id, s.line, ({changed}) AS is_changed "
+            "FROM staged s JOIN keyed k ON k.line = s.line JOIN contacts c ON c.id = s.match_id"
         )
         job_changes = conn.execute(
             """
             INSERT INTO job_changes (contact_id, changed_on, old_company, old_position, new_company, new_position,
                                      import_id)
-            SELECT match_id, ?, old_company, old_position, coalesce(company, old_company),
-                   coalesce(position, old_position), ?
-            FROM matched
-            WHERE (company IS NOT NULL AND old_company IS NOT NULL AND company <> old_company)
-               OR (position IS NOT NULL AND old_position IS NOT NULL AND position <> old_position)
+            SELECT m.match_id, ?, c.company, c.position, coalesce(k.company, c.company),
+                   coalesce(k.position, c.position), ?
+            FROM matched m JOIN keyed k ON k.line = m.line JOIN contacts c ON c.id = m.match_id
+            WHERE (k.company IS NOT NULL AND c.company IS NOT NULL AND k.company <> c.company)
+               OR (k.position IS NOT NULL AND c.position IS NOT NULL AND k.position <> c.position)
             """,
             [today, import_id],
         ).fetchone()[0]
@@ -340,11 +437,12 @@ class Imports(Part):
         updated = conn.execute(
             f"""
             UPDATE contacts SET {sets},
-                connected_on = coalesce(m.connected_date, contacts.connected_on),
+                connected_on = coalesce(CAST(m.connected_on AS DATE), contacts.connected_on),
                 tags = list_distinct(list_concat(coalesce(contacts.tags, []), m.tags)),
                 notes = coalesce(contacts.notes, m.notes),
                 import_id = ?, updated_at = current_timestamp
-            FROM matched m WHERE contacts.id = m.match_id AND m.is_changed
+            FROM (SELECT x.match_id, k.* FROM matched x JOIN keyed k ON k.line = x.line WHERE x.is_changed) m
+            WHERE contacts.id = m.match_id
             """,
             [import_id],
         ).fetchone()[0]
@@ -353,14 +451,14 @@ class Imports(Part):
             """
             INSERT INTO contacts (first_name, last_name, full_name, email, company, position, linkedin_url, phone,
                                   location, connected_on, notes, tags, source, import_id)
-            SELECT first_name, last_name, full_name, email, company, position, linkedin_url, phone, location,
-                   connected_date, notes, tags, (SELECT format FROM imports WHERE id = ?), ?
-            FROM staged WHERE match_id IS NULL ORDER BY line
+            SELECT k.first_name, k.last_name, k.full_name, k.email, k.company, k.position, k.linkedin_url, k.phone,
+                   k.location, CAST(k.connected_on AS DATE), k.notes, k.tags,
+                   (SELECT format FROM imports WHERE id = ?), ?
+            FROM staged s JOIN keyed k ON k.line = s.line WHERE s.match_id IS NULL ORDER BY s.line
             """,
             [import_id, import_id],
         ).fetchone()[0]
         conn.execute("DROP TABLE matched")
-        conn.execute("DROP TABLE staged")
         return inserted, updated, unchanged, job_changes
 
     # -- reports and saved mappings --------------------------------------------------------------
