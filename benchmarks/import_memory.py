@@ -121,6 +121,23 @@ def _import_peak(file: Path, db: Path) -> float:
     return _peak_mb([sys.executable, "-m", "engine", "import", str(file), "--db", str(db), "--json"])
 
 
+# What the Import page does with an upload: the preview (kept in the session while the user looks),
+# then the Import button, in one process as in the dashboard's.
+_DASHBOARD = """
+import sys
+from pathlib import Path
+from engine.importers.files import import_upload, preview_file
+from engine.store import Store
+data, store = Path(sys.argv[1]).read_bytes(), Store(sys.argv[2])
+shown = preview_file(data, Path(sys.argv[1]).name, store=store)
+import_upload(store, data, Path(sys.argv[1]).name)
+"""
+
+
+def _dashboard_peak(file: Path, db: Path) -> float:
+    return _peak_mb([sys.executable, "-c", _DASHBOARD, str(file), str(db)])
+
+
 def run(rows: int, progress=lambda text: None) -> dict:
     """Peak MB of each path and of the baseline: {"baseline": MB, "paths": [(what, MB), ...], ...}."""
     os.environ["RAPPORT_AUTOBACKUP"] = "0"
@@ -149,6 +166,10 @@ def run(rows: int, progress=lambda text: None) -> dict:
         for what, file, db in steps:
             progress(f"import_memory: {what}")
             paths.append((what, _import_peak(file, tmp / f"{db}.duckdb")))
+        for what, file, db in (("Import page: preview and import, clean export", clean, "e"),
+                               ("Import page: preview and import, one ragged row (Python reader)", ragged, "f")):
+            progress(f"import_memory: {what}")
+            paths.append((what, _dashboard_peak(file, tmp / f"{db}.duckdb")))
         return {"rows": rows, "size_mb": clean.stat().st_size / 2**20, "baseline": baseline, "paths": paths}
 
 

@@ -175,8 +175,8 @@ def test_an_upload_is_parsed_once_though_importing_it_reruns_the_page(tmp_path, 
     from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE
 
     calls = []
-    parse = engine.importers.files.parse_file
-    monkeypatch.setattr(engine.importers.files, "parse_file", lambda *a, **k: calls.append(a[1]) or parse(*a, **k))
+    preview = engine.importers.files.preview_file
+    monkeypatch.setattr(engine.importers.files, "preview_file", lambda *a, **k: calls.append(a[1]) or preview(*a, **k))
     data = (LINKEDIN_PREAMBLE + LINKEDIN_HEADER + "\r\n" + "\r\n".join(
         f"Ada{i},Lovelace,https://www.linkedin.com/in/ada-{i},,Analytical,Engineer,08 Jan 2018" for i in range(3))
             + "\r\n,,,,Acme,,\r\n").encode()

@@ -5,7 +5,7 @@ import streamlit as st
 
 from engine.exports import csv_bytes
 from engine.importers.archive import archive_kind, import_archive
-from engine.importers.files import parse_events_file, parse_file, save_parsed
+from engine.importers.files import PREVIEW_ROWS, import_upload, preview_file
 from engine.records import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
 from ui.common import friendly_errors, page_header, plain, store
 
@@ -100,9 +100,9 @@ if st.session_state.get("parsed", (None,))[0] == parse_key:
 else:
     st.session_state.pop("parsed", None)  # never hold two parsed files at once
     with friendly_errors():
-        parsed = (parse_events_file(data, upload.name) if events_csv
-                  else parse_file(data, upload.name, mapping=mapping, store=workspace))
+        parsed = preview_file(data, upload.name, mapping=mapping, store=workspace, events=events_csv)
     st.session_state["parsed"] = (parse_key, parsed)
+parsed, ready = parsed
 
 if parsed.needs_mapping:
     st.subheader("Map the columns")
@@ -127,15 +127,15 @@ if parsed.needs_mapping:
 
 kind = "events" if parsed.fields == EVENT_FIELDS else "contacts"
 st.write(f"**Detected:** {plain(parsed.format)} · {plain(parsed.encoding)} · {parsed.total:,} rows · "
-         f"{len(parsed.records):,} {kind} ready · {parsed.skipped_blank:,} blank · {len(parsed.rejects):,} rejected")
-preview = pd.DataFrame(parsed.records[:10], columns=list(parsed.fields))
+         f"{ready:,} {kind} ready · {parsed.skipped_blank:,} blank · {len(parsed.rejects):,} rejected")
+preview = pd.DataFrame(parsed.records[:PREVIEW_ROWS], columns=list(parsed.fields))
 if kind == "contacts":
     preview = preview[[c for c in CONTACT_FIELDS if c in ("full_name", "email", "company", "position",
                                                            "connected_on")]]
 st.dataframe(preview, hide_index=True, width="stretch")
-if st.button(f"Import {len(parsed.records):,} {kind}", type="primary", key="do_import"):
+if st.button(f"Import {ready:,} {kind}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
-        report = save_parsed(workspace, parsed, data=data, mapping=mapping)
+        report = import_upload(workspace, data, upload.name, mapping=mapping, events=events_csv)
     st.session_state.pop("parsed", None)
     st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id, "kind": kind}
     st.rerun()

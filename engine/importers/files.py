@@ -202,6 +202,51 @@ def save_streamed(store: Store, data: bytes, file_name: str, mapping: dict[str, 
         return _save_contacts(store, parsed, today, stream)
 
 
+PREVIEW_ROWS = 10
+
+
+def preview_file(data: bytes, file_name: str, mapping: dict[str, str] | None = None, store: Store | None = None,
+                 events: bool = False) -> tuple[ParsedFile, int]:
+    """What the Import page shows before anything is written: the file as ``parse_file`` reads it,
+    with only its first ``PREVIEW_ROWS`` records kept, and how many records are ready to import.
+
+    Contacts are read a chunk at a time (``stream_contacts``), so a 400,000-row export is never
+    held as rows while the user looks at the preview; the counts, rejects and warnings are whole.
+    """
+    if events or looks_like_calendar(data):
+        parsed = parse_events_file(data, file_name) if events else parse_file(data, file_name)
+        return parsed, len(parsed.records)
+    _check_size(len(data), file_name)
+    from engine.importers import header_key, stream_contacts
+
+    with _plain_errors(file_name):
+        parsed, chunks = stream_contacts(data, file_name, mapping=mapping)
+        if parsed.needs_mapping and mapping is None and store is not None:
+            saved = store.imports.saved_mapping(header_key(parsed.headers))
+            if saved:
+                parsed, chunks = stream_contacts(data, file_name, mapping=saved)
+        ready, first, lines = 0, [], []
+        for records, at in chunks:
+            ready += len(records)
+            room = PREVIEW_ROWS - len(first)
+            if room > 0:
+                first += records[:room]
+                lines += at[:room]
+    parsed.records, parsed.lines = first, lines
+    return parsed, ready
+
+
+def import_upload(store: Store, data: bytes, file_name: str, mapping: dict[str, str] | None = None,
+                  events: bool = False) -> ImportReport:
+    """The Import page's Import button: what ``rapport import`` does with the same bytes (the
+    direct path when DuckDB can read the file, else the Python reader a chunk at a time)."""
+    if events or looks_like_calendar(data):
+        parsed = parse_events_file(data, file_name) if events else parse_file(data, file_name)
+        return save_parsed(store, parsed)
+    report = import_directly(store, data, file_name, mapping=mapping)
+    return report if report is not None else save_streamed(store, data, file_name, mapping=mapping)
+
+
 def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str, str] | None = None,
                     today: date | None = None) -> ImportReport | None:
     """Import a contacts CSV that DuckDB can read itself (the fast path), or return None, having written nothing.
