@@ -253,3 +253,20 @@ def test_dates_duckdb_reads_as_the_importer_does_are_read_by_duckdb_and_others_l
     _, fast, taken = import_both(tmp_path, [(data, "Connections.csv", None)])
     assert taken == [True] and chosen == [read_by_duckdb]
     assert fast.contacts.count() == 2
+
+
+def test_copies_left_by_a_killed_import_are_removed_after_an_hour(tmp_path):
+    import os
+    import time
+
+    from engine.importers.direct import TEMP_PREFIX, remove_stale_copies
+
+    old, fresh, other = (tmp_path / f"{TEMP_PREFIX}old.csv", tmp_path / f"{TEMP_PREFIX}fresh.csv",
+                         tmp_path / "someone-else.csv")
+    for file in (old, fresh, other):
+        file.write_text("First Name\nAda\n")
+    two_hours_ago = time.time() - 7200
+    for file in (old, other):
+        os.utime(file, (two_hours_ago, two_hours_ago))
+    assert remove_stale_copies(str(tmp_path)) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, other.name])

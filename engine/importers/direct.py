@@ -24,6 +24,7 @@ import csv
 import os
 import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 from engine.records import WHITESPACE, DirectCsv, ImportFileError
 
@@ -183,6 +184,25 @@ def _vet(data: bytes, file_name: str, mapping, saved_mapping, head_only: bool = 
     return source, payload
 
 
+TEMP_PREFIX = "rapport-import-"
+STALE_AFTER_S = 3600  # an import that has been running for an hour is not running any more
+
+
+def remove_stale_copies(folder: str | None = None) -> int:
+    """Remove the private copies an import left behind when its process was killed (the finally
+    below never ran): they hold a user's contacts and nobody else removes them. Returns how many."""
+    import time
+
+    removed = 0
+    for leftover in Path(folder or tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*.csv"):
+        with contextlib.suppress(OSError):
+            info = leftover.stat()
+            if info.st_uid == os.getuid() and time.time() - info.st_mtime > STALE_AFTER_S:
+                leftover.unlink()
+                removed += 1
+    return removed
+
+
 @contextlib.contextmanager
 def direct_csv(data: bytes, file_name: str, mapping: dict[str, str] | None = None,
                saved_mapping: Callable[[str], dict[str, str] | None] | None = None) -> Iterator[DirectCsv | None]:
@@ -201,7 +221,8 @@ def direct_csv(data: bytes, file_name: str, mapping: dict[str, str] | None = Non
         return
     source, payload = vetted
     vetted = None
-    handle, path = tempfile.mkstemp(prefix="rapport-import-", suffix=".csv")
+    remove_stale_copies()
+    handle, path = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".csv")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
