@@ -5,8 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from engine.store import ContactQuery, Store, StoreError
-from engine.store.imports import Imports
+from engine.store import ContactQuery, Store, StoreError, upsert
 from engine.store.migrations import latest_version
 from tests.conftest import parsed_contacts
 
@@ -89,7 +88,7 @@ def test_a_failing_import_writes_nothing(store, monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(Imports, "_apply", staticmethod(boom))
+    monkeypatch.setattr(upsert, "apply", boom)
     with pytest.raises(RuntimeError):
         store.imports.save_contacts(parsed_contacts([GRACE]))
     assert store.contacts.count() == 1
