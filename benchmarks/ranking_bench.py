@@ -57,7 +57,8 @@ def run(rows: int, pages: bool = True) -> dict[str, float]:
         warm_service = min(_timed(lambda: opportunities.rank_contacts(store)) for _ in range(3))
         page = page_run_seconds(store.path) if pages else {}
     return {"rows": rows, "tfidf": tfidf, "cold": cold, "refit": refit, "learn": learn, "learned_rank": learned_rank,
-            "outcomes": status["outcomes"], "rerank": rerank, "read": read, "warm_service": warm_service, **page}
+            "outcomes": status["outcomes"], "rerank": rerank, "read": read, "warm_service": warm_service,
+            "goals": len(goals), **page}
 
 
 PAGES = ("ui/home.py", "ui/today.py", "ui/outreach.py", "ui/contacts.py", "ui/goals.py", "ui/events.py",
