@@ -29,7 +29,7 @@ def _start_import(export, db) -> subprocess.Popen:
 
 @pytest.mark.slow
 def test_sigkill_during_a_large_import_leaves_all_rows_or_none(tmp_path):
-    export = linkedin_export(tmp_path / "Connections.csv", ROWS)
+    export = linkedin_export(tmp_path / "Connections.csv", ROWS, realistic=False)  # needs no shared/data
     full_db = tmp_path / "full.duckdb"
     Store(full_db).summary()
     started = time.monotonic()
