@@ -103,3 +103,17 @@ def test_it_can_be_turned_off(tmp_path, monkeypatch):
     _written()
     assert not model_cache.cache_file(store.path).exists()
     _restart()
+
+
+def test_paging_through_recommendations_never_refits_but_a_new_day_does(workspace, monkeypatch):
+    from datetime import timedelta
+
+    opportunities.rank_contacts(workspace, top=5, now=TODAY)
+    workspace.contacts.note_recommended([1, 2, 3], on=TODAY)  # the Outreach page showing a page of people
+    fits = []
+    original = OpportunityRanker.fit
+    monkeypatch.setattr(OpportunityRanker, "fit", lambda self, c, y=None: fits.append(1) or original(self, c))
+    opportunities.rank_contacts(workspace, top=5, now=TODAY)
+    assert fits == []
+    opportunities.rank_contacts(workspace, top=5, now=TODAY + timedelta(days=1))
+    assert fits == [1]  # fatigue reads how often each was shown: refreshed once a day

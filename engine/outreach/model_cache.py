@@ -1,10 +1,11 @@
 """The fitted contact ranker, kept on disk beside the workspace between runs.
 
 Fitting the ranker on 100,000 contacts takes seconds; without this, the first page after every
-start of the dashboard (and every ``rapport rank``) waits for it although nothing changed. The
+start of the dashboard (and every ``rapport rank`` command) that day waits for it although nothing
+changed. The
 file, ``<folder>/cache/<workspace>.ranker.pickle``, holds a header (format, the code that fitted
-it, the workspace's data version and fingerprint) and then the ranker with the contacts it was
-fitted on; a header that does not match means the file is ignored and replaced.
+it, the workspace's data version and fingerprint, the day) and then the ranker with the contacts
+it was fitted on; a header that does not match means the file is ignored and replaced.
 
 It is a pickle: only files this program wrote are read, from the workspace's own folder (which
 holds the workspace itself, as private); backups never include it. ``RAPPORT_MODEL_CACHE=0`` turns

@@ -67,13 +67,14 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
     """The fitted ranker, the contacts it was fitted on and a cache key for what depends on them
     and on the day (timing and fatigue move with the date).
 
-    The fit itself depends on what ``for_ranking`` reads only (the contacts, their interactions and
-    how often they were recommended): it is refitted when that changed, and kept in memory and on
-    disk (``model_cache``), so a restart does not fit again."""
+    It is refitted when the data changed, and once a day (how often each contact was recommended,
+    which fatigue reads, is counted per day without changing the data version); it is kept in
+    memory and on disk (``model_cache``), so a restart the same day does not fit again."""
+    day = _now(now).date()
     with store.session():
         data_version = store.data_version()
-        fingerprint = (data_version, *store.contacts.fingerprint())
-    key = (str(store.path), data_version, _now(now).date())
+        fingerprint = (data_version, *store.contacts.fingerprint(), day.isoformat())
+    key = (str(store.path), data_version, day)
     with _lock:
         cached = _fitted.get(str(store.path))
         if cached and cached[0] == fingerprint:

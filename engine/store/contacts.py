@@ -81,14 +81,11 @@ class Contacts(Part):
         return frame, total
 
     def fingerprint(self) -> tuple:
-        """(count, highest id, latest change, recommendations shown) of the contacts: with the data
-        version, what ``for_ranking`` reads, so a fit kept for it is still right (a file deleted
-        and made anew starts at data version 0 too)."""
+        """(count, highest id, latest change) of the contacts: with the data version, tells one
+        workspace's state from another's (a file deleted and made anew starts at data version 0 too)."""
         with self._reading() as conn:
-            count, top, changed, shown = conn.execute(
-                "SELECT count(*), max(id), max(updated_at), "
-                "(SELECT coalesce(sum(times_shown), 0) FROM recommendations) FROM contacts").fetchone()
-        return count, top, None if changed is None else str(changed), int(shown)
+            count, top, changed = conn.execute("SELECT count(*), max(id), max(updated_at) FROM contacts").fetchone()
+        return count, top, None if changed is None else str(changed)
 
     def count(self) -> int:
         with self._reading() as conn:
