@@ -71,14 +71,14 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
     which fatigue reads, is counted per day without changing the data version); it is kept in
     memory and on disk (``model_cache``), so a restart the same day does not fit again."""
     day = _now(now).date()
-    with store.session():
-        data_version = store.data_version()
-        fingerprint = (data_version, *store.contacts.fingerprint(), day.isoformat())
-    key = (str(store.path), data_version, day)
+    key = (str(store.path), store.data_version(), day)
     with _lock:
         cached = _fitted.get(str(store.path))
-        if cached and cached[0] == fingerprint:
+        if cached and cached[0] == key:
             return cached[1], cached[2], key
+    # On disk a workspace is told apart by its contacts too: a file deleted and made anew starts at
+    # data version 0 again.
+    fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat())
     loaded = model_cache.load(store.path, fingerprint)
     if loaded is not None:
         ranker, contacts = loaded
@@ -87,7 +87,7 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
         ranker = OpportunityRanker().fit(contacts)
         model_cache.save(store.path, fingerprint, ranker, contacts)
     with _lock:
-        _fitted[str(store.path)] = (fingerprint, ranker, contacts)  # one entry per workspace: the newest
+        _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
     return ranker, contacts, key
 
 
