@@ -195,11 +195,6 @@ def restore_copy(path: Path, copy: Path) -> None:
         if not free:
             fresh.unlink(missing_ok=True)
             raise StoreError("Cannot restore while the workspace is open; try again in a moment.")
-        before = path.with_name(path.name + ".before-restore")
-        if path.exists():
-            shutil.copyfile(path, before)
-        wal, before_wal = Path(f"{path}.wal"), Path(f"{before}.wal")
-        before_wal.unlink(missing_ok=True)
-        if wal.exists():
-            os.replace(wal, before_wal)
-        os.replace(fresh, path)
+        from .backup_restore import swap  # base imports this module, and backup_restore imports base
+
+        swap(path, fresh)  # as a restored backup zip: the replaced file and its WAL kept as .before-restore
