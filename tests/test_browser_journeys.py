@@ -75,7 +75,7 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
 
     choose(page, "Channel", "LinkedIn message")
     wait_until_idle(page)
-    choose(page, "Template", f"{template['name']} ({template['purpose']})")
+    choose(page, "Template", template["name"])
     draft = page.get_by_test_id("stCode")
     expect(draft).to_contain_text(f"Hi {name.split()[0]}")
     drafted = draft.inner_text()

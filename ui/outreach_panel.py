@@ -59,7 +59,7 @@ def _draft_editor(workspace: Store, contact: dict, template: dict, goal: dict | 
     if limit and length > limit:
         st.error(f"{length - limit:,} characters over the {limit:,}-character limit of a {channel_label}: shorten it.")
     st.caption("Copy it with the icon at the top right of the box below.")
-    st.code((f"Subject: {subject}\n\n" if subject else "") + text, language=None, wrap_lines=True)
+    st.code((f"Subject: {subject}\n\n" if subject else "") + text, language=None, wrap_lines=True, height=140)
     if channel == "email":
         address = contact.get("email")
         st.link_button("Open in your e-mail program" + ("" if address else " (no address on file)"),
