@@ -28,28 +28,38 @@ PEOPLE = [{"first_name": first, "last_name": last, "full_name": f"{first} {last}
                                         ("Li", "Wei", "Group Product Manager"), ("Tom", "Berg", "Engineer"))]
 
 
-def test_a_referral_draft_names_the_role_and_the_sender_is_edited_copied_and_logged(dashboard, page, tmp_path):
-    db = tmp_path / "drafts.duckdb"
+def referral_workspace(db, pitch: bool = True) -> int:
+    """Four people at Stripe, a referral goal for a product manager role there, the user's name; the goal's id."""
     workspace = Store(db)
     workspace.imports.save_contacts(parsed_contacts(PEOPLE))
     goal_id = workspace.goals.add({"title": "Referral into a product manager role", "outcome": "referral",
                                    "target_roles": ["product manager"], "companies": ["Stripe"],
                                    "description": "Posting: https://jobs.example.com/pm-42", "status": "active"})
-    workspace.pitches.save(goal_id, {"who": "I build payment products."}, "I build payment products.")
+    if pitch:
+        workspace.pitches.save(goal_id, {"who": "I build payment products."}, "I build payment products.")
     save_profile(workspace, Profile(name="Sam Lee"))
-    del workspace
+    return goal_id
 
-    app = dashboard(db)
-    prepare_page(page)
-    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url())
+
+def open_referral_draft(page, app) -> str:
+    """Outreach, first ranked person, the Referral ask template; returns the person's name."""
     goto(page, app, "outreach", "Outreach")
     ranked = table(page)
     name = table_cell(ranked, "Name", 0)
-    first = name.split()[0]
     select_first_row(page, ranked, page.get_by_role("heading", name=name, exact=True))
     wait_until_idle(page)
-
     choose(page, "Template", "Referral ask")  # the name once: no "(referral ask)" after it
+    return name
+
+
+def test_a_referral_draft_names_the_role_and_the_sender_is_edited_copied_and_logged(dashboard, page, tmp_path):
+    db = tmp_path / "drafts.duckdb"
+    goal_id = referral_workspace(db)
+    app = dashboard(db)
+    prepare_page(page)
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=app.url())
+    name = open_referral_draft(page, app)
+    first = name.split()[0]
     box = page.get_by_role("textbox", name="Your message (edit it here)")
     expect(box).to_have_value(re.compile(r"I'm applying for the product manager role there"))
     drafted = box.input_value()
@@ -90,3 +100,19 @@ def test_a_referral_draft_names_the_role_and_the_sender_is_edited_copied_and_log
     assert int(row["message_length"]) == length != text_length(drafted)
     assert row["message_text"] is None  # private unless the user keeps texts
     assert (tmp_path / "draft.png").stat().st_size > 10_000
+
+
+def test_without_a_pitch_the_draft_says_so_and_one_click_opens_the_pitch_editor_on_that_goal(dashboard, page,
+                                                                                            tmp_path):
+    db = tmp_path / "no-pitch.duckdb"
+    referral_workspace(db, pitch=False)
+    app = dashboard(db)
+    prepare_page(page)
+    open_referral_draft(page, app)
+    expect(page.get_by_role("textbox", name="Your message (edit it here)")).to_have_value(
+        re.compile(r"Why I think it's a fit: \[my_pitch\?\]"))
+    expect(page.get_by_test_id("stAlertContentWarning")).to_contain_text("your pitch: write it on Pitch & templates")
+    page.get_by_role("button", name="Write your pitch for this goal").click()
+    expect(page.get_by_role("heading", name="Pitch & templates", exact=True)).to_be_visible()
+    assert page.url.endswith("/messages"), page.url
+    expect(page.get_by_role("combobox", name="For", exact=True)).to_have_value("Referral into a product manager role")

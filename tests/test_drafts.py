@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pytest
+
 from engine.importers.archive import OWNER_SETTING
 from engine.outreach.drafts import (
     Profile,
@@ -127,3 +129,16 @@ def test_the_log_keeps_the_length_and_the_text_only_when_the_user_keeps_texts(st
                             **sent_record("Hi Jo, edited.", keep_text=keeps_texts(store))})
     logged = store.interactions.frame().iloc[0]
     assert (logged["message_length"], logged["message_text"]) == (14, "Hi Jo, edited.")
+
+
+def test_the_command_line_names_each_template_once_when_one_is_not_found(store):
+    from engine.cli.commands import template_id
+    from engine.errors import UserError
+
+    with pytest.raises(UserError) as refused:
+        template_id(store, "Referal ask")
+    message = str(refused.value)
+    assert "the templates are: " in message and "Referral ask, Thank-you after a chat" in message
+    assert "(referral ask)" not in message
+    assert template_id(store, "referral ask") == next(t["id"] for t in workspace_templates(store)
+                                                      if t["name"] == "Referral ask")
