@@ -142,3 +142,17 @@ def test_the_command_line_names_each_template_once_when_one_is_not_found(store):
     assert "(referral ask)" not in message
     assert template_id(store, "referral ask") == next(t["id"] for t in workspace_templates(store)
                                                       if t["name"] == "Referral ask")
+
+
+def test_importing_a_linkedin_archive_gives_the_profile_its_name_until_the_user_sets_one(store, tmp_path):
+    from engine.importers.archive import import_archive
+    from tests.archive_support import OWNER, standard_archive
+
+    archive = standard_archive(tmp_path / "Basic_LinkedInDataExport.zip", "2026")
+    import_archive(store, archive.read_bytes(), archive.name)
+    assert read_profile(store).name == OWNER[0]
+    out = draft(COFFEE, JO, "linkedin_message", GOAL, profile=read_profile(store))
+    assert out.message.text.endswith(f"Thank you,\n{OWNER[0]}")
+    save_profile(store, Profile(name="Olive O."))
+    import_archive(store, archive.read_bytes(), archive.name)  # a later import leaves the user's choice alone
+    assert read_profile(store).name == "Olive O."
