@@ -83,6 +83,8 @@ def test_shared_context_from_companies_schools_and_events():
     assert shared_contexts(JO, SAM, ["Fintech Week"]) == ["we both studied at TU Munich",
                                                           "we were both at Fintech Week"]
     assert shared_contexts(JO, Profile()) == []
+    assert shared_contexts({"tags": ["women in product"]}, Profile.typed(groups=" Women in Product, PyData ")) == [
+        "we're both part of Women in Product"]
     out = draft(COFFEE, JO, "linkedin_message", GOAL, profile=SAM)
     assert "I noticed we both studied at TU Munich, so" in out.message.text
     typed = draft(COFFEE, JO, "linkedin_message", GOAL, profile=SAM, shared_context="we both love chess")
@@ -93,9 +95,9 @@ def test_the_profile_name_falls_back_to_the_archive_owner_and_is_kept_once_saved
     assert read_profile(store) == Profile()
     store.settings.set(OWNER_SETTING, json.dumps({"name": "Sam Owner", "url": "in/sam"}))
     assert read_profile(store).name == "Sam Owner"
-    save_profile(store, Profile(name="Sam Lee", sign_off="Sam", companies=("Paywise",), schools=("TU Munich",)))
+    save_profile(store, Profile.typed(" Sam Lee ", "Sam", "Paywise", "TU Munich", "PyData, Women in Product"))
     assert read_profile(store) == Profile(name="Sam Lee", sign_off="Sam", companies=("Paywise",),
-                                          schools=("TU Munich",))
+                                          schools=("TU Munich",), groups=("PyData", "Women in Product"))
     store.settings.set(OWNER_SETTING, "not json")
     save_profile(store, Profile())
     assert read_profile(store).name == ""

@@ -113,11 +113,12 @@ def test_settings_profile_starts_from_the_archive_owner_and_saves(workspace, mon
     assert name.value == "Sam Owner"
     name.input("Sam Lee")
     next(t for t in app.text_input if t.label.startswith("Schools")).input("TU Munich, ETH")
+    next(t for t in app.text_input if t.label.startswith("Groups")).input("PyData")
     next(c for c in app.checkbox if c.label == "Keep the texts of messages I log").check()
     next(b for b in app.button if b.label == "Save profile").click().run()
     assert not app.exception
     saved = Store(workspace.path)
-    assert read_profile(saved) == Profile(name="Sam Lee", schools=("TU Munich", "ETH"))
+    assert read_profile(saved) == Profile(name="Sam Lee", schools=("TU Munich", "ETH"), groups=("PyData",))
     assert saved.settings.get("keep_message_texts") == "1"
 
 

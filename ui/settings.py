@@ -43,8 +43,9 @@ except StoreError as error:  # a damaged file: say so, and still offer Restore b
 def profile_section(workspace) -> None:
     """Who signs the drafts, what they share with their contacts, and whether message texts are kept."""
     st.subheader("Your profile", anchor=False)
-    st.caption("Drafts end with your name and mention what you have in common with someone. Your name is filled "
-               "from your LinkedIn data archive (Profile.csv) when you import it.")
+    st.caption("Drafts end with your name and mention what you have in common with someone: a company you both "
+               "worked at, or a school or group of yours among their tags. Your name is filled from your LinkedIn "
+               "data archive (Profile.csv) when you import it.")
     with section_errors():
         profile = read_profile(workspace)
         keep = keeps_texts(workspace)
@@ -58,14 +59,15 @@ def profile_section(workspace) -> None:
                                     ", ".join(profile.companies), placeholder="e.g. Paywise, Globex")
         schools = right.text_input("Schools you studied at (comma-separated)", ", ".join(profile.schools),
                                    placeholder="e.g. TU Munich")
+        groups = st.text_input("Groups and communities you belong to (comma-separated)", ", ".join(profile.groups),
+                               placeholder="e.g. Women in Product, Berlin Product Meetup",
+                               help="A contact tagged with one of these gets \"we're both part of ...\" in drafts.")
         keep_texts = st.checkbox("Keep the texts of messages I log", keep,
                                  help="Off: an outreach logged from a draft keeps the template and the message's "
                                       "length only. On: the text you sent is kept too, in this workspace file.")
         if st.form_submit_button("Save profile"):
             with section_errors():
-                save_profile(workspace, Profile(name=name.strip(), sign_off=sign_off.strip(),
-                                                companies=tuple(c.strip() for c in companies.split(",") if c.strip()),
-                                                schools=tuple(c.strip() for c in schools.split(",") if c.strip())))
+                save_profile(workspace, Profile.typed(name, sign_off, companies, schools, groups))
                 set_keeps_texts(workspace, keep_texts)
             st.toast("Profile saved")
 

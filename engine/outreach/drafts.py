@@ -5,8 +5,8 @@ What fills a draft, besides the contact's own fields (``messages.contact_values`
   contact's own company when it is one of the goal's, else the goal's companies: "Stripe or Adyen")
   and a link to the job posting (the first web address in the goal's description);
 - the user's pitch for that goal (else their general pitch);
-- what the user and the contact have in common: a company on both CVs, a school in the contact's
-  tags, an event both attended (see ``shared_contexts``);
+- what the user and the contact have in common: a company on both CVs, a school or group of the
+  user's among the contact's tags, an event both attended (see ``shared_contexts``);
 - the user's profile from Settings: their name and how they sign. A template that ends on a closing
   line ("Thank you,") and never names the sender gets the signature on the line below, so a
   starter template kept from an older version still ends with a name.
@@ -26,7 +26,8 @@ from .messages import Rendered, contact_values, render, text_length
 
 # Settings keys of the user's profile, and of the privacy choice about message texts.
 PROFILE_SETTINGS: dict[str, str] = {"name": "profile_name", "sign_off": "profile_sign_off",
-                                    "companies": "profile_companies", "schools": "profile_schools"}
+                                    "companies": "profile_companies", "schools": "profile_schools",
+                                    "groups": "profile_groups"}
 KEEP_TEXTS_SETTING = "keep_message_texts"  # "1": log the text sent with the outreach; else only its length
 
 # Where the user fills each placeholder Rapport can fill, in the words of the page that does it.
@@ -61,6 +62,14 @@ class Profile:
     sign_off: str = ""  # what goes under the closing line; the name when empty
     companies: tuple[str, ...] = ()  # where they worked, the current one first
     schools: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()  # communities, clubs, programmes: matched against the contacts' tags
+
+    @classmethod
+    def typed(cls, name: str = "", sign_off: str = "", companies: str = "", schools: str = "",
+              groups: str = "") -> Profile:
+        """A profile from a form's fields, lists given comma-separated."""
+        return cls(name=name.strip(), sign_off=sign_off.strip(), companies=_split(companies),
+                   schools=_split(schools), groups=_split(groups))
 
     @property
     def signature(self) -> str:
@@ -95,12 +104,12 @@ def read_profile(store) -> Profile:
         except (ValueError, AttributeError):  # an unreadable setting is no name, not a broken page
             name = ""
     return Profile(name=name, sign_off=saved["sign_off"].strip(), companies=_split(saved["companies"]),
-                   schools=_split(saved["schools"]))
+                   schools=_split(saved["schools"]), groups=_split(saved["groups"]))
 
 
 def save_profile(store, profile: Profile) -> None:
     values = {"name": profile.name, "sign_off": profile.sign_off, "companies": ", ".join(profile.companies),
-              "schools": ", ".join(profile.schools)}
+              "schools": ", ".join(profile.schools), "groups": ", ".join(profile.groups)}
     with store.session():
         for field_, key in PROFILE_SETTINGS.items():
             store.settings.set(key, values[field_].strip() or None)
@@ -142,8 +151,9 @@ def shared_contexts(contact: dict, profile: Profile, events: list[str] = ()) -> 
     """What the user and the contact have in common, as phrases for "I noticed {shared_context}".
 
     A company on the user's profile that is the contact's company ("we both work at Globex" for the
-    user's current one, the first listed; "we both worked at" otherwise); a school or company of the
-    user's found among the contact's tags ("we both studied at TU Munich"); an event both attended.
+    user's current one, the first listed; "we both worked at" otherwise); a school, company or group of
+    the user's found among the contact's tags ("we both studied at TU Munich", "we're both part of
+    Women in Product"); an event both attended.
     """
     phrases: list[str] = []
     company = _fold(contact.get("company"))
@@ -154,6 +164,7 @@ def shared_contexts(contact: dict, profile: Profile, events: list[str] = ()) -> 
         elif _fold(mine) in tags:
             phrases.append(f"we both worked at {mine}")
     phrases += [f"we both studied at {school}" for school in profile.schools if _fold(school) in tags]
+    phrases += [f"we're both part of {group}" for group in profile.groups if _fold(group) in tags]
     phrases += [f"we were both at {event}" for event in events if as_text(event)]
     return list(dict.fromkeys(phrases))
 
