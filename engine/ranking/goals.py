@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from engine.vocabulary import GOAL_OUTCOMES
 
+from .industries import canonical
+from .taxonomy import taxonomy
 from .titles import normalize_company, normalize_seniority, normalize_title
 
 # Relationships that usually help with an outcome, when no segment asks for one explicitly.
@@ -89,6 +91,8 @@ class GoalOption:
     relationship: str | None  # asked for by the segment
     affinity: frozenset[str]  # relationships that help this outcome
     locations: tuple[str, ...]  # lower-case places the goal cares about (for events)
+    families: frozenset[str] = frozenset()  # role families the roles resolve to (taxonomy.py)
+    industries: frozenset[str] = frozenset()  # canonical target industries (industries.py)
 
     @property
     def query_fields(self) -> tuple[tuple[str, float], ...]:
@@ -133,6 +137,16 @@ def _seniority(values) -> frozenset[str]:
     return frozenset(s for s in (normalize_seniority(v) for v in _strings(values)) if s)
 
 
+def _families(roles, title) -> frozenset[str]:
+    """Families a goal's roles ask for; with no role given, those its title names."""
+    t = taxonomy()
+    return t.role_families(_strings(roles)) or (t.role_families([title]) if title else frozenset())
+
+
+def _industries(values) -> frozenset[str]:
+    return frozenset(i for i in (canonical(v) for v in _strings(values)) if i)
+
+
 def goal_options(goals) -> list[GoalOption]:
     """All options of the active goals: for each goal, its whole-goal option then its segments."""
     options: list[GoalOption] = []
@@ -147,6 +161,7 @@ def goal_options(goals) -> list[GoalOption]:
             affinity=OUTCOME_RELATIONSHIPS[outcome],
             locations=tuple(loc.lower() for loc in _strings(goal.get("locations"))),
         )
+        goal_families = _families(goal.get("target_roles"), goal.get("title"))
         goal_roles = tuple(normalize_title(r) for r in _strings(goal.get("target_roles")))
         goal_phrases = tuple(normalize_title(r, hints=False) for r in _strings(goal.get("target_roles")))
         goal_seniority = _seniority(goal.get("seniority"))
@@ -156,7 +171,8 @@ def goal_options(goals) -> list[GoalOption]:
             roles=goal_roles, role_phrases=goal_phrases, heads=_heads(goal.get("target_roles")),
             seniority=goal_seniority,
             company_keys=frozenset(normalize_company(c) for c in companies), company_names=tuple(companies),
-            relationship=None,
+            relationship=None, families=goal_families,
+            industries=_industries(goal.get("industries")),
         ))
         for segment in goal.get("segments") or []:
             seg_companies = _strings(segment.get("companies")) or companies
@@ -174,5 +190,7 @@ def goal_options(goals) -> list[GoalOption]:
                 company_keys=frozenset(normalize_company(c) for c in seg_companies),
                 company_names=tuple(seg_companies),
                 relationship=str(relationship).strip().lower() if relationship else None,
+                families=_families(segment.get("roles"), None) or goal_families,
+                industries=_industries(segment.get("industries")) or _industries(goal.get("industries")),
             ))
     return options

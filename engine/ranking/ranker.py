@@ -19,6 +19,7 @@ from .goals import goal_options
 from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, score_goals
 from .signals import ContactSignals, column, day_of
+from .taxonomy import read_contacts
 from .text import fit_contact_text, shared_terms
 from .titles import SENIORITY_LEVELS, normalize_company, title_forms
 
@@ -146,6 +147,16 @@ class OpportunityRanker(BaseEstimator):
         self.field_terms_ = text.field_terms
         self.terms_ = text.terms
         self.term_is_bigram_ = text.bigram
+
+        readings = read_contacts(_strings(column(contacts, "position")), raw_companies,
+                                 _strings(column(contacts, "industry")))
+        self.family_codes_ = readings.family
+        self.family_masks_ = readings.mask
+        ind_codes, industries = pd.factorize(readings.industry)
+        self.industry_codes_ = np.asarray(ind_codes, dtype=np.int64)
+        self.industries_ = np.asarray(industries, dtype=object)
+        self.industry_index_ = {k: i for i, k in enumerate(self.industries_)}
+        self.industry_inferred_ = readings.inferred
 
         level_of = {level: i for i, level in enumerate(SENIORITY_LEVELS)}
         levels = np.array([level_of.get(s, -1) for s in position_levels], dtype=np.int64)

@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
+from .industries import industry_of
 from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, seniority_of_normalized
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
@@ -76,7 +80,15 @@ class Taxonomy:
         for fam in self.families.values():
             for phrase in fam.phrases:
                 self._index.setdefault(phrase[0], []).append((phrase, fam.name))
+        self.names: list[str] = list(self.families)
+        self.index: dict[str, int] = {f: i for i, f in enumerate(self.names)}
+        if len(self.names) > 62:
+            raise ValueError("roles file: at most 62 families")
         self._read = lru_cache(maxsize=1 << 17)(self._read_uncached)
+
+    def mask_of(self, families) -> int:
+        """Bit mask of families (by their order in the file)."""
+        return sum(1 << self.index[f] for f in families if f in self.index)
 
     @classmethod
     def load(cls, path: Path | str = ROLES_FILE) -> Taxonomy:
@@ -130,6 +142,10 @@ class Taxonomy:
     def related(self, families) -> frozenset[str]:
         return frozenset(r for f in families for r in self.families[f].related) - frozenset(families)
 
+    def leaders(self, families) -> frozenset[str]:
+        """Families that lead one of ``families`` (engineering leadership for engineering)."""
+        return frozenset(f.name for f in self.families.values() if f.leads in families) - frozenset(families)
+
     def label(self, family: str | None) -> str:
         return self.families[family].label if family in self.families else ""
 
@@ -142,3 +158,37 @@ def taxonomy() -> Taxonomy:
 
 def read_title(title, industry: str | None = None) -> Reading:
     return taxonomy().read_title(title, industry)
+
+
+@dataclass
+class ContactReadings:
+    """Per contact: the family index shown (-1 none), a bit mask of every family its title names,
+    the effective industry and whether it was inferred (see industries.py)."""
+
+    family: np.ndarray  # int64, index into taxonomy().names, -1 when unknown
+    mask: np.ndarray  # int64 bit mask over taxonomy().names
+    industry: np.ndarray  # object: str or None
+    inferred: np.ndarray  # bool
+
+
+def read_contacts(positions, companies, user_industries=None) -> ContactReadings:
+    """Read every contact's title and company, each distinct (title, industry) once."""
+    t = taxonomy()
+    positions = np.asarray(positions, dtype=object)
+    n = len(positions)
+    companies = np.asarray(companies, dtype=object)
+    users = np.full(n, None, dtype=object) if user_industries is None else np.asarray(user_industries, dtype=object)
+    pair_codes, pairs = pd.factorize(pd.Series(list(zip(companies, users)), dtype=object)) if n else ([], [])
+    per_pair = [industry_of(c, u) for c, u in pairs]
+    industry = np.array([p[0] for p in per_pair] + [None], dtype=object)[pair_codes] if n else np.array([], object)
+    inferred = np.array([p[1] for p in per_pair] + [False], dtype=bool)[pair_codes] if n else np.array([], bool)
+    title_codes, titles = pd.factorize(pd.Series(list(zip(positions, industry)), dtype=object)) if n else ([], [])
+    fam = np.full(len(titles), -1, dtype=np.int64)
+    mask = np.zeros(len(titles), dtype=np.int64)
+    for k, (title, ind) in enumerate(titles):
+        reading = t.read_title(title if isinstance(title, str) else None, ind)
+        fam[k] = t.index.get(reading.family, -1)
+        mask[k] = t.mask_of(reading.families)
+    if not n:
+        return ContactReadings(np.zeros(0, np.int64), np.zeros(0, np.int64), industry, inferred)
+    return ContactReadings(fam[title_codes], mask[title_codes], industry, inferred)
