@@ -212,7 +212,7 @@ class OpportunityRanker(BaseEstimator):
         weighted = s.score * s.priority
         best = np.argmax(weighted, axis=1)
         total = weighted[np.arange(len(best)), best]
-        order = np.argsort(-total, kind="stable")
+        order = self._order(total, s, best)
         if top is not None:
             order = order[: max(int(top), 0)]
         goals_of = best[order]
@@ -235,6 +235,26 @@ class OpportunityRanker(BaseEstimator):
                 "reasons": pd.Series(reasons, dtype=object),
                 "next_step": pd.Series(steps, dtype=object),
             })
+
+    def _order(self, total: np.ndarray, s, best: np.ndarray) -> np.ndarray:
+        """Best first; equal scores ordered by meaning, never by file position: warmth, then how
+        close the seniority is to what the goal asks, then timing, then the more recent connection,
+        then name."""
+        n = len(total)
+        warmth = np.round(s.signals["warmth"], 6)
+        timing = np.round(s.signals["timing"], 6)
+        option = s.option[np.arange(n), best] if n else np.zeros(0, dtype=np.int64)
+        distance = np.zeros(n)
+        codes = self.seniority_codes_
+        for oi in np.unique(option):
+            asked = [SENIORITY_LEVELS.index(lv) for lv in s.options[oi].seniority]
+            if asked:
+                rows = option == oi
+                gap = np.min(np.abs(codes[rows][:, None] - np.array(asked)[None, :]), axis=1)
+                distance[rows] = np.where(codes[rows] >= 0, gap, len(SENIORITY_LEVELS))
+        names = pd.factorize(pd.Series(self.full_names_, dtype=object).str.casefold(), sort=True)[0]
+        connected = np.nan_to_num(self.signals_.connected_on, nan=-np.inf)
+        return np.lexsort((names, -connected, -timing, distance, -warmth, -np.round(total, 9)))
 
     def best_scores(self, goals, now, goal_id=None, segment_id=None) -> pd.DataFrame:
         """Each contact's best goal and segment with its priority-weighted score, as ``rank`` finds

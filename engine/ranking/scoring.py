@@ -121,7 +121,10 @@ def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     primary = model.family_codes_ >= 0
     primary_bit = np.where(primary, np.left_shift(1, np.maximum(model.family_codes_, 0)), 0)
     masks = model.family_masks_
-    conditions = [(primary_bit & wanted) != 0, (masks & wanted) != 0, (masks & leaders) != 0, (masks & related) != 0]
+    # Another family a title names counts when it is the one asked ("Co-founder & CTO" for
+    # engineering leaders), not when it is merely related ("Political Science Tutor").
+    conditions = [(primary_bit & wanted) != 0, (masks & wanted) != 0, (primary_bit & leaders) != 0,
+                  (primary_bit & related) != 0]
     family = np.select(conditions + [~primary], [FAMILY_PRIMARY, FAMILY_SECONDARY, FAMILY_LEADER, FAMILY_RELATED,
                                                  FAMILY_UNKNOWN], default=FAMILY_OTHER)
     scale = np.where(np.logical_or.reduce(conditions), WORDS_FLOOR + (1 - WORDS_FLOOR) * words, words)
