@@ -169,6 +169,7 @@ class ContactReadings:
     mask: np.ndarray  # int64 bit mask over taxonomy().names
     industry: np.ndarray  # object: str or None
     inferred: np.ndarray  # bool
+    level: np.ndarray  # object: seniority level or None
 
 
 def read_contacts(positions, companies, user_industries=None) -> ContactReadings:
@@ -185,10 +186,32 @@ def read_contacts(positions, companies, user_industries=None) -> ContactReadings
     title_codes, titles = pd.factorize(pd.Series(list(zip(positions, industry)), dtype=object)) if n else ([], [])
     fam = np.full(len(titles), -1, dtype=np.int64)
     mask = np.zeros(len(titles), dtype=np.int64)
+    level = np.full(len(titles), None, dtype=object)
     for k, (title, ind) in enumerate(titles):
-        reading = t.read_title(title if isinstance(title, str) else None, ind)
+        reading = t.read_title(title if isinstance(title, str) and title.strip() else None, ind)
         fam[k] = t.index.get(reading.family, -1)
         mask[k] = t.mask_of(reading.families)
+        level[k] = reading.level
     if not n:
-        return ContactReadings(np.zeros(0, np.int64), np.zeros(0, np.int64), industry, inferred)
-    return ContactReadings(fam[title_codes], mask[title_codes], industry, inferred)
+        return ContactReadings(np.zeros(0, np.int64), np.zeros(0, np.int64), industry, inferred,
+                               np.array([], dtype=object))
+    return ContactReadings(fam[title_codes], mask[title_codes], industry, inferred, level[title_codes])
+
+
+def describe_contacts(frame: pd.DataFrame) -> pd.DataFrame:
+    """What the engine reads of each contact, for front ends: role_family (key), role_family_label,
+    seniority, industry and industry_inferred, in the rows' order (index kept)."""
+    def col(name):
+        return frame[name].to_numpy(dtype=object) if name in frame else np.full(len(frame), None, dtype=object)
+
+    r = read_contacts(col("position"), col("company"), col("industry"))
+    t = taxonomy()
+    names = np.array(t.names + [None], dtype=object)
+    family = names[r.family]
+    return pd.DataFrame({
+        "role_family": family,
+        "role_family_label": [t.label(f) or None for f in family],
+        "seniority": r.level,
+        "industry": r.industry,
+        "industry_inferred": r.inferred,
+    }, index=frame.index)
