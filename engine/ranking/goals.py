@@ -17,7 +17,7 @@ from engine.vocabulary import GOAL_OUTCOMES
 
 from .industries import canonical
 from .taxonomy import taxonomy
-from .titles import normalize_company, normalize_seniority, normalize_title
+from .titles import SENIORITY_LEVELS, normalize_company, normalize_seniority, normalize_title
 
 # Relationships that usually help with an outcome, when no segment asks for one explicitly.
 OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {
@@ -143,6 +143,21 @@ def _families(roles, title) -> frozenset[str]:
     return t.role_families(_strings(roles)) or (t.role_families([title]) if title else frozenset())
 
 
+# A goal that names only leader roles ("CFO", "Finance Director") asks for their levels even
+# when it gives no seniority: the lowest level that counts as such.
+IMPLIED_FROM = "manager"
+
+
+def _implied_seniority(roles) -> frozenset[str]:
+    """Levels the roles themselves name, when every role names one at IMPLIED_FROM or above."""
+    t = taxonomy()
+    levels = [t.read_title(r).level for r in _strings(roles)]
+    floor = SENIORITY_LEVELS.index(IMPLIED_FROM)
+    if levels and all(lv in SENIORITY_LEVELS and SENIORITY_LEVELS.index(lv) >= floor for lv in levels):
+        return frozenset(levels)
+    return frozenset()
+
+
 def _industries(values) -> frozenset[str]:
     return frozenset(i for i in (canonical(v) for v in _strings(values)) if i)
 
@@ -164,7 +179,7 @@ def goal_options(goals) -> list[GoalOption]:
         goal_families = _families(goal.get("target_roles"), goal.get("title"))
         goal_roles = tuple(normalize_title(r) for r in _strings(goal.get("target_roles")))
         goal_phrases = tuple(normalize_title(r, hints=False) for r in _strings(goal.get("target_roles")))
-        goal_seniority = _seniority(goal.get("seniority"))
+        goal_seniority = _seniority(goal.get("seniority")) or _implied_seniority(goal.get("target_roles"))
         options.append(GoalOption(
             **common, segment_id=None, segment_name=None,
             role_fields=tuple(goal_roles_q), context_fields=tuple(goal_context_q),
@@ -186,7 +201,8 @@ def goal_options(goals) -> list[GoalOption]:
                 role_phrases=tuple(normalize_title(r, hints=False) for r in _strings(segment.get("roles")))
                 or goal_phrases,
                 heads=_heads(segment.get("roles")) | _heads(goal.get("target_roles")),
-                seniority=_seniority(segment.get("seniority")) or goal_seniority,
+                seniority=_seniority(segment.get("seniority")) or _implied_seniority(segment.get("roles"))
+                or goal_seniority,
                 company_keys=frozenset(normalize_company(c) for c in seg_companies),
                 company_names=tuple(seg_companies),
                 relationship=str(relationship).strip().lower() if relationship else None,

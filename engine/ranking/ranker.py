@@ -88,7 +88,7 @@ class OpportunityRanker(BaseEstimator):
     """
 
     def __init__(
-        self, text_weight=0.55, company_weight=0.15, seniority_weight=0.10, relationship_weight=0.05,
+        self, text_weight=0.55, company_weight=0.20, seniority_weight=0.15, relationship_weight=0.05,
         warmth_weight=0.10, timing_weight=0.05, fatigue_weight=0.4, max_text_features=50_000,
         response_model=None, response_blend=0.3, random_state=0,
     ):

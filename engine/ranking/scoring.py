@@ -40,7 +40,7 @@ CONTEXT_SHARE = 0.3  # share of text fit from industries, companies, keywords an
 QUALIFIER_WEIGHT = 0.3  # weight of a role's qualifier words against its job word and phrase
 GATE_FLOOR = 0.2  # share of warmth/timing an irrelevant contact keeps
 GATE_SATURATION = 0.5  # relevance from which warmth/timing count fully
-ADJACENT_SENIORITY = 0.5  # one level off the asked seniority still counts half
+ADJACENT_SENIORITY = 0.25  # one level off the asked seniority still counts a quarter
 # Seniority qualifies a role: a director of something else is not what a goal for design
 # directors asks, so the seniority component counts in proportion to text fit up to this.
 SENIORITY_TEXT_GATE = 0.5
@@ -55,7 +55,7 @@ FAMILY_UNKNOWN = 0.6
 FAMILY_OTHER = 0.1
 # Within a family, how much the title's words still order people ("Backend Engineer" before
 # "QA Engineer" for a backend goal): value = family * (WORDS_FLOOR + (1 - WORDS_FLOOR) * words).
-WORDS_FLOOR = 0.75
+WORDS_FLOOR = 0.5
 # Working in a target industry counts this share of working at a target company.
 INDUSTRY_SHARE = 0.7
 
