@@ -13,7 +13,8 @@ def test_labeled_set_is_large_split_and_graded():
     assert len(tuning) + len(held_out) >= 1500 and not set(tuning["id"]) & set(held_out["id"])
     assert len(goals) >= 10 and len({g["outcome"] for g in goals}) >= 5
     assert tuning["company"].isna().mean() > 0.05
-    assert all({0, 1, 3} <= set(grades.values()) for grades in labels.values())
+    assert all({0, 3} <= set(grades.values()) for grades in labels.values())
+    assert sum(1 in set(grades.values()) for grades in labels.values()) >= 10
 
 
 def test_held_out_ndcg_meets_the_target_and_beats_bare_tfidf():
