@@ -148,9 +148,12 @@ class OpportunityRanker(BaseEstimator):
         self.terms_ = text.terms
         self.term_is_bigram_ = text.bigram
 
-        readings = read_contacts(_strings(column(contacts, "position")), raw_companies,
-                                 _strings(column(contacts, "industry")))
+        readings = read_contacts(pos_codes, raw_companies, _strings(column(contacts, "industry")),
+                                 forms=(pos_codes, [(f[1], f[2]) for f in forms]))
         self.family_codes_ = readings.family
+        self.family_bits_ = np.where(readings.family >= 0, np.left_shift(1, np.maximum(readings.family, 0)), 0)
+        self.name_order_ = pd.factorize(pd.Series(self.full_names_, dtype=object).astype(str).str.casefold(),
+                                        sort=True)[0]
         self.family_masks_ = readings.mask
         ind_codes, industries = pd.factorize(readings.industry)
         self.industry_codes_ = np.asarray(ind_codes, dtype=np.int64)
@@ -252,7 +255,7 @@ class OpportunityRanker(BaseEstimator):
                 rows = option == oi
                 gap = np.min(np.abs(codes[rows][:, None] - np.array(asked)[None, :]), axis=1)
                 distance[rows] = np.where(codes[rows] >= 0, gap, len(SENIORITY_LEVELS))
-        names = pd.factorize(pd.Series(self.full_names_, dtype=object).str.casefold(), sort=True)[0]
+        names = self.name_order_
         connected = np.nan_to_num(self.signals_.connected_on, nan=-np.inf)
         return np.lexsort((names, -connected, -timing, distance, -warmth, -np.round(total, 9)))
 

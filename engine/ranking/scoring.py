@@ -119,7 +119,7 @@ def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     leaders = t.mask_of(t.leaders(option.families))
     related = t.mask_of(t.related(option.families))
     primary = model.family_codes_ >= 0
-    primary_bit = np.where(primary, np.left_shift(1, np.maximum(model.family_codes_, 0)), 0)
+    primary_bit = model.family_bits_
     masks = model.family_masks_
     # Another family a title names counts when it is the one asked ("Co-founder & CTO" for
     # engineering leaders), not when it is merely related ("Political Science Tutor").

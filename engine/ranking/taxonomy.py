@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .industries import industry_of
+from .industries import canonical, infer_industry
 from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, seniority_of_normalized
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
@@ -84,6 +84,10 @@ class Taxonomy:
         self.index: dict[str, int] = {f: i for i, f in enumerate(self.names)}
         if len(self.names) > 62:
             raise ValueError("roles file: at most 62 families")
+        self._industries: dict[str, frozenset[str]] = {}  # industry -> families it qualifies titles for
+        for fam in self.families.values():
+            if fam.at_industry:
+                self._industries[fam.at_industry] = self._industries.get(fam.at_industry, frozenset()) | {fam.name}
         self._read = lru_cache(maxsize=1 << 17)(self._read_uncached)
 
     def mask_of(self, families) -> int:
@@ -99,18 +103,28 @@ class Taxonomy:
         """A title or phrase as matching words: normalized, word forms folded, filler left out."""
         if _is_missing(text):
             return ()
-        return tuple(self.forms.get(w, w) for w in _plain_title(str(text)).split() if w not in _FILLER)
+        return self._words(_plain_title(str(text)))
+
+    def _words(self, plain: str) -> tuple[str, ...]:
+        return tuple(self.forms.get(w, w) for w in plain.split() if w not in _FILLER)
 
     def read_title(self, title, industry: str | None = None) -> Reading:
         """Family and level of a title; ``industry`` (the company's) decides ambiguous titles
         such as "Partner", never the company's name."""
         if _is_missing(title):
             return Reading(None, frozenset(), None)
-        return self._read(str(title), industry)
+        plain = _plain_title(str(title))
+        return self.read_plain(plain, industry, seniority_of_normalized(plain))
 
-    def _read_uncached(self, title: str, industry: str | None) -> Reading:
-        level = seniority_of_normalized(_plain_title(title))
-        words = self.words(title)
+    def read_plain(self, plain: str, industry: str | None, level: str | None) -> Reading:
+        """``read_title`` of a title already normalized (titles.title_forms' plain form and level)."""
+        reading = self._read(plain, level)
+        if industry is not None and industry in self._industries and not reading.families & self._industries[industry]:
+            return self._read_at_industry(plain, level, industry, reading)
+        return reading
+
+    def _read_uncached(self, plain: str, level: str | None) -> Reading:
+        words = self._words(plain)
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
         for start, word in enumerate(words):
             for phrase, fam in self._index.get(word, ()):
@@ -123,8 +137,18 @@ class Taxonomy:
                     and self.ladder.index(level) >= self.ladder.index(fam.from_level):
                 length, end = best[fam.leads]
                 best[fam.name] = max(best.get(fam.name, (0, 0)), (length + 0.5 + fam.priority, end))
-            if fam.at_industry and industry == fam.at_industry and words in fam.industry_titles:
-                best[fam.name] = (len(words) + 10.0, len(words))
+        return self._reading(best, level)
+
+    def _read_at_industry(self, plain: str, level: str | None, industry: str, reading: Reading) -> Reading:
+        """An ambiguous title ("Partner") at a company of the industry that makes it a role."""
+        words = self._words(plain)
+        for name in self._industries[industry]:
+            if words in self.families[name].industry_titles:
+                return Reading(name, reading.families | {name}, level)
+        return reading
+
+    @staticmethod
+    def _reading(best: dict, level: str | None) -> Reading:
         if not best:
             return Reading(None, frozenset(), level)
         family = max(best, key=lambda f: best[f])
@@ -172,30 +196,48 @@ class ContactReadings:
     level: np.ndarray  # object: seniority level or None
 
 
-def read_contacts(positions, companies, user_industries=None) -> ContactReadings:
-    """Read every contact's title and company, each distinct (title, industry) once."""
+def read_contacts(positions, companies, user_industries=None, forms=None) -> ContactReadings:
+    """Read every contact's title and company. ``forms`` may give, per contact, the (plain title,
+    level) that titles.title_forms already computed; each distinct value is read once."""
     t = taxonomy()
     positions = np.asarray(positions, dtype=object)
     n = len(positions)
+    if not n:
+        empty = np.zeros(0, np.int64)
+        return ContactReadings(empty, empty, np.array([], object), np.array([], bool), np.array([], object))
     companies = np.asarray(companies, dtype=object)
     users = np.full(n, None, dtype=object) if user_industries is None else np.asarray(user_industries, dtype=object)
-    pair_codes, pairs = pd.factorize(pd.Series(list(zip(companies, users)), dtype=object)) if n else ([], [])
-    per_pair = [industry_of(c, u) for c, u in pairs]
-    industry = np.array([p[0] for p in per_pair] + [None], dtype=object)[pair_codes] if n else np.array([], object)
-    inferred = np.array([p[1] for p in per_pair] + [False], dtype=bool)[pair_codes] if n else np.array([], bool)
-    title_codes, titles = pd.factorize(pd.Series(list(zip(positions, industry)), dtype=object)) if n else ([], [])
-    fam = np.full(len(titles), -1, dtype=np.int64)
-    mask = np.zeros(len(titles), dtype=np.int64)
-    level = np.full(len(titles), None, dtype=object)
-    for k, (title, ind) in enumerate(titles):
-        reading = t.read_title(title if isinstance(title, str) and title.strip() else None, ind)
+    user_set = pd.Series(users, dtype=object).fillna("").astype(str).str.strip().to_numpy(dtype=object) != ""
+    company_codes, distinct_companies = pd.factorize(pd.Series(companies, dtype=object))
+    inferred_of = np.array([infer_industry(c) for c in distinct_companies] + [None], dtype=object)
+    industry = inferred_of[company_codes]
+    inferred = industry != None  # noqa: E711 (element-wise)
+    if user_set.any():
+        industry = industry.copy()
+        industry[user_set] = [canonical(u) for u in users[user_set]]
+        inferred = inferred & ~user_set
+    if forms is None:
+        pos_codes, distinct = pd.factorize(pd.Series(positions, dtype=object))
+        plain = [_plain_title(p) if isinstance(p, str) else "" for p in distinct]
+        forms_of = [(p, seniority_of_normalized(p)) for p in plain]
+    else:
+        pos_codes, forms_of = forms
+    ind_codes, industries = pd.factorize(pd.Series(industry, dtype=object))
+    key = np.asarray(pos_codes, dtype=np.int64) * (len(industries) + 1) + ind_codes + 1
+    key_codes, keys = pd.factorize(key)
+    fam = np.full(len(keys), -1, dtype=np.int64)
+    mask = np.zeros(len(keys), dtype=np.int64)
+    level = np.full(len(keys), None, dtype=object)
+    for k, code in enumerate(keys.tolist()):
+        p, i = divmod(code, len(industries) + 1)
+        plain_title, lvl = forms_of[p]
+        if not plain_title:
+            continue
+        reading = t.read_plain(plain_title, industries[i - 1] if i else None, lvl)
         fam[k] = t.index.get(reading.family, -1)
         mask[k] = t.mask_of(reading.families)
         level[k] = reading.level
-    if not n:
-        return ContactReadings(np.zeros(0, np.int64), np.zeros(0, np.int64), industry, inferred,
-                               np.array([], dtype=object))
-    return ContactReadings(fam[title_codes], mask[title_codes], industry, inferred, level[title_codes])
+    return ContactReadings(fam[key_codes], mask[key_codes], industry, inferred, level[key_codes])
 
 
 def describe_contacts(frame: pd.DataFrame) -> pd.DataFrame:
