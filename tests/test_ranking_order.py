@@ -90,3 +90,12 @@ def test_investors_at_target_firms_come_first():
     assert ids.index(5) < ids.index(4) and ids.index(6) < ids.index(4)
     frame = contacts_frame(rows)
     assert isinstance(frame, pd.DataFrame)
+
+
+def test_explain_says_the_family_and_industry_it_read():
+    rows = [{"position": "GP", "company": "Sequoia Capital"}]
+    ranker = OpportunityRanker().fit(contacts_frame(rows))
+    g = goal(target_roles=["Investor"], industries=["VC"])
+    details = {name: detail for name, _, detail in ranker.explain(1, [g], NOW)["contributions"]}
+    assert "reads as Investing" in details["text"] and "goal asks Investing" in details["text"]
+    assert "a target industry; venture capital (inferred)" in details["company"]

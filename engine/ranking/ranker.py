@@ -19,7 +19,7 @@ from .goals import goal_options
 from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, score_goals
 from .signals import ContactSignals, column, day_of
-from .taxonomy import read_contacts
+from .taxonomy import read_contacts, taxonomy
 from .text import fit_contact_text, shared_terms
 from .titles import SENIORITY_LEVELS, normalize_company, title_forms
 
@@ -309,6 +309,20 @@ class OpportunityRanker(BaseEstimator):
             "next_step": str(steps[0]),
         }
 
+    def _family_phrase(self, i: int, option) -> str:
+        t = taxonomy()
+        code = self.family_codes_[i]
+        read = f"reads as {t.label(t.names[code])}" if code >= 0 else "title names no known role family"
+        asked = ", ".join(sorted(t.label(f) for f in option.families))
+        return f"{read}; goal asks {asked}" if asked else read
+
+    def _company_phrase(self, i: int, value: float) -> str:
+        code = self.industry_codes_[i]
+        industry = f"{self.industries_[code]}{' (inferred)' if self.industry_inferred_[i] else ''}" if code >= 0 \
+            else "industry unknown"
+        where = "a target company" if value >= 1 else "a target industry" if value > 0 else "not a target"
+        return f"{where}; {industry}"
+
     def _details(self, i, g, s, option, terms) -> dict[str, str]:
         sig = {k: v[i] for k, v in s.signals.items()}
         code = self.seniority_codes_[i]
@@ -316,9 +330,9 @@ class OpportunityRanker(BaseEstimator):
         company = self.company_names_[self.company_codes_[i]] if self.company_codes_[i] >= 0 else "no company"
         rel = self.relationship_codes_[i]
         return {
-            "text": f"text fit {s.values['text'][i, g]:.2f} of the best match"
+            "text": f"role fit {s.values['text'][i, g]:.2f}: {self._family_phrase(i, option)}"
                     + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms"),
-            "company": f"{company} ({'a target company' if s.values['company'][i, g] else 'not a target'})",
+            "company": f"{company} ({self._company_phrase(i, s.values['company'][i, g])})",
             "seniority": f"{level} level; goal asks {', '.join(sorted(option.seniority)) or 'any'}",
             "relationship": self.relationships_[rel] if rel >= 0 else "no relationship noted",
             "warmth": f"warmth {sig['warmth']:.2f} (strength, replies, recent contact)",
