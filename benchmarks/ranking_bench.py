@@ -19,6 +19,8 @@ from benchmarks.workspace import pages_workspace
 from engine.outreach import opportunities
 from engine.outreach.learning import ranker_with_learning
 from engine.ranking import OpportunityRanker
+from engine.ranking.industries import infer_industry
+from engine.ranking.taxonomy import taxonomy
 from engine.ranking.titles import title_forms
 
 
@@ -29,7 +31,9 @@ def _timed(fn) -> float:
 
 
 def _cold_fit_and_rank(contacts, goals, now) -> None:
-    title_forms.cache_clear()  # as in a fresh process: no title normalized yet
+    title_forms.cache_clear()  # as in a fresh process: no title normalized or read yet
+    taxonomy.cache_clear()
+    infer_industry.cache_clear()
     OpportunityRanker().fit(contacts).rank(goals, now)
 
 

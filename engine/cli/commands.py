@@ -86,12 +86,24 @@ def cmd_events_list(args, store: Store) -> int:
     return 0
 
 
+READ_COLUMNS = ["role_family", "seniority", "industry", "industry_inferred"]
+
+
+def with_readings(frame):
+    """Contact rows with what the ranking engine reads of them: role family, seniority level and
+    industry (the contact's own, else inferred from the company, with ``industry_inferred``)."""
+    from engine.ranking.taxonomy import describe_contacts
+
+    readings = describe_contacts(frame)[READ_COLUMNS]
+    return frame.drop(columns=[c for c in READ_COLUMNS if c in frame]).join(readings)
+
+
 # -- contacts and goals -------------------------------------------------------------------------------
 def cmd_contacts(args, store: Store) -> int:
     frame, total = store.contacts.find(ContactQuery(search=args.search, page_size=args.limit), every_field=args.json)
     left_out = total - len(frame)
     if args.json:
-        print_json({"total": total, "shown": len(frame), "left_out": left_out, "contacts": frame})
+        print_json({"total": total, "shown": len(frame), "left_out": left_out, "contacts": with_readings(frame)})
         return 0
     print(table(frame.to_dict("records"), ["id", "full_name", "company", "position", "email"]))
     more = f"; {left_out:,} left out (raise --limit or narrow --search)" if left_out else ""
@@ -187,9 +199,9 @@ def existing_goal(store: Store, goal_id: int) -> dict:
 def _rank_contacts(store: Store, goal_id: int | None, top: int):
     from engine.outreach.opportunities import rank_contacts
 
-    columns = ["contact_id", "full_name", "company", "position", "score", "goal_id", "goal_title",
+    columns = ["contact_id", "full_name", "company", "position", *READ_COLUMNS, "score", "goal_id", "goal_title",
                "segment_name", "reasons", "next_step"]
-    return rank_contacts(store, goal_id=goal_id, top=top), columns
+    return with_readings(rank_contacts(store, goal_id=goal_id, top=top)), columns
 
 
 def _rank_events(store: Store, goal_id: int | None, top: int):

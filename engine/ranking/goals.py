@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 from engine.vocabulary import GOAL_OUTCOMES
 
-from .titles import normalize_company, normalize_seniority, normalize_title
+from .industries import canonical
+from .taxonomy import taxonomy
+from .titles import SENIORITY_LEVELS, normalize_company, normalize_seniority, normalize_title
 
 # Relationships that usually help with an outcome, when no segment asks for one explicitly.
 OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {
@@ -89,6 +91,8 @@ class GoalOption:
     relationship: str | None  # asked for by the segment
     affinity: frozenset[str]  # relationships that help this outcome
     locations: tuple[str, ...]  # lower-case places the goal cares about (for events)
+    families: frozenset[str] = frozenset()  # role families the roles resolve to (taxonomy.py)
+    industries: frozenset[str] = frozenset()  # canonical target industries (industries.py)
 
     @property
     def query_fields(self) -> tuple[tuple[str, float], ...]:
@@ -133,6 +137,31 @@ def _seniority(values) -> frozenset[str]:
     return frozenset(s for s in (normalize_seniority(v) for v in _strings(values)) if s)
 
 
+def _families(roles, title) -> frozenset[str]:
+    """Families a goal's roles ask for; with no role given, those its title names."""
+    t = taxonomy()
+    return t.role_families(_strings(roles)) or (t.role_families([title]) if title else frozenset())
+
+
+# A goal that names only leader roles ("CFO", "Finance Director") asks for their levels even
+# when it gives no seniority: the lowest level that counts as such.
+IMPLIED_FROM = "manager"
+
+
+def _implied_seniority(roles) -> frozenset[str]:
+    """Levels the roles themselves name, when every role names one at IMPLIED_FROM or above."""
+    t = taxonomy()
+    levels = [t.read_title(r).level for r in _strings(roles)]
+    floor = SENIORITY_LEVELS.index(IMPLIED_FROM)
+    if levels and all(lv in SENIORITY_LEVELS and SENIORITY_LEVELS.index(lv) >= floor for lv in levels):
+        return frozenset(levels)
+    return frozenset()
+
+
+def _industries(values) -> frozenset[str]:
+    return frozenset(i for i in (canonical(v) for v in _strings(values)) if i)
+
+
 def goal_options(goals) -> list[GoalOption]:
     """All options of the active goals: for each goal, its whole-goal option then its segments."""
     options: list[GoalOption] = []
@@ -147,16 +176,18 @@ def goal_options(goals) -> list[GoalOption]:
             affinity=OUTCOME_RELATIONSHIPS[outcome],
             locations=tuple(loc.lower() for loc in _strings(goal.get("locations"))),
         )
+        goal_families = _families(goal.get("target_roles"), goal.get("title"))
         goal_roles = tuple(normalize_title(r) for r in _strings(goal.get("target_roles")))
         goal_phrases = tuple(normalize_title(r, hints=False) for r in _strings(goal.get("target_roles")))
-        goal_seniority = _seniority(goal.get("seniority"))
+        goal_seniority = _seniority(goal.get("seniority")) or _implied_seniority(goal.get("target_roles"))
         options.append(GoalOption(
             **common, segment_id=None, segment_name=None,
             role_fields=tuple(goal_roles_q), context_fields=tuple(goal_context_q),
             roles=goal_roles, role_phrases=goal_phrases, heads=_heads(goal.get("target_roles")),
             seniority=goal_seniority,
             company_keys=frozenset(normalize_company(c) for c in companies), company_names=tuple(companies),
-            relationship=None,
+            relationship=None, families=goal_families,
+            industries=_industries(goal.get("industries")),
         ))
         for segment in goal.get("segments") or []:
             seg_companies = _strings(segment.get("companies")) or companies
@@ -170,9 +201,12 @@ def goal_options(goals) -> list[GoalOption]:
                 role_phrases=tuple(normalize_title(r, hints=False) for r in _strings(segment.get("roles")))
                 or goal_phrases,
                 heads=_heads(segment.get("roles")) | _heads(goal.get("target_roles")),
-                seniority=_seniority(segment.get("seniority")) or goal_seniority,
+                seniority=_seniority(segment.get("seniority")) or _implied_seniority(segment.get("roles"))
+                or goal_seniority,
                 company_keys=frozenset(normalize_company(c) for c in seg_companies),
                 company_names=tuple(seg_companies),
                 relationship=str(relationship).strip().lower() if relationship else None,
+                families=_families(segment.get("roles"), None) or goal_families,
+                industries=_industries(segment.get("industries")) or _industries(goal.get("industries")),
             ))
     return options

@@ -19,6 +19,7 @@ from .goals import goal_options
 from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, score_goals
 from .signals import ContactSignals, column, day_of
+from .taxonomy import read_contacts, taxonomy
 from .text import fit_contact_text, shared_terms
 from .titles import SENIORITY_LEVELS, normalize_company, title_forms
 
@@ -87,7 +88,7 @@ class OpportunityRanker(BaseEstimator):
     """
 
     def __init__(
-        self, text_weight=0.55, company_weight=0.15, seniority_weight=0.10, relationship_weight=0.05,
+        self, text_weight=0.55, company_weight=0.20, seniority_weight=0.15, relationship_weight=0.05,
         warmth_weight=0.10, timing_weight=0.05, fatigue_weight=0.4, max_text_features=50_000,
         response_model=None, response_blend=0.3, random_state=0,
     ):
@@ -147,6 +148,19 @@ class OpportunityRanker(BaseEstimator):
         self.terms_ = text.terms
         self.term_is_bigram_ = text.bigram
 
+        readings = read_contacts(pos_codes, raw_companies, _strings(column(contacts, "industry")),
+                                 forms=(pos_codes, [(f[1], f[2]) for f in forms]))
+        self.family_codes_ = readings.family
+        self.family_bits_ = np.where(readings.family >= 0, np.left_shift(1, np.maximum(readings.family, 0)), 0)
+        self.name_order_ = pd.factorize(pd.Series(self.full_names_, dtype=object).astype(str).str.casefold(),
+                                        sort=True)[0]
+        self.family_masks_ = readings.mask
+        ind_codes, industries = pd.factorize(readings.industry)
+        self.industry_codes_ = np.asarray(ind_codes, dtype=np.int64)
+        self.industries_ = np.asarray(industries, dtype=object)
+        self.industry_index_ = {k: i for i, k in enumerate(self.industries_)}
+        self.industry_inferred_ = readings.inferred
+
         level_of = {level: i for i, level in enumerate(SENIORITY_LEVELS)}
         levels = np.array([level_of.get(s, -1) for s in position_levels], dtype=np.int64)
         self.seniority_codes_ = levels[pos_codes] if len(levels) else np.full(n, -1, dtype=np.int64)
@@ -201,7 +215,7 @@ class OpportunityRanker(BaseEstimator):
         weighted = s.score * s.priority
         best = np.argmax(weighted, axis=1)
         total = weighted[np.arange(len(best)), best]
-        order = np.argsort(-total, kind="stable")
+        order = self._order(total, s, best)
         if top is not None:
             order = order[: max(int(top), 0)]
         goals_of = best[order]
@@ -224,6 +238,26 @@ class OpportunityRanker(BaseEstimator):
                 "reasons": pd.Series(reasons, dtype=object),
                 "next_step": pd.Series(steps, dtype=object),
             })
+
+    def _order(self, total: np.ndarray, s, best: np.ndarray) -> np.ndarray:
+        """Best first; equal scores ordered by meaning, never by file position: warmth, then how
+        close the seniority is to what the goal asks, then timing, then the more recent connection,
+        then name."""
+        n = len(total)
+        warmth = np.round(s.signals["warmth"], 6)
+        timing = np.round(s.signals["timing"], 6)
+        option = s.option[np.arange(n), best] if n else np.zeros(0, dtype=np.int64)
+        distance = np.zeros(n)
+        codes = self.seniority_codes_
+        for oi in np.unique(option):
+            asked = [SENIORITY_LEVELS.index(lv) for lv in s.options[oi].seniority]
+            if asked:
+                rows = option == oi
+                gap = np.min(np.abs(codes[rows][:, None] - np.array(asked)[None, :]), axis=1)
+                distance[rows] = np.where(codes[rows] >= 0, gap, len(SENIORITY_LEVELS))
+        names = self.name_order_
+        connected = np.nan_to_num(self.signals_.connected_on, nan=-np.inf)
+        return np.lexsort((names, -connected, -timing, distance, -warmth, -np.round(total, 9)))
 
     def best_scores(self, goals, now, goal_id=None, segment_id=None) -> pd.DataFrame:
         """Each contact's best goal and segment with its priority-weighted score, as ``rank`` finds
@@ -275,6 +309,20 @@ class OpportunityRanker(BaseEstimator):
             "next_step": str(steps[0]),
         }
 
+    def _family_phrase(self, i: int, option) -> str:
+        t = taxonomy()
+        code = self.family_codes_[i]
+        read = f"reads as {t.label(t.names[code])}" if code >= 0 else "title names no known role family"
+        asked = ", ".join(sorted(t.label(f) for f in option.families))
+        return f"{read}; goal asks {asked}" if asked else read
+
+    def _company_phrase(self, i: int, value: float) -> str:
+        code = self.industry_codes_[i]
+        industry = f"{self.industries_[code]}{' (inferred)' if self.industry_inferred_[i] else ''}" if code >= 0 \
+            else "industry unknown"
+        where = "a target company" if value >= 1 else "a target industry" if value > 0 else "not a target"
+        return f"{where}; {industry}"
+
     def _details(self, i, g, s, option, terms) -> dict[str, str]:
         sig = {k: v[i] for k, v in s.signals.items()}
         code = self.seniority_codes_[i]
@@ -282,9 +330,9 @@ class OpportunityRanker(BaseEstimator):
         company = self.company_names_[self.company_codes_[i]] if self.company_codes_[i] >= 0 else "no company"
         rel = self.relationship_codes_[i]
         return {
-            "text": f"text fit {s.values['text'][i, g]:.2f} of the best match"
+            "text": f"role fit {s.values['text'][i, g]:.2f}: {self._family_phrase(i, option)}"
                     + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms"),
-            "company": f"{company} ({'a target company' if s.values['company'][i, g] else 'not a target'})",
+            "company": f"{company} ({self._company_phrase(i, s.values['company'][i, g])})",
             "seniority": f"{level} level; goal asks {', '.join(sorted(option.seniority)) or 'any'}",
             "relationship": self.relationships_[rel] if rel >= 0 else "no relationship noted",
             "warmth": f"warmth {sig['warmth']:.2f} (strength, replies, recent contact)",

@@ -33,14 +33,17 @@ FIELD_LABELS = (
 WARM_STEPS = {
     "referral": "Ask for a referral", "mentorship": "Ask for mentorship", "learn": "Request a coffee chat",
     "clients": "Ask for an introduction", "hiring": "Ask for candidate recommendations",
-    "visibility": "Share your work and ask for feedback", "other": "Request a coffee chat",
+    "visibility": "Invite to an event", "other": "Request a coffee chat",
 }
 # Next step for a contact you have no warm line to yet.
 COLD_STEPS = {
     "referral": "Request a coffee chat", "mentorship": "Request a coffee chat",
-    "learn": "Request a coffee chat", "clients": "Send a connection note", "hiring": "Send a connection note",
+    "learn": "Request a coffee chat", "clients": "Invite to an event", "hiring": "Send a connection note",
     "visibility": "Engage with their posts", "other": "Send a connection note",
 }
+FOLLOW_UP = "Follow up on your last message"
+FOLLOW_UP_DAYS = 60  # an unanswered message younger than this calls for a follow-up, not a new ask
+TARGET_COMPANY = 1.0  # the company component's value at a target company (less: a target industry)
 
 
 def ago(days: float) -> str:
@@ -91,6 +94,8 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
         text_rows, inverse = np.unique(model.text_index_[rows[sel]], return_inverse=True)
         terms = best_term(model.contact_matrix_, text_rows, scores.queries[oi], boost)[inverse]
         sel, terms = sel[terms >= 0], terms[terms >= 0]
+        if len(sel) == 0:
+            continue
         label = np.zeros(len(sel), dtype=np.int64)
         for k, (field, _) in enumerate(FIELD_LABELS, start=1):
             field_codes = model.field_codes_[field][rows[sel]]
@@ -126,6 +131,10 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
         name = spelled[oi].get(model.company_keys_[code], model.company_names_[code])
         return f"works at target company {name}"
 
+    def industry_phrase(key):
+        code, inferred = divmod(int(key), 2)
+        return f"in a target industry: {model.industries_[code]}{' (inferred)' if inferred else ''}"
+
     def relationship_phrase(key):
         rel, how = divmod(int(key), len(kinds) + 1)
         if how == 0:
@@ -142,8 +151,13 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
     rel_keys = relationship * (len(kinds) + 1) + how
     with np.errstate(invalid="ignore"):
         tables = [
-            _text_reasons(model, scores, rows, option, vals["text"] >= TEXT_REASON_MIN, vals["company"] > 0),
-            _table(option * (len(model.company_keys_) + 1) + company, vals["company"] > 0, company_phrase),
+            _text_reasons(model, scores, rows, option, vals["text"] >= TEXT_REASON_MIN,
+                          vals["company"] >= TARGET_COMPANY),
+            _table(option * (len(model.company_keys_) + 1) + company, vals["company"] >= TARGET_COMPANY,
+                   company_phrase),
+            _table(model.industry_codes_[rows] * 2 + model.industry_inferred_[rows],
+                   (vals["company"] > 0) & (vals["company"] < TARGET_COMPANY) & (model.industry_codes_[rows] >= 0),
+                   industry_phrase),
             _table(model.seniority_codes_[rows], vals["seniority"] >= 1,
                    lambda c: f"{SENIORITY_LEVELS[c]}-level, as the goal asks"),
             _table(rel_keys, (vals["relationship"] > 0) & (relationship >= 0), relationship_phrase),
@@ -160,6 +174,7 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
                    sig["warm"] & sig["stale"] & np.isnan(sig["overdue_days"]),
                    lambda m: f"last in touch {m} months ago"),
         ]
+    sig["unanswered"] = model.signals_.outreach[rows] > replies
     return _combine(tables, len(rows)), next_steps(outcomes, vals, sig)
 
 
@@ -180,25 +195,32 @@ def _combine(tables, n: int) -> list[list[str]]:
 def next_steps(outcomes: np.ndarray, vals: dict[str, np.ndarray], sig: dict[str, np.ndarray]) -> np.ndarray:
     """One action per contact: a timely occasion first, then what the goal needs given warmth.
 
-    A job change is the most natural reason to write; an overdue keep-in-touch or a stale warm
-    relationship calls for reconnecting before asking; a new connection gets a note. Otherwise a
-    warm contact can be asked for what the goal needs (a referral only where they work at a
-    target company, an introduction elsewhere) and a cold one is first engaged lightly.
+    A job change is the most natural reason to write; a recent message still unanswered calls
+    for a follow-up, not a new ask; an overdue keep-in-touch or a stale warm relationship calls
+    for reconnecting before asking; a new connection gets a note. Otherwise a warm contact can
+    be asked for what the goal needs (a referral only where they work at a target company, an
+    introduction elsewhere; candidates for hiring; an event invitation for visibility) and a
+    cold one is first engaged lightly (a coffee chat, an event invitation for prospects).
     ``outcomes`` holds each row's goal outcome as an index into sorted(OUTCOME_PHRASES).
     """
-    steps = ["Congratulate on the new role", "Reconnect", "Send a connection note", "Ask for an introduction"]
+    steps = ["Congratulate on the new role", "Reconnect", "Send a connection note", "Ask for an introduction",
+             FOLLOW_UP]
     steps += sorted((set(WARM_STEPS.values()) | set(COLD_STEPS.values())) - set(steps))
     index = {s: i for i, s in enumerate(steps)}
     kinds = sorted(OUTCOME_PHRASES)
     warm = np.array([index[WARM_STEPS[k]] for k in kinds])[outcomes]
     cold = np.array([index[COLD_STEPS[k]] for k in kinds])[outcomes]
-    referral_elsewhere = (outcomes == kinds.index("referral")) & (vals["company"] <= 0)
+    referral_elsewhere = (outcomes == kinds.index("referral")) & (vals["company"] < TARGET_COMPANY)
     warm = np.where(referral_elsewhere, index["Ask for an introduction"], warm)
+    unanswered = sig.get("unanswered", np.zeros(len(outcomes), dtype=bool))
+    with np.errstate(invalid="ignore"):
+        follow_up = unanswered & (sig["since_last_days"] <= FOLLOW_UP_DAYS)
     conditions = [
         ~np.isnan(sig["job_change_days"]),
+        follow_up,
         ~np.isnan(sig["overdue_days"]) | (sig["warm"] & sig["stale"]),
         ~np.isnan(sig["new_connection_days"]),
         sig["warm"],
     ]
-    code = np.select(conditions, [0, 1, 2, warm], default=cold)
+    code = np.select(conditions, [0, index[FOLLOW_UP], 1, 2, warm], default=cold)
     return np.array(steps, dtype=object)[code]

@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .goals import GoalOption
+from .taxonomy import taxonomy
 from .text import query_matrix, similarity
 from .titles import SENIORITY_LEVELS
 
@@ -39,10 +40,24 @@ CONTEXT_SHARE = 0.3  # share of text fit from industries, companies, keywords an
 QUALIFIER_WEIGHT = 0.3  # weight of a role's qualifier words against its job word and phrase
 GATE_FLOOR = 0.2  # share of warmth/timing an irrelevant contact keeps
 GATE_SATURATION = 0.5  # relevance from which warmth/timing count fully
-ADJACENT_SENIORITY = 0.5  # one level off the asked seniority still counts half
+ADJACENT_SENIORITY = 0.25  # one level off the asked seniority still counts a quarter
 # Seniority qualifies a role: a director of something else is not what a goal for design
 # directors asks, so the seniority component counts in proportion to text fit up to this.
 SENIORITY_TEXT_GATE = 0.5
+# Role fit by family (taxonomy.py) before words: the family the title is shown as, another family
+# it names ("Co-founder & CTO"), a related family, an unknown family (text alone decides, scaled),
+# a known but different family (words shared by chance: "Political Science Tutor").
+FAMILY_PRIMARY = 1.0
+FAMILY_SECONDARY = 0.85
+FAMILY_LEADER = 0.6  # leaders of the asked family ("Director of Product" for a product manager goal)
+FAMILY_RELATED = 0.35
+FAMILY_UNKNOWN = 0.6
+FAMILY_OTHER = 0.1
+# Within a family, how much the title's words still order people ("Backend Engineer" before
+# "QA Engineer" for a backend goal): value = family * (WORDS_FLOOR + (1 - WORDS_FLOOR) * words).
+WORDS_FLOOR = 0.5
+# Working in a target industry counts this share of working at a target company.
+INDUSTRY_SHARE = 0.7
 
 
 @dataclass
@@ -73,14 +88,47 @@ def _seniority_values(option: GoalOption, codes: np.ndarray) -> np.ndarray | Non
     return lut[codes + 1]
 
 
-def _company_values(option: GoalOption, keys: dict[str, int], codes: np.ndarray) -> np.ndarray | None:
-    if not any(k in keys for k in option.company_keys):
+def _company_values(option: GoalOption, model) -> np.ndarray | None:
+    """1 at a target company, INDUSTRY_SHARE in a target industry (the user's or inferred), else 0."""
+    keys, codes = model.company_index_, model.company_codes_
+    at_company = any(k in keys for k in option.company_keys)
+    in_industry = [model.industry_index_[i] for i in option.industries if i in model.industry_index_]
+    if not at_company and not in_industry:
         return None
-    lut = np.zeros(len(keys) + 1)
-    for key in option.company_keys:
-        if key in keys:
-            lut[keys[key] + 1] = 1.0
-    return lut[codes + 1]
+    values = np.zeros(len(codes))
+    if in_industry:
+        lut = np.zeros(len(model.industry_index_) + 1)
+        lut[np.array(in_industry) + 1] = INDUSTRY_SHARE
+        values = lut[model.industry_codes_ + 1]
+    if at_company:
+        lut = np.zeros(len(keys) + 1)
+        for key in option.company_keys:
+            if key in keys:
+                lut[keys[key] + 1] = 1.0
+        values = np.maximum(values, lut[codes + 1])
+    return values
+
+
+def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
+    """Role fit in [0, 1]: families and their relations first, title words (``words``, the text
+    fit) ordering people within a family and deciding alone only where a title names no family."""
+    if not option.families:
+        return words
+    t = taxonomy()
+    wanted = t.mask_of(option.families)
+    leaders = t.mask_of(t.leaders(option.families))
+    related = t.mask_of(t.related(option.families))
+    primary = model.family_codes_ >= 0
+    primary_bit = model.family_bits_
+    masks = model.family_masks_
+    # Another family a title names counts when it is the one asked ("Co-founder & CTO" for
+    # engineering leaders), not when it is merely related ("Political Science Tutor").
+    conditions = [(primary_bit & wanted) != 0, (masks & wanted) != 0, (primary_bit & leaders) != 0,
+                  (primary_bit & related) != 0]
+    family = np.select(conditions + [~primary], [FAMILY_PRIMARY, FAMILY_SECONDARY, FAMILY_LEADER, FAMILY_RELATED,
+                                                 FAMILY_UNKNOWN], default=FAMILY_OTHER)
+    scale = np.where(np.logical_or.reduce(conditions), WORDS_FLOOR + (1 - WORDS_FLOOR) * words, words)
+    return family * scale
 
 
 def _relationship_values(option: GoalOption, names: list[str], codes: np.ndarray) -> np.ndarray | None:
@@ -110,13 +158,13 @@ def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
 
     def component_values(oi: int) -> dict[str, np.ndarray]:
         o = options[oi]
-        text = sim_by_option[oi][model.text_index_]
+        text = role_values(o, model, sim_by_option[oi][model.text_index_])
         seniority = _seniority_values(o, model.seniority_codes_)
         if seniority is not None:
             seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)
         return {
             "text": text,
-            "company": _company_values(o, model.company_index_, model.company_codes_),
+            "company": _company_values(o, model),
             "seniority": seniority,
             "relationship": _relationship_values(o, model.relationships_, model.relationship_codes_),
         }

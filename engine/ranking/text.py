@@ -35,8 +35,10 @@ from sklearn.preprocessing import normalize
 NGRAMS = (1, 2)
 STOP_WORDS = "english"
 CONTACT_FIELDS = ("position", "company", "tags", "notes")
-# How much a term counts towards coverage by the field it is found in (at most 1 in all).
-FIELD_WEIGHTS = {"position": 1.0, "company": 1.0, "tags": 1.0, "notes": 0.5}
+# How much a term counts towards coverage by the field it is found in (at most 1 in all). A
+# company's name is never evidence of a role: it is scored against target companies and
+# industries (scoring.py), not against the goal's words.
+FIELD_WEIGHTS = {"position": 1.0, "company": 0.0, "tags": 1.0, "notes": 0.5}
 _EMPTY_TERM = "__no_terms__"
 
 

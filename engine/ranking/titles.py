@@ -80,7 +80,7 @@ _COMPOUNDS = (
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 # "eng" is "engineering" before manager/lead/director or after vp/of, otherwise "engineer".
 _ENG_AS_FIELD_NEXT = frozenset({"manager", "mgr", "lead", "director", "dir", "team", "management", "leader"})
-_ENG_AS_FIELD_PREV = frozenset({"vp", "of", "president", "director", "head", "svp", "evp"})
+_ENG_AS_FIELD_PREV = frozenset({"vp", "of", "president", "director", "head", "svp", "evp", "mgr", "manager"})
 
 # Leaders of a function also match that function's role ("Head of Product" ~ "product manager").
 # Design leaders are designers themselves, so they also get the IC role.

@@ -1,0 +1,134 @@
+"""A company's industry: the one the user set, or one inferred from a well-known name or a clear
+cue in the name ("... Ventures", "... Bank Plc", "University of ..."), else unknown.
+
+Contract with the Companies view: the contacts frame may carry a nullable column ``industry``, an
+industry the user set for the contact's company. The effective industry is that value when it is
+non-empty, else :func:`infer_industry` of the company. An inferred industry is always shown as
+inferred (``industry_of`` says which it is).
+
+Goals name industries as people type them ("fintech", "payments", "banks", "VC"): ``canonical``
+folds those onto the same names, so a goal and a company meet whatever the spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .titles import _is_missing, normalize_company
+
+# canonical industry -> words a user or a company name may use for it
+ALIASES: dict[str, tuple[str, ...]] = {
+    "venture capital": ("venture capital", "vc", "venture", "ventures", "investors", "investor",
+                        "angel investing", "startup investing", "seed", "private equity"),
+    "fintech": ("fintech", "payments", "payment", "financial technology", "neobank", "digital banking",
+                "mobile money"),
+    "banking": ("banking", "bank", "banks", "commercial banking", "retail banking", "investment banking"),
+    "financial services": ("financial services", "finance", "asset management", "wealth management",
+                           "insurance", "capital markets"),
+    "consulting": ("consulting", "professional services", "audit", "advisory", "accounting"),
+    "software": ("software", "saas", "technology", "tech", "it services", "information technology",
+                 "developer tools", "cloud", "internet"),
+    "education": ("education", "edtech", "university", "universities", "school", "schools", "academia"),
+    "healthcare": ("healthcare", "health", "hospital", "hospitals", "medical", "pharma", "pharmaceutical",
+                   "biotech", "healthtech"),
+    "legal": ("legal", "law", "law firm", "law firms", "legal services"),
+    "telecommunications": ("telecommunications", "telecom", "telecoms", "telco"),
+    "energy": ("energy", "oil and gas", "oil", "gas", "power", "electricity", "utilities", "renewables"),
+    "consumer goods": ("consumer goods", "fmcg", "cpg", "food and beverage", "beverages", "retail",
+                       "ecommerce", "e-commerce"),
+    "public sector": ("public sector", "government", "nonprofit", "ngo", "non-profit", "international development"),
+    "hospitality": ("hospitality", "hotels", "hotel", "travel", "restaurants"),
+    "recruiting": ("recruiting", "recruitment", "staffing", "executive search", "hr services"),
+}
+
+# Well-known companies (normalized names) and their industry.
+KNOWN: dict[str, str] = {
+    **dict.fromkeys(("sequoia capital", "sequoia", "andreessen horowitz", "a16z", "accel", "y combinator",
+                     "benchmark", "index ventures", "tlcom capital", "partech africa", "ventures platform",
+                     "future africa", "lightspeed venture partners", "greylock", "kleiner perkins",
+                     "founders fund", "general catalyst", "techstars", "500 startups", "tiger global"),
+                    "venture capital"),
+    **dict.fromkeys(("stripe", "paystack", "flutterwave", "interswitch group", "interswitch", "moniepoint",
+                     "kuda", "opay", "plaid", "ramp", "chipper cash", "paypal", "square", "block", "wise",
+                     "revolut", "adyen", "klarna", "palmpay", "cowrywise", "piggyvest", "paga", "brex"),
+                    "fintech"),
+    **dict.fromkeys(("jpmorgan chase", "goldman sachs", "citi", "citibank", "hsbc", "barclays",
+                     "standard chartered", "firstbank nigeria", "capital one"), "banking"),
+    **dict.fromkeys(("accenture", "deloitte", "kpmg", "pwc", "ey", "mckinsey and company", "bain and company",
+                     "boston consulting group", "kpmg nigeria", "pwc nigeria", "capgemini", "cognizant"),
+                    "consulting"),
+    **dict.fromkeys(("microsoft", "google", "amazon", "meta", "apple", "ibm", "oracle", "sap", "infosys",
+                     "tata consultancy services", "wipro", "hcltech", "tech mahindra", "andela", "salesforce",
+                     "bosch global software technologies"), "software"),
+    **dict.fromkeys(("mtn", "airtel", "glo", "9mobile", "vodafone", "ihs towers"), "telecommunications"),
+    **dict.fromkeys(("nestle", "unilever", "coca cola hellenic bottling company", "anheuser busch inbev",
+                     "nigerian breweries", "flour mills of nigeria", "dangote group", "jumia", "konga"),
+                    "consumer goods"),
+    **dict.fromkeys(("marriott international", "hilton"), "hospitality"),
+    **dict.fromkeys(("michael page", "hays", "jobberman nigeria", "randstad", "adecco"), "recruiting"),
+}
+
+# Clear cues in a company's name, first match wins.
+CUES: tuple[tuple[str, re.Pattern], ...] = (
+    ("venture capital", re.compile(r"\b(ventures?|venture partners|vc|angels?|angel network|venture capital)\b")),
+    ("banking", re.compile(r"\b(bank|bancorp|banking)\b")),
+    ("education", re.compile(r"\b(university|college|school|academy|polytechnic|institute of technology)\b")),
+    ("healthcare", re.compile(r"\b(hospital|clinic|health|healthcare|medical|pharma\w*|teaching hospital)\b")),
+    ("fintech", re.compile(r"\b(pay|payments?|fintech)\b")),
+    ("recruiting", re.compile(r"\b(human capital|staffing|recruit\w*|manpower|talent)\b")),
+    ("financial services", re.compile(r"\b(capital|asset management|insurance|assurance|securities|"
+                                      r"investments?|finance|financial)\b")),
+    ("legal", re.compile(r"\b(law|legal|chambers|solicitors|attorneys|barristers)\b")),
+    ("consulting", re.compile(r"\b(consulting|consultants?|advisory)\b")),
+    ("software", re.compile(r"\b(software|technologies|tech|labs|digital|systems|solutions)\b")),
+    ("telecommunications", re.compile(r"\b(telecom\w*|communications)\b")),
+    ("energy", re.compile(r"\b(oil|gas|energy|petroleum|power|electric)\b")),
+    ("public sector", re.compile(r"\b(ministry|government|federal|state of|commission|agency|foundation|"
+                                 r"united nations|unicef|undp)\b")),
+    ("hospitality", re.compile(r"\b(hotels?|resorts?|hospitality)\b")),
+)
+
+_ALIAS_OF = {alias: name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
+
+
+def canonical(industry) -> str | None:
+    """A typed industry ("Payments", "banks", "VC") as a canonical name; unknown words are kept
+    (lower case), so a user's own industry still meets the same words set on a company."""
+    if _is_missing(industry):
+        return None
+    text = " ".join(str(industry).lower().replace("&", " and ").split()).strip(" .,;")
+    if not text:
+        return None
+    return _ALIAS_OF.get(text, text)
+
+
+@lru_cache(maxsize=1 << 16)
+def infer_industry(company) -> str | None:
+    """Industry of a company from a well-known name or a clear name cue, else None."""
+    key = normalize_company(company)
+    if not key:
+        return None
+    if key in KNOWN:
+        return KNOWN[key]
+    for industry, cue in CUES:
+        if cue.search(key):
+            return industry
+    return None
+
+
+def industry_of(company, user_industry=None) -> tuple[str | None, bool]:
+    """(effective industry, inferred?) of a contact's company: the user's industry when set,
+    else the inferred one."""
+    user = canonical(user_industry) if not _is_missing(user_industry) else None
+    if user:
+        return user, False
+    inferred = infer_industry(company)
+    return inferred, inferred is not None
+
+
+def label(industry: str | None, inferred: bool) -> str:
+    """How an industry is shown: "banking (inferred)" or "banking"; "" when unknown."""
+    if not industry:
+        return ""
+    return f"{industry} (inferred)" if inferred else industry

@@ -1,0 +1,259 @@
+"""Role families and seniority: what a job title *is*, read from the data file roles.toml.
+
+``read_title("Sr. Mgr, Eng")`` -> Reading(family="engineering_leadership", families=..., level="manager").
+A goal's target roles resolve the same way (``goal_families``), so fit can compare families and
+levels first and fall back to text similarity only where a title names no known family.
+
+The taxonomy is loaded once per process (``taxonomy()`` is cached); ``Taxonomy.load(path)``
+reads another file (a user's own, or a test's).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .industries import canonical, infer_industry
+from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, seniority_of_normalized
+
+ROLES_FILE = Path(__file__).with_name("roles.toml")
+# Little words left out when matching, so "Head of HR" and "Head, HR" read alike.
+_FILLER = frozenset("of the and for at in a an to".split())
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a title says: the family shown, every family it names, and the level."""
+
+    family: str | None
+    families: frozenset[str]
+    level: str | None
+
+
+@dataclass
+class Family:
+    name: str
+    label: str
+    phrases: list[tuple[str, ...]]
+    priority: float = 0.0
+    related: set[str] = field(default_factory=set)
+    leads: str | None = None
+    from_level: str | None = None
+    at_industry: str | None = None
+    industry_titles: set[tuple[str, ...]] = field(default_factory=set)
+
+
+class Taxonomy:
+    """Families with their phrases, relations and the seniority ladder, ready for matching."""
+
+    def __init__(self, data: dict):
+        self.forms: dict[str, str] = {k.lower(): v.lower() for k, v in data.get("word_forms", {}).items()}
+        seniority = data.get("seniority", {})
+        self.ladder: tuple[str, ...] = tuple(seniority.get("ladder", SENIORITY_LEVELS))
+        unknown = [lvl for lvl in self.ladder if lvl not in SENIORITY_LEVELS]
+        if unknown:
+            raise ValueError(f"roles file: unknown seniority level(s) {unknown}; levels are {SENIORITY_LEVELS}")
+        self.level_aliases: dict[str, str] = {k.lower(): v for k, v in seniority.get("aliases", {}).items()}
+        self.families: dict[str, Family] = {}
+        for name, spec in data.get("families", {}).items():
+            self.families[name] = Family(
+                name=name, label=str(spec.get("label", name)),
+                phrases=[p for p in (self.words(t) for t in spec.get("titles", [])) if p],
+                priority=float(spec.get("priority", 0)), related=set(spec.get("related", [])),
+                leads=spec.get("leads"), from_level=spec.get("from_level"), at_industry=spec.get("at_industry"),
+                industry_titles={p for p in (self.words(t) for t in spec.get("industry_titles", [])) if p},
+            )
+        for fam in list(self.families.values()):  # relations are read both ways
+            for other in fam.related:
+                if other not in self.families:
+                    raise ValueError(f"roles file: family {fam.name!r} is related to unknown family {other!r}")
+                self.families[other].related.add(fam.name)
+            for ref in (fam.leads,):
+                if ref is not None and ref not in self.families:
+                    raise ValueError(f"roles file: family {fam.name!r} leads unknown family {ref!r}")
+        self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for fam in self.families.values():
+            for phrase in fam.phrases:
+                self._index.setdefault(phrase[0], []).append((phrase, fam.name))
+        self.names: list[str] = list(self.families)
+        self.index: dict[str, int] = {f: i for i, f in enumerate(self.names)}
+        if len(self.names) > 62:
+            raise ValueError("roles file: at most 62 families")
+        self._industries: dict[str, frozenset[str]] = {}  # industry -> families it qualifies titles for
+        for fam in self.families.values():
+            if fam.at_industry:
+                self._industries[fam.at_industry] = self._industries.get(fam.at_industry, frozenset()) | {fam.name}
+        self._read = lru_cache(maxsize=1 << 17)(self._read_uncached)
+
+    def mask_of(self, families) -> int:
+        """Bit mask of families (by their order in the file)."""
+        return sum(1 << self.index[f] for f in families if f in self.index)
+
+    @classmethod
+    def load(cls, path: Path | str = ROLES_FILE) -> Taxonomy:
+        with open(path, "rb") as fh:
+            return cls(tomllib.load(fh))
+
+    def words(self, text) -> tuple[str, ...]:
+        """A title or phrase as matching words: normalized, word forms folded, filler left out."""
+        if _is_missing(text):
+            return ()
+        return self._words(_plain_title(str(text)))
+
+    def _words(self, plain: str) -> tuple[str, ...]:
+        return tuple(self.forms.get(w, w) for w in plain.split() if w not in _FILLER)
+
+    def read_title(self, title, industry: str | None = None) -> Reading:
+        """Family and level of a title; ``industry`` (the company's) decides ambiguous titles
+        such as "Partner", never the company's name."""
+        if _is_missing(title):
+            return Reading(None, frozenset(), None)
+        plain = _plain_title(str(title))
+        return self.read_plain(plain, industry, seniority_of_normalized(plain))
+
+    def read_plain(self, plain: str, industry: str | None, level: str | None) -> Reading:
+        """``read_title`` of a title already normalized (titles.title_forms' plain form and level)."""
+        reading = self._read(plain, level)
+        if industry is not None and industry in self._industries and not reading.families & self._industries[industry]:
+            return self._read_at_industry(plain, level, industry, reading)
+        return reading
+
+    def _read_uncached(self, plain: str, level: str | None) -> Reading:
+        words = self._words(plain)
+        best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
+        for start, word in enumerate(words):
+            for phrase, fam in self._index.get(word, ()):
+                end = start + len(phrase)
+                if words[start:end] == phrase:
+                    rank = (len(phrase) + self.families[fam].priority, end)
+                    best[fam] = max(best.get(fam, rank), rank)
+        for fam in self.families.values():
+            if fam.leads in best and level in self.ladder and fam.from_level in self.ladder \
+                    and self.ladder.index(level) >= self.ladder.index(fam.from_level):
+                length, end = best[fam.leads]
+                best[fam.name] = max(best.get(fam.name, (0, 0)), (length + 0.5 + fam.priority, end))
+        return self._reading(best, level)
+
+    def _read_at_industry(self, plain: str, level: str | None, industry: str, reading: Reading) -> Reading:
+        """An ambiguous title ("Partner") at a company of the industry that makes it a role."""
+        words = self._words(plain)
+        for name in self._industries[industry]:
+            if words in self.families[name].industry_titles:
+                return Reading(name, reading.families | {name}, level)
+        return reading
+
+    @staticmethod
+    def _reading(best: dict, level: str | None) -> Reading:
+        if not best:
+            return Reading(None, frozenset(), level)
+        family = max(best, key=lambda f: best[f])
+        return Reading(family, frozenset(best), level)
+
+    def role_families(self, roles) -> frozenset[str]:
+        """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO")."""
+        out: set[str] = set()
+        for role in roles or ():
+            reading = self.read_title(role)
+            if reading.family:
+                out.add(reading.family)
+        return frozenset(out)
+
+    def related(self, families) -> frozenset[str]:
+        return frozenset(r for f in families for r in self.families[f].related) - frozenset(families)
+
+    def leaders(self, families) -> frozenset[str]:
+        """Families that lead one of ``families`` (engineering leadership for engineering)."""
+        return frozenset(f.name for f in self.families.values() if f.leads in families) - frozenset(families)
+
+    def label(self, family: str | None) -> str:
+        return self.families[family].label if family in self.families else ""
+
+
+@lru_cache(maxsize=1)
+def taxonomy() -> Taxonomy:
+    """The taxonomy of roles.toml, loaded once per process."""
+    return Taxonomy.load(ROLES_FILE)
+
+
+def read_title(title, industry: str | None = None) -> Reading:
+    return taxonomy().read_title(title, industry)
+
+
+@dataclass
+class ContactReadings:
+    """Per contact: the family index shown (-1 none), a bit mask of every family its title names,
+    the effective industry and whether it was inferred (see industries.py)."""
+
+    family: np.ndarray  # int64, index into taxonomy().names, -1 when unknown
+    mask: np.ndarray  # int64 bit mask over taxonomy().names
+    industry: np.ndarray  # object: str or None
+    inferred: np.ndarray  # bool
+    level: np.ndarray  # object: seniority level or None
+
+
+def read_contacts(positions, companies, user_industries=None, forms=None) -> ContactReadings:
+    """Read every contact's title and company. ``forms`` may give, per contact, the (plain title,
+    level) that titles.title_forms already computed; each distinct value is read once."""
+    t = taxonomy()
+    positions = np.asarray(positions, dtype=object)
+    n = len(positions)
+    if not n:
+        empty = np.zeros(0, np.int64)
+        return ContactReadings(empty, empty, np.array([], object), np.array([], bool), np.array([], object))
+    companies = np.asarray(companies, dtype=object)
+    users = np.full(n, None, dtype=object) if user_industries is None else np.asarray(user_industries, dtype=object)
+    user_set = pd.Series(users, dtype=object).fillna("").astype(str).str.strip().to_numpy(dtype=object) != ""
+    company_codes, distinct_companies = pd.factorize(pd.Series(companies, dtype=object))
+    inferred_of = np.array([infer_industry(c) for c in distinct_companies] + [None], dtype=object)
+    industry = inferred_of[company_codes]
+    inferred = industry != None  # noqa: E711 (element-wise)
+    if user_set.any():
+        industry = industry.copy()
+        industry[user_set] = [canonical(u) for u in users[user_set]]
+        inferred = inferred & ~user_set
+    if forms is None:
+        pos_codes, distinct = pd.factorize(pd.Series(positions, dtype=object))
+        plain = [_plain_title(p) if isinstance(p, str) else "" for p in distinct]
+        forms_of = [(p, seniority_of_normalized(p)) for p in plain]
+    else:
+        pos_codes, forms_of = forms
+    ind_codes, industries = pd.factorize(pd.Series(industry, dtype=object))
+    key = np.asarray(pos_codes, dtype=np.int64) * (len(industries) + 1) + ind_codes + 1
+    key_codes, keys = pd.factorize(key)
+    fam = np.full(len(keys), -1, dtype=np.int64)
+    mask = np.zeros(len(keys), dtype=np.int64)
+    level = np.full(len(keys), None, dtype=object)
+    for k, code in enumerate(keys.tolist()):
+        p, i = divmod(code, len(industries) + 1)
+        plain_title, lvl = forms_of[p]
+        if not plain_title:
+            continue
+        reading = t.read_plain(plain_title, industries[i - 1] if i else None, lvl)
+        fam[k] = t.index.get(reading.family, -1)
+        mask[k] = t.mask_of(reading.families)
+        level[k] = reading.level
+    return ContactReadings(fam[key_codes], mask[key_codes], industry, inferred, level[key_codes])
+
+
+def describe_contacts(frame: pd.DataFrame) -> pd.DataFrame:
+    """What the engine reads of each contact, for front ends: role_family (key), role_family_label,
+    seniority, industry and industry_inferred, in the rows' order (index kept)."""
+    def col(name):
+        return frame[name].to_numpy(dtype=object) if name in frame else np.full(len(frame), None, dtype=object)
+
+    r = read_contacts(col("position"), col("company"), col("industry"))
+    t = taxonomy()
+    names = np.array(t.names + [None], dtype=object)
+    family = names[r.family]
+    return pd.DataFrame({
+        "role_family": family,
+        "role_family_label": [t.label(f) or None for f in family],
+        "seniority": r.level,
+        "industry": r.industry,
+        "industry_inferred": r.inferred,
+    }, index=frame.index)

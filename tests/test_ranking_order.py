@@ -1,0 +1,101 @@
+"""Equal fit is ordered by meaning, never by file position; next steps fit goal, relationship and
+history; a company name is never evidence of a role; target industries count."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from engine.ranking import OpportunityRanker
+from tests.ranking_support import DAY, NOW, contacts_frame, goal
+
+
+def _ranked(rows, goals):
+    return OpportunityRanker().fit(contacts_frame(rows)).rank(goals, NOW)
+
+
+def test_ties_do_not_follow_file_order():
+    rows = [{"full_name": name, "position": "Product Manager"} for name in ("Cleo", "Abe", "Dora", "Bea")]
+    forward = _ranked(rows, [goal()])
+    backward = _ranked(rows[::-1], [goal()])
+    assert forward["full_name"].tolist() == backward["full_name"].tolist() == ["Abe", "Bea", "Cleo", "Dora"]
+
+
+def test_a_more_recent_connection_breaks_an_exact_tie():
+    rows = [{"full_name": "Abe", "position": "Product Manager", "connected_on": NOW - 900 * DAY},
+            {"full_name": "Zed", "position": "Product Manager", "connected_on": NOW - 200 * DAY}]
+    ranked = _ranked(rows, [goal()])
+    assert ranked["full_name"].tolist() == ["Zed", "Abe"]
+
+
+def test_next_steps_fit_goal_relationship_and_history():
+    rows = [
+        {"position": "Product Manager", "company": "Stripe", "strength": 5},  # warm, at the target
+        {"position": "Product Manager", "company": "Acme", "strength": 5},  # warm, elsewhere
+        {"position": "Product Manager", "company": "Acme", "outreach_count": 1,
+         "last_interaction": NOW - 10 * DAY},  # wrote recently, no answer
+        {"position": "Product Manager", "company": "Acme", "strength": 4, "replies": 1,
+         "last_interaction": NOW - 500 * DAY},  # warm but gone quiet
+        {"position": "Product Manager", "company": "Acme"},  # cold
+    ]
+    steps = _ranked(rows, [goal(companies=["Stripe"])]).set_index("contact_id")["next_step"]
+    assert steps[1] == "Ask for a referral"
+    assert steps[2] == "Ask for an introduction"
+    assert steps[3] == "Follow up on your last message"
+    assert steps[4] == "Reconnect"
+    assert steps[5] == "Request a coffee chat"
+    clients = _ranked(rows[4:], [goal(outcome="clients")])
+    assert clients["next_step"].tolist() == ["Invite to an event"]
+
+
+def test_a_company_name_is_never_evidence_of_a_role():
+    rows = [
+        {"position": "Political Science Tutor", "company": "Oregon Health & Science University"},
+        {"position": "Office Manager", "company": "Data Science Nigeria"},
+        {"position": "Senior Data Scientist", "company": "Acme"},
+        {"position": "Data Science Manager", "company": None},
+    ]
+    scores = OpportunityRanker().fit(contacts_frame(rows)).score(
+        [goal(title="Find a mentor in data science", target_roles=["Data Scientist"])], NOW
+    ).set_index("contact_id")
+    assert scores.loc[2, "text"] == 0
+    assert min(scores.loc[3, "text"], scores.loc[4, "text"]) > 5 * scores.loc[1, "text"]
+
+
+def test_target_industry_ranks_people_there_above_equal_people_elsewhere():
+    rows = [{"full_name": "A", "position": "Head of Human Resources", "company": "Acme Foods"},
+            {"full_name": "B", "position": "Head of Human Resources", "company": "Sterling Bank Plc"},
+            {"full_name": "C", "position": "Head of Human Resources", "company": "Acme Foods",
+             "industry": "Banking"}]
+    ranked = _ranked(rows, [goal(target_roles=["HR Director"], industries=["banks"])]).set_index("full_name")
+    assert ranked.loc["B", "score"] > ranked.loc["A", "score"]
+    assert ranked.loc["C", "score"] > ranked.loc["A", "score"]
+    assert "in a target industry: banking (inferred)" in ranked.loc["B", "reasons"]
+    assert "in a target industry: banking" in ranked.loc["C", "reasons"]
+
+
+def test_investors_at_target_firms_come_first():
+    rows = [
+        {"position": "Financial Advisor", "company": "Wealthy Co", "strength": 5},
+        {"position": "VP of Finance", "company": "Acme"},
+        {"position": "Management Consultant", "company": "Deloitte"},
+        {"position": "Angel Investor", "company": None},
+        {"position": "General Partner", "company": "Ventures Platform"},
+        {"position": "Partner", "company": "TLcom Capital"},
+        {"position": "Partner", "company": "Aluko & Oyebode"},
+    ]
+    g = goal(title="Meet investors for our seed round", outcome="other",
+             target_roles=["Investor", "Angel Investor"], companies=["Ventures Platform", "TLcom Capital"])
+    ids = _ranked(rows, [g])["contact_id"].tolist()
+    assert set(ids[:3]) == {4, 5, 6}
+    assert ids.index(5) < ids.index(4) and ids.index(6) < ids.index(4)
+    frame = contacts_frame(rows)
+    assert isinstance(frame, pd.DataFrame)
+
+
+def test_explain_says_the_family_and_industry_it_read():
+    rows = [{"position": "GP", "company": "Sequoia Capital"}]
+    ranker = OpportunityRanker().fit(contacts_frame(rows))
+    g = goal(target_roles=["Investor"], industries=["VC"])
+    details = {name: detail for name, _, detail in ranker.explain(1, [g], NOW)["contributions"]}
+    assert "reads as Investing" in details["text"] and "goal asks Investing" in details["text"]
+    assert "a target industry; venture capital (inferred)" in details["company"]

@@ -1,0 +1,105 @@
+"""The role taxonomy (engine/ranking/roles.toml) and company industries read titles and companies
+as what they are: family and level, whatever the spelling."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from engine.ranking.industries import canonical, industry_of, infer_industry, label
+from engine.ranking.taxonomy import ROLES_FILE, Taxonomy, read_title, taxonomy
+
+DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" / "data"
+
+
+@pytest.mark.parametrize(("title", "family", "level"), [
+    ("Sr. Mgr, Eng", "engineering_leadership", "manager"),
+    ("Head, Human Resources", "people", "director"),
+    ("Co-founder & CTO", "engineering_leadership", "founder"),
+    ("GP", "investing", None),
+    ("HRBP", "people", None),
+    ("Talent Partner", "recruiting", None),
+    ("Senior Data Scientist", "data", "senior"),
+    ("Data Science Manager", "data", "manager"),
+    ("Product Management Lead", "product", None),
+    ("Director, Software Engineering", "engineering_leadership", "director"),
+    ("VP Engineering", "engineering_leadership", "vp"),
+    ("Engineering Manager", "engineering_leadership", "manager"),
+    ("Founder & CEO", "founders", "founder"),
+    ("Political Science Tutor", "education", None),
+    ("Human Resource Business Partner", "people", None),
+    ("Angel Investor 🚀", "investing", None),
+])
+def test_titles_in_many_forms_resolve_to_family_and_level(title, family, level):
+    reading = read_title(title)
+    assert reading.family == family
+    if level is not None:
+        assert reading.level == level
+
+
+def test_a_title_naming_two_families_belongs_to_both():
+    assert {"engineering_leadership", "founders"} <= read_title("Co-founder & CTO").families
+
+
+def test_an_ambiguous_partner_is_an_investor_only_at_a_venture_firm():
+    assert read_title("Partner").family is None
+    assert read_title("Partner", "venture capital").family == "investing"
+    assert read_title("Partner", "legal").family is None
+
+
+def test_word_forms_meet():
+    t = taxonomy()
+    assert t.words("Data Science") == t.words("data scientist")
+    assert t.words("Product Management") == t.words("product manager")
+
+
+def test_goal_roles_resolve_the_same_way():
+    t = taxonomy()
+    assert t.role_families(["engineering leadership", "CTO"]) == {"engineering_leadership"}
+    assert t.role_families(["Investor", "General Partner", "Angel Investor"]) == {"investing"}
+    assert "engineering" in t.related({"engineering_leadership"})
+
+
+def test_loaded_once():
+    assert taxonomy() is taxonomy()
+
+
+def test_the_file_is_user_extendable(tmp_path):
+    text = ROLES_FILE.read_text(encoding="utf-8") + '\n[families.farming]\nlabel = "Farming"\ntitles = ["agronomist"]\n'
+    path = tmp_path / "roles.toml"
+    path.write_text(text, encoding="utf-8")
+    own = Taxonomy.load(path)
+    assert own.read_title("Senior Agronomist").family == "farming"
+    assert taxonomy().read_title("Senior Agronomist").family is None
+
+
+def test_a_broken_relation_names_the_family(tmp_path):
+    path = tmp_path / "roles.toml"
+    path.write_text('[families.a]\ntitles = ["x"]\nrelated = ["nope"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown family 'nope'"):
+        Taxonomy.load(path)
+
+
+def test_most_real_titles_resolve_to_a_family():
+    titles = pd.read_csv(DATA / "titles_sample.csv", keep_default_na=False)
+    covered = titles["title"].map(lambda s: read_title(s).family is not None)
+    share = titles.loc[covered, "count"].sum() / titles["count"].sum()
+    assert share >= 0.8
+
+
+@pytest.mark.parametrize(("company", "industry"), [
+    ("Sequoia Capital", "venture capital"), ("Lagos Angel Network", "venture capital"),
+    ("Sterling Bank Plc", "banking"), ("Stripe, Inc.", "fintech"), ("University of Lagos", "education"),
+    ("Lagos University Teaching Hospital", "education"), ("Acme Widgets", None), ("", None), (None, None),
+    ("Aluko & Oyebode Law", "legal"),
+])
+def test_infer_industry(company, industry):
+    assert infer_industry(company) == industry
+
+
+def test_a_users_industry_wins_and_an_inferred_one_says_so():
+    assert industry_of("Sterling Bank Plc") == ("banking", True)
+    assert industry_of("Sterling Bank Plc", "Fintech") == ("fintech", False)
+    assert industry_of("Acme", float("nan")) == (None, False)
+    assert label("banking", True) == "banking (inferred)"
+    assert canonical("Payments") == "fintech" and canonical(" banks ") == "banking"
