@@ -29,6 +29,7 @@ _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
 _results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
+_features: dict[tuple, object] = {}  # per (data version, goal): what feedback models learn from
 # The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
 # 25 MB, so this keeps about three of them (and many small ones), not 32 (335 MB measured at 100k).
 _ROWS_KEPT = 300_000
@@ -125,22 +126,70 @@ def learning_status(store: Store, now: datetime | date | None = None) -> dict:
 
 def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | None = None,
                   top: int | None = None, now: datetime | date | None = None) -> pd.DataFrame:
-    """Contacts best first across active goals, with company, position, reasons and next step."""
+    """Contacts best first across active goals, with company, position, reasons and next step;
+    a goal the user marked contacts for is re-ranked by what the marks teach (``feedback_order``)."""
     now = _now(now)
     with store.session():
         goals = store.goals.all()
         ranker, contacts, version, _ = learning_ranker(store, goals, now)
+        marks = store.feedback.marks() if not contacts.empty else {}
+        marked = store.feedback.fingerprint() if marks else None
     if contacts.empty:
         return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
 
     def compute() -> pd.DataFrame:
-        ranked = ranker.rank(goals, now, top=top, goal_id=goal_id, segment_id=segment_id)
+        # With marks, a pool larger than ``top`` is ranked, so that people the marks lift can enter it.
+        pool = top if top is None or not marks else max(4 * int(top), int(top) + 200)
+        ranked = ranker.rank(goals, now, top=pool, goal_id=goal_id, segment_id=segment_id)
+        if marks:
+            ranked = feedback_order(ranked, marks, goals, ranker, contacts, now, version).head(top)
         ranked = ranked.join(contacts.set_index("id")[["company", "position"]], on="contact_id")
         ranked.insert(0, "rank", range(1, len(ranked) + 1))
-        return ranked
+        return ranked.reset_index(drop=True)
 
-    key = ("contacts", version, goal_id, segment_id, top)
+    key = ("contacts", version, goal_id, segment_id, top, marked)
     return memoized(key, compute)
+
+
+def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals: list[dict],
+                   ranker: OpportunityRanker, contacts: pd.DataFrame, now: datetime, version: tuple) -> pd.DataFrame:
+    """``ranked`` with the rows of each goal that has marks re-scored by its feedback model
+    (engine.outreach.feedback), best first again."""
+    from .feedback import goal_features, learn, rerank
+
+    ranked = ranked.copy()
+    for goal in goals:
+        goal_marks = marks.get(goal["id"])
+        rows = (ranked["goal_id"] == goal["id"]).to_numpy()
+        if not goal_marks or not rows.any():
+            continue
+        key = (version, goal["id"], goal.get("updated_at"))
+        with _lock:
+            features = _features.get(key)
+        if features is None:
+            features = goal_features(ranker, contacts, goal, now)
+            with _lock:
+                if len(_features) >= 8:
+                    _features.clear()
+                _features[key] = features
+        model = learn(features, goal_marks)
+        if model is None:
+            continue
+        ids = ranked.loc[rows, "contact_id"].to_numpy()
+        scores = pd.Series(ranked.loc[rows, "score"].to_numpy(dtype=float), index=ids)
+        ranked.loc[rows, "score"] = rerank(scores, model.preference(features.rows(ids)), goal_marks).to_numpy()
+    return ranked.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def feedback_status(store: Store, goal_id: int | None = None) -> dict:
+    """How many marks teach the ranking (of one goal, or of the active goals) and the sentence to show."""
+    from .feedback import status_message
+
+    with store.session():
+        active = {g["id"] for g in store.goals.all(statuses=("active",))}
+        marks = store.feedback.marks(goal_id)
+    count = sum(len(m) for g, m in marks.items() if goal_id is not None or g in active)
+    return {"marks": count, "message": status_message(count)}
 
 
 def segment_membership(store: Store, now: datetime | date | None = None) -> pd.Series:
