@@ -27,12 +27,13 @@ def company_key(name) -> str:
 def with_company_facts(frame: pd.DataFrame, facts: dict[str, tuple[str | None, list[str]]]) -> pd.DataFrame:
     """``frame`` (with ``company`` and ``tags``) gaining ``industry`` (None when not set) and the
     company's tags added to each contact's own."""
-    frame["industry"] = None
+    import pandas as pd
+
+    frame["industry"] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
     if not facts or frame.empty:
         return frame
     keys = frame["company"].map(lambda c: company_key(c) if isinstance(c, str) else "")
-    industries = keys.map(lambda k: facts.get(k, (None, []))[0])
-    frame["industry"] = industries.where(industries.notna(), None).astype(object)
+    frame["industry"] = pd.Series([facts.get(k, (None, []))[0] for k in keys], index=frame.index, dtype=object)
     extra = keys.map(lambda k: facts.get(k, (None, []))[1])
     if extra.map(len).any():
         frame["tags"] = [sorted({*(list(own) if own is not None else []), *more}) if more else own

@@ -1,0 +1,36 @@
+"""In a real browser: mark the top recommendation "not a fit" on Outreach; the ranking says it learns
+from the mark, the contact leaves the top, and the mark is in the workspace file."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from engine.store import Store
+from tests.browser import goto, rapport_cli, select_first_row, table, table_cell, wait_until_idle
+from tests.browser_runs import prepare_page
+
+pytestmark = pytest.mark.browser
+
+
+def test_marking_the_top_contact_not_a_fit_drops_it_and_is_kept(dashboard, page, tmp_path):
+    db = tmp_path / "demo.duckdb"
+    rapport_cli("demo", db=db)
+    app = dashboard(db)
+    prepare_page(page)
+    goto(page, app, "outreach", "Outreach")
+    expect(page.get_by_text("mark contacts a good fit or not a fit", exact=False)).to_be_visible()
+    ranked = table(page)
+    name = table_cell(ranked, "Name", 0)
+    select_first_row(page, ranked, page.get_by_role("heading", name=name, exact=True))
+    wait_until_idle(page)
+    page.get_by_role("button", name="Not a fit").click()
+    expect(page.get_by_text("learning from 1 mark", exact=False)).to_be_visible()
+    wait_until_idle(page)
+    assert table_cell(table(page), "Name", 0) != name
+    app.stop()
+
+    marks = Store(db).feedback.marks()
+    assert [fit for goal in marks.values() for fit in goal.values()] == ["bad"]
+    marked = next(iter(next(iter(marks.values()))))
+    assert Store(db).contacts.get(marked)["full_name"] == name
