@@ -137,12 +137,18 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
     if contacts.empty:
         return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
 
+    from .audience import label_segments, memberships
+
     def compute() -> pd.DataFrame:
         # With marks, a pool larger than ``top`` is ranked, so that people the marks lift can enter it.
         pool = top if top is None or not marks else max(4 * int(top), int(top) + 200)
-        ranked = ranker.rank(goals, now, top=pool, goal_id=goal_id, segment_id=segment_id)
+        ranked = ranker.rank(goals, now, top=None if segment_id is not None else pool, goal_id=goal_id,
+                             segment_id=segment_id)
+        active = [g for g in goals if g.get("status") == "active"]
+        ranked = label_segments(ranked, memberships(store, active, now), segment_id)  # the one audience definition
         if marks:
-            ranked = feedback_order(ranked, marks, goals, ranker, contacts, now, version).head(top)
+            ranked = feedback_order(ranked, marks, goals, ranker, contacts, now, version)
+        ranked = ranked.head(top)
         ranked = ranked.join(contacts.set_index("id")[["company", "position"]], on="contact_id")
         ranked.insert(0, "rank", range(1, len(ranked) + 1))
         return ranked.reset_index(drop=True)
@@ -193,22 +199,11 @@ def feedback_status(store: Store, goal_id: int | None = None) -> dict:
 
 
 def segment_membership(store: Store, now: datetime | date | None = None) -> pd.Series:
-    """contact_id -> the segment (name) each contact belongs to under its best active goal, for
-    those whose score reaches ``MEMBER_SCORE``; counted without writing reasons."""
-    from .audience import MEMBER_SCORE
+    """contact_id -> the segment (name) each contact counts under among the active goals' segments
+    (engine.outreach.audience: the one audience definition)."""
+    from .audience import memberships, segment_of
 
-    now = _now(now)
-    with store.session():
-        goals = store.goals.all()
-        ranker, contacts, version, _ = learning_ranker(store, goals, now)
-    if contacts.empty:
-        return pd.Series(dtype=object)
-
-    def compute() -> pd.DataFrame:
-        best = ranker.best_scores(goals, now)
-        return best.loc[best["score"] >= MEMBER_SCORE, ["contact_id", "segment_name"]]
-
-    return memoized(("membership", version), compute).set_index("contact_id")["segment_name"]
+    return segment_of(memberships(store, now=now))
 
 
 def explain_contact(store: Store, contact_id: int, now: datetime | date | None = None) -> dict:
