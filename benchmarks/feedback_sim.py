@@ -49,8 +49,10 @@ GOAL = {"id": 1, "title": "Find a data science mentor", "outcome": "mentorship",
         "priority": 3, "status": "active", "segments": []}
 
 
-def labeled_contacts(seed: int, n: int = 600) -> tuple[pd.DataFrame, dict[int, int]]:
-    """``n`` generated contacts and their hidden relevance (0-3) for GOAL."""
+def labeled_contacts(seed: int, n: int = 600, hidden: bool = True) -> tuple[pd.DataFrame, dict[int, int]]:
+    """``n`` generated contacts and their hidden relevance (0-3) for GOAL; ``hidden=False``: the goal
+    says it all (data scientists most, then ML people, then other data roles), the control where marks
+    must not hurt."""
     rng = np.random.default_rng(seed)
     families = rng.choice(list(ROLE_SHARE), size=n, p=list(ROLE_SHARE.values()))
     industries = rng.choice(list(INDUSTRY_SHARE), size=n, p=list(INDUSTRY_SHARE.values()))
@@ -65,17 +67,23 @@ def labeled_contacts(seed: int, n: int = 600) -> tuple[pd.DataFrame, dict[int, i
                      "connected_on": NOW - pd.Timedelta(days=int(rng.integers(30, 2000))),
                      "last_interaction": pd.NaT, "replies": 0, "outreach_count": 0, "cadence_days": np.nan,
                      "job_changed_on": pd.NaT, "times_recommended": 0})
-        relevance[i] = 3 if (family == "data" and industry == "healthcare") else \
-            1 if (family == "data" or industry == "healthcare") else 0
+        if hidden:
+            relevance[i] = 3 if (family == "data" and industry == "healthcare") else \
+                1 if (family == "data" or industry == "healthcare") else 0
+        else:
+            title = rows[-1]["position"]
+            relevance[i] = 3 if "Data Scientist" in title else 2 if title in ("Machine Learning Engineer",
+                                                                              "Applied Scientist") \
+                else 1 if family == "data" else 0
     frame = pd.DataFrame(rows)
     for column in ("connected_on", "last_interaction", "job_changed_on"):
         frame[column] = pd.to_datetime(frame[column])
     return frame, relevance
 
 
-def simulate(seed: int = 0, n: int = 600, marks: int = 10, k: int = 20) -> dict:
+def simulate(seed: int = 0, n: int = 600, marks: int = 10, k: int = 20, hidden: bool = True) -> dict:
     """NDCG@k of the goal's ranking on the unmarked contacts, before and after ``marks`` marks."""
-    contacts, relevance = labeled_contacts(seed, n)
+    contacts, relevance = labeled_contacts(seed, n, hidden)
     ranker = OpportunityRanker().fit(contacts)
     ranked = ranker.rank([GOAL], NOW, goal_id=GOAL["id"])
     shown = ranked["contact_id"].head(marks).tolist()
@@ -92,13 +100,17 @@ def simulate(seed: int = 0, n: int = 600, marks: int = 10, k: int = 20) -> dict:
 
 def main(argv: list[str]) -> int:
     seeds = range(int(argv[0]) if argv else 5)
-    results = [simulate(seed) for seed in seeds]
-    for r in results:
-        print(f"seed {r['seed']}: {r['marks']} marks ({r['good']} good): NDCG@20 "
-              f"{r['ndcg_before']:.3f} -> {r['ndcg_after']:.3f}")
-    before = np.mean([r["ndcg_before"] for r in results])
-    after = np.mean([r["ndcg_after"] for r in results])
-    print(f"mean over {len(results)} seeds: {before:.3f} -> {after:.3f}")
+    for hidden in (True, False):
+        print("hidden preference (healthcare)" if hidden else "control: the goal states what is relevant")
+        for marks in (1, 3, 10):
+            results = [simulate(seed, marks=marks, hidden=hidden) for seed in seeds]
+            if marks == 10:
+                for r in results:
+                    print(f"  seed {r['seed']}: {r['marks']} marks ({r['good']} good): NDCG@20 "
+                          f"{r['ndcg_before']:.3f} -> {r['ndcg_after']:.3f}")
+            before = np.mean([r["ndcg_before"] for r in results])
+            after = np.mean([r["ndcg_after"] for r in results])
+            print(f"  {marks:>2} marks, mean over {len(results)} seeds: NDCG@20 {before:.3f} -> {after:.3f}")
     return 0
 
 

@@ -79,8 +79,13 @@ class FeedbackModel(BaseEstimator):
         rows = normalize(X)
         self.good_ = rows[y == 1]
         self.bad_ = rows[y == 0]
+        # Only the features some marked row has: under the L2 penalty a feature no marked row has
+        # gets weight 0 anyway, so this is the same model, fitted over a few hundred columns instead
+        # of the whole vocabulary (0.55 s -> a few ms at 20,000 contacts).
+        self.columns_ = np.unique(X.indices)
         if len(self.classes_) == 2:
-            self.logistic_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000).fit(X, y)
+            self.logistic_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000).fit(
+                X[:, self.columns_], y)
         else:
             self.logistic_ = None
         self.n_features_in_ = X.shape[1]
@@ -103,7 +108,7 @@ class FeedbackModel(BaseEstimator):
         similar = self.similarity(X)
         if self.logistic_ is None:
             return similar
-        learned = self.logistic_.predict_proba(sp.csr_matrix(X, dtype=np.float64))[:, 1]
+        learned = self.logistic_.predict_proba(sp.csr_matrix(X, dtype=np.float64)[:, self.columns_])[:, 1]
         return self.similarity_share * similar + (1 - self.similarity_share) * learned
 
 

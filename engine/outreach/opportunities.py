@@ -128,24 +128,24 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
                   top: int | None = None, now: datetime | date | None = None) -> pd.DataFrame:
     """Contacts best first across active goals, with company, position, reasons and next step;
     a goal the user marked contacts for is re-ranked by what the marks teach (``feedback_order``)."""
+    from .audience import label_segments, memberships
+
     now = _now(now)
     with store.session():
         goals = store.goals.all()
         ranker, contacts, version, _ = learning_ranker(store, goals, now)
-        marks = store.feedback.marks() if not contacts.empty else {}
+        if contacts.empty:
+            return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
+        marks = store.feedback.marks()
         marked = store.feedback.fingerprint() if marks else None
-    if contacts.empty:
-        return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
-
-    from .audience import label_segments, memberships
+        members = memberships(store, [g for g in goals if g.get("status") == "active"], now)
 
     def compute() -> pd.DataFrame:
         # With marks, a pool larger than ``top`` is ranked, so that people the marks lift can enter it.
         pool = top if top is None or not marks else max(4 * int(top), int(top) + 200)
         ranked = ranker.rank(goals, now, top=None if segment_id is not None else pool, goal_id=goal_id,
                              segment_id=segment_id)
-        active = [g for g in goals if g.get("status") == "active"]
-        ranked = label_segments(ranked, memberships(store, active, now), segment_id)  # the one audience definition
+        ranked = label_segments(ranked, members, segment_id)  # the one audience definition
         if marks:
             ranked = feedback_order(ranked, marks, goals, ranker, contacts, now, version)
         ranked = ranked.head(top)
