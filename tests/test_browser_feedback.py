@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from engine.store import Store
-from tests.browser import goto, rapport_cli, select_first_row, table, table_cell, wait_until_idle
+from tests.browser import assert_inert, choose, goto, rapport_cli, select_first_row, table, table_cell, wait_until_idle
 from tests.browser_runs import prepare_page
 
 pytestmark = pytest.mark.browser
@@ -34,3 +34,21 @@ def test_marking_the_top_contact_not_a_fit_drops_it_and_is_kept(dashboard, page,
     assert [fit for goal in marks.values() for fit in goal.values()] == ["bad"]
     marked = next(iter(next(iter(marks.values()))))
     assert Store(db).contacts.get(marked)["full_name"] == name
+
+
+def test_hostile_company_names_show_as_typed_on_the_companies_page(dashboard, page, tmp_path):
+    from tests.test_browser_journeys import EVIL, LINK, hostile_workspace, visit, watch_dialogs
+
+    made = hostile_workspace(tmp_path)
+    target = f"Target {EVIL}"
+    rapport_cli("goals", "add", "--title", "Hostile gap", "--roles", "engineer", "--companies", target, db=made["db"])
+    rapport_cli("companies", "set", LINK, "--industry", EVIL, db=made["db"])
+    app = dashboard(made["db"])
+    dialogs = watch_dialogs(page)
+    visit(page, app, "companies", "Companies", dialogs)
+    gap = page.get_by_test_id("stMarkdown").filter(has_text="Hostile gap")
+    expect(gap).to_contain_text(target)  # the gap, as typed: no image, no link, no script
+    expect(page.get_by_role("textbox", name="Industry")).to_have_value("")  # Baker & Sons: none set
+    choose(page, "Company", LINK)
+    expect(page.get_by_role("textbox", name="Industry")).to_have_value(EVIL)
+    assert_inert(page, dialogs)

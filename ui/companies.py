@@ -4,7 +4,7 @@ the target companies nobody in the network works at."""
 import streamlit as st
 
 from engine.outreach.companies import companies_in_network, company_gaps, way_in
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import friendly_errors, page_header, plain, store, widget_key
 
 SHOWN = 500
 page_header("Companies", "Every company in your network with its people, your strongest tie there and its "
@@ -39,17 +39,18 @@ st.dataframe(shown.drop(columns=["key", "inferred"]), hide_index=True, width="st
                             "strongest": "Strongest tie", "strength": st.column_config.NumberColumn("Strength"),
                             "industry": "Industry", "tags": st.column_config.ListColumn("Tags")})
 
-with st.form("company_edit"):
-    st.markdown("**Set a company's industry and tags**")
-    names = dict(zip(shown["key"], shown["company"]))
-    key = st.selectbox("Company", list(names), format_func=names.get)
-    current = shown[shown["key"] == key].iloc[0] if key is not None else None
-    industry = st.text_input("Industry", value="" if current is None or current["inferred"]
-                             else (current["industry"] or ""), placeholder="e.g. fintech (blank: none)")
-    tags = st.text_input("Tags", value=", ".join(current["tags"]) if current is not None else "",
-                         placeholder="comma-separated, e.g. b2b, series b")
-    if st.form_submit_button("Save for everyone there", icon=":material/save:") and key is not None:
-        with friendly_errors():
-            workspace.companies.set(names[key], industry=industry, tags=tags.split(","))
-            st.toast(f"Saved {names[key]} for its {int(current['contacts'])} contacts")
-            st.rerun()
+st.markdown("**Set a company's industry and tags**")
+names = dict(zip(shown["key"], shown["company"]))
+key = st.selectbox("Company", list(names), format_func=names.get, key="companies_edit_company")
+if key is not None:
+    current = shown[shown["key"] == key].iloc[0]
+    with st.form(widget_key("company_edit", key)):  # a form per company: its fields start from its values
+        industry = st.text_input("Industry", value="" if current["inferred"] else current["industry"],
+                                 placeholder="e.g. fintech (blank: none)")
+        tags = st.text_input("Tags", value=", ".join(current["tags"]),
+                             placeholder="comma-separated, e.g. b2b, series b")
+        if st.form_submit_button("Save for everyone there", icon=":material/save:"):
+            with friendly_errors():
+                workspace.companies.set(names[key], industry=industry, tags=tags.split(","))
+                st.toast(f"Saved {plain(names[key])} for its {int(current['contacts'])} contacts")
+                st.rerun()

@@ -35,9 +35,10 @@ def companies_in_network(store: Store) -> pd.DataFrame:
     frame = store.companies.in_network()
     if frame.empty:
         return pd.DataFrame(columns=["key", *COMPANY_COLUMNS])
-    guessed = [None if isinstance(i, str) and i else _inferred(c) for c, i in zip(frame["company"], frame["industry"])]
+    own = [i if isinstance(i, str) and i else None for i in frame["industry"]]
+    guessed = [None if i else _inferred(c) for c, i in zip(frame["company"], own)]
     frame["inferred"] = [bool(g) for g in guessed]
-    frame["industry"] = [g or i for g, i in zip(guessed, frame["industry"])]
+    frame["industry"] = pd.Series([g or i for g, i in zip(guessed, own)], index=frame.index, dtype=object)
     return frame[["key", *COMPANY_COLUMNS]]
 
 
