@@ -52,3 +52,27 @@ def test_hostile_company_names_show_as_typed_on_the_companies_page(dashboard, pa
     choose(page, "Company", LINK)
     expect(page.get_by_role("textbox", name="Industry")).to_have_value(EVIL)
     assert_inert(page, dialogs)
+
+
+def test_marking_two_selected_rows_at_once(dashboard, page, tmp_path):
+    db = tmp_path / "demo.duckdb"
+    rapport_cli("demo", db=db)
+    app = dashboard(db)
+    prepare_page(page)
+    goto(page, app, "outreach", "Outreach")
+    ranked = table(page)
+    names = [table_cell(ranked, "Name", 0), table_cell(ranked, "Name", 1)]
+    select_first_row(page, ranked, page.get_by_role("heading", name=names[0], exact=True))
+    wait_until_idle(page)
+    box = ranked.bounding_box()
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17 + 35)  # the second row's marker
+    bulk = page.get_by_role("button", name="All 2: good fit")
+    expect(bulk).to_be_visible()
+    bulk.click()
+    expect(page.get_by_text("learning from 2 marks", exact=False)).to_be_visible()
+    wait_until_idle(page)
+    app.stop()
+
+    marks = Store(db).feedback.marks()
+    marked = {Store(db).contacts.get(c)["full_name"]: fit for goal in marks.values() for c, fit in goal.items()}
+    assert marked == {names[0]: "good", names[1]: "good"}

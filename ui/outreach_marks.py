@@ -63,7 +63,7 @@ def bulk_marks(workspace: Store, chosen: pd.DataFrame) -> None:
     columns = st.columns([2, 1, 1, 1])
     columns[0].write(f"**{len(chosen)} selected:** mark them for the goal each is ranked under")
     for column, fit in zip(columns[1:], FEEDBACK_FITS):
-        if column.button(FEEDBACK_LABELS[fit].capitalize(), icon=ICONS[fit], key=f"bulk_{fit}"):
+        if column.button(f"All {len(chosen)}: {FEEDBACK_LABELS[fit]}", icon=ICONS[fit], key=f"bulk_{fit}"):
             _apply(workspace, by_goal, fit)
-    if columns[3].button("Clear marks", key="bulk_clear"):
+    if columns[3].button(f"Clear all {len(chosen)} marks", key="bulk_clear"):
         _apply(workspace, by_goal, None)
