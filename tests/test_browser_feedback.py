@@ -7,7 +7,17 @@ import pytest
 from playwright.sync_api import expect
 
 from engine.store import Store
-from tests.browser import assert_inert, choose, goto, rapport_cli, select_first_row, table, table_cell, wait_until_idle
+from tests.browser import (
+    assert_inert,
+    choose,
+    goto,
+    rapport_cli,
+    select_first_row,
+    table,
+    table_cell,
+    table_csv,
+    wait_until_idle,
+)
 from tests.browser_runs import prepare_page
 
 pytestmark = pytest.mark.browser
@@ -21,13 +31,21 @@ def test_marking_the_top_contact_not_a_fit_drops_it_and_is_kept(dashboard, page,
     goto(page, app, "outreach", "Outreach")
     expect(page.get_by_text("mark contacts a good fit or not a fit", exact=False)).to_be_visible()
     ranked = table(page)
-    name = table_cell(ranked, "Name", 0)
+    first_row = table_csv(page, ranked)[0]
+    name, goal = first_row["full_name"], first_row["goal_title"]
+    choose(page, "Goal", goal)  # that goal's list: the mark re-ranks it
+    wait_until_idle(page)
+    ranked = table(page)
+    assert table_cell(ranked, "Name", 0) == name
     select_first_row(page, ranked, page.get_by_role("heading", name=name, exact=True))
     wait_until_idle(page)
     page.get_by_role("button", name="Not a fit").click()
     expect(page.get_by_text("learning from 1 mark", exact=False)).to_be_visible()
     wait_until_idle(page)
-    assert table_cell(table(page), "Name", 0) != name
+    first = table_cell(table(page), "Name", 0)
+    assert first != name
+    select_first_row(page, table(page), page.get_by_role("heading", name=first, exact=True))
+    expect(page.get_by_text("Your marks for this goal moved this contact's score")).to_be_visible()
     app.stop()
 
     marks = Store(db).feedback.marks()

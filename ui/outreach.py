@@ -86,7 +86,8 @@ if rows:
         st.subheader(plain(chosen["full_name"]), anchor=False)
         st.write(f"**Next step:** {plain(why['next_step'])} · for *{plain(why['goal_title'])}*"
                  + (f" · segment *{plain(why['segment_name'])}*" if why["segment_name"] else ""))
-        mark_buttons(workspace, int(chosen["contact_id"]), chosen["goal_id"], key=f"mark_{int(chosen['contact_id'])}")
+        mark_buttons(workspace, int(chosen["contact_id"]), chosen["goal_id"], key=f"mark_{int(chosen['contact_id'])}",
+                     scores=(why["score"], float(chosen["score"])))
         parts = pd.DataFrame(why["contributions"], columns=["factor", "contribution", "detail"])
         st.dataframe(parts[parts["contribution"].abs() > 1e-9], hide_index=True, width="stretch",
                      column_config={"contribution": st.column_config.NumberColumn(format="%+.3f")})

@@ -35,10 +35,13 @@ def _apply(workspace: Store, by_goal: dict[int, list[int]], fit: str | None) -> 
         st.rerun()
 
 
-def mark_buttons(workspace: Store, contact_id: int, goal_id, key: str) -> None:
-    """One click marks this contact for the goal it is ranked under (or clears its mark)."""
+def mark_buttons(workspace: Store, contact_id: int, goal_id, key: str, scores: tuple[float, float]) -> None:
+    """One click marks this contact for the goal it is ranked under (or clears its mark); ``scores``:
+    its score before and after what the goal's marks teach, said when they differ."""
     if goal_id is None or pd.isna(goal_id):
         return
+    if abs(scores[1] - scores[0]) > 5e-3:
+        st.caption(f"Your marks for this goal moved this contact's score from {scores[0]:.2f} to {scores[1]:.2f}.")
     goal_id = int(goal_id)
     with friendly_errors():
         current = workspace.feedback.marks(goal_id).get(goal_id, {}).get(contact_id)
