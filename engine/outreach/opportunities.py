@@ -79,7 +79,8 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
             return cached[1], cached[2], key
     # On disk a workspace is told apart by its contacts too: a file deleted and made anew starts at
     # data version 0 again.
-    fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat())
+    # The schema version too: a migration may add what the contacts frame holds (9: ``industry``).
+    fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat(), store.schema_version())
     loaded = model_cache.load(store.path, fingerprint)
     if loaded is not None:
         ranker, contacts = loaded
