@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from engine.store import ContactQuery, Store, StoreError, upsert
-from engine.store.migrations import latest_version
+from engine.store.migrations import MIGRATIONS, latest_version
 from tests.conftest import parsed_contacts
 
 ADA = {"first_name": "Ada", "last_name": "Lovelace", "full_name": "Ada Lovelace", "company": "Analytical",
@@ -21,7 +21,7 @@ def test_a_new_file_is_migrated_to_the_latest_version(store):
     conn = duckdb.connect(str(store.path))
     versions = [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY version").fetchall()]
     conn.close()
-    assert versions == list(range(1, latest_version() + 1))
+    assert versions == [version for version, _, _ in MIGRATIONS]  # every one, in order (numbers given out ahead)
 
 
 def test_reimporting_the_same_rows_adds_nobody(store):

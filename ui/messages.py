@@ -14,7 +14,11 @@ from engine.outreach.messages import (
 from engine.outreach.pitch import MAX_SECONDS, PITCH_HINTS, PITCH_LABELS, PITCH_PARTS, assemble_pitch, pitch_stats
 from engine.store import CHANNELS
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
-from ui.outreach_panel import CHANNEL_LABELS
+from ui.outreach_panel import CHANNEL_LABELS, PITCH_GOAL_KEY
+
+
+def _used(times: int) -> str:
+    return {0: "not used yet", 1: "used once"}.get(times, f"used {times:,} times")
 
 page_header("Pitch & templates", "Say who you are and what you ask in under a minute, and keep messages that "
             "work ready for each channel.")
@@ -25,7 +29,10 @@ with pitch_tab:
     with friendly_errors():
         goals = workspace.goals.all(statuses=("active", "paused"))
     goal_names = choice_labels(goals, lambda g: g["title"], reserved=["General pitch"])
-    goal_id = st.selectbox("For", [None, *goal_names], format_func=lambda i: goal_names.get(i, "General pitch"))
+    if st.session_state.get(PITCH_GOAL_KEY) not in goal_names:  # a goal since completed, or none asked for
+        st.session_state.pop(PITCH_GOAL_KEY, None)
+    goal_id = st.selectbox("For", [None, *goal_names], format_func=lambda i: goal_names.get(i, "General pitch"),
+                           key=PITCH_GOAL_KEY)
     with friendly_errors():
         versions = workspace.pitches.all(goal_id)
     current = versions[0]["parts"] if versions else {}
@@ -37,7 +44,8 @@ with pitch_tab:
     stats = pitch_stats(text)
     st.markdown("**Your pitch**")
     st.text(text or "(fill in the parts above)")
-    message = f"{stats.words} words · about {stats.seconds} seconds at 130 words a minute"
+    message = (f"{stats.words} word{'' if stats.words == 1 else 's'} · about {stats.seconds} seconds at 130 words "
+               "a minute")
     (st.warning if stats.too_long else st.caption)(
         message + (f" — over {MAX_SECONDS} seconds: cut it down." if stats.too_long else ""))
     if saved:
@@ -59,7 +67,7 @@ with template_tab:
         templates = workspace_templates(workspace)
         usage = workspace.templates.usage()
     template_names = choice_labels(templates, reserved=["New template"], label=lambda t: (
-        f"{t['name']} · {CHANNEL_LABELS.get(t['channel'], t['channel'])} · used {usage.get(t['id'], 0)} times"))
+        f"{t['name']} · {CHANNEL_LABELS.get(t['channel'], t['channel'])} · {_used(usage.get(t['id'], 0))}"))
     chosen_id = st.selectbox("Template", [None, *template_names], key="template_choice",
                              format_func=lambda i: template_names.get(i, "New template"))
     chosen = next((t for t in templates if t["id"] == chosen_id), None)
@@ -73,7 +81,9 @@ with template_tab:
                                   if base["purpose"] in PURPOSES else 0)
         subject = st.text_input("Subject (e-mail)", base.get("subject") or "")
         body = st.text_area("Text", base["body"], height=200,
-                            help="Placeholders: " + ", ".join("{" + k + "}" for k in PLACEHOLDER_HINTS))
+                            help="Placeholders: " + ", ".join("{" + k + "}" for k in PLACEHOLDER_HINTS)
+                            + ". A text that ends on a closing line (\"Thank you,\") is signed with your name "
+                            "from Settings.")
         save = st.form_submit_button("Save template", type="primary")
     if save:
         with friendly_errors():

@@ -5,14 +5,66 @@ Shared by the Outreach page (for the selected recommendation) and the Contacts p
 
 from __future__ import annotations
 
+import hashlib
+
 import streamlit as st
 
 from engine.clock import workspace_today
-from engine.outreach.messages import contact_values, mailto_link, render, workspace_templates
+from engine.outreach.drafts import build_draft, keeps_texts, known_for, sent_record, shared_contexts
+from engine.outreach.messages import mailto_link, placeholders, text_length, workspace_templates
 from engine.planning.agenda import default_follow_up, kept_follow_up
 from engine.store import CHANNELS, INTERACTION_KINDS, OUTCOMES, Store
-from engine.vocabulary import CHANNEL_LABELS
+from engine.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, label
 from ui.common import choice_labels, friendly_errors, plain
+
+PITCH_GOAL_KEY = "pitch_goal"  # the goal the Pitch & templates page opens on (ui/messages.py)
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:12]
+
+
+def _draft_editor(workspace: Store, contact: dict, template: dict, goal: dict | None, channel: str,
+                  key: str) -> tuple[str, str]:
+    """The drafted message, editable; returns (subject, text) as the user left them."""
+    shared_key = f"{key}_shared_{contact.get('id')}"
+    with friendly_errors():
+        known = known_for(workspace, contact, goal)
+    found = shared_contexts(contact, known.profile, known.events)
+    chosen = st.selectbox("What you have in common", found, index=0 if found else None, key=shared_key,
+                          accept_new_options=True, placeholder="e.g. we both worked at Globex (type your own)")
+    drafted = build_draft(workspace, template, contact, channel=channel, goal=goal, shared_context=chosen or "",
+                          known=known)
+    message = drafted.message
+    if not drafted.has_pitch and "my_pitch" in placeholders(template.get("body")):
+        if st.button("Write your pitch for this goal" if goal else "Write your pitch", icon=":material/edit:",
+                     key=f"{key}_write_pitch"):
+            st.session_state[PITCH_GOAL_KEY] = goal["id"] if goal else None
+            st.switch_page("ui/messages.py")
+    if drafted.to_fill:
+        st.warning("Still to fill before sending:\n" + "\n".join(f"- {plain(where)}" for _, where in drafted.to_fill))
+    # A new draft (another template, goal or contact) starts a new editor; edits live until then.
+    draft_key = f"{key}_draft_{_digest(message.text, message.subject, contact.get('id'))}"
+    subject = ""
+    if channel == "email" or message.subject:
+        subject = st.text_input("Subject", message.subject or "", key=f"{draft_key}_subject")
+    limit = message.limit
+    text = st.text_area("Your message (edit it here)", message.text, key=draft_key, height=260,
+                        max_chars=limit if limit and message.length <= limit else None)
+    length = text_length(text)
+    channel_label = CHANNEL_LABELS.get(channel, channel)
+    st.caption(f"{length:,} character{'' if length == 1 else 's'}"
+               + (f" of the {limit:,} a {channel_label} allows" if limit
+                  else f" · no length limit for {channel_label}"))
+    if limit and length > limit:
+        st.error(f"{length - limit:,} characters over the {limit:,}-character limit of a {channel_label}: shorten it.")
+    st.caption("Copy it with the icon at the top right of the box below.")
+    st.code((f"Subject: {subject}\n\n" if subject else "") + text, language=None, wrap_lines=True, height=140)
+    if channel == "email":
+        address = contact.get("email")
+        st.link_button("Open in your e-mail program" + ("" if address else " (no address on file)"),
+                       mailto_link(address, subject, text), icon=":material/mail:")
+    return subject, text
 
 
 def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: str) -> None:
@@ -21,54 +73,41 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
         goals = workspace.goals.all(statuses=("active",))
         templates = workspace_templates(workspace)
         today = workspace_today(workspace)
+        keep_text = keeps_texts(workspace)
     goal = next((g for g in goals if g["id"] == goal_id), goals[0] if goals else None)
-    left, right = st.columns(2)
+    left, mid, right = st.columns(3)
     channel = left.selectbox("Channel", CHANNELS, format_func=CHANNEL_LABELS.get, key=f"{key}_channel")
     fitting = [t for t in templates if t["channel"] == channel] or templates
-    template_names = choice_labels(fitting, lambda t: f"{t['name']} ({t['purpose']})", reserved=["No template"])
-    template_id = right.selectbox("Template", [None, *template_names], key=f"{key}_template",
-                                  format_func=lambda i: template_names.get(i, "No template"))
+    template_names = choice_labels(fitting, lambda t: t["name"], reserved=["No template"])
+    template_id = mid.selectbox("Template", [None, *template_names], key=f"{key}_template",
+                                format_func=lambda i: template_names.get(i, "No template"))
     template = next((t for t in fitting if t["id"] == template_id), None)
     goal_names = choice_labels(goals, lambda g: g["title"], reserved=["No goal"])
     options = [None, *goal_names]
-    chosen_goal = left.selectbox("Goal", options, index=options.index(goal["id"]) if goal else 0, key=f"{key}_goal",
-                                 format_func=lambda i: goal_names.get(i, "No goal"))
+    chosen_goal = right.selectbox("Goal", options, index=options.index(goal["id"]) if goal else 0, key=f"{key}_goal",
+                                  format_func=lambda i: goal_names.get(i, "No goal"))
     goal = next((g for g in goals if g["id"] == chosen_goal), None)
-    shared = right.text_input("What you have in common (optional)", key=f"{key}_shared",
-                              placeholder="e.g. we both worked at Globex")
-    message = None
+    text = ""
     if template is not None:
-        with friendly_errors():
-            pitch = workspace.pitches.latest(goal["id"] if goal else None)
-        values = contact_values(contact, goal=goal, pitch=pitch, shared_context=shared or None)
-        message = render(template["body"], values, channel=channel, subject=template.get("subject"))
-        if message.missing:
-            st.warning("Fill in before sending: " + ", ".join(plain(m) for m in message.missing))
-        if message.over_limit:
-            st.error(f"{message.length} characters: {message.over_limit} over the {message.limit}-character limit "
-                     f"of a {CHANNEL_LABELS[channel]}.")
-        if message.subject:
-            st.text(f"Subject: {message.subject}")
-        st.code(message.text, language=None, wrap_lines=True)  # the copy button copies it as is
-        st.caption(f"{message.length} characters" + (f" of {message.limit}" if message.limit else ""))
-        if channel == "email" and contact.get("email"):
-            st.link_button("Open in your e-mail program", mailto_link(contact["email"], message.subject or "",
-                                                                       message.text), icon=":material/mail:")
+        _, text = _draft_editor(workspace, contact, template, goal, channel, key)
     with st.form(f"{key}_log", border=False):
         cols = st.columns(3)
         kind = cols[0].selectbox("What", INTERACTION_KINDS, key=f"{key}_kind")
         when = cols[1].date_input("Date", today, key=f"{key}_date")
         follow = cols[2].date_input("Follow up on", default_follow_up(channel, today), key=f"{key}_follow")
         outcome = cols[0].selectbox("Outcome (if known)", [None, *OUTCOMES], key=f"{key}_outcome",
-                                    format_func=lambda o: "not yet" if o is None else o.replace("_", " "))
+                                    format_func=lambda o: "not yet" if o is None else label(o, OUTCOME_LABELS))
         notes = st.text_input("Notes", key=f"{key}_notes")
+        if template is not None:
+            st.caption("The message above is logged with it: its length" + (" and its text (Settings: keep message "
+                       "texts)." if keep_text else " only; its text stays private (Settings: keep message texts)."))
         if st.form_submit_button("Log outreach", type="primary", icon=":material/check:"):
             with friendly_errors():
                 workspace.interactions.log({
                     "contact_id": int(contact["id"]), "goal_id": goal["id"] if goal else None,
                     "template_id": template["id"] if template else None, "kind": kind, "channel": channel,
                     "occurred_on": when, "outcome": outcome, "notes": notes or None,
-                    "follow_up_on": kept_follow_up(outcome, follow),
+                    "follow_up_on": kept_follow_up(outcome, follow), **sent_record(text, keep_text),
                 })
             name = plain(contact.get("full_name") or "contact")
             st.success(f"Logged: {kind} with {name} on {when:%d %b %Y}"
@@ -79,7 +118,7 @@ def outcome_buttons(workspace: Store, interaction_id: int, key: str) -> None:
     """Record how an outreach went, in one click."""
     cols = st.columns(len(OUTCOMES))
     for col, outcome in zip(cols, OUTCOMES):
-        if col.button(outcome.replace("_", " "), key=f"{key}_{outcome}"):
+        if col.button(label(outcome, OUTCOME_LABELS), key=f"{key}_{outcome}"):
             with friendly_errors():
                 workspace.interactions.set_outcome(interaction_id, outcome)
             st.rerun()

@@ -8,6 +8,7 @@ import streamlit as st
 
 from engine.clock import workspace_now
 from engine.exports import csv_bytes
+from engine.outreach.drafts import Profile, keeps_texts, read_profile, save_profile, set_keeps_texts
 from engine.store import AUTOMATIC_COPIES_KEPT, StoreError, automatic_copies, copy_day, restore_copy
 from ui.common import db_path, friendly_errors, page_header, plain, section_errors, store
 
@@ -39,8 +40,41 @@ except StoreError as error:  # a damaged file: say so, and still offer Restore b
     healthy = False
 
 
+def profile_section(workspace) -> None:
+    """Who signs the drafts, what they share with their contacts, and whether message texts are kept."""
+    st.subheader("Your profile", anchor=False)
+    st.caption("Drafts end with your name and mention what you have in common with someone: a company you both "
+               "worked at, or a school or group of yours among their tags. Your name is filled from your LinkedIn "
+               "data archive (Profile.csv) when you import it.")
+    with section_errors():
+        profile = read_profile(workspace)
+        keep = keeps_texts(workspace)
+    with st.form("profile"):
+        left, right = st.columns(2)
+        name = left.text_input("Your name", profile.name, placeholder="e.g. Sam Lee")
+        sign_off = right.text_area("Sign your messages as (optional)", profile.sign_off, height=68,
+                                   placeholder="Your name, or a few lines: name, title, phone",
+                                   help="What goes under \"Thank you,\" in a draft; your name when empty.")
+        companies = left.text_input("Companies you worked at (comma-separated, current first)",
+                                    ", ".join(profile.companies), placeholder="e.g. Paywise, Globex")
+        schools = right.text_input("Schools you studied at (comma-separated)", ", ".join(profile.schools),
+                                   placeholder="e.g. TU Munich")
+        groups = st.text_input("Groups and communities you belong to (comma-separated)", ", ".join(profile.groups),
+                               placeholder="e.g. Women in Product, Berlin Product Meetup",
+                               help="A contact tagged with one of these gets \"we're both part of ...\" in drafts.")
+        keep_texts = st.checkbox("Keep the texts of messages I log", keep,
+                                 help="Off: an outreach logged from a draft keeps the template and the message's "
+                                      "length only. On: the text you sent is kept too, in this workspace file.")
+        if st.form_submit_button("Save profile"):
+            with section_errors():
+                save_profile(workspace, Profile.typed(name, sign_off, companies, schools, groups))
+                set_keeps_texts(workspace, keep_texts)
+            st.toast("Profile saved")
+
+
 def preferences(workspace) -> None:
-    """Time zone, cadences per tag and exports: only for a workspace that opens."""
+    """Profile, time zone, cadences per tag and exports: only for a workspace that opens."""
+    profile_section(workspace)
     st.subheader("Time zone", anchor=False)
     with section_errors():
         current_tz = workspace.settings.get("timezone") or ""

@@ -251,9 +251,12 @@ def template_id(store: Store, name_or_id: str) -> int:
         return int(text)  # the store refuses an id that does not exist
     from engine.outreach.messages import workspace_templates
 
-    names = {t["name"].casefold(): t["id"] for t in workspace_templates(store)}
+    templates = workspace_templates(store)
+    names = {t["name"].casefold(): t["id"] for t in templates}
     if text.casefold() not in names:
-        raise UserError(f"no template named {text!r} (see the Pitch & templates page)")
+        known = ", ".join(sorted(t["name"] for t in templates))
+        raise UserError(f"no template named {text!r}; the templates are: {known} (edit them on the Pitch & "
+                        "templates page)")
     return names[text.casefold()]
 
 

@@ -37,8 +37,10 @@ CHANNEL_LIMITS: dict[str, int | None] = {
 PURPOSES = ("connection note", "intro request", "referral ask", "coffee chat", "follow-up", "thank-you",
             "reconnect")
 
-# What each placeholder means, for the template editor. contact_values() fills the first six and the
-# two name fields; the rest are custom fields the user types once per message.
+# What each placeholder means, for the template editor. contact_values() fills the contact's fields, the
+# goal, the pitch and the shared context; drafts.draft() adds the goal's role, company and job link, an
+# event both attended and the user's own name and signature. Any other name is a custom field the user
+# types into the draft.
 PLACEHOLDER_HINTS: dict[str, str] = {
     "first_name": "Their first name", "last_name": "Their last name", "full_name": "Their full name",
     "company": "Their current company", "position": "Their current job title",
@@ -48,6 +50,9 @@ PLACEHOLDER_HINTS: dict[str, str] = {
     "topic": "What you talked about or want to learn", "target_name": "The person you want to be introduced to",
     "target_company": "Where that person works", "job_link": "A link to the job posting",
     "next_step": "What you are doing with their advice",
+    "role_company": "The goal's target company (theirs, when they work at one)",
+    "my_name": "Your name (Settings, your profile)", "my_first_name": "Your first name (Settings, your profile)",
+    "signature": "How you sign (Settings, your profile); added under a closing line like \"Thank you,\"",
 }
 
 # Typical values: the template editor's preview, and the tests' proof that each starter fits its channel.
@@ -60,6 +65,7 @@ SAMPLE_VALUES: dict[str, str] = {
     "role": "senior product manager", "topic": "how lending teams run discovery", "target_name": "Tom Becker",
     "target_company": "Finch Payments", "job_link": "https://jobs.example.com/senior-pm",
     "next_step": "I've rewritten my CV around outcomes, as you suggested",
+    "role_company": "Ledgerly", "my_name": "Sam Lee", "my_first_name": "Sam", "signature": "Sam Lee",
 }
 
 

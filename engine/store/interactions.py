@@ -13,10 +13,10 @@ if TYPE_CHECKING:  # both load slowly: only where a frame or a table is made
     import pandas as pd
 
 _NAMES = ("contact_id", "event_id", "goal_id", "template_id", "kind", "channel", "occurred_on", "outcome",
-          "follow_up_on", "notes")
+          "follow_up_on", "notes", "message_length", "message_text")
 _ARROW_TYPES = {"contact_id": "int64", "event_id": "int64", "goal_id": "int64", "template_id": "int64",
                 "kind": "string", "channel": "string", "occurred_on": "date32", "outcome": "string",
-                "follow_up_on": "date32", "notes": "string"}
+                "follow_up_on": "date32", "notes": "string", "message_length": "int32", "message_text": "string"}
 _INSERT = f"INSERT INTO interactions ({', '.join(_NAMES)}) VALUES ({', '.join('?' for _ in _NAMES)})"
 
 
