@@ -17,6 +17,7 @@ pages = {
         st.Page("ui/outreach.py", title="Outreach", icon=":material/send:"),
         st.Page("ui/events.py", title="Events", icon=":material/event:"),
         st.Page("ui/contacts.py", title="Contacts", icon=":material/contacts:"),
+        st.Page("ui/companies.py", title="Companies", icon=":material/domain:"),
     ],
     "Improve": [
         st.Page("ui/review.py", title="Review", icon=":material/insights:"),

@@ -38,6 +38,10 @@ SENIORITY_LEVELS: tuple[str, ...] = (
     "intern", "junior", "mid", "senior", "lead", "manager", "director", "vp", "executive", "founder",
 )
 
+# The user's mark on a contact for a goal (Outreach, ``rapport feedback``), and how each reads.
+FEEDBACK_FITS: tuple[str, ...] = ("good", "bad")
+FEEDBACK_LABELS: dict[str, str] = {"good": "good fit", "bad": "not a fit"}
+
 # -- opportunities: events --------------------------------------------------------------------------------
 EVENT_KINDS: tuple[str, ...] = ("conference", "meetup", "webinar", "online group", "job fair", "other")
 

@@ -14,7 +14,7 @@ from engine.store import Store
 
 APP = str(Path(__file__).parents[1] / "app.py")
 PAGES = ["ui/home.py", "ui/goals.py", "ui/messages.py", "ui/today.py", "ui/outreach.py", "ui/events.py",
-         "ui/contacts.py", "ui/imports.py", "ui/settings.py", "ui/review.py"]
+         "ui/contacts.py", "ui/companies.py", "ui/imports.py", "ui/settings.py", "ui/review.py"]
 
 
 @pytest.fixture(scope="module")

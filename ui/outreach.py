@@ -7,8 +7,15 @@ import streamlit as st
 
 from engine.clock import workspace_today
 from engine.exports import csv_bytes
-from engine.outreach.opportunities import OUTREACH_COLUMNS, explain_contact, learning_status, rank_contacts
+from engine.outreach.opportunities import (
+    OUTREACH_COLUMNS,
+    explain_contact,
+    feedback_status,
+    learning_status,
+    rank_contacts,
+)
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
+from ui.outreach_marks import bulk_marks, mark_buttons, table_key
 from ui.outreach_panel import outreach_panel
 
 PAGE_SIZE = 25
@@ -49,10 +56,11 @@ page = st.session_state.get("outreach_page", 1)
 shown = ranked.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
 with friendly_errors():
     learning = learning_status(workspace)
-st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages} · {learning['message']}")
+    marks = feedback_status(workspace, goal["id"] if goal else None)
+st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages} · {learning['message']} · {marks['message']}")
 selection = st.dataframe(
-    shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-    key="outreach_table",
+    shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
+    key=table_key(),
     column_config={
         "rank": st.column_config.NumberColumn("#", width="small"),
         "full_name": "Name", "company": "Company", "position": "Position", "next_step": "Next step",
@@ -68,14 +76,18 @@ with friendly_errors():
     workspace.contacts.note_recommended([int(i) for i in shown["contact_id"].head(10)], on=workspace_today(workspace))
 
 rows = selection.selection.rows if selection else []
+if len(rows) > 1:
+    bulk_marks(workspace, shown.iloc[rows])
 if rows:
-    chosen = shown.iloc[rows[0]]
+    chosen = shown.iloc[rows[-1]]
     with friendly_errors():
         why = explain_contact(workspace, int(chosen["contact_id"]))
     with st.container(border=True):
         st.subheader(plain(chosen["full_name"]), anchor=False)
         st.write(f"**Next step:** {plain(why['next_step'])} · for *{plain(why['goal_title'])}*"
                  + (f" · segment *{plain(why['segment_name'])}*" if why["segment_name"] else ""))
+        mark_buttons(workspace, int(chosen["contact_id"]), chosen["goal_id"], key=f"mark_{int(chosen['contact_id'])}",
+                     scores=(why["score"], float(chosen["score"])))
         parts = pd.DataFrame(why["contributions"], columns=["factor", "contribution", "detail"])
         st.dataframe(parts[parts["contribution"].abs() > 1e-9], hide_index=True, width="stretch",
                      column_config={"contribution": st.column_config.NumberColumn(format="%+.3f")})
@@ -86,7 +98,8 @@ if rows:
             contact = workspace.contacts.get(int(chosen["contact_id"]))
         outreach_panel(workspace, contact, why["goal_id"], key=f"outreach_{int(chosen['contact_id'])}")
 else:
-    st.caption("Select a row to see how its score is made up, draft a message and log the outreach.")
+    st.caption("Select a row to see how its score is made up, mark it a good fit or not, draft a message and log "
+               "the outreach; select several to mark them at once.")
 
 st.download_button("Download the prioritized list (CSV)",
                    lambda: csv_bytes(ranked.to_dict("records"), OUTREACH_COLUMNS),

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import argparse
 
-from engine.vocabulary import GOAL_OUTCOMES, RELATIONSHIPS
+from engine.vocabulary import FEEDBACK_FITS, GOAL_OUTCOMES, RELATIONSHIPS
 
-from . import commands, workspace_commands
+from . import commands, network_commands, workspace_commands
 from .arguments import (
     CHANNELS,
     GOAL_STATUSES,
@@ -157,6 +157,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     _command(sub, "learning", common, "whether the ranking learns from your outcomes yet, and from how many",
              ("rapport learning", "rapport learning --json"), commands.cmd_learning)
+
+    p = _command(sub, "feedback", common, "mark contacts a good fit or not a fit for a goal: the goal's ranking "
+                 "learns from the marks", ("rapport feedback --goal 1 --contact 12 --fit good",
+                                           "rapport feedback --goal 1 --contact 12,15,19 --fit bad",
+                                           "rapport feedback --goal 1 --contact 12 --fit clear"),
+                 network_commands.cmd_feedback)
+    p.add_argument("--goal", type=record_id, required=True, metavar="ID", help="the goal (see rapport goals list)")
+    p.add_argument("--contact", type=id_list, required=True, metavar="IDS",
+                   help="comma-separated contact ids (see rapport contacts)")
+    p.add_argument("--fit", choices=(*FEEDBACK_FITS, "clear"), required=True, help="clear removes the marks")
+
+    companies = _group(sub, "companies", "companies in your network: set an industry and tags once for everyone "
+                       "there; see target companies nobody works at",
+                       ("rapport companies list", "rapport companies set \"Acme Health\" --industry healthcare",
+                        "rapport companies gaps"))
+    p = _command(companies, "list", common, "every company with its contacts, strongest tie and industry",
+                 ("rapport companies list --limit 20", "rapport companies list --json"),
+                 network_commands.cmd_companies_list)
+    p.add_argument("--limit", type=whole_number(1, 100_000), default=100, metavar="N",
+                   help="how many to list, 1 to 100000 (default 100)")
+    p = _command(companies, "set", common, "set a company's industry and tags, for everyone who works there",
+                 ("rapport companies set Stripe --industry fintech", "rapport companies set \"Acme\" --tags b2b,saas",
+                  "rapport companies set Acme --industry ''"), network_commands.cmd_companies_set)
+    p.add_argument("name", help="the company's name, any spelling (\"Stripe, Inc.\" is Stripe)")
+    p.add_argument("--industry", help="its industry ('' clears it)")
+    p.add_argument("--tags", metavar="A,B", help="comma-separated tags, replacing the current ones ('' clears them)")
+    _command(companies, "gaps", common, "target companies of your active goals with nobody in your network, and "
+             "the closest way in", ("rapport companies gaps", "rapport companies gaps --json"),
+             network_commands.cmd_companies_gaps)
 
     p = _command(sub, "log", common, "log an outreach, a reply, a meeting or an event attended",
                  ("rapport log --contact 12 --channel linkedin_message --template \"Referral ask\" --goal 1",

@@ -1,9 +1,13 @@
 """Target audience: for each segment of a goal, who in the network fits it now, and the gaps.
 
-A contact belongs to a segment when the ranking's score for that segment alone, with the goal's
-priority taken out, reaches ``MEMBER_SCORE``: roughly a clear title match, or a partial one plus
-a target company or the asked seniority. A segment with fewer than ``GAP_BELOW`` members is a gap,
-shown with the upcoming events that best serve the goal.
+One definition, ``memberships``, used by every page, the CSV and the CLI: a contact belongs to a
+segment when the ranking's score for that segment alone, with the goal's priority taken out,
+reaches ``MEMBER_SCORE`` (roughly a clear title match, or a partial one plus a target company or
+the asked seniority). From it: a segment's count (Goals, Review's flags, Home), the segment a
+ranked row is labelled with for its goal (Outreach, Today, the CSV, ``rapport rank``), the
+contacts a segment filter lists (Outreach), and the segment each contact counts under in the
+review (its best membership). A segment with fewer than ``GAP_BELOW`` members is a gap, shown
+with the upcoming events that best serve the goal.
 """
 
 from __future__ import annotations
@@ -34,12 +38,76 @@ def _describe(segment: dict) -> str:
     return "; ".join(parts) or "no criteria yet"
 
 
+MEMBERSHIP_COLUMNS = ["contact_id", "goal_id", "segment_id", "segment_name", "fit", "weighted"]
+
+
+def memberships(store: Store, goals: list[dict] | None = None, now: datetime | date | None = None) -> pd.DataFrame:
+    """Who belongs to which segment of which goal: one row per (contact, segment) membership with
+    contact_id, goal_id, segment_id, segment_name, fit (the segment's score without the goal's
+    priority) and weighted (with it); best fit first. ``goals``: the active goals by default (a
+    paused goal passed in is judged as if active: its audience is still worth seeing)."""
+    from .opportunities import _now
+
+    now = _now(now)
+    if goals is None:
+        goals = store.goals.all(statuses=("active",))
+    probes = [{**g, "status": "active"} for g in goals]
+    ranker, contacts, version = contact_ranker(store, now)
+    if contacts.empty or not any(g.get("segments") for g in probes):
+        return pd.DataFrame(columns=MEMBERSHIP_COLUMNS)
+
+    def compute() -> pd.DataFrame:
+        parts = []
+        for goal in probes:
+            weight = priority_weight(goal.get("priority"))
+            for segment in goal.get("segments") or []:
+                best = ranker.best_scores([goal], now, goal_id=goal["id"], segment_id=segment["id"])
+                fit = best["score"].to_numpy(dtype=float) / weight
+                keep = fit >= MEMBER_SCORE
+                parts.append(pd.DataFrame({
+                    "contact_id": best["contact_id"].to_numpy()[keep], "goal_id": goal["id"],
+                    "segment_id": segment["id"], "segment_name": segment["name"], "fit": fit[keep],
+                    "weighted": fit[keep] * weight}))
+        found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MEMBERSHIP_COLUMNS)
+        return found.sort_values("fit", ascending=False, kind="stable").reset_index(drop=True)
+
+    return memoized(("audience", version, goals_fingerprint(probes)), compute)
+
+
+def segment_of(members: pd.DataFrame) -> pd.Series:
+    """contact_id -> the segment (name) each member counts under: its best membership, by the
+    priority-weighted fit (as the ranking picks a contact's goal)."""
+    if members.empty:
+        return pd.Series(dtype=object)
+    best = members.sort_values("weighted", ascending=False, kind="stable").drop_duplicates("contact_id")
+    return best.set_index("contact_id")["segment_name"]
+
+
+def label_segments(ranked: pd.DataFrame, members: pd.DataFrame, segment_id: int | None = None) -> pd.DataFrame:
+    """``ranked`` (rows with contact_id and goal_id) with segment_id and segment_name set to the
+    segment the contact belongs to for the row's goal (its best fit), blank when none; with
+    ``segment_id``, only that segment's members are kept."""
+    ranked = ranked.copy()
+    if segment_id is not None:
+        ids = members.loc[members["segment_id"] == segment_id, "contact_id"]
+        ranked = ranked[ranked["contact_id"].isin(ids)]
+        members = members[members["segment_id"] == segment_id]
+    best = members.drop_duplicates(["contact_id", "goal_id"]).set_index(["contact_id", "goal_id"])
+    keys = pd.MultiIndex.from_arrays([ranked["contact_id"], ranked["goal_id"]])
+    found = best.reindex(keys)
+    ranked["segment_id"] = pd.Series(found["segment_id"].to_numpy(), index=ranked.index, dtype=object)
+    ranked["segment_name"] = pd.Series(found["segment_name"].to_numpy(), index=ranked.index, dtype=object)
+    ranked.loc[ranked["segment_name"].isna(), ["segment_id", "segment_name"]] = None
+    return ranked
+
+
 def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50) -> list[dict]:
     """One entry per segment: id, name, describe, count, gap, contacts (top members), events."""
     now = datetime.combine(today or local_today(), datetime.min.time())
     probe = {**goal, "status": "active"}  # a paused goal's audience is still worth seeing
     ranker, contacts, version = contact_ranker(store, now)
     details = contacts.set_index("id")[["company", "position"]] if not contacts.empty else None
+    audience = memberships(store, [goal], now)
     events = None
     out = []
     for segment in goal.get("segments") or []:
@@ -48,15 +116,14 @@ def segment_coverage(store: Store, goal: dict, today: date | None = None, limit:
         else:
             def compute(segment=segment):
                 """The segment's top ``limit`` members with their reasons, and how many there are
-                (counted from the scores alone: reasons are written for the shown ones only)."""
+                (``memberships``: reasons are written for the shown ones only)."""
                 weight = priority_weight(goal.get("priority"))
-                best = ranker.best_scores([probe], now, goal_id=goal["id"], segment_id=segment["id"])
-                count = int((best["score"] / weight >= MEMBER_SCORE).sum())
-                ranked = ranker.rank([probe], now, top=min(count, limit), goal_id=goal["id"],
+                ids = set(audience.loc[audience["segment_id"] == segment["id"], "contact_id"])
+                ranked = ranker.rank([probe], now, top=min(len(ids), limit), goal_id=goal["id"],
                                      segment_id=segment["id"])
                 ranked["score"] = ranked["score"] / weight
-                ranked = ranked[ranked["score"] >= MEMBER_SCORE].join(details, on="contact_id")
-                return ranked.assign(count=count)
+                ranked = ranked[ranked["contact_id"].isin(ids)].join(details, on="contact_id")
+                return ranked.assign(count=len(ids))
 
             key = ("segment", version, goals_fingerprint([probe]), segment["id"], limit)
             members = memoized(key, compute)

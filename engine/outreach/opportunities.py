@@ -29,6 +29,7 @@ _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
 _results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
+_features: dict[tuple, object] = {}  # per (data version, goal): what feedback models learn from
 # The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
 # 25 MB, so this keeps about three of them (and many small ones), not 32 (335 MB measured at 100k).
 _ROWS_KEPT = 300_000
@@ -78,7 +79,8 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
             return cached[1], cached[2], key
     # On disk a workspace is told apart by its contacts too: a file deleted and made anew starts at
     # data version 0 again.
-    fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat())
+    # The schema version too: a migration may add what the contacts frame holds (9: ``industry``).
+    fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat(), store.schema_version())
     loaded = model_cache.load(store.path, fingerprint)
     if loaded is not None:
         ranker, contacts = loaded
@@ -125,41 +127,84 @@ def learning_status(store: Store, now: datetime | date | None = None) -> dict:
 
 def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | None = None,
                   top: int | None = None, now: datetime | date | None = None) -> pd.DataFrame:
-    """Contacts best first across active goals, with company, position, reasons and next step."""
+    """Contacts best first across active goals, with company, position, reasons and next step;
+    a goal the user marked contacts for is re-ranked by what the marks teach (``feedback_order``)."""
+    from .audience import label_segments, memberships
+
     now = _now(now)
     with store.session():
         goals = store.goals.all()
         ranker, contacts, version, _ = learning_ranker(store, goals, now)
-    if contacts.empty:
-        return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
+        if contacts.empty:
+            return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
+        marks = store.feedback.marks()
+        marked = store.feedback.fingerprint() if marks else None
+        members = memberships(store, [g for g in goals if g.get("status") == "active"], now)
 
     def compute() -> pd.DataFrame:
-        ranked = ranker.rank(goals, now, top=top, goal_id=goal_id, segment_id=segment_id)
+        # With marks, a pool larger than ``top`` is ranked, so that people the marks lift can enter it.
+        pool = top if top is None or not marks else max(4 * int(top), int(top) + 200)
+        ranked = ranker.rank(goals, now, top=None if segment_id is not None else pool, goal_id=goal_id,
+                             segment_id=segment_id)
+        ranked = label_segments(ranked, members, segment_id)  # the one audience definition
+        if marks:
+            ranked = feedback_order(ranked, marks, goals, ranker, contacts, now, version)
+        ranked = ranked.head(top)
         ranked = ranked.join(contacts.set_index("id")[["company", "position"]], on="contact_id")
         ranked.insert(0, "rank", range(1, len(ranked) + 1))
-        return ranked
+        return ranked.reset_index(drop=True)
 
-    key = ("contacts", version, goal_id, segment_id, top)
+    key = ("contacts", version, goal_id, segment_id, top, marked)
     return memoized(key, compute)
 
 
-def segment_membership(store: Store, now: datetime | date | None = None) -> pd.Series:
-    """contact_id -> the segment (name) each contact belongs to under its best active goal, for
-    those whose score reaches ``MEMBER_SCORE``; counted without writing reasons."""
-    from .audience import MEMBER_SCORE
+def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals: list[dict],
+                   ranker: OpportunityRanker, contacts: pd.DataFrame, now: datetime, version: tuple) -> pd.DataFrame:
+    """``ranked`` with the rows of each goal that has marks re-scored by its feedback model
+    (engine.outreach.feedback), best first again."""
+    from .feedback import goal_features, learn, rerank
 
-    now = _now(now)
+    ranked = ranked.copy()
+    for goal in goals:
+        goal_marks = marks.get(goal["id"])
+        rows = (ranked["goal_id"] == goal["id"]).to_numpy()
+        if not goal_marks or not rows.any():
+            continue
+        key = (version, goal["id"], goal.get("updated_at"))
+        with _lock:
+            features = _features.get(key)
+        if features is None:
+            features = goal_features(ranker, contacts, goal, now)
+            with _lock:
+                if len(_features) >= 8:
+                    _features.clear()
+                _features[key] = features
+        model = learn(features, goal_marks)
+        if model is None:
+            continue
+        ids = ranked.loc[rows, "contact_id"].to_numpy()
+        scores = pd.Series(ranked.loc[rows, "score"].to_numpy(dtype=float), index=ids)
+        ranked.loc[rows, "score"] = rerank(scores, model.preference(features.rows(ids)), goal_marks).to_numpy()
+    return ranked.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def feedback_status(store: Store, goal_id: int | None = None) -> dict:
+    """How many marks teach the ranking (of one goal, or of the active goals) and the sentence to show."""
+    from .feedback import status_message
+
     with store.session():
-        goals = store.goals.all()
-        ranker, contacts, version, _ = learning_ranker(store, goals, now)
-    if contacts.empty:
-        return pd.Series(dtype=object)
+        active = {g["id"] for g in store.goals.all(statuses=("active",))}
+        marks = store.feedback.marks(goal_id)
+    count = sum(len(m) for g, m in marks.items() if goal_id is not None or g in active)
+    return {"marks": count, "message": status_message(count)}
 
-    def compute() -> pd.DataFrame:
-        best = ranker.best_scores(goals, now)
-        return best.loc[best["score"] >= MEMBER_SCORE, ["contact_id", "segment_name"]]
 
-    return memoized(("membership", version), compute).set_index("contact_id")["segment_name"]
+def segment_membership(store: Store, now: datetime | date | None = None) -> pd.Series:
+    """contact_id -> the segment (name) each contact counts under among the active goals' segments
+    (engine.outreach.audience: the one audience definition)."""
+    from .audience import memberships, segment_of
+
+    return segment_of(memberships(store, now=now))
 
 
 def explain_contact(store: Store, contact_id: int, now: datetime | date | None = None) -> dict:

@@ -4,7 +4,7 @@ Every SQL statement lives in this package, with bound parameters for every value
 built by numbered migrations (``migrations.py``). A ``Store`` is one workspace file; each area of
 it is a part that shares the store's connection: ``store.contacts``, ``store.goals``,
 ``store.interactions``, ``store.history``, ``store.events``, ``store.imports``, ``store.templates``, ``store.pitches``,
-``store.settings`` and ``store.flags``.
+``store.settings``, ``store.flags``, ``store.feedback`` and ``store.companies``.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from .autobackup import KEEP as AUTOMATIC_COPIES_KEPT
 from .autobackup import copies as automatic_copies
 from .autobackup import copy_day, restore_copy
 from .base import StoreBase
+from .companies import Companies
 from .connection import StoreDamaged, StoreError, StoreLocked
 from .contacts import SORTS, ContactQuery, Contacts
 from .events import Events
+from .feedback import Feedback
 from .goals import Goals
 from .history import History
 from .imports import ImportReport, Imports
@@ -76,6 +78,14 @@ class Store(WorkspaceMixin, StoreBase):
     @cached_property
     def flags(self) -> Flags:
         return Flags(self)
+
+    @cached_property
+    def feedback(self) -> Feedback:
+        return Feedback(self)
+
+    @cached_property
+    def companies(self) -> Companies:
+        return Companies(self)
 
 
 def default_db_path() -> Path:

@@ -9,6 +9,7 @@ from engine.errors import UserError
 from engine.vocabulary import RELATIONSHIPS
 
 from .base import Part
+from .companies import company_facts, with_company_facts
 
 if TYPE_CHECKING:  # pandas loads in a quarter of a second: only where a frame is made
     import pandas as pd
@@ -145,9 +146,12 @@ class Contacts(Part):
         return [r[0] for r in rows]
 
     def for_ranking(self) -> pd.DataFrame:
-        """Every contact with the warmth and timing facts the ranking needs, in one query."""
+        """Every contact with the warmth and timing facts the ranking needs, in one query; with
+        ``industry``, the industry the user set for the contact's company (None when not set), and
+        that company's tags added to the contact's (``store.companies``)."""
         with self._reading() as conn:
-            return conn.execute(
+            facts = company_facts(conn)
+            frame = conn.execute(
                 """
                 WITH acts AS (
                     SELECT contact_id,
@@ -173,6 +177,9 @@ class Contacts(Part):
                 ORDER BY c.id
                 """
             ).df()
+        return with_company_facts(frame, facts)
+
+    frame = for_ranking  # the contacts frame the ranker reads
 
     def connection_dates(self) -> pd.Series:
         """When each contact was connected (or added, for exports without a date)."""

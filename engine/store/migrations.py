@@ -201,6 +201,35 @@ MIGRATIONS.append((
 ))
 
 
+# The user's own judgement of a contact for a goal ("good fit" / "not a fit", ``store.feedback``):
+# one mark per contact and goal, what a per-goal model learns from (engine.outreach.feedback).
+MIGRATIONS.append((
+    8,
+    "feedback: a contact marked a good fit or not a fit for a goal",
+    """
+    CREATE TABLE feedback (
+        goal_id BIGINT NOT NULL, contact_id BIGINT NOT NULL, fit VARCHAR NOT NULL,
+        marked_at TIMESTAMP DEFAULT current_timestamp,
+        PRIMARY KEY (goal_id, contact_id)
+    );
+    """,
+))
+
+
+# What the user says about a company once, for everyone who works there (``store.companies``):
+# keyed by the normalized name (engine.ranking.titles.normalize_company), so re-imports keep it.
+MIGRATIONS.append((
+    9,
+    "companies: the industry and tags a user set for a company",
+    """
+    CREATE TABLE companies (
+        company_key VARCHAR PRIMARY KEY, name VARCHAR, industry VARCHAR, tags VARCHAR[] DEFAULT [],
+        updated_at TIMESTAMP DEFAULT current_timestamp
+    );
+    """,
+))
+
+
 # The text of a message the user sent from a draft, kept only when they chose to keep texts (Settings);
 # its length goes into ``message_length`` (migration 7) either way.
 MIGRATIONS.append((

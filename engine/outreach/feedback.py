@@ -1,0 +1,181 @@
+"""The user's feedback teaches the ranking: "good fit" / "not a fit" marks re-rank a goal.
+
+Why: goal fit is written from what the user typed; the user's marks say what they meant. Once a
+goal has a mark, a small per-goal model learns from the marked contacts what a good one looks
+like and re-ranks the goal's candidates:
+
+* features: the ranking's own contributions for that goal (``OpportunityRanker.score``, the same
+  numbers ``explain()`` shows: text, company, seniority, relationship, warmth, timing), each scaled
+  to 0..1 over the candidates, next to a tf-idf of the contact's title, company and tags;
+* one class only ("more like this person", from one mark on): similarity, the closest marked good
+  contact's cosine minus the closest marked bad one's;
+* both classes: a regularized logistic regression (balanced classes), averaged with the
+  similarity (with a handful of marks neither alone is steady).
+
+The preference (0..1) is blended into the score with a share that grows with the marks (``blend``),
+so a few marks reorder people who fit about equally and never replace goal fit; marked-bad
+contacts drop to the bottom of the goal, marked-good ones go to its top. The effect is stated
+("learning from 6 marks"). Like the ranking, this never opens the database nor reads the clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import normalize
+from sklearn.utils.validation import check_is_fitted
+
+from engine.ranking import OpportunityRanker
+from engine.ranking.scoring import FIT_COMPONENTS
+
+FEATURE_COMPONENTS = (*FIT_COMPONENTS, "warmth", "timing")
+# The share of the score given to the learned preference reaches BLEND_MAX/2 at HALF_BLEND_MARKS
+# marks: one mark moves little, ten marks about 0.4 of the score.
+BLEND_MAX = 0.6
+HALF_BLEND_MARKS = 5
+# How much the ranking's contributions weigh next to the text (whose tf-idf rows have length 1).
+CONTRIBUTION_WEIGHT = 0.7
+BAD_KEEPS = 0.1  # share of its score a contact marked "not a fit" keeps
+
+
+def blend(marks: int) -> float:
+    """Share of the score given to the learned preference after ``marks`` marks."""
+    return BLEND_MAX * marks / (marks + HALF_BLEND_MARKS) if marks > 0 else 0.0
+
+
+def status_message(marks: int) -> str:
+    if marks <= 0:
+        return "mark contacts a good fit or not a fit to teach this goal's ranking"
+    return f"learning from {marks} mark{'s' if marks != 1 else ''}"
+
+
+class FeedbackModel(BaseEstimator):
+    """Learns from marked contacts (y: 1 good fit, 0 not a fit) which contacts the user prefers.
+
+    Parameters
+    ----------
+    C : float
+        Inverse strength of the logistic regression's L2 penalty (small: cautious).
+    similarity_share : float
+        Share of the preference given to similarity when both classes are marked.
+    """
+
+    def __init__(self, C=0.5, similarity_share=0.5):
+        self.C = C
+        self.similarity_share = similarity_share
+
+    def fit(self, X, y):
+        X = sp.csr_matrix(X, dtype=np.float64)
+        y = np.asarray(y, dtype=int)
+        if X.shape[0] != len(y) or len(y) == 0:
+            raise ValueError("FeedbackModel needs one label per row and at least one row")
+        self.classes_ = np.unique(y)
+        rows = normalize(X)
+        self.good_ = rows[y == 1]
+        self.bad_ = rows[y == 0]
+        # Only the features some marked row has: under the L2 penalty a feature no marked row has
+        # gets weight 0 anyway, so this is the same model, fitted over a few hundred columns instead
+        # of the whole vocabulary (0.55 s -> a few ms at 20,000 contacts).
+        self.columns_ = np.unique(X.indices)
+        if len(self.classes_) == 2:
+            self.logistic_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000).fit(
+                X[:, self.columns_], y)
+        else:
+            self.logistic_ = None
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def similarity(self, X) -> np.ndarray:
+        """0.5 + (closest good's cosine - closest bad's cosine) / 2, in 0..1."""
+        check_is_fitted(self)
+        rows = normalize(sp.csr_matrix(X, dtype=np.float64))
+
+        def closest(marked):
+            if marked.shape[0] == 0:
+                return np.zeros(rows.shape[0])
+            return np.asarray((rows @ marked.T).max(axis=1).todense()).ravel()
+
+        return np.clip(0.5 + (closest(self.good_) - closest(self.bad_)) / 2, 0.0, 1.0)
+
+    def preference(self, X) -> np.ndarray:
+        """How much the user would like each row, 0..1."""
+        similar = self.similarity(X)
+        if self.logistic_ is None:
+            return similar
+        learned = self.logistic_.predict_proba(sp.csr_matrix(X, dtype=np.float64)[:, self.columns_])[:, 1]
+        return self.similarity_share * similar + (1 - self.similarity_share) * learned
+
+
+def contact_text(contacts: pd.DataFrame) -> list[str]:
+    """Title, company and tags of each contact, as one text."""
+    def part(name):
+        return contacts[name] if name in contacts else pd.Series([None] * len(contacts), index=contacts.index)
+
+    tags = part("tags").map(lambda t: " ".join(str(x) for x in t) if t is not None and not np.isscalar(t) else "")
+    return [" ".join(str(v) for v in values if isinstance(v, str) and v.strip())
+            for values in zip(part("position"), part("company"), tags)]
+
+
+@dataclass(frozen=True)
+class GoalFeatures:
+    """One goal's feature matrix: a row per contact, in ``contact_ids`` order."""
+
+    contact_ids: np.ndarray
+    matrix: sp.csr_matrix
+
+    def rows(self, ids) -> sp.csr_matrix:
+        where = pd.Index(self.contact_ids).get_indexer(np.asarray(ids))
+        return self.matrix[np.where(where < 0, 0, where)]
+
+
+def goal_features(ranker: OpportunityRanker, contacts: pd.DataFrame, goal: dict, now) -> GoalFeatures:
+    """The features of every contact for ``goal``: scaled ranking contributions next to the text."""
+    scored = ranker.score([{**goal, "status": "active"}], now).set_index("contact_id")
+    ids = contacts["id"].to_numpy()
+    parts = scored.reindex(ids)[list(FEATURE_COMPONENTS)].fillna(0.0).to_numpy(dtype=np.float64)
+    top = parts.max(axis=0)
+    parts = CONTRIBUTION_WEIGHT * parts / np.where(top > 0, top, 1.0) / np.sqrt(len(FEATURE_COMPONENTS))
+    text = contact_text(contacts)
+    if any(t for t in text):
+        words = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1, token_pattern=r"(?u)\b\w+\b")
+        try:
+            matrix = words.fit_transform(text)
+        except ValueError:  # no words at all
+            matrix = sp.csr_matrix((len(ids), 0))
+    else:
+        matrix = sp.csr_matrix((len(ids), 0))
+    return GoalFeatures(ids, sp.hstack([matrix, sp.csr_matrix(parts)], format="csr"))
+
+
+def learn(features: GoalFeatures, marks: dict[int, str]) -> FeedbackModel | None:
+    """The goal's model fitted on its marks (contact id -> 'good' | 'bad'); None without marks."""
+    known = {int(c): f for c, f in marks.items() if c in set(features.contact_ids.tolist())}
+    if not known:
+        return None
+    ids = list(known)
+    return FeedbackModel().fit(features.rows(ids), [1 if known[c] == "good" else 0 for c in ids])
+
+
+def rerank(scores: pd.Series, preference: np.ndarray, marks: dict[int, str]) -> pd.Series:
+    """``scores`` (indexed by contact id) blended with the learned ``preference`` (same order):
+    (1 - b) * score + b * preference * best score; marked good: preference 1 and never below the
+    best unmarked; marked bad: a tenth of what it had, below everyone unmarked."""
+    share = blend(len(marks))
+    top = float(scores.max()) if len(scores) else 0.0
+    blended = (1 - share) * scores.to_numpy(dtype=np.float64) + share * np.asarray(preference) * top
+    out = pd.Series(blended, index=scores.index)
+    fit = scores.index.map(lambda c: marks.get(int(c)))
+    good, bad = np.asarray(fit == "good"), np.asarray(fit == "bad")
+    if bad.any():
+        floor = float(out[~bad].min()) if (~bad).any() else 0.0
+        out[bad] = np.minimum(out[bad] * BAD_KEEPS, floor - 1e-9 if floor > 0 else out[bad] * BAD_KEEPS)
+    if good.any():
+        best = float(out[~good & ~bad].max()) if (~good & ~bad).any() else 0.0
+        out[good] = np.maximum(out[good], best + 1e-9)
+    return out

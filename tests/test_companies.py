@@ -1,0 +1,96 @@
+"""Companies: an industry and tags set once for everyone there, kept across re-imports, read by the
+ranker's contacts frame; target companies nobody works at shown as gaps with the closest way in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from engine.outreach.companies import companies_in_network, company_gaps, way_in
+from tests.conftest import parsed_contacts
+
+APP = str(Path(__file__).parents[1] / "app.py")
+URL = "https://www.linkedin.com/in/"
+PEOPLE = [
+    {"full_name": "Ana One", "company": "Acme, Inc.", "position": "Engineer", "linkedin_url": URL + "ana",
+     "strength": 2},
+    {"full_name": "Bo Two", "company": "ACME", "position": "Designer", "linkedin_url": URL + "bo", "strength": 4},
+    {"full_name": "Cy Three", "company": "Stripe", "position": "Product Manager", "linkedin_url": URL + "cy"},
+    {"full_name": "Di Four", "company": "Plaid Technologies", "position": "Engineer", "linkedin_url": URL + "di"},
+    {"full_name": "Ed Five", "company": None, "position": "Founder", "linkedin_url": URL + "ed"},
+]
+
+
+def _frame(store):
+    return store.contacts.frame().set_index("full_name")
+
+
+def test_an_industry_set_once_applies_to_everyone_there_and_survives_a_reimport(store):
+    store.imports.save_contacts(parsed_contacts(PEOPLE))
+    assert _frame(store)["industry"].isna().all()  # the column is there, empty until the user sets one
+    store.companies.set("acme", industry="Robotics", tags=["b2b", " "])
+    frame = _frame(store)
+    assert frame.loc["Ana One", "industry"] == frame.loc["Bo Two", "industry"] == "Robotics"
+    assert frame.loc["Cy Three", "industry"] is None and frame.loc["Ed Five", "industry"] is None
+    assert list(frame.loc["Bo Two", "tags"]) == ["b2b"]
+    store.imports.save_contacts(parsed_contacts(PEOPLE))  # the same export again
+    assert _frame(store).loc["Ana One", "industry"] == "Robotics"
+    listed = companies_in_network(store).set_index("key")
+    assert listed.loc["acme", "contacts"] == 2  # one company, two spellings
+    assert listed.loc["acme", "strongest"] == "Bo Two"
+    assert listed.loc["acme", "industry"] == "Robotics" and not listed.loc["acme", "inferred"]
+    store.companies.set("Acme Inc", industry="")  # cleared; the tags stay
+    assert _frame(store).loc["Ana One", "industry"] is None
+    assert list(_frame(store).loc["Ana One", "tags"]) == ["b2b"]
+
+
+def test_a_target_company_with_nobody_there_is_a_gap_with_the_closest_way_in(store):
+    store.imports.save_contacts(parsed_contacts(PEOPLE))
+    moved = [dict(p) for p in PEOPLE]
+    moved[2]["company"] = "Ramp"  # Cy left Stripe: a job change the re-import records
+    store.imports.save_contacts(parsed_contacts(moved))
+    store.goals.add({"title": "Fintech referral", "outcome": "referral", "target_roles": ["Product Manager"],
+                     "companies": ["Stripe", "Plaid", "Acme", "Brex"]})
+    gaps = {g["company"]: g for g in company_gaps(store)}
+    assert set(gaps) == {"Stripe", "Plaid", "Brex"}  # Acme has people
+    assert [p["name"] for p in gaps["Stripe"]["former"]] == ["Cy Three"]
+    assert way_in(gaps["Stripe"]) == "used to work there: Cy Three (now at Ramp)"
+    assert gaps["Plaid"]["related"] == [{"company": "Plaid Technologies", "contacts": 1}]
+    assert way_in(gaps["Brex"]).startswith("nobody known yet")
+
+
+def test_the_companies_page_sets_an_industry_for_everyone_there(store, monkeypatch):
+    store.imports.save_contacts(parsed_contacts(PEOPLE))
+    store.goals.add({"title": "Payments", "outcome": "referral", "companies": ["Adyen"]})
+    monkeypatch.setenv("RAPPORT_DB", str(store.path))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("ui/companies.py")
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Adyen" in " ".join(m.value for m in app.markdown)  # the gap
+    table = app.dataframe[0].value
+    assert list(table["company"][:1]) == ["ACME"] and list(table["contacts"][:1]) == [2]
+    app.text_input[1].input("Robotics")
+    app.text_input[2].input("b2b, hardware")
+    app.button[0].click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = app.dataframe[0].value.set_index("company")
+    assert table.loc["ACME", "industry"] == "Robotics"
+    assert _frame(store).loc["Bo Two", "industry"] == "Robotics"
+
+
+def test_the_cli_sets_lists_and_shows_gaps(store):
+    import json
+
+    from tests.test_cli import rapport
+
+    store.imports.save_contacts(parsed_contacts(PEOPLE))
+    store.goals.add({"title": "Payments", "outcome": "referral", "companies": ["Adyen", "Stripe"]})
+    saved = rapport("companies", "set", "Acme Inc.", "--industry", "Robotics", "--tags", "b2b", db=store.path)
+    assert saved.returncode == 0 and "2 contacts there" in saved.stdout, saved.stderr
+    listed = json.loads(rapport("companies", "list", "--json", db=store.path).stdout)["companies"]
+    assert (listed[0]["contacts"], listed[0]["industry"], listed[0]["tags"]) == (2, "Robotics", ["b2b"])
+    gaps = json.loads(rapport("companies", "gaps", "--json", db=store.path).stdout)["gaps"]
+    assert [g["company"] for g in gaps] == ["Adyen"]
