@@ -2,7 +2,7 @@
 
 Every company is shown with its contacts, strongest tie and industry: the one the user set
 (``store.companies``, applies to everyone there and survives re-imports), else the one inferred
-from the name (engine.ranking.industries, when present), marked as inferred. A goal's target
+from the name (engine.ranking.industries), marked as inferred. A goal's target
 company with nobody in the network is a gap, shown with the closest way in: people who used to
 work there (job changes seen on re-imports) and people at companies whose name is related.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from engine.ranking.industries import infer_industry
 from engine.store import Store
 from engine.store.companies import company_key
 
@@ -18,15 +19,7 @@ COMPANY_COLUMNS = ["company", "contacts", "strongest", "strength", "industry", "
 
 
 def _inferred(name: str) -> str | None:
-    try:  # written alongside the new scorer; absent before it is merged
-        from engine.ranking.industries import infer_industry
-    except ImportError:
-        return None
-    try:
-        found = infer_industry(name)
-    except Exception:  # noqa: BLE001 - an inference is a hint: never let it break the page
-        return None
-    return found or None
+    return infer_industry(name) or None
 
 
 def companies_in_network(store: Store) -> pd.DataFrame:

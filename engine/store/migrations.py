@@ -233,7 +233,7 @@ MIGRATIONS.append((
 # The text of a message the user sent from a draft, kept only when they chose to keep texts (Settings);
 # its length goes into ``message_length`` (migration 7) either way.
 MIGRATIONS.append((
-    12,
+    10,
     "interactions: the text of a message sent from a draft, when the user keeps texts",
     """
     ALTER TABLE interactions ADD COLUMN message_text VARCHAR;
