@@ -133,6 +133,8 @@ if kind == "contacts":
     preview = preview[[c for c in CONTACT_FIELDS if c in ("full_name", "email", "company", "position",
                                                            "connected_on")]]
 st.dataframe(preview, hide_index=True, width="stretch")
+if parsed.warnings:  # e.g. dates a spreadsheet left unreadable: those contacts come in without them
+    st.warning("  \n".join(plain(warning) for warning in parsed.warnings))
 if st.button(f"Import {ready:,} {kind}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
         report = import_upload(workspace, data, upload.name, mapping=mapping, events=events_csv)

@@ -259,12 +259,16 @@ def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str
         return None
     from engine.importers import header_key, row_rules
 
+    from .contacts import UndatedRows
     from .direct import direct_csv
 
     with direct_csv(data, file_name, mapping=mapping, saved_mapping=store.imports.saved_mapping) as source:
         if source is None:
             return None
-        report = store.imports.save_csv_directly(source, row_rules(source.format), today=today)
+        try:
+            report = store.imports.save_csv_directly(source, row_rules(source.format), today=today)
+        except UndatedRows:  # nothing written yet: the careful path keeps those rows, undated
+            return None
     if report is not None and source.format == "csv" and source.mapping:
         store.imports.save_mapping(header_key(list(source.headers)), source.mapping)
     return report
