@@ -326,7 +326,10 @@ def _export_contacts(store: Store, args) -> tuple[bytes, str]:
 
 
 def _export_interactions(store: Store, args) -> tuple[bytes, str]:
-    return _frame_csv(store.interactions.frame())
+    from engine.exports import INTERACTION_COLUMNS, interaction_rows
+
+    rows = interaction_rows(store.interactions.frame())
+    return csv_bytes(rows, list(INTERACTION_COLUMNS)), f"{len(rows)} interactions"
 
 
 def _export_outreach(store: Store, args) -> tuple[bytes, str]:
