@@ -372,8 +372,7 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
     if parsed.total == 0:
         raise ImportFileError(file_name, "the calendar contains no events (no BEGIN:VEVENT)")
     parsed.notes = notes  # type: ignore[attr-defined]  # informational, e.g. unknown time zones
-    from .calendar import advance_recurring
-
+    from .calendar import advance_recurring  # the next start of each recurring event
     advance_recurring(parsed, data, recurring)
     return parsed
 
