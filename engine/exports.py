@@ -127,3 +127,36 @@ def _umask() -> int:
 
 def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
     write_atomically(path, csv_bytes(rows, columns))
+
+
+# ``rapport export interactions``: the columns, in order, and where each comes from in
+# ``store.interactions.frame()``. Channels and outcomes are written as their labels.
+INTERACTION_COLUMNS = ("id", "occurred_on", "time", "full_name", "email", "company", "kind", "channel", "outcome",
+                       "follow_up_on", "goal", "template", "event", "conversation_id", "message_length", "source",
+                       "notes")
+
+
+def interaction_rows(frame) -> list[dict]:
+    """The interaction log as rows a person reads: labels for channels and outcomes, the time of day
+    where it is known, and whether each was logged by hand or imported (an archive, a calendar)."""
+    from engine.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, as_date, label
+
+    def cell(row: dict, name: str):
+        value = row.get(name)
+        return None if value is None or (not isinstance(value, str) and value != value) else value  # NaN, NaT
+
+    rows = []
+    for row in frame.to_dict("records"):
+        moment = cell(row, "occurred_at")
+        length = cell(row, "message_length")
+        rows.append({
+            **{name: cell(row, name) for name in ("id", "full_name", "email", "company", "kind", "goal", "template",
+                                                  "event", "conversation_id", "notes")},
+            "occurred_on": as_date(cell(row, "occurred_on")), "follow_up_on": as_date(cell(row, "follow_up_on")),
+            "time": f"{moment:%H:%M}" if moment is not None else None,
+            "channel": label(cell(row, "channel"), CHANNEL_LABELS),
+            "outcome": label(cell(row, "outcome"), OUTCOME_LABELS),
+            "message_length": int(length) if length is not None else None,
+            "source": "imported" if cell(row, "source_key") else "logged",
+        })
+    return rows

@@ -130,24 +130,29 @@ def test_a_vcard_whose_name_shows_nothing_is_rejected(tmp_path):
     assert len(parsed.records) == 1 and [(r.line, r.column) for r in parsed.rejects] == [(1, "FN")]
 
 
-def test_connection_dates_out_of_range_are_rejected_with_line_and_column_on_both_paths(tmp_path):
+def test_connection_dates_out_of_range_keep_the_contact_undated_naming_line_and_column(tmp_path):
     late = date.today() + timedelta(days=400)
     data = _file("Ada,Lovelace,https://www.linkedin.com/in/ada,,,,30 May 2024",
                  "Bo,Year2999,https://www.linkedin.com/in/bo,,,,01 Jan 2999",
                  "Cy,Year1,https://www.linkedin.com/in/cy,,,,01 Jan 0001",
                  f"Di,NextYear,https://www.linkedin.com/in/di,,,,{late:%d %b %Y}",
                  "Ed,1900,https://www.linkedin.com/in/ed,,,,01 Jan 1900")
-    slow, _fast, taken = import_both(tmp_path, [(data, "dates.csv", None)])
-    assert taken == [True]
+    slow, _fast, taken = import_both(tmp_path, [(data, "dates.csv", None)], must_be_direct=False)
+    assert taken == [False]  # the direct path would reject those rows: it declines them instead
     report = slow.imports.history()[0]
-    rejects = [(r.line, r.column, r.reason) for r in slow.imports.rejects(report["id"])]
+    assert list(slow.imports.rejects(report["id"])) == []
     last = date.today() + timedelta(days=365)
-    assert rejects == [
-        (3, "Connected On", f"the date '01 Jan 2999' is out of range (1900-01-01 to {last})"),
-        (4, "Connected On", f"the date '01 Jan 0001' is out of range (1900-01-01 to {last})"),
-        (5, "Connected On", f"the date '{late:%d %b %Y}' is out of range (1900-01-01 to {last})"),
+    path = tmp_path / "dates.csv"
+    path.write_bytes(data)
+    warnings = import_file(Store(tmp_path / "again.duckdb"), path).warnings
+    assert [w.split("; ")[0] for w in warnings] == [
+        f"dates.csv line 3, column 'Connected On': the date '01 Jan 2999' is out of range (1900-01-01 to {last})",
+        f"dates.csv line 4, column 'Connected On': the date '01 Jan 0001' is out of range (1900-01-01 to {last})",
+        f"dates.csv line 5, column 'Connected On': the date '{late:%d %b %Y}' is out of range "
+        f"(1900-01-01 to {last})",
     ]
-    assert sorted(str(d)[:10] for d in slow.contacts.export()["connected_on"]) == ["1900-01-01", "2024-05-30"]
+    assert sorted(str(d)[:10] for d in slow.contacts.export()["connected_on"]) == [
+        "1900-01-01", "2024-05-30", "NaT", "NaT", "NaT"]
 
 
 def test_the_sql_rule_for_a_name_that_shows_nothing_is_the_pythons():

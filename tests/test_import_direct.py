@@ -14,6 +14,7 @@ from engine.importers.files import import_directly, import_file, parse_file, sav
 from engine.store import Store
 from engine.store import direct as store_direct
 from engine.store.imports import Imports
+from tests.bad_input_support import stored_contacts
 from tests.direct_support import awkward_export, import_both
 from tests.importers_support import LINKEDIN_HEADER, LINKEDIN_PREAMBLE
 
@@ -56,14 +57,29 @@ CRM = "Name;E-mail;Firma;Funktion\nRené Kühn;rene@example.de;Bäckerei Kühn;I
     ("Name,Email,Company\n\u00a0Ana Lima\t,ana@example.org\u3000, Acme \nBo,,\n".encode(), "spaces.csv"),
     (b"Name,Email,Company,\nAna Lima,ana@example.org,Acme,\n", "trailing-delimiter.csv"),
     (LINKEDIN + b",,,,Acme,,\r\n", "no-identity.csv"),  # rejected: a company but no name, e-mail or URL
-    (LINKEDIN + b"Bo,Chen,,,,,31 Feb 2020\r\nCy,Dunn,,,,,\"  31 Feb 2020 \"\r\n", "bad-date.csv"),
-    ("Name\tCompany\tConnected On\n\t Acme \t\nAna\t\t2020-02-30\n\u00a0\t\t1 Jan 2020\n".encode(), "tsv-rejects.csv"),
     (b"First Name,Last Name,Connected On\nAna,Lima,\"1/8/18, 6:14 PM\"\n", "linkedin-2018-ish.csv"),
     (b"Name,Email,Notes\nAna,ana@example.org," + b"n" * 99_000 + b"\n", "long-note.csv"),  # under the line limit
 ])
 def test_a_clean_file_gives_the_same_contacts_both_ways(tmp_path, data, name):
     _, _, taken = import_both(tmp_path, [(data, name, None)])
     assert taken == [True]
+
+
+@pytest.mark.parametrize(("data", "undated"), [
+    (LINKEDIN + b"Bo,Chen,,,,,31 Feb 2020\r\nCy,Dunn,,,,,\"  31 Feb 2020 \"\r\n", ["Bo Chen", "Cy Dunn"]),
+    ("Name\tCompany\tConnected On\n\t Acme \t\nAna\t\t2020-02-30\n\u00a0\t\t1 Jan 2020\n".encode(), ["Ana"]),
+])
+def test_a_file_with_an_unreadable_date_goes_the_careful_way_which_keeps_the_contact(store, tmp_path, data, undated):
+    """The direct path would reject the row; it declines instead, having written nothing."""
+    assert import_directly(store, data, "bad-date.csv") is None
+    assert store.contacts.count() == 0
+    path = tmp_path / "bad-date.csv"
+    path.write_bytes(data)
+    report = import_file(store, path)
+    assert all("without this date" in warning for warning in report.warnings)
+    assert len(report.warnings) == len(undated)
+    kept = {c["full_name"]: c["connected_on"] for c in stored_contacts(store.path)}
+    assert [kept[name] for name in undated] == [None] * len(undated)
 
 
 def test_matching_existing_contacts_gives_the_same_upserts_and_job_changes(tmp_path):
@@ -163,7 +179,7 @@ def test_import_file_and_the_import_page_take_the_direct_path_for_a_clean_export
     parsed = parse_file(UPDATED, "Connections.csv", store=store)  # what the Import page does
     report = save_parsed(store, parsed, data=UPDATED)
     assert (report.inserted, report.updated, report.job_changes) == (1, 2, 2)
-    with_rejects = UPDATED + b",,,,Acme,,\r\nBo,Chen,,,,,31 Feb 2020\r\n"  # the page shows these before saving
+    with_rejects = UPDATED + b",,,,Acme,,\r\n,,,,Initech,,31 Feb 2020\r\n"  # the page shows these before saving
     parsed = parse_file(with_rejects, "Connections.csv", store=store)
     assert [r.line for r in parsed.rejects] == [11, 12]
     report = save_parsed(store, parsed, data=with_rejects)
@@ -195,7 +211,7 @@ def test_two_rows_matching_one_contact_by_different_keys_still_add_up_in_the_rep
 
 
 @pytest.mark.parametrize(("rows", "staged"), [
-    (b"Bo,Chen,,,Acme,,31 Feb 2020\r\n", False),  # Bo's date is rejected: he repeats nobody kept
+    (b",,,,Acme,,31 Feb 2020\r\n", False),  # rejected (no one): it repeats nobody kept
     (b"Bo,Chen,,,Acme,,01 Feb 2020\r\n", True),  # kept, so he and the other Bo Chen at Acme are one
 ])
 def test_a_first_export_goes_in_with_one_insert_unless_a_row_kept_repeats_another(store, tmp_path, monkeypatch,

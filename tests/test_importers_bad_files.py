@@ -81,7 +81,7 @@ def test_ragged_row_is_rejected_with_its_line(tmp_path):
     assert parsed.total == 3
 
 
-def test_unparseable_date_rejects_the_row_naming_the_column(tmp_path):
+def test_unparseable_date_keeps_the_contact_undated_and_warns_naming_the_place(tmp_path):
     data = (
         LINKEDIN_PREAMBLE + LINKEDIN_HEADER + "\n"
         "Ana,Lima,https://www.linkedin.com/in/ana,,Acme,CEO,30 May 2024\n"
@@ -89,9 +89,12 @@ def test_unparseable_date_rejects_the_row_naming_the_column(tmp_path):
         "Cy,Young,https://www.linkedin.com/in/cy,,Acme,CFO,31 Feb 2024\n"  # line 7: no such day
     ).encode()
     parsed = load(tmp_path, "c.csv", data)
-    assert [r["first_name"] for r in rows(parsed)] == ["Ana"]
-    assert [(r.line, r.column) for r in parsed.rejects] == [(6, "Connected On"), (7, "Connected On")]
-    assert "yesterday" in parsed.rejects[0].reason
+    assert [(r["first_name"], r["connected_on"]) for r in rows(parsed)] == [
+        ("Ana", "2024-05-30"), ("Bo", None), ("Cy", None)]
+    assert parsed.rejects == []
+    assert [w.split(":")[0] for w in parsed.warnings] == ["c.csv line 6, column 'Connected On'",
+                                                          "c.csv line 7, column 'Connected On'"]
+    assert "yesterday" in parsed.warnings[0] and "without this date" in parsed.warnings[0]
     assert parsed.total == 3
 
 

@@ -5,7 +5,13 @@ import streamlit as st
 
 from engine.exports import csv_bytes
 from engine.importers.archive import archive_kind, import_archive
-from engine.importers.files import PREVIEW_ROWS, import_upload, preview_file
+from engine.importers.files import (
+    PREVIEW_ROWS,
+    import_meetings_upload,
+    import_upload,
+    looks_like_calendar,
+    preview_file,
+)
 from engine.records import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
 from ui.common import friendly_errors, page_header, plain, store
 
@@ -18,21 +24,14 @@ upload = st.file_uploader("Contacts or events file", type=["csv", "tsv", "txt", 
                                ".zip to bring in your messages and invitations too (their texts are not kept).")
 
 
-def show_archive_report(report: dict) -> None:
-    """What importing a LinkedIn data archive did (``engine.importers.archive.ArchiveReport``)."""
-    st.success(f"Imported {plain(report['file_name'])} (LinkedIn data archive).", icon=":material/check_circle:")
-    if report.get("contacts"):
-        contacts = report["contacts"]
-        st.caption(f"Contacts: {contacts['inserted']:,} new, {contacts['updated']:,} updated, "
-                   f"{contacts['unchanged']:,} unchanged, {contacts['rejected']:,} rejected.")
-    figures = {"Messages read": report["messages_read"], "Conversations": report["conversations"],
-               "Interactions added": report["interactions_inserted"], "People matched": report["matched_people"],
-               "Not contacts": report["unmatched_count"], "Skipped": sum(report["skipped"].values())}
+def _show_history(report: dict, figures: dict[str, int], kept_out: str) -> None:
+    """The figures, what was kept out, the warnings and the people not among the contacts of an import
+    into the interaction log (a LinkedIn archive, a calendar's meetings)."""
     for col, (label, value) in zip(st.columns(len(figures)), figures.items()):
         col.metric(label, f"{value:,}")
     skipped = ", ".join(f"{n:,} {reason.replace('_', ' ')}" for reason, n in report["skipped"].items() if n)
     if skipped:
-        st.caption(f"Kept out: {skipped} (group conversations, sponsored messages, drafts, spam).")
+        st.caption(kept_out.format(skipped=skipped))
     if report.get("warnings"):
         st.warning("  \n".join(plain(warning) for warning in report["warnings"]))
     if report["unmatched_people"]:
@@ -40,9 +39,35 @@ def show_archive_report(report: dict) -> None:
     st.page_link("ui/review.py", label="See your history in Review", icon=":material/insights:")
 
 
+def show_archive_report(report: dict) -> None:
+    """What importing a LinkedIn data archive did (``engine.importers.archive.ArchiveReport``)."""
+    st.success(f"Imported {plain(report['file_name'])} (LinkedIn data archive).", icon=":material/check_circle:")
+    if report.get("contacts"):
+        contacts = report["contacts"]
+        st.caption(f"Contacts: {contacts['inserted']:,} new, {contacts['updated']:,} updated, "
+                   f"{contacts['unchanged']:,} unchanged, {contacts['rejected']:,} rejected.")
+    _show_history(report, {"Messages read": report["messages_read"], "Conversations": report["conversations"],
+                           "Interactions added": report["interactions_inserted"],
+                           "People matched": report["matched_people"], "Not contacts": report["unmatched_count"],
+                           "Skipped": sum(report["skipped"].values())},
+                  "Kept out: {skipped} (group conversations, sponsored messages, drafts, spam).")
+
+
+def show_meetings_report(report: dict) -> None:
+    """What importing a calendar as meetings did (``engine.importers.calendar.MeetingsReport``)."""
+    st.success(f"Imported {plain(report['file_name'])} as meetings with your contacts.", icon=":material/check_circle:")
+    _show_history(report, {"Meetings read": report["meetings_read"],
+                           "Interactions added": report["interactions_inserted"],
+                           "People matched": report["matched_people"],
+                           "Addresses not contacts": report["unmatched_count"]}, "Not counted: {skipped}.")
+
+
 def show_report(report: dict) -> None:
     if report.get("kind") == "archive":
         show_archive_report(report)
+        return
+    if report.get("kind") == "meetings":
+        show_meetings_report(report)
         return
     st.success(f"Imported {plain(report['file_name'])} ({plain(report['format'])}, {plain(report['encoding'])}).",
                icon=":material/check_circle:")
@@ -79,16 +104,29 @@ if done and done.get("upload_id") == upload.file_id:  # this upload is imported:
     show_report(done)
     st.stop()
 
+
+
+def import_history(label: str, key: str, run) -> None:
+    """The button that imports this upload into the interaction log (``run(store, data, name)``), then stops."""
+    if st.button(label, type="primary", key=key):
+        with st.spinner("Importing..."), friendly_errors():
+            report = run(workspace, data, upload.name)
+        st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id}
+        st.rerun()
+    st.stop()
+
+
 data = upload.getvalue()
 if archive_kind(data, upload.name):  # a LinkedIn data archive (or one of its CSVs): messages, invitations
     st.write("**Detected:** LinkedIn data archive. Messages and invitations become interactions with your "
              "contacts; message texts are not kept.")
-    if st.button("Import the archive", type="primary", key="do_import_archive"):
-        with st.spinner("Importing..."), friendly_errors():
-            archive_report = import_archive(workspace, data, upload.name)
-        st.session_state["last_report"] = {**archive_report.to_dict(), "upload_id": upload.file_id}
-        st.rerun()
-    st.stop()
+    import_history("Import the archive", "do_import_archive", import_archive)
+if looks_like_calendar(data) and st.radio(
+        "This calendar holds", ["Events to attend", "Meetings with my contacts"], horizontal=True,
+        key=f"calendar_as:{upload.file_id}",
+        help="Meetings: every past occurrence of an event whose attendees include a contact's e-mail "
+             "becomes a meeting with that contact.") == "Meetings with my contacts":
+    import_history("Import the meetings", "do_import_meetings", import_meetings_upload)
 mapping = st.session_state.get(f"mapping:{upload.file_id}")
 events_csv = upload.name.lower().endswith((".csv", ".tsv", ".txt")) and st.toggle(
     "This file lists events (title, start, location ...), not contacts", key=f"events:{upload.file_id}")
@@ -133,6 +171,8 @@ if kind == "contacts":
     preview = preview[[c for c in CONTACT_FIELDS if c in ("full_name", "email", "company", "position",
                                                            "connected_on")]]
 st.dataframe(preview, hide_index=True, width="stretch")
+if parsed.warnings:  # e.g. dates a spreadsheet left unreadable: those contacts come in without them
+    st.warning("  \n".join(plain(warning) for warning in parsed.warnings))
 if st.button(f"Import {ready:,} {kind}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
         report = import_upload(workspace, data, upload.name, mapping=mapping, events=events_csv)

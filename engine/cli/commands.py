@@ -25,12 +25,14 @@ def split_list(text: str | None) -> list[str] | None:
 
 
 # -- import -------------------------------------------------------------------------------------------
-def _import(store: Store, file: str, events: bool, as_json: bool) -> int:
+def _import(store: Store, file: str, events: bool, as_json: bool, meetings: bool = False) -> int:
     from engine.importers.files import import_file
 
-    report = import_file(store, file, events=events)
+    report = import_file(store, file, events=events, meetings=meetings)
     if getattr(report, "kind", None) == "archive":
         return _print_archive(report, file, as_json)
+    if getattr(report, "kind", None) == "meetings":
+        return _print_meetings(report, file, as_json)
     if as_json:
         data = report.to_dict()
         data["rejected_rows"] = data.pop("rejects")
@@ -65,15 +67,34 @@ def _print_archive(report, file: str, as_json: bool) -> int:
           f"{report.interactions_inserted} interactions added, {report.interactions_updated} updated; "
           f"{report.matched_people} people matched, {report.unmatched_count} not among your contacts"
           + (f"; skipped: {skipped}." if skipped else "."))
+    return _print_unmatched(report, lambda person: person["name"] or person["profile_url"] or "?")
+
+
+def _print_unmatched(report, who) -> int:
+    """The people not among the contacts (``who`` names one) and the warnings of a history import."""
     for person in report.unmatched_people[:MAX_SHOWN_REJECTS]:
-        print(f"  not a contact: {printable(person['name'] or person['profile_url'] or '?')}")
+        print(f"  not a contact: {printable(who(person))}")
     for warning in report.warnings:
         print(f"  warning: {printable(warning)}")
     return 0
 
 
+def _print_meetings(report, file: str, as_json: bool) -> int:
+    """The report of a calendar read as meetings (``engine.importers.calendar.MeetingsReport``)."""
+    if as_json:
+        print_json(report.to_dict())
+        return 0
+    skipped = ", ".join(f"{n} {reason.replace('_', ' ')}" for reason, n in report.skipped.items() if n)
+    print(f"Imported {printable(file)} as meetings: {report.meetings_read} meetings read; "
+          f"{report.interactions_inserted} interactions added; {report.matched_people} people matched, "
+          f"{report.unmatched_count} addresses not among your contacts"
+          + (f"; skipped: {skipped}." if skipped else "."))
+    return _print_unmatched(report, lambda person: person["email"])
+
+
 def cmd_import(args, store: Store) -> int:
-    return _import(store, args.file, events=args.events, as_json=args.json)
+    return _import(store, args.file, events=args.events or args.as_kind == "events", as_json=args.json,
+                   meetings=args.as_kind == "meetings")
 
 
 def cmd_events_import(args, store: Store) -> int:
@@ -320,7 +341,10 @@ def _export_contacts(store: Store, args) -> tuple[bytes, str]:
 
 
 def _export_interactions(store: Store, args) -> tuple[bytes, str]:
-    return _frame_csv(store.interactions.frame())
+    from engine.exports import INTERACTION_COLUMNS, interaction_rows
+
+    rows = interaction_rows(store.interactions.frame())
+    return csv_bytes(rows, list(INTERACTION_COLUMNS)), f"{len(rows)} interactions"
 
 
 def _export_outreach(store: Store, args) -> tuple[bytes, str]:

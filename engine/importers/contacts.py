@@ -27,10 +27,12 @@ from .rows import (
     replace_invalid,
     replaced_lines,
     split_tags,
+    undated_warnings,
 )
 from .vcard import looks_like_vcard, vcard_chunks
 
-__all__ = ["FORMATS", "header_key", "parse_contacts", "row_rules", "stream_contacts", "suggest_mapping", "tag_splitter"]
+__all__ = ["FORMATS", "UndatedRows", "header_key", "parse_contacts", "row_rules", "stream_contacts", "suggest_mapping",
+           "tag_splitter"]
 
 FORMATS = ("linkedin", "linkedin_2018", "google", "google_legacy", "outlook", "outlook_com", "vcard", "csv")
 
@@ -48,10 +50,22 @@ def tag_splitter(fmt: str):
     return lambda value: split_tags(value, separators)
 
 
+class UndatedRows(Exception):
+    """Raised by the direct path's date rule at a date it cannot read: the direct path would reject
+    the row, so the file is imported the careful way instead, which keeps the contact undated."""
+
+
+def _direct_dates(values: list) -> list:
+    parsed = parse_column(values)
+    if any(value is BAD for value in parsed):
+        raise UndatedRows
+    return parsed
+
+
 def row_rules(fmt: str) -> RowRules:
     """This importer's rules for a ``fmt`` export, for the store's direct path (``store.direct``)."""
     return RowRules(
-        parse_dates=lambda values: [None if value is BAD else value for value in parse_column(values)],
+        parse_dates=_direct_dates,
         split_tags=tag_splitter(fmt),
         no_identity=NO_IDENTITY,
         bad_date=bad_date_reason,
@@ -154,6 +168,7 @@ def _records(result: ParsedFile, row_chunks, plan, reasons, replaced: bool) -> C
     headers, delimiter, split = result.headers, result.delimiter, tag_splitter(result.format)
     places = list(header_place or [])
     rejects = []
+    undated: list[tuple[int, str]] = []
     for rows, starts, read_rejects in row_chunks:
         with gc_paused():
             if replaced:  # a few bytes that are not UTF-8: shown as U+FFFD, their rows kept and named
@@ -162,7 +177,7 @@ def _records(result: ParsedFile, row_chunks, plan, reasons, replaced: bool) -> C
             if broken:
                 rows, starts, more = reject_broken(rows, starts, headers, delimiter, broken)
                 read_rejects += more
-            records, lines, skipped, built = build_records(rows, starts, plan, headers, split, delimiter)
+            records, lines, skipped, built = build_records(rows, starts, plan, headers, split, delimiter, undated)
             del rows, starts
         rejects += read_rejects + built
         result.skipped_blank += skipped
@@ -176,3 +191,5 @@ def _records(result: ParsedFile, row_chunks, plan, reasons, replaced: bool) -> C
     result.total += len(rejects)
     if replaced:
         result.warnings = replaced_warnings(places)
+    if undated:
+        result.warnings += undated_warnings(result.file_name, headers[plan["connected_on"][0][0]], undated)

@@ -34,7 +34,13 @@ _MONTHS = {
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ][\d:.+\-Z]*)?")
 _YMD_SLASH = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})(?:[ ,T].*)?")
+# "23 Apr 2023", "23-Apr-2023", and the spreadsheet's "23-Apr-23" (two-digit year only with dashes:
+# "23 Apr 23" could as well be a day and no year).
 _DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\.? *-?([^\W\d_]{3,})\.?,? *-?(\d{4})(?:[ ,T].*)?")
+_DAY_MONTH_YY = re.compile(r"(\d{1,2})-([^\W\d_]{3,})-(\d{2})")
+# A date cell a spreadsheet saved as its serial number (days since 1899-12-30): 36526 is 2000-01-01.
+_SERIAL = re.compile(r"([3-5]\d{4})(?:\.0+)?")
+_SERIAL_ORIGIN = date(1899, 12, 30)
 _MONTH_DAY_YEAR = re.compile(r"([^\W\d_]{3,})\.? +(\d{1,2}),? +(\d{4})(?:[ ,T].*)?")
 # "1/8/18, 6:14 PM" (LinkedIn 2018, US order) and "08/01/2018".
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})(?:[ ,T].*)?")
@@ -98,6 +104,8 @@ def _calendar_date(text: str):
         return _date(int(m[1]), int(m[2]), int(m[3]))
     if m := _DAY_MONTH_YEAR.fullmatch(text):
         return _date(int(m[3]), _month(m[2]), int(m[1]))
+    if m := _DAY_MONTH_YY.fullmatch(text):
+        return _date(_year(m[3]), _month(m[2]), int(m[1]))
     if m := _MONTH_DAY_YEAR.fullmatch(text):
         return _date(int(m[3]), _month(m[1]), int(m[2]))
     if m := _SLASHED.fullmatch(text):
@@ -107,6 +115,8 @@ def _calendar_date(text: str):
         return _date(_year(m[3]), first, second)
     if m := _DOTTED.fullmatch(text):
         return _date(_year(m[3]), int(m[2]), int(m[1]))
+    if m := _SERIAL.fullmatch(text):
+        return _SERIAL_ORIGIN + timedelta(days=int(m[1]))
     return BAD
 
 

@@ -259,25 +259,41 @@ def import_directly(store: Store, data: bytes, file_name: str, mapping: dict[str
         return None
     from engine.importers import header_key, row_rules
 
+    from .contacts import UndatedRows
     from .direct import direct_csv
 
     with direct_csv(data, file_name, mapping=mapping, saved_mapping=store.imports.saved_mapping) as source:
         if source is None:
             return None
-        report = store.imports.save_csv_directly(source, row_rules(source.format), today=today)
+        try:
+            report = store.imports.save_csv_directly(source, row_rules(source.format), today=today)
+        except UndatedRows:  # nothing written yet: the careful path keeps those rows, undated
+            return None
     if report is not None and source.format == "csv" and source.mapping:
         store.imports.save_mapping(header_key(list(source.headers)), source.mapping)
     return report
 
 
+def import_meetings_upload(store: Store, data: bytes, file_name: str):
+    """A calendar's past meetings with contacts (``calendar.MeetingsReport``); ImportFileError, with the
+    line, for a file that is not a calendar."""
+    _check_size(len(data), file_name)
+    from .calendar import import_meetings
+
+    with _plain_errors(file_name):
+        return import_meetings(store, data, file_name)
+
+
 def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None = None,
-                events: bool = False) -> ImportReport:
+                events: bool = False, meetings: bool = False) -> ImportReport:
     """``rapport import FILE``: read, parse and save; raises ImportFileError with a plain reason.
 
     A LinkedIn data archive (its ZIP, messages.csv, Invitations.csv, Profile.csv) gives an
-    ``archive.ArchiveReport`` instead."""
+    ``archive.ArchiveReport`` instead, a calendar read as ``meetings`` a ``calendar.MeetingsReport``."""
     data = read_file(path)
     name = Path(path).name
+    if meetings:
+        return import_meetings_upload(store, data, name)
     if not events:
         from .archive import archive_kind, import_archive  # a LinkedIn data archive, or one of its CSVs
 

@@ -1,10 +1,11 @@
 """Read and write iCalendar (RFC 5545) events with the standard library only.
 
 Why hand-rolled: the importer must never crash on what Meetup, Eventbrite, Luma, Google or
-Outlook export, must point at the physical line of a bad event, and must not add a runtime
-dependency. Only the parts of RFC 5545 that matter for a list of networking events are read:
-SUMMARY, DTSTART/DTEND/DURATION, LOCATION, DESCRIPTION, URL, UID, CATEGORIES. Recurrence
-rules (RRULE) are not expanded: a recurring event is imported once, at its first start.
+Outlook export and must point at the physical line of a bad event (``calendar`` checks a file
+here before ``icalendar`` reads it). Only the parts of RFC 5545 that matter for a list of networking events are read:
+SUMMARY, DTSTART/DTEND/DURATION, LOCATION, DESCRIPTION, URL, UID, CATEGORIES. A recurring
+event (RRULE) is imported once, at its next start from today (``calendar.advance_recurring``,
+with ``recurring-ical-events``), or at its first start when it has none left.
 
 All times come out as naive UTC ISO strings ("YYYY-MM-DDTHH:MM:SS"). Floating times (no ``Z``,
 no TZID) and all-day dates have no zone, so they are kept as written.
@@ -333,6 +334,7 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
     prodid = next((c for _n, c in lines if c.upper().startswith("PRODID")), "").lower()
     default_kind = "meetup" if "meetup" in prodid else "other"
     notes: list[str] = []
+    recurring: set[str] = set()  # given their next start from today on, not their first
     stack: list[str] = []
     event_line = 0
     props: dict[str, list[tuple[dict[str, str], str]]] = {}
@@ -341,6 +343,8 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
         parsed.total += 1
         try:
             record = _event_record(props, default_kind, notes)
+            if "RRULE" in props or "RDATE" in props:
+                recurring.add(record[0])
         except _BadEvent as bad:
             start = props.get("DTSTART", [({}, "")])[0][1]
             raw = f"{_text(props, 'SUMMARY')} {start}".strip()[:500].replace(BROKEN, "\ufffd")
@@ -368,6 +372,8 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
     if parsed.total == 0:
         raise ImportFileError(file_name, "the calendar contains no events (no BEGIN:VEVENT)")
     parsed.notes = notes  # type: ignore[attr-defined]  # informational, e.g. unknown time zones
+    from .calendar import advance_recurring  # the next start of each recurring event
+    advance_recurring(parsed, data, recurring)
     return parsed
 
 

@@ -240,7 +240,7 @@ def _row_chunks(reader, lines: Lines, headers: list[str], delimiter: str, file_n
 
 
 def bad_date_reason(value: str) -> str:
-    """Why a row is rejected whose date column holds ``value`` (stripped), which is not a date."""
+    """Why the date column's ``value`` (stripped) is not read as a date."""
     if out_of_range(value):
         return f"the date {shown(value)} is out of range ({EARLIEST} to {latest()})"
     return f"unparseable date {shown(value)}"
@@ -344,8 +344,12 @@ def _full_names(first, middle, last) -> list[str | None]:
     return [f"{f} {la}" if f and la else f or la for f, la in zip(first, last, strict=True)]
 
 
-def build_records(rows, starts, plan: Plan, headers: list[str], split_tags, delimiter: str):
-    """(records, lines, skipped_blank, rejects) for rows already cut to the header width."""
+def build_records(rows, starts, plan: Plan, headers: list[str], split_tags, delimiter: str,
+                  undated: list[tuple[int, str]] | None = None):
+    """(records, lines, skipped_blank, rejects) for rows already cut to the header width.
+
+    A row whose date cannot be read is kept without its date; (line, the value) goes to ``undated``.
+    """
     n = len(rows)
     nothing = [None] * n
     values = {field: _field(rows, *plan[field]) for field in plan}
@@ -392,12 +396,12 @@ def build_records(rows, starts, plan: Plan, headers: list[str], split_tags, deli
             skipped += 1
     drop |= too_long.keys()
     if date_index >= 0 and any(value is BAD for value in set(values["connected_on"])):
-        for i, value in enumerate(values["connected_on"]):
-            if value is BAD and i not in drop:
-                drop.add(i)
-                rejects.append(Reject(
-                    starts[i], bad_date_reason(rows[i][date_index].strip()),
-                    column=headers[date_index], raw=delimiter.join(rows[i])[:500]))
+        dates = values["connected_on"]  # an unreadable date never costs the contact: kept, undated
+        for i, value in enumerate(dates):
+            if value is BAD:
+                dates[i] = None
+                if i not in drop and undated is not None:
+                    undated.append((starts[i], rows[i][date_index].strip()))
     records = list(zip(*columns, strict=True))
     lines = starts
     if drop:
@@ -421,3 +425,14 @@ def split_tags(value: str, separators: tuple[str, ...] = (":::", ";", ",")) -> t
         if tag and tag.casefold() != "mycontacts" and tag not in tags:
             tags.append(tag)
     return tuple(tags)
+
+
+def undated_warnings(file_name: str, column: str, undated: list[tuple[int, str]], most: int = 50) -> list[str]:
+    """Warnings for the rows kept without their date: file, line, column and why, at most ``most`` named."""
+    undated = sorted(undated)
+    warnings = [f"{file_name} line {line}, column {column!r}: {bad_date_reason(value)}; "
+                "the contact was imported without this date" for line, value in undated[:most]]
+    if len(undated) > most:
+        warnings.append(f"{file_name}: ... and {len(undated) - most:,} more rows whose {column!r} is not a date "
+                        "(imported without it)")
+    return warnings
