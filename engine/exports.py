@@ -160,3 +160,8 @@ def interaction_rows(frame) -> list[dict]:
             "source": "imported" if cell(row, "source_key") else "logged",
         })
     return rows
+
+
+def interactions_csv(frame) -> bytes:
+    """The interaction log as the CSV the command line and Settings both hand out."""
+    return csv_bytes(interaction_rows(frame), list(INTERACTION_COLUMNS))

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from engine.clock import workspace_now
-from engine.exports import csv_bytes
+from engine.exports import csv_bytes, interactions_csv
 from engine.outreach.drafts import Profile, keeps_texts, read_profile, save_profile, set_keeps_texts
 from engine.store import AUTOMATIC_COPIES_KEPT, StoreError, automatic_copies, copy_day, restore_copy
 from ui.common import db_path, friendly_errors, page_header, plain, section_errors, store
@@ -110,7 +110,7 @@ def preferences(workspace) -> None:
     left, right = st.columns(2)
     left.download_button("Contacts (CSV)", lambda: _csv(workspace.contacts.export()), file_name="rapport-contacts.csv",
                          mime="text/csv", icon=":material/download:")
-    right.download_button("Interactions (CSV)", lambda: _csv(workspace.interactions.frame()),
+    right.download_button("Interactions (CSV)", lambda: interactions_csv(workspace.interactions.frame()),
                           file_name="rapport-interactions.csv", mime="text/csv", icon=":material/download:")
 
 

@@ -341,10 +341,10 @@ def _export_contacts(store: Store, args) -> tuple[bytes, str]:
 
 
 def _export_interactions(store: Store, args) -> tuple[bytes, str]:
-    from engine.exports import INTERACTION_COLUMNS, interaction_rows
+    from engine.exports import interactions_csv
 
-    rows = interaction_rows(store.interactions.frame())
-    return csv_bytes(rows, list(INTERACTION_COLUMNS)), f"{len(rows)} interactions"
+    frame = store.interactions.frame()
+    return interactions_csv(frame), f"{len(frame)} interactions"
 
 
 def _export_outreach(store: Store, args) -> tuple[bytes, str]:
