@@ -181,7 +181,8 @@ def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
     positive = fit + contributions["warmth"] + contributions["timing"]
     contributions["fatigue"] = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
     score = positive + contributions["fatigue"]
-    score, contributions = _blend_response(model, score, contributions, signals)
+    fit_share = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION))
+    score, contributions = _blend_response(model, score, contributions, signals, fit_share)
     priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
     return GoalScores(
         options, queries, option.T, {c: v.T for c, v in values.items()},
@@ -270,7 +271,8 @@ def relevance_gate(fit: np.ndarray, max_fit: float) -> np.ndarray:
     return GATE_FLOOR + (1 - GATE_FLOOR) * np.minimum(1.0, relevance / GATE_SATURATION)
 
 
-def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray], signals: dict):
+def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray], signals: dict,
+                    fit_share: np.ndarray):
     """Hook for learning from outcomes: blend in ``response_model.predict_proba`` if it is fitted.
 
     The model sees the component contributions (one row per goal and contact, goal-major, columns
@@ -280,6 +282,11 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     returning (n goals, n contacts) probabilities, as engine.outreach.learning.ResponseModel does.
     The blend is written as one more contribution, "response", with the others scaled down, so
     the parts still sum to the score.
+
+    Fit stays a gate: the reply chance counts in proportion to ``fit_share`` (the contact's fit for
+    the goal, 1 from half the full fit up, 0 without fit), so it is an expected value, fit x reply
+    chance, that reorders people within what fits. Someone who does not fit gains nothing from a
+    high reply chance and cannot overtake someone who does.
     """
     response_model = model.response_model
     if response_model is None or score.size == 0 or not _is_fitted(response_model):
@@ -292,8 +299,8 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
         features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
         proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
     blended = {c: (1 - b) * v for c, v in contributions.items()}
-    blended["response"] = b * proba
-    return (1 - b) * score + b * proba, blended
+    blended["response"] = b * proba * fit_share
+    return (1 - b) * score + blended["response"], blended
 
 
 def _is_fitted(estimator) -> bool:
