@@ -103,3 +103,14 @@ def test_a_users_industry_wins_and_an_inferred_one_says_so():
     assert industry_of("Acme", float("nan")) == (None, False)
     assert label("banking", True) == "banking (inferred)"
     assert canonical("Payments") == "fintech" and canonical(" banks ") == "banking"
+
+
+def test_a_contact_without_a_title_reads_no_family_whatever_the_others_say():
+    import numpy as np
+
+    from engine.ranking.taxonomy import read_contacts
+
+    none = read_contacts(np.array([None, None], dtype=object), np.array([None, "Acme"], dtype=object))
+    assert none.family.tolist() == [-1, -1] and none.level.tolist() == [None, None]
+    mixed = read_contacts(np.array(["Data Scientist", None], dtype=object), np.array(["Acme", "Initech"], dtype=object))
+    assert mixed.family[0] >= 0 and mixed.family[1] == -1 and mixed.level[1] is None

@@ -230,6 +230,8 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
     level = np.full(len(keys), None, dtype=object)
     for k, code in enumerate(keys.tolist()):
         p, i = divmod(code, len(industries) + 1)
+        if p < 0:  # no title at all (pandas codes a missing value -1): nothing to read
+            continue
         plain_title, lvl = forms_of[p]
         if not plain_title:
             continue
