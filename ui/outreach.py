@@ -57,7 +57,10 @@ shown = ranked.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
 with friendly_errors():
     learning = learning_status(workspace)
     marks = feedback_status(workspace, goal["id"] if goal else None)
-st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages} · {learning['message']} · {marks['message']}")
+explored = (" · every fifth place chosen to learn what works" if "to_learn" in ranked and ranked["to_learn"].any()
+            else "")
+st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages} · {learning['message']} · {marks['message']}"
+           + explored)
 selection = st.dataframe(
     shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
     key=table_key(),

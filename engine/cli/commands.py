@@ -221,7 +221,7 @@ def _rank_contacts(store: Store, goal_id: int | None, top: int):
     from engine.outreach.opportunities import rank_contacts
 
     columns = ["contact_id", "full_name", "company", "position", *READ_COLUMNS, "score", "goal_id", "goal_title",
-               "segment_name", "reasons", "next_step"]
+               "segment_name", "reasons", "next_step", "to_learn"]
     return with_readings(rank_contacts(store, goal_id=goal_id, top=top)), columns
 
 

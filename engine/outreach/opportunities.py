@@ -129,6 +129,7 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
                   top: int | None = None, now: datetime | date | None = None) -> pd.DataFrame:
     """Contacts best first across active goals, with company, position, reasons and next step;
     a goal the user marked contacts for is re-ranked by what the marks teach (``feedback_order``)."""
+    from . import exploration
     from .audience import label_segments, memberships
 
     now = _now(now)
@@ -136,7 +137,7 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
         goals = store.goals.all()
         ranker, contacts, version, _ = learning_ranker(store, goals, now)
         if contacts.empty:
-            return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id"])
+            return pd.DataFrame(columns=["contact_id", *OUTREACH_COLUMNS, "goal_id", "segment_id", "to_learn"])
         marks = store.feedback.marks()
         marked = store.feedback.fingerprint() if marks else None
         members = memberships(store, [g for g in goals if g.get("status") == "active"], now)
@@ -144,11 +145,17 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
     def compute() -> pd.DataFrame:
         # With marks, a pool larger than ``top`` is ranked, so that people the marks lift can enter it.
         pool = top if top is None or not marks else max(4 * int(top), int(top) + 200)
+        if pool is not None:  # room for the candidates exploration draws from
+            pool = max(int(pool), exploration.PAGE * exploration.POOL)
         ranked = ranker.rank(goals, now, top=None if segment_id is not None else pool, goal_id=goal_id,
                              segment_id=segment_id)
         ranked = label_segments(ranked, members, segment_id)  # the one audience definition
         if marks:
             ranked = feedback_order(ranked, marks, goals, ranker, contacts, now, version)
+        if segment_id is None:
+            ranked = exploration.with_exploration(ranked, ranker, contacts, now.date())
+        else:  # a segment asked for is shown as it is
+            ranked = ranked.assign(to_learn=False)
         ranked = ranked.head(top)
         ranked = ranked.join(contacts.set_index("id")[["company", "position"]], on="contact_id")
         ranked.insert(0, "rank", range(1, len(ranked) + 1))

@@ -1,0 +1,95 @@
+"""One suggestion in five chosen to learn what works, and said so.
+
+A ranking that only ever suggests its own favourites only ever hears back about them: the log
+confirms the picks and the response model (engine.outreach.learning) never sees how other kinds
+of people answer. So on the first page of the ranking, every fifth place goes to someone who fits
+a goal but belongs to a kind of contact (role family x seniority level) the log knows little
+about, chosen by Thompson sampling: each kind's reply rate is drawn from its Beta posterior over
+the outreach logged so far (1 + replies, 1 + unanswered), and the candidates whose kind draws
+highest take the places. A kind never tried has a wide posterior and is tried sooner; a kind that
+never answers stops being drawn.
+
+The draw is seeded by the day, so every page and the command line agree within a day and the
+picks change from one day to the next. Exploration starts once the user logs outreach: before
+that the log holds nothing to confirm.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from engine.vocabulary import SENIORITY_LEVELS
+
+EVERY = 5  # one place in five on the first page
+PAGE = 25  # the first page of the Outreach list
+POOL = 10  # candidates come from the next PAGE * (POOL - 1) places, so they still fit a goal
+REASON = "To learn what works: few outcomes logged yet from people like this"
+
+
+def _kinds(ranker, contact_ids: np.ndarray) -> np.ndarray:
+    """The kind of each contact: role family x seniority level, as one integer."""
+    where = pd.Index(ranker.contact_ids_).get_indexer(contact_ids)
+    family = np.where(where >= 0, ranker.family_codes_[where], -1)
+    level = np.where(where >= 0, ranker.seniority_codes_[where], -1)
+    return (family + 1) * (len(SENIORITY_LEVELS) + 2) + level + 1
+
+
+def _draws(kinds: np.ndarray, contacts: pd.DataFrame, ranker, rng: np.random.Generator) -> dict[int, float]:
+    """One Thompson draw of the reply rate per kind, from the outreach logged to that kind."""
+    every = _kinds(ranker, contacts["id"].to_numpy())
+    sent = pd.Series(contacts["outreach_count"].fillna(0).to_numpy(dtype=float)).groupby(every).sum()
+    replied = pd.Series(contacts["replies"].fillna(0).to_numpy(dtype=float)).groupby(every).sum()
+    draws = {}
+    for kind in np.unique(kinds).tolist():
+        n = float(sent.get(kind, 0.0))
+        r = min(float(replied.get(kind, 0.0)), n)
+        draws[kind] = float(rng.beta(1.0 + r, 1.0 + n - r))
+    return draws
+
+
+def with_exploration(ranked: pd.DataFrame, ranker, contacts: pd.DataFrame, day: date) -> pd.DataFrame:
+    """``ranked`` (best first, a ``contact_id`` column) with every EVERY-th place of the first page
+    given to a contact chosen to learn, marked in a ``to_learn`` column and first in its reasons."""
+    ranked = ranked.assign(to_learn=False)
+    if len(ranked) <= PAGE or contacts.empty or "outreach_count" not in contacts:
+        return ranked
+    if not float(contacts["outreach_count"].fillna(0).sum()):
+        return ranked
+    slots = list(range(EVERY - 1, PAGE, EVERY))
+    kept = PAGE - len(slots)
+    pool = ranked.iloc[kept: PAGE * POOL]
+    sent = contacts.set_index("id")["outreach_count"].reindex(pool["contact_id"]).fillna(0).to_numpy()
+    pool = pool[sent == 0]  # people not yet contacted: whom the log knows nothing about
+    if pool.empty:
+        return ranked
+    rng = np.random.default_rng(day.toordinal())
+    kinds = _kinds(ranker, pool["contact_id"].to_numpy())
+    draws = _draws(kinds, contacts, ranker, rng)
+    drawn = np.array([draws[k] for k in kinds.tolist()])
+    order = np.lexsort((rng.random(len(pool)), -drawn))  # highest draw first, random among equals
+    picked, seen = [], set()
+    for i in order.tolist():  # one person per kind, so each place learns something different
+        if kinds[i] not in seen:
+            seen.add(kinds[i])
+            picked.append(pool.index[i])
+        if len(picked) == len(slots):
+            break
+    if len(picked) < len(slots):  # fewer kinds than places: the next best draws, whatever their kind
+        picked += [pool.index[i] for i in order.tolist() if pool.index[i] not in picked][: len(slots) - len(picked)]
+    explore = ranked.loc[picked].copy()
+    explore["to_learn"] = True
+    explore["reasons"] = [[REASON, *(r if isinstance(r, list) else [])] for r in explore["reasons"]]
+    rest = ranked.drop(index=picked)
+    head, tail = rest.iloc[:kept], rest.iloc[kept:]
+    page = []
+    exploit = iter(range(len(head)))
+    explored = iter(range(len(explore)))
+    for place in range(kept + len(explore)):
+        if place in slots and (j := next(explored, None)) is not None:
+            page.append(explore.iloc[[j]])
+        elif (j := next(exploit, None)) is not None:
+            page.append(head.iloc[[j]])
+    return pd.concat([*page, tail])
