@@ -120,10 +120,32 @@ def test_today_lists_due_follow_ups_on_the_demo(demo_db, monkeypatch):
 
 def test_review_page_draws_its_charts_and_flags(demo_db, monkeypatch):
     app = open_page("ui/review.py", demo_db, monkeypatch)
+    assert len(app.get("plotly_chart")) == 4  # the headline charts; the rest wait until opened
+    more = [e for e in app.expander if e.label.startswith("More charts (")]
+    assert len(more) == 1
+    app.session_state["review_more_charts"] = True  # what opening "More charts" does
+    app.run()
     charts = app.get("plotly_chart")
     assert len(charts) >= 9
+    assert more[0].label == f"More charts ({len(charts) - 4})"
     assert any("gets fewer replies" in m.value for m in app.markdown)
     assert any(d.label.startswith("Download the review (HTML") for d in app.get("download_button"))
+
+
+def test_goals_page_draws_segment_members_and_edit_forms_only_when_opened(demo_db, monkeypatch):
+    app = open_page("ui/goals.py", demo_db, monkeypatch)
+    segments = [e for e in app.expander if " contacts match" in e.label]
+    assert segments and all(" contacts match" in e.label for e in segments)  # counts shown while closed
+    assert not app.dataframe and [f.proto.form.form_id for f in app.get("form")] == ["goal_template"]
+    goal = Store(demo_db).goals.all()[0]
+    segment = goal["segments"][0]
+    app.session_state[f"seg_open_{segment['id']}"] = True  # what opening the segment's expander does
+    app.session_state[f"edit_open_{goal['id']}"] = True
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert len(app.dataframe) >= 1 and len(app.dataframe[0].value) > 0
+    assert [f.proto.form.form_id for f in app.get("form")] == ["goal_template", f"edit_{goal['id']}"]
+    assert any(t.value == goal["title"] for t in app.text_input)
 
 
 def test_settings_still_offers_restore_when_the_workspace_file_is_damaged(tmp_path, monkeypatch):

@@ -48,6 +48,8 @@ def test_goals_page_shows_every_twin_with_its_own_widgets(twins, monkeypatch):
 
 def test_review_page_runs_with_twin_goals_and_shows_their_titles_as_typed(twins, monkeypatch):
     app = open_page("ui/review.py", twins, monkeypatch)
+    app.session_state["review_more_charts"] = True  # open "More charts": every chart and its takeaway
+    app.run()
     keys = [c.key for c in app.get("plotly_chart")] if app.get("plotly_chart") else []
     assert len(keys) == len(set(keys))
     assert not any(m.proto.allow_html for m in [*app.markdown, *app.caption])

@@ -44,7 +44,11 @@ def goal_form(key: str, goal: dict) -> dict | None:
 
 
 def segment_form(key: str) -> dict | None:
-    with st.popover("Add a segment", icon=":material/group_add:"):
+    # Keyed with on_change="rerun", the popover draws its form only while open (one per goal otherwise).
+    adding = st.popover("Add a segment", icon=":material/group_add:", key=f"{key}_open", on_change="rerun")
+    with adding:
+        if not adding.open:
+            return None
         with st.form(key):
             name = st.text_input("Name", placeholder="e.g. engineering managers at target companies")
             roles = st.text_input("Roles (comma-separated)")

@@ -32,8 +32,11 @@ with st.expander("New goal from a template", expanded=not workspace.summary()["g
             st.session_state["goal_created"] = goal["title"]
             st.rerun()
 
-with st.expander("New goal from scratch", icon=":material/add:"):
-    values = goal_form("new_goal", {"due_date": today + timedelta(weeks=12)})
+# Expanders keyed with on_change="rerun" draw their content only while open (Streamlit otherwise sends
+# a closed expander's content too): forms and member tables are drawn when the user opens them.
+scratch = st.expander("New goal from scratch", icon=":material/add:", key="new_goal_open", on_change="rerun")
+with scratch:
+    values = goal_form("new_goal", {"due_date": today + timedelta(weeks=12)}) if scratch.open else None
     if values is not None:
         with friendly_errors():
             workspace.goals.add(values)
@@ -73,8 +76,9 @@ for goal in goals:
             st.rerun()
         if goal["description"]:
             st.text(goal["description"])
-        with st.expander("Edit goal"):
-            values = goal_form(f"edit_{goal['id']}", goal)
+        edit = st.expander("Edit goal", key=f"edit_open_{goal['id']}", on_change="rerun")
+        with edit:
+            values = goal_form(f"edit_{goal['id']}", goal) if edit.open else None
             if values is not None:
                 with friendly_errors():
                     workspace.goals.update(goal["id"], values)
@@ -84,14 +88,16 @@ for goal in goals:
             coverage = segment_coverage(workspace, goal, today=today)
         for seg in coverage:
             label = f"{plain(seg['name'])} — {seg['count']:,} contacts match"
-            with st.expander(label + ("  ⚠ gap" if seg["gap"] else ""), icon=":material/group:"):
+            members = st.expander(label + ("  ⚠ gap" if seg["gap"] else ""), icon=":material/group:",
+                                  key=f"seg_open_{seg['id']}", on_change="rerun")
+            with members:
                 st.caption(plain(seg["describe"]))
                 if seg["gap"]:
                     st.warning("Few people in your network fit this segment yet.")
-                    if not seg["events"].empty:
+                    if members.open and not seg["events"].empty:
                         st.write("Events that could fill it:")
                         st.dataframe(seg["events"], hide_index=True, width="stretch")
-                if not seg["contacts"].empty:
+                if members.open and not seg["contacts"].empty:
                     st.dataframe(seg["contacts"], hide_index=True, width="stretch")
                 if st.button("Remove segment", key=f"del_seg_{seg['id']}"):
                     with friendly_errors():

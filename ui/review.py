@@ -59,15 +59,29 @@ if review.dismissed:
                     workspace.flags.restore(key)
                 st.rerun()
 
-# Charts are keyed by their place in the review: a section's title names a goal, and two goals may
-# share a title.
-for row in range(0, len(review.sections), 2):
-    cols = st.columns(2)
-    for col, number in zip(cols, range(row, min(row + 2, len(review.sections)))):
-        section = review.sections[number]
-        with col:
-            st.plotly_chart(section.figure, width="stretch", key=f"chart_{number}")
-            st.caption(plain(section.takeaway))
+# A first view draws the headline charts only (each plotly chart is costly to draw in the browser); the
+# rest are drawn when the user opens "More charts". Charts are keyed by their place in the review: a
+# section's title names a goal, and two goals may share a title.
+HEADLINE_CHARTS = 4
+
+
+def show_charts(numbers: range) -> None:
+    for row in range(numbers.start, numbers.stop, 2):
+        cols = st.columns(2)
+        for col, number in zip(cols, range(row, min(row + 2, numbers.stop))):
+            section = review.sections[number]
+            with col:
+                st.plotly_chart(section.figure, width="stretch", key=f"chart_{number}")
+                st.caption(plain(section.takeaway))
+
+
+show_charts(range(min(HEADLINE_CHARTS, len(review.sections))))
+if len(review.sections) > HEADLINE_CHARTS:
+    more = st.expander(f"More charts ({len(review.sections) - HEADLINE_CHARTS})", key="review_more_charts",
+                       on_change="rerun", icon=":material/bar_chart:")
+    with more:
+        if more.open:
+            show_charts(range(HEADLINE_CHARTS, len(review.sections)))
 
 st.subheader("Report", anchor=False)
 left, right = st.columns(2)
