@@ -16,6 +16,9 @@ CHANNEL_LABELS: dict[str, str] = {
     "phone": "Phone", "in_person": "In person", "other": "Other",
 }
 INTERACTION_KINDS: tuple[str, ...] = ("outreach", "inbound", "meeting", "event")
+KIND_LABELS: dict[str, str] = {
+    "outreach": "Outreach (I wrote)", "inbound": "They wrote", "meeting": "Meeting", "event": "Event attended",
+}
 OUTCOMES: tuple[str, ...] = ("no_response", "replied", "meeting", "referral", "opportunity", "declined")
 OUTCOME_LABELS: dict[str, str] = {
     "no_response": "No response yet", "replied": "Replied", "meeting": "Meeting", "referral": "Referral",

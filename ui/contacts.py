@@ -5,8 +5,10 @@ import math
 import streamlit as st
 
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
+from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
+from ui.records import interaction_editor, merge_control, undo_delete
 
 PAGE_SIZE = 50
 page_header("Contacts", "Everyone you imported. Open a contact to set tags, relationship strength, notes and a "
@@ -100,15 +102,23 @@ with st.expander("Reach out or log an interaction", icon=":material/send:"):
     outreach_panel(workspace, contact, None, key=f"contact_{contact_id}")
 
 st.subheader("Timeline", anchor=False)
+undo_delete(workspace)
 with friendly_errors():  # read after the panel above, so what was just logged is there
     timeline = workspace.interactions.timeline(contact_id)
 if timeline.empty:
     st.caption("Nothing logged with this contact yet.")
 else:
-    st.dataframe(timeline.drop(columns=["id"]), hide_index=True, width="stretch", key="timeline",
+    shown = timeline.drop(columns=["id"]).assign(
+        kind=timeline["kind"].map(lambda k: label(k, KIND_LABELS)),
+        channel=timeline["channel"].map(lambda c: label(c, CHANNEL_LABELS) if isinstance(c, str) else None),
+        outcome=timeline["outcome"].map(lambda o: label(o, OUTCOME_LABELS) if isinstance(o, str) else None))
+    st.dataframe(shown, hide_index=True, width="stretch", key="timeline",
                  column_config={"occurred_on": st.column_config.DateColumn("Date"),
                                 "follow_up_on": st.column_config.DateColumn("Follow up on")})
     open_rows = timeline[(timeline["kind"] == "outreach") & timeline["outcome"].isna()]
     for row in open_rows.head(3).itertuples():
-        st.caption(f"How did the {row.channel or 'outreach'} of {row.occurred_on:%d %b %Y} go?")
+        what = label(row.channel, CHANNEL_LABELS) if isinstance(row.channel, str) else "outreach"
+        st.caption(f"How did the {what} of {row.occurred_on:%d %b %Y} go?")
         outcome_buttons(workspace, int(row.id), key=f"outcome_{row.id}")
+    interaction_editor(workspace, timeline, key=f"timeline_{contact_id}")
+merge_control(workspace, contact, key=f"merge_{contact_id}")

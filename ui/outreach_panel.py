@@ -14,7 +14,7 @@ from engine.outreach.drafts import build_draft, keeps_texts, known_for, sent_rec
 from engine.outreach.messages import mailto_link, placeholders, text_length, workspace_templates
 from engine.planning.agenda import default_follow_up, kept_follow_up
 from engine.store import CHANNELS, INTERACTION_KINDS, OUTCOMES, Store
-from engine.vocabulary import CHANNEL_LABELS, OUTCOME_LABELS, label
+from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
 from ui.common import choice_labels, friendly_errors, plain
 
 PITCH_GOAL_KEY = "pitch_goal"  # the goal the Pitch & templates page opens on (ui/messages.py)
@@ -92,7 +92,8 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
         _, text = _draft_editor(workspace, contact, template, goal, channel, key)
     with st.form(f"{key}_log", border=False):
         cols = st.columns(3)
-        kind = cols[0].selectbox("What", INTERACTION_KINDS, key=f"{key}_kind")
+        kind = cols[0].selectbox("What", INTERACTION_KINDS, key=f"{key}_kind",
+                                 format_func=lambda k: label(k, KIND_LABELS))
         when = cols[1].date_input("Date", today, key=f"{key}_date")
         follow = cols[2].date_input("Follow up on", default_follow_up(channel, today), key=f"{key}_follow")
         outcome = cols[0].selectbox("Outcome (if known)", [None, *OUTCOMES], key=f"{key}_outcome",

@@ -159,6 +159,15 @@ def cmd_contacts_edit(args, store: Store) -> int:
     return 0
 
 
+def cmd_contacts_merge(args, store: Store) -> int:
+    store.contacts.merge(args.duplicate, args.keep)
+    if args.json:
+        print_json({"merged": args.duplicate, "into": args.keep})
+    else:
+        print(f"Merged contact {args.duplicate} into {args.keep}")
+    return 0
+
+
 def cmd_learning(args, store: Store) -> int:
     from engine.outreach.opportunities import learning_status
 

@@ -117,6 +117,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cadence-max", type=whole_number(1, 3650), metavar="DAYS",
                    help="the longest gap before they count as losing touch")
     p.add_argument("--notes", help="your notes on them (replacing the current ones)")
+    p = _command(contacts, "merge", quiet, "fold a duplicate contact into another: its interactions, job changes, "
+                 "tags and marks move along, missing fields are filled, the duplicate is removed",
+                 ("rapport contacts merge 31 12",), commands.cmd_contacts_merge)
+    p.add_argument("duplicate", type=record_id, help="the id of the contact to fold in (it is removed)")
+    p.add_argument("keep", type=record_id, help="the id of the contact to keep")
 
 
     goals = _group(sub, "goals", "add, list and edit goals",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from engine.errors import UserError
+from engine.errors import NotFound, UserError
 from engine.vocabulary import RELATIONSHIPS
 
 from .base import Part
@@ -129,6 +129,38 @@ class Contacts(Part):
             return
         with self._writing() as conn:
             self._update_by_id(conn, "contacts", contact_id, changes, "contact")
+            self._bump_data_version(conn)
+
+    def merge(self, from_id: int, into_id: int) -> None:
+        """Fold a duplicate contact into another, in one transaction: its interactions, job changes
+        and fit marks move along (where both have a mark for a goal, the kept contact's stays), its
+        tags join, the stronger tie counts, and each field the kept contact lacks is taken from it;
+        then the duplicate is gone."""
+        if from_id == into_id:
+            raise UserError("a contact cannot be merged into itself")
+        for contact_id in (from_id, into_id):
+            if self.get(contact_id) is None:
+                raise NotFound(f"no contact with id {contact_id}")
+        fill = ("first_name", "last_name", "full_name", "email", "company", "position", "linkedin_url", "phone",
+                "location", "connected_on", "relationship", "cadence_days", "cadence_max_days")
+        with self._writing() as conn:
+            conn.execute(
+                "UPDATE contacts AS k SET "
+                + ", ".join(f"{f} = coalesce(k.{f}, d.{f})" for f in fill)
+                + ", tags = list_sort(list_distinct(list_concat(coalesce(k.tags, []), coalesce(d.tags, [])))), "
+                "strength = greatest(k.strength, d.strength), "
+                "notes = CASE WHEN k.notes IS NULL OR k.notes = '' THEN d.notes "
+                "             WHEN d.notes IS NULL OR d.notes = '' OR d.notes = k.notes THEN k.notes "
+                "             ELSE k.notes || chr(10) || d.notes END, "
+                "updated_at = current_timestamp "
+                "FROM contacts AS d WHERE k.id = ? AND d.id = ?", [into_id, from_id])
+            conn.execute("UPDATE interactions SET contact_id = ? WHERE contact_id = ?", [into_id, from_id])
+            conn.execute("UPDATE job_changes SET contact_id = ? WHERE contact_id = ?", [into_id, from_id])
+            conn.execute("DELETE FROM feedback WHERE contact_id = ? AND goal_id IN "
+                         "(SELECT goal_id FROM feedback WHERE contact_id = ?)", [from_id, into_id])
+            conn.execute("UPDATE feedback SET contact_id = ? WHERE contact_id = ?", [into_id, from_id])
+            conn.execute("DELETE FROM recommendations WHERE contact_id = ?", [from_id])
+            conn.execute("DELETE FROM contacts WHERE id = ?", [from_id])
             self._bump_data_version(conn)
 
     def companies(self, limit: int = 500) -> list[str]:

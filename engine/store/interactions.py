@@ -103,6 +103,52 @@ class Interactions(Part):
             conn.execute("UPDATE interactions SET outcome = ? WHERE id = ?", [outcome, interaction_id])
             self._bump_data_version(conn)
 
+    def get(self, interaction_id: int) -> dict:
+        """One interaction as logged (its own columns); NotFound when there is none."""
+        with self._reading() as conn:
+            cursor = conn.execute("SELECT * FROM interactions WHERE id = ?", [interaction_id])
+            row = cursor.fetchone()
+            if row is None:
+                raise NotFound(f"no interaction with id {interaction_id}")
+            return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+    def update(self, interaction_id: int, **changes) -> None:
+        """Correct a logged interaction: its kind, channel, date, outcome, follow-up or notes.
+
+        The corrected record is checked as a new one would be (a follow-up before the date, an
+        unknown channel): refused with nothing written."""
+        allowed = ("kind", "channel", "occurred_on", "outcome", "follow_up_on", "notes", "goal_id")
+        unknown = sorted(set(changes) - set(allowed))
+        if unknown:
+            raise UserError(f"an interaction has no field {', '.join(unknown)} to change")
+        record = {**self.get(interaction_id), **changes}
+        _check(record)
+        if not changes:
+            return
+        names = [n for n in allowed if n in changes]
+        with self._writing() as conn:
+            _check_references(conn, {"goal_id": record.get("goal_id")})
+            conn.execute(f"UPDATE interactions SET {', '.join(f'{n} = ?' for n in names)} WHERE id = ?",
+                         [as_date(changes[n]) if n in ("occurred_on", "follow_up_on") else changes[n] for n in names]
+                         + [interaction_id])
+            self._bump_data_version(conn)
+
+    def delete(self, interaction_id: int) -> dict:
+        """Remove a logged interaction; returns it as it was, so that it can be put back (``restore``)."""
+        record = self.get(interaction_id)
+        with self._writing() as conn:
+            conn.execute("DELETE FROM interactions WHERE id = ?", [interaction_id])
+            self._bump_data_version(conn)
+        return record
+
+    def restore(self, record: dict) -> None:
+        """Put back an interaction ``delete`` returned, with its id (undo)."""
+        names = [n for n in record if n != "created_at"]
+        with self._writing() as conn:
+            conn.execute(f"INSERT INTO interactions ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",
+                         [record[n] for n in names])
+            self._bump_data_version(conn)
+
     def timeline(self, contact_id: int) -> pd.DataFrame:
         with self._reading() as conn:
             return conn.execute(
