@@ -42,6 +42,9 @@ SENIORITY_LEVELS: tuple[str, ...] = (
 )
 
 # The user's mark on a contact for a goal (Outreach, ``rapport feedback``), and how each reads.
+# The setting that keeps the texts of messages (logged from a draft, imported from the LinkedIn
+# archive): "1" keeps them; anything else keeps only their length. Private by default.
+KEEP_TEXTS_SETTING = "keep_message_texts"
 FEEDBACK_FITS: tuple[str, ...] = ("good", "bad")
 FEEDBACK_LABELS: dict[str, str] = {"good": "good fit", "bad": "not a fit"}
 

@@ -91,6 +91,24 @@ def test_message_texts_are_never_stored_only_their_length(tmp_path):
         assert words not in everything
 
 
+def test_with_keep_texts_on_the_texts_are_kept_and_a_reimport_fills_them_in(tmp_path):
+    from engine.outreach.drafts import set_keeps_texts
+
+    store = utc_store(tmp_path / "w.duckdb")
+    archive = standard_archive(tmp_path / "archive.zip", "2026")
+    import_file(store, archive)
+    assert logged(store)["message_text"].isna().all()  # private by default
+    set_keeps_texts(store, True)
+    again = import_file(store, archive).to_dict()
+    assert again["interactions_inserted"] == 0  # the same messages, now with their texts
+    frame = logged(store)
+    messages = frame[frame["channel"] == "linkedin_message"]
+    assert messages["message_text"].notna().all()
+    assert any(SECRET in t for t in messages["message_text"])
+    assert all(len(t) >= 1 for t in messages["message_text"])
+    assert frame.loc[frame["channel"] != "linkedin_message", "message_text"].isna().all()
+
+
 def test_a_second_import_adds_nothing_and_a_newer_archive_only_what_is_new(tmp_path):
     db = tmp_path / "w.duckdb"
     archive = standard_archive(tmp_path / "Complete_LinkedInDataExport_06-01-2024.zip", "2023")

@@ -114,7 +114,7 @@ def test_settings_profile_starts_from_the_archive_owner_and_saves(workspace, mon
     name.input("Sam Lee")
     next(t for t in app.text_input if t.label.startswith("Schools")).input("TU Munich, ETH")
     next(t for t in app.text_input if t.label.startswith("Groups")).input("PyData")
-    next(c for c in app.checkbox if c.label == "Keep the texts of messages I log").check()
+    next(c for c in app.checkbox if c.label == "Keep the texts of messages I log or import").check()
     next(b for b in app.button if b.label == "Save profile").click().run()
     assert not app.exception
     saved = Store(workspace.path)

@@ -62,9 +62,11 @@ def profile_section(workspace) -> None:
         groups = st.text_input("Groups and communities you belong to (comma-separated)", ", ".join(profile.groups),
                                placeholder="e.g. Women in Product, Berlin Product Meetup",
                                help="A contact tagged with one of these gets \"we're both part of ...\" in drafts.")
-        keep_texts = st.checkbox("Keep the texts of messages I log", keep,
+        keep_texts = st.checkbox("Keep the texts of messages I log or import", keep,
                                  help="Off: an outreach logged from a draft keeps the template and the message's "
-                                      "length only. On: the text you sent is kept too, in this workspace file.")
+                                      "length only, and an imported LinkedIn archive only who, when and how long. "
+                                      "On: the texts are kept too, in this workspace file (import the archive "
+                                      "again to fill them in).")
         if st.form_submit_button("Save profile"):
             with section_errors():
                 save_profile(workspace, Profile.typed(name, sign_off, companies, schools, groups))

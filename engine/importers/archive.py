@@ -22,6 +22,7 @@ from engine.bulk import gc_paused
 from engine.clock import local_now
 from engine.records import ImportFileError
 from engine.store.history import COLUMNS
+from engine.vocabulary import KEEP_TEXTS_SETTING
 
 from .archive_csv import Table, header_kind, name_key, profile_owner, read_table, url_key
 from .archive_history import (
@@ -102,11 +103,13 @@ def _read_parts(data: bytes, file_name: str) -> tuple[str, _Parts]:
     return f"linkedin_{table.kind}", parts
 
 
-def read_history(parts: _Parts, known: Owner | None = None, contact_keys: frozenset[str] = frozenset()) -> History:
+def read_history(parts: _Parts, known: Owner | None = None, contact_keys: frozenset[str] = frozenset(),
+                 keep_text: bool = False) -> History:
     """The owner, the messages and the invitations of an archive, not yet matched to anyone.
 
     ``known``: the owner an earlier import found (a messages.csv alone does not say who it is);
-    ``contact_keys``: the folded names of the contacts, which the owner is not."""
+    ``contact_keys``: the folded names of the contacts, which the owner is not; ``keep_text``: keep
+    the messages' texts (only when the user chose so in Settings: private by default)."""
     history = History()
     owner = Owner()
     if "profile" in parts.tables:
@@ -119,7 +122,7 @@ def read_history(parts: _Parts, known: Owner | None = None, contact_keys: frozen
     if "messages" in parts.tables:
         owner = owner_from_messages(parts.tables["messages"], owner, contact_keys)
         history.owner = owner
-        read_messages(parts.tables["messages"], owner, history)
+        read_messages(parts.tables["messages"], owner, history, keep_text)
     history.owner = owner
     if "invitations" in parts.tables:
         read_invitations(parts.tables["invitations"], owner, history)
@@ -175,10 +178,11 @@ def interaction_rows(history: History, people: _People, tz: str | None) -> dict[
     columns: dict[str, list] = {name: [] for name in COLUMNS if name != "source_key"}
     keys: list[str] = []
 
-    def add(contact_id, kind, channel, local, outcome, note, conversation, length) -> None:
+    def add(contact_id, kind, channel, local, outcome, note, conversation, length, text=None) -> None:
         for name, value in (("contact_id", contact_id), ("kind", kind), ("channel", channel),
                             ("occurred_on", local.date()), ("occurred_at", local), ("outcome", outcome),
-                            ("notes", note), ("conversation_id", conversation), ("message_length", length)):
+                            ("notes", note), ("conversation_id", conversation), ("message_length", length),
+                            ("message_text", text)):
             columns[name].append(value)
 
     for message, outcome, first in message_outcomes(history.messages, horizon):
@@ -189,7 +193,7 @@ def interaction_rows(history: History, people: _People, tz: str | None) -> dict[
         note = ("LinkedIn archive: your first message in the conversation" if first else
                 "LinkedIn archive: follow-up message") if message.outbound else "LinkedIn archive: their message"
         add(contact_id, "outreach" if message.outbound else "inbound", CHANNEL_MESSAGE, _local(message.at, tz),
-            outcome, note, message.conversation, message.length)
+            outcome, note, message.conversation, message.length, message.text)
         keys.append(f"li-msg:{message.conversation}|{moment_key(message.at).isoformat()}|"
                     f"{'out' if message.outbound else 'in'}")
     for invitation in history.invitations:
@@ -231,7 +235,8 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
         known = Owner(saved_owner.get("name") or "", saved_owner.get("url") or "") if saved_owner else None
         names = store.history.contact_names()
         with gc_paused():
-            history = read_history(parts, known, frozenset(name_key(n) for _, n in names))
+            history = read_history(parts, known, frozenset(name_key(n) for _, n in names),
+                                   keep_text=store.settings.get(KEEP_TEXTS_SETTING) == "1")
         parts.tables.clear()  # the rows (and the message texts in them) are not needed any more
         people = _People(store, history, names)
         with gc_paused():

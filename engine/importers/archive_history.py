@@ -40,6 +40,7 @@ class Message:
     name: str  # the person on the other side
     url: str  # their profile URL, "" when the file has none
     length: int
+    text: str | None = None  # only when the user keeps message texts (Settings); else never held
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +174,9 @@ def _others(row, owner: Owner, outbound: bool) -> list[tuple[str, str]]:
     return [(row.get("from"), row.get("senderprofileurl")), *recipients]
 
 
-def read_messages(table: Table, owner: Owner, history: History) -> None:
-    """Add ``table``'s messages to ``history``: kept ones to ``messages``, the rest counted."""
+def read_messages(table: Table, owner: Owner, history: History, keep_text: bool = False) -> None:
+    """Add ``table``'s messages to ``history``: kept ones to ``messages``, the rest counted.
+    ``keep_text``: hold each message's text too (the user chose to keep texts)."""
     has_sender_urls = bool(table.rows) and table.rows[0].has("senderprofileurl")
     kept: list[tuple[str, Message]] = []
     group, conversations = set(), set()
@@ -201,7 +203,8 @@ def read_messages(table: Table, owner: Owner, history: History) -> None:
             continue
         name, url = others[0]
         kept.append((conversation, Message(row.line, conversation, at, outbound, unmangle(name), url,
-                                           text_length(row.raw("content")))))
+                                           text_length(row.raw("content")),
+                                           (row.raw("content") or None) if keep_text else None)))
     urls: dict[tuple[str, str], str] = {}  # the URL a name has in its conversation (9 columns: senders' only)
     for conversation, message in kept:
         if message.url:

@@ -20,7 +20,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from engine.vocabulary import as_text
+from engine.vocabulary import KEEP_TEXTS_SETTING, as_text
 
 from .messages import Rendered, contact_values, render, text_length
 
@@ -28,7 +28,6 @@ from .messages import Rendered, contact_values, render, text_length
 PROFILE_SETTINGS: dict[str, str] = {"name": "profile_name", "sign_off": "profile_sign_off",
                                     "companies": "profile_companies", "schools": "profile_schools",
                                     "groups": "profile_groups"}
-KEEP_TEXTS_SETTING = "keep_message_texts"  # "1": log the text sent with the outreach; else only its length
 
 # Where the user fills each placeholder Rapport can fill, in the words of the page that does it.
 WHERE_TO_FILL: dict[str, str] = {

@@ -19,7 +19,7 @@ from .base import Part
 # The columns an imported interaction fills, with their Arrow types.
 COLUMNS = {"contact_id": "int64", "kind": "string", "channel": "string", "occurred_on": "date32",
            "occurred_at": "timestamp", "outcome": "string", "notes": "string", "source_key": "string",
-           "conversation_id": "string", "message_length": "int32"}
+           "conversation_id": "string", "message_length": "int32", "message_text": "string"}
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,9 @@ def _arrow(columns: dict[str, list]):
     def kind(name: str):
         return pa.timestamp("us") if name == "timestamp" else getattr(pa, name)()
 
-    return pa.table({name: pa.array(columns[name], type=kind(t)) for name, t in COLUMNS.items()})
+    rows = len(columns["source_key"])
+    # A column a source never fills (a calendar has no message texts) may be left out or empty.
+    return pa.table({name: pa.array(columns.get(name) or [None] * rows, type=kind(t)) for name, t in COLUMNS.items()})
 
 
 class History(Part):
@@ -65,10 +67,12 @@ class History(Part):
                              "QUALIFY row_number() OVER (PARTITION BY source_key ORDER BY occurred_at) = 1")
                 updated = conn.execute(
                     "UPDATE interactions SET contact_id = coalesce(interactions.contact_id, h.contact_id), "
-                    "outcome = coalesce(interactions.outcome, h.outcome) FROM history_in h "
+                    "outcome = coalesce(interactions.outcome, h.outcome), "
+                    "message_text = coalesce(interactions.message_text, h.message_text) FROM history_in h "
                     "WHERE interactions.source_key = h.source_key "
                     "AND ((interactions.contact_id IS NULL AND h.contact_id IS NOT NULL) "
-                    "OR (interactions.outcome IS NULL AND h.outcome IS NOT NULL))").fetchone()[0]
+                    "OR (interactions.outcome IS NULL AND h.outcome IS NOT NULL) "
+                    "OR (interactions.message_text IS NULL AND h.message_text IS NOT NULL))").fetchone()[0]
                 inserted = conn.execute(
                     f"INSERT INTO interactions ({names}) SELECT {names} FROM history_in h "
                     "WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.source_key = h.source_key) "
