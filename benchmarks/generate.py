@@ -1,7 +1,8 @@
 """Large, realistic inputs for benchmarks and fault tests (deterministic for a given seed).
 
 By default the titles and companies follow real networks: they are drawn, weighted by count, from
-``shared/data/real-titles.csv`` and ``shared/data/real-companies.csv`` (beside the clone; see
+``shared/data/real-titles.csv`` and ``shared/data/real-companies.csv`` (beside the clone, else the
+committed samples benchmarks/data/titles_sample.csv and companies_sample.csv; see
 ``SHARED_DATA``), and varied the way people write them on LinkedIn (seniority words, a team, a
 region, " | Fintech", " at <company>", two roles in one), so that 100,000 rows hold 30,000+
 distinct titles. About 3% of the people have no title and about 10% no company. The names come
@@ -41,6 +42,8 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 # ``shared/`` sits beside the clone (here /work/shared; in CI a copy of it, the same way).
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SAMPLE_DATA = Path(__file__).resolve().parent / "data"
+_SAMPLES = {"real-titles.csv": "titles_sample.csv", "real-companies.csv": "companies_sample.csv"}
 BLANK_TITLE = 0.03
 BLANK_COMPANY = 0.10
 
@@ -77,9 +80,8 @@ def _distribution(name: str, column: str) -> tuple[tuple[str, ...], tuple[int, .
     """Values and cumulative counts of ``shared/data/<name>``, without values that look like a web or
     e-mail address (a company column sometimes holds a personal site)."""
     path = SHARED_DATA / name
-    if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: realistic exports draw from shared/data/ beside the clone "
-                                "(or pass realistic=False)")
+    if not path.exists():  # a clone without shared/data: the committed real-distribution sample
+        path = SAMPLE_DATA / _SAMPLES[name]
     values, counts = [], []
     with open(path, encoding="utf-8", newline="") as file:
         for row in csv.DictReader(file):
