@@ -81,8 +81,9 @@ def test_upload_the_archive_then_today_the_timeline_and_review_show_the_history(
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     timeline = table_csv(page, table(page, 1))
     assert [(row["kind"], row["channel"]) for row in timeline] == [
-        ("outreach", "linkedin_message"), ("inbound", "linkedin_message"), ("outreach", "linkedin_message")]
-    assert timeline[-1]["outcome"] == "replied"  # she answered within the reply window
+        ("Outreach (I wrote)", "LinkedIn message"), ("They wrote", "LinkedIn message"),
+        ("Outreach (I wrote)", "LinkedIn message")]
+    assert timeline[-1]["outcome"] == "Replied"  # she answered within the reply window
 
     # Review: the last 30 days hold the six interactions, one of them a reply.
     goto(page, app, "review", "Review")

@@ -106,10 +106,10 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
     select_first_row(page, table(page), page.get_by_role("heading", name=name, exact=True))
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
-    expect(page.get_by_text(f"How did the linkedin_message of {today:%d %b %Y} go?", exact=True)).to_be_visible()
+    expect(page.get_by_text(f"How did the LinkedIn message of {today:%d %b %Y} go?", exact=True)).to_be_visible()
     timeline = table_csv(page, table(page, 1))
     assert timeline[0]["notes"] == note, timeline[:2]
-    assert timeline[0]["kind"] == "outreach"
+    assert timeline[0]["kind"] == "Outreach (I wrote)"
     assert timeline[0]["occurred_on"].startswith(today.isoformat())  # shown as a timestamp at midnight
     assert timeline[0]["follow_up_on"].startswith(today.isoformat())
 
@@ -148,7 +148,7 @@ def test_an_outreach_logged_on_a_contact_shows_in_its_timeline_at_once(dashboard
     log_form.get_by_role("button", name="Log outreach").click()
     rerun_done(page, before)
     expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Logged: outreach with {name}")
-    shown = page.get_by_text(f"How did the email of {date.today():%d %b %Y} go?", exact=True)
+    shown = page.get_by_text(f"How did the E-mail of {date.today():%d %b %Y} go?", exact=True)
     try:
         expect(shown).to_be_visible(timeout=5_000)
     finally:
