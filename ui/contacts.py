@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
 from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
+from ui.bulk import bulk_actions
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
 from ui.records import interaction_editor, merge_control, undo_delete
@@ -46,7 +47,7 @@ if page > pages:  # the list shrank under the remembered page
 
 st.caption(f"{total:,} contacts match · page {page} of {pages}")
 selection = st.dataframe(
-    frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="contact_table",
+    frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="contact_table",
     column_config={
         "id": None,
         "full_name": "Name", "company": "Company", "position": "Position", "email": "E-mail",
@@ -60,7 +61,11 @@ if pages > 1:
 
 rows = selection.selection.rows if selection else []
 if not rows:
-    st.caption("Select a row to open the contact.")
+    st.caption("Select a row to open the contact; select several to tag them, set their strength or "
+               "relationship, or log outreach to all of them at once.")
+    st.stop()
+if len(rows) > 1:
+    bulk_actions(workspace, [int(i) for i in frame.iloc[rows]["id"]], key="contacts_bulk")
     st.stop()
 
 contact_id = int(frame.iloc[rows[0]]["id"])

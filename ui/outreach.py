@@ -14,6 +14,7 @@ from engine.outreach.opportunities import (
     learning_status,
     rank_contacts,
 )
+from ui.bulk import bulk_actions
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_marks import bulk_marks, mark_buttons, table_key
 from ui.outreach_panel import outreach_panel
@@ -81,6 +82,9 @@ with friendly_errors():
 rows = selection.selection.rows if selection else []
 if len(rows) > 1:
     bulk_marks(workspace, shown.iloc[rows])
+    chosen_rows = shown.iloc[rows]
+    bulk_actions(workspace, [int(i) for i in chosen_rows["contact_id"]], key="outreach_bulk",
+                 goal_of={int(c): int(g) for c, g in zip(chosen_rows["contact_id"], chosen_rows["goal_id"])})
 if rows:
     chosen = shown.iloc[rows[-1]]
     with friendly_errors():

@@ -63,6 +63,25 @@ def _where(query: ContactQuery) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
+def _vetted(changes: dict) -> dict:
+    """The user's own fields, checked (UserError naming the first problem); tags cleaned."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise UserError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
+    if changes.get("relationship") is not None and changes["relationship"] not in RELATIONSHIPS:
+        raise UserError(f"relationship must be one of {', '.join(RELATIONSHIPS)}")
+    if "strength" in changes and changes["strength"] is not None and not 0 <= int(changes["strength"]) <= 5:
+        raise UserError("relationship strength must be between 0 and 5")
+    if "cadence_days" in changes and changes["cadence_days"] is not None and int(changes["cadence_days"]) < 1:
+        raise UserError("a keep-in-touch cadence must be at least one day")
+    ideal, most = changes.get("cadence_days"), changes.get("cadence_max_days")
+    if ideal is not None and most is not None and int(most) < int(ideal):
+        raise UserError("the latest gap cannot be shorter than the keep-in-touch cadence")
+    if "tags" in changes:
+        changes = {**changes, "tags": sorted({t.strip() for t in (changes["tags"] or []) if t and t.strip()})}
+    return changes
+
+
 class Contacts(Part):
     """``store.contacts``: reading and editing contacts."""
 
@@ -111,25 +130,32 @@ class Contacts(Part):
 
     def update(self, contact_id: int, **changes) -> None:
         """Edit the user's own fields of one contact (tags, strength 0-5, notes, cadence, relationship)."""
-        unknown = set(changes) - set(EDITABLE)
-        if unknown:
-            raise UserError(f"these fields cannot be edited: {', '.join(sorted(unknown))}")
-        if changes.get("relationship") is not None and changes["relationship"] not in RELATIONSHIPS:
-            raise UserError(f"relationship must be one of {', '.join(RELATIONSHIPS)}")
-        if "strength" in changes and changes["strength"] is not None and not 0 <= int(changes["strength"]) <= 5:
-            raise UserError("relationship strength must be between 0 and 5")
-        if "cadence_days" in changes and changes["cadence_days"] is not None and int(changes["cadence_days"]) < 1:
-            raise UserError("a keep-in-touch cadence must be at least one day")
-        ideal, most = changes.get("cadence_days"), changes.get("cadence_max_days")
-        if ideal is not None and most is not None and int(most) < int(ideal):
-            raise UserError("the latest gap cannot be shorter than the keep-in-touch cadence")
-        if "tags" in changes:
-            changes["tags"] = sorted({t.strip() for t in (changes["tags"] or []) if t and t.strip()})
+        changes = _vetted(changes)
         if not changes:
             return
         with self._writing() as conn:
             self._update_by_id(conn, "contacts", contact_id, changes, "contact")
             self._bump_data_version(conn)
+
+    def update_many(self, contact_ids: list[int], add_tags: list[str] | None = None, **changes) -> int:
+        """One change for several contacts at once (the bulk actions), all or none: ``add_tags`` joins
+        each one's tags; the other fields are set as ``update`` sets them. Returns how many changed."""
+        ids = sorted({int(i) for i in contact_ids})
+        changes = _vetted(changes)
+        tags = sorted({t.strip() for t in (add_tags or []) if t and t.strip()})
+        if not ids or not (changes or tags):
+            return 0
+        with self._writing() as conn:
+            for contact_id in ids:  # a few hundred at most: what a person selects
+                if changes:
+                    self._update_by_id(conn, "contacts", contact_id, changes, "contact")
+                elif not conn.execute("SELECT count(*) FROM contacts WHERE id = ?", [contact_id]).fetchone()[0]:
+                    raise NotFound(f"no contact with id {contact_id}")
+            if tags:
+                conn.execute("UPDATE contacts SET tags = list_sort(list_distinct(list_concat(coalesce(tags, []), ?))), "
+                             "updated_at = current_timestamp WHERE list_contains(?, id)", [tags, ids])
+            self._bump_data_version(conn)
+        return len(ids)
 
     def merge(self, from_id: int, into_id: int) -> None:
         """Fold a duplicate contact into another, in one transaction: its interactions, job changes
