@@ -56,9 +56,11 @@ if not goals:
     st.stop()
 
 show = st.segmented_control("Show", ["active", "paused", "completed", "archived", "all"], default="active")
+goals = [g for g in goals if show == "all" or g["status"] == show]
+coverage_of = {}
+with friendly_errors(), workspace.session():  # one open of the file for every goal's audience
+    coverage_of = {g["id"]: segment_coverage(workspace, g, today=today) for g in goals}
 for goal in goals:
-    if show != "all" and goal["status"] != show:
-        continue
     with st.container(border=True):
         progress = progress_of(goal, interactions, connections)
         head, actions = st.columns([4, 2])
@@ -84,9 +86,7 @@ for goal in goals:
                     workspace.goals.update(goal["id"], values)
                 st.rerun()
         st.markdown("**Target audience**")
-        with friendly_errors():
-            coverage = segment_coverage(workspace, goal, today=today)
-        for seg in coverage:
+        for seg in coverage_of.get(goal["id"], []):
             label = f"{plain(seg['name'])} — {seg['count']:,} contacts match"
             members = st.expander(label + ("  ⚠ gap" if seg["gap"] else ""), icon=":material/group:",
                                   key=f"seg_open_{seg['id']}", on_change="rerun")
