@@ -64,7 +64,7 @@ def test_backtest_predicts_later_replies_from_earlier_ones(history):
     ranker = OpportunityRanker().fit(history["contacts"].drop(columns=["level", "email"]))
     result, reason = backtest(ranker, sim.GOALS, history["log"], history["now"])
     assert reason is None and result["train"] + result["test"] == len(history["log"])
-    assert result["test"] >= MIN_TEST and result["auc"] > 0.5  # 0.56 here; the hidden chance itself scores 0.78
+    assert result["test"] >= MIN_TEST and result["auc"] > 0.6  # 0.68 here; the hidden chance itself scores 0.78
     days = pd.to_datetime(history["log"]["occurred_on"])
     assert (days < pd.Timestamp(result["split_on"])).sum() == result["train"]
     later = backtest(ranker, sim.GOALS, history["log"], history["now"], split_on=days.max())
@@ -100,4 +100,4 @@ def test_rapport_learning_json_has_a_backtest_from_a_real_store(tmp_path, capsys
     assert status["learning"] and status["outcomes"] == len(log)
     assert set(status["backtest"]) == {"auc", "train", "test", "split_on"} and status["backtest_reason"] is None
     assert status["backtest"]["train"] + status["backtest"]["test"] == len(log)
-    assert 0.0 <= status["backtest"]["auc"] <= 1.0  # 0.33 on this history: see the report
+    assert 0.6 < status["backtest"]["auc"] <= 1.0
