@@ -21,6 +21,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.multiclass import check_classification_targets
@@ -146,7 +147,7 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
     Standardized features into an L2 logistic regression: linear, so it learns which kinds of
     contact answer without memorizing individuals from a few hundred rows; the penalty (``C``)
     shrinks toward "everyone replies at the base rate" when the log is thin. Sigmoid-calibrated
-    over 3 folds once each class has CALIBRATION_MIN_PER_CLASS examples (``calibration="auto"``),
+    over 3 shuffled folds once each class has CALIBRATION_MIN_PER_CLASS examples (``calibration="auto"``),
     since the probability itself is blended into scores, not just its order.
 
     Parameters
@@ -154,9 +155,9 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
     C : float
         Inverse L2 strength of the logistic regression (smaller: flatter, safer with few outcomes).
     calibration : "auto", True or False
-        Wrap the regression in ``CalibratedClassifierCV(method="sigmoid", cv=3)``.
+        Wrap the regression in ``CalibratedClassifierCV(method="sigmoid")`` over 3 shuffled folds.
     random_state : int
-        Passed to the regression; fitting is deterministic (lbfgs, unshuffled stratified folds).
+        Seeds the regression and the calibration folds; fitting is deterministic.
     """
 
     def __init__(self, C=0.5, calibration="auto", random_state=0):
@@ -175,7 +176,12 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
         regression = make_pipeline(
             StandardScaler(), LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
         )
-        self.estimator_ = CalibratedClassifierCV(regression, method="sigmoid", cv=3) if calibrate else regression
+        # Shuffled folds: the log arrives in time order, and unshuffled folds are then blocks of time
+        # whose sigmoids can turn the ranking around (a time-split backtest fell from AUC 0.68 to
+        # 0.29). One regression on every row, calibrated on out-of-fold predictions (ensemble=False).
+        folds = StratifiedKFold(3, shuffle=True, random_state=self.random_state)
+        self.estimator_ = (CalibratedClassifierCV(regression, method="sigmoid", cv=folds, ensemble=False)
+                           if calibrate else regression)
         self.estimator_.fit(X, y)
         self.calibrated_ = bool(calibrate)
         return self
