@@ -19,7 +19,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from engine.vocabulary import CHANNEL_LABELS as CHANNEL_NAMES
-from engine.vocabulary import REPLY_OUTCOMES
+from engine.vocabulary import REPLY_OUTCOMES, plural
 
 # plotly_white's look, kept to what these charts use. The full template (every trace type, every
 # colour scale) is deep-copied into each figure: 13-30 ms a figure, half of building the review.
@@ -57,7 +57,7 @@ def activity_by_channel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
     fig.update_layout(**_LAYOUT)
     weeks = counts.groupby("week")["interactions"].sum()
     busiest = frame["channel"].value_counts()
-    return fig, (f"{len(frame)} interactions over {len(weeks)} weeks ({weeks.mean():.1f} a week); "
+    return fig, (f"{plural(len(frame), 'interaction')} over {plural(len(weeks), 'week')} ({weeks.mean():.1f} a week); "
                  f"most on {busiest.index[0]} ({busiest.iloc[0]}).")
 
 
@@ -75,7 +75,7 @@ def funnel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
     fig = go.Figure(go.Funnel(y=list(stages), x=list(stages.values()), textinfo="value+percent initial"))
     fig.update_layout(title=title, **_LAYOUT)
     rate = stages["Reply"] / stages["Outreach"]
-    return fig, (f"{rate:.0%} of {stages['Outreach']} messages got a reply; {stages['Meeting']} led to a meeting "
+    return fig, (f"{rate:.0%} of {plural(stages['Outreach'], 'message')} got a reply; {stages['Meeting']} led to a meeting "
                  f"and {stages['Referral or opportunity']} to a referral or opportunity.")
 
 
@@ -92,15 +92,16 @@ def reply_rates(table: pd.DataFrame, dimension: str) -> tuple[go.Figure, str]:
         x=table["mean"], y=names.map(_label), orientation="h",
         error_x={"type": "data", "symmetric": False, "array": table["high"] - table["mean"],
                  "arrayminus": table["mean"] - table["low"]},
-        text=[f"{r}/{a}" for r, a in zip(table["replies"], table["attempts"])], textposition="inside",
+        text=[f"{int(r)}/{int(a)}" for r, a in zip(table["replies"], table["attempts"])], textposition="inside",
     ))
     fig.update_layout(title=title, xaxis_tickformat=".0%", **_LAYOUT)
     best, worst = table.iloc[-1], table.iloc[0]
     best_label, worst_label = names.iloc[-1], names.iloc[0]
     if len(table) == 1:
-        return fig, f"{best_label}: {best['replies']} replies from {best['attempts']} messages."
-    return fig, (f"Best: {best_label} ({best['replies']}/{best['attempts']}); weakest: {worst_label} "
-                 f"({worst['replies']}/{worst['attempts']}). Wide bars mean too few messages to be sure.")
+        return fig, (f"{best_label}: {plural(best['replies'], 'reply')} from "
+                     f"{plural(best['attempts'], 'message')}.")
+    return fig, (f"Best: {best_label} ({int(best['replies'])}/{int(best['attempts'])}); weakest: {worst_label} "
+                 f"({int(worst['replies'])}/{int(worst['attempts'])}). Wide bars mean too few messages to be sure.")
 
 
 def goal_progress(title: str, series: pd.DataFrame, pace_status: str, needed_per_week: float | None
