@@ -66,11 +66,15 @@ selection = st.dataframe(
     key=table_key(),
     column_config={
         "rank": st.column_config.NumberColumn("#", width="small"),
-        "full_name": "Name", "company": "Company", "position": "Position", "next_step": "Next step",
+        "full_name": st.column_config.TextColumn("Name", width="medium"),
+        "company": st.column_config.TextColumn("Company", width="small"),
+        "position": st.column_config.TextColumn("Position", width="small"),
+        "next_step": st.column_config.TextColumn("Next step", width="small"),
         "reasons": st.column_config.ListColumn("Why", width="large"),
         "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=float(ranked["score"].max() or 1),
                                                  format="%.2f"),
-        "goal_title": "Goal", "segment_name": "Segment",
+        "goal_title": st.column_config.TextColumn("Goal", width="small"),
+        "segment_name": st.column_config.TextColumn("Segment", width="small"),
     },
 )
 if pages > 1:
@@ -93,7 +97,8 @@ if rows:
                      scores=(why["score"], float(chosen["score"])))
         parts = pd.DataFrame(why["contributions"], columns=["factor", "contribution", "detail"])
         st.dataframe(parts[parts["contribution"].abs() > 1e-9], hide_index=True, width="stretch",
-                     column_config={"contribution": st.column_config.NumberColumn(format="%+.3f")})
+                     column_config={"factor": "Factor", "detail": "Detail",
+                                    "contribution": st.column_config.NumberColumn("Contribution", format="%+.3f")})
         if why["matched_terms"]:
             st.caption("Matched terms: " + ", ".join(plain(t) for t in why["matched_terms"]))
         st.markdown("**Reach out**")
