@@ -5,7 +5,7 @@ import math
 import streamlit as st
 
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
-from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
+from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label, plural
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
 from ui.records import interaction_editor, merge_control, undo_delete
@@ -44,7 +44,7 @@ if page > pages:  # the list shrank under the remembered page
     with friendly_errors():
         frame, total = workspace.contacts.find(ContactQuery(**{**query.__dict__, "page": 1}))
 
-st.caption(f"{total:,} contacts match · page {page} of {pages}")
+st.caption(f"{plural(total, 'contact')} match{'es' if total == 1 else ''} · page {page} of {pages}")
 selection = st.dataframe(
     frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row", key="contact_table",
     column_config={

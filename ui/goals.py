@@ -94,7 +94,7 @@ for goal in goals:
         with friendly_errors():
             coverage = segment_coverage(workspace, goal, today=today)
         for seg in coverage:
-            label = f"{plain(seg['name'])} — {plural(seg['count'], 'contact')} match"
+            label = f"{plain(seg['name'])} — {plural(seg['count'], 'contact')} match{'es' if seg['count'] == 1 else ''}"
             members = st.expander(label + ("  ⚠ gap" if seg["gap"] else ""), icon=":material/group:",
                                   key=f"seg_open_{seg['id']}", on_change="rerun")
             with members:

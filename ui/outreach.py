@@ -14,6 +14,7 @@ from engine.outreach.opportunities import (
     learning_status,
     rank_contacts,
 )
+from engine.vocabulary import plural
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_marks import bulk_marks, mark_buttons, table_key
 from ui.outreach_panel import outreach_panel
@@ -59,8 +60,8 @@ with friendly_errors():
     marks = feedback_status(workspace, goal["id"] if goal else None)
 explored = (" · every fifth place chosen to learn what works" if "to_learn" in ranked and ranked["to_learn"].any()
             else "")
-st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages} · {learning['message']} · {marks['message']}"
-           + explored)
+st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · {learning['message']} · "
+           f"{marks['message']}" + explored)
 selection = st.dataframe(
     shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
     key=table_key(),

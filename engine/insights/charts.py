@@ -141,8 +141,8 @@ def network_composition(contacts: pd.DataFrame) -> tuple[go.Figure, str]:
     fig.update_layout(**_LAYOUT)
     in_segments = int((frame["segment"] != "no segment").sum())
     strong = int((contacts["strength"].fillna(0) >= 4).sum())
-    return fig, (f"{in_segments} of {len(frame)} contacts fit one of your goals' segments; "
-                 f"{strong} relationships are strong (4-5).")
+    return fig, (f"{in_segments:,} of {plural(len(frame), 'contact')} fit one of your goals' segments; "
+                 f"{plural(strong, 'relationship')} {'is' if strong == 1 else 'are'} strong (4-5).")
 
 
 def new_contacts(dates: pd.Series, since: date | None = None) -> tuple[go.Figure, str]:
@@ -175,5 +175,5 @@ def events_yield(events: pd.DataFrame) -> tuple[go.Figure, str]:
                      go.Bar(name="follow-on replies or meetings", x=titles, y=events["replies"])])
     fig.update_layout(title=title, barmode="group", **_LAYOUT)
     best = events.sort_values(["replies", "met"], ascending=False).iloc[0]
-    return fig, (f"{len(events)} events, {int(events['met'].sum())} people met; best: {best['title']} "
-                 f"({int(best['replies'])} follow-on conversations).")
+    return fig, (f"{plural(len(events), 'event')}, {plural(int(events['met'].sum()), 'person', 'people')} met; "
+                 f"best: {best['title']} ({plural(int(best['replies']), 'follow-on conversation')}).")
