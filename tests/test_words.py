@@ -167,6 +167,12 @@ def test_no_page_shows_a_raw_value(page, messy, monkeypatch):
     assert not problems, f"{page} shows raw values: {problems}"
 
 
+def test_today_does_not_ask_for_a_goal_when_one_is_active(messy, monkeypatch):
+    store, _ = messy
+    app = open_page("ui/today.py", store.path, monkeypatch)
+    assert not any("Add an active goal" in c.value for c in app.caption)
+
+
 def test_the_csvs_handed_out_have_no_raw_values(messy):
     from engine.cli.commands import _export_contacts, _export_interactions, _export_outreach
 

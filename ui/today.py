@@ -64,7 +64,10 @@ else:
 
 st.subheader("Next best outreach", anchor=False)
 if plan.next_outreach.empty:
-    st.caption("Add an active goal to get recommendations.")
+    with friendly_errors():
+        goals_active = bool(workspace.goals.all(("active",)))
+    st.caption("Everyone who fits your active goals was reached lately or waits on a follow-up; Outreach has the "
+               "full ranking." if goals_active else "Add an active goal to get recommendations.")
 else:
     st.dataframe(plan.next_outreach[["full_name", "company", "position", "next_step", "reasons"]], hide_index=True,
                  width="stretch", column_config={"full_name": "Name", "company": "Company", "position": "Position",
