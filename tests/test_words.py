@@ -167,6 +167,21 @@ def test_no_page_shows_a_raw_value(page, messy, monkeypatch):
     assert not problems, f"{page} shows raw values: {problems}"
 
 
+def test_the_import_page_maps_and_previews_an_upload_in_words(tmp_path, monkeypatch):
+    data = (f"Who,Org,Job,Reach,Since\r\n\"{HOSTILE}\",,Engineer,ada@e.example,2024-03-01\r\n"
+            "Alan Turing,Bletchley,,,\r\n").encode()
+    app = open_page("ui/imports.py", tmp_path / "imports.duckdb", monkeypatch)
+    app.file_uploader[0].upload("people.csv", data, "text/csv").run()
+    app.selectbox(key="map:full_name").select("Who")
+    app.selectbox(key="map:email").select("Reach")
+    app.selectbox(key="map:connected_on").select("Since")
+    next(b for b in app.button if b.label == "Use this mapping").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(b.label == "Import 2 contacts" for b in app.button)
+    found = {text[:120]: _raw_in(text) for text in page_texts(app) if _raw_in(text)}
+    assert not found, found
+
+
 def test_today_does_not_ask_for_a_goal_when_one_is_active(messy, monkeypatch):
     store, _ = messy
     app = open_page("ui/today.py", store.path, monkeypatch)
