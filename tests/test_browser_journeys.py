@@ -98,7 +98,7 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     assert len(mine) == 1, due
     assert mine[0]["status"] == "due"
     assert mine[0]["template"] == template["name"]
-    assert mine[0]["channel"] == "linkedin_message"
+    assert mine[0]["channel"] == "LinkedIn message"
 
     # Contacts: the new entry leads the contact's timeline.
     goto(page, app, "contacts", "Contacts")
