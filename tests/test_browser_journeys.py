@@ -98,12 +98,12 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     assert len(mine) == 1, due
     assert mine[0]["status"] == "due"
     assert mine[0]["template"] == template["name"]
-    assert mine[0]["channel"] == "linkedin_message"
+    assert mine[0]["channel"] == "LinkedIn message"
 
     # Contacts: the new entry leads the contact's timeline.
     goto(page, app, "contacts", "Contacts")
     search_contacts(page, name)
-    expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
     select_first_row(page, table(page), page.get_by_role("heading", name=name, exact=True))
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     expect(page.get_by_text(f"How did the LinkedIn message of {today:%d %b %Y} go?", exact=True)).to_be_visible()
@@ -307,7 +307,7 @@ def open_outreach_for_the_first_row(page):
 
 def open_mallory_on_contacts(page):
     search_contacts(page, "Mallory")
-    expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
     select_first_row(page, table(page), page.get_by_role("heading", name="Timeline"))
     wait_until_idle(page)
 
