@@ -432,7 +432,7 @@ def test_hostile_names_and_titles_show_as_typed_in_headings_labels_and_captions(
             "Goals: the segment's description")
 
     visit(page, app, "today", "Today", dialogs)
-    literal(page.get_by_text(re.compile("^" + re.escape(f"{MALLORY}: linkedin_message of "))),
+    literal(page.get_by_text(re.compile("^" + re.escape(f"{MALLORY}: LinkedIn message of "))),
             "Today: the follow-up caption")
 
     visit(page, app, "outreach", "Outreach", dialogs)
