@@ -4,8 +4,10 @@ import math
 
 import streamlit as st
 
+from engine.outreach.table import mail_link
+from engine.search import shown_of
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
-from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label, plural
+from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
 from ui.bulk import bulk_actions
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
@@ -19,9 +21,10 @@ workspace = store()
 with friendly_errors(), workspace.session():
     companies = workspace.contacts.companies()
     tags = workspace.contacts.tags()
+    everyone = workspace.contacts.count()
 
 filters = st.columns([3, 2, 2, 1, 2])
-search = filters[0].text_input("Search", placeholder="name, company, position or e-mail")
+search = filters[0].text_input("Search", placeholder="name, company, title, e-mail or tag")
 company = filters[1].selectbox("Company", [""] + companies, format_func=lambda c: c or "Any company")
 tag = filters[2].selectbox("Tag", [""] + tags, format_func=lambda t: t or "Any tag")
 min_strength = filters[3].selectbox("Strength ≥", [None, 1, 2, 3, 4, 5], format_func=lambda s: "any" if s is None
@@ -45,15 +48,16 @@ if page > pages:  # the list shrank under the remembered page
     with friendly_errors():
         frame, total = workspace.contacts.find(ContactQuery(**{**query.__dict__, "page": 1}))
 
-st.caption(f"{plural(total, 'contact')} match{'es' if total == 1 else ''} · page {page} of {pages}")
+st.caption(f"{shown_of(total, everyone)} · page {page} of {pages}")
 selection = st.dataframe(
-    frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="contact_table",
+    frame.assign(email=frame["email"].map(mail_link)), hide_index=True, width="stretch", on_select="rerun",
+    selection_mode="multi-row", key="contact_table",
     column_config={
         "id": None,
         "full_name": st.column_config.TextColumn("Name", width="medium"),
         "company": st.column_config.TextColumn("Company", width="medium"),
         "position": st.column_config.TextColumn("Position", width="medium"),
-        "email": st.column_config.TextColumn("E-mail", width="medium"),
+        "email": st.column_config.LinkColumn("E-mail", display_text="mailto:(.*)", width="medium"),
         "linkedin_url": st.column_config.LinkColumn("Profile", display_text="Open profile", width="small"),
         "tags": st.column_config.ListColumn("Tags", width="small"),
         "strength": st.column_config.NumberColumn("Strength", format="%d", width="small"),
@@ -80,8 +84,11 @@ st.divider()
 st.subheader(plain(contact["full_name"] or contact["email"] or "Contact"), anchor=False)
 st.text(" · ".join(str(v) for v in (contact["position"], contact["company"], contact["email"], contact["phone"],
                                      contact["location"]) if v))
+links = st.columns(4)
 if contact["linkedin_url"]:
-    st.text(contact["linkedin_url"])
+    links[0].link_button("Open profile", contact["linkedin_url"], icon=":material/open_in_new:")
+if contact["email"]:
+    links[1].link_button("Write an e-mail", mail_link(contact["email"]), icon=":material/mail:")
 for change in contact["job_changes"]:
     st.caption(f"Job change on {change['changed_on']}: {plain(change['old_position'])} at "
                f"{plain(change['old_company'])} → {plain(change['new_position'])} at {plain(change['new_company'])}")

@@ -2,18 +2,18 @@
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from engine.clock import workspace_today
 from engine.exports import csv_bytes
 from engine.outreach.opportunities import (
-    OUTREACH_COLUMNS,
     explain_contact,
     feedback_status,
     learning_status,
     rank_contacts,
 )
+from engine.outreach.table import FIT_HELP, TABLE_COLUMNS, breakdown, csv_rows, fit, with_fit, with_links
+from engine.search import OUTREACH_FIELDS, matching, shown_of
 from engine.vocabulary import plural
 from ui.bulk import bulk_actions
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
@@ -49,13 +49,17 @@ if ranked.empty:
     st.page_link("ui/imports.py", label="Import contacts", icon=":material/upload_file:")
     st.stop()
 
-pages = max(1, math.ceil(len(ranked) / PAGE_SIZE))
-signature = (goal["id"] if goal else None, segment["id"] if segment else None)
+ranked = with_fit(ranked)
+search = st.text_input("Search", placeholder="name, company or title", key="outreach_search")
+found = matching(ranked, search, OUTREACH_FIELDS)
+pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+signature = (goal["id"] if goal else None, segment["id"] if segment else None, search.strip().lower())
 if st.session_state.get("outreach_filters") != signature or st.session_state.get("outreach_page", 1) > pages:
     st.session_state["outreach_filters"] = signature
     st.session_state["outreach_page"] = 1
 page = st.session_state.get("outreach_page", 1)
-shown = ranked.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+with friendly_errors():
+    shown = with_links(workspace, found.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
 with friendly_errors():
     learning = learning_status(workspace)
     marks = feedback_status(workspace, goal["id"] if goal else None)
@@ -63,8 +67,9 @@ explored = (" · every fifth place chosen to learn what works" if "to_learn" in 
             else "")
 st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · {learning['message']} · "
            f"{marks['message']}" + explored)
+st.caption(shown_of(len(found), len(ranked)) + (f" match “{search.strip()}”" if search.strip() else ""))
 selection = st.dataframe(
-    shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
+    shown[TABLE_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
     key=table_key(),
     column_config={
         "rank": st.column_config.NumberColumn("#", width="small"),
@@ -73,8 +78,9 @@ selection = st.dataframe(
         "position": st.column_config.TextColumn("Position", width="small"),
         "next_step": st.column_config.TextColumn("Next step", width="small"),
         "reasons": st.column_config.ListColumn("Why", width="large"),
-        "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=float(ranked["score"].max() or 1),
-                                                 format="%.2f"),
+        "fit": st.column_config.ProgressColumn("Fit", min_value=0, max_value=100, format="%d", help=FIT_HELP),
+        "linkedin_url": st.column_config.LinkColumn("Profile", display_text="Open profile", width="small"),
+        "email": st.column_config.LinkColumn("E-mail", display_text="mailto:(.*)", width="small"),
         "goal_title": st.column_config.TextColumn("Goal", width="small"),
         "segment_name": st.column_config.TextColumn("Segment", width="small"),
     },
@@ -100,10 +106,12 @@ if rows:
                  + (f" · segment *{plain(why['segment_name'])}*" if why["segment_name"] else ""))
         mark_buttons(workspace, int(chosen["contact_id"]), chosen["goal_id"], key=f"mark_{int(chosen['contact_id'])}",
                      scores=(why["score"], float(chosen["score"])))
-        parts = pd.DataFrame(why["contributions"], columns=["factor", "contribution", "detail"])
-        st.dataframe(parts[parts["contribution"].abs() > 1e-9], hide_index=True, width="stretch",
-                     column_config={"factor": "Factor", "detail": "Detail",
-                                    "contribution": st.column_config.NumberColumn("Contribution", format="%+.3f")})
+        st.markdown(f"**Fit {fit(why['score'])} of 100**, made of:", help=FIT_HELP)
+        st.dataframe(breakdown(why["contributions"]), hide_index=True, width="stretch", key="fit_parts",
+                     column_config={"factor": st.column_config.TextColumn("Factor", width="medium"),
+                                    "points": st.column_config.NumberColumn("Points", format="%+.1f",
+                                                                            help="Points of the fit out of 100"),
+                                    "detail": st.column_config.TextColumn("Detail", width="large")})
         if why["matched_terms"]:
             st.caption("Matched terms: " + ", ".join(plain(t) for t in why["matched_terms"]))
         st.markdown("**Reach out**")
@@ -115,5 +123,5 @@ else:
                "the outreach; select several to mark them at once.")
 
 st.download_button("Download the prioritized list (CSV)",
-                   lambda: csv_bytes(ranked.to_dict("records"), OUTREACH_COLUMNS),
+                   lambda: csv_bytes(csv_rows(workspace, found), TABLE_COLUMNS),
                    file_name="rapport-outreach.csv", mime="text/csv", icon=":material/download:")
