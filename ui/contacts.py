@@ -9,7 +9,7 @@ from engine.search import shown_of
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
 from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
 from ui.bulk import bulk_actions
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import form_done, form_message, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
 from ui.records import interaction_editor, merge_control, undo_delete
 
@@ -93,6 +93,8 @@ for change in contact["job_changes"]:
     st.caption(f"Job change on {change['changed_on']}: {plain(change['old_position'])} at "
                f"{plain(change['old_company'])} → {plain(change['new_position'])} at {plain(change['new_company'])}")
 
+if form_message(f"edit_contact_{contact_id}"):
+    st.toast("Saved")
 with st.form(f"edit_contact_{contact_id}"):
     left, right = st.columns(2)
     new_tags = left.multiselect("Tags", sorted(set(tags) | set(contact["tags"] or [])), default=contact["tags"] or [],
@@ -113,7 +115,7 @@ with st.form(f"edit_contact_{contact_id}"):
             workspace.contacts.update(contact_id, tags=new_tags, strength=strength, relationship=relationship,
                                      cadence_days=cadence or None, notes=notes or None,
                                      cadence_max_days=(cadence_max or None) if cadence else None)
-        st.toast("Saved")
+        form_done(f"edit_contact_{contact_id}", "Saved")  # drawn again: the table shows the new tags
 
 with st.expander("Reach out or log an interaction", icon=":material/send:"):
     outreach_panel(workspace, contact, None, key=f"contact_{contact_id}")

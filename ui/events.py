@@ -9,7 +9,7 @@ from engine.outreach.opportunities import EVENT_COLUMNS, rank_events
 from engine.planning.agenda import attendance
 from engine.store import ContactQuery
 from engine.vocabulary import EVENT_KINDS, plural
-from ui.common import choice_labels, friendly_errors, page_header, plain, store
+from ui.common import choice_labels, form_done, form_message, form_round, friendly_errors, page_header, plain, store
 
 page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
             "Google, Outlook) on the Import page, or add one here.")
@@ -18,8 +18,10 @@ with friendly_errors():
     now = workspace_now(workspace)  # the user's wall clock, in the zone chosen in Settings
 today = now.date()
 
+if added := form_message("add_event"):
+    st.success(added, icon=":material/event:")
 with st.expander("Add an event", icon=":material/add:"):
-    with st.form("add_event"):
+    with st.form(f"add_event_{form_round('add_event')}"):  # a new, blank form after each event added
         title = st.text_input("Title")
         left, mid, right = st.columns(3)
         kind = left.selectbox("Kind", EVENT_KINDS)
@@ -39,7 +41,7 @@ with st.expander("Add an event", icon=":material/add:"):
                     "topics": [t.strip() for t in topics.split(",") if t.strip()], "audience": audience or None,
                     "url": url.strip() or None,
                 })
-            st.toast("Event added")
+            form_done("add_event", f"Event added: {plain(title.strip())}.")
 
 with friendly_errors():
     goals = workspace.goals.all(statuses=("active",))
