@@ -78,7 +78,7 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     log_form.get_by_role("textbox", name="Notes").fill(note)
     log_form.get_by_role("button", name="Log outreach").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text(
-        f"Logged: outreach with {name} on {today:%d %b %Y}; follow up on {today:%d %b %Y}.")
+        f"Logged: Outreach (I wrote) with {name} on {today:%d %b %Y}; follow up on {today:%d %b %Y}.")
 
     # Today: this follow-up is due today; it replaces whatever was still open with the same person.
     expected = int((due_before["full_name"] != name).sum()) + 1
@@ -141,7 +141,7 @@ def test_an_outreach_logged_on_a_contact_shows_in_its_timeline_at_once(dashboard
     before = runs_started(page)
     log_form.get_by_role("button", name="Log outreach").click()
     rerun_done(page, before)
-    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Logged: outreach with {name}")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Logged: Outreach (I wrote) with {name}")
     shown = page.get_by_text(f"How did the E-mail of {date.today():%d %b %Y} go?", exact=True)
     try:
         expect(shown).to_be_visible(timeout=5_000)

@@ -195,7 +195,8 @@ async def one_session(browser, app: Dashboard, session: Session) -> None:
             session.doing(f"checking interaction {i}")
             # The run read the timeline after logging: its new row, with this note, is what this run shows.
             await expect(timeline.get_by_text(note(s, i), exact=True)).to_be_attached()
-            await expect(success).to_have_text(re.compile(rf"^Logged: outreach with {re.escape(contact['full_name'])}"))
+            logged = rf"^Logged: Outreach \(I wrote\) with {re.escape(contact['full_name'])}"
+            await expect(success).to_have_text(re.compile(logged))
             assert await problem.count() == 0, await problem.first.inner_text()
             session.in_flight = None
             if i % EDIT_EVERY == EDIT_EVERY - 1:

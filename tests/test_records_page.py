@@ -36,6 +36,7 @@ def test_an_interaction_is_corrected_then_deleted_and_undone_from_the_timeline(t
     app = _open_contact(open_page("ui/contacts.py", store.path, monkeypatch))
     timeline = app.dataframe[1].value
     assert timeline["channel"].tolist() == ["LinkedIn message"] and timeline["kind"].tolist() == ["Outreach (I wrote)"]
+    assert timeline[["outcome", "goal", "event"]].values.tolist() == [["", "", ""]]  # blank, not "None"
     outcome = next(s for s in app.selectbox if s.label == "Outcome")
     outcome.set_value("replied")
     next(b for b in app.button if b.label == "Save changes").click().run()

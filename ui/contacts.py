@@ -7,7 +7,7 @@ import streamlit as st
 from engine.outreach.table import mail_link
 from engine.search import shown_of
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
-from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
+from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, as_text, label
 from ui.bulk import bulk_actions
 from ui.common import form_done, form_message, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
@@ -127,13 +127,14 @@ with friendly_errors():  # read after the panel above, so what was just logged i
 if timeline.empty:
     st.caption("Nothing logged with this contact yet.")
 else:
-    shown = timeline.drop(columns=["id"]).assign(
+    shown = timeline.drop(columns=["id"]).assign(  # words, and blank (not "None") where nothing is known
         kind=timeline["kind"].map(lambda k: label(k, KIND_LABELS)),
-        channel=timeline["channel"].map(lambda c: label(c, CHANNEL_LABELS) if isinstance(c, str) else None),
-        outcome=timeline["outcome"].map(lambda o: label(o, OUTCOME_LABELS) if isinstance(o, str) else None))
+        channel=timeline["channel"].map(lambda c: label(c, CHANNEL_LABELS) if isinstance(c, str) else ""),
+        outcome=timeline["outcome"].map(lambda o: label(o, OUTCOME_LABELS) if isinstance(o, str) else ""),
+        **{c: timeline[c].map(as_text) for c in ("notes", "goal", "event", "template") if c in timeline})
     st.dataframe(shown, hide_index=True, width="stretch", key="timeline",
-                 column_config={"occurred_on": st.column_config.DateColumn("Date"),
-                                "follow_up_on": st.column_config.DateColumn("Follow up on"),
+                 column_config={"occurred_on": st.column_config.DateColumn("Date", format="D MMM YYYY"),
+                                "follow_up_on": st.column_config.DateColumn("Follow up on", format="D MMM YYYY"),
                                 "kind": "What", "channel": "Channel", "outcome": "Outcome", "notes": "Notes",
                                 "goal": "Goal", "event": "Event", "template": "Template"})
     open_rows = timeline[(timeline["kind"] == "outreach") & timeline["outcome"].isna()]
