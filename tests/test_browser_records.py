@@ -44,13 +44,18 @@ def two_adas(db) -> tuple[int, int]:
     return keep, dup
 
 
-def open_ada(page, app) -> None:
+def open_ada(dashboard, page, db):
+    """The dashboard on two Adas, Ada Lovelace opened on Contacts; the dashboard and both contact ids."""
+    keep, dup = two_adas(db)
+    app = dashboard(db)
+    prepare_page(page)
     goto(page, app, "contacts", "Contacts")
     search_contacts(page, KEEP)
     expect(page.get_by_text(re.compile(r"^2 contacts ·"))).to_be_visible()  # both Adas; Ada Lovelace first
     select_first_row(page, table(page), page.get_by_role("heading", name=KEEP, exact=True))
     wait_until_idle(page)
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
+    return app, keep, dup
 
 
 def open_expander(page, title: str):
@@ -68,10 +73,7 @@ def click_and_wait(page, button) -> None:
 
 def test_an_interaction_is_corrected_deleted_and_put_back_from_the_timeline(dashboard, page, tmp_path):
     db = tmp_path / "records.duckdb"
-    keep, _ = two_adas(db)
-    app = dashboard(db)
-    prepare_page(page)
-    open_ada(page, app)
+    app, keep, _ = open_ada(dashboard, page, db)
     timeline = table_csv(page, table(page, 1))
     assert [(r["kind"], r["channel"], r["notes"]) for r in timeline] == [
         ("Outreach (I wrote)", "LinkedIn message", "first try")]
@@ -107,10 +109,7 @@ def test_an_interaction_is_corrected_deleted_and_put_back_from_the_timeline(dash
 
 def test_a_duplicate_is_merged_and_its_history_moves_along(dashboard, page, tmp_path):
     db = tmp_path / "merge.duckdb"
-    keep, dup = two_adas(db)
-    app = dashboard(db)
-    prepare_page(page)
-    open_ada(page, app)
+    app, keep, dup = open_ada(dashboard, page, db)
 
     merge = open_expander(page, "Merge a duplicate into this contact")
     expect(merge.get_by_role("textbox", name="Find the duplicate")).to_have_value("Lovelace")
