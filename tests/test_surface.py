@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import timedelta
 
 import pandas as pd
@@ -58,11 +59,17 @@ def test_the_fit_is_the_score_out_of_its_largest_value_and_its_parts_add_up_in_w
     assert set(parts["factor"]) <= set(FACTOR_LABELS.values())
     assert "Role fit" in set(parts["factor"]) and not {"text", "company", "warmth"} & set(parts["factor"])
     assert parts["points"].sum() == pytest.approx(100 * why["score"] / full_score(), abs=0.5)
+    assert not [d for d in parts["detail"] if re.match(r"(role fit|warmth|timing) \d", d)], parts["detail"].tolist()
 
 
 def test_a_part_without_a_label_is_shown_as_it_is_and_tiny_parts_are_left_out():
-    parts = breakdown([("company", 0.2, "Stripe"), ("fatigue", -0.0001, ""), ("new_factor", 0.1, "")])
-    assert parts["factor"].tolist() == ["Target company or industry", "new_factor"]
+    parts = breakdown([("company", 0.2, "Stripe"), ("fatigue", -0.0001, ""), ("new_factor", 0.1, ""),
+                       ("warmth", 0.05, "warmth 0.45 (strength, replies, recent contact)"),
+                       ("text", 0.3, "role fit 0.62: reads as Product manager")])
+    assert parts["factor"].tolist() == ["Target company or industry", "new_factor", "Warmth of the relationship",
+                                        "Role fit"]
+    assert parts["detail"].tolist() == ["Stripe", "", "from strength, replies, recent contact",
+                                        "reads as Product manager"]
 
 
 def test_the_search_matches_name_company_title_and_tags_in_any_case():

@@ -9,6 +9,7 @@ The parts (``breakdown``) are in the same points, so they add up to the fit.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 import pandas as pd
@@ -22,6 +23,7 @@ from .opportunities import OUTREACH_COLUMNS
 FIT_HELP = ("How well this person serves your goal, from 0 to 100: fit with the goal's roles, companies and "
             "seniority, the warmth of your relationship and timing, weighted by the goal's priority. 100 is a "
             "perfect match for a top-priority goal; select a row to see how the points add up.")
+_LEADING_VALUE = re.compile(r"^(?:role fit|warmth|timing) -?\d+(?:\.\d+)?:?\s*")  # ranker.explain details
 _POSITIVE = ("text", "company", "seniority", "relationship", "warmth", "timing")
 # What the page shows and the CSV holds: the score as its fit, the contact's profile and e-mail.
 TABLE_COLUMNS = [("fit" if c == "score" else c) for c in OUTREACH_COLUMNS] + ["linkedin_url", "email"]
@@ -53,10 +55,17 @@ def with_fit(ranked: pd.DataFrame) -> pd.DataFrame:
     return ranked.assign(fit=values)
 
 
+def _detail(text: str) -> str:
+    """The ranker's detail without the raw value it starts with (the points say how much):
+    'warmth 0.45 (strength, replies, recent contact)' reads 'from strength, replies, recent contact'."""
+    text = _LEADING_VALUE.sub("", text or "")
+    return f"from {text[1:-1]}" if text.startswith("(") and text.endswith(")") else text
+
+
 def breakdown(contributions: list[tuple[str, float, str]]) -> pd.DataFrame:
     """The parts of one score (``explain()['contributions']``) as factor (its label), points and
     detail, largest first; parts worth less than a twentieth of a point are left out."""
-    rows = [{"factor": label(name, FACTOR_LABELS), "points": round(points(value), 1), "detail": detail or ""}
+    rows = [{"factor": label(name, FACTOR_LABELS), "points": round(points(value), 1), "detail": _detail(detail)}
             for name, value, detail in contributions if abs(points(value)) >= 0.05]
     return pd.DataFrame(rows, columns=["factor", "points", "detail"])
 
