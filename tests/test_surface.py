@@ -111,6 +111,11 @@ def test_the_outreach_csv_has_the_fit_and_plain_links(workspace):
     priya = next(r for r in rows if r["full_name"] == "Priya Raman")
     assert priya["linkedin_url"] == "https://www.linkedin.com/in/priya-r"
     assert priya["email"] == "priya+pm@stripe.example"
+    from engine.cli.commands import _export_outreach
+
+    data, _ = _export_outreach(workspace, None)  # `rapport export outreach`: the same columns and words
+    exported = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    assert [{k: v for k, v in r.items() if k != "contact_id"} for r in exported] == rows
 
 
 def _config(element) -> dict:
