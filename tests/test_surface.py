@@ -177,3 +177,20 @@ def test_contacts_says_n_of_m_searches_tags_and_links(workspace, monkeypatch):
     buttons = {b.label: b.proto.url for b in app.get("link_button")}
     assert buttons["Write an e-mail"] == "mailto:tom@baker.example"
 
+
+
+def test_events_show_a_fit_out_of_100_and_dates_in_words(workspace, monkeypatch):
+    from engine.outreach.table import full_event_score
+
+    today = workspace_today(workspace)
+    soon, before = today + timedelta(days=5), today - timedelta(days=5)
+    workspace.events.add({"title": "Product meetup", "kind": "meetup", "starts_at": f"{soon} 18:00:00",
+                          "topics": ["product management"], "audience": "product managers"})
+    workspace.events.add({"title": "Past fair", "kind": "job fair", "starts_at": f"{before} 18:00:00"})
+    app = open_page("ui/events.py", workspace.path, monkeypatch)
+    upcoming, past = app.dataframe[0], app.dataframe[1]
+    assert "score" not in upcoming.value.columns and _column(upcoming, "fit")["type_config"]["type"] == "progress"
+    assert full_event_score() == pytest.approx(1.0)
+    assert upcoming.value["fit"].between(1, 100).all()
+    assert _column(upcoming, "starts_at")["type_config"]["format"] == "D MMM YYYY, HH:mm"
+    assert _column(past, "starts_at")["label"] == "Started" and _column(past, "title")["label"] == "Event"

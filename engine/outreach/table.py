@@ -38,6 +38,25 @@ def full_score() -> float:
     return float(sum(params[f"{c}_weight"] for c in _POSITIVE))
 
 
+@cache
+def full_event_score() -> float:
+    """The largest score the event ranker gives (its weights summed)."""
+    from engine.ranking import EventRanker
+
+    params = EventRanker().get_params()
+    return float(sum(params[f"{c}_weight"] for c in ("topic", "audience", "timing", "cost", "location")))
+
+
+EVENT_FIT_HELP = ("How well this event serves your goals, from 0 to 100: its topics and expected audience against "
+                  "the goal, then timing, cost and place, weighted by the goal's priority.")
+
+
+def with_event_fit(ranked: pd.DataFrame) -> pd.DataFrame:
+    """``ranked`` (rank_events) with a ``fit`` column, 0-100."""
+    scores = pd.to_numeric(ranked["score"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
+    return ranked.assign(fit=(100.0 * scores / full_event_score()).clip(0.0, 100.0).round().astype(int))
+
+
 def points(score: float) -> float:
     """A score (or one part of it) in fit points, unrounded."""
     return 100.0 * float(score) / full_score()
