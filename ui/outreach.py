@@ -31,7 +31,7 @@ if not goals:
     st.page_link("ui/goals.py", label="Create a goal", icon=":material/flag:")
     st.stop()
 
-left, right = st.columns(2)
+left, right, find = st.columns(3)
 goal_names = choice_labels(goals, lambda g: g["title"], reserved=["All active goals"])
 goal_id = left.selectbox("Goal", [None, *goal_names], format_func=lambda i: goal_names.get(i, "All active goals"))
 goal = next((g for g in goals if g["id"] == goal_id), None)
@@ -50,7 +50,7 @@ if ranked.empty:
     st.stop()
 
 ranked = with_fit(ranked)
-search = st.text_input("Search", placeholder="name, company or title", key="outreach_search")
+search = find.text_input("Search", placeholder="name, company or title", key="outreach_search")
 found = matching(ranked, search, OUTREACH_FIELDS)
 pages = max(1, math.ceil(len(found) / PAGE_SIZE))
 signature = (goal["id"] if goal else None, segment["id"] if segment else None, search.strip().lower())
@@ -67,7 +67,8 @@ explored = (" · every fifth place chosen to learn what works" if "to_learn" in 
             else "")
 st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · {learning['message']} · "
            f"{marks['message']}" + explored)
-st.caption(shown_of(len(found), len(ranked)) + (f" match “{search.strip()}”" if search.strip() else ""))
+if search.strip():  # without a search, the caption above counts them
+    st.caption(f"{shown_of(len(found), len(ranked))} match “{plain(search.strip())}”")
 selection = st.dataframe(
     shown[TABLE_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
     key=table_key(),
@@ -78,7 +79,8 @@ selection = st.dataframe(
         "position": st.column_config.TextColumn("Position", width="small"),
         "next_step": st.column_config.TextColumn("Next step", width="small"),
         "reasons": st.column_config.ListColumn("Why", width="large"),
-        "fit": st.column_config.ProgressColumn("Fit", min_value=0, max_value=100, format="%d", help=FIT_HELP),
+        "fit": st.column_config.ProgressColumn("Fit", min_value=0, max_value=100, format="%d", help=FIT_HELP,
+                                               width="small"),
         "linkedin_url": st.column_config.LinkColumn("Profile", display_text="Open profile", width="small"),
         "email": st.column_config.LinkColumn("E-mail", display_text="mailto:(.*)", width="small"),
         "goal_title": st.column_config.TextColumn("Goal", width="small"),

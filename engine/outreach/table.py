@@ -25,8 +25,8 @@ FIT_HELP = ("How well this person serves your goal, from 0 to 100: fit with the 
             "perfect match for a top-priority goal; select a row to see how the points add up.")
 _LEADING_VALUE = re.compile(r"^(?:role fit|warmth|timing) -?\d+(?:\.\d+)?:?\s*")  # ranker.explain details
 _POSITIVE = ("text", "company", "seniority", "relationship", "warmth", "timing")
-# What the page shows and the CSV holds: the score as its fit, the contact's profile and e-mail.
-TABLE_COLUMNS = [("fit" if c == "score" else c) for c in OUTREACH_COLUMNS] + ["linkedin_url", "email"]
+# What the page shows and the CSV holds: the score as its fit (next to the rank), the profile and e-mail.
+TABLE_COLUMNS = ["rank", "fit", *(c for c in OUTREACH_COLUMNS if c not in ("rank", "score")), "linkedin_url", "email"]
 
 
 @cache
