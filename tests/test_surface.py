@@ -194,3 +194,19 @@ def test_events_show_a_fit_out_of_100_and_dates_in_words(workspace, monkeypatch)
     assert upcoming.value["fit"].between(1, 100).all()
     assert _column(upcoming, "starts_at")["type_config"]["format"] == "D MMM YYYY, HH:mm"
     assert _column(past, "starts_at")["label"] == "Started" and _column(past, "title")["label"] == "Event"
+
+
+def test_the_person_opened_stays_open_when_the_list_is_re_ranked_under_the_selection(workspace, monkeypatch):
+    app = open_page("ui/outreach.py", workspace.path, monkeypatch)
+    first = app.dataframe[0].value["full_name"].iloc[0]
+    app.session_state["outreach_table_0"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert [s.value for s in app.subheader] == [first]
+    goal = workspace.goals.all()[0]  # the goal changes under the open panel: someone else now ranks first
+    workspace.goals.update(goal["id"], {"target_roles": ["nurse"], "companies": ["City Hospital"]})
+    next(b for b in app.button if b.label == "Log outreach").click().run()
+    assert not app.exception
+    assert app.dataframe[0].value["full_name"].iloc[0] != first
+    assert [s.value for s in app.subheader] == [first]
+    assert any(s.value.startswith(f"Logged: Outreach (I wrote) with {first}") for s in app.success)
+    assert len(workspace.interactions.frame()) == 1

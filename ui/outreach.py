@@ -99,7 +99,12 @@ if len(rows) > 1:
     bulk_actions(workspace, [int(i) for i in chosen_rows["contact_id"]], key="outreach_bulk",
                  goal_of={int(c): int(g) for c, g in zip(chosen_rows["contact_id"], chosen_rows["goal_id"])})
 if rows:
-    chosen = shown.iloc[rows[-1]]
+    # The person opened stays open while the user works on them, though logging or editing re-ranks the
+    # list under the same selected row; a new selection (or page) opens whoever is there.
+    chosen, opened = shown.iloc[rows[-1]], st.session_state.get("outreach_opened")
+    if opened and opened[0] == (page, tuple(rows)) and (found["contact_id"] == opened[1]).any():
+        chosen = found[found["contact_id"] == opened[1]].iloc[0]
+    st.session_state["outreach_opened"] = ((page, tuple(rows)), int(chosen["contact_id"]))
     with friendly_errors():
         why = explain_contact(workspace, int(chosen["contact_id"]))
     with st.container(border=True):
