@@ -210,3 +210,17 @@ def test_the_person_opened_stays_open_when_the_list_is_re_ranked_under_the_selec
     assert [s.value for s in app.subheader] == [first]
     assert any(s.value.startswith(f"Logged: Outreach (I wrote) with {first}") for s in app.success)
     assert len(workspace.interactions.frame()) == 1
+
+
+def test_a_new_selection_opens_whoever_is_in_that_row(workspace, monkeypatch):
+    app = open_page("ui/outreach.py", workspace.path, monkeypatch)
+    first = app.dataframe[0].value["full_name"].iloc[0]
+    app.session_state["outreach_table_0"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    next(b for b in app.button if b.label == "Not a fit").click().run()  # a mark: the table starts unselected
+    assert not app.exception and not app.subheader
+    now_first = app.dataframe[0].value["full_name"].iloc[0]
+    assert now_first != first
+    app.session_state["outreach_table_1"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert [s.value for s in app.subheader] == [now_first]

@@ -102,9 +102,10 @@ if rows:
     # The person opened stays open while the user works on them, though logging or editing re-ranks the
     # list under the same selected row; a new selection (or page) opens whoever is there.
     chosen, opened = shown.iloc[rows[-1]], st.session_state.get("outreach_opened")
-    if opened and opened[0] == (page, tuple(rows)) and (found["contact_id"] == opened[1]).any():
+    where = (table_key(), signature, page, tuple(rows))
+    if opened and opened[0] == where and (found["contact_id"] == opened[1]).any():
         chosen = found[found["contact_id"] == opened[1]].iloc[0]
-    st.session_state["outreach_opened"] = ((page, tuple(rows)), int(chosen["contact_id"]))
+    st.session_state["outreach_opened"] = (where, int(chosen["contact_id"]))
     with friendly_errors():
         why = explain_contact(workspace, int(chosen["contact_id"]))
     with st.container(border=True):
@@ -126,6 +127,7 @@ if rows:
             contact = workspace.contacts.get(int(chosen["contact_id"]))
         outreach_panel(workspace, contact, why["goal_id"], key=f"outreach_{int(chosen['contact_id'])}")
 else:
+    st.session_state.pop("outreach_opened", None)  # the next row selected opens whoever is there
     st.caption("Select a row to see how its score is made up, mark it a good fit or not, draft a message and log "
                "the outreach; select several to mark them at once.")
 
