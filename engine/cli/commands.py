@@ -169,13 +169,29 @@ def cmd_contacts_merge(args, store: Store) -> int:
 
 
 def cmd_learning(args, store: Store) -> int:
-    from engine.outreach.opportunities import learning_status
+    """Whether the ranking learns, from how many outcomes, and how well it predicted replies it had
+    not seen: a time-split backtest (engine.outreach.learning_backtest)."""
+    from engine.clock import workspace_now
+    from engine.outreach.learning_backtest import backtest
+    from engine.outreach.opportunities import learning_ranker
 
-    status = learning_status(store)
+    now = workspace_now(store)
+    with store.session():
+        goals = store.goals.all()
+        ranker, contacts, _, status = learning_ranker(store, goals, now)
+        interactions = store.interactions.frame()
+    result, reason = (None, "no backtest: no contacts yet") if contacts.empty else backtest(
+        ranker, goals, interactions, now)
+    status = {**status, "backtest": result, "backtest_reason": reason}
     if args.json:
         print_json(status)
+        return 0
+    print(status.get("message") or ("learning from outcomes" if status.get("learning") else "not learning yet"))
+    if result:
+        print(f"backtest: trained on {result['train']} outcomes before {result['split_on']}, "
+              f"AUC {result['auc']:.2f} on the {result['test']} after")
     else:
-        print(status.get("message") or ("learning from outcomes" if status.get("learning") else "not learning yet"))
+        print(reason)
     return 0
 
 
