@@ -114,7 +114,7 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
     if contacts.empty:
         status = {"learning": False, "outcomes": 0, "message": "no contacts yet"}
         return ranker, contacts, key, status
-    learned, status = ranker_with_learning(ranker, goals, interactions, now)
+    learned, status = ranker_with_learning(ranker, goals, interactions, now, contacts=contacts)
     with _lock:
         _learned[str(store.path)] = (key, learned, status)
     return learned, contacts, key, status
