@@ -217,7 +217,8 @@ def _calibration(ranker, model, goals, now, contacted: set, chance: pd.Series) -
     return {"brier": brier, "brier_constant": constant,
             "reliability": [(round(float(e), 3), round(float(t), 3), int(k))
                             for e, t, k in curve.itertuples(index=False)],
-            "spearman": float(pd.Series(estimate).corr(pd.Series(truth), method="spearman"))}
+            "spearman": float(pd.Series(estimate).corr(pd.Series(truth), method="spearman"))
+            if np.ptp(estimate) > 0 else float("nan")}  # a flat estimate orders nobody
 
 
 def run(truth: str, seed: int, weeks: int = WEEKS, per_week: int = PER_WEEK, n_contacts: int = N_CONTACTS,

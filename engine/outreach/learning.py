@@ -310,10 +310,10 @@ def enough_outcomes(y) -> bool:
 
 
 def fit_response_model(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now,
-                       **params) -> ResponseModel | None:
+                       contacts: pd.DataFrame | None = None, **params) -> ResponseModel | None:
     """A fitted ResponseModel (with the log's records for ranking), or None while there are not
     enough outcomes to learn from."""
-    X, y, _, context = _training(ranker, goals, interactions, now)
+    X, y, _, context = _training(ranker, goals, interactions, now, contacts)
     if not enough_outcomes(y):
         return None
     model = ResponseModel(**params).fit(X, y)

@@ -17,7 +17,8 @@ and its coefficient shrunk less than a common one's, which is how a few outcomes
 by sqrt(its penalty factor). Calibration: once each class has CALIBRATION_MIN_PER_CLASS examples, a
 Platt sigmoid fitted on out-of-fold log-odds (3 folds) maps the log-odds to a probability; its
 slope is kept at 0 or above (held-out rows that the model orders no better than chance leave a
-flat estimate at the reply rate, never an inverted one).
+flat estimate at the reply rate, never an inverted one). With fewer outcomes the same map may only
+shrink (slope at most 1): a few dozen noisy outcomes then order nobody much.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
         Prior variance of a coefficient on the model's scale (smaller: flatter, safer with few
         outcomes); the regression's inverse L2 strength.
     calibration : "auto", True or False
-        Platt-calibrate on out-of-fold log-odds ("auto": once each class has 30 examples).
+        Platt-calibrate on out-of-fold log-odds ("auto": once each class has 30 examples; with
+        fewer, from 3 of each, the out-of-fold map may only shrink the log-odds, never sharpen them).
     random_state : int
         Kept for the scikit-learn contract; fitting is deterministic (lbfgs, unshuffled folds).
 
@@ -92,21 +94,24 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
                              f"did not); got {len(self.classes_)} class")
         counts = np.bincount(labels, minlength=2)
         calibrate = counts.min() >= CALIBRATION_MIN_PER_CLASS if self.calibration == "auto" else bool(self.calibration)
+        # Fewer outcomes: the held-out rows may still only *shrink* the log-odds (slope at most 1),
+        # which is what keeps a few dozen noisy outcomes from ordering anyone much.
+        shrink = self.calibration == "auto" and not calibrate and counts.min() >= FOLDS
         with threadpool_limits(1):  # small matrices: one thread is faster than many (and than a busy machine)
             self.scale_ = self._scale(X)
             Xs = X * self.scale_
             regression = self._regression().fit(Xs, labels)
             beta, b0 = regression.coef_[0], float(regression.intercept_[0])
             self.coef_, self.intercept_ = beta * self.scale_, b0
-            self.calibration_ = self._platt(Xs, labels) if calibrate else (1.0, 0.0)
+            self.calibration_ = self._platt(Xs, labels, shrink) if calibrate or shrink else (1.0, 0.0)
             self.cov_ = self._posterior(Xs, beta, b0)
         self.calibrated_ = bool(calibrate)
         self.base_rate_ = float(labels.mean())
         return self
 
-    def _platt(self, Xs: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
+    def _platt(self, Xs: np.ndarray, labels: np.ndarray, shrink: bool = False) -> tuple[float, float]:
         """(a, b) of P = sigmoid(a * z + b), fitted on log-odds z each predicted by a model that did
-        not see the row (3 unshuffled stratified folds)."""
+        not see the row (3 unshuffled stratified folds); with ``shrink``, a is at most 1."""
         z = np.zeros(len(labels))
         for train, test in StratifiedKFold(FOLDS).split(Xs, labels):
             fold = self._regression().fit(Xs[train], labels[train])
@@ -116,6 +121,8 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
         if a <= 0:  # held-out rows ranked no better than chance: no order to trust, only the rate
             rate = float(np.clip(labels.mean(), 1e-6, 1 - 1e-6))
             return 0.0, float(np.log(rate / (1 - rate)))
+        if shrink and a > 1:  # the held-out rows would sharpen it: too few of them to say so
+            return 1.0, 0.0
         return a, b
 
     def _posterior(self, Xs: np.ndarray, beta: np.ndarray, b0: float) -> np.ndarray:

@@ -302,8 +302,8 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     relevance ** FIT_POWER x lift, lift = (1 - b) + b * p / base (b the ranker's
     ``response_blend``, base the overall reply rate: the model's ``base_rate_``, else the mean P).
     The new score is the fit-only score times lift ** (1 / FIT_POWER) (which orders as the
-    expected value does, and is the fit-only score at an average reply chance), eased into the
-    tier's bounds near its edges (``_within``), so it stays on the fit-only score's scale. So the
+    expected value does, and is the fit-only score at an average reply chance), kept within the
+    tier's bounds (``_within``), so it stays on the fit-only score's scale. So the
     reply chance moves people only within their tier, and someone who does not fit the goal
     (below FIT_LINE) never overtakes someone who does; a contact with no fit at all gains nothing.
     The move is written as one more contribution, "response" (positive or negative), so the parts
@@ -328,25 +328,25 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     low = np.maximum(FIT_LINE + tier * TIER_WIDTH, 0.0)
     high = np.where(tier < 0, FIT_LINE + (tier + 1) * TIER_WIDTH, FIT_LINE + 1.0)
     lift = (1 - b) + b * proba / base
+    lift = np.where(fit_share > 0, lift, np.minimum(lift, 1.0))  # no fit at all: nothing to gain
     # relevance x lift ** (1 / FIT_POWER) orders as the expected value does, and is the relevance
-    # itself at an average reply chance: kept as it is within the tier, eased in near its edges
+    # itself at an average reply chance: kept as it is within the tier, eased in near its top
     weighed = full * (low + (high - low) * _within((relevance * lift ** (1 / FIT_POWER) - low) / (high - low)))
-    weighed = np.where(fit_share > 0, weighed, np.minimum(weighed, score))  # no fit at all: nothing to gain
     blended = dict(contributions)
     blended["response"] = weighed - score
     return weighed, blended
 
 
-EASE = 0.1  # the share of a tier at each edge where _within eases in
+EASE = 0.1  # the share at the top of a tier where _within eases in
 
 
 def _within(t: np.ndarray) -> np.ndarray:
-    """Place in a tier, from any real ``t`` to (0, 1), increasing: ``t`` itself between EASE and
-    1 - EASE, easing toward 0 and 1 beyond (continuous, with slope 1 where it joins)."""
+    """Place in a tier, from any real ``t`` to [0, 1): ``t`` itself from 0 to 1 - EASE, easing
+    toward 1 above (continuous, slope 1 where it joins, so an order above stays an order); below 0,
+    0: those whom their reply chance would pull under the tier stand together at its floor."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        below = EASE ** 2 / (2 * EASE - t)
         above = 1 - EASE ** 2 / (t - 1 + 2 * EASE)
-    return np.where(t < EASE, below, np.where(t > 1 - EASE, above, t))
+    return np.where(t > 1 - EASE, above, np.maximum(t, 0.0))
 
 
 def _is_fitted(estimator) -> bool:
