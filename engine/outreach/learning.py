@@ -78,6 +78,9 @@ def ranking_features(ranker: OpportunityRanker, contributions: dict, signals: di
 
 
 def _now_day(ranker, now_day) -> float:
+    """``now_day`` as given (scoring always gives it); without it, for a caller holding only the
+    contributions, the day of the latest interaction the ranker knows stands in (it only places
+    contacts in the bins of time since connecting)."""
     if now_day is not None:
         return float(now_day)
     known = ranker.signals_.last_interaction[~np.isnan(ranker.signals_.last_interaction)]

@@ -121,7 +121,8 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
 
 
 def learning_status(store: Store, now: datetime | date | None = None) -> dict:
-    """'learning from 57 outcomes' / 'ranking learns after 40 outcomes (12 so far)'."""
+    """'learning from 57 past outcomes' / 'ranking learns from outcomes: needs 40, has 12', with
+    the backtest (engine.outreach.learning.ranker_with_learning)."""
     return learning_ranker(store, store.goals.all(), now)[3]
 
 
