@@ -13,6 +13,7 @@ import io
 import os
 import stat
 import tempfile
+from datetime import datetime, time
 from pathlib import Path
 
 from engine.errors import FileError
@@ -31,6 +32,10 @@ def escape_cell(value) -> str:
 
         if pd.isna(value):  # NaN, NaT
             return ""
+        if isinstance(value, datetime) and value.time() == time(0):  # a date stored as a timestamp
+            value = value.date()
+        elif isinstance(value, float) and value.is_integer():  # 2.0 messages read as 2
+            value = int(value)
     if isinstance(value, list | tuple):
         value = "; ".join(str(v) for v in value)
     text = str(value)

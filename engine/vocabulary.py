@@ -84,3 +84,14 @@ def as_text(value: object) -> str:
     except TypeError:  # pandas.NA refuses to be a bool
         return ""
     return str(value).strip()
+
+
+_IRREGULAR_PLURALS = {"reply": "replies", "company": "companies", "opportunity": "opportunities", "person": "people"}
+
+
+def plural(n: float, word: str, many: str | None = None) -> str:
+    """``n`` and ``word`` as a person writes them: "1 contact", "2 contacts", "1,581 contacts", "1 reply"."""
+    count = int(n) if float(n).is_integer() else n
+    if count == 1:
+        return f"1 {word}"
+    return f"{count:,} {many or _IRREGULAR_PLURALS.get(word) or word + 's'}"

@@ -81,11 +81,11 @@ def test_import_a_linkedin_export_then_find_the_people_on_contacts(dashboard, pa
     goto(page, app, "contacts", "Contacts")
     expect(page.get_by_text(re.compile(r"^3 contacts match"))).to_be_visible()
     search_contacts(page, "O’Brien")
-    expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
     search_contacts(page, "nobody-like-this")
     expect(page.get_by_text(re.compile(r"^0 contacts match"))).to_be_visible()
     search_contacts(page, "Acme, Inc.")
-    expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
 
 
 def test_a_new_user_imports_sets_a_referral_goal_and_sees_the_best_fit_first(dashboard, page):
@@ -158,7 +158,7 @@ def test_user_text_is_shown_as_typed_and_never_runs(dashboard, page):
     goto(page, app, "contacts", "Contacts")
     expect(page.get_by_text(re.compile(r"^2 contacts match"))).to_be_visible()
     search_contacts(page, "Mallory")
-    expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
     open_first_row(page, f"{HOSTILE_NAME} Mallory")
     expect(page.get_by_text(f"{HOSTILE_POSITION} · {HOSTILE_COMPANY}", exact=True)).to_be_visible()
     assert_inert(page, dialogs)
@@ -168,7 +168,7 @@ def test_user_text_is_shown_as_typed_and_never_runs(dashboard, page):
     expect(page.get_by_text("Saved", exact=True)).to_be_visible()
     page.reload()
     search_contacts(page, "Mallory")
-    expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
     open_first_row(page, f"{HOSTILE_NAME} Mallory")
     expect(page.get_by_role("textbox", name="Notes")).to_have_value(HOSTILE_NOTES)
     assert_inert(page, dialogs)
@@ -216,4 +216,4 @@ def test_a_20000_row_export_uploaded_on_the_import_page_is_all_there_on_contacts
     goto(page, app, "contacts", "Contacts")
     expect(page.get_by_text(re.compile(r"^20,?000 contacts match"))).to_be_visible()
     search_contacts(page, "Siobhán19999")
-    expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()

@@ -55,7 +55,7 @@ def test_marking_the_top_contact_not_a_fit_drops_it_and_is_kept(dashboard, page,
 
 
 def test_hostile_company_names_show_as_typed_on_the_companies_page(dashboard, page, tmp_path):
-    from tests.test_browser_journeys import EVIL, LINK, hostile_workspace, visit, watch_dialogs
+    from tests.test_browser_hostile import EVIL, LINK, hostile_workspace, visit, watch_dialogs
 
     made = hostile_workspace(tmp_path)
     target = f"Target {EVIL}"

@@ -129,7 +129,7 @@ async def open_contact(page, app: Dashboard, name: str) -> None:
     await search.fill(name)
     await search.press("Enter")
     await page.wait_for_function(RUN_DONE, arg=before, timeout=UI_TIMEOUT_MS)
-    await expect(page.get_by_text(re.compile(r"^1 contacts match"))).to_be_visible()
+    await expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
     grid = page.get_by_test_id("stDataFrame").first
     await expect(grid.locator("canvas").first).to_be_visible()
     before = await probe(page)

@@ -3,6 +3,7 @@ each shows what a user came for."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -134,8 +135,8 @@ def test_review_page_draws_its_charts_and_flags(demo_db, monkeypatch):
 
 def test_goals_page_draws_segment_members_and_edit_forms_only_when_opened(demo_db, monkeypatch):
     app = open_page("ui/goals.py", demo_db, monkeypatch)
-    segments = [e for e in app.expander if " contacts match" in e.label]
-    assert segments and all(" contacts match" in e.label for e in segments)  # counts shown while closed
+    segments = [e for e in app.expander if re.search(r" contacts? match(es)?\b", e.label)]
+    assert segments  # counts shown while closed  # counts shown while closed
     assert not app.dataframe and [f.proto.form.form_id for f in app.get("form")] == ["goal_template"]
     goal = Store(demo_db).goals.all()[0]
     segment = goal["segments"][0]
@@ -195,7 +196,7 @@ def test_a_csv_of_unknown_format_is_mapped_and_the_mapping_is_remembered(tmp_pat
     again.file_uploader[0].upload("more.csv", b"Who,Org,Job,Reach\r\nGrace Hopper,Navy,Admiral,\r\n",
                                   "text/csv").run()
     assert not any("Map the columns" in s.value for s in again.subheader), "the saved mapping was not used"
-    assert any(b.label.startswith("Import 1 contacts") for b in again.button)
+    assert any(b.label == "Import 1 contact" for b in again.button)
 
 
 def test_an_upload_is_parsed_once_though_importing_it_reruns_the_page(tmp_path, monkeypatch):

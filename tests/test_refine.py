@@ -92,7 +92,7 @@ def test_worse_template_is_flagged_once_not_again_as_a_channel_template_pair():
                     outreach("email", 20, 10, template_id=8, template="Warm ask"))
     flags = strategy(refinement_flags(history, today=TODAY))
     assert [f.key for f in flags] == ["strategy_worse:template:7"]
-    assert flags[0].evidence.startswith("Cold intro: 1 replies from 20 (5%); Warm ask: 10 from 20 (50%)")
+    assert flags[0].evidence.startswith("Cold intro: 1 reply from 20 (5%); Warm ask: 10 from 20 (50%)")
     assert "Rewrite the template" in flags[0].suggestion
 
 

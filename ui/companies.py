@@ -4,6 +4,7 @@ the target companies nobody in the network works at."""
 import streamlit as st
 
 from engine.outreach.companies import companies_in_network, company_gaps, way_in
+from engine.vocabulary import plural
 from ui.common import friendly_errors, page_header, plain, store, widget_key
 
 SHOWN = 500
@@ -52,5 +53,5 @@ if key is not None:
         if st.form_submit_button("Save for everyone there", icon=":material/save:"):
             with friendly_errors():
                 workspace.companies.set(names[key], industry=industry, tags=tags.split(","))
-                st.toast(f"Saved {plain(names[key])} for its {int(current['contacts'])} contacts")
+                st.toast(f"Saved {plain(names[key])} for its {plural(int(current['contacts']), 'contact')}")
                 st.rerun()

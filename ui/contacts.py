@@ -5,7 +5,7 @@ import math
 import streamlit as st
 
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
-from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
+from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label, plural
 from ui.bulk import bulk_actions
 from ui.common import friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
@@ -45,15 +45,20 @@ if page > pages:  # the list shrank under the remembered page
     with friendly_errors():
         frame, total = workspace.contacts.find(ContactQuery(**{**query.__dict__, "page": 1}))
 
-st.caption(f"{total:,} contacts match · page {page} of {pages}")
+st.caption(f"{plural(total, 'contact')} match{'es' if total == 1 else ''} · page {page} of {pages}")
 selection = st.dataframe(
     frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="contact_table",
     column_config={
         "id": None,
-        "full_name": "Name", "company": "Company", "position": "Position", "email": "E-mail",
-        "tags": st.column_config.ListColumn("Tags"),
-        "strength": st.column_config.NumberColumn("Strength", format="%d"),
-        "relationship": "Relationship", "connected_on": st.column_config.DateColumn("Connected"),
+        "full_name": st.column_config.TextColumn("Name", width="medium"),
+        "company": st.column_config.TextColumn("Company", width="medium"),
+        "position": st.column_config.TextColumn("Position", width="medium"),
+        "email": st.column_config.TextColumn("E-mail", width="medium"),
+        "linkedin_url": st.column_config.LinkColumn("Profile", display_text="Open profile", width="small"),
+        "tags": st.column_config.ListColumn("Tags", width="small"),
+        "strength": st.column_config.NumberColumn("Strength", format="%d", width="small"),
+        "relationship": st.column_config.TextColumn("Relationship", width="small"),
+        "connected_on": st.column_config.DateColumn("Connected", format="D MMM YYYY", width="small"),
     },
 )
 if pages > 1:
@@ -119,7 +124,9 @@ else:
         outcome=timeline["outcome"].map(lambda o: label(o, OUTCOME_LABELS) if isinstance(o, str) else None))
     st.dataframe(shown, hide_index=True, width="stretch", key="timeline",
                  column_config={"occurred_on": st.column_config.DateColumn("Date"),
-                                "follow_up_on": st.column_config.DateColumn("Follow up on")})
+                                "follow_up_on": st.column_config.DateColumn("Follow up on"),
+                                "kind": "What", "channel": "Channel", "outcome": "Outcome", "notes": "Notes",
+                                "goal": "Goal", "event": "Event", "template": "Template"})
     open_rows = timeline[(timeline["kind"] == "outreach") & timeline["outcome"].isna()]
     for row in open_rows.head(3).itertuples():
         what = label(row.channel, CHANNEL_LABELS) if isinstance(row.channel, str) else "outreach"

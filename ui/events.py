@@ -8,7 +8,7 @@ from engine.clock import workspace_now
 from engine.outreach.opportunities import EVENT_COLUMNS, rank_events
 from engine.planning.agenda import attendance
 from engine.store import ContactQuery
-from engine.vocabulary import EVENT_KINDS
+from engine.vocabulary import EVENT_KINDS, plural
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
 
 page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
@@ -100,4 +100,4 @@ else:
             with friendly_errors():
                 workspace.interactions.log_many(entries)
             st.session_state["attended_people"] = {}
-            st.success(f"Logged {plain(titles[event_id])} with {len(chosen)} people met.")
+            st.success(f"Logged {plain(titles[event_id])} with {plural(len(chosen), 'person', 'people')} met.")

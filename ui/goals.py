@@ -9,8 +9,15 @@ from engine.outreach.audience import segment_coverage
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.planning.progress import progress_of
 from engine.store import GOAL_STATUSES
+from engine.vocabulary import plural
 from ui.common import friendly_errors, page_header, plain, store
 from ui.goal_form import goal_form, segment_form
+
+MEMBER_COLUMNS = {"full_name": "Name", "company": "Company", "position": "Position",
+                  "score": st.column_config.ProgressColumn("Fit", min_value=0.0, max_value=1.0, format="%.2f"),
+                  "reasons": st.column_config.ListColumn("Why", width="large")}
+EVENT_COLUMNS = {"title": "Event", "starts_at": st.column_config.DatetimeColumn("Starts", format="D MMM YYYY, HH:mm"),
+                 "location": "Where", "next_step": "Next step"}
 
 page_header("Goals", "What you want from networking, with a measurable target and a date, and the people who can "
             "help with each.")
@@ -87,7 +94,7 @@ for goal in goals:
                 st.rerun()
         st.markdown("**Target audience**")
         for seg in coverage_of.get(goal["id"], []):
-            label = f"{plain(seg['name'])} — {seg['count']:,} contacts match"
+            label = f"{plain(seg['name'])} — {plural(seg['count'], 'contact')} match{'es' if seg['count'] == 1 else ''}"
             members = st.expander(label + ("  ⚠ gap" if seg["gap"] else ""), icon=":material/group:",
                                   key=f"seg_open_{seg['id']}", on_change="rerun")
             with members:
@@ -96,9 +103,9 @@ for goal in goals:
                     st.warning("Few people in your network fit this segment yet.")
                     if members.open and not seg["events"].empty:
                         st.write("Events that could fill it:")
-                        st.dataframe(seg["events"], hide_index=True, width="stretch")
+                        st.dataframe(seg["events"], hide_index=True, width="stretch", column_config=EVENT_COLUMNS)
                 if members.open and not seg["contacts"].empty:
-                    st.dataframe(seg["contacts"], hide_index=True, width="stretch")
+                    st.dataframe(seg["contacts"], hide_index=True, width="stretch", column_config=MEMBER_COLUMNS)
                 if st.button("Remove segment", key=f"del_seg_{seg['id']}"):
                     with friendly_errors():
                         workspace.goals.delete_segment(seg["id"])

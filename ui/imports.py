@@ -13,6 +13,7 @@ from engine.importers.files import (
     preview_file,
 )
 from engine.records import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
+from engine.vocabulary import plural
 from ui.common import friendly_errors, page_header, plain, store
 
 page_header("Import", "Contacts from LinkedIn, Google, Outlook, vCard or any CSV; events from .ics calendars; "
@@ -79,7 +80,7 @@ def show_report(report: dict) -> None:
     if report.get("warnings"):  # the file's own text (column names): shown as typed
         st.warning("  \n".join(plain(warning) for warning in report["warnings"]))
     if report["rejects"]:
-        st.warning(f"{report['rejected']} rows were not imported; each is listed with its line and reason.")
+        st.warning(f"{plural(report['rejected'], 'row')} not imported; each is listed with its line and reason.")
         frame = pd.DataFrame(report["rejects"])
         st.dataframe(frame, hide_index=True, width="stretch")
         st.download_button("Download rejected rows (CSV)", csv_bytes(report["rejects"], list(frame.columns)),
@@ -170,10 +171,13 @@ preview = pd.DataFrame(parsed.records[:PREVIEW_ROWS], columns=list(parsed.fields
 if kind == "contacts":
     preview = preview[[c for c in CONTACT_FIELDS if c in ("full_name", "email", "company", "position",
                                                            "connected_on")]]
-st.dataframe(preview, hide_index=True, width="stretch")
+st.dataframe(preview, hide_index=True, width="stretch",
+             column_config={"full_name": "Name", "first_name": "First name", "last_name": "Last name",
+                            "email": "E-mail", "company": "Company", "position": "Position",
+                            "connected_on": "Connected on"})
 if parsed.warnings:  # e.g. dates a spreadsheet left unreadable: those contacts come in without them
     st.warning("  \n".join(plain(warning) for warning in parsed.warnings))
-if st.button(f"Import {ready:,} {kind}", type="primary", key="do_import"):
+if st.button(f"Import {plural(ready, kind.removesuffix('s'))}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
         report = import_upload(workspace, data, upload.name, mapping=mapping, events=events_csv)
     st.session_state.pop("parsed", None)

@@ -14,6 +14,7 @@ from engine.outreach.opportunities import (
     learning_status,
     rank_contacts,
 )
+from engine.vocabulary import plural
 from ui.bulk import bulk_actions
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_marks import bulk_marks, mark_buttons, table_key
@@ -60,19 +61,22 @@ with friendly_errors():
     marks = feedback_status(workspace, goal["id"] if goal else None)
 explored = (" · every fifth place chosen to learn what works" if "to_learn" in ranked and ranked["to_learn"].any()
             else "")
-st.caption(f"{len(ranked):,} contacts ranked · page {page} of {pages} · {learning.get('line', learning['message'])}"
-           f" · {marks['message']}"
-           + explored)
+st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · "
+           f"{learning.get('line', learning['message'])} · {marks['message']}" + explored)
 selection = st.dataframe(
     shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
     key=table_key(),
     column_config={
         "rank": st.column_config.NumberColumn("#", width="small"),
-        "full_name": "Name", "company": "Company", "position": "Position", "next_step": "Next step",
+        "full_name": st.column_config.TextColumn("Name", width="medium"),
+        "company": st.column_config.TextColumn("Company", width="small"),
+        "position": st.column_config.TextColumn("Position", width="small"),
+        "next_step": st.column_config.TextColumn("Next step", width="small"),
         "reasons": st.column_config.ListColumn("Why", width="large"),
         "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=float(ranked["score"].max() or 1),
                                                  format="%.2f"),
-        "goal_title": "Goal", "segment_name": "Segment",
+        "goal_title": st.column_config.TextColumn("Goal", width="small"),
+        "segment_name": st.column_config.TextColumn("Segment", width="small"),
     },
 )
 if pages > 1:
@@ -98,7 +102,8 @@ if rows:
                      scores=(why["score"], float(chosen["score"])))
         parts = pd.DataFrame(why["contributions"], columns=["factor", "contribution", "detail"])
         st.dataframe(parts[parts["contribution"].abs() > 1e-9], hide_index=True, width="stretch",
-                     column_config={"contribution": st.column_config.NumberColumn(format="%+.3f")})
+                     column_config={"factor": "Factor", "detail": "Detail",
+                                    "contribution": st.column_config.NumberColumn("Contribution", format="%+.3f")})
         if why["matched_terms"]:
             st.caption("Matched terms: " + ", ".join(plain(t) for t in why["matched_terms"]))
         st.markdown("**Reach out**")

@@ -5,7 +5,7 @@ import streamlit as st
 
 from engine.clock import workspace_today
 from engine.insights.report import review_html, review_markdown
-from engine.insights.review import build_review, month_bounds
+from engine.insights.review import TOTAL_HELP, TOTAL_LABELS, build_review, month_bounds
 from ui.common import friendly_errors, page_header, plain, store, widget_key
 
 page_header("Review", "Ten minutes a month: progress against your goals, what works, and the strategies to refine.")
@@ -23,7 +23,7 @@ with st.spinner("Building your review..."), friendly_errors():
 
 cols = st.columns(len(review.totals))
 for col, (name, value) in zip(cols, review.totals.items()):
-    col.metric(name.replace("_", " ").capitalize(), value)
+    col.metric(TOTAL_LABELS.get(name, name), f"{value:,}", help=TOTAL_HELP.get(name))
 
 st.subheader("What to refine", anchor=False)
 if not review.flags:

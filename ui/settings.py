@@ -10,6 +10,7 @@ from engine.clock import workspace_now
 from engine.exports import csv_bytes, interactions_csv
 from engine.outreach.drafts import Profile, keeps_texts, read_profile, save_profile, set_keeps_texts
 from engine.store import AUTOMATIC_COPIES_KEPT, StoreError, automatic_copies, copy_day, restore_copy
+from engine.vocabulary import plural
 from ui.common import db_path, friendly_errors, page_header, plain, section_errors, store
 
 
@@ -137,8 +138,8 @@ if backup is not None and st.button("Restore this backup", type="primary"):
     except StoreError as error:  # one line; it may quote the zip's own names or SQL, so shown as typed
         st.error(plain(str(error)), icon=":material/error:")
     else:
-        st.success(f"Restored: {summary['contacts']:,} contacts, {summary['goals']} goals, "
-                   f"{summary['interactions']:,} interactions.")
+        st.success(f"Restored: {plural(summary['contacts'], 'contact')}, {plural(summary['goals'], 'goal')}, "
+                   f"{plural(summary['interactions'], 'interaction')}.")
 
 copies = automatic_copies(workspace.path)
 st.caption(f"Rapport also keeps a copy of the workspace each day it is used, the last {AUTOMATIC_COPIES_KEPT}, in "
@@ -149,7 +150,7 @@ if copies:
         with section_errors():
             restore_copy(workspace.path, chosen)
             summary = workspace.summary()
-            st.success(f"Restored the copy of {copy_day(chosen)}: {summary['contacts']:,} contacts, "
-                       f"{summary['goals']} goals, {summary['interactions']:,} interactions.")
+            st.success(f"Restored the copy of {copy_day(chosen)}: {plural(summary['contacts'], 'contact')}, "
+                       f"{plural(summary['goals'], 'goal')}, {plural(summary['interactions'], 'interaction')}.")
 if healthy:
     st.caption(f"Schema version {workspace.schema_version()}")

@@ -3,11 +3,26 @@
 import streamlit as st
 
 from engine.planning.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_file
+from engine.vocabulary import CHANNEL_LABELS, label
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons
 
-FOLLOW_UP_LABELS = {"full_name": "Name", "company": "Company", "channel": "Channel", "template": "Template",
-                    "goal": "Goal", "occurred_on": "Sent", "follow_up_on": "Follow up on", "status": "Status"}
+FOLLOW_UP_LABELS = {"full_name": st.column_config.TextColumn("Name", width="medium"),
+                    "company": st.column_config.TextColumn("Company", width="small"),
+                    "channel": st.column_config.TextColumn("Channel", width="small"),
+                    "template": st.column_config.TextColumn("Template", width="small"),
+                    "goal": st.column_config.TextColumn("Goal", width="small"),
+                    "occurred_on": st.column_config.DateColumn("Sent", format="D MMM YYYY", width="small"),
+                    "follow_up_on": st.column_config.DateColumn("Follow up on", format="D MMM YYYY", width="small"),
+                    "status": st.column_config.TextColumn("Status", width="small")}
+
+
+def labelled(frame):
+    """The follow-ups as a person reads them: channel labels, not stored values."""
+    shown = frame[[c for c in FOLLOW_UP_COLUMNS if c in frame.columns]]
+    return shown.assign(channel=shown["channel"].map(lambda c: label(c, CHANNEL_LABELS) if isinstance(c, str) else ""))
+
+
 page_header("Today", "Your weekly outreach session starts here: answer what is due, then reach the next best people.")
 workspace = store()
 with st.spinner("Gathering what is due..."), friendly_errors():
@@ -24,16 +39,17 @@ st.subheader("Follow-ups due", anchor=False)
 if plan.due.empty:
     st.success("Nothing is due. Well done.", icon=":material/task_alt:")
 else:
-    st.dataframe(plan.due[[c for c in FOLLOW_UP_COLUMNS if c in plan.due.columns]], hide_index=True,
+    st.dataframe(labelled(plan.due), hide_index=True,
                  width="stretch", key="due_table",
                  column_config=FOLLOW_UP_LABELS)
     for row in plan.due.head(5).itertuples():
-        st.caption(f"{plain(row.full_name)}: {row.channel} of {row.occurred_on:%d %b} — how did it go?")
+        st.caption(f"{plain(row.full_name)}: {label(row.channel, CHANNEL_LABELS) or 'outreach'} of "
+                   f"{row.occurred_on:%d %b} — how did it go?")
         outcome_buttons(workspace, int(row.id), key=f"today_{row.id}")
 
 if not plan.upcoming.empty:
     with st.expander(f"Coming up in the next 7 days ({len(plan.upcoming)})"):
-        st.dataframe(plan.upcoming[[c for c in FOLLOW_UP_COLUMNS if c in plan.upcoming.columns]], hide_index=True,
+        st.dataframe(labelled(plan.upcoming), hide_index=True,
                      width="stretch", column_config=FOLLOW_UP_LABELS)
 
 st.subheader("Losing touch", anchor=False)
@@ -48,10 +64,15 @@ else:
 
 st.subheader("Next best outreach", anchor=False)
 if plan.next_outreach.empty:
-    st.caption("Add an active goal to get recommendations.")
+    with friendly_errors():
+        goals_active = bool(workspace.goals.all(("active",)))
+    st.caption("Everyone who fits your active goals was reached lately or waits on a follow-up; Outreach has the "
+               "full ranking." if goals_active else "Add an active goal to get recommendations.")
 else:
     st.dataframe(plan.next_outreach[["full_name", "company", "position", "next_step", "reasons"]], hide_index=True,
-                 width="stretch", column_config={"reasons": st.column_config.ListColumn("Why")})
+                 width="stretch", column_config={"full_name": "Name", "company": "Company", "position": "Position",
+                                                 "next_step": "Next step",
+                                                 "reasons": st.column_config.ListColumn("Why", width="large")})
     st.page_link("ui/outreach.py", label="Open Outreach to draft and log messages", icon=":material/send:")
 
 st.subheader("Calendar", anchor=False)

@@ -154,6 +154,11 @@ def parse_moment(value: str) -> datetime | None:
     """A message or invitation date: ``2024-05-01 09:30:00 UTC`` (aware, UTC) or ``10/16/18, 8:36 AM``
     (naive: LinkedIn wrote it without a zone); None if it is neither."""
     text = (value or "").strip()
+    if len(text) == 23 and text[19:] == " UTC" and text[10] == " " and text[:4].isdigit():  # the usual form
+        try:
+            return datetime.fromisoformat(text[:19] + "+00:00")
+        except ValueError:
+            pass  # read below, as any other form
     found = _ISO_DATE.match(text)
     try:
         if found:
@@ -193,11 +198,16 @@ class Row:
         self.line, self.cells, self.index = line, cells, index
 
     def raw(self, key: str) -> str:
-        at = self.index.get(key)
-        return self.cells[at] if at is not None and at < len(self.cells) else ""
+        try:
+            return self.cells[self.index[key]]
+        except (KeyError, IndexError):
+            return ""
 
     def get(self, key: str) -> str:
-        return self.raw(key).strip()
+        try:
+            return self.cells[self.index[key]].strip()
+        except (KeyError, IndexError):
+            return ""
 
     def has(self, key: str) -> bool:
         return key in self.index

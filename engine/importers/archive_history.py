@@ -89,7 +89,9 @@ def person_key(name: str, url: str) -> str:
 
 def moment_key(at: datetime) -> datetime:
     """Moments as one comparable kind: an aware one in UTC without its zone, a naive one as is."""
-    return at.astimezone(UTC).replace(tzinfo=None) if at.tzinfo else at
+    if at.tzinfo is None:
+        return at
+    return at.replace(tzinfo=None) if at.tzinfo is UTC else at.astimezone(UTC).replace(tzinfo=None)
 
 
 # -- the owner -----------------------------------------------------------------------------------------
@@ -253,11 +255,11 @@ def message_outcomes(messages: list[Message], horizon: datetime, window: timedel
         by_conversation[message.conversation].append(message)
     out = []
     for thread in by_conversation.values():  # one other person per conversation: groups are kept out
-        thread.sort(key=lambda m: (moment_key(m.at), not m.outbound))
+        keyed = sorted(((moment_key(m.at), not m.outbound, i) for i, m in enumerate(thread)))
         answered: datetime | None = None  # the next inbound moment, walking backwards
         marked = []
-        for message in reversed(thread):
-            moment = moment_key(message.at)
+        for moment, _, i in reversed(keyed):
+            message = thread[i]
             if not message.outbound:
                 answered = moment
                 marked.append((message, None))

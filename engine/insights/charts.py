@@ -13,13 +13,14 @@ its own format.
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 
 from engine.vocabulary import CHANNEL_LABELS as CHANNEL_NAMES
-from engine.vocabulary import REPLY_OUTCOMES
+from engine.vocabulary import REPLY_OUTCOMES, plural
 
 # plotly_white's look, kept to what these charts use. The full template (every trace type, every
 # colour scale) is deep-copied into each figure: 13-30 ms a figure, half of building the review.
@@ -53,11 +54,13 @@ def activity_by_channel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
                                 channel=interactions["channel"].fillna("other").map(lambda c: CHANNEL_NAMES.get(c, c)))
     counts = frame.groupby(["week", "channel"]).size().reset_index(name="interactions")
     fig = px.bar(counts.assign(channel=counts["channel"].astype(str).map(_label)), x="week", y="interactions",
-                 color="channel", title=title, template=_TEMPLATE)
+                 color="channel", title=title, template=_TEMPLATE, labels={"week": "week of"})
     fig.update_layout(**_LAYOUT)
+    fig.update_xaxes(tickformat="%d %b %Y")  # a week's day, not "00:00:00 Nov 30, 2026"
     weeks = counts.groupby("week")["interactions"].sum()
     busiest = frame["channel"].value_counts()
-    return fig, (f"{len(frame)} interactions over {len(weeks)} weeks ({weeks.mean():.1f} a week); "
+    return fig, (f"{plural(len(frame), 'interaction')} over {plural(len(weeks), 'week')} "
+                 f"({weeks.mean():.1f} a week); "
                  f"most on {busiest.index[0]} ({busiest.iloc[0]}).")
 
 
@@ -75,8 +78,9 @@ def funnel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
     fig = go.Figure(go.Funnel(y=list(stages), x=list(stages.values()), textinfo="value+percent initial"))
     fig.update_layout(title=title, **_LAYOUT)
     rate = stages["Reply"] / stages["Outreach"]
-    return fig, (f"{rate:.0%} of {stages['Outreach']} messages got a reply; {stages['Meeting']} led to a meeting "
-                 f"and {stages['Referral or opportunity']} to a referral or opportunity.")
+    return fig, (f"{rate:.0%} of {plural(stages['Outreach'], 'message')} got a reply; "
+                 f"{stages['Meeting']} led to a meeting and {stages['Referral or opportunity']} to a referral or "
+                 "opportunity.")
 
 
 def reply_rates(table: pd.DataFrame, dimension: str) -> tuple[go.Figure, str]:
@@ -92,15 +96,16 @@ def reply_rates(table: pd.DataFrame, dimension: str) -> tuple[go.Figure, str]:
         x=table["mean"], y=names.map(_label), orientation="h",
         error_x={"type": "data", "symmetric": False, "array": table["high"] - table["mean"],
                  "arrayminus": table["mean"] - table["low"]},
-        text=[f"{r}/{a}" for r, a in zip(table["replies"], table["attempts"])], textposition="inside",
+        text=[f"{int(r)}/{int(a)}" for r, a in zip(table["replies"], table["attempts"])], textposition="inside",
     ))
     fig.update_layout(title=title, xaxis_tickformat=".0%", **_LAYOUT)
     best, worst = table.iloc[-1], table.iloc[0]
     best_label, worst_label = names.iloc[-1], names.iloc[0]
     if len(table) == 1:
-        return fig, f"{best_label}: {best['replies']} replies from {best['attempts']} messages."
-    return fig, (f"Best: {best_label} ({best['replies']}/{best['attempts']}); weakest: {worst_label} "
-                 f"({worst['replies']}/{worst['attempts']}). Wide bars mean too few messages to be sure.")
+        return fig, (f"{best_label}: {plural(best['replies'], 'reply')} from "
+                     f"{plural(best['attempts'], 'message')}.")
+    return fig, (f"Best: {best_label} ({int(best['replies'])}/{int(best['attempts'])}); weakest: {worst_label} "
+                 f"({int(worst['replies'])}/{int(worst['attempts'])}). Wide bars mean too few messages to be sure.")
 
 
 def goal_progress(title: str, series: pd.DataFrame, pace_status: str, needed_per_week: float | None
@@ -114,6 +119,7 @@ def goal_progress(title: str, series: pd.DataFrame, pace_status: str, needed_per
         go.Scatter(x=series["date"], y=series["actual"], name="done", mode="lines+markers"),
     ])
     fig.update_layout(title=chart_title, **_LAYOUT)
+    fig.update_xaxes(tickformat="%d %b %Y")
     need = f"; {needed_per_week:.1f} a week needed from now" if needed_per_week else ""
     return fig, f"{pace_status.capitalize()}{need}."
 
@@ -135,21 +141,28 @@ def network_composition(contacts: pd.DataFrame) -> tuple[go.Figure, str]:
     fig.update_layout(**_LAYOUT)
     in_segments = int((frame["segment"] != "no segment").sum())
     strong = int((contacts["strength"].fillna(0) >= 4).sum())
-    return fig, (f"{in_segments} of {len(frame)} contacts fit one of your goals' segments; "
-                 f"{strong} relationships are strong (4-5).")
+    return fig, (f"{in_segments:,} of {plural(len(frame), 'contact')} fit one of your goals' segments; "
+                 f"{plural(strong, 'relationship')} {'is' if strong == 1 else 'are'} strong (4-5).")
 
 
-def new_contacts(dates: pd.Series) -> tuple[go.Figure, str]:
+def new_contacts(dates: pd.Series, since: date | None = None) -> tuple[go.Figure, str]:
+    """Connections per month from ``since`` on, out of every contact's Connected On date (``dates``)."""
     title = "New connections per month"
-    dates = pd.to_datetime(dates).dropna()
+    every = pd.to_datetime(dates).dropna()
+    if every.empty:
+        return _empty(title, "No contact has a Connected On date (LinkedIn's Connections.csv carries one).")
+    dates = every[every >= pd.Timestamp(since)] if since is not None else every
     if dates.empty:
-        return _empty(title, "No connection dates.")
+        return _empty(title, f"None of your {plural(len(every), 'connection date')} falls after {since:%d %b %Y}; "
+                             f"the latest is {every.max():%d %b %Y}.")
     monthly = dates.dt.to_period("M").dt.start_time.value_counts().sort_index()
     fig = px.bar(x=monthly.index, y=monthly.values, labels={"x": "month", "y": "new connections"}, title=title,
                  template=_TEMPLATE)
     fig.update_layout(**_LAYOUT)
+    fig.update_xaxes(tickformat="%b %Y")
     recent = monthly.tail(3).sum()
-    return fig, f"{recent} new connections in the last three months shown; {monthly.max()} in the best month."
+    return fig, (f"{plural(recent, 'new connection')} in the last three months shown; "
+                 f"{int(monthly.max()):,} in the best month.")
 
 
 def events_yield(events: pd.DataFrame) -> tuple[go.Figure, str]:
@@ -162,5 +175,5 @@ def events_yield(events: pd.DataFrame) -> tuple[go.Figure, str]:
                      go.Bar(name="follow-on replies or meetings", x=titles, y=events["replies"])])
     fig.update_layout(title=title, barmode="group", **_LAYOUT)
     best = events.sort_values(["replies", "met"], ascending=False).iloc[0]
-    return fig, (f"{len(events)} events, {int(events['met'].sum())} people met; best: {best['title']} "
-                 f"({int(best['replies'])} follow-on conversations).")
+    return fig, (f"{plural(len(events), 'event')}, {plural(int(events['met'].sum()), 'person', 'people')} met; "
+                 f"best: {best['title']} ({plural(int(best['replies']), 'follow-on conversation')}).")

@@ -21,7 +21,7 @@ from scipy.stats import beta
 
 from engine.clock import local_today
 from engine.planning.pace import goal_pace
-from engine.vocabulary import CHANNEL_LABELS, REPLY_OUTCOMES, as_date, as_text
+from engine.vocabulary import CHANNEL_LABELS, REPLY_OUTCOMES, as_date, as_text, plural
 
 INTERVAL = 0.90  # equal-tailed credible interval of the reply-rate posterior
 # Below 8 attempts a single reply moves the rate by 12 points or more: too few to call a strategy
@@ -152,7 +152,7 @@ def strategy_flags(interactions: pd.DataFrame) -> list[Flag]:
                 continue
             seen.add((ids, best[4]))
             shown = "> 0.99" if p > 0.995 else f"= {p:.2f}"
-            evidence = (f"{label}: {r} replies from {n} ({_pct(r / n)}); {best[1]}: {best[3]} from {best[2]} "
+            evidence = (f"{label}: {plural(r, 'reply')} from {n} ({_pct(r / n)}); {best[1]}: {best[3]} from {best[2]} "
                         f"({_pct(best[3] / best[2])}); P(worse) {shown}")
             flags.append(Flag("strategy_worse", f"strategy_worse:{dim}:{key}",
                               f"{label} gets fewer replies than {best[1]}", evidence,
@@ -180,11 +180,11 @@ def pace_flags(goals: list[dict], progress_by_goal: dict, today: date) -> list[F
         metric = as_text(goal.get("metric")) or "conversations"
         done = f"{pace.progress} of {pace.target} {metric.replace('_', ' ')}"
         if pace.status == "overdue":
-            evidence = f"{done} done, and the due date passed {-pace.days_left} days ago."
+            evidence = f"{done} done, and the due date passed {plural(-pace.days_left, 'day')} ago."
             suggestion = "Set a new due date you can keep, lower the target, or close the goal."
         else:
             evidence = (f"{done} done; {pace.expected_now:.1f} expected by now ({_pct(pace.share_time)} of the time "
-                        f"gone). {pace.target - pace.progress} to go in {pace.days_left} days: about "
+                        f"gone). {pace.target - pace.progress} to go in {plural(pace.days_left, 'day')}: about "
                         f"{pace.needed_per_week:.1f} a week.")
             suggestion = (f"Plan about {np.ceil(pace.needed_per_week):.0f} a week from now on, or move the due date "
                           "or the target to something you can keep.")
@@ -227,7 +227,7 @@ def template_flags(templates: list[dict], usage: dict, today: date) -> list[Flag
         if created is not None and (today - created).days < TEMPLATE_GRACE_DAYS:
             continue
         name = as_text(template.get("name")) or f"template {template.get('id')}"
-        age = f", written {(today - created).days} days ago" if created else ""
+        age = f", written {plural((today - created).days, 'day')} ago" if created else ""
         flags.append(Flag("template_never_used", f"template_never_used:{template.get('id')}",
                           f"Template \u201c{name}\u201d was never used",
                           f"\u201c{name}\u201d has been sent 0 times{age}.",
@@ -266,7 +266,7 @@ def cold_flags(losing_touch: pd.DataFrame) -> list[Flag]:
     for record in cold.head(TOP_NAMES).to_dict("records"):
         since = record.get("days_since")
         name = as_text(record.get("full_name")) or "a contact"
-        names.append(f"{name} ({int(since)} days)" if as_text(since) else name)
+        names.append(f"{name} ({plural(int(since), 'day')})" if as_text(since) else name)
     more = f" and {len(cold) - TOP_NAMES} more" if len(cold) > TOP_NAMES else ""
     n = len(cold)
     return [Flag("contacts_going_cold", f"contacts_going_cold:{digest}",

@@ -13,7 +13,7 @@ import re
 
 import plotly.io as pio
 
-from .review import Review
+from .review import TOTAL_HELP, TOTAL_LABELS, Review
 
 _STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2rem auto;
@@ -33,7 +33,8 @@ def review_html(review: Review) -> str:
              f"{review.start} to {review.end}</title><style>{_STYLE}</style></head><body>",
              "<h1>Networking review</h1>",
              f"<p class='period'>{review.start:%d %b %Y} to {review.end:%d %b %Y}</p><div class='totals'>"]
-    parts += [f"<div>{value}<span>{_e(name.replace('_', ' '))}</span></div>" for name, value in review.totals.items()]
+    parts += [f"<div title='{_e(TOTAL_HELP.get(name, ''))}'>{value:,}"
+              f"<span>{_e(TOTAL_LABELS.get(name, name))}</span></div>" for name, value in review.totals.items()]
     parts.append("</div><h2>What to refine</h2>")
     if not review.flags:
         parts.append("<p>No strategy needs refining right now.</p>")
@@ -62,7 +63,8 @@ def _m(text) -> str:
 
 def review_markdown(review: Review) -> str:
     lines = [f"# Networking review, {review.start:%d %b %Y} to {review.end:%d %b %Y}", ""]
-    lines += [f"- **{_m(name.replace('_', ' ').capitalize())}:** {value}" for name, value in review.totals.items()]
+    lines += [f"- **{_m(TOTAL_LABELS.get(name, name))}:** {value:,} ({_m(TOTAL_HELP.get(name, ''))})"
+              for name, value in review.totals.items()]
     lines += ["", "## What to refine", ""]
     lines += [f"- **{_m(f['title'])}** {_m(f['evidence'])} *Suggestion:* {_m(f['suggestion'])}" for f in review.flags]
     if not review.flags:

@@ -67,6 +67,18 @@ class Review:
     dismissed: dict[str, str] = field(default_factory=dict)
 
 
+# What each total is called, and what it counts (the page's help, the report's line).
+TOTAL_LABELS = {"interactions": "Interactions", "outreach": "Outreach sent", "replies": "Replies",
+                "new_contacts": "New connections"}
+TOTAL_HELP = {
+    "interactions": "Everything logged in the period: outreach, their messages, meetings, events.",
+    "outreach": "Messages you sent in the period.",
+    "replies": "Outreach in the period that got a reply, meeting, referral or opportunity.",
+    "new_contacts": "People whose Connected On date falls in the period (people without one count from the day "
+                    "they were added to Rapport). Importing contacts connected earlier adds none.",
+}
+
+
 def month_bounds(month: str | None, today: date) -> tuple[date, date]:
     """``"2026-11"`` -> (2026-11-01, 2026-11-30); None -> the last 30 days up to today."""
     if not month:
@@ -189,8 +201,7 @@ def _build_review(store: Store, start: date, end: date, today: date) -> Review:
                                                              pace.needed_per_week)))
     composition = ws.strengths.assign(segment=ws.strengths["id"].map(ws.segment_of))
     add(Section("Network", partial(charts.network_composition, composition)))
-    add(Section("New connections", partial(charts.new_contacts, connections[connections >= pd.Timestamp(today)
-                                                                            - pd.Timedelta(days=365)])))
+    add(Section("New connections", partial(charts.new_contacts, connections, since=today - timedelta(days=365))))
     add(Section("Events", partial(charts.events_yield, _event_yield(period, every))))
     review.flags = _flags(store, ws, today)
     return review

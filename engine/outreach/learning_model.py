@@ -55,7 +55,8 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
         Platt-calibrate on out-of-fold log-odds ("auto": once each class has 30 examples; with
         fewer, from 3 of each, the out-of-fold map may only shrink the log-odds, never sharpen them).
     random_state : int
-        Kept for the scikit-learn contract; fitting is deterministic (lbfgs, unshuffled folds).
+        Seeds the calibration folds (shuffled: the log arrives in time order); fitting is
+        deterministic.
 
     Fitted: ``coef_`` and ``intercept_`` on the raw features (log-odds before calibration),
     ``calibration_`` (a, b: P = sigmoid(a * log-odds + b)), ``base_rate_`` (the share of replies),
@@ -111,9 +112,12 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
 
     def _platt(self, Xs: np.ndarray, labels: np.ndarray, shrink: bool = False) -> tuple[float, float]:
         """(a, b) of P = sigmoid(a * z + b), fitted on log-odds z each predicted by a model that did
-        not see the row (3 unshuffled stratified folds); with ``shrink``, a is at most 1."""
+        not see the row (3 shuffled stratified folds); with ``shrink``, a is at most 1."""
         z = np.zeros(len(labels))
-        for train, test in StratifiedKFold(FOLDS).split(Xs, labels):
+        # Shuffled: the log arrives in time order, and unshuffled folds are blocks of time whose
+        # fits can disagree enough to turn the map around.
+        folds = StratifiedKFold(FOLDS, shuffle=True, random_state=self.random_state)
+        for train, test in folds.split(Xs, labels):
             fold = self._regression().fit(Xs[train], labels[train])
             z[test] = Xs[test] @ fold.coef_[0] + fold.intercept_[0]
         platt = LogisticRegression(C=1e4, max_iter=1000).fit(z[:, None], labels)

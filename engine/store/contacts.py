@@ -23,7 +23,7 @@ SORTS = {
     "recently updated": "updated_at DESC, id",
 }
 
-LIST_COLUMNS = "id, full_name, company, position, email, tags, strength, relationship, connected_on"
+LIST_COLUMNS = "id, full_name, company, position, email, linkedin_url, tags, strength, relationship, connected_on"
 # Every field a contact has that a person or a script may want (exports, ``rapport contacts --json``).
 EVERY_FIELD = ("id, first_name, last_name, full_name, email, company, position, linkedin_url, phone, location, "
                "connected_on, tags, strength, relationship, cadence_days, cadence_max_days, notes")
