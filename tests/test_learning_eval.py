@@ -48,7 +48,10 @@ def test_about_one_pick_in_five_was_chosen_to_learn(runs):
 
 
 def test_calibration_is_reported_with_a_reliability_curve(runs):
-    run = runs["seniority"][0]
+    every = [r for results in runs.values() for r in results]
+    ordered = [r for r in every if np.isfinite(r["spearman"])]  # a flat estimate has no order
+    assert len(ordered) >= 0.75 * len(every)
+    run = ordered[0]
     assert 0 < run["brier"] < 0.25 and 0 < run["brier_constant"] < 0.25
     assert len(run["reliability"]) == 5
     estimates = [b[0] for b in run["reliability"]]
