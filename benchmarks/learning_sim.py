@@ -209,6 +209,8 @@ def _calibration(ranker, model, goals, now, contacted: set, chance: pd.Series) -
     keep = (fit.max(axis=0) > 0) & ~np.isin(ids, list(contacted))
     estimate = proba[best, np.arange(len(ids))][keep]
     truth = chance.reindex(ids[keep]).to_numpy()
+    if len(estimate) < 5:  # a small network written to nearly whole: nobody left to judge
+        return {"brier": float("nan"), "brier_constant": float("nan"), "reliability": [], "spearman": float("nan")}
     brier = float(np.mean((estimate - truth) ** 2 + truth * (1 - truth)))  # E[(estimate - Y)^2], Y ~ truth
     constant = float(np.mean(truth * (1 - truth) + (truth.mean() - truth) ** 2))
     bins = pd.qcut(pd.Series(estimate).rank(method="first"), 5, labels=False)
