@@ -61,8 +61,8 @@ with friendly_errors():
     marks = feedback_status(workspace, goal["id"] if goal else None)
 explored = (" · every fifth place chosen to learn what works" if "to_learn" in ranked and ranked["to_learn"].any()
             else "")
-st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · {learning['message']} · "
-           f"{marks['message']}" + explored)
+st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · "
+           f"{learning.get('line', learning['message'])} · {marks['message']}" + explored)
 selection = st.dataframe(
     shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
     key=table_key(),
