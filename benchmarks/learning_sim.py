@@ -278,17 +278,31 @@ def run(truth: str, seed: int, weeks: int = WEEKS, per_week: int = PER_WEEK, n_c
     return out
 
 
+def pooled_gap_closed(results: pd.DataFrame) -> float:
+    """The share of the oracle gap closed over several runs, as the gap summed over them: (sum of
+    learned - fit-only) / (sum of oracle - fit-only). A run whose oracle top 20 is hardly better
+    than the fit-only one (every recent connection that fits already written to, say) has a gap
+    of a hundredth, and its own ratio, anywhere from -50% to +90%, would weigh in a plain mean of
+    ratios as much as a run with a real gap."""
+    gap = (results["rate_oracle"] - results["rate_fit_only"]).sum()
+    return float((results["rate_learned"] - results["rate_fit_only"]).sum() / gap) if gap > 1e-9 else float("nan")
+
+
 def summary(results: pd.DataFrame) -> pd.DataFrame:
-    """Per ground truth: mean (and min) of the measures over seeds."""
-    return results.groupby("truth", sort=False).agg(
+    """Per ground truth: mean (and min) of the measures over seeds; ``gap_closed`` pooled
+    (``pooled_gap_closed``), ``gap_closed_mean`` the plain mean of the runs' own ratios."""
+    table = results.groupby("truth", sort=False).agg(
         seeds=("seed", "size"), lift=("lift", "mean"), lift_min=("lift", "min"),
         lift_hiring=("lift_goal1", "mean"), lift_referral=("lift_goal2", "mean"),
-        gap_closed=("gap_closed", "mean"), relevance=("relevance_kept", "mean"),
+        gap_closed_mean=("gap_closed", "mean"), relevance=("relevance_kept", "mean"),
         relevance_min=("relevance_kept", "min"), auc=("auc", "mean"), auc_truth=("auc_truth", "mean"),
         brier=("brier", "mean"),
         brier_constant=("brier_constant", "mean"), spearman=("spearman", "mean"),
         fit_only=("rate_fit_only", "mean"), learned=("rate_learned", "mean"), oracle=("rate_oracle", "mean"),
         explored=("explored", "mean"))
+    table.insert(5, "gap_closed", results.groupby("truth", sort=False)[
+        ["rate_oracle", "rate_fit_only", "rate_learned"]].apply(pooled_gap_closed))
+    return table
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -311,8 +325,10 @@ def main(argv: list[str] | None = None) -> int:
     table = summary(frame)
     print(table.round(3).to_string())
     overall = frame[["lift", "gap_closed", "relevance_kept", "auc", "auc_truth", "brier", "brier_constant"]].mean()
-    print(f"\nall truths: lift {overall['lift']:.2f}x (target >= 1.25), oracle gap closed {overall['gap_closed']:.0%} "
-          f"(target >= 50%), relevance kept min {frame['relevance_kept'].min():.2f} (target >= 0.8 in every seed), "
+    print(f"\nall truths: lift {overall['lift']:.2f}x (target >= 1.25), "
+          f"oracle gap closed {pooled_gap_closed(frame):.0%} (target >= 50%; "
+          f"mean of the runs' own ratios {overall['gap_closed']:.0%}), "
+          f"relevance kept min {frame['relevance_kept'].min():.2f} (target >= 0.8 in every seed), "
           f"backtest AUC {overall['auc']:.2f} (target >= 0.70; the hidden chance itself: {overall['auc_truth']:.2f}), "
           f"Brier {overall['brier']:.3f} "
           f"(constant {overall['brier_constant']:.3f})")

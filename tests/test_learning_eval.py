@@ -8,6 +8,7 @@ import inspect
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from benchmarks import learning_sim as sim
@@ -96,3 +97,10 @@ def test_rapport_learning_json_reports_the_backtest_of_a_lived_log(tmp_path, cap
     assert status["line"].startswith("learning from 100 past outcomes · predicted the ")
     assert main(["learning", "--db", str(store.path)]) == 0
     assert "AUC" in capsys.readouterr().out
+
+
+def test_the_oracle_gap_is_pooled_over_runs_so_a_run_without_a_gap_does_not_swing_it():
+    runs = pd.DataFrame({"rate_fit_only": [0.10, 0.10], "rate_learned": [0.20, 0.09], "rate_oracle": [0.30, 0.11]})
+    # the runs' own ratios are 0.5 and -1.0 (a gap of 0.01); summed, 0.09 of a 0.21 gap
+    assert sim.pooled_gap_closed(runs) == pytest.approx(0.09 / 0.21)
+    assert np.isnan(sim.pooled_gap_closed(runs.assign(rate_oracle=runs["rate_fit_only"])))

@@ -136,3 +136,40 @@ def test_a_few_dozen_outcomes_of_noise_leave_the_estimate_nearly_flat(world):
     top_plain = ranker.rank(GOALS, NOW, top=20)["contact_id"]
     top_learned = learned.rank(GOALS, NOW, top=20)["contact_id"]
     assert fit[top_learned].mean() >= 0.9 * fit[top_plain].mean()
+
+
+def test_reply_chance_move_says_how_far_learning_moved_a_contact(world):
+    """The Outreach page's sentence for a selected contact: before + move = after, the move is the
+    learned ranking's difference from the fit-only one, and a ranking that does not learn moved
+    nobody."""
+    sim, ranker, learned = world
+    from engine.outreach.learning import reply_chance_move
+
+    moves = []
+    for contact_id in sim["contacts"]["id"].head(40):
+        plain_ex, smart_ex = ranker.explain(contact_id, GOALS, NOW), learned.explain(contact_id, GOALS, NOW)
+        assert reply_chance_move(plain_ex) is None
+        move = reply_chance_move(smart_ex)
+        assert move is not None and move["after"] == pytest.approx(smart_ex["score"])
+        assert move["before"] + move["move"] == pytest.approx(move["after"])
+        if smart_ex["goal_id"] == plain_ex["goal_id"]:
+            assert move["before"] == pytest.approx(plain_ex["score"], abs=1e-9)
+        moves.append(move)
+    assert any(m["move"] > 0.005 and "raised" in m["sentence"] for m in moves)
+    assert any(m["move"] < -0.005 and "lowered" in m["sentence"] for m in moves)
+
+
+def test_a_company_record_counts_its_offices_and_units_as_the_company():
+    from engine.outreach.learning_features import employer_codes
+
+    companies = ["KPMG", "KPMG Nigeria", "KPMG Global Services (KGS)", "Deloitte UK", "Deloitte Greece",
+                 "Global Bank", "Global Foods", None, "Acme Inc."]
+    contacts = pd.DataFrame({"id": range(1, len(companies) + 1), "full_name": [f"P{i}" for i in range(len(companies))],
+                             "company": companies, "position": "Engineer"})
+    ranker = OpportunityRanker().fit(contacts)
+    codes = employer_codes(ranker)
+    keys = np.asarray(ranker.company_keys_, dtype=object)
+    employer = [None if c < 0 else keys[c] for c in codes]
+    assert employer == ["kpmg", "kpmg", "kpmg", "deloitte uk", "deloitte greece", "global bank", "global foods",
+                        None, "acme"]
+    assert employer_codes(ranker) is codes  # once per fit

@@ -51,7 +51,7 @@ DEFAULT_BLEND = 0.9
 __all__ = [
     "CALIBRATION_MIN_PER_CLASS", "DEFAULT_BLEND", "FEATURES", "MIN_OUTCOMES", "MIN_PER_CLASS", "ResponseModel",
     "enough_outcomes", "fit_response_model", "learned_ranker", "per_contact_log_odds", "ranker_with_learning",
-    "ranking_features", "status_line",
+    "ranking_features", "reply_chance_move", "status_line",
     "ranking_proba", "training_frame",
 ]
 
@@ -227,7 +227,7 @@ RECORD_COLUMNS = {"company_record": "company_key", "industry_record": "industry_
 def _keys(ranker: OpportunityRanker, rows: pd.DataFrame) -> pd.DataFrame:
     """The groups whose records the features hold, one code per outreach (-1 for none)."""
     pos = rows["pos"].to_numpy()
-    return pd.DataFrame({"company_key": ranker.company_codes_[pos], "industry_key": ranker.industry_codes_[pos],
+    return pd.DataFrame({"company_key": lf.employer_codes(ranker)[pos], "industry_key": ranker.industry_codes_[pos],
                          "template_key": pd.factorize(rows["template"].to_numpy(), use_na_sentinel=True)[0]})
 
 
@@ -287,7 +287,7 @@ def _context(ranker: OpportunityRanker, rows: pd.DataFrame, log: pd.DataFrame, X
     channel = np.full(ranker.n_contacts_, -1, dtype=np.int64)
     channel[outreach["pos"].to_numpy()] = outreach["channel"].to_numpy()  # the last one written wins
     return Context(
-        company_record=lf.records_by_key(ranker.company_codes_[pos], y, len(ranker.company_keys_), base),
+        company_record=lf.records_by_key(lf.employer_codes(ranker)[pos], y, len(ranker.company_keys_), base),
         industry_record=lf.records_by_key(ranker.industry_codes_[pos], y, len(ranker.industries_), base),
         contact_channel=channel, usual={c: float(X[c].mean()) for c in OUTREACH},
         channel_mix=lf.channel_mix(lf.reach_bucket(ranker.signals_.strength[outreach["pos"].to_numpy()],
@@ -353,6 +353,26 @@ def status_line(status: dict) -> str:
     if status.get("learning") and result:
         line += f" · predicted the {result['test']} since {result['split_on']} with AUC {result['auc']:.2f}"
     return line
+
+
+def reply_chance_move(explanation: dict) -> dict | None:
+    """How far learning from outcomes moved one contact, from ``OpportunityRanker.explain``'s
+    output: the score the goal's fit alone gives (``before``), the score with the learned reply
+    chance (``after``), the move and a sentence for the Outreach page; None while the ranking does
+    not learn (no "response" contribution: nothing moved anyone)."""
+    parts = {factor: value for factor, value, _ in explanation.get("contributions", [])}
+    if "response" not in parts:
+        return None
+    after = float(explanation["score"])
+    move = float(parts["response"])
+    before = after - move
+    if abs(move) < 0.005:
+        sentence = "The learned reply chance leaves this contact where the fit to the goal puts them."
+    else:
+        sentence = (f"The learned reply chance {'raised' if move > 0 else 'lowered'} this contact's score from "
+                    f"{before:.2f} to {after:.2f}: people like them have answered "
+                    f"{'more' if move > 0 else 'less'} often than most, in what you logged.")
+    return {"before": before, "after": after, "move": move, "sentence": sentence}
 
 
 def ranker_with_learning(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now,

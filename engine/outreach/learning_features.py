@@ -260,7 +260,7 @@ def per_contact(ranker, signals: dict, now_day: float, context: Context | None,
     pos = np.arange(ranker.n_contacts_) if pos is None else np.asarray(pos, dtype=np.int64)
     state = {k: np.asarray(signals[k])[pos] for k in ("warmth", "timing", "since_last_days")}
     state.update(replies=ranker.signals_.replies[pos], outreach=ranker.signals_.outreach[pos])
-    company = _lookup(context.company_record if context else None, ranker.company_codes_[pos])
+    company = _lookup(context.company_record if context else None, employer_codes(ranker)[pos])
     industry = _lookup(context.industry_record if context else None, ranker.industry_codes_[pos])
     return {**contact_block(ranker, pos, state, now_day, company, industry), **usual_outreach(context, ranker, pos)}
 
@@ -273,12 +273,39 @@ def ranking_parts(ranker, contributions: dict, signals: dict, kinds: np.ndarray,
     return per_contact(ranker, signals, now_day, context), kinds
 
 
+def employer_codes(ranker) -> np.ndarray:
+    """Each contact's employer as a company code (-1 for none), with a company's offices and units
+    read as the company: "KPMG Nigeria", "KPMG Global Services (KGS)" and "Deloitte UK" count
+    toward the record of "KPMG" and "Deloitte" when those are companies of the network too (the
+    shortest key in the network whose words begin the name). Real exports write one employer
+    many ways, and a reply record split over its spellings rarely holds enough outcomes to say
+    anything. Computed once per fitted ranker."""
+    cached = getattr(ranker, "_employer_codes", None)
+    if cached is not None and cached[0] is ranker.company_codes_:  # the same fit
+        return cached[1]
+    keys = [str(k) for k in ranker.company_keys_]
+    index = {k: i for i, k in enumerate(keys)}
+    family = np.arange(len(keys), dtype=np.int64)
+    for i, key in enumerate(keys):
+        words = key.split()
+        for n in range(1, len(words)):
+            j = index.get(" ".join(words[:n]))
+            if j is not None and len(words[0]) > 1:
+                family[i] = j
+                break
+    codes = np.asarray(ranker.company_codes_, dtype=np.int64)
+    out = np.where(codes >= 0, family[np.clip(codes, 0, None)] if len(family) else -1, -1)
+    ranker._employer_codes = (ranker.company_codes_, out)
+    return out
+
+
 def _lookup(table: np.ndarray | None, codes: np.ndarray) -> np.ndarray:
     if table is None or not len(table):
         return np.zeros(len(codes))
     return np.where((codes >= 0) & (codes < len(table)), table[np.clip(codes, 0, len(table) - 1)], 0.0)
 
 
-__all__ = ["CONTACT", "FEATURES", "GOAL", "OUTREACH", "PENALTY", "Context", "contact_block", "frame",
+__all__ = ["CONTACT", "FEATURES", "GOAL", "OUTREACH", "PENALTY", "Context", "contact_block",
+           "employer_codes", "frame",
            "goal_block", "kind_codes", "outreach_block", "per_contact", "ranking_parts", "record",
            "records_by_key", "records_crossfit", "records_from", "usual_outreach"]
