@@ -65,8 +65,8 @@ with friendly_errors():
     marks = feedback_status(workspace, goal["id"] if goal else None)
 explored = (" · every fifth place chosen to learn what works" if "to_learn" in ranked and ranked["to_learn"].any()
             else "")
-st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · {learning['message']} · "
-           f"{marks['message']}" + explored)
+st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · "
+           f"{learning.get('line', learning['message'])} · {marks['message']}" + explored)
 if search.strip():  # without a search, the caption above counts them
     st.caption(f"{shown_of(len(found), len(ranked))} match “{plain(search.strip())}”")
 selection = st.dataframe(

@@ -209,7 +209,8 @@ class Contacts(Part):
     def for_ranking(self) -> pd.DataFrame:
         """Every contact with the warmth and timing facts the ranking needs, in one query; with
         ``industry``, the industry the user set for the contact's company (None when not set), and
-        that company's tags added to the contact's (``store.companies``)."""
+        that company's tags added to the contact's (``store.companies``); ``has_email`` says whether
+        an address is known (how the user can write to them, which the response model reads)."""
         with self._reading() as conn:
             facts = company_facts(conn)
             frame = conn.execute(
@@ -225,6 +226,7 @@ class Contacts(Part):
                     SELECT contact_id, max(changed_on) AS job_changed_on FROM job_changes GROUP BY contact_id
                 )
                 SELECT c.id, c.full_name, c.company, c.position, c.tags, c.notes, c.strength, c.relationship,
+                       coalesce(trim(c.email), '') <> '' AS has_email,
                        CAST(c.connected_on AS TIMESTAMP) AS connected_on,
                        CAST(a.last_interaction AS TIMESTAMP) AS last_interaction,
                        coalesce(a.replies, 0) AS replies, coalesce(a.outreach_count, 0) AS outreach_count,
