@@ -368,9 +368,11 @@ def _export_interactions(store: Store, args) -> tuple[bytes, str]:
 
 
 def _export_outreach(store: Store, args) -> tuple[bytes, str]:
-    from engine.outreach.opportunities import OUTREACH_COLUMNS, rank_contacts
+    from engine.outreach.opportunities import rank_contacts
+    from engine.outreach.table import TABLE_COLUMNS, csv_rows
 
-    return _frame_csv(rank_contacts(store)[["contact_id", *OUTREACH_COLUMNS]])
+    rows = csv_rows(store, rank_contacts(store))  # as the Outreach page's CSV: the fit 0-100, profile, e-mail
+    return csv_bytes(rows, ["contact_id", *TABLE_COLUMNS]), f"{len(rows)} rows"
 
 
 def _export_calendar(store: Store, args) -> tuple[bytes, str]:
