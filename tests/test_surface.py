@@ -224,3 +224,23 @@ def test_a_new_selection_opens_whoever_is_in_that_row(workspace, monkeypatch):
     app.session_state["outreach_table_1"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
     assert [s.value for s in app.subheader] == [now_first]
+
+
+def test_the_selected_person_says_how_far_the_learned_reply_chance_moved_them(tmp_path, monkeypatch):
+    from datetime import date
+
+    from engine.demo import load_demo_workspace
+    from engine.outreach.learning import reply_chance_move
+
+    demo = Store(tmp_path / "demo.duckdb")
+    load_demo_workspace(demo, today=date.today())
+    app = open_page("ui/outreach.py", demo.path, monkeypatch)
+    assert any("learning from" in c.value for c in app.caption)
+    names = app.dataframe[0].value["full_name"].tolist()
+    app.session_state["outreach_table_0"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    assert not app.exception
+    contact_id = int(rank_contacts(demo, top=25).set_index("full_name").loc[names[0], "contact_id"])
+    moved = reply_chance_move(explain_contact(demo, contact_id))
+    assert moved is not None
+    assert moved["sentence"] in [c.value for c in app.caption]

@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine.clock import workspace_today
 from engine.exports import csv_bytes
+from engine.outreach.learning import reply_chance_move
 from engine.outreach.opportunities import (
     explain_contact,
     feedback_status,
@@ -120,6 +121,9 @@ if rows:
                                     "points": st.column_config.NumberColumn("Points", format="%+.1f",
                                                                             help="Points of the fit out of 100"),
                                     "detail": st.column_config.TextColumn("Detail", width="large")})
+        moved = reply_chance_move(why)
+        if moved:
+            st.caption(moved["sentence"])
         if why["matched_terms"]:
             st.caption("Matched terms: " + ", ".join(plain(t) for t in why["matched_terms"]))
         st.markdown("**Reach out**")

@@ -366,11 +366,13 @@ def reply_chance_move(explanation: dict) -> dict | None:
     after = float(explanation["score"])
     move = float(parts["response"])
     before = after - move
-    if abs(move) < 0.005:
-        sentence = "The learned reply chance leaves this contact where the fit to the goal puts them."
+    from .table import fit  # the 0-100 form the Outreach page shows
+
+    if fit(before) == fit(after):
+        sentence = "The learned reply chance leaves this contact's fit where the goal puts it."
     else:
-        sentence = (f"The learned reply chance {'raised' if move > 0 else 'lowered'} this contact's score from "
-                    f"{before:.2f} to {after:.2f}: people like them have answered "
+        sentence = (f"The learned reply chance {'raised' if move > 0 else 'lowered'} this contact's fit from "
+                    f"{fit(before)} to {fit(after)} of 100: people like them have answered "
                     f"{'more' if move > 0 else 'less'} often than most, in what you logged.")
     return {"before": before, "after": after, "move": move, "sentence": sentence}
 
