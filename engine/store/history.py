@@ -36,9 +36,14 @@ def _arrow(columns: dict[str, list]):
     def kind(name: str):
         return pa.timestamp("us") if name == "timestamp" else getattr(pa, name)()
 
+    def array(values, rows: int, kind):
+        if isinstance(values, pa.Array | pa.ChunkedArray):  # already columnar (a large messages.csv)
+            return values if values.type == kind else values.cast(kind)
+        # A column a source never fills (a calendar has no message texts) may be left out or empty.
+        return pa.array(values or [None] * rows, type=kind)
+
     rows = len(columns["source_key"])
-    # A column a source never fills (a calendar has no message texts) may be left out or empty.
-    return pa.table({name: pa.array(columns.get(name) or [None] * rows, type=kind(t)) for name, t in COLUMNS.items()})
+    return pa.table({name: array(columns.get(name), rows, kind(t)) for name, t in COLUMNS.items()})
 
 
 class History(Part):
@@ -53,7 +58,7 @@ class History(Part):
                      rejected: int = 0) -> Saved:
         """Insert the interactions not imported before, fill in what earlier ones lacked, and record
         the import; one transaction, so a failure leaves the log as it was. ``columns``: a list per
-        name in ``COLUMNS``, all as long."""
+        name in ``COLUMNS`` (or an Arrow array), all as long."""
         table = _arrow(columns)
         rows = table.num_rows
         names = ", ".join(COLUMNS)

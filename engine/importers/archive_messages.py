@@ -1,0 +1,462 @@
+"""A messages.csv of 100,000 messages, worked through column by column instead of row by row.
+
+The same rules as ever (see ``archive_history``), applied to whole Arrow and NumPy columns: a
+name, a URL or a pair of them is worked out once per distinct value (a thousand people write a
+hundred thousand messages), dates of LinkedIn's usual form are read by NumPy from their bytes
+(any other form by ``parse_moment``, one at a time), and who answered whom is one sort and two
+running minima over the messages, not a loop per conversation.
+
+Moments are whole seconds since 1970 as LinkedIn wrote them: UTC for a date with a zone, the
+wall-clock time as written for one without (2018's), which is what ``moment_key`` compares.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from engine.clock import local_now
+
+from .archive_csv import Table, name_key, parse_moment, split_names, split_urls, text_length, unmangle
+from .archive_history import (
+    CHANNEL_MESSAGE,
+    INCOMING,
+    OUTGOING,
+    REPLY_WINDOW,
+    SPONSOR_NAMES,
+    YES,
+    History,
+    Owner,
+    moment_key,
+    person_key,
+    source_keys,
+)
+
+_EPOCH = datetime(1970, 1, 1)
+_DAY = 86_400
+_SEP = "\x1f"  # between the parts of a combined key: never in a name or a URL
+_DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
+_FIXED = {4: ord("-"), 7: ord("-"), 10: ord(" "), 13: ord(":"), 16: ord(":"), 19: ord(" "), 20: ord("U"),
+          21: ord("T"), 22: ord("C")}
+_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+@dataclass
+class Messages:
+    """The kept messages (one other person each, not skipped), a column each."""
+
+    conversation: pa.Array  # strings
+    moment: np.ndarray  # int64 seconds, as ``moment_key`` has them
+    aware: np.ndarray  # bool: the date had a zone (UTC), so it is shown in the user's zone
+    outbound: np.ndarray  # bool
+    name: pa.Array  # the person on the other side, mangling undone
+    url: pa.Array  # their profile URL, "" when the file has none
+    length: np.ndarray  # int32
+    text: pa.Array | None = None  # only when the user keeps message texts
+
+    def __len__(self) -> int:
+        return len(self.moment)
+
+
+def empty_messages() -> Messages:
+    strings = pa.array([], type=pa.string())
+    return Messages(strings, np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool), strings, strings,
+                    np.zeros(0, np.int32))
+
+
+# -- columns ---------------------------------------------------------------------------------------------
+def raw(table: Table, key: str) -> pa.Array:
+    column = table.columns.get(key)
+    return column if column is not None else pa.array([""] * table.num_rows, type=pa.string())
+
+
+def stripped(table: Table, key: str) -> pa.Array:
+    """A column's values without surrounding blanks, as ``Row.get`` has them ("" for a missing column)."""
+    return pc.utf8_trim_whitespace(raw(table, key))
+
+
+def per_value(array: pa.Array, work, kind=None) -> np.ndarray:
+    """``work`` of each value, worked out once per distinct value; a NumPy array (``kind`` its dtype)."""
+    encoded = array.dictionary_encode()
+    results = [work(v) for v in encoded.dictionary.to_pylist()]
+    values = np.array(results, dtype=kind) if kind is not None else _objects(results)
+    return values[encoded.indices.to_numpy(zero_copy_only=False)] if len(array) else values[:0]
+
+
+def _objects(results: list) -> np.ndarray:
+    values = np.empty(len(results), dtype=object)
+    values[:] = results
+    return values
+
+
+def one_of(array: pa.Array, words) -> np.ndarray:
+    return pc.is_in(array, value_set=pa.array(sorted(words), type=pa.string())).to_numpy(zero_copy_only=False)
+
+
+def truth(array) -> np.ndarray:
+    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+# -- dates -----------------------------------------------------------------------------------------------
+def _fixed_width(dates: pa.Array, rows: np.ndarray, width: int) -> np.ndarray:
+    """The bytes of the values at ``rows`` (each ``width`` long), a row each."""
+    offsets = np.frombuffer(dates.buffers()[1], dtype=np.int32)[dates.offset:dates.offset + len(dates) + 1]
+    buffer = dates.buffers()[2]
+    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    return data[offsets[rows][:, None] + np.arange(width)]
+
+
+def _usual_dates(dates: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """(seconds, readable) for LinkedIn's usual ``2024-05-01 09:30:00 UTC``, read from the bytes."""
+    seconds, good = np.zeros(len(dates), np.int64), np.zeros(len(dates), bool)
+    rows = np.nonzero(truth(pc.equal(pc.binary_length(dates), 23)))[0]
+    if not len(rows):
+        return seconds, good
+    chars = _fixed_width(dates, rows, 23).astype(np.int64)
+    digits = chars[:, _DIGITS] - ord("0")
+    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
+    for at, byte in _FIXED.items():
+        ok &= chars[:, at] == byte
+    d = np.where(ok[:, None], digits, 0)
+    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
+    month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
+    hour, minute, second = d[:, 8] * 10 + d[:, 9], d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
+    ok &= (year >= 1) & (month >= 1) & (month <= 12) & (hour < 24) & (minute < 60) & (second < 60)
+    month = np.where(ok, month, 1)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    ok &= (day >= 1) & (day <= _MONTH_DAYS[month - 1] + ((month == 2) & leap))
+    year = np.where(ok, year, 1970)
+    days = ((year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)).astype(
+        "datetime64[D]").astype(np.int64) + np.where(ok, day, 1) - 1
+    seconds[rows] = days * _DAY + hour * 3600 + minute * 60 + second
+    good[rows] = ok
+    return seconds, good
+
+
+def read_moments(dates: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(seconds as ``moment_key`` has them, aware, readable) of stripped date cells."""
+    seconds, good = _usual_dates(dates)
+    aware = good.copy()
+    others = np.nonzero(~good)[0]
+    if len(others):
+        for row, value in zip(others, dates.take(pa.array(others)).to_pylist(), strict=True):
+            at = parse_moment(value)
+            if at is not None:
+                seconds[row] = round((moment_key(at) - _EPOCH).total_seconds())
+                aware[row], good[row] = at.tzinfo is not None, True
+    return seconds, aware, good
+
+
+def local_seconds(moment: np.ndarray, aware: np.ndarray, tz: str | None) -> np.ndarray:
+    """The wall-clock time in zone ``tz`` (``clock.local_now``) of aware moments; others as they are.
+
+    A zone's offset changes at most once a day, so it is asked for at the start of each day the
+    moments fall on and of the next: where the two agree, the whole day has that offset; a day the
+    clocks change on is worked out moment by moment."""
+    local = moment.copy()
+    if not aware.any():
+        return local
+    rows = np.nonzero(aware)[0]
+    days = moment[rows] // _DAY
+    unique = np.unique(days)
+    offsets: dict[int, int] = {}
+
+    def offset(day: int) -> int:
+        if day not in offsets:
+            start = _EPOCH + timedelta(days=day)
+            offsets[day] = round((local_now(tz, start) - start).total_seconds())
+        return offsets[day]
+
+    by_day = np.array([offset(int(d)) for d in unique], dtype=np.int64)
+    steady = np.array([offset(int(d)) == offset(int(d) + 1) for d in unique], dtype=bool)
+    at = np.searchsorted(unique, days)
+    local[rows] = moment[rows] + by_day[at]
+    for row in rows[~steady[at]]:
+        when = _EPOCH + timedelta(seconds=int(moment[row]))
+        local[row] = round((local_now(tz, when) - _EPOCH).total_seconds())
+    return local
+
+
+# -- the owner -------------------------------------------------------------------------------------------
+def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str] = frozenset()) -> Owner:
+    """Fill in what ``owner`` lacks from the messages (as ``archive_history`` always has): the name
+    most often on either side (on a tie, one who is not a contact, then the first seen), and the
+    sender URL the owner's own messages carry."""
+    sender = stripped(table, "from")
+    if not owner.name and table.num_rows:
+        said = pc.utf8_lower(stripped(table, "direction"))
+        outgoing, incoming = one_of(said, OUTGOING), one_of(said, INCOMING)
+        to = stripped(table, "to")
+        seen: Counter = Counter()
+        first: dict[str, tuple[int, int, str]] = {}  # key -> (row, place in the row, the name as spelled)
+
+        def count(array: pa.Array, mask: np.ndarray, split: bool, place: int) -> None:
+            rows = np.nonzero(mask)[0]
+            if not len(rows):
+                return
+            encoded = array.take(pa.array(rows)).dictionary_encode()
+            codes = encoded.indices.to_numpy(zero_copy_only=False)
+            counts = np.bincount(codes, minlength=len(encoded.dictionary))
+            _, firsts = np.unique(codes, return_index=True)
+            for code, value in enumerate(encoded.dictionary.to_pylist()):
+                names = split_names(value) if split else (value,)
+                for offset, name in enumerate(names):
+                    key = name_key(name)
+                    if key:
+                        seen[key] += int(counts[code])
+                        where = (int(rows[firsts[code]]), place + offset, unmangle(name))
+                        if key not in first or where < first[key]:
+                            first[key] = where
+
+        count(sender, ~incoming, False, 0)
+        count(to, incoming, False, 1)
+        count(to, ~incoming & ~outgoing, True, 1)
+        if seen:
+            best = max(seen, key=lambda key: (seen[key], key not in contact_keys, -first[key][0], -first[key][1]))
+            owner = Owner(first[best][2], owner.url)
+    if not owner.url and owner.name and table.has("senderprofileurl"):
+        urls = stripped(table, "senderprofileurl")
+        mine = per_value(sender, lambda name: name_key(name) == owner.key, bool) & truth(
+            pc.greater(pc.binary_length(urls), 0))
+        rows = np.nonzero(mine)[0]
+        if len(rows):
+            encoded = urls.take(pa.array(rows)).dictionary_encode()
+            codes = encoded.indices.to_numpy(zero_copy_only=False)
+            counts = np.bincount(codes)
+            owner = Owner(owner.name, encoded.dictionary[int(np.argmax(counts))].as_py())  # a tie: the first seen
+    return owner
+
+
+# -- messages --------------------------------------------------------------------------------------------
+def _skip_reasons(table: Table, sender: pa.Array, owner: Owner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(draft, spam, sponsored) for every row, as ``archive_history`` tells them apart, in that order."""
+    folder = pc.utf8_lower(stripped(table, "folder"))
+    draft = one_of(folder, ("draft", "drafts"))
+    for key in ("ismessagedraft", "isconversationdraft"):
+        if table.has(key):
+            draft |= one_of(pc.utf8_lower(stripped(table, key)), YES)
+    spam = one_of(folder, ("spam",)) & ~draft
+    content = stripped(table, "content")
+    sponsored = (one_of(pc.utf8_lower(sender), SPONSOR_NAMES)
+                 | truth(pc.match_substring(pc.utf8_lower(stripped(table, "conversationtitle")), "sponsored"))
+                 | truth(pc.starts_with(content, '<p class="spinmail'))
+                 | truth(pc.match_substring(content, "%FIRSTNAME%", ignore_case=True)))
+    if table.has("senderprofileurl"):
+        no_url = truth(pc.equal(stripped(table, "senderprofileurl"), ""))
+        sponsored |= no_url & ~per_value(sender, owner.is_me, bool)
+    return draft, spam, sponsored & ~draft & ~spam
+
+
+def _outbound(table: Table, sender: pa.Array, sender_url: pa.Array, owner: Owner) -> np.ndarray:
+    said = pc.utf8_lower(stripped(table, "direction"))
+    outgoing, incoming = one_of(said, OUTGOING), one_of(said, INCOMING)
+    mine = per_value(sender, lambda name: owner.is_me(name), bool)
+    if owner.url:
+        by_url = per_value(sender_url, lambda url: owner.is_me("", url), bool)
+        mine = np.where(truth(pc.greater(pc.binary_length(sender_url), 0)), by_url, mine)
+    return np.where(outgoing | incoming, outgoing, mine)
+
+
+def _others(combined: str, owner: Owner) -> tuple[int, str, str, str]:
+    """(how many people, the conversation's key by its people, the other's name and URL) of one
+    message (its TO, recipient URLs, sender, sender URL and direction, joined)."""
+    to, urls_cell, sender, sender_url, way = combined.split(_SEP)
+    urls = split_urls(urls_cell)
+    names = split_names(to, len(urls) if urls else None)
+    if len(urls) == len(names):
+        recipients = list(zip(names, urls))
+    elif urls:  # names that do not split as the URLs do: trust the URLs' count
+        recipients = [(names[0] if len(urls) == 1 and names else "", u) for u in urls]
+    else:
+        recipients = [(n, "") for n in names]
+    recipients = [(n, u) for n, u in recipients if not owner.is_me(n, u)]
+    others = recipients if way == "1" else [(sender, sender_url), *recipients]
+    people = sorted({person_key(n, u) for n, u in others})
+    name, url = others[0] if others else ("", "")
+    return len(people), "people:" + "|".join(people), unmangle(name), url
+
+
+def _lengths(content: pa.Array) -> np.ndarray:
+    """``text_length`` of every content: Arrow's count of characters, Python's where there are entities."""
+    lengths = pc.utf8_length(pc.utf8_trim_whitespace(content)).to_numpy(zero_copy_only=False).astype(np.int32)
+    entity = np.nonzero(truth(pc.match_substring(content, "&")))[0]
+    if len(entity):
+        lengths[entity] = [text_length(c) for c in content.take(pa.array(entity)).to_pylist()]
+    return lengths
+
+
+def read_messages(table: Table, owner: Owner, history: History, keep_text: bool = False) -> Messages:
+    """The kept messages of ``table``; the rest counted in ``history`` (skipped, problems)."""
+    rows = table.num_rows
+    history.messages_read += rows
+    if not rows:
+        return empty_messages()
+    moment, aware, good = read_moments(stripped(table, "date"))
+    bad = np.nonzero(~good)[0]
+    if len(bad):
+        history.skipped["unreadable_date"] += len(bad)
+        lines = table.lines()
+        history.problems.extend(lines[r] for r in bad)
+    sender, sender_url = stripped(table, "from"), stripped(table, "senderprofileurl")
+    draft, spam, sponsored = _skip_reasons(table, sender, owner)
+    for reason, mask in (("draft", draft), ("spam", spam), ("sponsored", sponsored)):
+        if (mask & good).any():
+            history.skipped[reason] += int((mask & good).sum())
+    considered = good & ~draft & ~spam & ~sponsored
+    outbound = _outbound(table, sender, sender_url, owner)
+    way = pa.array(np.where(outbound, "1", "0"), type=pa.string())
+    combined = pc.binary_join_element_wise(stripped(table, "to"), stripped(table, "recipientprofileurls"),
+                                           sender, sender_url, way, _SEP).dictionary_encode()
+    others = [_others(value, owner) for value in combined.dictionary.to_pylist()]
+    codes = combined.indices
+    count = np.array([o[0] for o in others], dtype=np.int64)[codes.to_numpy(zero_copy_only=False)]
+    conversation_id = stripped(table, "conversationid")
+    fallback = pa.array([o[1] for o in others], type=pa.string()).take(codes)
+    conversation = pc.if_else(pc.equal(conversation_id, ""), fallback, conversation_id)
+
+    considered_rows = pa.array(np.nonzero(considered)[0])
+    history.conversations += len(pc.unique(conversation.take(considered_rows)))
+    group_rows = considered & (count > 1)
+    history.skipped["group"] += int(group_rows.sum())
+    nobody = considered & (count == 0)
+    if nobody.any():
+        history.skipped["no_one_else"] += int(nobody.sum())
+    kept = considered & (count == 1)
+    groups = pc.unique(conversation.filter(pa.array(group_rows)))
+    if len(groups):
+        in_group = truth(pc.is_in(conversation, value_set=groups)) & kept
+        history.skipped["group"] += int(in_group.sum())
+        kept &= ~in_group
+    where = np.nonzero(kept)[0]
+    taken = pa.array(where)
+    kept_codes = codes.take(taken)
+    names = pa.array([o[2] for o in others], type=pa.string()).take(kept_codes)
+    urls = pa.array([o[3] for o in others], type=pa.string()).take(kept_codes)
+    kept_conversation = conversation.take(taken)
+    content = raw(table, "content").take(taken)
+    text = None
+    if keep_text:
+        text = pc.if_else(pc.equal(content, ""), pa.nulls(len(content), pa.string()), content)
+    return Messages(kept_conversation, moment[where], aware[where], outbound[where], names,
+                    _fill_urls(kept_conversation, names, urls), _lengths(content), text)
+
+
+def _fill_urls(conversation: pa.Array, names: pa.Array, urls: pa.Array) -> pa.Array:
+    """A message without the other person's URL (9 columns: senders' URLs only) takes the URL the
+    same name has in the same conversation."""
+    missing = truth(pc.equal(urls, ""))
+    if not missing.any() or missing.all():
+        return urls
+    keys = pc.binary_join_element_wise(conversation, pa.array(per_value(names, name_key), type=pa.string()), _SEP)
+    known: dict[str, str] = {}
+    have = pa.array(~missing)
+    pairs = pc.binary_join_element_wise(keys.filter(have), urls.filter(have), _SEP)
+    for pair in pc.unique(pairs).to_pylist():  # in the order first seen
+        key, url = pair.rsplit(_SEP, 1)
+        known.setdefault(key, url)
+    encoded = keys.dictionary_encode()
+    filled = pa.array([known.get(k, "") for k in encoded.dictionary.to_pylist()], type=pa.string())
+    return pc.if_else(pa.array(missing), filled.take(encoded.indices), urls)
+
+
+# -- outcomes --------------------------------------------------------------------------------------------
+def message_outcomes(messages: Messages, horizon: int, window: timedelta = REPLY_WINDOW) -> tuple[np.ndarray, ...]:
+    """(order, replied, no_response, first): the messages in the order they are saved (by
+    conversation as first seen, then moment, a message before the answer of the same second), and
+    for each, in that order, the outcome of an outbound one ("replied" when the other person
+    writes within ``window``, "no_response" once the window has passed by ``horizon``, neither
+    while it is open) and whether it was the owner's first in its conversation."""
+    n = len(messages)
+    if not n:
+        return np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, bool)
+    conv = messages.conversation.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    order = np.lexsort((np.arange(n), messages.outbound.__invert__(), messages.moment, conv))
+    conv, moment, outbound = conv[order], messages.moment[order], messages.outbound[order]
+    place = np.arange(n)
+    start = np.r_[True, conv[1:] != conv[:-1]]
+    # the first inbound at or after each place (places only grow): a running minimum from the end
+    nxt = np.minimum.accumulate(np.where(~outbound, place, n)[::-1])[::-1]
+    answered = (nxt < n) & (conv[np.minimum(nxt, n - 1)] == conv)
+    gap = moment[np.minimum(nxt, n - 1)] - moment
+    limit = int(window.total_seconds())
+    replied = outbound & answered & (gap <= limit)
+    lapsed = outbound & ~replied & (horizon - moment > limit)
+    # the owner's first: no outbound message before it in its conversation
+    group_start = np.maximum.accumulate(np.where(start, place, 0))
+    last_out = np.maximum.accumulate(np.where(outbound, place, -1))
+    before = np.r_[-1, last_out[:-1]]
+    first = outbound & (before < group_start)
+    return order, replied, lapsed, first
+
+
+# -- interactions ----------------------------------------------------------------------------------------
+_NOTES = ("LinkedIn archive: your first message in the conversation", "LinkedIn archive: follow-up message",
+          "LinkedIn archive: their message")
+
+
+def _labels(codes: np.ndarray, labels: tuple[str, ...], missing: np.ndarray | None = None) -> pa.Array:
+    """Strings from small integer codes (a label each), null where ``missing``."""
+    indices = pa.array(codes.astype(np.int8), mask=missing)
+    return pa.DictionaryArray.from_arrays(indices, pa.array(labels, type=pa.string())).cast(pa.string())
+
+
+def _source_keys(conversation: pa.Array, moment: np.ndarray, outbound: np.ndarray) -> pa.Array:
+    """``li-msg:CONVERSATION|MOMENT|out`` (or ``in``), as ``source_keys`` numbers repeats."""
+    when = pa.array(np.datetime_as_string(moment.astype("datetime64[s]"), unit="s"), type=pa.string())
+    way = _labels(outbound.astype(np.int8), ("in", "out"))
+    keys = pc.binary_join_element_wise(pc.binary_join_element_wise("li-msg:", conversation, ""), when, way, "|")
+    if len(pc.unique(keys)) != len(keys):  # two messages of one conversation in the same second, the same way
+        keys = pa.array(source_keys(keys.to_pylist()), type=pa.string())
+    return keys
+
+
+def message_columns(messages: Messages, people, horizon: int, tz: str | None) -> dict[str, pa.Array]:
+    """The interactions of the kept messages whose person is a contact, a column each (the names of
+    ``store.history.COLUMNS``), in the order ``message_outcomes`` gives them."""
+    order, replied, lapsed, first = message_outcomes(messages, horizon, REPLY_WINDOW)
+    pairs = pc.binary_join_element_wise(messages.name, messages.url, _SEP).take(pa.array(order)).dictionary_encode()
+    codes = pairs.indices.to_numpy(zero_copy_only=False)
+    counts = np.bincount(codes, minlength=len(pairs.dictionary))
+    ids = np.full(len(pairs.dictionary), -1, dtype=np.int64)
+    for at, pair in enumerate(pairs.dictionary.to_pylist()):  # each person once, in the order first met
+        name, url = pair.split(_SEP)
+        found = people.contact(name, url)
+        if found is None:
+            people.count_unmatched(name, url, "messages", int(counts[at]))
+        else:
+            ids[at] = found
+    contact = ids[codes]
+    matched = contact >= 0
+    rows, replied, lapsed, first = order[matched], replied[matched], lapsed[matched], first[matched]
+    outbound, moment = messages.outbound[rows], messages.moment[rows]
+    local = local_seconds(moment, messages.aware[rows], tz)
+    taken = pa.array(rows)
+    conversation = messages.conversation.take(taken)
+    texts = messages.text.take(taken) if messages.text is not None else pa.nulls(len(rows), pa.string())
+    return {
+        "contact_id": pa.array(contact[matched], type=pa.int64()),
+        "kind": _labels(outbound.astype(np.int8), ("inbound", "outreach")),
+        "channel": _labels(np.zeros(len(rows), np.int8), (CHANNEL_MESSAGE,)),
+        "occurred_on": pa.array(np.floor_divide(local, _DAY).astype(np.int32), type=pa.date32()),
+        "occurred_at": pa.array(local.astype("datetime64[s]")).cast(pa.timestamp("us")),
+        "outcome": _labels(lapsed.astype(np.int8), ("replied", "no_response"), ~(replied | lapsed)),
+        "notes": _labels(np.where(outbound, np.where(first, 0, 1), 2), _NOTES),
+        "source_key": _source_keys(conversation, moment, outbound),
+        "conversation_id": conversation,
+        "message_length": pa.array(messages.length[rows], type=pa.int32()),
+        "message_text": texts,
+    }
+
+
+def joined(messages: dict[str, pa.Array], others: dict[str, list]) -> dict[str, pa.Array]:
+    """The message columns followed by the invitations' (lists of Python values)."""
+    out = {}
+    for name, column in messages.items():
+        values = others.get(name) or [None] * len(others["source_key"])
+        out[name] = pa.concat_arrays([column, pa.array(values, type=column.type)])
+    return out
