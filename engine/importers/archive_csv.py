@@ -15,7 +15,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import unquote
@@ -230,6 +230,7 @@ class Table:
     text: Callable[[], str]  # the decoded text again, for ``lines``
     replaced: bool = False  # some bytes were not UTF-8 and became U+FFFD
     _lines: list[int] | None = None
+    derived: dict = field(default_factory=dict)  # columns worked out from ``columns``, kept for reuse
 
     def has(self, key: str) -> bool:
         return key in self.columns

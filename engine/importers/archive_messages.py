@@ -57,6 +57,7 @@ class Messages:
     name: pa.Array  # the person on the other side, mangling undone
     url: pa.Array  # their profile URL, "" when the file has none
     length: np.ndarray  # int32
+    iso: pa.Array  # the moment as ``moment_key(...).isoformat()`` spells it, for the source keys
     text: pa.Array | None = None  # only when the user keeps message texts
 
     def __len__(self) -> int:
@@ -66,18 +67,26 @@ class Messages:
 def empty_messages() -> Messages:
     strings = pa.array([], type=pa.string())
     return Messages(strings, np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool), strings, strings,
-                    np.zeros(0, np.int32))
+                    np.zeros(0, np.int32), strings)
 
 
 # -- columns ---------------------------------------------------------------------------------------------
 def raw(table: Table, key: str) -> pa.Array:
     column = table.columns.get(key)
-    return column if column is not None else pa.array([""] * table.num_rows, type=pa.string())
+    return column if column is not None else pa.repeat(pa.scalar("", pa.string()), table.num_rows)
 
 
 def stripped(table: Table, key: str) -> pa.Array:
     """A column's values without surrounding blanks, as ``Row.get`` has them ("" for a missing column)."""
-    return pc.utf8_trim_whitespace(raw(table, key))
+    if ("stripped", key) not in table.derived:
+        table.derived["stripped", key] = pc.utf8_trim_whitespace(raw(table, key))
+    return table.derived["stripped", key]
+
+
+def lowered(table: Table, key: str) -> pa.Array:
+    if ("lowered", key) not in table.derived:
+        table.derived["lowered", key] = pc.utf8_lower(stripped(table, key))
+    return table.derived["lowered", key]
 
 
 def per_value(array: pa.Array, work, kind=None) -> np.ndarray:
@@ -108,21 +117,33 @@ def _fixed_width(dates: pa.Array, rows: np.ndarray, width: int) -> np.ndarray:
     offsets = np.frombuffer(dates.buffers()[1], dtype=np.int32)[dates.offset:dates.offset + len(dates) + 1]
     buffer = dates.buffers()[2]
     data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
+    if len(rows) == len(dates) and offsets[-1] - offsets[0] == width * len(rows):  # all of them, back to back
+        return data[offsets[0]:offsets[-1]].reshape(len(rows), width)
     return data[offsets[rows][:, None] + np.arange(width)]
+
+
+def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's ``days_from_civil``)."""
+    year = year - (month <= 2)
+    era = np.floor_divide(year, 400)
+    of_era = year - era * 400
+    of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    of_cycle = of_era * 365 + of_era // 4 - of_era // 100 + of_year
+    return era * 146_097 + of_cycle - 719_468
 
 
 def _usual_dates(dates: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     """(seconds, readable) for LinkedIn's usual ``2024-05-01 09:30:00 UTC``, read from the bytes."""
     seconds, good = np.zeros(len(dates), np.int64), np.zeros(len(dates), bool)
-    rows = np.nonzero(truth(pc.equal(pc.binary_length(dates), 23)))[0]
+    lengths = pc.binary_length(dates).to_numpy(zero_copy_only=False)
+    rows = np.nonzero(lengths == 23)[0]
     if not len(rows):
         return seconds, good
-    chars = _fixed_width(dates, rows, 23).astype(np.int64)
-    digits = chars[:, _DIGITS] - ord("0")
-    ok = ((digits >= 0) & (digits <= 9)).all(axis=1)
-    for at, byte in _FIXED.items():
-        ok &= chars[:, at] == byte
-    d = np.where(ok[:, None], digits, 0)
+    chars = _fixed_width(dates, rows, 23)
+    digits = chars[:, _DIGITS].astype(np.int64) - ord("0")
+    ok = (digits.max(axis=1) <= 9) & (digits.min(axis=1) >= 0)
+    ok &= (chars[:, list(_FIXED)] == np.array(list(_FIXED.values()), dtype=np.uint8)).all(axis=1)
+    d = digits * ok[:, None]
     year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
     month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
     hour, minute, second = d[:, 8] * 10 + d[:, 9], d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
@@ -130,26 +151,28 @@ def _usual_dates(dates: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     month = np.where(ok, month, 1)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     ok &= (day >= 1) & (day <= _MONTH_DAYS[month - 1] + ((month == 2) & leap))
-    year = np.where(ok, year, 1970)
-    days = ((year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)).astype(
-        "datetime64[D]").astype(np.int64) + np.where(ok, day, 1) - 1
-    seconds[rows] = days * _DAY + hour * 3600 + minute * 60 + second
+    seconds[rows] = _days_from_civil(year, month, day) * _DAY + hour * 3600 + minute * 60 + second
     good[rows] = ok
     return seconds, good
 
 
-def read_moments(dates: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(seconds as ``moment_key`` has them, aware, readable) of stripped date cells."""
+def read_moments(dates: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
+    """(seconds as ``moment_key`` has them, aware, readable, ``moment_key(...).isoformat()``) of
+    stripped date cells."""
     seconds, good = _usual_dates(dates)
     aware = good.copy()
+    iso = pc.utf8_replace_slice(pc.utf8_slice_codeunits(dates, 0, 19), start=10, stop=11, replacement="T")
     others = np.nonzero(~good)[0]
     if len(others):
+        spelled = iso.to_pylist()
         for row, value in zip(others, dates.take(pa.array(others)).to_pylist(), strict=True):
             at = parse_moment(value)
             if at is not None:
                 seconds[row] = round((moment_key(at) - _EPOCH).total_seconds())
                 aware[row], good[row] = at.tzinfo is not None, True
-    return seconds, aware, good
+                spelled[row] = moment_key(at).isoformat()
+        iso = pa.array(spelled, type=pa.string())
+    return seconds, aware, good, iso
 
 
 def local_seconds(moment: np.ndarray, aware: np.ndarray, tz: str | None) -> np.ndarray:
@@ -189,8 +212,7 @@ def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str]
     sender URL the owner's own messages carry."""
     sender = stripped(table, "from")
     if not owner.name and table.num_rows:
-        said = pc.utf8_lower(stripped(table, "direction"))
-        outgoing, incoming = one_of(said, OUTGOING), one_of(said, INCOMING)
+        outgoing, incoming = _said(table)
         to = stripped(table, "to")
         seen: Counter = Counter()
         first: dict[str, tuple[int, int, str]] = {}  # key -> (row, place in the row, the name as spelled)
@@ -235,15 +257,15 @@ def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str]
 # -- messages --------------------------------------------------------------------------------------------
 def _skip_reasons(table: Table, sender: pa.Array, owner: Owner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(draft, spam, sponsored) for every row, as ``archive_history`` tells them apart, in that order."""
-    folder = pc.utf8_lower(stripped(table, "folder"))
+    folder = lowered(table, "folder")
     draft = one_of(folder, ("draft", "drafts"))
     for key in ("ismessagedraft", "isconversationdraft"):
         if table.has(key):
-            draft |= one_of(pc.utf8_lower(stripped(table, key)), YES)
+            draft |= one_of(lowered(table, key), YES)
     spam = one_of(folder, ("spam",)) & ~draft
     content = stripped(table, "content")
-    sponsored = (one_of(pc.utf8_lower(sender), SPONSOR_NAMES)
-                 | truth(pc.match_substring(pc.utf8_lower(stripped(table, "conversationtitle")), "sponsored"))
+    sponsored = (one_of(lowered(table, "from"), SPONSOR_NAMES)
+                 | truth(pc.match_substring(lowered(table, "conversationtitle"), "sponsored"))
                  | truth(pc.starts_with(content, '<p class="spinmail'))
                  | truth(pc.match_substring(content, "%FIRSTNAME%", ignore_case=True)))
     if table.has("senderprofileurl"):
@@ -252,9 +274,16 @@ def _skip_reasons(table: Table, sender: pa.Array, owner: Owner) -> tuple[np.ndar
     return draft, spam, sponsored & ~draft & ~spam
 
 
+def _said(table: Table) -> tuple[np.ndarray, np.ndarray]:
+    """(outgoing, incoming): what 2018's ``Direction`` column says (neither, in files without it)."""
+    if not table.has("direction"):
+        return np.zeros(table.num_rows, bool), np.zeros(table.num_rows, bool)
+    said = lowered(table, "direction")
+    return one_of(said, OUTGOING), one_of(said, INCOMING)
+
+
 def _outbound(table: Table, sender: pa.Array, sender_url: pa.Array, owner: Owner) -> np.ndarray:
-    said = pc.utf8_lower(stripped(table, "direction"))
-    outgoing, incoming = one_of(said, OUTGOING), one_of(said, INCOMING)
+    outgoing, incoming = _said(table)
     mine = per_value(sender, lambda name: owner.is_me(name), bool)
     if owner.url:
         by_url = per_value(sender_url, lambda url: owner.is_me("", url), bool)
@@ -296,7 +325,7 @@ def read_messages(table: Table, owner: Owner, history: History, keep_text: bool 
     history.messages_read += rows
     if not rows:
         return empty_messages()
-    moment, aware, good = read_moments(stripped(table, "date"))
+    moment, aware, good, iso = read_moments(stripped(table, "date"))
     bad = np.nonzero(~good)[0]
     if len(bad):
         history.skipped["unreadable_date"] += len(bad)
@@ -338,12 +367,13 @@ def read_messages(table: Table, owner: Owner, history: History, keep_text: bool 
     names = pa.array([o[2] for o in others], type=pa.string()).take(kept_codes)
     urls = pa.array([o[3] for o in others], type=pa.string()).take(kept_codes)
     kept_conversation = conversation.take(taken)
-    content = raw(table, "content").take(taken)
+    content = raw(table, "content")
     text = None
     if keep_text:
-        text = pc.if_else(pc.equal(content, ""), pa.nulls(len(content), pa.string()), content)
+        text = content.take(taken)
+        text = pc.if_else(pc.equal(text, ""), pa.nulls(len(text), pa.string()), text)
     return Messages(kept_conversation, moment[where], aware[where], outbound[where], names,
-                    _fill_urls(kept_conversation, names, urls), _lengths(content), text)
+                    _fill_urls(kept_conversation, names, urls), _lengths(content)[where], iso.take(taken), text)
 
 
 def _fill_urls(conversation: pa.Array, names: pa.Array, urls: pa.Array) -> pa.Array:
@@ -405,9 +435,8 @@ def _labels(codes: np.ndarray, labels: tuple[str, ...], missing: np.ndarray | No
     return pa.DictionaryArray.from_arrays(indices, pa.array(labels, type=pa.string())).cast(pa.string())
 
 
-def _source_keys(conversation: pa.Array, moment: np.ndarray, outbound: np.ndarray) -> pa.Array:
+def _source_keys(conversation: pa.Array, when: pa.Array, outbound: np.ndarray) -> pa.Array:
     """``li-msg:CONVERSATION|MOMENT|out`` (or ``in``), as ``source_keys`` numbers repeats."""
-    when = pa.array(np.datetime_as_string(moment.astype("datetime64[s]"), unit="s"), type=pa.string())
     way = _labels(outbound.astype(np.int8), ("in", "out"))
     keys = pc.binary_join_element_wise(pc.binary_join_element_wise("li-msg:", conversation, ""), when, way, "|")
     if len(pc.unique(keys)) != len(keys):  # two messages of one conversation in the same second, the same way
@@ -446,7 +475,7 @@ def message_columns(messages: Messages, people, horizon: int, tz: str | None) ->
         "occurred_at": pa.array(local.astype("datetime64[s]")).cast(pa.timestamp("us")),
         "outcome": _labels(lapsed.astype(np.int8), ("replied", "no_response"), ~(replied | lapsed)),
         "notes": _labels(np.where(outbound, np.where(first, 0, 1), 2), _NOTES),
-        "source_key": _source_keys(conversation, moment, outbound),
+        "source_key": _source_keys(conversation, messages.iso.take(taken), outbound),
         "conversation_id": conversation,
         "message_length": pa.array(messages.length[rows], type=pa.int32()),
         "message_text": texts,
