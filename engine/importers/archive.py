@@ -253,10 +253,10 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
             rows = interaction_rows(history, people, store.settings.get("timezone"))
         total = history.messages_read + history.invitations_read
         saved = store.history.save_archive(rows, file_name, fmt, total, rejected=len(history.problems))
+        if history.owner.name and (history.owner.name, history.owner.url) != (saved_owner.get("name"),
+                                                                               saved_owner.get("url")):
+            store.settings.set(OWNER_SETTING, json.dumps({"name": history.owner.name, "url": history.owner.url}))
     report.owner = history.owner.name
-    if history.owner.name and (history.owner.name, history.owner.url) != (saved_owner.get("name"),
-                                                                           saved_owner.get("url")):
-        store.settings.set(OWNER_SETTING, json.dumps({"name": history.owner.name, "url": history.owner.url}))
     report.messages_read, report.invitations_read = history.messages_read, history.invitations_read
     report.conversations = history.conversations
     report.interactions_inserted, report.interactions_updated = saved.inserted, saved.updated

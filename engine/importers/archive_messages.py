@@ -361,19 +361,21 @@ def read_messages(table: Table, owner: Owner, history: History, keep_text: bool 
         in_group = truth(pc.is_in(conversation, value_set=groups)) & kept
         history.skipped["group"] += int(in_group.sum())
         kept &= ~in_group
-    where = np.nonzero(kept)[0]
-    taken = pa.array(where)
-    kept_codes = codes.take(taken)
+    where = None if kept.all() else np.nonzero(kept)[0]
+    kept_codes = _subset(codes, where)
     names = pa.array([o[2] for o in others], type=pa.string()).take(kept_codes)
     urls = pa.array([o[3] for o in others], type=pa.string()).take(kept_codes)
-    kept_conversation = conversation.take(taken)
+    kept_conversation = _subset(conversation, where)
     content = raw(table, "content")
     text = None
     if keep_text:
-        text = content.take(taken)
+        text = _subset(content, where)
         text = pc.if_else(pc.equal(text, ""), pa.nulls(len(text), pa.string()), text)
-    return Messages(kept_conversation, moment[where], aware[where], outbound[where], names,
-                    _fill_urls(kept_conversation, names, urls), _lengths(content)[where], iso.take(taken), text)
+    if where is not None:
+        moment, aware, outbound = moment[where], aware[where], outbound[where]
+    lengths = _lengths(content)
+    return Messages(kept_conversation, moment, aware, outbound, names, _fill_urls(kept_conversation, names, urls),
+                    lengths if where is None else lengths[where], _subset(iso, where), text)
 
 
 def _fill_urls(conversation: pa.Array, names: pa.Array, urls: pa.Array) -> pa.Array:
@@ -396,16 +398,16 @@ def _fill_urls(conversation: pa.Array, names: pa.Array, urls: pa.Array) -> pa.Ar
 
 # -- outcomes --------------------------------------------------------------------------------------------
 def message_outcomes(messages: Messages, horizon: int, window: timedelta = REPLY_WINDOW) -> tuple[np.ndarray, ...]:
-    """(order, replied, no_response, first): the messages in the order they are saved (by
-    conversation as first seen, then moment, a message before the answer of the same second), and
-    for each, in that order, the outcome of an outbound one ("replied" when the other person
-    writes within ``window``, "no_response" once the window has passed by ``horizon``, neither
-    while it is open) and whether it was the owner's first in its conversation."""
+    """(order, replied, no_response, first). ``order``: the messages by conversation (as first
+    seen), then moment, a message before the answer of the same second. The rest, for each message
+    in its own place: the outcome of an outbound one ("replied" when the other person writes
+    within ``window``, "no_response" once the window has passed by ``horizon``, neither while it
+    is open) and whether it was the owner's first in its conversation."""
     n = len(messages)
     if not n:
         return np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, bool)
     conv = messages.conversation.dictionary_encode().indices.to_numpy(zero_copy_only=False)
-    order = np.lexsort((np.arange(n), messages.outbound.__invert__(), messages.moment, conv))
+    order = np.lexsort((np.arange(n), ~messages.outbound, messages.moment, conv))
     conv, moment, outbound = conv[order], messages.moment[order], messages.outbound[order]
     place = np.arange(n)
     start = np.r_[True, conv[1:] != conv[:-1]]
@@ -419,9 +421,13 @@ def message_outcomes(messages: Messages, horizon: int, window: timedelta = REPLY
     # the owner's first: no outbound message before it in its conversation
     group_start = np.maximum.accumulate(np.where(start, place, 0))
     last_out = np.maximum.accumulate(np.where(outbound, place, -1))
-    before = np.r_[-1, last_out[:-1]]
-    first = outbound & (before < group_start)
-    return order, replied, lapsed, first
+    first = outbound & (np.r_[-1, last_out[:-1]] < group_start)
+    results = []
+    for sorted_values in (replied, lapsed, first):  # back to each message's own place
+        values = np.empty(n, bool)
+        values[order] = sorted_values
+        results.append(values)
+    return order, *results
 
 
 # -- interactions ----------------------------------------------------------------------------------------
@@ -444,16 +450,22 @@ def _source_keys(conversation: pa.Array, when: pa.Array, outbound: np.ndarray) -
     return keys
 
 
+def _subset(array: pa.Array, rows: np.ndarray | None) -> pa.Array:
+    return array if rows is None else array.take(pa.array(rows))
+
+
 def message_columns(messages: Messages, people, horizon: int, tz: str | None) -> dict[str, pa.Array]:
     """The interactions of the kept messages whose person is a contact, a column each (the names of
-    ``store.history.COLUMNS``), in the order ``message_outcomes`` gives them."""
+    ``store.history.COLUMNS``), in the messages' order (the store orders them as it saves them)."""
     order, replied, lapsed, first = message_outcomes(messages, horizon, REPLY_WINDOW)
-    pairs = pc.binary_join_element_wise(messages.name, messages.url, _SEP).take(pa.array(order)).dictionary_encode()
+    pairs = pc.binary_join_element_wise(messages.name, messages.url, _SEP).dictionary_encode()
     codes = pairs.indices.to_numpy(zero_copy_only=False)
     counts = np.bincount(codes, minlength=len(pairs.dictionary))
     ids = np.full(len(pairs.dictionary), -1, dtype=np.int64)
-    for at, pair in enumerate(pairs.dictionary.to_pylist()):  # each person once, in the order first met
-        name, url = pair.split(_SEP)
+    _, met = np.unique(codes[order], return_index=True)  # where each person is first met, conversation by conversation
+    spelled = pairs.dictionary.to_pylist()
+    for at in codes[order][np.sort(met)]:
+        name, url = spelled[at].split(_SEP)
         found = people.contact(name, url)
         if found is None:
             people.count_unmatched(name, url, "messages", int(counts[at]))
@@ -461,23 +473,25 @@ def message_columns(messages: Messages, people, horizon: int, tz: str | None) ->
             ids[at] = found
     contact = ids[codes]
     matched = contact >= 0
-    rows, replied, lapsed, first = order[matched], replied[matched], lapsed[matched], first[matched]
-    outbound, moment = messages.outbound[rows], messages.moment[rows]
-    local = local_seconds(moment, messages.aware[rows], tz)
-    taken = pa.array(rows)
-    conversation = messages.conversation.take(taken)
-    texts = messages.text.take(taken) if messages.text is not None else pa.nulls(len(rows), pa.string())
+    rows = None if matched.all() else np.nonzero(matched)[0]
+    if rows is not None:
+        contact, replied, lapsed, first = contact[rows], replied[rows], lapsed[rows], first[rows]
+    outbound = messages.outbound if rows is None else messages.outbound[rows]
+    moment = messages.moment if rows is None else messages.moment[rows]
+    local = local_seconds(moment, messages.aware if rows is None else messages.aware[rows], tz)
+    conversation = _subset(messages.conversation, rows)
+    texts = _subset(messages.text, rows) if messages.text is not None else pa.nulls(len(moment), pa.string())
     return {
-        "contact_id": pa.array(contact[matched], type=pa.int64()),
+        "contact_id": pa.array(contact, type=pa.int64()),
         "kind": _labels(outbound.astype(np.int8), ("inbound", "outreach")),
-        "channel": _labels(np.zeros(len(rows), np.int8), (CHANNEL_MESSAGE,)),
+        "channel": _labels(np.zeros(len(moment), np.int8), (CHANNEL_MESSAGE,)),
         "occurred_on": pa.array(np.floor_divide(local, _DAY).astype(np.int32), type=pa.date32()),
         "occurred_at": pa.array(local.astype("datetime64[s]")).cast(pa.timestamp("us")),
         "outcome": _labels(lapsed.astype(np.int8), ("replied", "no_response"), ~(replied | lapsed)),
         "notes": _labels(np.where(outbound, np.where(first, 0, 1), 2), _NOTES),
-        "source_key": _source_keys(conversation, messages.iso.take(taken), outbound),
+        "source_key": _source_keys(conversation, _subset(messages.iso, rows), outbound),
         "conversation_id": conversation,
-        "message_length": pa.array(messages.length[rows], type=pa.int32()),
+        "message_length": pa.array(messages.length if rows is None else messages.length[rows], type=pa.int32()),
         "message_text": texts,
     }
 
