@@ -178,15 +178,14 @@ def read_moments(dates: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, p
 def local_seconds(moment: np.ndarray, aware: np.ndarray, tz: str | None) -> np.ndarray:
     """The wall-clock time in zone ``tz`` (``clock.local_now``) of aware moments; others as they are.
 
-    A zone's offset changes at most once a day, so it is asked for at the start of each day the
-    moments fall on and of the next: where the two agree, the whole day has that offset; a day the
-    clocks change on is worked out moment by moment."""
+    A zone's offset changes a few times a year at most, so it is asked for at the start of each
+    week the moments fall in and of the next: where the two agree, the whole week has that offset;
+    in a week where they differ, day by day the same way; on the day the clocks change, moment by
+    moment."""
     local = moment.copy()
     if not aware.any():
         return local
-    rows = np.nonzero(aware)[0]
-    days = moment[rows] // _DAY
-    unique = np.unique(days)
+    rows = np.nonzero(aware)[0] if not aware.all() else np.arange(len(moment))
     offsets: dict[int, int] = {}
 
     def offset(day: int) -> int:
@@ -195,11 +194,26 @@ def local_seconds(moment: np.ndarray, aware: np.ndarray, tz: str | None) -> np.n
             offsets[day] = round((local_now(tz, start) - start).total_seconds())
         return offsets[day]
 
-    by_day = np.array([offset(int(d)) for d in unique], dtype=np.int64)
-    steady = np.array([offset(int(d)) == offset(int(d) + 1) for d in unique], dtype=bool)
-    at = np.searchsorted(unique, days)
-    local[rows] = moment[rows] + by_day[at]
-    for row in rows[~steady[at]]:
+    days = moment[rows] // _DAY
+    shift = np.zeros(len(rows), np.int64)
+    unsettled = np.zeros(len(rows), bool)
+    for span in (7, 1):
+        blocks = days // span
+        wanted = np.unique(blocks[unsettled]) if span == 1 else np.unique(blocks)
+        steady = {}
+        for block in wanted.tolist():
+            first, after = offset(block * span), offset(block * span + span)
+            steady[block] = first if first == after else None
+        at = np.nonzero(~unsettled)[0] if span == 7 else np.nonzero(unsettled)[0]
+        found = np.array([steady[b] if steady[b] is not None else 0 for b in wanted.tolist()], dtype=np.int64)
+        settled = np.array([steady[b] is not None for b in wanted.tolist()], dtype=bool)
+        where = np.searchsorted(wanted, blocks[at])
+        shift[at] = found[where]
+        unsettled[at] = ~settled[where]
+        if not unsettled.any():
+            break
+    local[rows] = moment[rows] + shift
+    for row in rows[unsettled]:
         when = _EPOCH + timedelta(seconds=int(moment[row]))
         local[row] = round((local_now(tz, when) - _EPOCH).total_seconds())
     return local
@@ -310,9 +324,9 @@ def _others(combined: str, owner: Owner) -> tuple[int, str, str, str]:
     return len(people), "people:" + "|".join(people), unmangle(name), url
 
 
-def _lengths(content: pa.Array) -> np.ndarray:
+def _lengths(content: pa.Array, trimmed: pa.Array) -> np.ndarray:
     """``text_length`` of every content: Arrow's count of characters, Python's where there are entities."""
-    lengths = pc.utf8_length(pc.utf8_trim_whitespace(content)).to_numpy(zero_copy_only=False).astype(np.int32)
+    lengths = pc.utf8_length(trimmed).to_numpy(zero_copy_only=False).astype(np.int32)
     entity = np.nonzero(truth(pc.match_substring(content, "&")))[0]
     if len(entity):
         lengths[entity] = [text_length(c) for c in content.take(pa.array(entity)).to_pylist()]
@@ -373,7 +387,7 @@ def read_messages(table: Table, owner: Owner, history: History, keep_text: bool 
         text = pc.if_else(pc.equal(text, ""), pa.nulls(len(text), pa.string()), text)
     if where is not None:
         moment, aware, outbound = moment[where], aware[where], outbound[where]
-    lengths = _lengths(content)
+    lengths = _lengths(content, stripped(table, "content"))
     return Messages(kept_conversation, moment, aware, outbound, names, _fill_urls(kept_conversation, names, urls),
                     lengths if where is None else lengths[where], _subset(iso, where), text)
 
