@@ -15,6 +15,7 @@ The report (``ArchiveReport.to_dict``) is what ``rapport import ARCHIVE.zip --js
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -221,6 +222,13 @@ def interaction_rows(history: History, people: _People, tz: str | None) -> dict[
     return joined(messages, columns)
 
 
+def _release_memory() -> None:
+    """Hand the memory the messages' columns held back to the system before DuckDB saves: Arrow's
+    allocator keeps freed memory for reuse, which would add to the import's peak."""
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
+
+
 def _import_connections(store, connections: tuple[str, bytes], today: date | None) -> dict:
     from .files import import_directly, parse_file, save_parsed
 
@@ -248,11 +256,13 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
             history = read_history(parts, known, frozenset(name_key(n) for _, n in names),
                                    keep_text=store.settings.get(KEEP_TEXTS_SETTING) == "1")
         parts.tables.clear()  # the rows (and the message texts in them) are not needed any more
+        _release_memory()
         people = _People(store, history, names)
         with gc_paused():
             rows = interaction_rows(history, people, store.settings.get("timezone"))
         total = history.messages_read + history.invitations_read
-        saved = store.history.save_archive(rows, file_name, fmt, total, rejected=len(history.problems))
+        saved = store.history.save_archive(rows, file_name, fmt, total, rejected=len(history.problems),
+                                           distinct=True)  # ``source_keys`` numbers repeats
         if history.owner.name and (history.owner.name, history.owner.url) != (saved_owner.get("name"),
                                                                                saved_owner.get("url")):
             store.settings.set(OWNER_SETTING, json.dumps({"name": history.owner.name, "url": history.owner.url}))

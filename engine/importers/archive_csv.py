@@ -296,7 +296,10 @@ def _read_arrow(utf8: bytes, headers: list[str]):
         return None
     if table.column_names != headers or any(not pa.types.is_string(t) for t in table.schema.types):
         return None
-    return [column.combine_chunks() if column.num_chunks != 1 else column.chunk(0) for column in table.columns]
+    columns = [column.combine_chunks() if column.num_chunks != 1 else column.chunk(0) for column in table.columns]
+    del table
+    pa.default_memory_pool().release_unused()  # the blocks just combined: not kept for reuse, off the peak
+    return columns
 
 
 def _read_python(text: str, file_name: str, width: int) -> list:

@@ -412,14 +412,15 @@ def _fill_urls(conversation: pa.Array, names: pa.Array, urls: pa.Array) -> pa.Ar
 
 # -- outcomes --------------------------------------------------------------------------------------------
 def message_outcomes(messages: Messages, horizon: int, window: timedelta = REPLY_WINDOW) -> tuple[np.ndarray, ...]:
-    """(order, replied, no_response, first). ``order``: the messages by conversation (as first
-    seen), then moment, a message before the answer of the same second. The rest, for each message
-    in its own place: the outcome of an outbound one ("replied" when the other person writes
-    within ``window``, "no_response" once the window has passed by ``horizon``, neither while it
-    is open) and whether it was the owner's first in its conversation."""
+    """(order, replied, no_response, first, repeated). ``order``: the messages by conversation (as
+    first seen), then moment, a message before the answer of the same second. Then, for each
+    message in its own place: the outcome of an outbound one ("replied" when the other person
+    writes within ``window``, "no_response" once the window has passed by ``horizon``, neither
+    while it is open) and whether it was the owner's first in its conversation. ``repeated``:
+    whether two messages share a conversation, a second and a direction (so a source key)."""
     n = len(messages)
     if not n:
-        return np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, bool)
+        return np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, bool), False
     conv = messages.conversation.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     order = np.lexsort((np.arange(n), ~messages.outbound, messages.moment, conv))
     conv, moment, outbound = conv[order], messages.moment[order], messages.outbound[order]
@@ -436,12 +437,13 @@ def message_outcomes(messages: Messages, horizon: int, window: timedelta = REPLY
     group_start = np.maximum.accumulate(np.where(start, place, 0))
     last_out = np.maximum.accumulate(np.where(outbound, place, -1))
     first = outbound & (np.r_[-1, last_out[:-1]] < group_start)
+    repeated = bool(((conv[1:] == conv[:-1]) & (moment[1:] == moment[:-1]) & (outbound[1:] == outbound[:-1])).any())
     results = []
     for sorted_values in (replied, lapsed, first):  # back to each message's own place
         values = np.empty(n, bool)
         values[order] = sorted_values
         results.append(values)
-    return order, *results
+    return order, *results, repeated
 
 
 # -- interactions ----------------------------------------------------------------------------------------
@@ -455,13 +457,12 @@ def _labels(codes: np.ndarray, labels: tuple[str, ...], missing: np.ndarray | No
     return pa.DictionaryArray.from_arrays(indices, pa.array(labels, type=pa.string())).cast(pa.string())
 
 
-def _source_keys(conversation: pa.Array, when: pa.Array, outbound: np.ndarray) -> pa.Array:
-    """``li-msg:CONVERSATION|MOMENT|out`` (or ``in``), as ``source_keys`` numbers repeats."""
+def _source_keys(conversation: pa.Array, when: pa.Array, outbound: np.ndarray, repeated: bool) -> pa.Array:
+    """``li-msg:CONVERSATION|MOMENT|out`` (or ``in``), as ``source_keys`` numbers repeats (``repeated``:
+    two messages of one conversation in the same second, the same way)."""
     way = _labels(outbound.astype(np.int8), ("in", "out"))
     keys = pc.binary_join_element_wise(pc.binary_join_element_wise("li-msg:", conversation, ""), when, way, "|")
-    if len(pc.unique(keys)) != len(keys):  # two messages of one conversation in the same second, the same way
-        keys = pa.array(source_keys(keys.to_pylist()), type=pa.string())
-    return keys
+    return pa.array(source_keys(keys.to_pylist()), type=pa.string()) if repeated else keys
 
 
 def _subset(array: pa.Array, rows: np.ndarray | None) -> pa.Array:
@@ -471,7 +472,7 @@ def _subset(array: pa.Array, rows: np.ndarray | None) -> pa.Array:
 def message_columns(messages: Messages, people, horizon: int, tz: str | None) -> dict[str, pa.Array]:
     """The interactions of the kept messages whose person is a contact, a column each (the names of
     ``store.history.COLUMNS``), in the messages' order (the store orders them as it saves them)."""
-    order, replied, lapsed, first = message_outcomes(messages, horizon, REPLY_WINDOW)
+    order, replied, lapsed, first, repeated = message_outcomes(messages, horizon, REPLY_WINDOW)
     pairs = pc.binary_join_element_wise(messages.name, messages.url, _SEP).dictionary_encode()
     codes = pairs.indices.to_numpy(zero_copy_only=False)
     counts = np.bincount(codes, minlength=len(pairs.dictionary))
@@ -503,7 +504,7 @@ def message_columns(messages: Messages, people, horizon: int, tz: str | None) ->
         "occurred_at": pa.array(local.astype("datetime64[s]")).cast(pa.timestamp("us")),
         "outcome": _labels(lapsed.astype(np.int8), ("replied", "no_response"), ~(replied | lapsed)),
         "notes": _labels(np.where(outbound, np.where(first, 0, 1), 2), _NOTES),
-        "source_key": _source_keys(conversation, _subset(messages.iso, rows), outbound),
+        "source_key": _source_keys(conversation, _subset(messages.iso, rows), outbound, repeated),
         "conversation_id": conversation,
         "message_length": pa.array(messages.length if rows is None else messages.length[rows], type=pa.int32()),
         "message_text": texts,

@@ -62,10 +62,11 @@ class History(Part):
             return conn.execute("SELECT id, full_name FROM contacts WHERE full_name IS NOT NULL ORDER BY id").fetchall()
 
     def save_archive(self, columns: dict[str, list], file_name: str, fmt: str, total: int,
-                     rejected: int = 0) -> Saved:
+                     rejected: int = 0, distinct: bool = False) -> Saved:
         """Insert the interactions not imported before, fill in what earlier ones lacked, and record
         the import; one transaction, so a failure leaves the log as it was. ``columns``: a list per
-        name in ``COLUMNS`` (or an Arrow array), all as long."""
+        name in ``COLUMNS`` (or an Arrow array), all as long. ``distinct``: the caller vouches that
+        no source key is given twice (``source_keys`` numbers repeats); else the store makes sure."""
         table = _arrow(columns)
         rows = table.num_rows
         names = ", ".join(COLUMNS)
@@ -77,7 +78,7 @@ class History(Part):
             try:
                 # Keys as importers give them (``source_keys``) are distinct: the rows are read where
                 # they are; else each key's first row is copied aside.
-                source = "incoming_history" if _distinct_keys(table) else "history_in"
+                source = "incoming_history" if distinct or _distinct_keys(table) else "history_in"
                 if source == "history_in":
                     conn.execute("CREATE OR REPLACE TEMP TABLE history_in AS SELECT * FROM incoming_history "
                                  "QUALIFY row_number() OVER (PARTITION BY source_key ORDER BY occurred_at) = 1")
