@@ -103,6 +103,13 @@ def _objects(results: list) -> np.ndarray:
     return values
 
 
+def first_places(codes: np.ndarray, size: int) -> np.ndarray:
+    """Where each code from 0 to ``size`` - 1 first appears in ``codes`` (each does)."""
+    places = np.zeros(size, np.int64)
+    places[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write, the first place, wins
+    return places
+
+
 def one_of(array: pa.Array, words) -> np.ndarray:
     return pc.is_in(array, value_set=pa.array(sorted(words), type=pa.string())).to_numpy(zero_copy_only=False)
 
@@ -180,39 +187,35 @@ def local_seconds(moment: np.ndarray, aware: np.ndarray, tz: str | None) -> np.n
 
     A zone's offset changes a few times a year at most, so it is asked for at the start of each
     week the moments fall in and of the next: where the two agree, the whole week has that offset;
-    in a week where they differ, day by day the same way; on the day the clocks change, moment by
-    moment."""
+    in a week where they differ, day by day the same way, then hour by hour; in the hour the clocks
+    change, moment by moment."""
     local = moment.copy()
     if not aware.any():
         return local
     rows = np.nonzero(aware)[0] if not aware.all() else np.arange(len(moment))
     offsets: dict[int, int] = {}
 
-    def offset(day: int) -> int:
-        if day not in offsets:
-            start = _EPOCH + timedelta(days=day)
-            offsets[day] = round((local_now(tz, start) - start).total_seconds())
-        return offsets[day]
+    def offset(second: int) -> int:
+        if second not in offsets:
+            start = _EPOCH + timedelta(seconds=second)
+            offsets[second] = round((local_now(tz, start) - start).total_seconds())
+        return offsets[second]
 
-    days = moment[rows] // _DAY
+    seconds = moment[rows]
     shift = np.zeros(len(rows), np.int64)
-    unsettled = np.zeros(len(rows), bool)
-    for span in (7, 1):
-        blocks = days // span
-        wanted = np.unique(blocks[unsettled]) if span == 1 else np.unique(blocks)
-        steady = {}
-        for block in wanted.tolist():
-            first, after = offset(block * span), offset(block * span + span)
-            steady[block] = first if first == after else None
-        at = np.nonzero(~unsettled)[0] if span == 7 else np.nonzero(unsettled)[0]
-        found = np.array([steady[b] if steady[b] is not None else 0 for b in wanted.tolist()], dtype=np.int64)
-        settled = np.array([steady[b] is not None for b in wanted.tolist()], dtype=bool)
-        where = np.searchsorted(wanted, blocks[at])
+    unsettled = np.ones(len(rows), bool)
+    for span in (7 * _DAY, _DAY, 3600):
+        at = np.nonzero(unsettled)[0]
+        blocks = seconds[at] // span
+        wanted = np.unique(blocks)
+        found = np.array([offset(b * span) for b in wanted.tolist()], dtype=np.int64)
+        settled = found == np.array([offset(b * span + span) for b in wanted.tolist()], dtype=np.int64)
+        where = np.searchsorted(wanted, blocks)
         shift[at] = found[where]
         unsettled[at] = ~settled[where]
         if not unsettled.any():
             break
-    local[rows] = moment[rows] + shift
+    local[rows] = seconds + shift
     for row in rows[unsettled]:
         when = _EPOCH + timedelta(seconds=int(moment[row]))
         local[row] = round((local_now(tz, when) - _EPOCH).total_seconds())
@@ -232,20 +235,22 @@ def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str]
         first: dict[str, tuple[int, int, str]] = {}  # key -> (row, place in the row, the name as spelled)
 
         def count(array: pa.Array, mask: np.ndarray, split: bool, place: int) -> None:
-            rows = np.nonzero(mask)[0]
-            if not len(rows):
+            if not mask.any():
                 return
-            encoded = array.take(pa.array(rows)).dictionary_encode()
+            rows = None if mask.all() else np.nonzero(mask)[0]
+            encoded = _subset(array, rows).dictionary_encode()
             codes = encoded.indices.to_numpy(zero_copy_only=False)
             counts = np.bincount(codes, minlength=len(encoded.dictionary))
-            _, firsts = np.unique(codes, return_index=True)
+            firsts = first_places(codes, len(encoded.dictionary))
+            if rows is not None:
+                firsts = rows[firsts]
             for code, value in enumerate(encoded.dictionary.to_pylist()):
                 names = split_names(value) if split else (value,)
                 for offset, name in enumerate(names):
                     key = name_key(name)
                     if key:
                         seen[key] += int(counts[code])
-                        where = (int(rows[firsts[code]]), place + offset, unmangle(name))
+                        where = (int(firsts[code]), place + offset, unmangle(name))
                         if key not in first or where < first[key]:
                             first[key] = where
 
@@ -305,10 +310,8 @@ def _outbound(table: Table, sender: pa.Array, sender_url: pa.Array, owner: Owner
     return np.where(outgoing | incoming, outgoing, mine)
 
 
-def _others(combined: str, owner: Owner) -> tuple[int, str, str, str]:
-    """(how many people, the conversation's key by its people, the other's name and URL) of one
-    message (its TO, recipient URLs, sender, sender URL and direction, joined)."""
-    to, urls_cell, sender, sender_url, way = combined.split(_SEP)
+def _recipients(to: str, urls_cell: str, owner: Owner) -> list[tuple[str, str]]:
+    """The people a message went to but the owner, as (name, URL)."""
     urls = split_urls(urls_cell)
     names = split_names(to, len(urls) if urls else None)
     if len(urls) == len(names):
@@ -317,7 +320,17 @@ def _others(combined: str, owner: Owner) -> tuple[int, str, str, str]:
         recipients = [(names[0] if len(urls) == 1 and names else "", u) for u in urls]
     else:
         recipients = [(n, "") for n in names]
-    recipients = [(n, u) for n, u in recipients if not owner.is_me(n, u)]
+    return [(n, u) for n, u in recipients if not owner.is_me(n, u)]
+
+
+def _others(combined: str, owner: Owner, seen: dict) -> tuple[int, str, str, str]:
+    """(how many people, the conversation's key by its people, the other's name and URL) of one
+    message (its TO, recipient URLs, sender, sender URL and direction, joined). ``seen``: the
+    recipients of each TO and URLs already worked out."""
+    to, urls_cell, sender, sender_url, way = combined.split(_SEP)
+    recipients = seen.get((to, urls_cell))
+    if recipients is None:
+        recipients = seen[to, urls_cell] = _recipients(to, urls_cell, owner)
     others = recipients if way == "1" else [(sender, sender_url), *recipients]
     people = sorted({person_key(n, u) for n, u in others})
     name, url = others[0] if others else ("", "")
@@ -355,7 +368,8 @@ def read_messages(table: Table, owner: Owner, history: History, keep_text: bool 
     way = pa.array(np.where(outbound, "1", "0"), type=pa.string())
     combined = pc.binary_join_element_wise(stripped(table, "to"), stripped(table, "recipientprofileurls"),
                                            sender, sender_url, way, _SEP).dictionary_encode()
-    others = [_others(value, owner) for value in combined.dictionary.to_pylist()]
+    seen: dict = {}
+    others = [_others(value, owner, seen) for value in combined.dictionary.to_pylist()]
     codes = combined.indices
     count = np.array([o[0] for o in others], dtype=np.int64)[codes.to_numpy(zero_copy_only=False)]
     conversation_id = stripped(table, "conversationid")
@@ -477,9 +491,9 @@ def message_columns(messages: Messages, people, horizon: int, tz: str | None) ->
     codes = pairs.indices.to_numpy(zero_copy_only=False)
     counts = np.bincount(codes, minlength=len(pairs.dictionary))
     ids = np.full(len(pairs.dictionary), -1, dtype=np.int64)
-    _, met = np.unique(codes[order], return_index=True)  # where each person is first met, conversation by conversation
+    met = first_places(codes[order], len(pairs.dictionary))  # each person's first message, conversation by conversation
     spelled = pairs.dictionary.to_pylist()
-    for at in codes[order][np.sort(met)]:
+    for at in np.argsort(met):
         name, url = spelled[at].split(_SEP)
         found = people.contact(name, url)
         if found is None:
