@@ -198,20 +198,11 @@ class Row:
     def __init__(self, line: int, cells: list[str], index: dict[str, int]):
         self.line, self.cells, self.index = line, cells, index
 
-    def raw(self, key: str) -> str:
-        try:
-            return self.cells[self.index[key]]
-        except (KeyError, IndexError):
-            return ""
-
     def get(self, key: str) -> str:
         try:
             return self.cells[self.index[key]].strip()
         except (KeyError, IndexError):
             return ""
-
-    def has(self, key: str) -> bool:
-        return key in self.index
 
 
 @dataclass

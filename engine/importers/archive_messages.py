@@ -1,9 +1,8 @@
 """A messages.csv of 100,000 messages, worked through column by column instead of row by row.
 
-The same rules as ever (see ``archive_history``), applied to whole Arrow and NumPy columns: a
-name, a URL or a pair of them is worked out once per distinct value (a thousand people write a
-hundred thousand messages), dates of LinkedIn's usual form are read by NumPy from their bytes
-(any other form by ``parse_moment``, one at a time), and who answered whom is one sort and two
+The same rules as ever (see ``archive_history``), applied to whole Arrow and NumPy columns
+(``archive_columns``): a name, a URL or a pair of them is worked out once per distinct value (a
+thousand people write a hundred thousand messages), and who answered whom is one sort and two
 running minima over the messages, not a loop per conversation.
 
 Moments are whole seconds since 1970 as LinkedIn wrote them: UTC for a date with a zone, the
@@ -14,15 +13,27 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from engine.clock import local_now
-
-from .archive_csv import Table, name_key, parse_moment, split_names, split_urls, text_length, unmangle
+from .archive_columns import (
+    DAY,
+    first_places,
+    labels,
+    local_seconds,
+    lowered,
+    one_of,
+    per_value,
+    raw,
+    read_moments,
+    stripped,
+    subset,
+    truth,
+)
+from .archive_csv import Table, name_key, split_names, split_urls, text_length, unmangle
 from .archive_history import (
     CHANNEL_MESSAGE,
     INCOMING,
@@ -32,18 +43,11 @@ from .archive_history import (
     YES,
     History,
     Owner,
-    moment_key,
     person_key,
     source_keys,
 )
 
-_EPOCH = datetime(1970, 1, 1)
-_DAY = 86_400
 _SEP = "\x1f"  # between the parts of a combined key: never in a name or a URL
-_DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
-_FIXED = {4: ord("-"), 7: ord("-"), 10: ord(" "), 13: ord(":"), 16: ord(":"), 19: ord(" "), 20: ord("U"),
-          21: ord("T"), 22: ord("C")}
-_MONTH_DAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 @dataclass
@@ -70,158 +74,6 @@ def empty_messages() -> Messages:
                     np.zeros(0, np.int32), strings)
 
 
-# -- columns ---------------------------------------------------------------------------------------------
-def raw(table: Table, key: str) -> pa.Array:
-    column = table.columns.get(key)
-    return column if column is not None else pa.repeat(pa.scalar("", pa.string()), table.num_rows)
-
-
-def stripped(table: Table, key: str) -> pa.Array:
-    """A column's values without surrounding blanks, as ``Row.get`` has them ("" for a missing column)."""
-    if ("stripped", key) not in table.derived:
-        table.derived["stripped", key] = pc.utf8_trim_whitespace(raw(table, key))
-    return table.derived["stripped", key]
-
-
-def lowered(table: Table, key: str) -> pa.Array:
-    if ("lowered", key) not in table.derived:
-        table.derived["lowered", key] = pc.utf8_lower(stripped(table, key))
-    return table.derived["lowered", key]
-
-
-def per_value(array: pa.Array, work, kind=None) -> np.ndarray:
-    """``work`` of each value, worked out once per distinct value; a NumPy array (``kind`` its dtype)."""
-    encoded = array.dictionary_encode()
-    results = [work(v) for v in encoded.dictionary.to_pylist()]
-    values = np.array(results, dtype=kind) if kind is not None else _objects(results)
-    return values[encoded.indices.to_numpy(zero_copy_only=False)] if len(array) else values[:0]
-
-
-def _objects(results: list) -> np.ndarray:
-    values = np.empty(len(results), dtype=object)
-    values[:] = results
-    return values
-
-
-def first_places(codes: np.ndarray, size: int) -> np.ndarray:
-    """Where each code from 0 to ``size`` - 1 first appears in ``codes`` (each does)."""
-    places = np.zeros(size, np.int64)
-    places[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # the last write, the first place, wins
-    return places
-
-
-def one_of(array: pa.Array, words) -> np.ndarray:
-    return pc.is_in(array, value_set=pa.array(sorted(words), type=pa.string())).to_numpy(zero_copy_only=False)
-
-
-def truth(array) -> np.ndarray:
-    return np.asarray(array.to_numpy(zero_copy_only=False), dtype=bool)
-
-
-# -- dates -----------------------------------------------------------------------------------------------
-def _fixed_width(dates: pa.Array, rows: np.ndarray, width: int) -> np.ndarray:
-    """The bytes of the values at ``rows`` (each ``width`` long), a row each."""
-    offsets = np.frombuffer(dates.buffers()[1], dtype=np.int32)[dates.offset:dates.offset + len(dates) + 1]
-    buffer = dates.buffers()[2]
-    data = np.frombuffer(buffer, dtype=np.uint8) if buffer is not None else np.zeros(0, np.uint8)
-    if len(rows) == len(dates) and offsets[-1] - offsets[0] == width * len(rows):  # all of them, back to back
-        return data[offsets[0]:offsets[-1]].reshape(len(rows), width)
-    return data[offsets[rows][:, None] + np.arange(width)]
-
-
-def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np.ndarray:
-    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's ``days_from_civil``)."""
-    year = year - (month <= 2)
-    era = np.floor_divide(year, 400)
-    of_era = year - era * 400
-    of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
-    of_cycle = of_era * 365 + of_era // 4 - of_era // 100 + of_year
-    return era * 146_097 + of_cycle - 719_468
-
-
-def _usual_dates(dates: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(seconds, readable) for LinkedIn's usual ``2024-05-01 09:30:00 UTC``, read from the bytes."""
-    seconds, good = np.zeros(len(dates), np.int64), np.zeros(len(dates), bool)
-    lengths = pc.binary_length(dates).to_numpy(zero_copy_only=False)
-    rows = np.nonzero(lengths == 23)[0]
-    if not len(rows):
-        return seconds, good
-    chars = _fixed_width(dates, rows, 23)
-    digits = chars[:, _DIGITS].astype(np.int64) - ord("0")
-    ok = (digits.max(axis=1) <= 9) & (digits.min(axis=1) >= 0)
-    ok &= (chars[:, list(_FIXED)] == np.array(list(_FIXED.values()), dtype=np.uint8)).all(axis=1)
-    d = digits * ok[:, None]
-    year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
-    month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
-    hour, minute, second = d[:, 8] * 10 + d[:, 9], d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
-    ok &= (year >= 1) & (month >= 1) & (month <= 12) & (hour < 24) & (minute < 60) & (second < 60)
-    month = np.where(ok, month, 1)
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= (day >= 1) & (day <= _MONTH_DAYS[month - 1] + ((month == 2) & leap))
-    seconds[rows] = _days_from_civil(year, month, day) * _DAY + hour * 3600 + minute * 60 + second
-    good[rows] = ok
-    return seconds, good
-
-
-def read_moments(dates: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
-    """(seconds as ``moment_key`` has them, aware, readable, ``moment_key(...).isoformat()``) of
-    stripped date cells."""
-    seconds, good = _usual_dates(dates)
-    aware = good.copy()
-    iso = pc.utf8_replace_slice(pc.utf8_slice_codeunits(dates, 0, 19), start=10, stop=11, replacement="T")
-    others = np.nonzero(~good)[0]
-    if len(others):
-        spelled = iso.to_pylist()
-        for row, value in zip(others, dates.take(pa.array(others)).to_pylist(), strict=True):
-            at = parse_moment(value)
-            if at is not None:
-                seconds[row] = round((moment_key(at) - _EPOCH).total_seconds())
-                aware[row], good[row] = at.tzinfo is not None, True
-                spelled[row] = moment_key(at).isoformat()
-        iso = pa.array(spelled, type=pa.string())
-    return seconds, aware, good, iso
-
-
-def local_seconds(moment: np.ndarray, aware: np.ndarray, tz: str | None) -> np.ndarray:
-    """The wall-clock time in zone ``tz`` (``clock.local_now``) of aware moments; others as they are.
-
-    A zone's offset changes a few times a year at most, so it is asked for at the start of each
-    week the moments fall in and of the next: where the two agree, the whole week has that offset;
-    in a week where they differ, day by day the same way, then hour by hour; in the hour the clocks
-    change, moment by moment."""
-    local = moment.copy()
-    if not aware.any():
-        return local
-    rows = np.nonzero(aware)[0] if not aware.all() else np.arange(len(moment))
-    offsets: dict[int, int] = {}
-
-    def offset(second: int) -> int:
-        if second not in offsets:
-            start = _EPOCH + timedelta(seconds=second)
-            offsets[second] = round((local_now(tz, start) - start).total_seconds())
-        return offsets[second]
-
-    seconds = moment[rows]
-    shift = np.zeros(len(rows), np.int64)
-    unsettled = np.ones(len(rows), bool)
-    for span in (7 * _DAY, _DAY, 3600):
-        at = np.nonzero(unsettled)[0]
-        blocks = seconds[at] // span
-        wanted = np.unique(blocks)
-        found = np.array([offset(b * span) for b in wanted.tolist()], dtype=np.int64)
-        settled = found == np.array([offset(b * span + span) for b in wanted.tolist()], dtype=np.int64)
-        where = np.searchsorted(wanted, blocks)
-        shift[at] = found[where]
-        unsettled[at] = ~settled[where]
-        if not unsettled.any():
-            break
-    local[rows] = seconds + shift
-    for row in rows[unsettled]:
-        when = _EPOCH + timedelta(seconds=int(moment[row]))
-        local[row] = round((local_now(tz, when) - _EPOCH).total_seconds())
-    return local
-
-
 # -- the owner -------------------------------------------------------------------------------------------
 def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str] = frozenset()) -> Owner:
     """Fill in what ``owner`` lacks from the messages (as ``archive_history`` always has): the name
@@ -238,7 +90,7 @@ def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str]
             if not mask.any():
                 return
             rows = None if mask.all() else np.nonzero(mask)[0]
-            encoded = _subset(array, rows).dictionary_encode()
+            encoded = subset(array, rows).dictionary_encode()
             codes = encoded.indices.to_numpy(zero_copy_only=False)
             counts = np.bincount(codes, minlength=len(encoded.dictionary))
             firsts = first_places(codes, len(encoded.dictionary))
@@ -390,20 +242,20 @@ def read_messages(table: Table, owner: Owner, history: History, keep_text: bool 
         history.skipped["group"] += int(in_group.sum())
         kept &= ~in_group
     where = None if kept.all() else np.nonzero(kept)[0]
-    kept_codes = _subset(codes, where)
+    kept_codes = subset(codes, where)
     names = pa.array([o[2] for o in others], type=pa.string()).take(kept_codes)
     urls = pa.array([o[3] for o in others], type=pa.string()).take(kept_codes)
-    kept_conversation = _subset(conversation, where)
+    kept_conversation = subset(conversation, where)
     content = raw(table, "content")
     text = None
     if keep_text:
-        text = _subset(content, where)
+        text = subset(content, where)
         text = pc.if_else(pc.equal(text, ""), pa.nulls(len(text), pa.string()), text)
     if where is not None:
         moment, aware, outbound = moment[where], aware[where], outbound[where]
     lengths = _lengths(content, stripped(table, "content"))
     return Messages(kept_conversation, moment, aware, outbound, names, _fill_urls(kept_conversation, names, urls),
-                    lengths if where is None else lengths[where], _subset(iso, where), text)
+                    lengths if where is None else lengths[where], subset(iso, where), text)
 
 
 def _fill_urls(conversation: pa.Array, names: pa.Array, urls: pa.Array) -> pa.Array:
@@ -465,22 +317,12 @@ _NOTES = ("LinkedIn archive: your first message in the conversation", "LinkedIn 
           "LinkedIn archive: their message")
 
 
-def _labels(codes: np.ndarray, labels: tuple[str, ...], missing: np.ndarray | None = None) -> pa.Array:
-    """Strings from small integer codes (a label each), null where ``missing``."""
-    indices = pa.array(codes.astype(np.int8), mask=missing)
-    return pa.DictionaryArray.from_arrays(indices, pa.array(labels, type=pa.string())).cast(pa.string())
-
-
 def _source_keys(conversation: pa.Array, when: pa.Array, outbound: np.ndarray, repeated: bool) -> pa.Array:
     """``li-msg:CONVERSATION|MOMENT|out`` (or ``in``), as ``source_keys`` numbers repeats (``repeated``:
     two messages of one conversation in the same second, the same way)."""
-    way = _labels(outbound.astype(np.int8), ("in", "out"))
+    way = labels(outbound.astype(np.int8), ("in", "out"))
     keys = pc.binary_join_element_wise(pc.binary_join_element_wise("li-msg:", conversation, ""), when, way, "|")
     return pa.array(source_keys(keys.to_pylist()), type=pa.string()) if repeated else keys
-
-
-def _subset(array: pa.Array, rows: np.ndarray | None) -> pa.Array:
-    return array if rows is None else array.take(pa.array(rows))
 
 
 def message_columns(messages: Messages, people, horizon: int, tz: str | None) -> dict[str, pa.Array]:
@@ -508,17 +350,17 @@ def message_columns(messages: Messages, people, horizon: int, tz: str | None) ->
     outbound = messages.outbound if rows is None else messages.outbound[rows]
     moment = messages.moment if rows is None else messages.moment[rows]
     local = local_seconds(moment, messages.aware if rows is None else messages.aware[rows], tz)
-    conversation = _subset(messages.conversation, rows)
-    texts = _subset(messages.text, rows) if messages.text is not None else pa.nulls(len(moment), pa.string())
+    conversation = subset(messages.conversation, rows)
+    texts = subset(messages.text, rows) if messages.text is not None else pa.nulls(len(moment), pa.string())
     return {
         "contact_id": pa.array(contact, type=pa.int64()),
-        "kind": _labels(outbound.astype(np.int8), ("inbound", "outreach")),
-        "channel": _labels(np.zeros(len(moment), np.int8), (CHANNEL_MESSAGE,)),
-        "occurred_on": pa.array(np.floor_divide(local, _DAY).astype(np.int32), type=pa.date32()),
+        "kind": labels(outbound.astype(np.int8), ("inbound", "outreach")),
+        "channel": labels(np.zeros(len(moment), np.int8), (CHANNEL_MESSAGE,)),
+        "occurred_on": pa.array(np.floor_divide(local, DAY).astype(np.int32), type=pa.date32()),
         "occurred_at": pa.array(local.astype("datetime64[s]")).cast(pa.timestamp("us")),
-        "outcome": _labels(lapsed.astype(np.int8), ("replied", "no_response"), ~(replied | lapsed)),
-        "notes": _labels(np.where(outbound, np.where(first, 0, 1), 2), _NOTES),
-        "source_key": _source_keys(conversation, _subset(messages.iso, rows), outbound, repeated),
+        "outcome": labels(lapsed.astype(np.int8), ("replied", "no_response"), ~(replied | lapsed)),
+        "notes": labels(np.where(outbound, np.where(first, 0, 1), 2), _NOTES),
+        "source_key": _source_keys(conversation, subset(messages.iso, rows), outbound, repeated),
         "conversation_id": conversation,
         "message_length": pa.array(messages.length if rows is None else messages.length[rows], type=pa.int32()),
         "message_text": texts,
