@@ -21,11 +21,12 @@ from .archive_csv import Table, parse_moment
 from .archive_history import moment_key
 
 _EPOCH = datetime(1970, 1, 1)
+_FIRST, _LAST = (round((at - _EPOCH).total_seconds()) for at in (datetime(1, 1, 2), datetime(9999, 12, 30)))
 DAY = 86_400
 _DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
 _FIXED = {4: ord("-"), 7: ord("-"), 10: ord(" "), 13: ord(":"), 16: ord(":"), 19: ord(" "), 20: ord("U"),
           21: ord("T"), 22: ord("C")}
-_MONTHDAYS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+_MONTH_LENGTHS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
 # -- columns ---------------------------------------------------------------------------------------------
@@ -115,7 +116,7 @@ def _usual_dates(dates: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     ok &= (year >= 1) & (month >= 1) & (month <= 12) & (hour < 24) & (minute < 60) & (second < 60)
     month = np.where(ok, month, 1)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    ok &= (day >= 1) & (day <= _MONTHDAYS[month - 1] + ((month == 2) & leap))
+    ok &= (day >= 1) & (day <= _MONTH_LENGTHS[month - 1] + ((month == 2) & leap))
     seconds[rows] = _days_from_civil(year, month, day) * DAY + hour * 3600 + minute * 60 + second
     good[rows] = ok
     return seconds, good
@@ -154,6 +155,7 @@ def local_seconds(moment: np.ndarray, aware: np.ndarray, tz: str | None) -> np.n
     offsets: dict[int, int] = {}
 
     def offset(second: int) -> int:
+        second = min(max(second, _FIRST), _LAST)  # a week's edge past the years a datetime can hold
         if second not in offsets:
             start = _EPOCH + timedelta(seconds=second)
             offsets[second] = round((local_now(tz, start) - start).total_seconds())
