@@ -5,6 +5,11 @@ only, dates like ``10/16/18, 8:36 AM``, an explicit ``Direction``), 9 columns wi
 URLs, 10 with them, extra draft and attachment columns in 2024-2025, and since 2026 every field
 quoted, contents spanning lines. So a column is always found by its name (case, spaces and
 underscores ignored), never by its position. Nothing here keeps a message's text: only its length.
+
+A file is read column by column by Arrow's CSV reader (in C++, on every core; quoted contents may
+span lines); one it declines (a row with a cell too many or too few) by Python's csv reader, as
+before, into the same columns. The lines rows start on are only worked out when a message must be
+named by its line (an unreadable date).
 """
 
 from __future__ import annotations
@@ -311,7 +316,8 @@ def _read_python(text: str, file_name: str, width: int) -> list:
 
 def read_table(data: bytes, file_name: str) -> Table:
     """Read one archive CSV by its column names; ImportFileError if it is none of them or is broken."""
-    import pyarrow.compute as pc
+    import numpy as np
+    import pyarrow as pa
 
     utf8, encoding, replaced, text = _text_source(data, file_name)
     headers = _header(utf8)
@@ -324,12 +330,12 @@ def read_table(data: bytes, file_name: str) -> Table:
     if arrays is None:
         arrays = _read_python(text(), file_name, len(headers))
     else:  # rows whose every cell is empty are blank (Python's reader leaves them out above)
-        filled = None
+        filled = np.zeros(len(arrays[0]) if arrays else 0, dtype=bool)
         for array in arrays:
-            some = pc.greater(pc.binary_length(array), 0)
-            filled = some if filled is None else pc.or_(filled, some)
-        if filled is not None and pc.sum(filled).as_py() != len(filled):
-            arrays = [array.filter(filled) for array in arrays]
+            offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+            filled |= offsets[1:] > offsets[:-1]
+        if not filled.all():
+            arrays = [array.filter(pa.array(filled)) for array in arrays]
     columns: dict = {}
     for header, array in zip(headers, arrays, strict=True):
         columns.setdefault(column_key(header), array)
