@@ -55,6 +55,7 @@ class Messages:
     """The kept messages (one other person each, not skipped), a column each."""
 
     conversation: pa.Array  # strings
+    conversation_code: np.ndarray  # the same, as a number per conversation
     moment: np.ndarray  # int64 seconds, as ``moment_key`` has them
     aware: np.ndarray  # bool: the date had a zone (UTC), so it is shown in the user's zone
     outbound: np.ndarray  # bool
@@ -70,8 +71,8 @@ class Messages:
 
 def empty_messages() -> Messages:
     strings = pa.array([], type=pa.string())
-    return Messages(strings, np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool), strings, strings,
-                    np.zeros(0, np.int32), strings)
+    return Messages(strings, np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool),
+                    strings, strings, np.zeros(0, np.int32), strings)
 
 
 # -- the owner -------------------------------------------------------------------------------------------
@@ -224,21 +225,25 @@ def read_messages(table: Table, owner: Owner, history: History, keep_text: bool 
     others = [_others(value, owner, seen) for value in combined.dictionary.to_pylist()]
     codes = combined.indices
     count = np.array([o[0] for o in others], dtype=np.int64)[codes.to_numpy(zero_copy_only=False)]
-    conversation_id = stripped(table, "conversationid")
-    fallback = pa.array([o[1] for o in others], type=pa.string()).take(codes)
-    conversation = pc.if_else(pc.equal(conversation_id, ""), fallback, conversation_id)
-
-    considered_rows = pa.array(np.nonzero(considered)[0])
-    history.conversations += len(pc.unique(conversation.take(considered_rows)))
+    conversation = stripped(table, "conversationid")
+    unnamed = pc.equal(conversation, "")
+    if pc.any(unnamed).as_py():  # no conversation id (2018): the conversation is its people
+        conversation = pc.if_else(unnamed, pa.array([o[1] for o in others], type=pa.string()).take(codes),
+                                  conversation)
+    encoded = conversation.dictionary_encode()
+    conversation_code = encoded.indices.to_numpy(zero_copy_only=False)
+    history.conversations += int(np.count_nonzero(np.bincount(conversation_code[considered],
+                                                              minlength=len(encoded.dictionary))))
     group_rows = considered & (count > 1)
     history.skipped["group"] += int(group_rows.sum())
     nobody = considered & (count == 0)
     if nobody.any():
         history.skipped["no_one_else"] += int(nobody.sum())
     kept = considered & (count == 1)
-    groups = pc.unique(conversation.filter(pa.array(group_rows)))
-    if len(groups):
-        in_group = truth(pc.is_in(conversation, value_set=groups)) & kept
+    if group_rows.any():
+        group = np.zeros(len(encoded.dictionary), bool)
+        group[conversation_code[group_rows]] = True
+        in_group = group[conversation_code] & kept
         history.skipped["group"] += int(in_group.sum())
         kept &= ~in_group
     where = None if kept.all() else np.nonzero(kept)[0]
@@ -253,9 +258,11 @@ def read_messages(table: Table, owner: Owner, history: History, keep_text: bool 
         text = pc.if_else(pc.equal(text, ""), pa.nulls(len(text), pa.string()), text)
     if where is not None:
         moment, aware, outbound = moment[where], aware[where], outbound[where]
+        conversation_code = conversation_code[where]
     lengths = _lengths(content, stripped(table, "content"))
-    return Messages(kept_conversation, moment, aware, outbound, names, _fill_urls(kept_conversation, names, urls),
-                    lengths if where is None else lengths[where], subset(iso, where), text)
+    return Messages(kept_conversation, conversation_code, moment, aware, outbound, names,
+                    _fill_urls(kept_conversation, names, urls), lengths if where is None else lengths[where],
+                    subset(iso, where), text)
 
 
 def _fill_urls(conversation: pa.Array, names: pa.Array, urls: pa.Array) -> pa.Array:
@@ -287,7 +294,11 @@ def message_outcomes(messages: Messages, horizon: int, window: timedelta = REPLY
     n = len(messages)
     if not n:
         return np.zeros(0, np.int64), np.zeros(0, bool), np.zeros(0, bool), np.zeros(0, bool), False
-    conv = messages.conversation.dictionary_encode().indices.to_numpy(zero_copy_only=False)
+    codes = messages.conversation_code
+    size = int(codes.max()) + 1
+    ranks = np.empty(size, np.int64)  # the conversations numbered as first seen among these messages
+    ranks[np.argsort(first_places(codes, size), kind="stable")] = np.arange(size)
+    conv = ranks[codes]
     order = np.lexsort((np.arange(n), ~messages.outbound, messages.moment, conv))
     conv, moment, outbound = conv[order], messages.moment[order], messages.outbound[order]
     place = np.arange(n)
