@@ -24,8 +24,8 @@ _EPOCH = datetime(1970, 1, 1)
 _FIRST, _LAST = (round((at - _EPOCH).total_seconds()) for at in (datetime(1, 1, 2), datetime(9999, 12, 30)))
 DAY = 86_400
 _DIGITS = np.array([0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18])
-_FIXED = {4: ord("-"), 7: ord("-"), 10: ord(" "), 13: ord(":"), 16: ord(":"), 19: ord(" "), 20: ord("U"),
-          21: ord("T"), 22: ord("C")}
+_SEPARATORS = np.array([4, 7, 10, 13, 16, 19, 20, 21, 22])
+_SEPARATOR_BYTES = np.frombuffer(b"-- :: UTC", dtype=np.uint8)
 _MONTH_LENGTHS = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
 
 
@@ -69,6 +69,18 @@ def first_places(codes: np.ndarray, size: int) -> np.ndarray:
     return places
 
 
+def holding(array: pa.Array, character: str) -> np.ndarray:
+    """Which values hold this ASCII character, found by NumPy in the bytes of them all."""
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+    found = np.zeros(len(array), bool)
+    if array.buffers()[2] is None or offsets[-1] == offsets[0]:
+        return found
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0]:offsets[-1]]
+    places = np.flatnonzero(data == ord(character)) + offsets[0]
+    found[np.searchsorted(offsets, places, side="right") - 1] = True
+    return found
+
+
 def one_of(array: pa.Array, words) -> np.ndarray:
     return pc.is_in(array, value_set=pa.array(sorted(words), type=pa.string())).to_numpy(zero_copy_only=False)
 
@@ -98,18 +110,18 @@ def _days_from_civil(year: np.ndarray, month: np.ndarray, day: np.ndarray) -> np
     return era * 146_097 + of_cycle - 719_468
 
 
-def _usual_dates(dates: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """(seconds, readable) for LinkedIn's usual ``2024-05-01 09:30:00 UTC``, read from the bytes."""
+def _usual_dates(dates: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """(seconds, readable, rows' bytes) for LinkedIn's usual ``2024-05-01 09:30:00 UTC``, read from
+    the bytes; the bytes (a row of 23 each) only when every value has that length."""
     seconds, good = np.zeros(len(dates), np.int64), np.zeros(len(dates), bool)
     lengths = pc.binary_length(dates).to_numpy(zero_copy_only=False)
     rows = np.nonzero(lengths == 23)[0]
     if not len(rows):
-        return seconds, good
+        return seconds, good, None
     chars = _fixed_width(dates, rows, 23)
-    digits = chars[:, _DIGITS].astype(np.int64) - ord("0")
-    ok = (digits.max(axis=1) <= 9) & (digits.min(axis=1) >= 0)
-    ok &= (chars[:, list(_FIXED)] == np.array(list(_FIXED.values()), dtype=np.uint8)).all(axis=1)
-    d = digits * ok[:, None]
+    digits = chars[:, _DIGITS] - np.uint8(ord("0"))  # a byte below "0" wraps round to a large number
+    ok = (digits <= 9).all(axis=1) & (chars[:, _SEPARATORS] == _SEPARATOR_BYTES).all(axis=1)
+    d = digits.astype(np.int32)
     year = d[:, 0] * 1000 + d[:, 1] * 100 + d[:, 2] * 10 + d[:, 3]
     month, day = d[:, 4] * 10 + d[:, 5], d[:, 6] * 10 + d[:, 7]
     hour, minute, second = d[:, 8] * 10 + d[:, 9], d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
@@ -117,17 +129,24 @@ def _usual_dates(dates: pa.Array) -> tuple[np.ndarray, np.ndarray]:
     month = np.where(ok, month, 1)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     ok &= (day >= 1) & (day <= _MONTH_LENGTHS[month - 1] + ((month == 2) & leap))
-    seconds[rows] = _days_from_civil(year, month, day) * DAY + hour * 3600 + minute * 60 + second
+    days = _days_from_civil(year.astype(np.int64), month.astype(np.int64), day.astype(np.int64))
+    seconds[rows] = days * DAY + (hour * 3600 + minute * 60 + second)
     good[rows] = ok
-    return seconds, good
+    return seconds, good, chars if len(rows) == len(dates) else None
 
 
 def read_moments(dates: pa.Array) -> tuple[np.ndarray, np.ndarray, np.ndarray, pa.Array]:
     """(seconds as ``moment_key`` has them, aware, readable, ``moment_key(...).isoformat()``) of
     stripped date cells."""
-    seconds, good = _usual_dates(dates)
+    seconds, good, chars = _usual_dates(dates)
     aware = good.copy()
-    iso = pc.utf8_replace_slice(pc.utf8_slice_codeunits(dates, 0, 19), start=10, stop=11, replacement="T")
+    if chars is not None:  # ``2024-05-01T09:30:00``: the first 19 bytes, a T for the blank
+        spelled = chars[:, :19].copy()
+        spelled[:, 10] = ord("T")
+        offsets = np.arange(0, 19 * (len(dates) + 1), 19, dtype=np.int32)
+        iso = pa.StringArray.from_buffers(len(dates), pa.py_buffer(offsets), pa.py_buffer(spelled))
+    else:
+        iso = pc.utf8_replace_slice(pc.utf8_slice_codeunits(dates, 0, 19), start=10, stop=11, replacement="T")
     others = np.nonzero(~good)[0]
     if len(others):
         spelled = iso.to_pylist()

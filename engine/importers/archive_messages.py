@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 from .archive_columns import (
     DAY,
     first_places,
+    holding,
     labels,
     local_seconds,
     lowered,
@@ -139,7 +140,7 @@ def _skip_reasons(table: Table, sender: pa.Array, owner: Owner) -> tuple[np.ndar
     sponsored = (one_of(lowered(table, "from"), SPONSOR_NAMES)
                  | truth(pc.match_substring(lowered(table, "conversationtitle"), "sponsored"))
                  | truth(pc.starts_with(content, '<p class="spinmail'))
-                 | truth(pc.match_substring(content, "%FIRSTNAME%", ignore_case=True)))
+                 | _mail_merge(raw(table, "content")))
     if table.has("senderprofileurl"):
         no_url = truth(pc.equal(stripped(table, "senderprofileurl"), ""))
         sponsored |= no_url & ~per_value(sender, owner.is_me, bool)
@@ -190,10 +191,19 @@ def _others(combined: str, owner: Owner, seen: dict) -> tuple[int, str, str, str
     return len(people), "people:" + "|".join(people), unmangle(name), url
 
 
+def _mail_merge(content: pa.Array) -> np.ndarray:
+    """Which contents hold ``%FIRSTNAME%`` (any case): looked for only where there is a ``%``."""
+    found = holding(content, "%")
+    if found.any():
+        rows = np.nonzero(found)[0]
+        found[rows] = truth(pc.match_substring(content.take(pa.array(rows)), "%FIRSTNAME%", ignore_case=True))
+    return found
+
+
 def _lengths(content: pa.Array, trimmed: pa.Array) -> np.ndarray:
     """``text_length`` of every content: Arrow's count of characters, Python's where there are entities."""
     lengths = pc.utf8_length(trimmed).to_numpy(zero_copy_only=False).astype(np.int32)
-    entity = np.nonzero(truth(pc.match_substring(content, "&")))[0]
+    entity = np.nonzero(holding(content, "&"))[0]
     if len(entity):
         lengths[entity] = [text_length(c) for c in content.take(pa.array(entity)).to_pylist()]
     return lengths
