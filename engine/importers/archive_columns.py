@@ -1,6 +1,6 @@
 """Arrow and NumPy columns of an archive CSV: the helpers ``archive_messages`` works with.
 
-A column is read once and kept (``Table.derived``): stripped, lowered. What only depends on a
+A column is read once and kept (``Table.derived``): stripped, or what its words say. What only depends on a
 value (a name folded, a URL recognised as the owner's) is worked out once per distinct value and
 spread back by the dictionary's indices. Dates of LinkedIn's usual form are read from their
 bytes by NumPy, any other form by ``parse_moment``; local times need the zone's offset only
@@ -42,10 +42,15 @@ def stripped(table: Table, key: str) -> pa.Array:
     return table.derived["stripped", key]
 
 
-def lowered(table: Table, key: str) -> pa.Array:
-    if ("lowered", key) not in table.derived:
-        table.derived["lowered", key] = pc.utf8_lower(stripped(table, key))
-    return table.derived["lowered", key]
+def said(table: Table, key: str, words: frozenset[str]) -> np.ndarray:
+    """Which rows' ``key`` is one of ``words`` (lowercase; the cell is lowered as Python lowers it)."""
+    if ("said", key, words) not in table.derived:
+        if not table.has(key):
+            found = np.zeros(table.num_rows, bool)
+        else:
+            found = per_value(stripped(table, key), lambda value: value.lower() in words, bool)
+        table.derived["said", key, words] = found
+    return table.derived["said", key, words]
 
 
 def per_value(array: pa.Array, work, kind=None) -> np.ndarray:
@@ -79,10 +84,6 @@ def holding(array: pa.Array, character: str) -> np.ndarray:
     places = np.flatnonzero(data == ord(character)) + offsets[0]
     found[np.searchsorted(offsets, places, side="right") - 1] = True
     return found
-
-
-def one_of(array: pa.Array, words) -> np.ndarray:
-    return pc.is_in(array, value_set=pa.array(sorted(words), type=pa.string())).to_numpy(zero_copy_only=False)
 
 
 def truth(array) -> np.ndarray:

@@ -25,11 +25,10 @@ from .archive_columns import (
     holding,
     labels,
     local_seconds,
-    lowered,
-    one_of,
     per_value,
     raw,
     read_moments,
+    said,
     stripped,
     subset,
     truth,
@@ -49,6 +48,7 @@ from .archive_history import (
 )
 
 _SEP = "\x1f"  # between the parts of a combined key: never in a name or a URL
+_DRAFT_FOLDERS, _SPAM_FOLDER = frozenset({"draft", "drafts"}), frozenset({"spam"})
 
 
 @dataclass
@@ -130,15 +130,12 @@ def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str]
 # -- messages --------------------------------------------------------------------------------------------
 def _skip_reasons(table: Table, sender: pa.Array, owner: Owner) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(draft, spam, sponsored) for every row, as ``archive_history`` tells them apart, in that order."""
-    folder = lowered(table, "folder")
-    draft = one_of(folder, ("draft", "drafts"))
-    for key in ("ismessagedraft", "isconversationdraft"):
-        if table.has(key):
-            draft |= one_of(lowered(table, key), YES)
-    spam = one_of(folder, ("spam",)) & ~draft
+    draft = said(table, "folder", _DRAFT_FOLDERS) | said(table, "ismessagedraft", YES) | said(
+        table, "isconversationdraft", YES)
+    spam = said(table, "folder", _SPAM_FOLDER) & ~draft
     content = stripped(table, "content")
-    sponsored = (one_of(lowered(table, "from"), SPONSOR_NAMES)
-                 | truth(pc.match_substring(lowered(table, "conversationtitle"), "sponsored"))
+    sponsored = (said(table, "from", SPONSOR_NAMES)
+                 | per_value(stripped(table, "conversationtitle"), lambda title: "sponsored" in title.lower(), bool)
                  | truth(pc.starts_with(content, '<p class="spinmail'))
                  | _mail_merge(raw(table, "content")))
     if table.has("senderprofileurl"):
@@ -149,10 +146,7 @@ def _skip_reasons(table: Table, sender: pa.Array, owner: Owner) -> tuple[np.ndar
 
 def _said(table: Table) -> tuple[np.ndarray, np.ndarray]:
     """(outgoing, incoming): what 2018's ``Direction`` column says (neither, in files without it)."""
-    if not table.has("direction"):
-        return np.zeros(table.num_rows, bool), np.zeros(table.num_rows, bool)
-    said = lowered(table, "direction")
-    return one_of(said, OUTGOING), one_of(said, INCOMING)
+    return said(table, "direction", OUTGOING), said(table, "direction", INCOMING)
 
 
 def _outbound(table: Table, sender: pa.Array, sender_url: pa.Array, owner: Owner) -> np.ndarray:
