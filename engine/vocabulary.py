@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 # -- tracking: what was done, how, and what came of it --------------------------------------------------
-CHANNELS: tuple[str, ...] = ("email", "linkedin_message", "linkedin_connection", "phone", "in_person", "other")
+CHANNELS: tuple[str, ...] = ("email", "linkedin_message", "linkedin_connection", "phone", "video_call", "in_person",
+                               "other")
 CHANNEL_LABELS: dict[str, str] = {
     "email": "E-mail", "linkedin_message": "LinkedIn message", "linkedin_connection": "LinkedIn invitation",
-    "phone": "Phone", "in_person": "In person", "other": "Other",
+    "phone": "Phone", "video_call": "Video call", "in_person": "In person", "other": "Other",
 }
 INTERACTION_KINDS: tuple[str, ...] = ("outreach", "inbound", "meeting", "event")
 KIND_LABELS: dict[str, str] = {

@@ -108,7 +108,7 @@ def test_each_past_occurrence_with_a_contact_becomes_a_meeting(store, tmp_path):
     assert START + timedelta(days=14) not in days
     assert str(ana["occurred_at"].iloc[0])[11:16] == "10:00"  # Berlin wall-clock time, the workspace's zone
     sync = logged[logged["notes"] == "Calendar: Team sync"]
-    assert set(sync["channel"]) == {"other"}  # a video call is not in person
+    assert set(sync["channel"]) == {"video_call"}  # a video call is not in person
     assert set(ana[ana["notes"] != "Calendar: Team sync"]["channel"]) == {"in_person"}
 
 

@@ -147,6 +147,6 @@ def test_attending_an_event_logs_each_person_met_with_the_follow_up(filled):
     assert (row["kind"], row["channel"], row["event"]) == ("event", "in_person", "Data Night")
     assert (str(row["occurred_on"])[:10], str(row["follow_up_on"])[:10]) == ("2026-11-20", str(follow))
     alone = attendance(event | {"online": True}, [], None, follow)
-    assert alone == [{"event_id": event_id, "goal_id": None, "kind": "event", "channel": "other",
+    assert alone == [{"event_id": event_id, "goal_id": None, "kind": "event", "channel": "video_call",
                       "occurred_on": date(2026, 11, 20), "notes": None, "contact_id": None}]
     assert kept_follow_up(None, follow) == follow and kept_follow_up("replied", follow) is None

@@ -29,7 +29,7 @@ from engine.store.history import COLUMNS
 from .archive_history import source_keys
 
 MAX_LISTED = 200  # unmatched addresses listed in a report (all are counted)
-CHANNEL_MEETING, CHANNEL_VIDEO = "in_person", "other"  # engine.vocabulary has no video channel
+CHANNEL_MEETING, CHANNEL_VIDEO = "in_person", "video_call"
 _VIDEO = re.compile(r"zoom\.us|meet\.google|teams\.microsoft|teams\.live|webex|whereby\.com|jitsi", re.IGNORECASE)
 _EARLIEST = date(1970, 1, 1)
 

@@ -30,6 +30,7 @@ CHANNEL_LIMITS: dict[str, int | None] = {
     "linkedin_inmail": 1900,
     "email": None,
     "phone": None,
+    "video_call": None,
     "in_person": None,
     "other": None,
 }

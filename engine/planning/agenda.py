@@ -97,7 +97,7 @@ def attendance(event: dict, contact_ids: list[int], goal_id: int | None, follow_
     """The interactions that record attending ``event``: one per person met there (each with the
     follow-up), or one for the event alone when nobody is named."""
     base = {"event_id": int(event["id"]), "goal_id": goal_id, "kind": "event",
-            "channel": "other" if event.get("online") else "in_person",
+            "channel": "video_call" if event.get("online") else "in_person",
             "occurred_on": as_date(event["starts_at"]), "notes": notes or None}
     if not contact_ids:
         return [{**base, "contact_id": None}]

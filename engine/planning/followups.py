@@ -27,9 +27,10 @@ log = logging.getLogger(__name__)
 # a call or a chat in person is fresh for days, a written note deserves a week, a meeting's
 # follow-up (notes, the promised intro) fits in two weeks.
 DEFAULT_FOLLOW_UP_DAYS: dict[str, int] = {"email": 7, "linkedin_message": 5, "linkedin_connection": 7, "phone": 3,
-                                          "in_person": 14, "other": 7}
+                                          "video_call": 7, "in_person": 14, "other": 7}
 _CHANNEL_PHRASES = {"email": "by e-mail", "linkedin_message": "with a LinkedIn message",
-                    "linkedin_connection": "with a LinkedIn invitation", "phone": "by phone", "in_person": "in person"}
+                    "linkedin_connection": "with a LinkedIn invitation", "phone": "by phone",
+                    "video_call": "on a video call", "in_person": "in person"}
 _DAYS_PER_MONTH = 365.2425 / 12  # only for the nominal day count of a monthly cadence
 
 
