@@ -89,6 +89,8 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("hospitality", re.compile(r"\b(hotels?|resorts?|hospitality)\b")),
 )
 
+# Any cue at all: most names have none, and one search says so.
+_ANY_CUE = re.compile("|".join(f"(?:{cue.pattern})" for _, cue in CUES))
 _ALIAS_OF = {alias: name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 
 
@@ -111,6 +113,8 @@ def infer_industry(company) -> str | None:
         return None
     if key in KNOWN:
         return KNOWN[key]
+    if not _ANY_CUE.search(key):
+        return None
     for industry, cue in CUES:
         if cue.search(key):
             return industry

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import is_not
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +25,23 @@ from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, seniority_of_no
 ROLES_FILE = Path(__file__).with_name("roles.toml")
 # Little words left out when matching, so "Head of HR" and "Head, HR" read alike.
 _FILLER = frozenset("of the and for at in a an to".split())
+_NOT_NONE = partial(is_not, None)
+
+
+class _MatchingWords(dict):
+    """Word of a plain title -> the word matched (its word form folded), None for filler; filled as
+    words are met."""
+
+    def __init__(self, forms: dict[str, str]):
+        super().__init__()
+        self.forms = forms
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) > 1 << 18:  # bounded, whatever a process reads
+            self.clear()
+        folded = None if word in _FILLER else self.forms.get(word, word)
+        self[word] = folded
+        return folded
 
 
 @dataclass(frozen=True)
@@ -53,6 +71,7 @@ class Taxonomy:
 
     def __init__(self, data: dict):
         self.forms: dict[str, str] = {k.lower(): v.lower() for k, v in data.get("word_forms", {}).items()}
+        self._word_of = _MatchingWords(self.forms)
         seniority = data.get("seniority", {})
         self.ladder: tuple[str, ...] = tuple(seniority.get("ladder", SENIORITY_LEVELS))
         unknown = [lvl for lvl in self.ladder if lvl not in SENIORITY_LEVELS]
@@ -76,10 +95,15 @@ class Taxonomy:
             for ref in (fam.leads,):
                 if ref is not None and ref not in self.families:
                     raise ValueError(f"roles file: family {fam.name!r} leads unknown family {ref!r}")
-        self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # first word -> (phrase, family, phrase length + the family's priority)
+        self._index: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
         for fam in self.families.values():
             for phrase in fam.phrases:
-                self._index.setdefault(phrase[0], []).append((phrase, fam.name))
+                self._index.setdefault(phrase[0], []).append((phrase, fam.name, len(phrase) + fam.priority))
+        self._rungs = {level: i for i, level in enumerate(self.ladder)}
+        # (family, the family it leads, the ladder rung it leads from, its priority)
+        self._leading = [(f.name, f.leads, self._rungs[f.from_level], f.priority) for f in self.families.values()
+                         if f.leads is not None and f.from_level in self._rungs]
         self.names: list[str] = list(self.families)
         self.index: dict[str, int] = {f: i for i, f in enumerate(self.names)}
         if len(self.names) > 62:
@@ -89,6 +113,15 @@ class Taxonomy:
             if fam.at_industry:
                 self._industries[fam.at_industry] = self._industries.get(fam.at_industry, frozenset()) | {fam.name}
         self._read = lru_cache(maxsize=1 << 17)(self._read_uncached)
+
+    @property
+    def deciding_industries(self):
+        """Industries at whose companies some ambiguous titles belong to a family (at_industry)."""
+        return self._industries.keys()
+
+    def coded(self, reading: Reading) -> tuple[int, int, str | None]:
+        """(index of the family shown or -1, bit mask of its families, level) of a reading."""
+        return self.index.get(reading.family, -1), self.mask_of(reading.families), reading.level
 
     def mask_of(self, families) -> int:
         """Bit mask of families (by their order in the file)."""
@@ -106,7 +139,7 @@ class Taxonomy:
         return self._words(_plain_title(str(text)))
 
     def _words(self, plain: str) -> tuple[str, ...]:
-        return tuple(self.forms.get(w, w) for w in plain.split() if w not in _FILLER)
+        return tuple(filter(_NOT_NONE, map(self._word_of.__getitem__, plain.split())))
 
     def read_title(self, title, industry: str | None = None) -> Reading:
         """Family and level of a title; ``industry`` (the company's) decides ambiguous titles
@@ -126,17 +159,18 @@ class Taxonomy:
     def _read_uncached(self, plain: str, level: str | None) -> Reading:
         words = self._words(plain)
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
+        index = self._index
         for start, word in enumerate(words):
-            for phrase, fam in self._index.get(word, ()):
+            for phrase, fam, weight in index.get(word, ()):
                 end = start + len(phrase)
                 if words[start:end] == phrase:
-                    rank = (len(phrase) + self.families[fam].priority, end)
+                    rank = (weight, end)
                     best[fam] = max(best.get(fam, rank), rank)
-        for fam in self.families.values():
-            if fam.leads in best and level in self.ladder and fam.from_level in self.ladder \
-                    and self.ladder.index(level) >= self.ladder.index(fam.from_level):
-                length, end = best[fam.leads]
-                best[fam.name] = max(best.get(fam.name, (0, 0)), (length + 0.5 + fam.priority, end))
+        rung = self._rungs.get(level)
+        for name, leads, from_rung, priority in self._leading if best and rung is not None else ():
+            if leads in best and rung >= from_rung:
+                length, end = best[leads]
+                best[name] = max(best.get(name, (0, 0)), (length + 0.5 + priority, end))
         return self._reading(best, level)
 
     def _read_at_industry(self, plain: str, level: str | None, industry: str, reading: Reading) -> Reading:
@@ -151,7 +185,7 @@ class Taxonomy:
     def _reading(best: dict, level: str | None) -> Reading:
         if not best:
             return Reading(None, frozenset(), level)
-        family = max(best, key=lambda f: best[f])
+        family = max(best, key=best.__getitem__)
         return Reading(family, frozenset(best), level)
 
     def role_families(self, roles) -> frozenset[str]:
@@ -222,24 +256,32 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
         forms_of = [(p, seniority_of_normalized(p)) for p in plain]
     else:
         pos_codes, forms_of = forms
+    # Each distinct title is read once, without its company's industry; index 0 is "no title".
+    pos_codes = np.asarray(pos_codes, dtype=np.int64)
+    fam = np.full(len(forms_of) + 1, -1, dtype=np.int64)
+    mask = np.zeros(len(forms_of) + 1, dtype=np.int64)
+    level = np.full(len(forms_of) + 1, None, dtype=object)
+    for p, (plain_title, lvl) in enumerate(forms_of, start=1):
+        if plain_title:
+            fam[p], mask[p], level[p] = t.coded(t.read_plain(plain_title, None, lvl))
+    fam, mask, level = fam[pos_codes + 1], mask[pos_codes + 1], level[pos_codes + 1]
+    # A title at a company of an industry that decides ambiguous titles ("Partner" at a VC firm) is
+    # read again with it, once per distinct title and industry.
     ind_codes, industries = pd.factorize(pd.Series(industry, dtype=object))
-    key = np.asarray(pos_codes, dtype=np.int64) * (len(industries) + 1) + ind_codes + 1
-    key_codes, keys = pd.factorize(key)
-    fam = np.full(len(keys), -1, dtype=np.int64)
-    mask = np.zeros(len(keys), dtype=np.int64)
-    level = np.full(len(keys), None, dtype=object)
-    for k, code in enumerate(keys.tolist()):
-        p, i = divmod(code, len(industries) + 1)
-        if p < 0:  # no title at all (pandas codes a missing value -1): nothing to read
-            continue
-        plain_title, lvl = forms_of[p]
-        if not plain_title:
-            continue
-        reading = t.read_plain(plain_title, industries[i - 1] if i else None, lvl)
-        fam[k] = t.index.get(reading.family, -1)
-        mask[k] = t.mask_of(reading.families)
-        level[k] = reading.level
-    return ContactReadings(fam[key_codes], mask[key_codes], industry, inferred, level[key_codes])
+    deciding = np.array([i in t.deciding_industries for i in industries] + [False], dtype=bool)
+    again = np.flatnonzero(deciding[ind_codes] & (pos_codes >= 0))
+    if len(again):
+        key_codes, keys = pd.factorize(pos_codes[again] * len(industries) + ind_codes[again])
+        coded = [(-1, 0, None)] * len(keys)
+        for k, code in enumerate(keys.tolist()):
+            p, i = divmod(code, len(industries))
+            plain_title, lvl = forms_of[p]
+            if plain_title:
+                coded[k] = t.coded(t.read_plain(plain_title, industries[i], lvl))
+        fam[again] = np.array([c[0] for c in coded], dtype=np.int64)[key_codes]
+        mask[again] = np.array([c[1] for c in coded], dtype=np.int64)[key_codes]
+        level[again] = np.array([c[2] for c in coded] + [None], dtype=object)[:-1][key_codes]
+    return ContactReadings(fam, mask, industry, inferred, level)
 
 
 def describe_contacts(frame: pd.DataFrame) -> pd.DataFrame:

@@ -96,12 +96,14 @@ _LEADER = r"(?:head|director|vice president|chief|lead|leader|svp|evp)"
 _FUNCTION_LEADER = re.compile(
     rf"\b{_LEADER}(?: of)? ({'|'.join(_FUNCTION_ROLES)})\b|\b({'|'.join(_FUNCTION_ROLES)}) {_LEADER}\b"
 )
+_LEADER_WORDS = frozenset("head director vice chief lead leader svp evp".split())  # one is in every match
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
 # In a tech network a bare "Staff Engineer" or "Principal Engineer" is a software engineer.
 _BARE_ENGINEER = re.compile(
     r"^(?:(?:staff|principal|senior|lead|founding|distinguished) )?engineer(?: i{1,3}| iv)?$"
 )
 
+_DOMAIN = re.compile(r"\.(com|io|ai|co)\b")
 _LEGAL_SUFFIXES = frozenset(
     "inc incorporated llc l l c ltd limited corp corporation co company gmbh plc sa ag bv nv pty llp lp "
     "srl sas spa oy ab as kk pte".split()
@@ -139,6 +141,7 @@ def title_forms(text: str) -> tuple[str, str, str | None]:
 def clear_caches() -> None:
     """Forget every title read so far, as in a fresh process (benchmarks of the cold path)."""
     title_forms.cache_clear()
+    _TOKEN_WORDS.clear()
 
 
 def _rewrite(text: str) -> str:
@@ -152,8 +155,29 @@ def _rewrite(text: str) -> str:
     return text
 
 
+class _TokenWords(dict):
+    """Raw title token -> its word(s) in a plain title ("" for noise), filled as tokens are met."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) > 1 << 18:  # bounded, whatever a process reads
+            self.clear()
+        word = "" if token in _NOISE_TOKENS else _PLURALS.get(token) or _ABBREVIATIONS.get(token, token)
+        self[token] = word
+        return word
+
+
+_TOKEN_WORDS = _TokenWords()
+
+
 def _plain_title(text: str) -> str:
-    tokens = [t for t in _NON_WORD.split(_rewrite(str(text))) if t and t not in _NOISE_TOKENS]
+    tokens = _NON_WORD.split(_rewrite(str(text)))
+    if "eng" not in tokens:  # nearly every title: each token on its own
+        return " ".join(filter(None, map(_TOKEN_WORDS.__getitem__, tokens)))
+    return _plain_title_eng([t for t in tokens if t and t not in _NOISE_TOKENS])
+
+
+def _plain_title_eng(tokens: list[str]) -> str:
+    """A title with "eng", read by its neighbours."""
     words: list[str] = []
     for i, token in enumerate(tokens):
         if token == "eng":
@@ -169,12 +193,12 @@ def _plain_title(text: str) -> str:
 def _with_hints(out: str) -> str:
     """A plain normalized title with the roles it implies but does not spell out appended."""
     extra: list[str] = []
-    for match in _FUNCTION_LEADER.finditer(out):
+    for match in _FUNCTION_LEADER.finditer(out) if not _LEADER_WORDS.isdisjoint(out.split()) else ():
         function = match.group(1) or match.group(2)
         extra += [*_FUNCTION_ROLES[function], f"{function} leadership"]
-    if _GROUP_PM.search(out) or "chief product officer" in out:
+    if "product manager" in out and _GROUP_PM.search(out) or "chief product officer" in out:
         extra += ["product manager", "product leadership"]
-    if _BARE_ENGINEER.match(out):
+    if "engineer" in out and _BARE_ENGINEER.match(out):
         extra.append("software engineer")
     for hint in dict.fromkeys(extra):
         if hint not in out:
@@ -189,20 +213,28 @@ _IC_MANAGER = re.compile(
     r"\b(product|program|project|account|community|success|relationship|partner|content|media|"
     r"marketing|brand|office|case|portfolio|category|channel|campaign)\s+manager\b"
 )
-_SENIORITY_RULES: tuple[tuple[str, re.Pattern], ...] = (
-    ("founder", re.compile(r"\bfounder\b|\bfounding (partner|engineer)\b")),
-    ("executive", re.compile(
-        r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
-        r"\bgeneral partner\b|\bowner\b|^partner\b")),
-    ("vp", re.compile(r"\bvice president\b")),
-    ("director", re.compile(r"\bdirector\b|\bhead of\b|^head\b")),
-    ("intern", re.compile(r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b")),
-    ("manager", re.compile(r"\bmanager\b|\bmanagement\b|\bsupervisor\b")),
-    ("lead", re.compile(r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b")),
-    ("senior", re.compile(r"\bsenior\b|\biii\b|\biv\b")),
-    ("junior", re.compile(r"\bjunior\b|\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b")),
+# Each rule with the words one of which any of its matches contains, so that a rule is only run on
+# a title that has one (most titles have none: they are "mid" without running a rule).
+_SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str]], ...] = tuple(
+    (level, re.compile(pattern), frozenset(words.split())) for level, pattern, words in (
+        ("founder", r"\bfounder\b|\bfounding (partner|engineer)\b", "founder founding"),
+        ("executive", r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
+                      r"\bgeneral partner\b|\bowner\b|^partner\b", "chief president managing partner owner"),
+        ("vp", r"\bvice president\b", "vice"),
+        ("director", r"\bdirector\b|\bhead of\b|^head\b", "director head"),
+        ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
+         "intern internship trainee apprentice student"),
+        ("manager", r"\bmanager\b|\bmanagement\b|\bsupervisor\b", "manager management supervisor"),
+        ("lead", r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b",
+         "lead principal staff group architect"),
+        ("senior", r"\bsenior\b|\biii\b|\biv\b", "senior iii iv"),
+        ("junior", r"\bjunior\b|\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b",
+         "junior entry graduate associate assistant"),
+    )
 )
+_SENIORITY_WORDS = frozenset().union(*(words for _, _, words in _SENIORITY_RULES))
 _NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired|career break)\b")
+_NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "retired", "career"})
 _SENIORITY_ALIASES: dict[str, str] = {
     "entry": "junior", "entry level": "junior", "graduate": "junior", "associate": "junior",
     "mid level": "mid", "mid-level": "mid", "intermediate": "mid", "staff": "lead", "principal": "lead",
@@ -215,9 +247,15 @@ _SENIORITY_ALIASES: dict[str, str] = {
 def seniority_of_normalized(normalized: str) -> str | None:
     """Seniority of a title normalized without hints (hints such as "design manager" for a
     "Design Lead" would read as a level); see :func:`parse_seniority`."""
-    if not normalized or _NOT_A_ROLE.match(normalized):
+    if not normalized:
         return None
-    for level, pattern in _SENIORITY_RULES:
+    words = normalized.split()
+    if words and words[0] in _NOT_A_ROLE_FIRST and _NOT_A_ROLE.match(normalized):
+        return None
+    present = _SENIORITY_WORDS.intersection(words)
+    for level, pattern, triggers in _SENIORITY_RULES if present else ():
+        if triggers.isdisjoint(present):
+            continue
         if level == "manager":
             if pattern.search(_IC_MANAGER.sub(" ", normalized)):
                 return level
@@ -252,7 +290,8 @@ def normalize_company(name) -> str:
     if _is_missing(name):
         return ""
     text = str(name).lower().replace("&", " and ")
-    text = re.sub(r"\.(com|io|ai|co)\b", " ", text)
+    if "." in text:
+        text = _DOMAIN.sub(" ", text)
     tokens = [t for t in _NON_WORD.split(text) if t]
     while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
         tokens.pop()
