@@ -53,24 +53,33 @@ def _tfidf_rank(contacts, goals) -> np.ndarray:
     return np.argsort(-best, kind="stable")
 
 
-def cold_and_baseline(contacts, goals, now, repeats: int = 3) -> tuple[float, float]:
-    """(cold fit + rank, bare TF-IDF ranking), best of ``repeats`` each, timed in turns."""
+def _cpu_timed(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def cold_and_baseline(contacts, goals, now, repeats: int = 3) -> dict[str, float]:
+    """Cold fit + rank and the bare TF-IDF ranking, best of ``repeats`` each, timed in turns: wall
+    time ("cold", "tfidf") and this process's CPU time ("cold_cpu", "tfidf_cpu"), which other
+    work on a shared machine disturbs less."""
     cold, tfidf = [], []
     for _ in range(repeats):
-        tfidf.append(_timed(lambda: _tfidf_rank(contacts, goals)))
-        cold.append(_timed(lambda: _cold_fit_and_rank(contacts, goals, now)))
-    return min(cold), min(tfidf)
+        tfidf.append(_cpu_timed(lambda: _tfidf_rank(contacts, goals)))
+        cold.append(_cpu_timed(lambda: _cold_fit_and_rank(contacts, goals, now)))
+    return {"cold": min(c[0] for c in cold), "tfidf": min(t[0] for t in tfidf),
+            "cold_cpu": min(c[1] for c in cold), "tfidf_cpu": min(t[1] for t in tfidf)}
 
 
-def run_cold(rows: int) -> dict[str, float]:
+def run_cold(rows: int, repeats: int = 5) -> dict[str, float]:
     """Only the cold ranking and its baseline, on ``pages_workspace`` of ``rows`` contacts."""
     with tempfile.TemporaryDirectory() as tmp:
         store = pages_workspace(Path(tmp), rows)
         contacts = store.contacts.for_ranking()
         goals = store.goals.all()
-        cold, tfidf = cold_and_baseline(contacts, goals, datetime.now())
-    return {"rows": len(contacts), "tfidf": tfidf, "cold": cold, "goals": len(goals),
-            "titles": contacts["position"].nunique()}
+        times = cold_and_baseline(contacts, goals, datetime.now(), repeats)
+    return {"rows": len(contacts), **times, "goals": len(goals), "titles": contacts["position"].nunique()}
 
 
 def run(rows: int, pages: bool = True) -> dict[str, float]:
@@ -79,7 +88,7 @@ def run(rows: int, pages: bool = True) -> dict[str, float]:
         contacts = store.contacts.for_ranking()
         goals = store.goals.all()
         now = datetime.now()
-        cold, tfidf = cold_and_baseline(contacts, goals, now)
+        times = cold_and_baseline(contacts, goals, now)
         refit = min(_timed(lambda: OpportunityRanker().fit(contacts)) for _ in range(3))  # titles seen before
         ranker = OpportunityRanker().fit(contacts)
         interactions = store.interactions.frame()
@@ -93,7 +102,7 @@ def run(rows: int, pages: bool = True) -> dict[str, float]:
         opportunities.rank_contacts(store)  # warm the per-data-version cache
         warm_service = min(_timed(lambda: opportunities.rank_contacts(store)) for _ in range(3))
         page = page_run_seconds(store.path) if pages else {}
-    return {"rows": rows, "tfidf": tfidf, "cold": cold, "refit": refit, "learn": learn, "learned_rank": learned_rank,
+    return {"rows": rows, **times, "refit": refit, "learn": learn, "learned_rank": learned_rank,
             "outcomes": status["outcomes"], "rerank": rerank, "read": read, "warm_service": warm_service,
             "goals": len(goals), **page}
 
@@ -132,7 +141,8 @@ def main() -> None:
             r = run_cold(rows)
             print(f"ranking {r['rows']:,} contacts ({r['titles']:,} distinct titles, {r['goals']} goals), cold: "
                   f"{r['cold']:.3f} s against a bare TF-IDF ranking {r['tfidf']:.3f} s = "
-                  f"{r['cold'] / r['tfidf']:.2f}x (target <= 1.2x)")
+                  f"{r['cold'] / r['tfidf']:.2f}x (CPU time {r['cold_cpu']:.3f} s against {r['tfidf_cpu']:.3f} s = "
+                  f"{r['cold_cpu'] / r['tfidf_cpu']:.2f}x; target <= 1.2x)")
         else:
             report(run(rows, pages=not args.no_pages))
 
@@ -141,7 +151,7 @@ def report(r: dict) -> None:
     print(f"ranking {r['rows']:,} contacts (benchmarks.workspace.pages_workspace: the demo's goals and more)")
     print(f"  bare TF-IDF ranking, fit + cosine to goals  : {r['tfidf']:.3f} s (baseline)")
     print(f"  cold full ranking (fit + rank)              : {r['cold']:.3f} s = {r['cold'] / r['tfidf']:.2f}x "
-          "(target <= 1.2x)")
+          f"(CPU time {r['cold_cpu'] / r['tfidf_cpu']:.2f}x; target <= 1.2x)")
     print(f"  refit after a data edit (titles seen before): {r['refit']:.3f} s = {r['refit'] / r['tfidf']:.2f}x")
     print(f"  learning from {r['outcomes']} outcomes                : {r['learn']:.3f} s")
     print(f"  full ranking with the learned model          : {r['learned_rank']:.3f} s = "
