@@ -11,7 +11,7 @@ import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
 from engine.ranking import industries, titles
-from engine.ranking.text import NGRAMS, STOP_WORDS, count_terms
+from engine.ranking.text import _SEPARATOR, NGRAMS, STOP_WORDS, count_terms
 
 SAMPLE = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "titles_sample.csv"
 HOSTILE = [
@@ -35,7 +35,10 @@ def _count_vectorizer(docs):
     return counter.fit_transform(docs).tocsr(), counter.get_feature_names_out()
 
 
-@pytest.mark.parametrize("docs", [HOSTILE, _sample_titles(), [titles.normalize_title(t) for t in _sample_titles()]])
+@pytest.mark.parametrize("docs", [
+    HOSTILE, _sample_titles(), [titles.normalize_title(t) for t in _sample_titles()],
+    ["ΣΟΦΟΣ", "Σοφία data", f"notes {_SEPARATOR.upper()} here", "data science"],  # a document holds the separator
+])
 def test_terms_counted_at_once_equal_count_vectorizer(docs):
     expected, expected_terms = _count_vectorizer(docs)
     counts, terms = count_terms(np.array(docs, dtype=object))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from operator import is_not
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ ROLES_FILE = Path(__file__).with_name("roles.toml")
 # Little words left out when matching, so "Head of HR" and "Head, HR" read alike.
 _FILLER = frozenset("of the and for at in a an to".split())
 _NOT_NONE = partial(is_not, None)
+_NONE: frozenset[str] = frozenset()
 
 
 class _MatchingWords(dict):
@@ -44,8 +46,7 @@ class _MatchingWords(dict):
         return folded
 
 
-@dataclass(frozen=True)
-class Reading:
+class Reading(NamedTuple):
     """What a title says: the family shown, every family it names, and the level."""
 
     family: str | None
@@ -95,11 +96,18 @@ class Taxonomy:
             for ref in (fam.leads,):
                 if ref is not None and ref not in self.families:
                     raise ValueError(f"roles file: family {fam.name!r} leads unknown family {ref!r}")
-        # first word -> (phrase, family, phrase length + the family's priority)
-        self._index: dict[str, list[tuple[tuple[str, ...], str, float]]] = {}
+        # first word -> [(length, {phrase: [(order, family, length + the family's priority, length)]})]:
+        # at each word of a title, one look-up per length of the phrases that start with it. ``order``
+        # is the phrase's place in the file, the order in which matches at one word are taken.
+        grouped: dict[str, dict[int, dict[tuple[str, ...], list]]] = {}
+        order = 0
         for fam in self.families.values():
             for phrase in fam.phrases:
-                self._index.setdefault(phrase[0], []).append((phrase, fam.name, len(phrase) + fam.priority))
+                by_length = grouped.setdefault(phrase[0], {}).setdefault(len(phrase), {})
+                by_length.setdefault(phrase, []).append((order, fam.name, len(phrase) + fam.priority, len(phrase)))
+                order += 1
+        self._index = {word: sorted(by_length.items()) for word, by_length in grouped.items()}
+        self._masks: dict[frozenset[str], int] = {}
         self._rungs = {level: i for i, level in enumerate(self.ladder)}
         # (family, the family it leads, the ladder rung it leads from, its priority)
         self._leading = [(f.name, f.leads, self._rungs[f.from_level], f.priority) for f in self.families.values()
@@ -121,7 +129,10 @@ class Taxonomy:
 
     def coded(self, reading: Reading) -> tuple[int, int, str | None]:
         """(index of the family shown or -1, bit mask of its families, level) of a reading."""
-        return self.index.get(reading.family, -1), self.mask_of(reading.families), reading.level
+        mask = self._masks.get(reading.families)
+        if mask is None:
+            mask = self._masks[reading.families] = self.mask_of(reading.families)
+        return self.index.get(reading.family, -1), mask, reading.level
 
     def mask_of(self, families) -> int:
         """Bit mask of families (by their order in the file)."""
@@ -161,11 +172,17 @@ class Taxonomy:
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
         index = self._index
         for start, word in enumerate(words):
-            for phrase, fam, weight in index.get(word, ()):
-                end = start + len(phrase)
-                if words[start:end] == phrase:
-                    rank = (weight, end)
-                    best[fam] = max(best.get(fam, rank), rank)
+            groups = index.get(word)
+            if groups is None:
+                continue
+            found = None
+            for length, phrases in groups:
+                hits = phrases.get(words[start:start + length])
+                if hits is not None:
+                    found = hits if found is None else sorted(found + hits)
+            for _, fam, weight, length in found or ():
+                rank = (weight, start + length)
+                best[fam] = max(best.get(fam, rank), rank)
         rung = self._rungs.get(level)
         for name, leads, from_rung, priority in self._leading if best and rung is not None else ():
             if leads in best and rung >= from_rung:
@@ -184,9 +201,8 @@ class Taxonomy:
     @staticmethod
     def _reading(best: dict, level: str | None) -> Reading:
         if not best:
-            return Reading(None, frozenset(), level)
-        family = max(best, key=best.__getitem__)
-        return Reading(family, frozenset(best), level)
+            return Reading(None, _NONE, level)
+        return Reading(max(best, key=best.__getitem__) if len(best) > 1 else next(iter(best)), frozenset(best), level)
 
     def role_families(self, roles) -> frozenset[str]:
         """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO")."""

@@ -43,6 +43,7 @@ CONTACT_FIELDS = ("position", "company", "tags", "notes")
 FIELD_WEIGHTS = {"position": 1.0, "company": 0.0, "tags": 1.0, "notes": 0.5}
 _EMPTY_TERM = "__no_terms__"
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's token_pattern
+_SEPARATOR = "zqxjdocumentendzqxj"
 
 
 @dataclass
@@ -123,13 +124,10 @@ def count_terms(docs) -> tuple[sp.csr_matrix, np.ndarray] | None:
     bigrams and the vocabulary are worked out once per distinct token and token pair over all
     documents at once, rather than per token in Python.
     """
-    findall = _TOKEN.findall
-    tokens = [findall(doc.lower()) for doc in docs]
-    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
-    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
+    doc, flat = _tokens(docs)
     codes, words = pd.factorize(flat)
     keep = ~np.fromiter((w in ENGLISH_STOP_WORDS for w in words), dtype=bool, count=len(words))[codes]
-    doc = np.repeat(np.arange(len(docs)), lengths)[keep]
+    doc = doc[keep]
     codes = codes[keep]
     # A bigram joins two kept tokens that follow each other in one document.
     pairs = np.flatnonzero(doc[1:] == doc[:-1]) if len(doc) else np.zeros(0, dtype=np.int64)
@@ -150,6 +148,23 @@ def count_terms(docs) -> tuple[sp.csr_matrix, np.ndarray] | None:
     counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(docs), len(terms)))
     counts.sum_duplicates()
     return counts, terms[order]
+
+
+def _tokens(docs) -> tuple[np.ndarray, np.ndarray]:
+    """(document of each token, the tokens) of ``docs`` in order, lower-cased and found by
+    TfidfVectorizer's token pattern. All documents are tokenized in one pass, joined by a word
+    found in none of them; that word then marks where each document ends."""
+    joined = f" {_SEPARATOR} ".join(docs).lower()
+    if joined.count(_SEPARATOR) == len(docs) - 1:
+        flat = np.array(_TOKEN.findall(joined), dtype=object)
+        ends = flat == _SEPARATOR
+        doc = np.cumsum(ends)
+        return doc[~ends], flat[~ends]
+    findall = _TOKEN.findall  # a document holds the separator: one at a time
+    tokens = [findall(doc.lower()) for doc in docs]
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
+    return np.repeat(np.arange(len(docs)), lengths), flat
 
 
 def query_matrix(vectorizer: TfidfVectorizer, field_lists) -> sp.csr_matrix:

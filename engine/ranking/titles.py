@@ -135,7 +135,8 @@ def title_forms(text: str) -> tuple[str, str, str | None]:
     fitting needs of each distinct title. Kept per title across fits, so refitting after an edit
     only normalizes titles it has not seen."""
     plain = _plain_title(text)
-    return _with_hints(plain), plain, seniority_of_normalized(plain)
+    present = _CUE_WORDS.intersection(plain.split())
+    return _with_hints(plain, present), plain, seniority_of_normalized(plain, present)
 
 
 def clear_caches() -> None:
@@ -190,16 +191,21 @@ def _plain_title_eng(tokens: list[str]) -> str:
     return " ".join(words)
 
 
-def _with_hints(out: str) -> str:
-    """A plain normalized title with the roles it implies but does not spell out appended."""
+def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> str:
+    """A plain normalized title with the roles it implies but does not spell out appended.
+    ``present``: the title's words among _CUE_WORDS, when the caller has them."""
     extra: list[str] = []
-    for match in _FUNCTION_LEADER.finditer(out) if not _LEADER_WORDS.isdisjoint(out.split()) else ():
+    if present is None:
+        present = _CUE_WORDS.intersection(out.split())
+    for match in _FUNCTION_LEADER.finditer(out) if not _LEADER_WORDS.isdisjoint(present) else ():
         function = match.group(1) or match.group(2)
         extra += [*_FUNCTION_ROLES[function], f"{function} leadership"]
     if "product manager" in out and _GROUP_PM.search(out) or "chief product officer" in out:
         extra += ["product manager", "product leadership"]
     if "engineer" in out and _BARE_ENGINEER.match(out):
         extra.append("software engineer")
+    if not extra:
+        return out
     for hint in dict.fromkeys(extra):
         if hint not in out:
             # "head of product" + "product manager" -> "head of product manager": no "product product".
@@ -235,6 +241,9 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str]], ...] = tuple(
 _SENIORITY_WORDS = frozenset().union(*(words for _, _, words in _SENIORITY_RULES))
 _NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired|career break)\b")
 _NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "retired", "career"})
+# Words one of which a leader hint or a seniority rule needs: a title's words among these, found
+# once, say which of them to try.
+_CUE_WORDS = _LEADER_WORDS | _SENIORITY_WORDS
 _SENIORITY_ALIASES: dict[str, str] = {
     "entry": "junior", "entry level": "junior", "graduate": "junior", "associate": "junior",
     "mid level": "mid", "mid-level": "mid", "intermediate": "mid", "staff": "lead", "principal": "lead",
@@ -244,15 +253,16 @@ _SENIORITY_ALIASES: dict[str, str] = {
 }
 
 
-def seniority_of_normalized(normalized: str) -> str | None:
+def seniority_of_normalized(normalized: str, present: frozenset[str] | set[str] | None = None) -> str | None:
     """Seniority of a title normalized without hints (hints such as "design manager" for a
-    "Design Lead" would read as a level); see :func:`parse_seniority`."""
+    "Design Lead" would read as a level); see :func:`parse_seniority`. ``present``: the title's
+    words among _CUE_WORDS, when the caller has them."""
     if not normalized:
         return None
-    words = normalized.split()
-    if words and words[0] in _NOT_A_ROLE_FIRST and _NOT_A_ROLE.match(normalized):
+    if normalized.partition(" ")[0] in _NOT_A_ROLE_FIRST and _NOT_A_ROLE.match(normalized):
         return None
-    present = _SENIORITY_WORDS.intersection(words)
+    if present is None:
+        present = _CUE_WORDS.intersection(normalized.split())
     for level, pattern, triggers in _SENIORITY_RULES if present else ():
         if triggers.isdisjoint(present):
             continue
