@@ -116,3 +116,14 @@ def test_industry_of_companies_equals_trying_every_cue():
     inferred = [industries.infer_industry(n) for n in names]
     assert inferred == [every_cue(n) for n in names]
     assert sum(i is not None for i in inferred) > 200
+
+
+def test_terms_counted_by_parts_equal_count_vectorizer_of_them_all():
+    plain = [titles.normalize_title(t) for t in _sample_titles()[:300]] + ["", "ab c", "data  science"]
+    companies = [titles.normalize_company(t) for t in ("Stripe, Inc.", "Acme Bank Plc", "", "The Data Co")]
+    notes = HOSTILE
+    expected, expected_terms = _count_vectorizer(plain + companies + [] + notes)
+    parts = [np.array(p, dtype=object) for p in (plain, companies, [], notes)]
+    counts, terms = count_terms(*parts)
+    assert list(terms) == list(expected_terms)
+    assert counts.shape == expected.shape and (counts != expected).nnz == 0
