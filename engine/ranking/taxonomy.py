@@ -78,7 +78,11 @@ class Taxonomy:
         unknown = [lvl for lvl in self.ladder if lvl not in SENIORITY_LEVELS]
         if unknown:
             raise ValueError(f"roles file: unknown seniority level(s) {unknown}; levels are {SENIORITY_LEVELS}")
-        self.level_aliases: dict[str, str] = {k.lower(): v for k, v in seniority.get("aliases", {}).items()}
+        self.level_aliases: dict[str, str] = {k.strip().lower(): v for k, v in seniority.get("aliases", {}).items()}
+        unknown = sorted({v for v in self.level_aliases.values() if v not in SENIORITY_LEVELS})
+        if unknown:
+            raise ValueError(f"roles file: seniority alias(es) to unknown level(s) {unknown}; levels are "
+                             f"{SENIORITY_LEVELS}")
         self.families: dict[str, Family] = {}
         for name, spec in data.get("families", {}).items():
             self.families[name] = Family(
@@ -203,6 +207,18 @@ class Taxonomy:
         if not best:
             return Reading(None, _NONE, level)
         return Reading(max(best, key=best.__getitem__) if len(best) > 1 else next(iter(best)), frozenset(best), level)
+
+    def level_of(self, value) -> str | None:
+        """A goal's seniority word as a level: a level itself, an alias of one (the file's
+        [seniority.aliases]), else the word read as a title is; None when blank."""
+        if _is_missing(value):
+            return None
+        word = str(value).strip().lower()
+        if word in SENIORITY_LEVELS:
+            return word
+        if word in self.level_aliases:
+            return self.level_aliases[word]
+        return seniority_of_normalized(_plain_title(word)) if word else None
 
     def role_families(self, roles) -> frozenset[str]:
         """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO")."""

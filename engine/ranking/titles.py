@@ -15,7 +15,7 @@ import math
 import re
 from functools import lru_cache
 
-from engine.vocabulary import SENIORITY_LEVELS
+from engine.vocabulary import SENIORITY_LEVELS  # noqa: F401 (ranker, scoring and taxonomy read it from here)
 
 # Abbreviations expanded token by token (after punctuation is stripped).
 _ABBREVIATIONS: dict[str, str] = {
@@ -244,13 +244,6 @@ _NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "reti
 # Words one of which a leader hint or a seniority rule needs: a title's words among these, found
 # once, say which of them to try.
 _CUE_WORDS = _LEADER_WORDS | _SENIORITY_WORDS
-_SENIORITY_ALIASES: dict[str, str] = {
-    "entry": "junior", "entry level": "junior", "graduate": "junior", "associate": "junior",
-    "mid level": "mid", "mid-level": "mid", "intermediate": "mid", "staff": "lead", "principal": "lead",
-    "head": "director", "vice president": "vp", "svp": "vp", "evp": "vp", "c-level": "executive",
-    "c level": "executive", "cxo": "executive", "chief": "executive", "owner": "founder",
-    "co-founder": "founder", "cofounder": "founder", "sr": "senior", "jr": "junior", "manager": "manager",
-}
 
 
 def seniority_of_normalized(normalized: str, present: frozenset[str] | set[str] | None = None) -> str | None:
@@ -284,15 +277,11 @@ def parse_seniority(title) -> str | None:
 
 
 def normalize_seniority(value) -> str | None:
-    """Map a goal's seniority word ("Staff", "C-level", "VP") onto SENIORITY_LEVELS, or None."""
-    if _is_missing(value):
-        return None
-    word = str(value).strip().lower()
-    if word in SENIORITY_LEVELS:
-        return word
-    if word in _SENIORITY_ALIASES:
-        return _SENIORITY_ALIASES[word]
-    return seniority_of_normalized(normalize_title(word, hints=False)) if word else None
+    """Map a goal's seniority word ("Staff", "C-level", "VP") onto SENIORITY_LEVELS, or None:
+    a level, an alias of one in roles.toml, else the word read as a title is."""
+    from .taxonomy import taxonomy  # which reads titles with this module
+
+    return taxonomy().level_of(value)
 
 
 def normalize_company(name) -> str:
