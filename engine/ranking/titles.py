@@ -142,6 +142,7 @@ def title_forms(text: str) -> tuple[str, str, str | None]:
 def clear_caches() -> None:
     """Forget every title read so far, as in a fresh process (benchmarks of the cold path)."""
     title_forms.cache_clear()
+    normalize_company.cache_clear()
     _TOKEN_WORDS.clear()
 
 
@@ -284,8 +285,10 @@ def normalize_seniority(value) -> str | None:
     return taxonomy().level_of(value)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_company(name) -> str:
-    """Case-, punctuation- and legal-suffix-insensitive company key: "Stripe, Inc." -> "stripe"."""
+    """Case-, punctuation- and legal-suffix-insensitive company key: "Stripe, Inc." -> "stripe".
+    Kept per name: fitting reads each distinct company's key, then its industry from the key."""
     if _is_missing(name):
         return ""
     text = str(name).lower().replace("&", " and ")
