@@ -77,7 +77,7 @@ _COMPOUNDS = (
     ("r&d", re.compile(r"\br&d\b"), "research and development"),
     ("&", re.compile(r"&"), " and "),
 )
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 # "eng" is "engineering" before manager/lead/director or after vp/of, otherwise "engineer".
 _ENG_AS_FIELD_NEXT = frozenset({"manager", "mgr", "lead", "director", "dir", "team", "management", "leader"})
 _ENG_AS_FIELD_PREV = frozenset({"vp", "of", "president", "director", "head", "svp", "evp", "mgr", "manager"})
@@ -172,10 +172,10 @@ _TOKEN_WORDS = _TokenWords()
 
 
 def _plain_title(text: str) -> str:
-    tokens = _NON_WORD.split(_rewrite(str(text)))
+    tokens = _WORD.findall(_rewrite(str(text)))
     if "eng" not in tokens:  # nearly every title: each token on its own
         return " ".join(filter(None, map(_TOKEN_WORDS.__getitem__, tokens)))
-    return _plain_title_eng([t for t in tokens if t and t not in _NOISE_TOKENS])
+    return _plain_title_eng([t for t in tokens if t not in _NOISE_TOKENS])
 
 
 def _plain_title_eng(tokens: list[str]) -> str:
@@ -221,25 +221,30 @@ _IC_MANAGER = re.compile(
     r"marketing|brand|office|case|portfolio|category|channel|campaign)\s+manager\b"
 )
 # Each rule with the words one of which any of its matches contains, so that a rule is only run on
-# a title that has one (most titles have none: they are "mid" without running a rule).
-_SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str]], ...] = tuple(
-    (level, re.compile(pattern), frozenset(words.split())) for level, pattern, words in (
-        ("founder", r"\bfounder\b|\bfounding (partner|engineer)\b", "founder founding"),
+# a title that has one (most titles have none: they are "mid" without running a rule). Words
+# marked "!" match the rule on their own (a whole word is all the rule asks of them): a title
+# with one needs no run at all.
+_SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], ...] = tuple(
+    (level, re.compile(pattern), frozenset(w[1:] for w in words.split() if w[0] == "!"),
+     frozenset(w for w in words.split() if w[0] != "!"))
+    for level, pattern, words in (
+        ("founder", r"\bfounder\b|\bfounding (partner|engineer)\b", "!founder founding"),
         ("executive", r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
-                      r"\bgeneral partner\b|\bowner\b|^partner\b", "chief president managing partner owner"),
+                      r"\bgeneral partner\b|\bowner\b|^partner\b", "chief president managing partner !owner"),
         ("vp", r"\bvice president\b", "vice"),
-        ("director", r"\bdirector\b|\bhead of\b|^head\b", "director head"),
+        ("director", r"\bdirector\b|\bhead of\b|^head\b", "!director head"),
         ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
-         "intern internship trainee apprentice student"),
-        ("manager", r"\bmanager\b|\bmanagement\b|\bsupervisor\b", "manager management supervisor"),
+         "!intern !internship !trainee !apprentice !student"),
+        # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
+        ("manager", r"\bmanager\b|\bmanagement\b|\bsupervisor\b", "manager !management !supervisor"),
         ("lead", r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b",
-         "lead principal staff group architect"),
-        ("senior", r"\bsenior\b|\biii\b|\biv\b", "senior iii iv"),
+         "!lead !principal !staff group !architect"),
+        ("senior", r"\bsenior\b|\biii\b|\biv\b", "!senior !iii !iv"),
         ("junior", r"\bjunior\b|\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b",
-         "junior entry graduate associate assistant"),
+         "!junior entry !graduate !associate !assistant"),
     )
 )
-_SENIORITY_WORDS = frozenset().union(*(words for _, _, words in _SENIORITY_RULES))
+_SENIORITY_WORDS = frozenset().union(*(sure | maybe for _, _, sure, maybe in _SENIORITY_RULES))
 _NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired|career break)\b")
 _NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "retired", "career"})
 # Words one of which a leader hint or a seniority rule needs: a title's words among these, found
@@ -257,13 +262,12 @@ def seniority_of_normalized(normalized: str, present: frozenset[str] | set[str] 
         return None
     if present is None:
         present = _CUE_WORDS.intersection(normalized.split())
-    for level, pattern, triggers in _SENIORITY_RULES if present else ():
-        if triggers.isdisjoint(present):
+    for level, pattern, sure, maybe in _SENIORITY_RULES if present else ():
+        if not sure.isdisjoint(present):
+            return level
+        if maybe.isdisjoint(present):
             continue
-        if level == "manager":
-            if pattern.search(_IC_MANAGER.sub(" ", normalized)):
-                return level
-        elif pattern.search(normalized):
+        if pattern.search(_IC_MANAGER.sub(" ", normalized) if level == "manager" else normalized):
             return level
     return "mid"
 
@@ -294,7 +298,7 @@ def normalize_company(name) -> str:
     text = str(name).lower().replace("&", " and ")
     if "." in text:
         text = _DOMAIN.sub(" ", text)
-    tokens = [t for t in _NON_WORD.split(text) if t]
+    tokens = _WORD.findall(text)
     while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
         tokens.pop()
     if len(tokens) > 1 and tokens[0] == "the":
