@@ -134,8 +134,8 @@ class OpportunityRanker(BaseEstimator):
 
         text = fit_contact_text(
             {
-                "position": positions[pos_codes],
-                "company": company_keys[comp_codes],
+                "position": (pos_codes, positions),
+                "company": (comp_codes, company_keys),
                 "tags": _tag_text(column(contacts, "tags")),
                 "notes": _strings(column(contacts, "notes")),
             },

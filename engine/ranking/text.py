@@ -66,14 +66,20 @@ def make_vectorizer(**kwargs) -> TfidfVectorizer:
     return TfidfVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, sublinear_tf=True, **kwargs)
 
 
-def fit_contact_text(fields: dict[str, np.ndarray], max_features: int | None) -> ContactText:
-    """Fit tf-idf on the contact fields (each an array of str, "" when missing)."""
-    n = len(next(iter(fields.values())))
+def fit_contact_text(fields: dict[str, np.ndarray | tuple], max_features: int | None) -> ContactText:
+    """Fit tf-idf on the contact fields (each an array of str, "" when missing, or a field already
+    factorized: (codes, value of each code), codes never -1)."""
     codes: dict[str, np.ndarray] = {}
     uniques: dict[str, np.ndarray] = {}
     for name, values in fields.items():
-        codes[name], distinct = pd.factorize(np.asarray(values, dtype=object))
+        if isinstance(values, tuple):  # (codes, values): the field factorized already, values maybe not distinct
+            given, values = values
+            codes[name], distinct = pd.factorize(np.asarray(values, dtype=object))
+            codes[name] = codes[name][given] if len(given) else np.zeros(0, dtype=np.int64)
+        else:
+            codes[name], distinct = pd.factorize(np.asarray(values, dtype=object))
         uniques[name] = np.array([v if isinstance(v, str) else str(v) for v in distinct], dtype=object)
+    n = len(next(iter(codes.values())))
     docs = np.concatenate([np.asarray(uniques[name], dtype=object) for name in fields])
     counted = count_terms(*(uniques[name] for name in fields))
     if counted is None:  # nothing but stop words or blanks: keep a vocabulary nothing matches
