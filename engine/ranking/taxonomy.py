@@ -273,7 +273,8 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
         return ContactReadings(empty, empty, np.array([], object), np.array([], bool), np.array([], object))
     companies = np.asarray(companies, dtype=object)
     users = np.full(n, None, dtype=object) if user_industries is None else np.asarray(user_industries, dtype=object)
-    user_set = pd.Series(users, dtype=object).fillna("").astype(str).str.strip().to_numpy(dtype=object) != ""
+    user_codes, user_values = pd.factorize(users)  # a missing value is coded -1
+    user_set = np.array([str(u).strip() != "" for u in user_values] + [False], dtype=bool)[user_codes]
     company_codes, distinct_companies = pd.factorize(pd.Series(companies, dtype=object))
     inferred_of = np.array([infer_industry(c) for c in distinct_companies] + [None], dtype=object)
     industry = inferred_of[company_codes]
@@ -290,13 +291,12 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
         pos_codes, forms_of = forms
     # Each distinct title is read once, without its company's industry; index 0 is "no title".
     pos_codes = np.asarray(pos_codes, dtype=np.int64)
-    fam = np.full(len(forms_of) + 1, -1, dtype=np.int64)
-    mask = np.zeros(len(forms_of) + 1, dtype=np.int64)
-    level = np.full(len(forms_of) + 1, None, dtype=object)
-    for p, (plain_title, lvl) in enumerate(forms_of, start=1):
-        if plain_title:
-            fam[p], mask[p], level[p] = t.coded(t.read_plain(plain_title, None, lvl))
-    fam, mask, level = fam[pos_codes + 1], mask[pos_codes + 1], level[pos_codes + 1]
+    nothing = (-1, 0, None)
+    fams, masks, levels = zip(nothing, *(t.coded(t.read_plain(plain_title, None, lvl)) if plain_title else nothing
+                                         for plain_title, lvl in forms_of))
+    fam = np.array(fams, dtype=np.int64)[pos_codes + 1]
+    mask = np.array(masks, dtype=np.int64)[pos_codes + 1]
+    level = np.array(levels, dtype=object)[pos_codes + 1]
     # A title at a company of an industry that decides ambiguous titles ("Partner" at a VC firm) is
     # read again with it, once per distinct title and industry.
     ind_codes, industries = pd.factorize(pd.Series(industry, dtype=object))
