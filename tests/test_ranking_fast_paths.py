@@ -132,3 +132,14 @@ def test_terms_counted_by_parts_equal_count_vectorizer_of_them_all():
     counts, terms = count_terms(*parts)
     assert list(terms) == list(expected_terms)
     assert counts.shape == expected.shape and (counts != expected).nnz == 0
+
+
+def test_a_titles_coded_reading_is_its_reading_coded():
+    from engine.ranking.taxonomy import Taxonomy
+
+    t = Taxonomy.load()
+    forms = [titles.title_forms(title) for title in _sample_titles()]
+    coded = [t.coded_plain(plain, level) for _, plain, level in forms if plain]
+    assert coded == [t.coded(t.read_plain(plain, None, level)) for _, plain, level in forms if plain]
+    assert sum(c[0] >= 0 for c in coded) > 0.8 * len(coded)
+    assert sum(bin(c[1]).count("1") > 1 for c in coded) > 50  # titles naming two families are among them

@@ -112,6 +112,7 @@ class Taxonomy:
                 order += 1
         self._index = {word: sorted(by_length.items()) for word, by_length in grouped.items()}
         self._masks: dict[frozenset[str], int] = {}
+        self._coded: dict[tuple[str, str | None], tuple[int, int, str | None]] = {}
         self._rungs = {level: i for i, level in enumerate(self.ladder)}
         # (family, the family it leads, the ladder rung it leads from, its priority)
         self._leading = [(f.name, f.leads, self._rungs[f.from_level], f.priority) for f in self.families.values()
@@ -171,7 +172,29 @@ class Taxonomy:
             return self._read_at_industry(plain, level, industry, reading)
         return reading
 
+    def coded_plain(self, plain: str, level: str | None) -> tuple[int, int, str | None]:
+        """``coded(read_plain(plain, None, level))``, kept per title: what fitting needs of each
+        distinct title, without a Reading in between."""
+        key = (plain, level)
+        coded = self._coded.get(key)
+        if coded is None:
+            if len(self._coded) > 1 << 17:  # bounded, whatever a process reads
+                self._coded.clear()
+            best = self._matches(plain, level)
+            if not best:
+                coded = (-1, 0, level)
+            else:
+                index = self.index
+                family = max(best, key=best.__getitem__) if len(best) > 1 else next(iter(best))
+                coded = (index[family], sum(1 << index[f] for f in best), level)
+            self._coded[key] = coded
+        return coded
+
     def _read_uncached(self, plain: str, level: str | None) -> Reading:
+        return self._reading(self._matches(plain, level), level)
+
+    def _matches(self, plain: str, level: str | None) -> dict[str, tuple[float, int]]:
+        """family -> (phrase length + priority, end position) of its best phrase in a title."""
         words = self._words(plain)
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
         index = self._index
@@ -192,7 +215,7 @@ class Taxonomy:
             if leads in best and rung >= from_rung:
                 length, end = best[leads]
                 best[name] = max(best.get(name, (0, 0)), (length + 0.5 + priority, end))
-        return self._reading(best, level)
+        return best
 
     def _read_at_industry(self, plain: str, level: str | None, industry: str, reading: Reading) -> Reading:
         """An ambiguous title ("Partner") at a company of the industry that makes it a role."""
@@ -292,7 +315,7 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
     # Each distinct title is read once, without its company's industry; index 0 is "no title".
     pos_codes = np.asarray(pos_codes, dtype=np.int64)
     nothing = (-1, 0, None)
-    fams, masks, levels = zip(nothing, *(t.coded(t.read_plain(plain_title, None, lvl)) if plain_title else nothing
+    fams, masks, levels = zip(nothing, *(t.coded_plain(plain_title, lvl) if plain_title else nothing
                                          for plain_title, lvl in forms_of))
     fam = np.array(fams, dtype=np.int64)[pos_codes + 1]
     mask = np.array(masks, dtype=np.int64)[pos_codes + 1]
