@@ -1,8 +1,12 @@
 """Ranking 100,000 contacts against the workspace's goals: cold, after a data edit, with the learned
-model, after a goal edit, and page script runs (``--no-pages`` skips those).
+model, after a goal edit, and page script runs (``--no-pages`` skips those; ``--cold-only`` measures
+only the cold ranking against its baseline, e.g. ``--rows 20000 100000 --cold-only``).
 
-Each figure is printed next to the bare TF-IDF transform of the same contact texts, the floor
-of any text ranking, measured in the same process.
+Each figure is printed next to a bare TF-IDF ranking of the same contacts, the floor of any text
+ranking, measured in the same process: scikit-learn's TfidfVectorizer fitted on title + company,
+each goal's roles and description vectorized, cosine of every contact to every goal, contacts
+ordered by their best goal. The cold ranking and the baseline are timed in turns (best of each),
+so that a busy machine slows both alike.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from benchmarks.workspace import pages_workspace
@@ -21,7 +26,7 @@ from engine.outreach.learning import ranker_with_learning
 from engine.ranking import OpportunityRanker
 from engine.ranking.industries import infer_industry
 from engine.ranking.taxonomy import taxonomy
-from engine.ranking.titles import title_forms
+from engine.ranking.titles import clear_caches
 
 
 def _timed(fn) -> float:
@@ -31,10 +36,50 @@ def _timed(fn) -> float:
 
 
 def _cold_fit_and_rank(contacts, goals, now) -> None:
-    title_forms.cache_clear()  # as in a fresh process: no title normalized or read yet
+    clear_caches()  # as in a fresh process: no title normalized or read yet
     taxonomy.cache_clear()
     infer_industry.cache_clear()
     OpportunityRanker().fit(contacts).rank(goals, now)
+
+
+def _tfidf_rank(contacts, goals) -> np.ndarray:
+    """The baseline: a bare TF-IDF ranking of the contacts (title + company) against the goals."""
+    texts = (contacts["position"].fillna("") + " " + contacts["company"].fillna("")).tolist()
+    vectorizer = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True)
+    matrix = vectorizer.fit_transform(texts)
+    queries = vectorizer.transform([" ".join(g.get("target_roles") or []) + " " + (g.get("description") or "")
+                                    for g in goals])
+    best = (matrix @ queries.T).toarray().max(axis=1)  # rows are l2-normalized: the cosine
+    return np.argsort(-best, kind="stable")
+
+
+def _cpu_timed(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def cold_and_baseline(contacts, goals, now, repeats: int = 3) -> dict[str, float]:
+    """Cold fit + rank and the bare TF-IDF ranking, best of ``repeats`` each, timed in turns: wall
+    time ("cold", "tfidf") and this process's CPU time ("cold_cpu", "tfidf_cpu"), which other
+    work on a shared machine disturbs less."""
+    cold, tfidf = [], []
+    for _ in range(repeats):
+        tfidf.append(_cpu_timed(lambda: _tfidf_rank(contacts, goals)))
+        cold.append(_cpu_timed(lambda: _cold_fit_and_rank(contacts, goals, now)))
+    return {"cold": min(c[0] for c in cold), "tfidf": min(t[0] for t in tfidf),
+            "cold_cpu": min(c[1] for c in cold), "tfidf_cpu": min(t[1] for t in tfidf)}
+
+
+def run_cold(rows: int, repeats: int = 5) -> dict[str, float]:
+    """Only the cold ranking and its baseline, on ``pages_workspace`` of ``rows`` contacts."""
+    with tempfile.TemporaryDirectory() as tmp:
+        store = pages_workspace(Path(tmp), rows)
+        contacts = store.contacts.for_ranking()
+        goals = store.goals.all()
+        times = cold_and_baseline(contacts, goals, datetime.now(), repeats)
+    return {"rows": len(contacts), **times, "goals": len(goals), "titles": contacts["position"].nunique()}
 
 
 def run(rows: int, pages: bool = True) -> dict[str, float]:
@@ -43,10 +88,7 @@ def run(rows: int, pages: bool = True) -> dict[str, float]:
         contacts = store.contacts.for_ranking()
         goals = store.goals.all()
         now = datetime.now()
-        texts = (contacts["position"].fillna("") + " " + contacts["company"].fillna("")).tolist()
-        tfidf = min(_timed(lambda: TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True).fit_transform(texts))
-                    for _ in range(3))
-        cold = min(_timed(lambda: _cold_fit_and_rank(contacts, goals, now)) for _ in range(3))
+        times = cold_and_baseline(contacts, goals, now)
         refit = min(_timed(lambda: OpportunityRanker().fit(contacts)) for _ in range(3))  # titles seen before
         ranker = OpportunityRanker().fit(contacts)
         interactions = store.interactions.frame()
@@ -60,7 +102,7 @@ def run(rows: int, pages: bool = True) -> dict[str, float]:
         opportunities.rank_contacts(store)  # warm the per-data-version cache
         warm_service = min(_timed(lambda: opportunities.rank_contacts(store)) for _ in range(3))
         page = page_run_seconds(store.path) if pages else {}
-    return {"rows": rows, "tfidf": tfidf, "cold": cold, "refit": refit, "learn": learn, "learned_rank": learned_rank,
+    return {"rows": rows, **times, "refit": refit, "learn": learn, "learned_rank": learned_rank,
             "outcomes": status["outcomes"], "rerank": rerank, "read": read, "warm_service": warm_service,
             "goals": len(goals), **page}
 
@@ -90,14 +132,26 @@ def page_run_seconds(db: Path) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--rows", type=int, nargs="+", default=[100_000])
     parser.add_argument("--no-pages", action="store_true", help="skip the AppTest script run of each page")
+    parser.add_argument("--cold-only", action="store_true", help="only the cold ranking against its baseline")
     args = parser.parse_args()
-    r = run(args.rows, pages=not args.no_pages)
+    for rows in args.rows:
+        if args.cold_only:
+            r = run_cold(rows)
+            print(f"ranking {r['rows']:,} contacts ({r['titles']:,} distinct titles, {r['goals']} goals), cold: "
+                  f"{r['cold']:.3f} s against a bare TF-IDF ranking {r['tfidf']:.3f} s = "
+                  f"{r['cold'] / r['tfidf']:.2f}x (CPU time {r['cold_cpu']:.3f} s against {r['tfidf_cpu']:.3f} s = "
+                  f"{r['cold_cpu'] / r['tfidf_cpu']:.2f}x; target <= 1.2x)")
+        else:
+            report(run(rows, pages=not args.no_pages))
+
+
+def report(r: dict) -> None:
     print(f"ranking {r['rows']:,} contacts (benchmarks.workspace.pages_workspace: the demo's goals and more)")
-    print(f"  bare TF-IDF fit_transform of the same texts : {r['tfidf']:.3f} s (baseline)")
+    print(f"  bare TF-IDF ranking, fit + cosine to goals  : {r['tfidf']:.3f} s (baseline)")
     print(f"  cold full ranking (fit + rank)              : {r['cold']:.3f} s = {r['cold'] / r['tfidf']:.2f}x "
-          "(target <= 1 s)")
+          f"(CPU time {r['cold_cpu'] / r['tfidf_cpu']:.2f}x; target <= 1.2x)")
     print(f"  refit after a data edit (titles seen before): {r['refit']:.3f} s = {r['refit'] / r['tfidf']:.2f}x")
     print(f"  learning from {r['outcomes']} outcomes                : {r['learn']:.3f} s")
     print(f"  full ranking with the learned model          : {r['learned_rank']:.3f} s = "

@@ -8,6 +8,7 @@ import pytest
 
 from engine.ranking.industries import canonical, industry_of, infer_industry, label
 from engine.ranking.taxonomy import ROLES_FILE, Taxonomy, read_title, taxonomy
+from engine.ranking.titles import normalize_seniority
 
 DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" / "data"
 
@@ -71,6 +72,30 @@ def test_the_file_is_user_extendable(tmp_path):
     own = Taxonomy.load(path)
     assert own.read_title("Senior Agronomist").family == "farming"
     assert taxonomy().read_title("Senior Agronomist").family is None
+
+
+def test_a_goals_seniority_words_read_through_the_files_aliases():
+    from engine.ranking.goals import goal_options
+    from tests.ranking_support import goal
+
+    aliases = taxonomy().level_aliases
+    assert {"early career", "new grad", "c-suite", "staff", "partner"} <= aliases.keys()
+    for word, level in aliases.items():
+        assert normalize_seniority(f" {word.title()} ") == level, word
+    (option,) = goal_options([goal(seniority=["Early career", "C-suite"])])
+    assert option.seniority == {"junior", "executive"}
+
+
+def test_a_users_own_seniority_alias(tmp_path):
+    section = "[seniority.aliases]\n"
+    text = ROLES_FILE.read_text(encoding="utf-8").replace(section, section + '"band 7" = "director"\n')
+    path = tmp_path / "roles.toml"
+    path.write_text(text, encoding="utf-8")
+    assert Taxonomy.load(path).level_of("Band 7") == "director"
+    assert taxonomy().level_of("Band 7") == "mid"  # not an alias here: read as a title is
+    path.write_text(text.replace('"band 7" = "director"', '"band 7" = "boss"'), encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown level.*boss"):
+        Taxonomy.load(path)
 
 
 def test_a_broken_relation_names_the_family(tmp_path):

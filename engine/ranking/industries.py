@@ -89,6 +89,28 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("hospitality", re.compile(r"\b(hotels?|resorts?|hospitality)\b")),
 )
 
+
+
+def _cue_words() -> tuple[frozenset[str], re.Pattern]:
+    """The first words of every cue's alternatives (both forms of "ventures?"), and a pattern for
+    those written as a word's start ("pharma\\w*"): a name with none of them has no cue."""
+    words, starts = set(), []
+    for _, cue in CUES:
+        assert cue.pattern.startswith(r"\b(") and cue.pattern.endswith(r")\b"), cue.pattern
+        for alternative in cue.pattern[3:-3].split("|"):
+            first = alternative.split(" ")[0]
+            if first.endswith(r"\w*"):
+                starts.append(first[:-3])
+            elif first.endswith("s?"):
+                words |= {first[:-2], first[:-1]}
+            else:
+                words.add(first)
+            assert re.fullmatch("[a-z0-9]+", starts[-1] if first.endswith(r"\w*") else first.rstrip("?")), first
+    return frozenset(words), re.compile(rf"\b(?:{'|'.join(starts)})")
+
+
+# Most names have no cue at all, and their words say so at once.
+_CUE_FIRST_WORDS, _CUE_STARTS = _cue_words()
 _ALIAS_OF = {alias: name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
 
 
@@ -111,6 +133,8 @@ def infer_industry(company) -> str | None:
         return None
     if key in KNOWN:
         return KNOWN[key]
+    if _CUE_FIRST_WORDS.isdisjoint(key.split()) and _CUE_STARTS.search(key) is None:
+        return None
     for industry, cue in CUES:
         if cue.search(key):
             return industry

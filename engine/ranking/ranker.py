@@ -45,7 +45,7 @@ def _tag_text(series: pd.Series) -> np.ndarray:
     out[present] = [
         tags if isinstance(tags, str)
         else " ; ".join(str(t) for t in tags if t is not None) if isinstance(tags, (list, tuple, np.ndarray))
-        else ""
+        and len(tags) else ""
         for tags in series.iloc[present].tolist()
     ]
     return out
@@ -127,13 +127,15 @@ class OpportunityRanker(BaseEstimator):
         self.company_codes_ = key_codes[comp_codes] if len(key_codes) else np.full(n, -1, dtype=np.int64)
         self.company_keys_ = np.asarray(keys, dtype=object)
         self.company_index_ = {k: i for i, k in enumerate(self.company_keys_)}
-        first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()  # code -1 is dropped
-        self.company_names_ = np.array([first_raw.get(i, k) for i, k in enumerate(keys)], dtype=object)
+        first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()
+        first_raw = first_raw[first_raw.index >= 0]  # code -1: no company
+        self.company_names_ = np.array(keys, dtype=object)
+        self.company_names_[first_raw.index.to_numpy(dtype=np.int64)] = first_raw.to_numpy(dtype=object)
 
         text = fit_contact_text(
             {
-                "position": positions[pos_codes],
-                "company": company_keys[comp_codes],
+                "position": (pos_codes, positions),
+                "company": (comp_codes, company_keys),
                 "tags": _tag_text(column(contacts, "tags")),
                 "notes": _strings(column(contacts, "notes")),
             },

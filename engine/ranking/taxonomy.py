@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
+from operator import is_not
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,10 +26,27 @@ from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, seniority_of_no
 ROLES_FILE = Path(__file__).with_name("roles.toml")
 # Little words left out when matching, so "Head of HR" and "Head, HR" read alike.
 _FILLER = frozenset("of the and for at in a an to".split())
+_NOT_NONE = partial(is_not, None)
+_NONE: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
-class Reading:
+class _MatchingWords(dict):
+    """Word of a plain title -> the word matched (its word form folded), None for filler; filled as
+    words are met."""
+
+    def __init__(self, forms: dict[str, str]):
+        super().__init__()
+        self.forms = forms
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) > 1 << 18:  # bounded, whatever a process reads
+            self.clear()
+        folded = None if word in _FILLER else self.forms.get(word, word)
+        self[word] = folded
+        return folded
+
+
+class Reading(NamedTuple):
     """What a title says: the family shown, every family it names, and the level."""
 
     family: str | None
@@ -53,12 +72,17 @@ class Taxonomy:
 
     def __init__(self, data: dict):
         self.forms: dict[str, str] = {k.lower(): v.lower() for k, v in data.get("word_forms", {}).items()}
+        self._word_of = _MatchingWords(self.forms)
         seniority = data.get("seniority", {})
         self.ladder: tuple[str, ...] = tuple(seniority.get("ladder", SENIORITY_LEVELS))
         unknown = [lvl for lvl in self.ladder if lvl not in SENIORITY_LEVELS]
         if unknown:
             raise ValueError(f"roles file: unknown seniority level(s) {unknown}; levels are {SENIORITY_LEVELS}")
-        self.level_aliases: dict[str, str] = {k.lower(): v for k, v in seniority.get("aliases", {}).items()}
+        self.level_aliases: dict[str, str] = {k.strip().lower(): v for k, v in seniority.get("aliases", {}).items()}
+        unknown = sorted({v for v in self.level_aliases.values() if v not in SENIORITY_LEVELS})
+        if unknown:
+            raise ValueError(f"roles file: seniority alias(es) to unknown level(s) {unknown}; levels are "
+                             f"{SENIORITY_LEVELS}")
         self.families: dict[str, Family] = {}
         for name, spec in data.get("families", {}).items():
             self.families[name] = Family(
@@ -76,10 +100,23 @@ class Taxonomy:
             for ref in (fam.leads,):
                 if ref is not None and ref not in self.families:
                     raise ValueError(f"roles file: family {fam.name!r} leads unknown family {ref!r}")
-        self._index: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        # first word -> [(length, {phrase: [(order, family, length + the family's priority, length)]})]:
+        # at each word of a title, one look-up per length of the phrases that start with it. ``order``
+        # is the phrase's place in the file, the order in which matches at one word are taken.
+        grouped: dict[str, dict[int, dict[tuple[str, ...], list]]] = {}
+        order = 0
         for fam in self.families.values():
             for phrase in fam.phrases:
-                self._index.setdefault(phrase[0], []).append((phrase, fam.name))
+                by_length = grouped.setdefault(phrase[0], {}).setdefault(len(phrase), {})
+                by_length.setdefault(phrase, []).append((order, fam.name, len(phrase) + fam.priority, len(phrase)))
+                order += 1
+        self._index = {word: sorted(by_length.items()) for word, by_length in grouped.items()}
+        self._masks: dict[frozenset[str], int] = {}
+        self._coded: dict[tuple[str, str | None], tuple[int, int, str | None]] = {}
+        self._rungs = {level: i for i, level in enumerate(self.ladder)}
+        # (family, the family it leads, the ladder rung it leads from, its priority)
+        self._leading = [(f.name, f.leads, self._rungs[f.from_level], f.priority) for f in self.families.values()
+                         if f.leads is not None and f.from_level in self._rungs]
         self.names: list[str] = list(self.families)
         self.index: dict[str, int] = {f: i for i, f in enumerate(self.names)}
         if len(self.names) > 62:
@@ -89,6 +126,18 @@ class Taxonomy:
             if fam.at_industry:
                 self._industries[fam.at_industry] = self._industries.get(fam.at_industry, frozenset()) | {fam.name}
         self._read = lru_cache(maxsize=1 << 17)(self._read_uncached)
+
+    @property
+    def deciding_industries(self):
+        """Industries at whose companies some ambiguous titles belong to a family (at_industry)."""
+        return self._industries.keys()
+
+    def coded(self, reading: Reading) -> tuple[int, int, str | None]:
+        """(index of the family shown or -1, bit mask of its families, level) of a reading."""
+        mask = self._masks.get(reading.families)
+        if mask is None:
+            mask = self._masks[reading.families] = self.mask_of(reading.families)
+        return self.index.get(reading.family, -1), mask, reading.level
 
     def mask_of(self, families) -> int:
         """Bit mask of families (by their order in the file)."""
@@ -106,7 +155,7 @@ class Taxonomy:
         return self._words(_plain_title(str(text)))
 
     def _words(self, plain: str) -> tuple[str, ...]:
-        return tuple(self.forms.get(w, w) for w in plain.split() if w not in _FILLER)
+        return tuple(filter(_NOT_NONE, map(self._word_of.__getitem__, plain.split())))
 
     def read_title(self, title, industry: str | None = None) -> Reading:
         """Family and level of a title; ``industry`` (the company's) decides ambiguous titles
@@ -123,21 +172,50 @@ class Taxonomy:
             return self._read_at_industry(plain, level, industry, reading)
         return reading
 
+    def coded_plain(self, plain: str, level: str | None) -> tuple[int, int, str | None]:
+        """``coded(read_plain(plain, None, level))``, kept per title: what fitting needs of each
+        distinct title, without a Reading in between."""
+        key = (plain, level)
+        coded = self._coded.get(key)
+        if coded is None:
+            if len(self._coded) > 1 << 17:  # bounded, whatever a process reads
+                self._coded.clear()
+            best = self._matches(plain, level)
+            if not best:
+                coded = (-1, 0, level)
+            else:
+                index = self.index
+                family = max(best, key=best.__getitem__) if len(best) > 1 else next(iter(best))
+                coded = (index[family], sum(1 << index[f] for f in best), level)
+            self._coded[key] = coded
+        return coded
+
     def _read_uncached(self, plain: str, level: str | None) -> Reading:
+        return self._reading(self._matches(plain, level), level)
+
+    def _matches(self, plain: str, level: str | None) -> dict[str, tuple[float, int]]:
+        """family -> (phrase length + priority, end position) of its best phrase in a title."""
         words = self._words(plain)
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
+        index = self._index
         for start, word in enumerate(words):
-            for phrase, fam in self._index.get(word, ()):
-                end = start + len(phrase)
-                if words[start:end] == phrase:
-                    rank = (len(phrase) + self.families[fam].priority, end)
-                    best[fam] = max(best.get(fam, rank), rank)
-        for fam in self.families.values():
-            if fam.leads in best and level in self.ladder and fam.from_level in self.ladder \
-                    and self.ladder.index(level) >= self.ladder.index(fam.from_level):
-                length, end = best[fam.leads]
-                best[fam.name] = max(best.get(fam.name, (0, 0)), (length + 0.5 + fam.priority, end))
-        return self._reading(best, level)
+            groups = index.get(word)
+            if groups is None:
+                continue
+            found = None
+            for length, phrases in groups:
+                hits = phrases.get(words[start:start + length])
+                if hits is not None:
+                    found = hits if found is None else sorted(found + hits)
+            for _, fam, weight, length in found or ():
+                rank = (weight, start + length)
+                best[fam] = max(best.get(fam, rank), rank)
+        rung = self._rungs.get(level)
+        for name, leads, from_rung, priority in self._leading if best and rung is not None else ():
+            if leads in best and rung >= from_rung:
+                length, end = best[leads]
+                best[name] = max(best.get(name, (0, 0)), (length + 0.5 + priority, end))
+        return best
 
     def _read_at_industry(self, plain: str, level: str | None, industry: str, reading: Reading) -> Reading:
         """An ambiguous title ("Partner") at a company of the industry that makes it a role."""
@@ -150,9 +228,20 @@ class Taxonomy:
     @staticmethod
     def _reading(best: dict, level: str | None) -> Reading:
         if not best:
-            return Reading(None, frozenset(), level)
-        family = max(best, key=lambda f: best[f])
-        return Reading(family, frozenset(best), level)
+            return Reading(None, _NONE, level)
+        return Reading(max(best, key=best.__getitem__) if len(best) > 1 else next(iter(best)), frozenset(best), level)
+
+    def level_of(self, value) -> str | None:
+        """A goal's seniority word as a level: a level itself, an alias of one (the file's
+        [seniority.aliases]), else the word read as a title is; None when blank."""
+        if _is_missing(value):
+            return None
+        word = str(value).strip().lower()
+        if word in SENIORITY_LEVELS:
+            return word
+        if word in self.level_aliases:
+            return self.level_aliases[word]
+        return seniority_of_normalized(_plain_title(word)) if word else None
 
     def role_families(self, roles) -> frozenset[str]:
         """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO")."""
@@ -207,7 +296,8 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
         return ContactReadings(empty, empty, np.array([], object), np.array([], bool), np.array([], object))
     companies = np.asarray(companies, dtype=object)
     users = np.full(n, None, dtype=object) if user_industries is None else np.asarray(user_industries, dtype=object)
-    user_set = pd.Series(users, dtype=object).fillna("").astype(str).str.strip().to_numpy(dtype=object) != ""
+    user_codes, user_values = pd.factorize(users)  # a missing value is coded -1
+    user_set = np.array([str(u).strip() != "" for u in user_values] + [False], dtype=bool)[user_codes]
     company_codes, distinct_companies = pd.factorize(pd.Series(companies, dtype=object))
     inferred_of = np.array([infer_industry(c) for c in distinct_companies] + [None], dtype=object)
     industry = inferred_of[company_codes]
@@ -222,24 +312,31 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
         forms_of = [(p, seniority_of_normalized(p)) for p in plain]
     else:
         pos_codes, forms_of = forms
+    # Each distinct title is read once, without its company's industry; index 0 is "no title".
+    pos_codes = np.asarray(pos_codes, dtype=np.int64)
+    nothing = (-1, 0, None)
+    fams, masks, levels = zip(nothing, *(t.coded_plain(plain_title, lvl) if plain_title else nothing
+                                         for plain_title, lvl in forms_of))
+    fam = np.array(fams, dtype=np.int64)[pos_codes + 1]
+    mask = np.array(masks, dtype=np.int64)[pos_codes + 1]
+    level = np.array(levels, dtype=object)[pos_codes + 1]
+    # A title at a company of an industry that decides ambiguous titles ("Partner" at a VC firm) is
+    # read again with it, once per distinct title and industry.
     ind_codes, industries = pd.factorize(pd.Series(industry, dtype=object))
-    key = np.asarray(pos_codes, dtype=np.int64) * (len(industries) + 1) + ind_codes + 1
-    key_codes, keys = pd.factorize(key)
-    fam = np.full(len(keys), -1, dtype=np.int64)
-    mask = np.zeros(len(keys), dtype=np.int64)
-    level = np.full(len(keys), None, dtype=object)
-    for k, code in enumerate(keys.tolist()):
-        p, i = divmod(code, len(industries) + 1)
-        if p < 0:  # no title at all (pandas codes a missing value -1): nothing to read
-            continue
-        plain_title, lvl = forms_of[p]
-        if not plain_title:
-            continue
-        reading = t.read_plain(plain_title, industries[i - 1] if i else None, lvl)
-        fam[k] = t.index.get(reading.family, -1)
-        mask[k] = t.mask_of(reading.families)
-        level[k] = reading.level
-    return ContactReadings(fam[key_codes], mask[key_codes], industry, inferred, level[key_codes])
+    deciding = np.array([i in t.deciding_industries for i in industries] + [False], dtype=bool)
+    again = np.flatnonzero(deciding[ind_codes] & (pos_codes >= 0))
+    if len(again):
+        key_codes, keys = pd.factorize(pos_codes[again] * len(industries) + ind_codes[again])
+        coded = [(-1, 0, None)] * len(keys)
+        for k, code in enumerate(keys.tolist()):
+            p, i = divmod(code, len(industries))
+            plain_title, lvl = forms_of[p]
+            if plain_title:
+                coded[k] = t.coded(t.read_plain(plain_title, industries[i], lvl))
+        fam[again] = np.array([c[0] for c in coded], dtype=np.int64)[key_codes]
+        mask[again] = np.array([c[1] for c in coded], dtype=np.int64)[key_codes]
+        level[again] = np.array([c[2] for c in coded] + [None], dtype=object)[:-1][key_codes]
+    return ContactReadings(fam, mask, industry, inferred, level)
 
 
 def describe_contacts(frame: pd.DataFrame) -> pd.DataFrame:

@@ -24,12 +24,14 @@ Two things make fitting fast:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 NGRAMS = (1, 2)
@@ -40,6 +42,9 @@ CONTACT_FIELDS = ("position", "company", "tags", "notes")
 # industries (scoring.py), not against the goal's words.
 FIELD_WEIGHTS = {"position": 1.0, "company": 0.0, "tags": 1.0, "notes": 0.5}
 _EMPTY_TERM = "__no_terms__"
+_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's token_pattern
+_SEPARATOR = "zqxjdocumentendzqxj"
+_NOT_PLAIN = re.compile(r"[^a-z0-9 ]")
 
 
 @dataclass
@@ -61,21 +66,26 @@ def make_vectorizer(**kwargs) -> TfidfVectorizer:
     return TfidfVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, sublinear_tf=True, **kwargs)
 
 
-def fit_contact_text(fields: dict[str, np.ndarray], max_features: int | None) -> ContactText:
-    """Fit tf-idf on the contact fields (each an array of str, "" when missing)."""
-    n = len(next(iter(fields.values())))
+def fit_contact_text(fields: dict[str, np.ndarray | tuple], max_features: int | None) -> ContactText:
+    """Fit tf-idf on the contact fields (each an array of str, "" when missing, or a field already
+    factorized: (codes, value of each code), codes never -1)."""
     codes: dict[str, np.ndarray] = {}
     uniques: dict[str, np.ndarray] = {}
     for name, values in fields.items():
-        codes[name], distinct = pd.factorize(np.asarray(values, dtype=object))
+        if isinstance(values, tuple):  # (codes, values): the field factorized already, values maybe not distinct
+            given, values = values
+            codes[name], distinct = pd.factorize(np.asarray(values, dtype=object))
+            codes[name] = codes[name][given] if len(given) else np.zeros(0, dtype=np.int64)
+        else:
+            codes[name], distinct = pd.factorize(np.asarray(values, dtype=object))
         uniques[name] = np.array([v if isinstance(v, str) else str(v) for v in distinct], dtype=object)
+    n = len(next(iter(codes.values())))
     docs = np.concatenate([np.asarray(uniques[name], dtype=object) for name in fields])
-    counter = CountVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, dtype=np.float64)
-    try:
-        counts_all = counter.fit_transform(docs).tocsr()
-        terms = counter.get_feature_names_out()
-    except ValueError:  # nothing but stop words or blanks: keep a vocabulary nothing matches
+    counted = count_terms(*(uniques[name] for name in fields))
+    if counted is None:  # nothing but stop words or blanks: keep a vocabulary nothing matches
         counts_all, terms = sp.csr_matrix((len(docs), 1)), np.array([_EMPTY_TERM], dtype=object)
+    else:
+        counts_all, terms = counted
 
     # Distinct contact texts = distinct combinations of field values.
     key = np.zeros(n, dtype=np.int64)
@@ -110,6 +120,75 @@ def fit_contact_text(fields: dict[str, np.ndarray], max_features: int | None) ->
     return ContactText(
         vectorizer, presence, text_index.astype(np.int64), codes, uniques, field_terms, terms, bigram
     )
+
+
+def count_terms(*parts) -> tuple[sp.csr_matrix, np.ndarray] | None:
+    """What ``CountVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, dtype=float64)``'s
+    ``fit_transform`` and ``get_feature_names_out`` give for the documents (str) of ``parts`` (one
+    or more arrays, one after the other), or None where that raises for an empty vocabulary: the
+    same terms (sorted), the same counts. A part whose documents are all lower-case words (the
+    normalized titles, the company keys) is tokenized faster, so fields are best passed apart.
+
+    Only the tokenizing is done per document (the same lower case and token pattern); stop words,
+    bigrams and the vocabulary are worked out once per distinct token and token pair over all
+    documents at once, rather than per token in Python.
+    """
+    n_docs = sum(len(part) for part in parts)
+    doc, flat = _tokens(parts[0]) if len(parts) == 1 else _tokens_of_parts(parts)
+    codes, words = pd.factorize(flat)
+    keep = ~np.fromiter((w in ENGLISH_STOP_WORDS for w in words), dtype=bool, count=len(words))[codes]
+    doc = doc[keep]
+    codes = codes[keep]
+    # A bigram joins two kept tokens that follow each other in one document.
+    pairs = np.flatnonzero(doc[1:] == doc[:-1]) if len(doc) else np.zeros(0, dtype=np.int64)
+    pair_codes, pairs_distinct = pd.factorize(codes[pairs] * len(words) + codes[pairs + 1])
+    unigrams = np.unique(codes)  # the kept tokens, by code
+    unigram_of = np.full(len(words), -1, dtype=np.int64)
+    unigram_of[unigrams] = np.arange(len(unigrams))
+    first, second = np.divmod(pairs_distinct, max(len(words), 1))
+    terms = np.concatenate([words[unigrams], words[first] + " " + words[second]]).astype(object)
+    if not len(terms):
+        return None
+    listed = terms.tolist()
+    order = np.array(sorted(range(len(listed)), key=listed.__getitem__))  # as CountVectorizer sorts
+    column = np.empty(len(order), dtype=np.int64)
+    column[order] = np.arange(len(order))
+    rows = np.concatenate([doc, doc[pairs]])
+    cols = column[np.concatenate([unigram_of[codes], len(unigrams) + pair_codes])]
+    counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n_docs, len(terms)))
+    counts.sum_duplicates()
+    return counts, terms[order]
+
+
+def _tokens_of_parts(parts) -> tuple[np.ndarray, np.ndarray]:
+    docs_of, tokens_of, offset = [], [], 0
+    for part in parts:
+        doc, flat = _tokens(part)
+        docs_of.append(doc + offset)
+        tokens_of.append(flat)
+        offset += len(part)
+    return np.concatenate(docs_of), np.concatenate(tokens_of)
+
+
+def _tokens(docs) -> tuple[np.ndarray, np.ndarray]:
+    """(document of each token, the tokens) of ``docs`` in order, lower-cased and found by
+    TfidfVectorizer's token pattern. All documents are tokenized in one pass, joined by a word
+    found in none of them; that word then marks where each document ends."""
+    joined = f" {_SEPARATOR} ".join(docs)
+    plain = _NOT_PLAIN.search(joined) is None  # lower-case words and spaces (normalized titles, company keys)
+    if not plain:
+        joined = joined.lower()
+    if joined.count(_SEPARATOR) == len(docs) - 1:
+        # In plain text the pattern's tokens are the words of two characters or more.
+        flat = np.array([w for w in joined.split() if len(w) > 1] if plain else _TOKEN.findall(joined), dtype=object)
+        ends = flat == _SEPARATOR
+        doc = np.cumsum(ends)
+        return doc[~ends], flat[~ends]
+    findall = _TOKEN.findall  # a document holds the separator: one at a time
+    tokens = [findall(doc.lower()) for doc in docs]
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
+    return np.repeat(np.arange(len(docs)), lengths), flat
 
 
 def query_matrix(vectorizer: TfidfVectorizer, field_lists) -> sp.csr_matrix:

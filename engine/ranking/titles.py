@@ -15,7 +15,7 @@ import math
 import re
 from functools import lru_cache
 
-from engine.vocabulary import SENIORITY_LEVELS
+from engine.vocabulary import SENIORITY_LEVELS  # noqa: F401 (ranker, scoring and taxonomy read it from here)
 
 # Abbreviations expanded token by token (after punctuation is stripped).
 _ABBREVIATIONS: dict[str, str] = {
@@ -77,7 +77,7 @@ _COMPOUNDS = (
     ("r&d", re.compile(r"\br&d\b"), "research and development"),
     ("&", re.compile(r"&"), " and "),
 )
-_NON_WORD = re.compile(r"[^a-z0-9]+")
+_WORD = re.compile(r"[a-z0-9]+")
 # "eng" is "engineering" before manager/lead/director or after vp/of, otherwise "engineer".
 _ENG_AS_FIELD_NEXT = frozenset({"manager", "mgr", "lead", "director", "dir", "team", "management", "leader"})
 _ENG_AS_FIELD_PREV = frozenset({"vp", "of", "president", "director", "head", "svp", "evp", "mgr", "manager"})
@@ -96,12 +96,14 @@ _LEADER = r"(?:head|director|vice president|chief|lead|leader|svp|evp)"
 _FUNCTION_LEADER = re.compile(
     rf"\b{_LEADER}(?: of)? ({'|'.join(_FUNCTION_ROLES)})\b|\b({'|'.join(_FUNCTION_ROLES)}) {_LEADER}\b"
 )
+_LEADER_WORDS = frozenset("head director vice chief lead leader svp evp".split())  # one is in every match
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
 # In a tech network a bare "Staff Engineer" or "Principal Engineer" is a software engineer.
 _BARE_ENGINEER = re.compile(
     r"^(?:(?:staff|principal|senior|lead|founding|distinguished) )?engineer(?: i{1,3}| iv)?$"
 )
 
+_DOMAIN = re.compile(r"\.(com|io|ai|co)\b")
 _LEGAL_SUFFIXES = frozenset(
     "inc incorporated llc l l c ltd limited corp corporation co company gmbh plc sa ag bv nv pty llp lp "
     "srl sas spa oy ab as kk pte".split()
@@ -133,7 +135,15 @@ def title_forms(text: str) -> tuple[str, str, str | None]:
     fitting needs of each distinct title. Kept per title across fits, so refitting after an edit
     only normalizes titles it has not seen."""
     plain = _plain_title(text)
-    return _with_hints(plain), plain, seniority_of_normalized(plain)
+    present = _CUE_WORDS.intersection(plain.split())
+    return _with_hints(plain, present), plain, seniority_of_normalized(plain, present)
+
+
+def clear_caches() -> None:
+    """Forget every title read so far, as in a fresh process (benchmarks of the cold path)."""
+    title_forms.cache_clear()
+    normalize_company.cache_clear()
+    _TOKEN_WORDS.clear()
 
 
 def _rewrite(text: str) -> str:
@@ -147,8 +157,29 @@ def _rewrite(text: str) -> str:
     return text
 
 
+class _TokenWords(dict):
+    """Raw title token -> its word(s) in a plain title ("" for noise), filled as tokens are met."""
+
+    def __missing__(self, token: str) -> str:
+        if len(self) > 1 << 18:  # bounded, whatever a process reads
+            self.clear()
+        word = "" if token in _NOISE_TOKENS else _PLURALS.get(token) or _ABBREVIATIONS.get(token, token)
+        self[token] = word
+        return word
+
+
+_TOKEN_WORDS = _TokenWords()
+
+
 def _plain_title(text: str) -> str:
-    tokens = [t for t in _NON_WORD.split(_rewrite(str(text))) if t and t not in _NOISE_TOKENS]
+    tokens = _WORD.findall(_rewrite(str(text)))
+    if "eng" not in tokens:  # nearly every title: each token on its own
+        return " ".join(filter(None, map(_TOKEN_WORDS.__getitem__, tokens)))
+    return _plain_title_eng([t for t in tokens if t not in _NOISE_TOKENS])
+
+
+def _plain_title_eng(tokens: list[str]) -> str:
+    """A title with "eng", read by its neighbours."""
     words: list[str] = []
     for i, token in enumerate(tokens):
         if token == "eng":
@@ -161,16 +192,21 @@ def _plain_title(text: str) -> str:
     return " ".join(words)
 
 
-def _with_hints(out: str) -> str:
-    """A plain normalized title with the roles it implies but does not spell out appended."""
+def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> str:
+    """A plain normalized title with the roles it implies but does not spell out appended.
+    ``present``: the title's words among _CUE_WORDS, when the caller has them."""
     extra: list[str] = []
-    for match in _FUNCTION_LEADER.finditer(out):
+    if present is None:
+        present = _CUE_WORDS.intersection(out.split())
+    for match in _FUNCTION_LEADER.finditer(out) if not _LEADER_WORDS.isdisjoint(present) else ():
         function = match.group(1) or match.group(2)
         extra += [*_FUNCTION_ROLES[function], f"{function} leadership"]
-    if _GROUP_PM.search(out) or "chief product officer" in out:
+    if "product manager" in out and _GROUP_PM.search(out) or "chief product officer" in out:
         extra += ["product manager", "product leadership"]
-    if _BARE_ENGINEER.match(out):
+    if "engineer" in out and _BARE_ENGINEER.match(out):
         extra.append("software engineer")
+    if not extra:
+        return out
     for hint in dict.fromkeys(extra):
         if hint not in out:
             # "head of product" + "product manager" -> "head of product manager": no "product product".
@@ -184,39 +220,54 @@ _IC_MANAGER = re.compile(
     r"\b(product|program|project|account|community|success|relationship|partner|content|media|"
     r"marketing|brand|office|case|portfolio|category|channel|campaign)\s+manager\b"
 )
-_SENIORITY_RULES: tuple[tuple[str, re.Pattern], ...] = (
-    ("founder", re.compile(r"\bfounder\b|\bfounding (partner|engineer)\b")),
-    ("executive", re.compile(
-        r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
-        r"\bgeneral partner\b|\bowner\b|^partner\b")),
-    ("vp", re.compile(r"\bvice president\b")),
-    ("director", re.compile(r"\bdirector\b|\bhead of\b|^head\b")),
-    ("intern", re.compile(r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b")),
-    ("manager", re.compile(r"\bmanager\b|\bmanagement\b|\bsupervisor\b")),
-    ("lead", re.compile(r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b")),
-    ("senior", re.compile(r"\bsenior\b|\biii\b|\biv\b")),
-    ("junior", re.compile(r"\bjunior\b|\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b")),
+# Each rule with the words one of which any of its matches contains, so that a rule is only run on
+# a title that has one (most titles have none: they are "mid" without running a rule). Words
+# marked "!" match the rule on their own (a whole word is all the rule asks of them): a title
+# with one needs no run at all.
+_SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], ...] = tuple(
+    (level, re.compile(pattern), frozenset(w[1:] for w in words.split() if w[0] == "!"),
+     frozenset(w for w in words.split() if w[0] != "!"))
+    for level, pattern, words in (
+        ("founder", r"\bfounder\b|\bfounding (partner|engineer)\b", "!founder founding"),
+        ("executive", r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
+                      r"\bgeneral partner\b|\bowner\b|^partner\b", "chief president managing partner !owner"),
+        ("vp", r"\bvice president\b", "vice"),
+        ("director", r"\bdirector\b|\bhead of\b|^head\b", "!director head"),
+        ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
+         "!intern !internship !trainee !apprentice !student"),
+        # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
+        ("manager", r"\bmanager\b|\bmanagement\b|\bsupervisor\b", "manager !management !supervisor"),
+        ("lead", r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b",
+         "!lead !principal !staff group !architect"),
+        ("senior", r"\bsenior\b|\biii\b|\biv\b", "!senior !iii !iv"),
+        ("junior", r"\bjunior\b|\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b",
+         "!junior entry !graduate !associate !assistant"),
+    )
 )
+_SENIORITY_WORDS = frozenset().union(*(sure | maybe for _, _, sure, maybe in _SENIORITY_RULES))
 _NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired|career break)\b")
-_SENIORITY_ALIASES: dict[str, str] = {
-    "entry": "junior", "entry level": "junior", "graduate": "junior", "associate": "junior",
-    "mid level": "mid", "mid-level": "mid", "intermediate": "mid", "staff": "lead", "principal": "lead",
-    "head": "director", "vice president": "vp", "svp": "vp", "evp": "vp", "c-level": "executive",
-    "c level": "executive", "cxo": "executive", "chief": "executive", "owner": "founder",
-    "co-founder": "founder", "cofounder": "founder", "sr": "senior", "jr": "junior", "manager": "manager",
-}
+_NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "retired", "career"})
+# Words one of which a leader hint or a seniority rule needs: a title's words among these, found
+# once, say which of them to try.
+_CUE_WORDS = _LEADER_WORDS | _SENIORITY_WORDS
 
 
-def seniority_of_normalized(normalized: str) -> str | None:
+def seniority_of_normalized(normalized: str, present: frozenset[str] | set[str] | None = None) -> str | None:
     """Seniority of a title normalized without hints (hints such as "design manager" for a
-    "Design Lead" would read as a level); see :func:`parse_seniority`."""
-    if not normalized or _NOT_A_ROLE.match(normalized):
+    "Design Lead" would read as a level); see :func:`parse_seniority`. ``present``: the title's
+    words among _CUE_WORDS, when the caller has them."""
+    if not normalized:
         return None
-    for level, pattern in _SENIORITY_RULES:
-        if level == "manager":
-            if pattern.search(_IC_MANAGER.sub(" ", normalized)):
-                return level
-        elif pattern.search(normalized):
+    if normalized.partition(" ")[0] in _NOT_A_ROLE_FIRST and _NOT_A_ROLE.match(normalized):
+        return None
+    if present is None:
+        present = _CUE_WORDS.intersection(normalized.split())
+    for level, pattern, sure, maybe in _SENIORITY_RULES if present else ():
+        if not sure.isdisjoint(present):
+            return level
+        if maybe.isdisjoint(present):
+            continue
+        if pattern.search(_IC_MANAGER.sub(" ", normalized) if level == "manager" else normalized):
             return level
     return "mid"
 
@@ -231,24 +282,23 @@ def parse_seniority(title) -> str | None:
 
 
 def normalize_seniority(value) -> str | None:
-    """Map a goal's seniority word ("Staff", "C-level", "VP") onto SENIORITY_LEVELS, or None."""
-    if _is_missing(value):
-        return None
-    word = str(value).strip().lower()
-    if word in SENIORITY_LEVELS:
-        return word
-    if word in _SENIORITY_ALIASES:
-        return _SENIORITY_ALIASES[word]
-    return seniority_of_normalized(normalize_title(word, hints=False)) if word else None
+    """Map a goal's seniority word ("Staff", "C-level", "VP") onto SENIORITY_LEVELS, or None:
+    a level, an alias of one in roles.toml, else the word read as a title is."""
+    from .taxonomy import taxonomy  # which reads titles with this module
+
+    return taxonomy().level_of(value)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_company(name) -> str:
-    """Case-, punctuation- and legal-suffix-insensitive company key: "Stripe, Inc." -> "stripe"."""
+    """Case-, punctuation- and legal-suffix-insensitive company key: "Stripe, Inc." -> "stripe".
+    Kept per name: fitting reads each distinct company's key, then its industry from the key."""
     if _is_missing(name):
         return ""
     text = str(name).lower().replace("&", " and ")
-    text = re.sub(r"\.(com|io|ai|co)\b", " ", text)
-    tokens = [t for t in _NON_WORD.split(text) if t]
+    if "." in text:
+        text = _DOMAIN.sub(" ", text)
+    tokens = _WORD.findall(text)
     while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
         tokens.pop()
     if len(tokens) > 1 and tokens[0] == "the":

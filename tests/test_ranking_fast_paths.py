@@ -1,0 +1,145 @@
+"""The cold fit's shortcuts give what the slow way gives: contact terms counted at once equal
+CountVectorizer's, and every rule skipped for want of its words could not have matched."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+
+from engine.ranking import industries, titles
+from engine.ranking.text import _SEPARATOR, NGRAMS, STOP_WORDS, count_terms
+
+SAMPLE = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "titles_sample.csv"
+HOSTILE = [
+    "", "   ", "the of and", "Ünïcödé Çafé — naïve résumé", "ΟΔΟΣ ΣΟΦΟΣ Σ", "数据科学家 产品经理",
+    "🚀 Growth 🚀 hacker", "<b>Head</b> of <script>alert(1)</script> People", "a b c d", "C++ / C# dev_ops 42 x2",
+    "Straße STRASSE İstanbul", "ﬁnance ﬂow", "product  manager\tproduct\nmanager", "don't won't it's",
+    "Senior Software Engineer", "senior software engineer senior software engineer", "x" * 5_000,
+]
+
+
+def _sample_titles() -> list[str]:
+    """The committed sample of real titles, also written the ways LinkedIn members vary them."""
+    with open(SAMPLE, newline="", encoding="utf-8") as fh:
+        base = [row["title"] for row in csv.DictReader(fh) if row["title"]]
+    varied = [f"{b}{t}{a}" for t in base[:400] for b in ("Sr. ", "Head of ", "VP ") for a in (" & Co-Founder", " II")]
+    return base + varied
+
+
+def _count_vectorizer(docs):
+    counter = CountVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, dtype=np.float64)
+    return counter.fit_transform(docs).tocsr(), counter.get_feature_names_out()
+
+
+@pytest.mark.parametrize("docs", [
+    HOSTILE, _sample_titles(), [titles.normalize_title(t) for t in _sample_titles()],
+    ["ΣΟΦΟΣ", "Σοφία data", f"notes {_SEPARATOR.upper()} here", "data science"],  # a document holds the separator
+])
+def test_terms_counted_at_once_equal_count_vectorizer(docs):
+    expected, expected_terms = _count_vectorizer(docs)
+    counts, terms = count_terms(np.array(docs, dtype=object))
+    assert list(terms) == list(expected_terms)
+    assert counts.shape == expected.shape
+    assert (counts != expected).nnz == 0
+    assert counts.dtype == np.float64
+
+
+def test_no_terms_at_all_is_none_where_count_vectorizer_raises():
+    docs = ["", "the of", "a", "   "]
+    with pytest.raises(ValueError):
+        _count_vectorizer(docs)
+    assert count_terms(np.array(docs, dtype=object)) is None
+
+
+def _plain_titles() -> list[str]:
+    extra = ["Open to work", "Looking for a role", "Career break", "Chief of Staff", "Vice President, Sales",
+             "Founding Engineer", "Group PM", "Entry level analyst", "Working student", "Partner", "Head, HR"]
+    return sorted({titles.normalize_title(t, hints=False) for t in _sample_titles() + extra} - {""})
+
+
+def test_each_seniority_rule_match_contains_one_of_its_words():
+    """A rule is only run on a title holding one of its words: so none may match without one."""
+    matched = 0
+    for plain in _plain_titles():
+        words = set(plain.split())
+        for level, pattern, sure, maybe in titles._SENIORITY_RULES:
+            text = titles._IC_MANAGER.sub(" ", plain) if level == "manager" else plain
+            for match in pattern.finditer(text):
+                matched += 1
+                assert (sure | maybe) & set(match.group(0).split()), (level, plain)
+            if sure & words:  # a word marked sure matches on its own
+                assert pattern.search(text), (level, plain)
+        if titles._NOT_A_ROLE.match(plain):
+            assert plain.split()[0] in titles._NOT_A_ROLE_FIRST, plain
+        assert words  # a plain title has words
+    assert matched > 1_000
+    for level, pattern, sure, _ in titles._SENIORITY_RULES:
+        for word in sure:
+            assert pattern.search(f"x {word} y") and pattern.search(word), (level, word)
+
+
+def test_each_function_leader_match_contains_a_leader_word():
+    matched = 0
+    for plain in _plain_titles():
+        for match in titles._FUNCTION_LEADER.finditer(plain):
+            matched += 1
+            assert titles._LEADER_WORDS & set(match.group(0).split()), plain
+    assert matched > 100
+
+
+def test_seniority_of_titles_equals_running_every_rule():
+    def every_rule(normalized):
+        if not normalized or titles._NOT_A_ROLE.match(normalized):
+            return None
+        for level, pattern, _, _ in titles._SENIORITY_RULES:
+            text = titles._IC_MANAGER.sub(" ", normalized) if level == "manager" else normalized
+            if pattern.search(text):
+                return level
+        return "mid"
+
+    plains = _plain_titles()
+    assert [titles.seniority_of_normalized(p) for p in plains] == [every_rule(p) for p in plains]
+
+
+def test_industry_of_companies_equals_trying_every_cue():
+    with open(SAMPLE.with_name("companies_sample.csv"), newline="", encoding="utf-8") as fh:
+        names = [row[next(iter(row))] for row in csv.DictReader(fh)]
+    names += ["Acme Pharmaceuticals", "Recruitify", "Telecoms Ltd", "The Angel Network", "State of Lagos"]
+
+    def every_cue(company):
+        key = titles.normalize_company(company)
+        if not key:
+            return None
+        if key in industries.KNOWN:
+            return industries.KNOWN[key]
+        return next((industry for industry, cue in industries.CUES if cue.search(key)), None)
+
+    inferred = [industries.infer_industry(n) for n in names]
+    assert inferred == [every_cue(n) for n in names]
+    assert sum(i is not None for i in inferred) > 200
+
+
+def test_terms_counted_by_parts_equal_count_vectorizer_of_them_all():
+    plain = [titles.normalize_title(t) for t in _sample_titles()[:300]] + ["", "ab c", "data  science"]
+    companies = [titles.normalize_company(t) for t in ("Stripe, Inc.", "Acme Bank Plc", "", "The Data Co")]
+    notes = HOSTILE
+    expected, expected_terms = _count_vectorizer(plain + companies + [] + notes)
+    parts = [np.array(p, dtype=object) for p in (plain, companies, [], notes)]
+    counts, terms = count_terms(*parts)
+    assert list(terms) == list(expected_terms)
+    assert counts.shape == expected.shape and (counts != expected).nnz == 0
+
+
+def test_a_titles_coded_reading_is_its_reading_coded():
+    from engine.ranking.taxonomy import Taxonomy
+
+    t = Taxonomy.load()
+    forms = [titles.title_forms(title) for title in _sample_titles()]
+    coded = [t.coded_plain(plain, level) for _, plain, level in forms if plain]
+    assert coded == [t.coded(t.read_plain(plain, None, level)) for _, plain, level in forms if plain]
+    assert sum(c[0] >= 0 for c in coded) > 0.8 * len(coded)
+    assert sum(bin(c[1]).count("1") > 1 for c in coded) > 50  # titles naming two families are among them
