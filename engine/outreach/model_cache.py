@@ -14,6 +14,7 @@ it off.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -70,18 +71,33 @@ def load(db_path: str | Path, key: tuple):
 
 
 def save(db_path: str | Path, key: tuple, ranker, contacts) -> None:
-    """Write the cache in the background (whole or not at all); failures are logged, never raised."""
+    """Write the cache in the background (whole or not at all); failures are logged, never raised. A
+    process that ends meanwhile (``rapport rank``) finishes the write first (``finish_writes``)."""
     if enabled():
-        threading.Thread(target=_write, args=(Path(db_path), key, ranker, contacts), daemon=True,
-                         name="rapport-ranker-cache").start()
+        writer = threading.Thread(target=_write, args=(Path(db_path), key, ranker, contacts), daemon=True,
+                                  name="rapport-ranker-cache")
+        with _write_lock:
+            writer.start()
+            _writers[:] = [w for w in [*_writers, writer] if w.is_alive()]
 
 
-_write_lock = threading.Lock()
+def finish_writes(timeout: float = 60.0) -> None:
+    """Wait for the cache files being written (at exit: the next start would fit again without them)."""
+    with _write_lock:
+        writers = list(_writers)
+    for writer in writers:
+        writer.join(timeout)
+
+
+_write_lock = threading.Lock()  # guards _writers
+_writers: list[threading.Thread] = []
+_file_lock = threading.Lock()  # one file written at a time
+atexit.register(finish_writes)
 
 
 def _write(db_path: Path, key: tuple, ranker, contacts) -> None:
     target = cache_file(db_path)
-    with _write_lock:
+    with _file_lock:
         temp = None
         try:
             target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

@@ -27,7 +27,7 @@ EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", 
 
 _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
-_results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_results: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key -> (value, rows it counts for)
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
 _features: dict[tuple, object] = {}  # per (data version, goal): what feedback models learn from
 # The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
@@ -35,20 +35,25 @@ _features: dict[tuple, object] = {}  # per (data version, goal): what feedback m
 _ROWS_KEPT = 300_000
 
 
-def memoized(key: tuple, compute):
-    """Keep the last results (rankings, audience coverage) keyed by everything they depend on, up
-    to ``_ROWS_KEPT`` rows in all: a page rerun for a click on page 2 then costs nothing. Callers
-    get a copy."""
+def memoized(key: tuple, compute, rows=len):
+    """Keep the last results (rankings, audience coverage, the review and its flags) keyed by
+    everything they depend on (the data version among it), up to ``_ROWS_KEPT`` rows in all (``rows``
+    counts a value's): a page rerun for a click on page 2 then costs nothing. This is the one cache of
+    computed results. Callers get a copy of a frame; any other value is shared and must not be changed."""
     with _lock:
         if key in _results:
             _results.move_to_end(key)
-            return _results[key].copy()
+            return _handed_out(_results[key][0])
     value = compute()
     with _lock:
-        _results[key] = value
-        while len(_results) > 1 and sum(len(v) for v in _results.values()) > _ROWS_KEPT:
+        _results[key] = (value, rows(value))
+        while len(_results) > 1 and sum(n for _, n in _results.values()) > _ROWS_KEPT:
             _results.popitem(last=False)
-    return value.copy()
+    return _handed_out(value)
+
+
+def _handed_out(value):
+    return value.copy() if isinstance(value, pd.DataFrame) else value
 
 
 def goals_fingerprint(goals: list[dict]) -> str:

@@ -1,0 +1,45 @@
+"""The Goals page's figures: each goal's progress and its target audience, read once and kept.
+
+``goal_board`` reads the goals on every call (small: an edit shows at once) and keeps the rest,
+the progress counted from the interaction log and each segment's audience, in the one cache of
+results (``engine.outreach.opportunities.memoized``) under the data version, which every write to
+contacts or interactions changes, and the goals themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from engine.outreach.audience import segment_coverage
+from engine.outreach.opportunities import memoized
+from engine.store import Store
+
+from .progress import progress_of
+
+
+@dataclass
+class GoalCard:
+    goal: dict
+    progress: int
+    coverage: list[dict]  # engine.outreach.audience.segment_coverage: one entry per segment
+
+
+def goal_board(store: Store, today: date, statuses: tuple[str, ...] | None = None) -> list[GoalCard]:
+    """The goals with ``statuses`` (all by default), each with its progress and audience, over one
+    open of the workspace. The cards are shared between callers: do not change them."""
+    with store.session():
+        goals = [g for g in store.goals.all() if statuses is None or g["status"] in statuses]
+        key = ("goal board", str(store.path), store.data_version(), today, repr(goals))
+
+        def compute() -> list[GoalCard]:
+            interactions = store.interactions.frame()
+            connections = store.contacts.connection_dates()
+            return [GoalCard(g, progress_of(g, interactions, connections), segment_coverage(store, g, today=today))
+                    for g in goals]
+
+        return memoized(key, compute, rows=_rows)
+
+
+def _rows(cards: list[GoalCard]) -> int:
+    return 1 + sum(len(s["contacts"]) + len(s["events"]) for card in cards for s in card.coverage)
