@@ -163,3 +163,16 @@ def test_a_new_process_shows_its_first_page_from_the_kept_ranker_until_the_data_
     assert second == {"fits": [], "flags": first["flags"]}  # a restart: loaded, not fitted
     store.interactions.log({"contact_id": 1, "kind": "outreach", "channel": "email", "occurred_on": date.today()})
     assert _first_page_in_a_new_process(store)["fits"] == [store.contacts.count()]  # the data changed: fitted again
+
+
+def test_a_ranker_prepared_ahead_is_the_one_pages_use_and_is_fitted_once(workspace, monkeypatch):
+    fits = []
+    original = OpportunityRanker.fit
+    monkeypatch.setattr(OpportunityRanker, "fit", lambda self, c, y=None: fits.append(1) or original(self, c))
+    preparing = opportunities.prepare(workspace)  # what the Import page starts after an import
+    ranker, _, _ = opportunities.contact_ranker(workspace)  # a page asking meanwhile waits for that fit
+    preparing.join(60)
+    assert fits == [1]
+    assert opportunities.contact_ranker(workspace)[0] is ranker
+    _written()
+    assert model_cache.cache_file(workspace.path).is_file()  # and the next start loads it

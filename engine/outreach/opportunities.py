@@ -9,6 +9,7 @@ is blended in (engine.learning).
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from datetime import date, datetime
@@ -21,6 +22,7 @@ from engine.store import Store
 
 from . import model_cache
 
+log = logging.getLogger(__name__)
 OUTREACH_COLUMNS = ["rank", "full_name", "company", "position", "next_step", "reasons", "score", "goal_title",
                     "segment_name"]
 EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", "reasons", "score", "goal_title"]
@@ -28,6 +30,7 @@ EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", 
 _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
 _results: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key -> (value, rows it counts for)
+_fitting: dict[str, threading.Lock] = {}  # per workspace: held while its ranker is loaded or fitted
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
 _features: dict[tuple, object] = {}  # per (data version, goal): what feedback models learn from
 # The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
@@ -82,20 +85,42 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
         cached = _fitted.get(str(store.path))
         if cached and cached[0] == key:
             return cached[1], cached[2], key
-    # On disk a workspace is told apart by its contacts too: a file deleted and made anew starts at
-    # data version 0 again.
-    # The schema version too: a migration may add what the contacts frame holds (9: ``industry``).
-    fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat(), store.schema_version())
-    loaded = model_cache.load(store.path, fingerprint)
-    if loaded is not None:
-        ranker, contacts = loaded
-    else:
-        contacts = store.contacts.for_ranking()
-        ranker = OpportunityRanker().fit(contacts)
-        model_cache.save(store.path, fingerprint, ranker, contacts)
     with _lock:
-        _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
+        fitting = _fitting.setdefault(str(store.path), threading.Lock())
+    with fitting:  # one fit at a time per workspace: a second caller waits for it instead of fitting too
+        with _lock:
+            cached = _fitted.get(str(store.path))
+        if cached and cached[0] == key:
+            return cached[1], cached[2], key
+        # On disk a workspace is told apart by its contacts too: a file deleted and made anew starts at
+        # data version 0 again.
+        # The schema version too: a migration may add what the contacts frame holds (9: ``industry``).
+        fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat(), store.schema_version())
+        loaded = model_cache.load(store.path, fingerprint)
+        if loaded is not None:
+            ranker, contacts = loaded
+        else:
+            contacts = store.contacts.for_ranking()
+            ranker = OpportunityRanker().fit(contacts)
+            model_cache.save(store.path, fingerprint, ranker, contacts)
+        with _lock:
+            _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
     return ranker, contacts, key
+
+
+def prepare(store: Store) -> threading.Thread:
+    """Fit the contact ranker now, in the background, ahead of the first page that needs it (after an
+    import): that page then waits only for what is left of the fit, and the next start loads it from
+    disk. Failures are logged; the page that needs the ranker fits it then."""
+    def fit() -> None:
+        try:
+            contact_ranker(store)
+        except Exception:
+            log.exception("fitting the ranker ahead of need failed")
+
+    thread = threading.Thread(target=fit, name="rapport-prepare-ranker", daemon=True)
+    thread.start()
+    return thread
 
 
 def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None = None
