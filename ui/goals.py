@@ -5,6 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 from engine.clock import workspace_today
+from engine.outreach.audience import segment_members
 from engine.planning.goal_board import goal_board
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.store import GOAL_STATUSES
@@ -99,8 +100,10 @@ for card in cards:
                     if members.open and not seg["events"].empty:
                         st.write("Events that could fill it:")
                         st.dataframe(seg["events"], hide_index=True, width="stretch", column_config=EVENT_COLUMNS)
-                if members.open and not seg["contacts"].empty:
-                    st.dataframe(seg["contacts"], hide_index=True, width="stretch", column_config=MEMBER_COLUMNS)
+                if members.open and seg["count"]:
+                    with friendly_errors():
+                        listed = segment_members(workspace, goal, seg["id"], today)
+                    st.dataframe(listed, hide_index=True, width="stretch", column_config=MEMBER_COLUMNS)
                 if st.button("Remove segment", key=f"del_seg_{seg['id']}"):
                     with friendly_errors():
                         workspace.goals.delete_segment(seg["id"])

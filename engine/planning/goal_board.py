@@ -1,9 +1,10 @@
 """The Goals page's figures: each goal's progress and its target audience, read once and kept.
 
 ``goal_board`` reads the goals on every call (small: an edit shows at once) and keeps the rest,
-the progress counted from the interaction log and each segment's audience, in the one cache of
+the progress counted from the interaction log and how many fit each segment, in the one cache of
 results (``engine.outreach.opportunities.memoized``) under the data version, which every write to
-contacts or interactions changes, and the goals themselves.
+contacts or interactions changes, and the goals themselves. A segment's members are ranked (with
+their reasons) when the page opens the segment: ``engine.outreach.audience.segment_members``.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .progress import progress_of
 class GoalCard:
     goal: dict
     progress: int
-    coverage: list[dict]  # engine.outreach.audience.segment_coverage: one entry per segment
+    coverage: list[dict]  # engine.outreach.audience.segment_coverage: one entry per segment, members not listed
 
 
 def goal_board(store: Store, today: date, statuses: tuple[str, ...] | None = None) -> list[GoalCard]:
@@ -35,11 +36,11 @@ def goal_board(store: Store, today: date, statuses: tuple[str, ...] | None = Non
         def compute() -> list[GoalCard]:
             interactions = store.interactions.frame()
             connections = store.contacts.connection_dates()
-            return [GoalCard(g, progress_of(g, interactions, connections), segment_coverage(store, g, today=today))
-                    for g in goals]
+            return [GoalCard(g, progress_of(g, interactions, connections),
+                             segment_coverage(store, g, today=today, limit=0)) for g in goals]
 
         return memoized(key, compute, rows=_rows)
 
 
 def _rows(cards: list[GoalCard]) -> int:
-    return 1 + sum(len(s["contacts"]) + len(s["events"]) for card in cards for s in card.coverage)
+    return 1 + sum(len(s["events"]) for card in cards for s in card.coverage)
