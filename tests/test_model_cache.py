@@ -176,3 +176,15 @@ def test_a_ranker_prepared_ahead_is_the_one_pages_use_and_is_fitted_once(workspa
     assert opportunities.contact_ranker(workspace)[0] is ranker
     _written()
     assert model_cache.cache_file(workspace.path).is_file()  # and the next start loads it
+
+
+def test_the_kept_ranker_is_out_of_the_collectors_sight_and_freed_once_replaced(workspace):
+    import gc
+    import weakref
+
+    old = weakref.ref(opportunities.contact_ranker(workspace, now=TODAY)[0])
+    assert gc.get_freeze_count() > 0  # full collections no longer walk it
+    workspace.contacts.update(1, tags=["Conference"])  # a new data version: fitted again
+    assert opportunities.contact_ranker(workspace, now=TODAY)[0] is not old()
+    gc.collect()
+    assert old() is None  # frozen or not, the replaced ranker does not stay behind
