@@ -109,8 +109,8 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
             _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
         # The ranker and its contacts (an array per contact's tags, vocabularies) live until the data
         # changes; every full pass of Python's cycle collector walked them, several times per click, in
-        # the server's threads too (0.2 s a pass at 100,000 contacts). Frozen, the collector skips them.
-        gc.collect()
+        # the server's threads too (0.2 s a pass at 100,000 contacts). Frozen, the collector skips them
+        # (with whatever else is alive now: a page's garbage frozen with them waits for the next unfreeze).
         gc.freeze()
     return ranker, contacts, key
 
