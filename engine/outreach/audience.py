@@ -101,11 +101,15 @@ def label_segments(ranked: pd.DataFrame, members: pd.DataFrame, segment_id: int 
     return ranked
 
 
-def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50) -> list[dict]:
+def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50,
+                     audience: pd.DataFrame | None = None) -> list[dict]:
     """One entry per segment: id, name, describe, count, gap, contacts (the top ``limit`` members,
-    ``segment_members``; none with ``limit=0``, for a page that lists them only when asked), events."""
+    ``segment_members``; none with ``limit=0``, for a page that lists them only when asked), events.
+    ``audience``: ``memberships`` of goals including this one, when the caller has them."""
     now = datetime.combine(today or local_today(), datetime.min.time())
-    audience = memberships(store, [goal], now)
+    if audience is None:
+        audience = memberships(store, [goal], now)
+    audience = audience[audience["goal_id"] == goal["id"]]
     counts = audience["segment_id"].value_counts()
     events = None
     out = []

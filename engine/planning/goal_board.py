@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from engine.outreach.audience import segment_coverage
+from engine.outreach.audience import memberships, segment_coverage
 from engine.outreach.opportunities import memoized
 from engine.store import Store
 
@@ -36,8 +36,10 @@ def goal_board(store: Store, today: date, statuses: tuple[str, ...] | None = Non
         def compute() -> list[GoalCard]:
             interactions = store.interactions.frame()
             connections = store.contacts.connection_dates()
+            # Every shown goal's audience at once: for the active goals, what Home and Review counted.
+            audience = memberships(store, goals, today)
             return [GoalCard(g, progress_of(g, interactions, connections),
-                             segment_coverage(store, g, today=today, limit=0)) for g in goals]
+                             segment_coverage(store, g, today=today, limit=0, audience=audience)) for g in goals]
 
         return memoized(key, compute, rows=_rows)
 
