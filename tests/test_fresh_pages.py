@@ -68,6 +68,16 @@ def test_a_contact_edit_shows_in_the_review_at_once(demo):
     assert f"{strong + 1} relationships are strong" in network()
 
 
+def test_a_renamed_goal_shows_renamed_in_the_review_at_once(demo):
+    def goals_charted() -> str:
+        review = build_review(demo, TODAY - timedelta(days=120), TODAY, today=TODAY)
+        return next(s.figure for s in review.sections if s.title == "Reply rate by goal").to_json()
+
+    goal = next(g for g in demo.goals.all() if g["title"] in goals_charted())
+    demo.goals.update(goal["id"], {"title": "Renamed goal"})
+    assert "Renamed goal" in goals_charted()
+
+
 def test_a_goal_edit_shows_on_the_goal_board_at_once(demo):
     goal = _goal_with_target(demo)
     card = next(c for c in goal_board(demo, TODAY) if c.goal["id"] == goal["id"])
@@ -75,6 +85,23 @@ def test_a_goal_edit_shows_on_the_goal_board_at_once(demo):
     demo.goals.add_segment(goal["id"], {"name": "Board members", "roles": ["board member"]})
     again = next(c for c in goal_board(demo, TODAY) if c.goal["id"] == goal["id"])
     assert [s["name"] for s in again.coverage] == [s["name"] for s in card.coverage] + ["Board members"]
+
+
+def test_an_event_added_shows_at_once_under_a_segment_with_a_gap(demo):
+    goal_id = demo.goals.add({"title": "Meet astronauts", "outcome": "learn", "status": "active",
+                              "target_roles": ["astronaut"], "segments": [{"name": "Astronauts",
+                                                                          "roles": ["astronaut"]}]})
+
+    def gap_events() -> list[str]:
+        card = next(c for c in goal_board(demo, TODAY) if c.goal["id"] == goal_id)
+        segment = card.coverage[0]
+        assert segment["gap"]
+        return list(segment["events"]["title"]) if not segment["events"].empty else []
+
+    assert "Astronaut meetup" not in gap_events()
+    demo.events.add({"title": "Astronaut meetup", "kind": "meetup", "topics": ["astronaut", "space"],
+                     "starts_at": TODAY + timedelta(days=10)})
+    assert "Astronaut meetup" in gap_events()
 
 
 def test_goals_page_shows_a_logged_reply_and_a_new_target_at_once(demo, monkeypatch):

@@ -20,7 +20,7 @@ from engine.insights import charts
 from engine.outreach.audience import memberships
 from engine.outreach.audience import segment_of as segment_of_best
 from engine.outreach.messages import workspace_templates
-from engine.outreach.opportunities import goals_fingerprint, memoized
+from engine.outreach.opportunities import memoized
 from engine.planning.agenda import tag_cadences, touch_due
 from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates
@@ -135,7 +135,7 @@ class _Plan:
 @dataclass
 class _Data:
     """What the review reads of contacts and interactions, and the audiences: kept by the data version
-    (every write to contacts or interactions changes it) and the active goals."""
+    (every write to contacts or interactions changes it), the plan and the events."""
 
     every: pd.DataFrame  # the interaction log, with the segment each contact counts under
     connections: pd.Series
@@ -168,11 +168,12 @@ def _read_data(store: Store, active: list[dict], today: date) -> _Data:
 
 
 def _read(store: Store, today: date) -> tuple[_Plan, _Data, tuple]:
-    """The plan (read now), the data (kept by the data version) and the key of what is built from both."""
+    """The plan (read now), the data (kept by the data version) and the key of what is built from both.
+    The plan is part of the data's key too: the interaction log names goals, templates and events."""
     plan = _read_plan(store)
-    version = (str(store.path), store.data_version(), today, goals_fingerprint(plan.active))
-    data = memoized(("review data", *version), lambda: _read_data(store, plan.active, today), rows=_Data.rows)
-    return plan, data, (*version, plan.key())
+    key = (str(store.path), store.data_version(), store.events.fingerprint(), today, plan.key())
+    data = memoized(("review data", *key), lambda: _read_data(store, plan.active, today), rows=_Data.rows)
+    return plan, data, key
 
 
 def _flags(plan: _Plan, data: _Data, today: date) -> list[dict]:

@@ -3,7 +3,7 @@
 ``goal_board`` reads the goals on every call (small: an edit shows at once) and keeps the rest,
 the progress counted from the interaction log and how many fit each segment, in the one cache of
 results (``engine.outreach.opportunities.memoized``) under the data version, which every write to
-contacts or interactions changes, and the goals themselves. A segment's members are ranked (with
+contacts or interactions changes, the goals themselves and the events. A segment's members are ranked (with
 their reasons) when the page opens the segment: ``engine.outreach.audience.segment_members``.
 """
 
@@ -31,7 +31,8 @@ def goal_board(store: Store, today: date, statuses: tuple[str, ...] | None = Non
     open of the workspace. The cards are shared between callers: do not change them."""
     with store.session():
         goals = [g for g in store.goals.all() if statuses is None or g["status"] in statuses]
-        key = ("goal board", str(store.path), store.data_version(), today, repr(goals))
+        # The events too: a segment with a gap lists upcoming events that could fill it.
+        key = ("goal board", str(store.path), store.data_version(), store.events.fingerprint(), today, repr(goals))
 
         def compute() -> list[GoalCard]:
             interactions = store.interactions.frame()
