@@ -135,8 +135,12 @@ def _unpacked(contacts, arrays: list[str]):
 
     if not arrays:
         return contacts
-    return contacts.assign(**{name: _objects([numpy.array(v, dtype=object) if isinstance(v, list) else v
-                                             for v in contacts[name]]) for name in arrays})
+    empty = numpy.array([], dtype=object)  # most contacts have no tags: one empty array (it has nothing to change)
+
+    def array(value):
+        return (numpy.array(value, dtype=object) if value else empty) if isinstance(value, list) else value
+
+    return contacts.assign(**{name: _objects([array(v) for v in contacts[name]]) for name in arrays})
 
 
 def _objects(values: list):
