@@ -11,11 +11,16 @@ one conversation each, messages alternating with a few replies missing), in the 
 
 Peak memory is the largest RSS of a ``rapport import`` command run of the same file on a copy of
 that workspace, read by a small launcher as its child's RUSAGE_CHILDREN (see import_bench).
+
+The daily automatic copy is off (``RAPPORT_AUTOBACKUP=0``), as in import_bench: every run imports
+into a new file, which would make that file's copy of the day, a cost paid once a day per
+workspace, not per import (health_bench measures it).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -67,6 +72,7 @@ def _peak_mb(args: list[str]) -> float:
 
 
 def run(messages: int) -> dict[str, float]:
+    os.environ["RAPPORT_AUTOBACKUP"] = "0"
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         connections, csv_path = write_files(folder, messages)

@@ -95,3 +95,10 @@ def plural(n: float, word: str, many: str | None = None) -> str:
     if count == 1:
         return f"1 {word}"
     return f"{count:,} {many or _IRREGULAR_PLURALS.get(word) or word + 's'}"
+
+# -- the ranking's factors (OpportunityRanker.explain contributions), as a person reads them -------------------
+FACTOR_LABELS: dict[str, str] = {
+    "text": "Role fit", "company": "Target company or industry", "seniority": "Seniority",
+    "relationship": "Relationship type", "warmth": "Warmth of the relationship",
+    "timing": "Good timing", "fatigue": "Suggested before without action", "response": "Learned chance of a reply",
+}

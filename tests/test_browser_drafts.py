@@ -90,7 +90,7 @@ def test_a_referral_draft_names_the_role_and_the_sender_is_edited_copied_and_log
 
     log_form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Log outreach"))
     log_form.get_by_role("button", name="Log outreach").click()
-    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Logged: outreach with {name}")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Logged: Outreach (I wrote) with {name}")
 
     app.stop()
     logged = Store(db).interactions.frame()

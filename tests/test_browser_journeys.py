@@ -78,7 +78,7 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     log_form.get_by_role("textbox", name="Notes").fill(note)
     log_form.get_by_role("button", name="Log outreach").click()
     expect(page.get_by_test_id("stAlertContentSuccess")).to_have_text(
-        f"Logged: outreach with {name} on {today:%d %b %Y}; follow up on {today:%d %b %Y}.")
+        f"Logged: Outreach (I wrote) with {name} on {today:%d %b %Y}; follow up on {today:%d %b %Y}.")
 
     # Today: this follow-up is due today; it replaces whatever was still open with the same person.
     expected = int((due_before["full_name"] != name).sum()) + 1
@@ -97,7 +97,7 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     # Contacts: the new entry leads the contact's timeline.
     goto(page, app, "contacts", "Contacts")
     search_contacts(page, name)
-    expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^1 of [\d,]+ contacts"))).to_be_visible()
     select_first_row(page, table(page), page.get_by_role("heading", name=name, exact=True))
     expect(page.get_by_role("heading", name="Timeline")).to_be_visible()
     expect(page.get_by_text(f"How did the LinkedIn message of {today:%d %b %Y} go?", exact=True)).to_be_visible()
@@ -141,7 +141,7 @@ def test_an_outreach_logged_on_a_contact_shows_in_its_timeline_at_once(dashboard
     before = runs_started(page)
     log_form.get_by_role("button", name="Log outreach").click()
     rerun_done(page, before)
-    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Logged: outreach with {name}")
+    expect(page.get_by_test_id("stAlertContentSuccess")).to_contain_text(f"Logged: Outreach (I wrote) with {name}")
     shown = page.get_by_text(f"How did the E-mail of {date.today():%d %b %Y} go?", exact=True)
     try:
         expect(shown).to_be_visible(timeout=5_000)

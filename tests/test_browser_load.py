@@ -129,7 +129,7 @@ async def open_contact(page, app: Dashboard, name: str) -> None:
     await search.fill(name)
     await search.press("Enter")
     await page.wait_for_function(RUN_DONE, arg=before, timeout=UI_TIMEOUT_MS)
-    await expect(page.get_by_text(re.compile(r"^1 contact matches"))).to_be_visible()
+    await expect(page.get_by_text(re.compile(r"^1 of [\d,]+ contacts"))).to_be_visible()
     grid = page.get_by_test_id("stDataFrame").first
     await expect(grid.locator("canvas").first).to_be_visible()
     before = await probe(page)
@@ -195,7 +195,8 @@ async def one_session(browser, app: Dashboard, session: Session) -> None:
             session.doing(f"checking interaction {i}")
             # The run read the timeline after logging: its new row, with this note, is what this run shows.
             await expect(timeline.get_by_text(note(s, i), exact=True)).to_be_attached()
-            await expect(success).to_have_text(re.compile(rf"^Logged: outreach with {re.escape(contact['full_name'])}"))
+            logged = rf"^Logged: Outreach \(I wrote\) with {re.escape(contact['full_name'])}"
+            await expect(success).to_have_text(re.compile(logged))
             assert await problem.count() == 0, await problem.first.inner_text()
             session.in_flight = None
             if i % EDIT_EVERY == EDIT_EVERY - 1:

@@ -70,7 +70,7 @@ def test_outreach_lists_ranked_contacts_with_reasons_and_a_csv(demo_db, monkeypa
 
     to_learn = table["reasons"].map(lambda r: len(r) > 0 and r[0] == REASON)
     assert to_learn.tolist() == [(i + 1) % 5 == 0 for i in range(25)]
-    assert table.loc[~to_learn, "score"].is_monotonic_decreasing
+    assert table.loc[~to_learn, "fit"].is_monotonic_decreasing and table["fit"].between(0, 100).all()
     assert all(len(r) > 0 for r in table["reasons"][:10])
     assert all(isinstance(s, str) and s for s in table["next_step"])
     assert app.get("download_button")

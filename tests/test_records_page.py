@@ -15,6 +15,12 @@ def _open_contact(app, row: int = 0):
     return app
 
 
+def open_contact_page(store: Store, contact_id: int, monkeypatch):
+    """The Contacts page with this contact opened."""
+    app = open_page("ui/contacts.py", store.path, monkeypatch)
+    return _open_contact(app, app.dataframe[0].value["id"].tolist().index(contact_id))
+
+
 def _workspace(tmp_path):
     from tests.test_records import _contacts
 
@@ -30,6 +36,7 @@ def test_an_interaction_is_corrected_then_deleted_and_undone_from_the_timeline(t
     app = _open_contact(open_page("ui/contacts.py", store.path, monkeypatch))
     timeline = app.dataframe[1].value
     assert timeline["channel"].tolist() == ["LinkedIn message"] and timeline["kind"].tolist() == ["Outreach (I wrote)"]
+    assert timeline[["outcome", "goal", "event"]].values.tolist() == [["", "", ""]]  # blank, not "None"
     outcome = next(s for s in app.selectbox if s.label == "Outcome")
     outcome.set_value("replied")
     next(b for b in app.button if b.label == "Save changes").click().run()
@@ -45,9 +52,7 @@ def test_an_interaction_is_corrected_then_deleted_and_undone_from_the_timeline(t
 
 def test_a_duplicate_is_merged_from_the_contact(tmp_path, monkeypatch):
     store, keep, dup = _workspace(tmp_path)
-    app = open_page("ui/contacts.py", store.path, monkeypatch)
-    row = app.dataframe[0].value["id"].tolist().index(keep)
-    app = _open_contact(app, row)
+    app = open_contact_page(store, keep, monkeypatch)
     merge = next(b for b in app.button if b.label == "Merge")
     assert merge.disabled  # nothing merges without the confirmation
     app.selectbox(key=f"merge_{keep}_other").set_value(dup)

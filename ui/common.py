@@ -45,6 +45,26 @@ def widget_key(prefix: str, identity) -> str:
     return f"{prefix}_{hashlib.sha256(str(identity).encode()).hexdigest()[:16]}"
 
 
+def form_round(name: str) -> int:
+    """How often the form ``name`` was submitted with success; part of its widgets' keys, so that
+    after a submit the form is drawn anew, blank, and a second click makes no duplicate."""
+    return st.session_state.get(f"form_round_{name}", 0)
+
+
+def form_done(name: str, message: str = "") -> None:
+    """After a successful submit: draw the page again with the form ``name`` blank, and
+    ``message`` (already plain text for Markdown) once, from ``form_message``."""
+    st.session_state[f"form_round_{name}"] = form_round(name) + 1
+    if message:
+        st.session_state[f"form_message_{name}"] = message
+    st.rerun()
+
+
+def form_message(name: str) -> str | None:
+    """The message ``form_done`` left for the form ``name``, once."""
+    return st.session_state.pop(f"form_message_{name}", None)
+
+
 def db_path() -> Path:
     return Path(st.session_state.get("db_path") or default_db_path())
 

@@ -4,10 +4,12 @@ import math
 
 import streamlit as st
 
+from engine.outreach.table import mail_link
+from engine.search import shown_of
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
-from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label, plural
+from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, as_text, label
 from ui.bulk import bulk_actions
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import form_done, form_message, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
 from ui.records import interaction_editor, merge_control, undo_delete
 
@@ -19,9 +21,10 @@ workspace = store()
 with friendly_errors(), workspace.session():
     companies = workspace.contacts.companies()
     tags = workspace.contacts.tags()
+    everyone = workspace.contacts.count()
 
 filters = st.columns([3, 2, 2, 1, 2])
-search = filters[0].text_input("Search", placeholder="name, company, position or e-mail")
+search = filters[0].text_input("Search", placeholder="name, company, title, e-mail or tag")
 company = filters[1].selectbox("Company", [""] + companies, format_func=lambda c: c or "Any company")
 tag = filters[2].selectbox("Tag", [""] + tags, format_func=lambda t: t or "Any tag")
 min_strength = filters[3].selectbox("Strength ≥", [None, 1, 2, 3, 4, 5], format_func=lambda s: "any" if s is None
@@ -45,15 +48,16 @@ if page > pages:  # the list shrank under the remembered page
     with friendly_errors():
         frame, total = workspace.contacts.find(ContactQuery(**{**query.__dict__, "page": 1}))
 
-st.caption(f"{plural(total, 'contact')} match{'es' if total == 1 else ''} · page {page} of {pages}")
+st.caption(f"{shown_of(total, everyone)} · page {page} of {pages}")
 selection = st.dataframe(
-    frame, hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="contact_table",
+    frame.assign(email=frame["email"].map(mail_link)), hide_index=True, width="stretch", on_select="rerun",
+    selection_mode="multi-row", key="contact_table",
     column_config={
         "id": None,
         "full_name": st.column_config.TextColumn("Name", width="medium"),
         "company": st.column_config.TextColumn("Company", width="medium"),
         "position": st.column_config.TextColumn("Position", width="medium"),
-        "email": st.column_config.TextColumn("E-mail", width="medium"),
+        "email": st.column_config.LinkColumn("E-mail", display_text="mailto:(.*)", width="medium"),
         "linkedin_url": st.column_config.LinkColumn("Profile", display_text="Open profile", width="small"),
         "tags": st.column_config.ListColumn("Tags", width="small"),
         "strength": st.column_config.NumberColumn("Strength", format="%d", width="small"),
@@ -80,12 +84,17 @@ st.divider()
 st.subheader(plain(contact["full_name"] or contact["email"] or "Contact"), anchor=False)
 st.text(" · ".join(str(v) for v in (contact["position"], contact["company"], contact["email"], contact["phone"],
                                      contact["location"]) if v))
+links = st.columns(4)
 if contact["linkedin_url"]:
-    st.text(contact["linkedin_url"])
+    links[0].link_button("Open profile", contact["linkedin_url"], icon=":material/open_in_new:")
+if contact["email"]:
+    links[1].link_button("Write an e-mail", mail_link(contact["email"]), icon=":material/mail:")
 for change in contact["job_changes"]:
     st.caption(f"Job change on {change['changed_on']}: {plain(change['old_position'])} at "
                f"{plain(change['old_company'])} → {plain(change['new_position'])} at {plain(change['new_company'])}")
 
+if form_message(f"edit_contact_{contact_id}"):
+    st.toast("Saved")
 with st.form(f"edit_contact_{contact_id}"):
     left, right = st.columns(2)
     new_tags = left.multiselect("Tags", sorted(set(tags) | set(contact["tags"] or [])), default=contact["tags"] or [],
@@ -106,7 +115,7 @@ with st.form(f"edit_contact_{contact_id}"):
             workspace.contacts.update(contact_id, tags=new_tags, strength=strength, relationship=relationship,
                                      cadence_days=cadence or None, notes=notes or None,
                                      cadence_max_days=(cadence_max or None) if cadence else None)
-        st.toast("Saved")
+        form_done(f"edit_contact_{contact_id}", "Saved")  # drawn again: the table shows the new tags
 
 with st.expander("Reach out or log an interaction", icon=":material/send:"):
     outreach_panel(workspace, contact, None, key=f"contact_{contact_id}")
@@ -118,13 +127,14 @@ with friendly_errors():  # read after the panel above, so what was just logged i
 if timeline.empty:
     st.caption("Nothing logged with this contact yet.")
 else:
-    shown = timeline.drop(columns=["id"]).assign(
+    shown = timeline.drop(columns=["id"]).assign(  # words, and blank (not "None") where nothing is known
         kind=timeline["kind"].map(lambda k: label(k, KIND_LABELS)),
-        channel=timeline["channel"].map(lambda c: label(c, CHANNEL_LABELS) if isinstance(c, str) else None),
-        outcome=timeline["outcome"].map(lambda o: label(o, OUTCOME_LABELS) if isinstance(o, str) else None))
+        channel=timeline["channel"].map(lambda c: label(c, CHANNEL_LABELS) if isinstance(c, str) else ""),
+        outcome=timeline["outcome"].map(lambda o: label(o, OUTCOME_LABELS) if isinstance(o, str) else ""),
+        **{c: timeline[c].map(as_text) for c in ("notes", "goal", "event", "template") if c in timeline})
     st.dataframe(shown, hide_index=True, width="stretch", key="timeline",
-                 column_config={"occurred_on": st.column_config.DateColumn("Date"),
-                                "follow_up_on": st.column_config.DateColumn("Follow up on"),
+                 column_config={"occurred_on": st.column_config.DateColumn("Date", format="D MMM YYYY"),
+                                "follow_up_on": st.column_config.DateColumn("Follow up on", format="D MMM YYYY"),
                                 "kind": "What", "channel": "Channel", "outcome": "Outcome", "notes": "Notes",
                                 "goal": "Goal", "event": "Event", "template": "Template"})
     open_rows = timeline[(timeline["kind"] == "outreach") & timeline["outcome"].isna()]

@@ -6,11 +6,13 @@ import streamlit as st
 
 from engine.clock import workspace_now
 from engine.outreach.opportunities import EVENT_COLUMNS, rank_events
+from engine.outreach.table import EVENT_FIT_HELP, with_event_fit
 from engine.planning.agenda import attendance
 from engine.store import ContactQuery
 from engine.vocabulary import EVENT_KINDS, plural
-from ui.common import choice_labels, friendly_errors, page_header, plain, store
+from ui.common import choice_labels, form_done, form_message, form_round, friendly_errors, page_header, plain, store
 
+WHEN = "D MMM YYYY, HH:mm"
 page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
             "Google, Outlook) on the Import page, or add one here.")
 workspace = store()
@@ -18,8 +20,10 @@ with friendly_errors():
     now = workspace_now(workspace)  # the user's wall clock, in the zone chosen in Settings
 today = now.date()
 
+if added := form_message("add_event"):
+    st.success(added, icon=":material/event:")
 with st.expander("Add an event", icon=":material/add:"):
-    with st.form("add_event"):
+    with st.form(f"add_event_{form_round('add_event')}"):  # a new, blank form after each event added
         title = st.text_input("Title")
         left, mid, right = st.columns(3)
         kind = left.selectbox("Kind", EVENT_KINDS)
@@ -39,7 +43,7 @@ with st.expander("Add an event", icon=":material/add:"):
                     "topics": [t.strip() for t in topics.split(",") if t.strip()], "audience": audience or None,
                     "url": url.strip() or None,
                 })
-            st.toast("Event added")
+            form_done("add_event", f"Event added: {plain(title.strip())}.")
 
 with friendly_errors():
     goals = workspace.goals.all(statuses=("active",))
@@ -51,11 +55,14 @@ if ranked.empty:
     st.info("No upcoming events yet.")
 else:
     st.dataframe(
-        ranked[EVENT_COLUMNS], hide_index=True, width="stretch",
-        column_config={"title": "Event", "kind": "Kind", "starts_at": st.column_config.DatetimeColumn("Starts"),
-                       "location": "Where", "cost": st.column_config.NumberColumn("Cost", format="%.0f"),
-                       "score": st.column_config.NumberColumn("Score", format="%.2f"), "goal_title": "Goal",
-                       "reasons": st.column_config.ListColumn("Why"), "next_step": "Next step"},
+        with_event_fit(ranked)[[("fit" if c == "score" else c) for c in EVENT_COLUMNS]], hide_index=True,
+        width="stretch",
+        column_config={"title": "Event", "kind": "Kind", "location": "Where",
+                       "starts_at": st.column_config.DatetimeColumn("Starts", format=WHEN),
+                       "cost": st.column_config.NumberColumn("Cost", format="%.0f"),
+                       "fit": st.column_config.ProgressColumn("Fit", min_value=0, max_value=100, format="%d",
+                                                              help=EVENT_FIT_HELP),
+                       "goal_title": "Goal", "reasons": st.column_config.ListColumn("Why"), "next_step": "Next step"},
     )
 
 with st.expander("Past events", icon=":material/history:"):
@@ -63,7 +70,8 @@ with st.expander("Past events", icon=":material/history:"):
         every = workspace.events.frame()
     past = every[every["starts_at"] < now] if not every.empty else every
     st.dataframe(past[["title", "kind", "starts_at", "location"]] if not past.empty else past, hide_index=True,
-                 width="stretch")
+                 width="stretch", column_config={"title": "Event", "kind": "Kind", "location": "Where",
+                                                 "starts_at": st.column_config.DatetimeColumn("Started", format=WHEN)})
 
 st.subheader("I attended an event", anchor=False)
 st.caption("Log who you met there: each person gets the event on their timeline and a follow-up date, and the "

@@ -10,7 +10,7 @@ from engine.planning.goal_board import goal_board
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.store import GOAL_STATUSES
 from engine.vocabulary import plural
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import form_done, form_round, friendly_errors, page_header, plain, store
 from ui.goal_form import goal_form, segment_form
 
 MEMBER_COLUMNS = {"full_name": "Name", "company": "Company", "position": "Position",
@@ -28,29 +28,33 @@ with friendly_errors(), workspace.session():  # one open of the file for what th
 
 with st.expander("New goal from a template", expanded=not any_goal, icon=":material/bolt:"):
     with st.form("goal_template"):
-        key = st.selectbox("I want...", list(GOAL_TEMPLATES), format_func=lambda k: GOAL_TEMPLATES[k]["label"])
+        fresh = f"goal_template_{form_round('goal_template')}"  # blank again after each goal created
+        key = st.selectbox("I want...", list(GOAL_TEMPLATES), format_func=lambda k: GOAL_TEMPLATES[k]["label"],
+                           key=f"{fresh}_kind")
         left, right = st.columns(2)
-        role = left.text_input("Role", placeholder="e.g. product manager, data scientist, CTO")
-        area = right.text_input("Industry or function", placeholder="e.g. fintech, climate tech, data")
-        companies = st.text_input("Target companies (comma-separated, optional)")
+        role = left.text_input("Role", placeholder="e.g. product manager, data scientist, CTO", key=f"{fresh}_role")
+        area = right.text_input("Industry or function", placeholder="e.g. fintech, climate tech, data",
+                                key=f"{fresh}_area")
+        companies = st.text_input("Target companies (comma-separated, optional)", key=f"{fresh}_companies")
         if st.form_submit_button("Create goal", type="primary"):
             with friendly_errors():
                 goal = goal_from_template(key, role=role, area=area, today=today,
                                           companies=[c.strip() for c in companies.split(",") if c.strip()])
                 workspace.goals.add(goal)
             st.session_state["goal_created"] = goal["title"]
-            st.rerun()
+            form_done("goal_template")
 
 # Expanders keyed with on_change="rerun" draw their content only while open (Streamlit otherwise sends
 # a closed expander's content too): forms and member tables are drawn when the user opens them.
 scratch = st.expander("New goal from scratch", icon=":material/add:", key="new_goal_open", on_change="rerun")
 with scratch:
-    values = goal_form("new_goal", {"due_date": today + timedelta(weeks=12)}) if scratch.open else None
+    values = (goal_form(f"new_goal_{form_round('new_goal')}", {"due_date": today + timedelta(weeks=12)})
+              if scratch.open else None)
     if values is not None:
         with friendly_errors():
             workspace.goals.add(values)
         st.session_state["goal_created"] = values["title"]
-        st.rerun()
+        form_done("new_goal")
 
 if created := st.session_state.pop("goal_created", None):
     st.success(f"Goal created: {plain(created)}. Rapport now ranks your contacts for it.", icon=":material/flag:")

@@ -2,18 +2,19 @@
 
 import math
 
-import pandas as pd
 import streamlit as st
 
 from engine.clock import workspace_today
 from engine.exports import csv_bytes
+from engine.outreach.learning import reply_chance_move
 from engine.outreach.opportunities import (
-    OUTREACH_COLUMNS,
     explain_contact,
     feedback_status,
     learning_status,
     rank_contacts,
 )
+from engine.outreach.table import FIT_HELP, TABLE_COLUMNS, breakdown, csv_rows, fit, with_fit, with_links
+from engine.search import OUTREACH_FIELDS, matching, shown_of
 from engine.vocabulary import plural
 from ui.bulk import bulk_actions
 from ui.common import choice_labels, friendly_errors, page_header, plain, store
@@ -31,7 +32,7 @@ if not goals:
     st.page_link("ui/goals.py", label="Create a goal", icon=":material/flag:")
     st.stop()
 
-left, right = st.columns(2)
+left, right, find = st.columns(3)
 goal_names = choice_labels(goals, lambda g: g["title"], reserved=["All active goals"])
 goal_id = left.selectbox("Goal", [None, *goal_names], format_func=lambda i: goal_names.get(i, "All active goals"))
 goal = next((g for g in goals if g["id"] == goal_id), None)
@@ -49,22 +50,28 @@ if ranked.empty:
     st.page_link("ui/imports.py", label="Import contacts", icon=":material/upload_file:")
     st.stop()
 
-pages = max(1, math.ceil(len(ranked) / PAGE_SIZE))
-signature = (goal["id"] if goal else None, segment["id"] if segment else None)
+ranked = with_fit(ranked)
+search = find.text_input("Search", placeholder="name, company or title", key="outreach_search")
+found = matching(ranked, search, OUTREACH_FIELDS)
+pages = max(1, math.ceil(len(found) / PAGE_SIZE))
+signature = (goal["id"] if goal else None, segment["id"] if segment else None, search.strip().lower())
 if st.session_state.get("outreach_filters") != signature or st.session_state.get("outreach_page", 1) > pages:
     st.session_state["outreach_filters"] = signature
     st.session_state["outreach_page"] = 1
 page = st.session_state.get("outreach_page", 1)
-shown = ranked.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+with friendly_errors():
+    shown = with_links(workspace, found.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
 with friendly_errors():
     learning = learning_status(workspace)
     marks = feedback_status(workspace, goal["id"] if goal else None)
 explored = (" · every fifth place chosen to learn what works" if "to_learn" in ranked and ranked["to_learn"].any()
             else "")
-st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · {learning['message']} · "
-           f"{marks['message']}" + explored)
+st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · "
+           f"{learning.get('line', learning['message'])} · {marks['message']}" + explored)
+if search.strip():  # without a search, the caption above counts them
+    st.caption(f"{shown_of(len(found), len(ranked))} match “{plain(search.strip())}”")
 selection = st.dataframe(
-    shown[OUTREACH_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
+    shown[TABLE_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
     key=table_key(),
     column_config={
         "rank": st.column_config.NumberColumn("#", width="small"),
@@ -73,8 +80,10 @@ selection = st.dataframe(
         "position": st.column_config.TextColumn("Position", width="small"),
         "next_step": st.column_config.TextColumn("Next step", width="small"),
         "reasons": st.column_config.ListColumn("Why", width="large"),
-        "score": st.column_config.ProgressColumn("Score", min_value=0.0, max_value=float(ranked["score"].max() or 1),
-                                                 format="%.2f"),
+        "fit": st.column_config.ProgressColumn("Fit", min_value=0, max_value=100, format="%d", help=FIT_HELP,
+                                               width="small"),
+        "linkedin_url": st.column_config.LinkColumn("Profile", display_text="Open profile", width="small"),
+        "email": st.column_config.LinkColumn("E-mail", display_text="mailto:(.*)", width="small"),
         "goal_title": st.column_config.TextColumn("Goal", width="small"),
         "segment_name": st.column_config.TextColumn("Segment", width="small"),
     },
@@ -91,7 +100,13 @@ if len(rows) > 1:
     bulk_actions(workspace, [int(i) for i in chosen_rows["contact_id"]], key="outreach_bulk",
                  goal_of={int(c): int(g) for c, g in zip(chosen_rows["contact_id"], chosen_rows["goal_id"])})
 if rows:
-    chosen = shown.iloc[rows[-1]]
+    # The person opened stays open while the user works on them, though logging or editing re-ranks the
+    # list under the same selected row; a new selection (or page) opens whoever is there.
+    chosen, opened = shown.iloc[rows[-1]], st.session_state.get("outreach_opened")
+    where = (table_key(), signature, page, tuple(rows))
+    if opened and opened[0] == where and (found["contact_id"] == opened[1]).any():
+        chosen = found[found["contact_id"] == opened[1]].iloc[0]
+    st.session_state["outreach_opened"] = (where, int(chosen["contact_id"]))
     with friendly_errors():
         why = explain_contact(workspace, int(chosen["contact_id"]))
     with st.container(border=True):
@@ -100,10 +115,15 @@ if rows:
                  + (f" · segment *{plain(why['segment_name'])}*" if why["segment_name"] else ""))
         mark_buttons(workspace, int(chosen["contact_id"]), chosen["goal_id"], key=f"mark_{int(chosen['contact_id'])}",
                      scores=(why["score"], float(chosen["score"])))
-        parts = pd.DataFrame(why["contributions"], columns=["factor", "contribution", "detail"])
-        st.dataframe(parts[parts["contribution"].abs() > 1e-9], hide_index=True, width="stretch",
-                     column_config={"factor": "Factor", "detail": "Detail",
-                                    "contribution": st.column_config.NumberColumn("Contribution", format="%+.3f")})
+        st.markdown(f"**Fit {fit(why['score'])} of 100**, made of:", help=FIT_HELP)
+        st.dataframe(breakdown(why["contributions"]), hide_index=True, width="stretch", key="fit_parts",
+                     column_config={"factor": st.column_config.TextColumn("Factor", width="medium"),
+                                    "points": st.column_config.NumberColumn("Points", format="%+.1f",
+                                                                            help="Points of the fit out of 100"),
+                                    "detail": st.column_config.TextColumn("Detail", width="large")})
+        moved = reply_chance_move(why)
+        if moved:
+            st.caption(moved["sentence"])
         if why["matched_terms"]:
             st.caption("Matched terms: " + ", ".join(plain(t) for t in why["matched_terms"]))
         st.markdown("**Reach out**")
@@ -111,9 +131,10 @@ if rows:
             contact = workspace.contacts.get(int(chosen["contact_id"]))
         outreach_panel(workspace, contact, why["goal_id"], key=f"outreach_{int(chosen['contact_id'])}")
 else:
+    st.session_state.pop("outreach_opened", None)  # the next row selected opens whoever is there
     st.caption("Select a row to see how its score is made up, mark it a good fit or not, draft a message and log "
                "the outreach; select several to mark them at once.")
 
 st.download_button("Download the prioritized list (CSV)",
-                   lambda: csv_bytes(ranked.to_dict("records"), OUTREACH_COLUMNS),
+                   lambda: csv_bytes(csv_rows(workspace, found), TABLE_COLUMNS),
                    file_name="rapport-outreach.csv", mime="text/csv", icon=":material/download:")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from engine.outreach.table import fit as out_of_100
 from engine.store import Store
 from engine.vocabulary import FEEDBACK_FITS, FEEDBACK_LABELS
 from ui.common import friendly_errors
@@ -40,8 +41,9 @@ def mark_buttons(workspace: Store, contact_id: int, goal_id, key: str, scores: t
     its score before and after what the goal's marks teach, said when they differ."""
     if goal_id is None or pd.isna(goal_id):
         return
-    if abs(scores[1] - scores[0]) > 5e-3:
-        st.caption(f"Your marks for this goal moved this contact's score from {scores[0]:.2f} to {scores[1]:.2f}.")
+    before, after = out_of_100(scores[0]), out_of_100(scores[1])  # as the table shows them: a fit out of 100
+    if before != after:
+        st.caption(f"Your marks for this goal moved this contact's score from {before} to {after} (of 100).")
     goal_id = int(goal_id)
     with friendly_errors():
         current = workspace.feedback.marks(goal_id).get(goal_id, {}).get(contact_id)

@@ -15,7 +15,7 @@ from engine.outreach.messages import mailto_link, placeholders, text_length, wor
 from engine.planning.agenda import default_follow_up, kept_follow_up
 from engine.store import CHANNELS, INTERACTION_KINDS, OUTCOMES, Store
 from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, label
-from ui.common import choice_labels, friendly_errors, plain
+from ui.common import choice_labels, form_done, form_message, form_round, friendly_errors, plain
 
 PITCH_GOAL_KEY = "pitch_goal"  # the goal the Pitch & templates page opens on (ui/messages.py)
 
@@ -90,15 +90,18 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
     text = ""
     if template is not None:
         _, text = _draft_editor(workspace, contact, template, goal, channel, key)
+    if logged := form_message(f"{key}_log"):
+        st.success(logged)
+    fresh = f"{key}_{form_round(f'{key}_log')}"  # the form's widgets, blank again after each outreach logged
     with st.form(f"{key}_log", border=False):
         cols = st.columns(3)
-        kind = cols[0].selectbox("What", INTERACTION_KINDS, key=f"{key}_kind",
+        kind = cols[0].selectbox("What", INTERACTION_KINDS, key=f"{fresh}_kind",
                                  format_func=lambda k: label(k, KIND_LABELS))
-        when = cols[1].date_input("Date", today, key=f"{key}_date")
-        follow = cols[2].date_input("Follow up on", default_follow_up(channel, today), key=f"{key}_follow")
-        outcome = cols[0].selectbox("Outcome (if known)", [None, *OUTCOMES], key=f"{key}_outcome",
+        when = cols[1].date_input("Date", today, key=f"{fresh}_date")
+        follow = cols[2].date_input("Follow up on", default_follow_up(channel, today), key=f"{fresh}_follow")
+        outcome = cols[0].selectbox("Outcome (if known)", [None, *OUTCOMES], key=f"{fresh}_outcome",
                                     format_func=lambda o: "not yet" if o is None else label(o, OUTCOME_LABELS))
-        notes = st.text_input("Notes", key=f"{key}_notes")
+        notes = st.text_input("Notes", key=f"{fresh}_notes")
         if template is not None:
             st.caption("The message above is logged with it: its length" + (" and its text (Settings: keep message "
                        "texts)." if keep_text else " only; its text stays private (Settings: keep message texts)."))
@@ -111,8 +114,8 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
                     "follow_up_on": kept_follow_up(outcome, follow), **sent_record(text, keep_text),
                 })
             name = plain(contact.get("full_name") or "contact")
-            st.success(f"Logged: {kind} with {name} on {when:%d %b %Y}"
-                       + (f"; follow up on {follow:%d %b %Y}." if kept_follow_up(outcome, follow) else "."))
+            form_done(f"{key}_log", f"Logged: {label(kind, KIND_LABELS)} with {name} on {when:%d %b %Y}"
+                      + (f"; follow up on {follow:%d %b %Y}." if kept_follow_up(outcome, follow) else "."))
 
 
 def outcome_buttons(workspace: Store, interaction_id: int, key: str) -> None:

@@ -170,28 +170,23 @@ def cmd_contacts_merge(args, store: Store) -> int:
 
 def cmd_learning(args, store: Store) -> int:
     """Whether the ranking learns, from how many outcomes, and how well it predicted replies it had
-    not seen: a time-split backtest (engine.outreach.learning_backtest)."""
+    not seen: a time-split backtest (engine.outreach.learning_backtest) with its AUC and calibration."""
     from engine.clock import workspace_now
-    from engine.outreach.learning_backtest import backtest
-    from engine.outreach.opportunities import learning_ranker
+    from engine.outreach.opportunities import learning_status
 
-    now = workspace_now(store)
-    with store.session():
-        goals = store.goals.all()
-        ranker, contacts, _, status = learning_ranker(store, goals, now)
-        interactions = store.interactions.frame()
-    result, reason = (None, "no backtest: no contacts yet") if contacts.empty else backtest(
-        ranker, goals, interactions, now)
-    status = {**status, "backtest": result, "backtest_reason": reason}
+    status = {"backtest": None, "backtest_reason": "no backtest: no contacts yet",
+              **learning_status(store, workspace_now(store))}
     if args.json:
         print_json(status)
         return 0
     print(status.get("message") or ("learning from outcomes" if status.get("learning") else "not learning yet"))
+    result = status["backtest"]
     if result:
-        print(f"backtest: trained on {result['train']} outcomes before {result['split_on']}, "
-              f"AUC {result['auc']:.2f} on the {result['test']} after")
+        print(f"backtest: trained on {result['train']} outcomes before {result['split_on']}, AUC {result['auc']:.2f} "
+              f"on the {result['test']} after; Brier {result['brier']:.3f} (the reply rate alone: "
+              f"{result['brier_base']:.3f})")
     else:
-        print(reason)
+        print(status["backtest_reason"])
     return 0
 
 
@@ -373,9 +368,11 @@ def _export_interactions(store: Store, args) -> tuple[bytes, str]:
 
 
 def _export_outreach(store: Store, args) -> tuple[bytes, str]:
-    from engine.outreach.opportunities import OUTREACH_COLUMNS, rank_contacts
+    from engine.outreach.opportunities import rank_contacts
+    from engine.outreach.table import TABLE_COLUMNS, csv_rows
 
-    return _frame_csv(rank_contacts(store)[["contact_id", *OUTREACH_COLUMNS]])
+    rows = csv_rows(store, rank_contacts(store))  # as the Outreach page's CSV: the fit 0-100, profile, e-mail
+    return csv_bytes(rows, ["contact_id", *TABLE_COLUMNS]), f"{len(rows)} rows"
 
 
 def _export_calendar(store: Store, args) -> tuple[bytes, str]:

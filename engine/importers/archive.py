@@ -15,6 +15,7 @@ The report (``ArchiveReport.to_dict``) is what ``rapport import ARCHIVE.zip --js
 from __future__ import annotations
 
 import json
+import sys
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
@@ -26,23 +27,21 @@ from engine.vocabulary import KEEP_TEXTS_SETTING
 
 from .archive_csv import Table, header_kind, name_key, profile_owner, read_table, url_key
 from .archive_history import (
+    CHANNEL_INVITATION,
     REPLY_WINDOW,
     History,
     Owner,
-    message_outcomes,
     moment_key,
     owner_from_invitations,
-    owner_from_messages,
     person_key,
     read_invitations,
-    read_messages,
     source_keys,
 )
 from .archive_zip import is_zip, linkedin_members, read_members
 
 OWNER_SETTING = "linkedin_owner"  # who the archive belongs to, for a messages.csv imported alone later
 MAX_LISTED = 200  # unmatched people listed in a report (all are counted)
-CHANNEL_MESSAGE, CHANNEL_INVITATION = "linkedin_message", "linkedin_connection"
+_EPOCH = datetime(1970, 1, 1)
 
 
 @dataclass
@@ -120,9 +119,10 @@ def read_history(parts: _Parts, known: Owner | None = None, contact_keys: frozen
         found = owner_from_invitations(parts.tables["invitations"])
         owner = Owner(owner.name or found.name, found.url if name_key(found.name) in ("", owner.key) else "")
     if "messages" in parts.tables:
+        from .archive_messages import owner_from_messages, read_messages
+
         owner = owner_from_messages(parts.tables["messages"], owner, contact_keys)
-        history.owner = owner
-        read_messages(parts.tables["messages"], owner, history, keep_text)
+        history.messages = read_messages(parts.tables["messages"], owner, history, keep_text)
     history.owner = owner
     if "invitations" in parts.tables:
         read_invitations(parts.tables["invitations"], owner, history)
@@ -141,7 +141,12 @@ class _People:
     """Who in the archive is which contact: by profile URL, else by a full name only one contact has."""
 
     def __init__(self, store, history: History, contact_names: list[tuple[int, str]]):
-        urls = sorted({p.url for p in [*history.messages, *history.invitations] if p.url})
+        urls = {i.url for i in history.invitations if i.url}
+        if history.messages is not None and len(history.messages):
+            import pyarrow.compute as pc
+
+            urls.update(u for u in pc.unique(history.messages.url).to_pylist() if u)
+        urls = sorted(urls)
         self.by_url = {url_key(u): cid for u, cid in store.contacts.ids_by_url(urls).items()} if urls else {}
         names: dict[str, set[int]] = {}
         for contact_id, full_name in contact_names:
@@ -162,19 +167,27 @@ class _People:
         self.matched.add(found)
         return found
 
-    def count_unmatched(self, name: str, url: str, what: str) -> None:
-        self.unmatched[person_key(name, url)][what] += 1
+    def count_unmatched(self, name: str, url: str, what: str, times: int = 1) -> None:
+        self.unmatched[person_key(name, url)][what] += times
 
 
 def _local(at: datetime, tz: str | None) -> datetime:
     return local_now(tz, at) if at.tzinfo else at
 
 
+def horizon_of(history: History) -> int:
+    """The archive's last moment (seconds, as ``moment_key`` has them)."""
+    moments = [round((moment_key(i.at) - _EPOCH).total_seconds()) for i in history.invitations]
+    if history.messages is not None and len(history.messages):
+        moments.append(int(history.messages.moment.max()))
+    return max(moments) if moments else -(2**62)
+
+
 def interaction_rows(history: History, people: _People, tz: str | None) -> dict[str, list]:
     """The interactions to save, column by column (``store.history.COLUMNS``): one per kept message
-    and invitation whose person is a contact."""
-    moments = [moment_key(m.at) for m in history.messages] + [moment_key(i.at) for i in history.invitations]
-    horizon = max(moments) if moments else datetime.min
+    and invitation whose person is a contact. Messages as Arrow arrays, worked out column by column
+    (``archive_messages``); invitations, a few hundred, one by one."""
+    horizon = horizon_of(history)
     columns: dict[str, list] = {name: [] for name in COLUMNS if name != "source_key"}
     keys: list[str] = []
 
@@ -185,17 +198,11 @@ def interaction_rows(history: History, people: _People, tz: str | None) -> dict[
                             ("message_text", text)):
             columns[name].append(value)
 
-    for message, outcome, first in message_outcomes(history.messages, horizon):
-        contact_id = people.contact(message.name, message.url)
-        if contact_id is None:
-            people.count_unmatched(message.name, message.url, "messages")
-            continue
-        note = ("LinkedIn archive: your first message in the conversation" if first else
-                "LinkedIn archive: follow-up message") if message.outbound else "LinkedIn archive: their message"
-        add(contact_id, "outreach" if message.outbound else "inbound", CHANNEL_MESSAGE, _local(message.at, tz),
-            outcome, note, message.conversation, message.length, message.text)
-        keys.append(f"li-msg:{message.conversation}|{moment_key(message.at).isoformat()}|"
-                    f"{'out' if message.outbound else 'in'}")
+    messages = None
+    if history.messages is not None and len(history.messages):
+        from .archive_messages import message_columns
+
+        messages = message_columns(history.messages, people, horizon, tz)
     for invitation in history.invitations:
         contact_id = people.contact(invitation.name, invitation.url)
         if contact_id is None:
@@ -208,7 +215,18 @@ def interaction_rows(history: History, people: _People, tz: str | None) -> dict[
         keys.append(f"li-inv:{'out' if invitation.outbound else 'in'}|"
                     f"{person_key(invitation.name, invitation.url)}|{moment_key(invitation.at).isoformat()}")
     columns["source_key"] = source_keys(keys)
-    return columns
+    if messages is None:
+        return columns
+    from .archive_messages import joined
+
+    return joined(messages, columns)
+
+
+def _release_memory() -> None:
+    """Hand the memory the messages' columns held back to the system before DuckDB saves: Arrow's
+    allocator keeps freed memory for reuse, which would add to the import's peak."""
+    if "pyarrow" in sys.modules:
+        sys.modules["pyarrow"].default_memory_pool().release_unused()
 
 
 def _import_connections(store, connections: tuple[str, bytes], today: date | None) -> dict:
@@ -238,15 +256,17 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
             history = read_history(parts, known, frozenset(name_key(n) for _, n in names),
                                    keep_text=store.settings.get(KEEP_TEXTS_SETTING) == "1")
         parts.tables.clear()  # the rows (and the message texts in them) are not needed any more
+        _release_memory()
         people = _People(store, history, names)
         with gc_paused():
             rows = interaction_rows(history, people, store.settings.get("timezone"))
         total = history.messages_read + history.invitations_read
-        saved = store.history.save_archive(rows, file_name, fmt, total, rejected=len(history.problems))
+        saved = store.history.save_archive(rows, file_name, fmt, total, rejected=len(history.problems),
+                                           distinct=True)  # ``source_keys`` numbers repeats
+        if history.owner.name and (history.owner.name, history.owner.url) != (saved_owner.get("name"),
+                                                                               saved_owner.get("url")):
+            store.settings.set(OWNER_SETTING, json.dumps({"name": history.owner.name, "url": history.owner.url}))
     report.owner = history.owner.name
-    if history.owner.name and (history.owner.name, history.owner.url) != (saved_owner.get("name"),
-                                                                           saved_owner.get("url")):
-        store.settings.set(OWNER_SETTING, json.dumps({"name": history.owner.name, "url": history.owner.url}))
     report.messages_read, report.invitations_read = history.messages_read, history.invitations_read
     report.conversations = history.conversations
     report.interactions_inserted, report.interactions_updated = saved.inserted, saved.updated

@@ -5,6 +5,11 @@ only, dates like ``10/16/18, 8:36 AM``, an explicit ``Direction``), 9 columns wi
 URLs, 10 with them, extra draft and attachment columns in 2024-2025, and since 2026 every field
 quoted, contents spanning lines. So a column is always found by its name (case, spaces and
 underscores ignored), never by its position. Nothing here keeps a message's text: only its length.
+
+A file is read column by column by Arrow's CSV reader (in C++, on every core; quoted contents may
+span lines); one it declines (a row with a cell too many or too few) by Python's csv reader, as
+before, into the same columns. The lines rows start on are only worked out when a message must be
+named by its line (an unreadable date).
 """
 
 from __future__ import annotations
@@ -14,14 +19,15 @@ import html
 import io
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
 from urllib.parse import unquote
 
 from engine.records import ImportFileError
 
-from .decode import decode_text
+from .decode import BROKEN, REPLACED, decode_text, decode_utf8_head
 
 
 def column_key(name: str) -> str:
@@ -189,19 +195,13 @@ def text_length(content: str) -> int:
 
 # -- rows ----------------------------------------------------------------------------------------------
 class Row:
-    """One row of an archive CSV: its cells, the line it starts on, and its table's column index
-    (shared by every row: a dict per row cost 100,000 dicts for a large messages.csv)."""
+    """One row of a (small) archive CSV: its cells, the line it starts on, and its table's column
+    index, shared by every row."""
 
     __slots__ = ("cells", "index", "line")
 
     def __init__(self, line: int, cells: list[str], index: dict[str, int]):
         self.line, self.cells, self.index = line, cells, index
-
-    def raw(self, key: str) -> str:
-        try:
-            return self.cells[self.index[key]]
-        except (KeyError, IndexError):
-            return ""
 
     def get(self, key: str) -> str:
         try:
@@ -209,42 +209,138 @@ class Row:
         except (KeyError, IndexError):
             return ""
 
-    def has(self, key: str) -> bool:
-        return key in self.index
-
 
 @dataclass
 class Table:
+    """An archive CSV read column by column: ``columns`` maps each column's ``column_key`` (the
+    first column of that name) to an Arrow string array, one value per row that is not blank.
+    The lines rows start on are only worked out when asked for (``lines``): a message with an
+    unreadable date, a small invitations file."""
+
     file_name: str
     kind: str  # messages, invitations, profile
     headers: list[str]
-    rows: list[Row]
+    columns: dict  # column_key -> pyarrow StringArray
+    num_rows: int
     encoding: str
+    text: Callable[[], str]  # the decoded text again, for ``lines``
     replaced: bool = False  # some bytes were not UTF-8 and became U+FFFD
+    _lines: list[int] | None = None
+    derived: dict = field(default_factory=dict)  # columns worked out from ``columns``, kept for reuse
+
+    def has(self, key: str) -> bool:
+        return key in self.columns
+
+    def lines(self) -> list[int]:
+        """The line each row starts on (rows as ``columns`` has them: blank ones left out)."""
+        if self._lines is None:
+            reader = csv.reader(io.StringIO(self.text(), newline=""))
+            next(reader, None)
+            lines, start = [], reader.line_num + 1
+            for cells in reader:
+                if any(cells):
+                    lines.append(start)
+                start = reader.line_num + 1
+            self._lines = lines
+        return self._lines
+
+    @property
+    def rows(self) -> list[Row]:
+        """The rows one by one (for the small files: invitations, the profile)."""
+        index = {key: at for at, key in enumerate(self.columns)}
+        values = [column.to_pylist() for column in self.columns.values()]
+        return [Row(line, list(cells), index) for line, *cells in zip(self.lines(), *values, strict=True)]
+
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+
+
+def _text_source(data: bytes, file_name: str) -> tuple[bytes, str, bool, Callable[[], str]]:
+    """(UTF-8 bytes to parse, encoding, replaced, the text again): a large UTF-8 file as it is, any
+    other decoded (``decode_text``: UTF-16, cp1252, a few broken bytes shown as U+FFFD)."""
+    head = decode_utf8_head(data, file_name)
+    if head is not None:
+        return data, head[1], False, lambda: data.decode(head[1])
+    text, encoding, replaced = decode_text(data, file_name)
+    text = text.replace(REPLACED, "\ufffd").replace(BROKEN, "\ufffd")
+    return text.encode("utf-8"), encoding, replaced, lambda: text
+
+
+def _header(utf8: bytes) -> list[str]:
+    head = utf8[:65536].decode("utf-8", "ignore").lstrip("\ufeff")
+    try:
+        return next(csv.reader(io.StringIO(head, newline="")), [])
+    except csv.Error:
+        return []
+
+
+def _read_arrow(utf8: bytes, headers: list[str]):
+    """The columns as Arrow strings, by Arrow's CSV reader (threaded, in C++); None when the
+    file is not regular enough for it (a row with more or fewer cells than the header ...):
+    the Python reader then reads it as it always has."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    try:
+        table = pcsv.read_csv(
+            pa.py_buffer(utf8),
+            read_options=pcsv.ReadOptions(block_size=1 << 22),
+            parse_options=pcsv.ParseOptions(newlines_in_values=True),
+            convert_options=pcsv.ConvertOptions(column_types={h: pa.string() for h in headers},
+                                                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return None
+    if table.column_names != headers or any(not pa.types.is_string(t) for t in table.schema.types):
+        return None
+    columns = [column.combine_chunks() if column.num_chunks != 1 else column.chunk(0) for column in table.columns]
+    del table
+    pa.default_memory_pool().release_unused()  # the blocks just combined: not kept for reuse, off the peak
+    return columns
+
+
+def _read_python(text: str, file_name: str, width: int) -> list:
+    """The columns as Arrow strings, by Python's csv reader (any row shape: missing cells read "")."""
+    import pyarrow as pa
+
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        next(reader, None)
+        rows = [cells for cells in reader if any(cells)]
+    except csv.Error as error:
+        raise ImportFileError(file_name, f"the file cannot be read as CSV ({error})", line=reader.line_num) from None
+    columns = []
+    for at in range(width):
+        columns.append(pa.array([cells[at] if at < len(cells) else "" for cells in rows], type=pa.string()))
+    return columns
 
 
 def read_table(data: bytes, file_name: str) -> Table:
     """Read one archive CSV by its column names; ImportFileError if it is none of them or is broken."""
-    text, encoding, replaced = decode_text(data, file_name)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        headers = next(reader, None)
-        kind = kind_of_header(headers or [])
-        if kind is None:
-            shown = ", ".join((headers or [])[:8])
-            raise ImportFileError(file_name, "this is not a messages, invitations or profile file of a LinkedIn "
-                                             f"data archive (its columns are: {shown or 'none'})", line=1)
-        index: dict[str, int] = {}
-        for at, header in enumerate(headers):
-            index.setdefault(column_key(header), at)
-        rows, start = [], reader.line_num + 1
-        for cells in reader:
-            if any(cells):
-                rows.append(Row(start, cells, index))
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise ImportFileError(file_name, f"the file cannot be read as CSV ({error})", line=reader.line_num) from None
-    return Table(file_name, kind, headers, rows, encoding, replaced)
+    import numpy as np
+    import pyarrow as pa
+
+    utf8, encoding, replaced, text = _text_source(data, file_name)
+    headers = _header(utf8)
+    kind = kind_of_header(headers)
+    if kind is None:
+        shown = ", ".join(headers[:8])
+        raise ImportFileError(file_name, "this is not a messages, invitations or profile file of a LinkedIn "
+                                         f"data archive (its columns are: {shown or 'none'})", line=1)
+    arrays = _read_arrow(utf8, headers)
+    if arrays is None:
+        arrays = _read_python(text(), file_name, len(headers))
+    else:  # rows whose every cell is empty are blank (Python's reader leaves them out above)
+        filled = np.zeros(len(arrays[0]) if arrays else 0, dtype=bool)
+        for array in arrays:
+            offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset:array.offset + len(array) + 1]
+            filled |= offsets[1:] > offsets[:-1]
+        if not filled.all():
+            arrays = [array.filter(pa.array(filled)) for array in arrays]
+    columns: dict = {}
+    for header, array in zip(headers, arrays, strict=True):
+        columns.setdefault(column_key(header), array)
+    rows = len(arrays[0]) if arrays else 0
+    return Table(file_name, kind, headers, columns, rows, encoding, text, replaced)
 
 
 def profile_owner(table: Table) -> str | None:

@@ -1,6 +1,7 @@
 """From the archive's rows to the interaction log: who, when, which way, and who answered.
 
-Pure functions over the tables ``archive_csv`` reads; matching people to contacts and saving are
+Pure functions over the tables ``archive_csv`` reads (the messages, being many, are worked
+through column by column in ``archive_messages``); matching people to contacts and saving are
 the caller's. What is kept of a message: the conversation, the moment, the direction, the person
 on the other side and the length of the text, never the text itself.
 
@@ -17,30 +18,23 @@ on the other side and the length of the text, never the text itself.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field, replace
+from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from .archive_csv import Table, name_key, parse_moment, split_names, split_urls, text_length, unmangle, url_key
+from .archive_csv import Table, name_key, parse_moment, text_length, unmangle, url_key
+
+if TYPE_CHECKING:  # NumPy and Arrow load slowly: only once messages are read
+    from .archive_messages import Messages
 
 REPLY_WINDOW = timedelta(days=30)
+CHANNEL_MESSAGE, CHANNEL_INVITATION = "linkedin_message", "linkedin_connection"
 SPONSOR_NAMES = frozenset({"linkedin member", "linkedin"})
 OUTGOING = frozenset({"outgoing", "sent", "outbound"})
 INCOMING = frozenset({"incoming", "received", "inbound"})
 YES = frozenset({"yes", "true", "1"})
 MAX_PROBLEM_LINES = 10
-
-
-@dataclass(frozen=True, slots=True)
-class Message:
-    line: int
-    conversation: str
-    at: datetime  # as LinkedIn wrote it: aware (UTC) or naive (no zone given)
-    outbound: bool
-    name: str  # the person on the other side
-    url: str  # their profile URL, "" when the file has none
-    length: int
-    text: str | None = None  # only when the user keeps message texts (Settings); else never held
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +66,7 @@ class History:
     """What the archive says happened, before anyone is matched to a contact."""
 
     owner: Owner = field(default_factory=Owner)
-    messages: list[Message] = field(default_factory=list)
+    messages: Messages | None = None  # the kept messages, column by column (``archive_messages``)
     invitations: list[Invitation] = field(default_factory=list)
     messages_read: int = 0
     invitations_read: int = 0
@@ -111,116 +105,7 @@ def owner_from_invitations(table: Table) -> Owner:
     return Owner(names.most_common(1)[0][0] if names else "", urls.most_common(1)[0][0] if urls else "")
 
 
-def owner_from_messages(table: Table, owner: Owner, contact_keys: frozenset[str] = frozenset()) -> Owner:
-    """Fill in what ``owner`` lacks from the messages: the name most often on either side (on a tie,
-    one who is not a contact: the owner is not their own connection), and the sender URL the
-    owner's own messages carry."""
-    if not owner.name:
-        seen, spelled = Counter(), {}
-        for row in table.rows:
-            said = row.get("direction").lower()  # 2018: the owner is FROM when outgoing, TO when incoming
-            names = ([row.get("from")] if said in OUTGOING else [row.get("to")] if said in INCOMING
-                     else [row.get("from"), *split_names(row.get("to"))])
-            for name in names:
-                key = name_key(name)
-                if key:
-                    seen[key] += 1
-                    spelled.setdefault(key, unmangle(name))
-        if seen:
-            best = max(seen, key=lambda key: (seen[key], key not in contact_keys))
-            owner = Owner(spelled[best], owner.url)
-    if not owner.url and owner.name:
-        urls = Counter(row.get("senderprofileurl") for row in table.rows
-                       if row.get("senderprofileurl") and name_key(row.get("from")) == owner.key)
-        if urls:
-            owner = Owner(owner.name, urls.most_common(1)[0][0])
-    return owner
-
-
-# -- messages ------------------------------------------------------------------------------------------
-def _skip_reason(row, has_sender_urls: bool, owner: Owner) -> str | None:
-    folder = row.get("folder").lower()
-    if folder in ("draft", "drafts") or row.get("ismessagedraft").lower() in YES \
-            or row.get("isconversationdraft").lower() in YES:
-        return "draft"
-    if folder == "spam":
-        return "spam"
-    sender, content = row.get("from"), row.get("content")
-    if (sender.lower() in SPONSOR_NAMES or "sponsored" in row.get("conversationtitle").lower()
-            or content.startswith('<p class="spinmail') or "%FIRSTNAME%" in content.upper()
-            or (has_sender_urls and not row.get("senderprofileurl") and not owner.is_me(sender))):
-        return "sponsored"
-    return None
-
-
-def _direction(row, owner: Owner) -> bool:
-    said = row.get("direction").lower()
-    if said in OUTGOING or said in INCOMING:
-        return said in OUTGOING
-    return owner.is_me(row.get("from"), row.get("senderprofileurl"))
-
-
-def _others(row, owner: Owner, outbound: bool) -> list[tuple[str, str]]:
-    """The people on the other side of one message, as (name, url)."""
-    urls = split_urls(row.get("recipientprofileurls"))
-    names = split_names(row.get("to"), len(urls) if urls else None)
-    if len(urls) == len(names):
-        recipients = list(zip(names, urls))
-    elif urls:  # names that do not split as the URLs do: trust the URLs' count
-        recipients = [(names[0] if len(urls) == 1 and names else "", u) for u in urls]
-    else:
-        recipients = [(n, "") for n in names]
-    recipients = [(n, u) for n, u in recipients if not owner.is_me(n, u)]
-    if outbound:
-        return recipients
-    return [(row.get("from"), row.get("senderprofileurl")), *recipients]
-
-
-def read_messages(table: Table, owner: Owner, history: History, keep_text: bool = False) -> None:
-    """Add ``table``'s messages to ``history``: kept ones to ``messages``, the rest counted.
-    ``keep_text``: hold each message's text too (the user chose to keep texts)."""
-    has_sender_urls = bool(table.rows) and table.rows[0].has("senderprofileurl")
-    kept: list[tuple[str, Message]] = []
-    group, conversations = set(), set()
-    for row in table.rows:
-        history.messages_read += 1
-        at = _read_date(row.get("date"), row.line, history)
-        if at is None:
-            continue
-        reason = _skip_reason(row, has_sender_urls, owner)
-        if reason:
-            history.skipped[reason] += 1
-            continue
-        outbound = _direction(row, owner)
-        others = _others(row, owner, outbound)
-        people = sorted({person_key(n, u) for n, u in others})
-        conversation = row.get("conversationid") or "people:" + "|".join(people)
-        conversations.add(conversation)
-        if len(people) > 1:
-            group.add(conversation)
-            history.skipped["group"] += 1
-            continue
-        if not people:
-            history.skipped["no_one_else"] += 1
-            continue
-        name, url = others[0]
-        kept.append((conversation, Message(row.line, conversation, at, outbound, unmangle(name), url,
-                                           text_length(row.raw("content")),
-                                           (row.raw("content") or None) if keep_text else None)))
-    urls: dict[tuple[str, str], str] = {}  # the URL a name has in its conversation (9 columns: senders' only)
-    for conversation, message in kept:
-        if message.url:
-            urls.setdefault((conversation, name_key(message.name)), message.url)
-    for conversation, message in kept:
-        if conversation in group:
-            history.skipped["group"] += 1
-            continue
-        if not message.url and (conversation, name_key(message.name)) in urls:
-            message = replace(message, url=urls[conversation, name_key(message.name)])
-        history.messages.append(message)
-    history.conversations += len(conversations)
-
-
+# -- invitations ---------------------------------------------------------------------------------------
 def read_invitations(table: Table, owner: Owner, history: History) -> None:
     for row in table.rows:
         history.invitations_read += 1
@@ -243,39 +128,6 @@ def _read_date(value: str, line: int, history: History) -> datetime | None:
         history.skipped["unreadable_date"] += 1
         history.problems.append(line)
     return at
-
-
-# -- interactions --------------------------------------------------------------------------------------
-def message_outcomes(messages: list[Message], horizon: datetime, window: timedelta = REPLY_WINDOW) -> list[tuple]:
-    """(message, outcome, first) for every message: the outcome of an outbound one ("replied",
-    "no_response" or None while its window is open), and whether it was the owner's first in its
-    conversation."""
-    by_conversation: dict[str, list[Message]] = defaultdict(list)
-    for message in messages:
-        by_conversation[message.conversation].append(message)
-    out = []
-    for thread in by_conversation.values():  # one other person per conversation: groups are kept out
-        keyed = sorted(((moment_key(m.at), not m.outbound, i) for i, m in enumerate(thread)))
-        answered: datetime | None = None  # the next inbound moment, walking backwards
-        marked = []
-        for moment, _, i in reversed(keyed):
-            message = thread[i]
-            if not message.outbound:
-                answered = moment
-                marked.append((message, None))
-                continue
-            if answered is not None and answered - moment <= window:
-                outcome = "replied"
-            elif horizon - moment > window:
-                outcome = "no_response"
-            else:
-                outcome = None
-            marked.append((message, outcome))
-        written = False
-        for message, outcome in reversed(marked):
-            out.append((message, outcome, message.outbound and not written))
-            written = written or message.outbound
-    return out
 
 
 def source_keys(parts: list[str]) -> list[str]:

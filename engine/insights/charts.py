@@ -39,6 +39,12 @@ def _label(text: str) -> str:
     return html.escape(text, quote=False)
 
 
+def _hover(fig: go.Figure, template: str) -> go.Figure:
+    """Every trace's hover text in words (plotly's default is ``column=value`` and raw numbers);
+    ``%{fullData.name}`` is the trace's (already escaped) name."""
+    return fig.update_traces(hovertemplate=template + "<extra></extra>")
+
+
 def _empty(title: str, message: str) -> tuple[go.Figure, str]:
     fig = go.Figure()
     fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
@@ -55,8 +61,9 @@ def activity_by_channel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
     counts = frame.groupby(["week", "channel"]).size().reset_index(name="interactions")
     fig = px.bar(counts.assign(channel=counts["channel"].astype(str).map(_label)), x="week", y="interactions",
                  color="channel", title=title, template=_TEMPLATE, labels={"week": "week of"})
-    fig.update_layout(**_LAYOUT)
-    fig.update_xaxes(tickformat="%d %b %Y")  # a week's day, not "00:00:00 Nov 30, 2026"
+    fig.update_layout(legend_title_text="Channel", **_LAYOUT)
+    fig.update_xaxes(tickformat="%d %b %Y", hoverformat="%d %b %Y")  # a week's day, not "00:00:00 Nov 30, 2026"
+    _hover(fig, "%{fullData.name}, week of %{x|%d %b %Y}<br>Interactions: %{y}")
     weeks = counts.groupby("week")["interactions"].sum()
     busiest = frame["channel"].value_counts()
     return fig, (f"{plural(len(frame), 'interaction')} over {plural(len(weeks), 'week')} "
@@ -77,6 +84,7 @@ def funnel(interactions: pd.DataFrame) -> tuple[go.Figure, str]:
     }
     fig = go.Figure(go.Funnel(y=list(stages), x=list(stages.values()), textinfo="value+percent initial"))
     fig.update_layout(title=title, **_LAYOUT)
+    _hover(fig, "%{y}: %{x} (%{percentInitial:.0%} of the outreach)")
     rate = stages["Reply"] / stages["Outreach"]
     return fig, (f"{rate:.0%} of {plural(stages['Outreach'], 'message')} got a reply; "
                  f"{stages['Meeting']} led to a meeting and {stages['Referral or opportunity']} to a referral or "
@@ -91,14 +99,19 @@ def reply_rates(table: pd.DataFrame, dimension: str) -> tuple[go.Figure, str]:
         return _empty(title, f"No outreach with a {dimension} in this period.")
     table = table.sort_values("mean")
     # user-named templates, goals and segments: as typed in the takeaway, escaped once in the figure
-    names = table[dimension].fillna("(none)").astype(str).map(lambda c: CHANNEL_NAMES.get(c, c))
+    values = table[dimension].astype(object)  # all missing arrives as float64, which text cannot fill
+    names = values.where(values.notna(), f"(no {dimension})").astype(str).map(lambda c: CHANNEL_NAMES.get(c, c))
     fig = go.Figure(go.Bar(
         x=table["mean"], y=names.map(_label), orientation="h",
         error_x={"type": "data", "symmetric": False, "array": table["high"] - table["mean"],
                  "arrayminus": table["mean"] - table["low"]},
         text=[f"{int(r)}/{int(a)}" for r, a in zip(table["replies"], table["attempts"])], textposition="inside",
+        hovertext=[f"{_label(n)}: {plural(r, 'reply')} from {plural(a, 'message')}; likely rate {m:.0%} "
+                   f"({lo:.0%} to {hi:.0%})" for n, r, a, m, lo, hi in
+                   zip(names, table["replies"], table["attempts"], table["mean"], table["low"], table["high"])],
     ))
-    fig.update_layout(title=title, xaxis_tickformat=".0%", **_LAYOUT)
+    fig.update_layout(title=title, xaxis_tickformat=".0%", xaxis_hoverformat=".0%", **_LAYOUT)
+    _hover(fig, "%{hovertext}")
     best, worst = table.iloc[-1], table.iloc[0]
     best_label, worst_label = names.iloc[-1], names.iloc[0]
     if len(table) == 1:
@@ -119,7 +132,8 @@ def goal_progress(title: str, series: pd.DataFrame, pace_status: str, needed_per
         go.Scatter(x=series["date"], y=series["actual"], name="done", mode="lines+markers"),
     ])
     fig.update_layout(title=chart_title, **_LAYOUT)
-    fig.update_xaxes(tickformat="%d %b %Y")
+    fig.update_xaxes(tickformat="%d %b %Y", hoverformat="%d %b %Y")
+    _hover(fig, "%{x|%d %b %Y}<br>%{fullData.name}: %{y:.1~f}")
     need = f"; {needed_per_week:.1f} a week needed from now" if needed_per_week else ""
     return fig, f"{pace_status.capitalize()}{need}."
 
@@ -138,7 +152,8 @@ def network_composition(contacts: pd.DataFrame) -> tuple[go.Figure, str]:
                            ).sort_values(["segment", "strength"], ignore_index=True)  # as grouping the labels sorts
     fig = px.bar(counts, x="contacts", y="segment", color="strength", orientation="h", title=title,
                  template=_TEMPLATE)
-    fig.update_layout(**_LAYOUT)
+    fig.update_layout(legend_title_text="Strength", **_LAYOUT)
+    _hover(fig, "%{y}, strength %{fullData.name}<br>Contacts: %{x}")
     in_segments = int((frame["segment"] != "no segment").sum())
     strong = int((contacts["strength"].fillna(0) >= 4).sum())
     return fig, (f"{in_segments:,} of {plural(len(frame), 'contact')} fit one of your goals' segments; "
@@ -159,7 +174,8 @@ def new_contacts(dates: pd.Series, since: date | None = None) -> tuple[go.Figure
     fig = px.bar(x=monthly.index, y=monthly.values, labels={"x": "month", "y": "new connections"}, title=title,
                  template=_TEMPLATE)
     fig.update_layout(**_LAYOUT)
-    fig.update_xaxes(tickformat="%b %Y")
+    fig.update_xaxes(tickformat="%b %Y", hoverformat="%b %Y")
+    _hover(fig, "%{x|%b %Y}<br>New connections: %{y}")
     recent = monthly.tail(3).sum()
     return fig, (f"{plural(recent, 'new connection')} in the last three months shown; "
                  f"{int(monthly.max()):,} in the best month.")
@@ -174,6 +190,7 @@ def events_yield(events: pd.DataFrame) -> tuple[go.Figure, str]:
     fig = go.Figure([go.Bar(name="people met", x=titles, y=events["met"]),
                      go.Bar(name="follow-on replies or meetings", x=titles, y=events["replies"])])
     fig.update_layout(title=title, barmode="group", **_LAYOUT)
+    _hover(fig, "%{x}<br>%{fullData.name}: %{y}")
     best = events.sort_values(["replies", "met"], ascending=False).iloc[0]
     return fig, (f"{plural(len(events), 'event')}, {plural(int(events['met'].sum()), 'person', 'people')} met; "
                  f"best: {best['title']} ({plural(int(best['replies']), 'follow-on conversation')}).")

@@ -3,15 +3,21 @@
 A ranking that only ever suggests its own favourites only ever hears back about them: the log
 confirms the picks and the response model (engine.outreach.learning) never sees how other kinds
 of people answer. So on the first page of the ranking, every fifth place goes to someone who fits
-a goal but belongs to a kind of contact (role family x seniority level) the log knows little
-about, chosen by Thompson sampling: each kind's reply rate is drawn from its Beta posterior over
-the outreach logged so far (1 + replies, 1 + unanswered), and the candidates whose kind draws
-highest take the places. A kind never tried has a wide posterior and is tried sooner; a kind that
-never answers stops being drawn.
+a goal (from further down the ranking) chosen by Thompson sampling:
 
-The draw is seeded by the day, so every page and the command line agree within a day and the
-picks change from one day to the next. Exploration starts once the user logs outreach: before
-that the log holds nothing to confirm.
+- once the response model is on, over *its* uncertainty: one plausible set of coefficients is
+  drawn from the model's posterior (``ResponseModel.draw``) and the candidates whose reply chance
+  is highest under that draw take the places. Where the log holds few outcomes from people like a
+  candidate (their seniority, role family, company, how long ago they connected...), the draw
+  varies most, so they are tried sooner; kinds of people that were tried and did not answer are
+  drawn low and stop being chosen;
+- before that, over each kind of contact's (role family x seniority level) reply rate, drawn from
+  its Beta posterior over the outreach logged so far (1 + replies, 1 + unanswered).
+
+One person per kind (role family x seniority level) while kinds last, so each place learns
+something different. The draw is seeded by the day, so every page and the command line agree
+within a day and the picks change from one day to the next. Exploration starts once the user
+logs outreach: before that the log holds nothing to confirm.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from engine.vocabulary import SENIORITY_LEVELS
 EVERY = 5  # one place in five on the first page
 PAGE = 25  # the first page of the Outreach list
 POOL = 10  # candidates come from the next PAGE * (POOL - 1) places, so they still fit a goal
-REASON = "To learn what works: few outcomes logged yet from people like this"
+REASON = "To learn what works: how people like this answer is still uncertain"
 
 
 def _kinds(ranker, contact_ids: np.ndarray) -> np.ndarray:
@@ -50,6 +56,22 @@ def _draws(kinds: np.ndarray, contacts: pd.DataFrame, ranker, rng: np.random.Gen
     return draws
 
 
+def _model_draws(ranker, contact_ids: np.ndarray, day: date, rng: np.random.Generator) -> np.ndarray | None:
+    """Each candidate's reply log-odds under one draw from the response model's posterior (the
+    parts of them that depend on the contact and the outreach; the goal's are the same for all of
+    a goal's candidates), or None without a model that can draw."""
+    from engine.ranking.signals import day_of
+
+    from .learning import per_contact_log_odds
+
+    model = ranker.response_model
+    if model is None or not callable(getattr(model, "draw", None)) or not hasattr(model, "cov_"):
+        return None
+    coef, _ = model.draw(rng)
+    pos = pd.Index(ranker.contact_ids_).get_indexer(contact_ids)
+    return per_contact_log_odds(coef, ranker, pos, day_of(day), getattr(model, "context_", None))
+
+
 def with_exploration(ranked: pd.DataFrame, ranker, contacts: pd.DataFrame, day: date) -> pd.DataFrame:
     """``ranked`` (best first, a ``contact_id`` column) with every EVERY-th place of the first page
     given to a contact chosen to learn, marked in a ``to_learn`` column and first in its reasons."""
@@ -67,8 +89,10 @@ def with_exploration(ranked: pd.DataFrame, ranker, contacts: pd.DataFrame, day: 
         return ranked
     rng = np.random.default_rng(day.toordinal())
     kinds = _kinds(ranker, pool["contact_id"].to_numpy())
-    draws = _draws(kinds, contacts, ranker, rng)
-    drawn = np.array([draws[k] for k in kinds.tolist()])
+    drawn = _model_draws(ranker, pool["contact_id"].to_numpy(), day, rng)
+    if drawn is None:
+        draws = _draws(kinds, contacts, ranker, rng)
+        drawn = np.array([draws[k] for k in kinds.tolist()])
     order = np.lexsort((rng.random(len(pool)), -drawn))  # highest draw first, random among equals
     picked, seen = [], set()
     for i in order.tolist():  # one person per kind, so each place learns something different

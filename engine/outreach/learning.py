@@ -1,204 +1,134 @@
-"""Learning from logged outcomes: a response model blended into the contact ranking.
+"""Learning from logged outcomes: a response model that reorders, within what fits, by who replies.
 
 Why: the goal-fit ranking knows *who* serves a goal; only the user's own outreach log knows *who
 answers this user*. Once enough outreach has a known outcome, a small, heavily regularized
-classifier estimates P(reply) from the facts the ranking already holds about each contact, and the
-ranker blends it in as one more contribution ("response"). Goal fit keeps most of the weight, so
-the learned part reorders people who fit a goal about equally; it cannot pull in someone who does
-not fit. Below the threshold nothing changes: the caller gets its ranker back untouched.
+classifier (engine.outreach.learning_model.ResponseModel) estimates P(reply) from who the person
+is, their company's record, how long ago they connected and last exchanged, the channel and the
+kind of goal (engine.outreach.learning_features), and the ranker weighs each contact by it
+(engine.ranking.scoring._blend_response). Fit stays a gate: the reply chance reorders people
+within what fits a goal, it never lifts someone who does not fit above someone who does. Below
+the threshold nothing changes: the caller gets its ranker back untouched.
 
 Like the ranking, this never imports Streamlit, never opens the database and never reads the
 clock: callers pass the fitted ranker, the goals, the interaction log
-(``store.interactions.frame()``) and ``now``. The app should cache the result per data version
-and goals fingerprint (the features include each outreach's goal fit), next to the fitted ranker
-(``engine.opportunities.contact_ranker``); fitting takes ~0.3 s for 300 outcomes.
+(``store.interactions.frame()``) and ``now``. The app keeps the result per data version and goals
+fingerprint, next to the fitted ranker (``engine.outreach.opportunities.learning_ranker``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.calibration import CalibratedClassifierCV
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from engine.ranking import OpportunityRanker
 from engine.ranking.scoring import FIT_COMPONENTS
-from engine.ranking.signals import RECENCY_DAYS, ContactSignals, column, day_of, days
-from engine.ranking.titles import SENIORITY_LEVELS
-from engine.vocabulary import NO_REPLY_OUTCOMES, RELATIONSHIPS, REPLY_OUTCOMES
+from engine.ranking.signals import ContactSignals, column, day_of, days, numbers
+from engine.vocabulary import CHANNELS, NO_REPLY_OUTCOMES, REPLY_OUTCOMES
+
+from . import learning_features as lf
+from .learning_features import CONTACT, FEATURES, OUTREACH, Context
+from .learning_model import CALIBRATION_MIN_PER_CLASS, ResponseModel
 
 # What counts as a reply in the contacts' ``replies`` count (mirrors store.contacts.for_ranking),
 # needed to take the outcome being predicted back out of the features (see _as_of).
 REPLY_KINDS = frozenset({"inbound", "meeting"})
 
-# The threshold. The model has ~30 features but is an L2-penalized logistic regression, so with
-# few outcomes its coefficients stay near zero and P(reply) is nearly flat (a flat P adds the same
-# to everyone and reorders nobody): the penalty, not the threshold, keeps early noise out. The
-# threshold only refuses to learn from a log too small to say anything: 40 outcomes is about a
-# month of a job search at two messages a working day, and at typical 20-40% reply rates holds
-# 8-16 replies. Each class needs 5 examples, or "who answers" has no contrast to learn from.
+# The threshold. The model is penalized, so with few outcomes its coefficients stay near zero and
+# P(reply) is nearly flat (a flat P reorders nobody): the penalty, not the threshold, keeps early
+# noise out. The threshold only refuses to learn from a log too small to say anything: 40 outcomes
+# is about a month of a job search at two messages a working day, and at typical 20-40% reply
+# rates holds 8-16 replies. Each class needs 5 examples, or "who answers" has no contrast.
 MIN_OUTCOMES = 40
 MIN_PER_CLASS = 5
-# Sigmoid calibration (CalibratedClassifierCV, 3 folds) needs enough of each class in every fold
-# to fit its own two parameters; below this, plain logistic regression, whose log-loss fit is
-# already close to calibrated, is steadier than calibrating on folds holding three replies.
-CALIBRATION_MIN_PER_CLASS = 30
-# Share of the final score given to P(reply). Fit contributions sum to at most ~0.85 of a score
-# of at most 1, so at 0.3 a perfect fit with a poor reply chance (0.7 * 0.85) still beats a poor
-# fit with a certain reply (0.7 * 0.2 + 0.3): goal fit stays dominant.
-DEFAULT_BLEND = 0.3
+# How strongly the reply chance counts within a fit tier (scoring._blend_response): expected
+# value = relevance x ((1 - blend) + blend * P(reply) / the overall reply rate). At 1 it is fit x
+# reply chance; at 0.9 a contact twice as likely to answer as the average counts 1.9 times, one
+# who surely will not answer still 0.1 times (a model can be wrong).
+DEFAULT_BLEND = 0.9
 
-_REL_NAMES = tuple(f"rel_{r.replace(' ', '_')}" for r in RELATIONSHIPS)
-_SENIORITY_NAMES = tuple(f"seniority_{s}" for s in SENIORITY_LEVELS)
-FEATURES = (
-    *FIT_COMPONENTS,  # the ranker's weighted fit contributions for the goal of the outreach
-    "warmth", "timing",  # the ranker's signals (ungated), as of the outreach
-    "recency", "contacted_before", "strength", "strength_known", "replied_before", "log_replies",
-    "log_unanswered", "has_relationship", *_REL_NAMES, "rel_other", *_SENIORITY_NAMES, "seniority_unknown",
-)
+__all__ = [
+    "CALIBRATION_MIN_PER_CLASS", "DEFAULT_BLEND", "FEATURES", "MIN_OUTCOMES", "MIN_PER_CLASS", "ResponseModel",
+    "enough_outcomes", "fit_response_model", "learned_ranker", "per_contact_log_odds", "ranker_with_learning",
+    "ranking_features", "reply_chance_move", "status_line",
+    "ranking_proba", "training_frame",
+]
 
 
-def _features(ranker: OpportunityRanker, pos: np.ndarray, fit: dict, state: dict) -> pd.DataFrame:
-    """The model's input, one row per (contact position ``pos``, goal) pair.
-
-    ``fit`` holds the weighted fit contributions per FIT_COMPONENTS; ``state`` the time-dependent
-    facts (warmth, timing, since_last_days, replies, outreach) as of the moment that matters: the
-    outreach when training, ``now`` when ranking. One function for both, so they cannot drift.
-    Seniority and relationship are one-hot, not ordinal: replies are not monotone in seniority
-    (executives and interns both answer less than mid-level people).
-    """
-    sig = ranker.signals_
-    strength = sig.strength[pos]
-    rel = ranker.relationship_codes_[pos]
-    level = ranker.seniority_codes_[pos]
-    since = state["since_last_days"]
-    replies, outreach = state["replies"], state["outreach"]
-    cols = {c: fit[c] for c in FIT_COMPONENTS}
-    with np.errstate(invalid="ignore"):
-        cols.update({
-            "warmth": state["warmth"], "timing": state["timing"],
-            "recency": np.nan_to_num(np.exp(-since / RECENCY_DAYS)),
-            "contacted_before": ~np.isnan(since),
-            "strength": np.nan_to_num(strength) / 5.0, "strength_known": ~np.isnan(strength),
-            "replied_before": replies > 0, "log_replies": np.log1p(replies),
-            "log_unanswered": np.log1p(np.clip(outreach - replies, 0, None)),
-            "has_relationship": rel >= 0, "rel_other": rel >= len(RELATIONSHIPS),
-            "seniority_unknown": level < 0,
-        })
-    cols.update({name: rel == k for k, name in enumerate(_REL_NAMES)})
-    cols.update({name: level == k for k, name in enumerate(_SENIORITY_NAMES)})
-    return pd.DataFrame({c: np.asarray(cols[c], dtype=np.float64) for c in FEATURES})
+def _kinds_of(goals) -> np.ndarray:
+    """Goal kind codes of the goal rows scoring holds (GoalOption objects or goal dicts)."""
+    if goals is None:
+        return None
+    return lf.kind_codes([getattr(g, "outcome", None) if not isinstance(g, dict) else g.get("outcome")
+                          for g in goals])
 
 
-def ranking_features(ranker: OpportunityRanker, contributions: dict, signals: dict) -> pd.DataFrame:
+def ranking_features(ranker: OpportunityRanker, contributions: dict, signals: dict, goals=None, now_day=None,
+                     context: Context | None = None) -> pd.DataFrame:
     """Features of every (goal, contact) at scoring time, goal-major as scoring.score_goals holds
-    its (n goals, n contacts) arrays; the facts are the ranker's, as of its ``now``."""
+    its (n goals, n contacts) arrays; ``goals`` are the goal rows' options (for their kind)."""
     g, n = contributions["text"].shape
-    state = {k: np.tile(signals[k], g) for k in ("warmth", "timing", "since_last_days")}
-    state["replies"] = np.tile(ranker.signals_.replies, g)
-    state["outreach"] = np.tile(ranker.signals_.outreach, g)
+    now_day = _now_day(ranker, now_day)
+    per_contact, kinds = lf.ranking_parts(ranker, contributions, signals, _kinds_of(goals), now_day, context)
     fit = {c: contributions[c].ravel() for c in FIT_COMPONENTS}
-    return _features(ranker, np.tile(np.arange(n), g), fit, state)
+    goal = lf.goal_block(np.repeat(kinds, n), np.tile(ranker.seniority_codes_, g))
+    tiled = {c: np.tile(v, g) for c, v in per_contact.items()}
+    return lf.frame(fit, {c: tiled[c] for c in CONTACT}, {c: tiled[c] for c in OUTREACH}, goal)
 
 
-def _distinct_rows(columns) -> np.ndarray:
-    """A code per row such that rows share a code exactly when they hold the same values in every
-    one of ``columns`` (1-D arrays of equal length), numbered 0..k-1 in order of first appearance."""
-    key = None
-    for values in columns:
-        codes, distinct = pd.factorize(values, use_na_sentinel=False)
-        key = codes.astype(np.int64) if key is None else pd.factorize(key * (len(distinct) + 1) + codes)[0]
-    return key
+def _now_day(ranker, now_day) -> float:
+    """``now_day`` as given (scoring always gives it); without it, for a caller holding only the
+    contributions, the day of the latest interaction the ranker knows stands in (it only places
+    contacts in the bins of time since connecting)."""
+    if now_day is not None:
+        return float(now_day)
+    known = ranker.signals_.last_interaction[~np.isnan(ranker.signals_.last_interaction)]
+    return float(known.max()) if len(known) else float("nan")
 
 
-def ranking_proba(model, ranker: OpportunityRanker, contributions: dict, signals: dict) -> np.ndarray:
-    """``model``'s P(reply) for every (goal, contact), shaped like ``contributions["text"]``.
+def ranking_log_odds(coef: np.ndarray, intercept: float, ranker: OpportunityRanker, contributions: dict,
+                     signals: dict, goals=None, now_day=None, context: Context | None = None) -> np.ndarray:
+    """Log-odds of a reply of every (goal, contact) under linear coefficients on FEATURES.
 
-    The same as ``model.predict_proba(ranking_features(...))``, but asked once per *distinct* row:
-    most features are the contact's alone and most contacts fit most goals not at all, so 100,000
-    contacts x 14 goals hold a few thousand distinct rows, not 1.4 million.
+    The same as ``ranking_features(...) @ coef + intercept``, but never builds the (goals x
+    contacts) matrix: the model is linear, so the log-odds split into a per-contact part, the fit
+    part (goal x contact), the goal kind's part and kind x seniority group's part.
     """
     g, n = contributions["text"].shape
-    state = {k: signals[k] for k in ("warmth", "timing", "since_last_days")}
-    state.update(replies=ranker.signals_.replies, outreach=ranker.signals_.outreach)
-    zero = {c: np.zeros(n) for c in FIT_COMPONENTS}
-    per_contact = _features(ranker, np.arange(n), zero, state)  # fit columns filled in below
-    own = _distinct_rows(per_contact[c].to_numpy() for c in FEATURES if c not in FIT_COMPONENTS)
-    fit = {c: contributions[c].ravel() for c in FIT_COMPONENTS}  # goal-major: row = goal * n + contact
-    key = _distinct_rows([np.tile(own, g), *fit.values()])
-    first = np.zeros(int(key.max()) + 1 if len(key) else 0, dtype=np.int64)
-    first[key[::-1]] = np.arange(len(key) - 1, -1, -1)
-    rows = per_contact.iloc[first % n].reset_index(drop=True) if n else per_contact
+    w = dict(zip(FEATURES, np.asarray(coef, dtype=np.float64), strict=True))
+    per_contact, kinds = lf.ranking_parts(ranker, contributions, signals, _kinds_of(goals), _now_day(ranker, now_day),
+                                          context)
+    own = sum(w[c] * per_contact[c] for c in (*CONTACT, *OUTREACH))
+    z = np.zeros((g, n)) + own + intercept
     for c in FIT_COMPONENTS:
-        rows[c] = fit[c][first]
-    proba = np.asarray(model.predict_proba(rows))[:, -1] if len(rows) else np.zeros(0)
-    return proba[key].reshape(g, n)
+        z += w[c] * contributions[c]
+    groups = lf._GROUP_OF_LEVEL[ranker.seniority_codes_]
+    for row, kind in enumerate(np.asarray(kinds).tolist()):
+        if kind >= 0:
+            z[row] += w[lf.KIND_NAMES[kind]]
+            table = np.array([w[f"{lf.KIND_NAMES[kind]}_x_{grp}"] for grp in lf.GROUPS])
+            z[row] += table[groups]
+    return z
 
 
-class ResponseModel(ClassifierMixin, BaseEstimator):
-    """P(reply) to an outreach, from the ranking's features (see FEATURES).
+def per_contact_log_odds(coef: np.ndarray, ranker: OpportunityRanker, pos: np.ndarray, now_day: float,
+                         context: Context | None = None) -> np.ndarray:
+    """The part of the log-odds under ``coef`` that depends on the contact and the outreach alone
+    (CONTACT and OUTREACH), for the contacts at ``pos``, as of ``now_day``."""
+    signals = ranker.signals_.at(now_day)
+    w = dict(zip(FEATURES, np.asarray(coef, dtype=np.float64), strict=True))
+    columns = lf.per_contact(ranker, signals, now_day, context, pos)
+    return sum(w[c] * columns[c] for c in (*CONTACT, *OUTREACH))
 
-    Standardized features into an L2 logistic regression: linear, so it learns which kinds of
-    contact answer without memorizing individuals from a few hundred rows; the penalty (``C``)
-    shrinks toward "everyone replies at the base rate" when the log is thin. Sigmoid-calibrated
-    over 3 shuffled folds once each class has CALIBRATION_MIN_PER_CLASS examples (``calibration="auto"``),
-    since the probability itself is blended into scores, not just its order.
 
-    Parameters
-    ----------
-    C : float
-        Inverse L2 strength of the logistic regression (smaller: flatter, safer with few outcomes).
-    calibration : "auto", True or False
-        Wrap the regression in ``CalibratedClassifierCV(method="sigmoid")`` over 3 shuffled folds.
-    random_state : int
-        Seeds the regression and the calibration folds; fitting is deterministic.
-    """
-
-    def __init__(self, C=0.5, calibration="auto", random_state=0):
-        self.C = C
-        self.calibration = calibration
-        self.random_state = random_state
-
-    def fit(self, X, y):
-        X, y = validate_data(self, X, y)
-        check_classification_targets(y)
-        self.classes_, counts = np.unique(y, return_counts=True)
-        if len(self.classes_) < 2:
-            raise ValueError("a response model needs two classes (outreach that got a reply and outreach that "
-                             f"did not); got {len(self.classes_)} class")
-        calibrate = counts.min() >= CALIBRATION_MIN_PER_CLASS if self.calibration == "auto" else bool(self.calibration)
-        regression = make_pipeline(
-            StandardScaler(), LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
-        )
-        # Shuffled folds: the log arrives in time order, and unshuffled folds are then blocks of time
-        # whose sigmoids can turn the ranking around (a time-split backtest fell from AUC 0.68 to
-        # 0.29). One regression on every row, calibrated on out-of-fold predictions (ensemble=False).
-        folds = StratifiedKFold(3, shuffle=True, random_state=self.random_state)
-        self.estimator_ = (CalibratedClassifierCV(regression, method="sigmoid", cv=folds, ensemble=False)
-                           if calibrate else regression)
-        self.estimator_.fit(X, y)
-        self.calibrated_ = bool(calibrate)
-        return self
-
-    def predict_proba(self, X) -> np.ndarray:
-        """(n, n classes) probabilities; with 0/1 labels the last column is P(reply)."""
-        check_is_fitted(self)
-        return self.estimator_.predict_proba(validate_data(self, X, reset=False))
-
-    def predict(self, X) -> np.ndarray:
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
-
-    def ranking_proba(self, ranker, contributions, signals) -> np.ndarray:
-        """The scoring hook's way to ask this model for P(reply) of every (goal, contact) from its
-        own features (scoring._blend_response); see :func:`ranking_proba`."""
-        return ranking_proba(self, ranker, contributions, signals)
+def ranking_proba(model, ranker: OpportunityRanker, contributions: dict, signals: dict, goals=None,
+                  now_day=None) -> np.ndarray:
+    """``model``'s P(reply) for every (goal, contact), shaped like ``contributions["text"]``."""
+    context = getattr(model, "context_", None)
+    with threadpool_limits(1):
+        z = ranking_log_odds(model.coef_, model.intercept_, ranker, contributions, signals, goals, now_day, context)
+    return model.calibrate(z)
 
 
 def _base(ranker: OpportunityRanker) -> OpportunityRanker:
@@ -209,12 +139,16 @@ def _base(ranker: OpportunityRanker) -> OpportunityRanker:
 def _labelled(ranker: OpportunityRanker, interactions: pd.DataFrame, now) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(outreach up to ``now`` with a known outcome, every dated interaction), both with the
     contact's position in the ranker and the day; contacts the ranker does not know are dropped."""
+    channel_code = {c: i for i, c in enumerate(CHANNELS)}
     frame = pd.DataFrame({
         "pos": pd.Index(ranker.contact_ids_).get_indexer(pd.to_numeric(column(interactions, "contact_id"))),
         "day": days(interactions, "occurred_on"),
         "kind": column(interactions, "kind").fillna("outreach").astype(str).to_numpy(),
         "outcome": column(interactions, "outcome").astype(object).to_numpy(),
         "goal_id": column(interactions, "goal_id").astype(object).to_numpy(),
+        "channel": [channel_code.get(c, -1) for c in column(interactions, "channel").tolist()],
+        "template": numbers(interactions, "template_id"),
+        "length": numbers(interactions, "message_length"),
     })
     log = frame[(frame["pos"] >= 0) & frame["day"].notna()].reset_index(drop=True)
     known = log["outcome"].isin(REPLY_OUTCOMES + NO_REPLY_OUTCOMES) & (log["kind"] == "outreach")
@@ -265,32 +199,110 @@ def _goal_key(value):
     return None if number != number else int(number) if number.is_integer() else number
 
 
-def _fit_at_outreach(ranker: OpportunityRanker, goals, now, rows: pd.DataFrame) -> dict:
-    """Fit contributions of each outreach's contact for the outreach's goal; when that goal is not
-    active (or none was logged), for the goal the contact fits best, as the ranking would show it."""
+def _fit_at_outreach(ranker: OpportunityRanker, goals, now, rows: pd.DataFrame) -> tuple[dict, np.ndarray]:
+    """(fit contributions of each outreach's contact for the outreach's goal, that goal's kind
+    code); when that goal is not active (or none was logged), the goal the contact fits best, as
+    the ranking would show it; the kind is the logged goal's whenever it is known."""
+    kind_by_goal = {_goal_key(g.get("id")): g.get("outcome") for g in goals or []}
+    logged_kind = lf.kind_codes([kind_by_goal.get(_goal_key(v)) for v in rows["goal_id"]])
     scores = ranker._scores(goals, now)  # what ``score`` shows, as arrays: only the logged rows are read
     g = scores.score.shape[1]
     if g == 0 or ranker.n_contacts_ == 0:
-        return {c: np.zeros(len(rows)) for c in FIT_COMPONENTS}
+        return {c: np.zeros(len(rows)) for c in FIT_COMPONENTS}, logged_kind
     pos = rows["pos"].to_numpy()
     table = np.stack([scores.contributions[c][pos] for c in FIT_COMPONENTS], axis=-1)  # (rows, g, c)
-    goal_index = {_goal_key(scores.options[ids[0]].goal_id): i for i, ids in enumerate(scores.goal_options)}
+    options = [scores.options[ids[0]] for ids in scores.goal_options]
+    goal_index = {_goal_key(o.goal_id): i for i, o in enumerate(options)}
     best = np.argmax(table.sum(axis=-1), axis=1)
     logged = np.array([goal_index.get(_goal_key(v), -1) for v in rows["goal_id"]], dtype=np.int64)
     chosen = np.where(logged >= 0, logged, best)
-    return {c: table[np.arange(len(pos)), chosen, k] for k, c in enumerate(FIT_COMPONENTS)}
+    kinds = np.where(logged_kind >= 0, logged_kind, lf.kind_codes([o.outcome for o in options])[chosen])
+    return {c: table[np.arange(len(pos)), chosen, k] for k, c in enumerate(FIT_COMPONENTS)}, kinds
 
 
-def training_frame(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now) -> tuple[pd.DataFrame, pd.Series]:
-    """(X, y): one row per outreach with a known outcome, X in FEATURES, y = 1 for a reply
-    (replied, meeting, referral, opportunity) and 0 for no_response or declined."""
+RECORD_COLUMNS = {"company_record": "company_key", "industry_record": "industry_key",
+                  "template_record": "template_key"}
+
+
+def _keys(ranker: OpportunityRanker, rows: pd.DataFrame) -> pd.DataFrame:
+    """The groups whose records the features hold, one code per outreach (-1 for none)."""
+    pos = rows["pos"].to_numpy()
+    return pd.DataFrame({"company_key": lf.employer_codes(ranker)[pos], "industry_key": ranker.industry_codes_[pos],
+                         "template_key": pd.factorize(rows["template"].to_numpy(), use_na_sentinel=True)[0]})
+
+
+def with_records(X: pd.DataFrame, y, keys: pd.DataFrame, train: np.ndarray | None = None) -> pd.DataFrame:
+    """``X`` with its record columns computed from the outcomes ``y`` of the ``train`` rows (all by
+    default): cross-fitted for those rows, from all of them for the others."""
+    y = np.asarray(y, dtype=np.float64)
+    train = np.ones(len(y), dtype=bool) if train is None else np.asarray(train, dtype=bool)
+    base = float(y[train].mean()) if train.any() else 0.5
+    X = X.copy()
+    for column_name, key in RECORD_COLUMNS.items():
+        codes = keys[key].to_numpy()
+        values = np.zeros(len(y))
+        values[train] = lf.records_crossfit(codes[train], y[train], base)
+        values[~train] = lf.records_from(codes[train], y[train], codes[~train], base)
+        X[column_name] = values
+    return X
+
+
+def _training(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now, contacts=None):
+    """(X, y, rows, context): the training frame, the labelled rows it came from, and what ranking
+    rows take from the same log (and from ``contacts``, the frame the ranker was fitted on, when
+    given: whether an e-mail address is known)."""
     check_is_fitted(ranker)
     rows, log = _labelled(ranker, interactions, now)
     if rows.empty:
-        return pd.DataFrame(columns=list(FEATURES), dtype=np.float64), pd.Series(dtype=np.int64, name="reply")
-    fit = _fit_at_outreach(_base(ranker), goals, now, rows)
-    X = _features(ranker, rows["pos"].to_numpy(), fit, _as_of(ranker, rows, log))
-    return X, pd.Series(rows["y"].to_numpy(), name="reply")
+        return (pd.DataFrame(columns=list(FEATURES), dtype=np.float64), pd.Series(dtype=np.int64, name="reply"),
+                rows, None)
+    fit, kinds = _fit_at_outreach(_base(ranker), goals, now, rows)
+    pos = rows["pos"].to_numpy()
+    blank = np.zeros(len(rows))  # the records, filled in by with_records
+    contact = lf.contact_block(ranker, pos, _as_of(ranker, rows, log), rows["day"].to_numpy(), blank, blank)
+    outreach = lf.outreach_block(rows["channel"].to_numpy(), rows["template"].notna().to_numpy(), blank,
+                                 rows["length"].to_numpy())
+    keys = _keys(ranker, rows)
+    X = with_records(lf.frame(fit, contact, outreach, lf.goal_block(kinds, ranker.seniority_codes_[pos])),
+                     rows["y"].to_numpy(), keys)
+    y = pd.Series(rows["y"].to_numpy(), name="reply")
+    return X, y, pd.concat([rows, keys], axis=1), _context(ranker, rows, log, X, contacts)
+
+
+def _has_email(ranker: OpportunityRanker, contacts) -> np.ndarray | None:
+    if contacts is None or "has_email" not in contacts:
+        return None
+    where = pd.Index(column(contacts, "id")).get_indexer(ranker.contact_ids_)
+    known = contacts["has_email"].fillna(False).to_numpy(dtype=bool)
+    return np.where(where >= 0, known[np.clip(where, 0, None)], False) if len(known) else np.zeros(len(where), bool)
+
+
+def _context(ranker: OpportunityRanker, rows: pd.DataFrame, log: pd.DataFrame, X: pd.DataFrame,
+             contacts=None) -> Context:
+    y = rows["y"].to_numpy()
+    email = _has_email(ranker, contacts)
+    base = float(y.mean())
+    pos = rows["pos"].to_numpy()
+    outreach = log[log["outreach"]].sort_values("day", kind="stable")
+    channel = np.full(ranker.n_contacts_, -1, dtype=np.int64)
+    channel[outreach["pos"].to_numpy()] = outreach["channel"].to_numpy()  # the last one written wins
+    return Context(
+        company_record=lf.records_by_key(lf.employer_codes(ranker)[pos], y, len(ranker.company_keys_), base),
+        industry_record=lf.records_by_key(ranker.industry_codes_[pos], y, len(ranker.industries_), base),
+        contact_channel=channel, usual={c: float(X[c].mean()) for c in OUTREACH},
+        channel_mix=lf.channel_mix(lf.reach_bucket(ranker.signals_.strength[outreach["pos"].to_numpy()],
+                                                   None if email is None else email[outreach["pos"].to_numpy()]),
+                                   outreach["channel"].to_numpy()),
+        has_email=email,
+    )
+
+
+def training_frame(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now) -> tuple[pd.DataFrame, pd.Series]:
+    """(X, y): one row per outreach with a known outcome, X in FEATURES as of
+    the outreach, y = 1 for a reply (replied, meeting, referral, opportunity) and 0 for
+    no_response or declined."""
+    X, y, _, _ = _training(ranker, goals, interactions, now)
+    return X, y
 
 
 def enough_outcomes(y) -> bool:
@@ -301,10 +313,15 @@ def enough_outcomes(y) -> bool:
 
 
 def fit_response_model(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now,
-                       **params) -> ResponseModel | None:
-    """A fitted ResponseModel, or None while there are not enough outcomes to learn from."""
-    X, y = training_frame(ranker, goals, interactions, now)
-    return ResponseModel(**params).fit(X, y) if enough_outcomes(y) else None
+                       contacts: pd.DataFrame | None = None, **params) -> ResponseModel | None:
+    """A fitted ResponseModel (with the log's records for ranking), or None while there are not
+    enough outcomes to learn from."""
+    X, y, _, context = _training(ranker, goals, interactions, now, contacts)
+    if not enough_outcomes(y):
+        return None
+    model = ResponseModel(**params).fit(X, y)
+    model.context_ = context
+    return model
 
 
 def learned_ranker(ranker: OpportunityRanker, model, blend: float = DEFAULT_BLEND) -> OpportunityRanker:
@@ -320,36 +337,75 @@ def learned_ranker(ranker: OpportunityRanker, model, blend: float = DEFAULT_BLEN
 
 def _message(learning: bool, n: int, replies: int) -> str:
     if learning:
-        return f"learning from {n} outcomes"
+        return f"learning from {n} past outcomes"
     if n < MIN_OUTCOMES:
-        return f"ranking learns after {MIN_OUTCOMES} outcomes ({n} so far)"
+        return f"ranking learns from outcomes: needs {MIN_OUTCOMES}, has {n}"
     return (f"ranking learns once {MIN_PER_CLASS} outreaches got a reply and {MIN_PER_CLASS} did not "
             f"({replies} of {n} replied so far)")
 
 
-def ranker_with_learning(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now,
-                         blend: float = DEFAULT_BLEND, **params) -> tuple[OpportunityRanker, dict]:
-    """The ranker the app should use, and a status for the UI.
+def status_line(status: dict) -> str:
+    """One line for the Outreach page: whether the ranking learns, from how much, and how well it
+    predicted replies it had not seen ("learning from 212 past outcomes · predicted the 64 since
+    2026-04-07 with AUC 0.71")."""
+    line = str(status.get("message") or "")
+    result = status.get("backtest")
+    if status.get("learning") and result:
+        line += f" · predicted the {result['test']} since {result['split_on']} with AUC {result['auc']:.2f}"
+    return line
 
-    Below the threshold the very same ``ranker`` object is returned, so the ranking is exactly
-    unchanged. Status: learning (bool), outcomes, replies, reply_rate (None without outcomes),
-    threshold, min_per_class, calibrated and message ("learning from 57 outcomes" /
-    "ranking learns after 40 outcomes (12 so far)").
+
+def reply_chance_move(explanation: dict) -> dict | None:
+    """How far learning from outcomes moved one contact, from ``OpportunityRanker.explain``'s
+    output: the score the goal's fit alone gives (``before``), the score with the learned reply
+    chance (``after``), the move and a sentence for the Outreach page; None while the ranking does
+    not learn (no "response" contribution: nothing moved anyone)."""
+    parts = {factor: value for factor, value, _ in explanation.get("contributions", [])}
+    if "response" not in parts:
+        return None
+    after = float(explanation["score"])
+    move = float(parts["response"])
+    before = after - move
+    from .table import fit  # the 0-100 form the Outreach page shows
+
+    if fit(before) == fit(after):
+        sentence = "The learned reply chance leaves this contact's fit where the goal puts it."
+    else:
+        sentence = (f"The learned reply chance {'raised' if move > 0 else 'lowered'} this contact's fit from "
+                    f"{fit(before)} to {fit(after)} of 100: people like them have answered "
+                    f"{'more' if move > 0 else 'less'} often than most, in what you logged.")
+    return {"before": before, "after": after, "move": move, "sentence": sentence}
+
+
+def ranker_with_learning(ranker: OpportunityRanker, goals, interactions: pd.DataFrame, now,
+                         blend: float = DEFAULT_BLEND, contacts: pd.DataFrame | None = None,
+                         **params) -> tuple[OpportunityRanker, dict]:
+    """The ranker the app should use, and a status for the UI and ``rapport learning``.
+
+    ``contacts``: the frame ``ranker`` was fitted on, for what the ranker does not keep (whether
+    an e-mail address is known). Below the threshold the very same ``ranker`` object is returned,
+    so the ranking is exactly unchanged. Status: learning (bool), outcomes, replies, reply_rate (None without outcomes),
+    threshold, min_per_class, calibrated, message ("learning from 57 past outcomes" / "ranking
+    learns from outcomes: needs 40, has 12"), backtest ({auc, train, test, split_on, brier,
+    brier_base, reliability} or None), backtest_reason (why there is none) and line (the message
+    with the backtest's AUC: ``status_line``).
     """
-    X, y = training_frame(ranker, goals, interactions, now)
+    from .learning_backtest import backtest_frame
+
+    X, y, rows, context = _training(ranker, goals, interactions, now, contacts)
     n, replies = len(y), int(y.sum())
     learning = enough_outcomes(y)
-    model = ResponseModel(**params).fit(X, y) if learning else None
+    model = None
+    if learning:
+        model = ResponseModel(**params).fit(X, y)
+        model.context_ = context
+    result, reason = backtest_frame(X, y, rows["day"].to_numpy(dtype=np.float64) if n else np.zeros(0),
+                                    keys=rows if n else None, **params)
     status = {
         "learning": learning, "outcomes": n, "replies": replies, "reply_rate": replies / n if n else None,
         "threshold": MIN_OUTCOMES, "min_per_class": MIN_PER_CLASS,
         "calibrated": bool(model is not None and model.calibrated_), "message": _message(learning, n, replies),
+        "backtest": result, "backtest_reason": reason,
     }
+    status["line"] = status_line(status)
     return (learned_ranker(ranker, model, blend) if learning else ranker), status
-
-
-__all__ = [
-    "DEFAULT_BLEND", "FEATURES", "MIN_OUTCOMES", "MIN_PER_CLASS", "ResponseModel", "enough_outcomes",
-    "fit_response_model", "learned_ranker", "ranker_with_learning", "ranking_features", "ranking_proba",
-    "training_frame",
-]

@@ -151,14 +151,15 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
     if contacts.empty:
         status = {"learning": False, "outcomes": 0, "message": "no contacts yet"}
         return ranker, contacts, key, status
-    learned, status = ranker_with_learning(ranker, goals, interactions, now)
+    learned, status = ranker_with_learning(ranker, goals, interactions, now, contacts=contacts)
     with _lock:
         _learned[str(store.path)] = (key, learned, status)
     return learned, contacts, key, status
 
 
 def learning_status(store: Store, now: datetime | date | None = None) -> dict:
-    """'learning from 57 outcomes' / 'ranking learns after 40 outcomes (12 so far)'."""
+    """'learning from 57 past outcomes' / 'ranking learns from outcomes: needs 40, has 12', with
+    the backtest (engine.outreach.learning.ranker_with_learning)."""
     return learning_ranker(store, store.goals.all(), now)[3]
 
 

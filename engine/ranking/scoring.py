@@ -182,7 +182,8 @@ def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
     contributions["fatigue"] = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
     score = positive + contributions["fatigue"]
     fit_share = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION))
-    score, contributions = _blend_response(model, score, contributions, signals, fit_share)
+    score, contributions = _blend_response(model, score, contributions, signals, fit_share,
+                                           [options[ids[0]] for ids in goal_opts], now_day)
     priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
     return GoalScores(
         options, queries, option.T, {c: v.T for c, v in values.items()},
@@ -271,36 +272,81 @@ def relevance_gate(fit: np.ndarray, max_fit: float) -> np.ndarray:
     return GATE_FLOOR + (1 - GATE_FLOOR) * np.minimum(1.0, relevance / GATE_SATURATION)
 
 
+# Fit tiers of the learned ranking (_blend_response), by relevance (the fit-only score over the
+# full fit): those who fit the goal (relevance FIT_LINE and up: half the full fit, where warmth
+# and timing count fully) are one tier, where the reply chance reorders freely; below the line,
+# a tier every TIER_WIDTH, so the less someone fits, the less a reply chance can make up for it.
+# Narrower tiers above the line kept more of the fit order but, measured on two simulations
+# (tests/test_learning.py, benchmarks/learning_sim.py), cost more of the lift than they kept.
+FIT_LINE = GATE_SATURATION
+TIER_WIDTH = 0.15
+# Within a tier, expected value = relevance ** FIT_POWER x lift: the chance that writing leads to
+# a reply, times what the reply is worth (more from someone who fits better) and the chance the
+# conversation serves the goal at all (also larger the better they fit).
+FIT_POWER = 2.0
+
+
 def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray], signals: dict,
-                    fit_share: np.ndarray):
-    """Hook for learning from outcomes: blend in ``response_model.predict_proba`` if it is fitted.
+                    fit_share: np.ndarray, goals=None, now_day=None):
+    """Hook for learning from outcomes: reorder by ``response_model``'s reply chance within fit tiers.
 
-    The model sees the component contributions (one row per goal and contact, goal-major, columns
-    in COMPONENTS order) and should return P(contact responds). A model that needs more than the
-    components (who replies also depends on relationship type, seniority, past replies) answers
-    for every (goal, contact) itself by defining ``ranking_proba(ranker, contributions, signals)``
-    returning (n goals, n contacts) probabilities, as engine.outreach.learning.ResponseModel does.
-    The blend is written as one more contribution, "response", with the others scaled down, so
-    the parts still sum to the score.
+    The model answers P(reply) for every (goal, contact): a model that defines
+    ``ranking_proba(ranker, contributions, signals, goals, now_day)`` (engine.outreach.learning_model
+    .ResponseModel: who replies depends on more than the components) answers for all of them
+    itself; any other classifier gets one row per (goal, contact), goal-major, columns in
+    COMPONENTS order, through ``predict_proba``.
 
-    Fit stays a gate: the reply chance counts in proportion to ``fit_share`` (the contact's fit for
-    the goal, 1 from half the full fit up, 0 without fit), so it is an expected value, fit x reply
-    chance, that reorders people within what fits. Someone who does not fit gains nothing from a
-    high reply chance and cannot overtake someone who does.
+    Fit stays a gate: contacts are ranked by fit tier first, then by expected value within it.
+    The tier is the fit-only score's relevance (score over the full fit): at FIT_LINE and above,
+    one tier, "fits the goal"; below it, one every TIER_WIDTH. The expected value is
+    relevance ** FIT_POWER x lift, lift = (1 - b) + b * p / base (b the ranker's
+    ``response_blend``, base the overall reply rate: the model's ``base_rate_``, else the mean P).
+    The new score is the fit-only score times lift ** (1 / FIT_POWER) (which orders as the
+    expected value does, and is the fit-only score at an average reply chance), kept within the
+    tier's bounds (``_within``), so it stays on the fit-only score's scale. So the
+    reply chance moves people only within their tier, and someone who does not fit the goal
+    (below FIT_LINE) never overtakes someone who does; a contact with no fit at all gains nothing.
+    The move is written as one more contribution, "response" (positive or negative), so the parts
+    still sum to the score.
     """
     response_model = model.response_model
     if response_model is None or score.size == 0 or not _is_fitted(response_model):
         return score, contributions
-    b = float(model.response_blend)
+    b = min(max(float(model.response_blend), 0.0), 1.0)
     own = getattr(response_model, "ranking_proba", None)
     if callable(own):
-        proba = np.asarray(own(model, contributions, signals), dtype=np.float64).reshape(score.shape)
+        proba = np.asarray(own(model, contributions, signals, goals, now_day), dtype=np.float64).reshape(score.shape)
     else:
         features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
         proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
-    blended = {c: (1 - b) * v for c, v in contributions.items()}
-    blended["response"] = b * proba * fit_share
-    return (1 - b) * score + blended["response"], blended
+    base = getattr(response_model, "base_rate_", None)
+    base = float(np.clip(base if base is not None else proba.mean(), 0.01, 1.0))
+    full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
+    relevance = np.maximum(score, 0.0) / full
+    lowest = -np.ceil(FIT_LINE / TIER_WIDTH)  # the tier holding 0
+    tier = np.clip(np.floor((relevance - FIT_LINE) / TIER_WIDTH), lowest, 0)  # 0: fits
+    low = np.maximum(FIT_LINE + tier * TIER_WIDTH, 0.0)
+    high = np.where(tier < 0, FIT_LINE + (tier + 1) * TIER_WIDTH, FIT_LINE + 1.0)
+    lift = (1 - b) + b * proba / base
+    lift = np.where(fit_share > 0, lift, np.minimum(lift, 1.0))  # no fit at all: nothing to gain
+    # relevance x lift ** (1 / FIT_POWER) orders as the expected value does, and is the relevance
+    # itself at an average reply chance: kept as it is within the tier, eased in near its top
+    weighed = full * (low + (high - low) * _within((relevance * lift ** (1 / FIT_POWER) - low) / (high - low)))
+    blended = dict(contributions)
+    blended["response"] = weighed - score
+    return weighed, blended
+
+
+EASE = 0.1  # the share at the top of a tier where _within eases in
+
+
+def _within(t: np.ndarray) -> np.ndarray:
+    """Place in a tier, from any real ``t`` to [0, 1): ``t`` itself from 0 to 1 - EASE, easing
+    toward 1 above (continuous, slope 1 where it joins, so an order above stays an order); below 0,
+    0: those whom their reply chance would pull under the tier stand together at its floor."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        above = 1 - EASE ** 2 / (t - 1 + 2 * EASE)
+    return np.where(t > 1 - EASE, above, np.maximum(t, 0.0))
 
 
 def _is_fitted(estimator) -> bool:

@@ -46,11 +46,14 @@ class ContactQuery:
 def _where(query: ContactQuery) -> tuple[str, list]:
     clauses, params = ["TRUE"], []
     if query.search.strip():
-        like = f"%{query.search.strip().lower()}%"
+        # The rule of engine.search.matching (a test checks both agree): the text as typed, in any
+        # field or any one tag; contains(), not LIKE, so "_" and "%" are only themselves.
+        wanted = query.search.strip().lower()
         clauses.append(
-            "(lower(full_name) LIKE ? OR lower(company) LIKE ? OR lower(position) LIKE ? OR lower(email) LIKE ?)"
+            "(contains(lower(full_name), ?) OR contains(lower(company), ?) OR contains(lower(position), ?) "
+            "OR contains(lower(email), ?) OR contains(lower(array_to_string(tags, chr(10))), ?))"
         )
-        params += [like] * 4
+        params += [wanted] * 5
     if query.company:
         clauses.append("company = ?")
         params.append(query.company)
@@ -206,7 +209,8 @@ class Contacts(Part):
     def for_ranking(self) -> pd.DataFrame:
         """Every contact with the warmth and timing facts the ranking needs, in one query; with
         ``industry``, the industry the user set for the contact's company (None when not set), and
-        that company's tags added to the contact's (``store.companies``)."""
+        that company's tags added to the contact's (``store.companies``); ``has_email`` says whether
+        an address is known (how the user can write to them, which the response model reads)."""
         with self._reading() as conn:
             facts = company_facts(conn)
             frame = conn.execute(
@@ -222,6 +226,7 @@ class Contacts(Part):
                     SELECT contact_id, max(changed_on) AS job_changed_on FROM job_changes GROUP BY contact_id
                 )
                 SELECT c.id, c.full_name, c.company, c.position, c.tags, c.notes, c.strength, c.relationship,
+                       coalesce(trim(c.email), '') <> '' AS has_email,
                        CAST(c.connected_on AS TIMESTAMP) AS connected_on,
                        CAST(a.last_interaction AS TIMESTAMP) AS last_interaction,
                        coalesce(a.replies, 0) AS replies, coalesce(a.outreach_count, 0) AS outreach_count,
@@ -255,6 +260,13 @@ class Contacts(Part):
         """Every contact with every field a user may want in a spreadsheet."""
         with self._reading() as conn:
             return conn.execute(f"SELECT {EVERY_FIELD} FROM contacts ORDER BY id").df()
+
+    def links(self, contact_ids: list[int]) -> pd.DataFrame:
+        """id, linkedin_url and email of these contacts (a page of the Outreach table)."""
+        with self._reading() as conn:
+            return conn.execute("SELECT c.id, c.linkedin_url, c.email FROM contacts c "
+                                "JOIN (SELECT DISTINCT unnest(?) AS id) wanted ON wanted.id = c.id ORDER BY c.id",
+                                [[int(i) for i in contact_ids]]).df()
 
     def ids_by_url(self, urls: list[str]) -> dict[str, int]:
         """Map LinkedIn profile URLs (any spelling of them) to contact ids."""

@@ -36,9 +36,21 @@ def _arrow(columns: dict[str, list]):
     def kind(name: str):
         return pa.timestamp("us") if name == "timestamp" else getattr(pa, name)()
 
+    def array(values, rows: int, kind):
+        if isinstance(values, pa.Array | pa.ChunkedArray):  # already columnar (a large messages.csv)
+            return values if values.type == kind else values.cast(kind)
+        # A column a source never fills (a calendar has no message texts) may be left out or empty.
+        return pa.array(values or [None] * rows, type=kind)
+
     rows = len(columns["source_key"])
-    # A column a source never fills (a calendar has no message texts) may be left out or empty.
-    return pa.table({name: pa.array(columns.get(name) or [None] * rows, type=kind(t)) for name, t in COLUMNS.items()})
+    return pa.table({name: array(columns.get(name), rows, kind(t)) for name, t in COLUMNS.items()})
+
+
+def _distinct_keys(table) -> bool:
+    import pyarrow.compute as pc
+
+    keys = table.column("source_key")
+    return keys.null_count == 0 and pc.count_distinct(keys).as_py() == len(keys)
 
 
 class History(Part):
@@ -50,10 +62,11 @@ class History(Part):
             return conn.execute("SELECT id, full_name FROM contacts WHERE full_name IS NOT NULL ORDER BY id").fetchall()
 
     def save_archive(self, columns: dict[str, list], file_name: str, fmt: str, total: int,
-                     rejected: int = 0) -> Saved:
+                     rejected: int = 0, distinct: bool = False) -> Saved:
         """Insert the interactions not imported before, fill in what earlier ones lacked, and record
         the import; one transaction, so a failure leaves the log as it was. ``columns``: a list per
-        name in ``COLUMNS``, all as long."""
+        name in ``COLUMNS`` (or an Arrow array), all as long. ``distinct``: the caller vouches that
+        no source key is given twice (``source_keys`` numbers repeats); else the store makes sure."""
         table = _arrow(columns)
         rows = table.num_rows
         names = ", ".join(COLUMNS)
@@ -63,24 +76,28 @@ class History(Part):
                 "VALUES (?, 'history', ?, 'utf-8', ',') RETURNING id", [file_name, fmt]).fetchone()[0]
             conn.register("incoming_history", table)
             try:
-                conn.execute("CREATE OR REPLACE TEMP TABLE history_in AS SELECT * FROM incoming_history "
-                             "QUALIFY row_number() OVER (PARTITION BY source_key ORDER BY occurred_at) = 1")
+                # Keys as importers give them (``source_keys``) are distinct: the rows are read where
+                # they are; else each key's first row is copied aside.
+                source = "incoming_history" if distinct or _distinct_keys(table) else "history_in"
+                if source == "history_in":
+                    conn.execute("CREATE OR REPLACE TEMP TABLE history_in AS SELECT * FROM incoming_history "
+                                 "QUALIFY row_number() OVER (PARTITION BY source_key ORDER BY occurred_at) = 1")
                 updated = conn.execute(
                     "UPDATE interactions SET contact_id = coalesce(interactions.contact_id, h.contact_id), "
                     "outcome = coalesce(interactions.outcome, h.outcome), "
-                    "message_text = coalesce(interactions.message_text, h.message_text) FROM history_in h "
+                    f"message_text = coalesce(interactions.message_text, h.message_text) FROM {source} h "
                     "WHERE interactions.source_key = h.source_key "
                     "AND ((interactions.contact_id IS NULL AND h.contact_id IS NOT NULL) "
                     "OR (interactions.outcome IS NULL AND h.outcome IS NOT NULL) "
                     "OR (interactions.message_text IS NULL AND h.message_text IS NOT NULL))").fetchone()[0]
                 inserted = conn.execute(
-                    f"INSERT INTO interactions ({names}) SELECT {names} FROM history_in h "
+                    f"INSERT INTO interactions ({names}) SELECT {names} FROM {source} h "
                     "WHERE NOT EXISTS (SELECT 1 FROM interactions i WHERE i.source_key = h.source_key) "
                     "ORDER BY h.occurred_at, h.source_key").fetchone()[0]
             finally:
                 with contextlib.suppress(duckdb.Error):  # never hide the error that got us here
-                    conn.unregister("incoming_history")
                     conn.execute("DROP TABLE IF EXISTS history_in")
+                    conn.unregister("incoming_history")
             unchanged = rows - inserted - updated
             conn.execute("UPDATE imports SET total = ?, inserted = ?, updated = ?, unchanged = ?, skipped_blank = 0, "
                          "rejected = ? WHERE id = ?", [total, inserted, updated, unchanged, rejected, import_id])
