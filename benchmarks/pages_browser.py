@@ -4,13 +4,18 @@ Run: ``python -m benchmarks.pages_browser``; ``run(rows)`` returns the figures f
 ``benchmarks.run_all``. Environment: ``BENCH_ROWS`` (default 100,000; 5,000 runs in about a
 minute), ``BENCH_ROUNDS`` (default 3), ``BENCH_WAIT_S`` (the longest wait for one page, default
 180), ``BENCH_SCRIPTS=0`` (skip timing each page's script in AppTest on the side, which only
-``main`` does).
+``main`` does), ``BENCH_PREPARE=0`` (start without the fitted ranker kept on disk, see below).
 
 The workspace is ``benchmarks.workspace.pages_workspace``: a realistic LinkedIn export (real title
 and company distributions), the demo's goals plus one naming companies present in the data and
 one naming none, events, four months of history. The same run measures a baseline: a minimal
 Streamlit app (written to a temporary folder) with the same navigation (``st.navigation``, the
 same sections, titles and icons) whose every page is a title and one 25-row ``st.dataframe``.
+
+Unless ``BENCH_PREPARE=0``, the workspace is then left as a dashboard session leaves it: the contact
+ranker fitted for its data version and kept on disk (``engine.outreach.model_cache``), so the first
+load measures a restart of the dashboard; with ``BENCH_PREPARE=0`` the first round's first load fits
+(the first start after the data changed outside the dashboard).
 
 Each round starts each server afresh (``streamlit run``, headless, on a free 127.0.0.1 port; the
 dashboard with ``RAPPORT_DB`` on the workspace) and opens it in a new browser context, Debian's
@@ -36,16 +41,14 @@ from __future__ import annotations
 import functools
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.streamlit_server import start_server
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,7 +60,8 @@ NAVIGATION = {
     "Plan": [("Home", "ui/home.py", ":material/home:"), ("Goals", "ui/goals.py", ":material/flag:"),
              ("Pitch & templates", "ui/messages.py", ":material/edit_note:")],
     "Act": [("Today", "ui/today.py", ":material/today:"), ("Outreach", "ui/outreach.py", ":material/send:"),
-            ("Events", "ui/events.py", ":material/event:"), ("Contacts", "ui/contacts.py", ":material/contacts:")],
+            ("Events", "ui/events.py", ":material/event:"), ("Contacts", "ui/contacts.py", ":material/contacts:"),
+            ("Companies", "ui/companies.py", ":material/domain:")],
     "Improve": [("Review", "ui/review.py", ":material/insights:")],
     "Data": [("Import", "ui/imports.py", ":material/upload_file:"),
              ("Settings", "ui/settings.py", ":material/settings:")],
@@ -67,7 +71,6 @@ SCRIPTS = {title: script for links in NAVIGATION.values() for title, script, _ i
 # The order of a pass: the first load lands on Home, so Home comes last.
 VISITS = PAGES[1:] + PAGES[:1]
 PAGE_TARGET, LOAD_TARGET, MEMORY_TARGET_MB = 1.5, 2.0, 400
-START_TIMEOUT_S = 120
 WAIT_MS = int(os.environ.get("BENCH_WAIT_S", "180")) * 1000
 
 # When the page saw the last click (a capturing listener runs before the link's own handler).
@@ -147,71 +150,6 @@ def write_baseline(folder: Path) -> Path:
     app = folder / "baseline_app.py"
     app.write_text(BASELINE_APP.format(navigation=NAVIGATION), encoding="utf-8")
     return app
-
-
-# -- servers -------------------------------------------------------------------------------------------------
-def free_port() -> int:
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@dataclass
-class Server:
-    process: subprocess.Popen
-    port: int
-    log_path: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/"
-
-    def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
-
-    def peak_mb(self) -> float:
-        """The server process's peak resident memory (VmHWM), in MB."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmHWM in /proc/<pid>/status")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
-def start_server(script: Path, cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Server:
-    """``streamlit run script`` (headless, no file watcher, on a free port); returns once it is healthy."""
-    port = free_port()
-    full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
-                "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", **(env or {})}
-    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-               "--server.address", "127.0.0.1", "--server.headless", "true", "--server.runOnSave", "false"]
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(command, cwd=cwd, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
-    server = Server(process, port, log_path)
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{script.name} exited with {process.returncode}:\n{server.log()[-3000:]}")
-        try:
-            with urllib.request.urlopen(server.url + "_stcore/health", timeout=2) as answer:
-                if answer.status == 200:
-                    return server
-        except (urllib.error.URLError, OSError):
-            pass
-        time.sleep(0.2)  # polling a health endpoint: nothing to wait on but time
-    server.stop()
-    raise RuntimeError(f"{script.name} was not healthy within {START_TIMEOUT_S} s:\n{server.log()[-3000:]}")
 
 
 # -- the browser -----------------------------------------------------------------------------------------------
@@ -295,6 +233,17 @@ def launch(playwright):
 
 
 # -- the benchmark -----------------------------------------------------------------------------------------------
+def keep_ranker(store) -> None:
+    """What a dashboard session that ranked leaves behind: the fitted ranker on disk, for this data version."""
+    from engine.outreach import model_cache
+    from engine.outreach.opportunities import contact_ranker
+
+    contact_ranker(store)
+    model_cache.finish_writes()
+    if not model_cache.cache_file(store.path).is_file():
+        raise RuntimeError("the ranker was not kept on disk (RAPPORT_MODEL_CACHE=0?)")
+
+
 def _median_of(rounds: list[dict[str, float]], key: str) -> float:
     return statistics.median(r[key] for r in rounds)
 
@@ -314,6 +263,11 @@ def run(rows: int, rounds: int | None = None, progress: Callable[[str], None] | 
         store = pages_workspace(tmp, rows)
         contacts = store.contacts.count()
         say(f"workspace: {contacts:,} contacts in {time.perf_counter() - started:.1f} s")
+        prepared = os.environ.get("BENCH_PREPARE", "1") != "0"
+        if prepared:
+            started = time.perf_counter()
+            keep_ranker(store)
+            say(f"ranker fitted and kept on disk in {time.perf_counter() - started:.1f} s")
         baseline_app = write_baseline(tmp / "baseline")
         apps = {
             "rapport": (ROOT / "app.py", ROOT, {"RAPPORT_DB": str(store.path)}),
@@ -340,7 +294,7 @@ def run(rows: int, rounds: int | None = None, progress: Callable[[str], None] | 
             finally:
                 browser.close()
     ours, base = times["rapport"], times["baseline"]
-    result = {"rows": rows, "contacts": contacts, "rounds": rounds,
+    result = {"rows": rows, "contacts": contacts, "rounds": rounds, "prepared": prepared,
               "load_average": (load_before, os.getloadavg()[0]),
               "first_load": {"rapport": _median_of(ours, "first load"), "baseline": _median_of(base, "first load"),
                              "rapport_rounds": [r["first load"] for r in ours],
@@ -417,7 +371,9 @@ def describe(r: dict) -> str:
     load, mem = r["first_load"], r["memory_mb"]
     text = (f"Click to page finished in Chromium, {r['contacts']:,} contacts ({r['rows']:,} rows), medians of "
             f"{r['rounds']} rounds; baseline: a minimal Streamlit app with the same navigation and one 25-row "
-            f"table per page, in the same run. First loads by round: Rapport {_rounds(load['rapport_rounds'])}, "
+            f"table per page, in the same run; "
+            f"{'the fitted ranker' if r.get('prepared') else 'nothing'} kept on disk beforehand."
+            f" First loads by round: Rapport {_rounds(load['rapport_rounds'])}, "
             f"baseline {_rounds(load['baseline_rounds'])}. Server peaks by round: Rapport "
             f"{_rounds(mem['rapport_rounds'], 'MB', 0)}, baseline {_rounds(mem['baseline_rounds'], 'MB', 0)}. "
             f"Load average (1 min) before / after: {r['load_average'][0]:.1f} / {r['load_average'][1]:.1f} "

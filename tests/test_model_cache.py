@@ -117,3 +117,74 @@ def test_paging_through_recommendations_never_refits_but_a_new_day_does(workspac
     assert fits == []
     opportunities.rank_contacts(workspace, top=5, now=TODAY + timedelta(days=1))
     assert fits == [1]  # fatigue reads how often each was shown: refreshed once a day
+
+
+# What a new dashboard process does first: Home in AppTest (its flags count each segment's audience, which
+# needs the fitted ranker), with every fit counted.
+FIRST_PAGE = """
+import json
+from streamlit.testing.v1 import AppTest
+from engine.ranking import OpportunityRanker
+
+fits = []
+fit = OpportunityRanker.fit
+OpportunityRanker.fit = lambda self, contacts, y=None: fits.append(len(contacts)) or fit(self, contacts)
+app = AppTest.from_file({app!r}, default_timeout=120)
+app.run()
+assert not app.exception, [e.value for e in app.exception]
+print(json.dumps({{"fits": fits, "flags": [w.value for w in app.warning]}}))
+"""
+
+
+def _first_page_in_a_new_process(store: Store) -> dict:
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).parents[1]
+    env = {**os.environ, "RAPPORT_DB": str(store.path), "RAPPORT_MODEL_CACHE": "1", "RAPPORT_AUTOBACKUP": "0",
+           "PYTHONPATH": str(root)}
+    done = subprocess.run([sys.executable, "-c", FIRST_PAGE.format(app=str(root / "app.py"))], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_a_new_process_shows_its_first_page_from_the_kept_ranker_until_the_data_changes(tmp_path, monkeypatch):
+    monkeypatch.setenv("RAPPORT_MODEL_CACHE", "1")
+    store = Store(tmp_path / "w.duckdb")
+    load_demo_workspace(store, today=date.today())  # the page ranks for the workspace's today
+    first = _first_page_in_a_new_process(store)
+    assert first["fits"] == [store.contacts.count()] and first["flags"]  # nothing kept yet: fitted, and kept
+    assert model_cache.cache_file(store.path).is_file()  # written before that process ended
+    second = _first_page_in_a_new_process(store)
+    assert second == {"fits": [], "flags": first["flags"]}  # a restart: loaded, not fitted
+    store.interactions.log({"contact_id": 1, "kind": "outreach", "channel": "email", "occurred_on": date.today()})
+    assert _first_page_in_a_new_process(store)["fits"] == [store.contacts.count()]  # the data changed: fitted again
+
+
+def test_a_ranker_prepared_ahead_is_the_one_pages_use_and_is_fitted_once(workspace, monkeypatch):
+    fits = []
+    original = OpportunityRanker.fit
+    monkeypatch.setattr(OpportunityRanker, "fit", lambda self, c, y=None: fits.append(1) or original(self, c))
+    preparing = opportunities.prepare(workspace)  # what the Import page starts after an import
+    ranker, _, _ = opportunities.contact_ranker(workspace)  # a page asking meanwhile waits for that fit
+    preparing.join(60)
+    assert fits == [1]
+    assert opportunities.contact_ranker(workspace)[0] is ranker
+    _written()
+    assert model_cache.cache_file(workspace.path).is_file()  # and the next start loads it
+
+
+def test_the_kept_ranker_is_out_of_the_collectors_sight_and_freed_once_replaced(workspace):
+    import gc
+    import weakref
+
+    old = weakref.ref(opportunities.contact_ranker(workspace, now=TODAY)[0])
+    assert gc.get_freeze_count() > 0  # full collections no longer walk it
+    workspace.contacts.update(1, tags=["Conference"])  # a new data version: fitted again
+    assert opportunities.contact_ranker(workspace, now=TODAY)[0] is not old()
+    gc.collect()
+    assert old() is None  # frozen or not, the replaced ranker does not stay behind

@@ -5,9 +5,9 @@ from datetime import timedelta
 import streamlit as st
 
 from engine.clock import workspace_today
-from engine.outreach.audience import segment_coverage
+from engine.outreach.audience import segment_members
+from engine.planning.goal_board import goal_board
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
-from engine.planning.progress import progress_of
 from engine.store import GOAL_STATUSES
 from engine.vocabulary import plural
 from ui.common import form_done, form_round, friendly_errors, page_header, plain, store
@@ -22,9 +22,11 @@ EVENT_COLUMNS = {"title": "Event", "starts_at": st.column_config.DatetimeColumn(
 page_header("Goals", "What you want from networking, with a measurable target and a date, and the people who can "
             "help with each.")
 workspace = store()
-today = workspace_today(workspace)
+with friendly_errors(), workspace.session():  # one open of the file for what the top of the page reads
+    today = workspace_today(workspace)
+    any_goal = bool(workspace.goals.all())
 
-with st.expander("New goal from a template", expanded=not workspace.summary()["goals"], icon=":material/bolt:"):
+with st.expander("New goal from a template", expanded=not any_goal, icon=":material/bolt:"):
     with st.form("goal_template"):
         fresh = f"goal_template_{form_round('goal_template')}"  # blank again after each goal created
         key = st.selectbox("I want...", list(GOAL_TEMPLATES), format_func=lambda k: GOAL_TEMPLATES[k]["label"],
@@ -58,22 +60,16 @@ if created := st.session_state.pop("goal_created", None):
     st.success(f"Goal created: {plain(created)}. Rapport now ranks your contacts for it.", icon=":material/flag:")
     st.page_link("ui/outreach.py", label="See whom to contact first", icon=":material/send:")
 
-with friendly_errors(), workspace.session():
-    goals = workspace.goals.all()
-    interactions = workspace.interactions.frame()
-    connections = workspace.contacts.connection_dates()
-if not goals:
+if not any_goal:
     st.info("No goals yet: start from a template above.")
     st.stop()
 
 show = st.segmented_control("Show", ["active", "paused", "completed", "archived", "all"], default="active")
-goals = [g for g in goals if show == "all" or g["status"] == show]
-coverage_of = {}
-with friendly_errors(), workspace.session():  # one open of the file for every goal's audience
-    coverage_of = {g["id"]: segment_coverage(workspace, g, today=today) for g in goals}
-for goal in goals:
+with friendly_errors():  # progress and audiences, kept until the goals or the data change
+    cards = goal_board(workspace, today, None if show == "all" else (show,))
+for card in cards:
+    goal, progress = card.goal, card.progress
     with st.container(border=True):
-        progress = progress_of(goal, interactions, connections)
         head, actions = st.columns([4, 2])
         head.subheader(plain(goal["title"]), anchor=False)
         head.caption(f"{plain(goal['outcome'])} · priority {goal['priority']} · {plain(goal['status'])}"
@@ -97,7 +93,7 @@ for goal in goals:
                     workspace.goals.update(goal["id"], values)
                 st.rerun()
         st.markdown("**Target audience**")
-        for seg in coverage_of.get(goal["id"], []):
+        for seg in card.coverage:
             label = f"{plain(seg['name'])} — {plural(seg['count'], 'contact')} match{'es' if seg['count'] == 1 else ''}"
             members = st.expander(label + ("  ⚠ gap" if seg["gap"] else ""), icon=":material/group:",
                                   key=f"seg_open_{seg['id']}", on_change="rerun")
@@ -108,8 +104,10 @@ for goal in goals:
                     if members.open and not seg["events"].empty:
                         st.write("Events that could fill it:")
                         st.dataframe(seg["events"], hide_index=True, width="stretch", column_config=EVENT_COLUMNS)
-                if members.open and not seg["contacts"].empty:
-                    st.dataframe(seg["contacts"], hide_index=True, width="stretch", column_config=MEMBER_COLUMNS)
+                if members.open and seg["count"]:
+                    with friendly_errors():
+                        listed = segment_members(workspace, goal, seg["id"], today)
+                    st.dataframe(listed, hide_index=True, width="stretch", column_config=MEMBER_COLUMNS)
                 if st.button("Remove segment", key=f"del_seg_{seg['id']}"):
                     with friendly_errors():
                         workspace.goals.delete_segment(seg["id"])

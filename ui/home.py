@@ -12,7 +12,9 @@ page_header("Rapport", "Your professional network, turned into a networking stra
 
 with friendly_errors():
     workspace = store()
-    summary = workspace.summary()
+    with workspace.session():  # one open of the file for both
+        summary = workspace.summary()
+        today = workspace_today(workspace)
 
 if st.session_state.pop("demo_loaded", False):
     st.success("Demo workspace loaded: explore the Outreach, Goals and Contacts pages.")
@@ -27,7 +29,7 @@ if first_start and not st.session_state.get("started_empty"):
     left, right = st.columns(2)
     if left.button("Load demo workspace", type="primary", icon=":material/auto_awesome:"):
         with st.spinner("Building the demo workspace..."), friendly_errors():
-            load_demo_workspace(workspace, today=workspace_today(workspace))
+            load_demo_workspace(workspace, today=today)
         st.session_state["demo_loaded"] = True
         st.rerun()
     if right.button("Start empty", icon=":material/upload_file:"):
@@ -55,8 +57,8 @@ else:
     st.page_link("ui/today.py", label="Today: follow-ups due and the next best outreach", icon=":material/today:")
     st.page_link("ui/outreach.py", label="See this week's best outreach", icon=":material/send:")
     st.page_link("ui/events.py", label="Upcoming events worth attending", icon=":material/event:")
-    with friendly_errors():
-        flags = current_flags(workspace, today=workspace_today(workspace))
+    with friendly_errors():  # kept until the data, the goals or the flags change
+        flags = current_flags(workspace, today=today)
     if flags:
         st.subheader("To refine", anchor=False)
         for flag in flags[:3]:

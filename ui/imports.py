@@ -12,6 +12,7 @@ from engine.importers.files import (
     looks_like_calendar,
     preview_file,
 )
+from engine.outreach.opportunities import prepare as prepare_ranking
 from engine.records import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
 from engine.vocabulary import plural
 from ui.common import friendly_errors, page_header, plain, store
@@ -180,6 +181,8 @@ if parsed.warnings:  # e.g. dates a spreadsheet left unreadable: those contacts 
 if st.button(f"Import {plural(ready, kind.removesuffix('s'))}", type="primary", key="do_import"):
     with st.spinner("Importing..."), friendly_errors():
         report = import_upload(workspace, data, upload.name, mapping=mapping, events=events_csv)
+    if kind == "contacts":  # fitted while the user reads the report, not when they open Outreach or Home
+        prepare_ranking(workspace)
     st.session_state.pop("parsed", None)
     st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id, "kind": kind}
     st.rerun()

@@ -17,9 +17,10 @@ import plotly.graph_objects as go
 
 from engine.clock import workspace_today
 from engine.insights import charts
-from engine.outreach.audience import segment_coverage
+from engine.outreach.audience import memberships
+from engine.outreach.audience import segment_of as segment_of_best
 from engine.outreach.messages import workspace_templates
-from engine.outreach.opportunities import segment_membership
+from engine.outreach.opportunities import memoized
 from engine.planning.agenda import tag_cadences, touch_due
 from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates
@@ -111,72 +112,111 @@ def _event_yield(period: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
-class _Workspace:
-    """Everything the review reads, read once."""
+class _Plan:
+    """The small things the review reads (goals, templates, dismissed flags, pitches, cadences): read
+    on every call, so an edit shows at once, and part of the key of everything built from them."""
 
-    every: pd.DataFrame
     goals: list[dict]
-    connections: pd.Series
     templates: list[dict]
     usage: dict[int, int]
     dismissed: dict[str, str]
     pitches_by_goal: dict[int, int]
-    strengths: pd.DataFrame
-    segment_of: pd.Series
-    cadence_contacts: pd.DataFrame
     cadences: dict
 
+    @property
+    def active(self) -> list[dict]:
+        return [g for g in self.goals if g["status"] == "active"]
 
-def _read(store: Store, today: date) -> _Workspace:
-    with store.session():
-        every = store.interactions.frame()
-        goals = store.goals.all()
-        general_pitch = bool(store.pitches.all(None))
-        workspace = _Workspace(
-            every=every, goals=goals, connections=store.contacts.connection_dates(),
-            templates=workspace_templates(store),
-            usage=store.templates.usage(), dismissed=store.flags.dismissed(),
-            pitches_by_goal={g["id"]: len(store.pitches.all(g["id"])) or int(general_pitch) for g in goals},
-            strengths=store.contacts.strengths(), segment_of=pd.Series(dtype=object),
-            cadence_contacts=store.contacts.for_cadence(), cadences=tag_cadences(store),
-        )
-    workspace.segment_of = segment_membership(store, now=today)
-    workspace.every = every.assign(segment=every["contact_id"].map(workspace.segment_of))
-    return workspace
+    def key(self) -> str:
+        return repr((self.goals, self.templates, sorted(self.usage.items()), sorted(self.dismissed.items()),
+                     sorted(self.pitches_by_goal.items()), sorted(self.cadences.items())))
 
 
-def _flags(store: Store, ws: _Workspace, today: date) -> list[dict]:
-    active = [g for g in ws.goals if g["status"] == "active"]
-    progress_by_goal = {g["id"]: len(qualifying_dates(g, ws.every, ws.connections)) for g in active}
-    coverage = [{"goal_title": g["title"], "segment_id": s["id"], "segment_name": s["name"], "count": s["count"]}
-                for g in active for s in segment_coverage(store, g, today=today)]
+@dataclass
+class _Data:
+    """What the review reads of contacts and interactions, and the audiences: kept by the data version
+    (every write to contacts or interactions changes it), the plan and the events."""
+
+    every: pd.DataFrame  # the interaction log, with the segment each contact counts under
+    connections: pd.Series
+    strengths: pd.DataFrame
+    segment_of: pd.Series
+    members: dict[int, int]  # segment id -> how many contacts fit it (engine.outreach.audience)
+    cadence_contacts: pd.DataFrame
+
+    def rows(self) -> int:  # what it weighs in the results kept (dates and small numbers count little)
+        return len(self.every) + len(self.cadence_contacts) + len(self.segment_of) // 10 + 1
+
+
+def _read_plan(store: Store) -> _Plan:
+    goals = store.goals.all()
+    general_pitch = bool(store.pitches.all(None))
+    return _Plan(goals=goals, templates=workspace_templates(store), usage=store.templates.usage(),
+                 dismissed=store.flags.dismissed(),
+                 pitches_by_goal={g["id"]: len(store.pitches.all(g["id"])) or int(general_pitch) for g in goals},
+                 cadences=tag_cadences(store))
+
+
+def _read_data(store: Store, active: list[dict], today: date) -> _Data:
+    every = store.interactions.frame()
+    members = memberships(store, active, today)
+    segment_of = segment_of_best(members)
+    return _Data(every=every.assign(segment=every["contact_id"].map(segment_of)),
+                 connections=store.contacts.connection_dates(), strengths=store.contacts.strengths(),
+                 segment_of=segment_of, members=members["segment_id"].value_counts().to_dict(),
+                 cadence_contacts=store.contacts.for_cadence())
+
+
+def _read(store: Store, today: date) -> tuple[_Plan, _Data, tuple]:
+    """The plan (read now), the data (kept by the data version) and the key of what is built from both.
+    The plan is part of the data's key too: the interaction log names goals, templates and events."""
+    plan = _read_plan(store)
+    key = (str(store.path), store.data_version(), store.events.fingerprint(), today, plan.key())
+    data = memoized(("review data", *key), lambda: _read_data(store, plan.active, today), rows=_Data.rows)
+    return plan, data, key
+
+
+def _flags(plan: _Plan, data: _Data, today: date) -> list[dict]:
+    active = plan.active
+    progress_by_goal = {g["id"]: len(qualifying_dates(g, data.every, data.connections)) for g in active}
+    coverage = [{"goal_title": g["title"], "segment_id": s["id"], "segment_name": s["name"],
+                 "count": data.members.get(s["id"], 0)} for g in active for s in g.get("segments") or []]
     flags = refinement_flags(
-        interactions=ws.every, goals=ws.goals, progress_by_goal=progress_by_goal, coverage=coverage,
-        templates=ws.templates, template_usage=ws.usage, pitches_by_goal=ws.pitches_by_goal,
-        losing_touch=touch_due(ws.cadence_contacts, today, ws.cadences), today=today,
-        dismissed=set(ws.dismissed),
+        interactions=data.every, goals=plan.goals, progress_by_goal=progress_by_goal, coverage=coverage,
+        templates=plan.templates, template_usage=plan.usage, pitches_by_goal=plan.pitches_by_goal,
+        losing_touch=touch_due(data.cadence_contacts, today, plan.cadences), today=today,
+        dismissed=set(plan.dismissed),
     )
     return [f.to_dict() for f in flags]
 
 
+def _kept_flags(plan: _Plan, data: _Data, key: tuple, today: date) -> list[dict]:
+    return memoized(("review flags", *key), lambda: _flags(plan, data, today), rows=lambda _: 1)
+
+
 def current_flags(store: Store, today: date | None = None) -> list[dict]:
     """The strategies to refine now (the Home page shows the first few, on every rerun), over one
-    open of the workspace, as ``build_review``."""
-    today = today or workspace_today(store)
+    open of the workspace, as ``build_review``; kept until the data, the goals or the flags change.
+    The list is shared: do not change it."""
     with store.session():
-        return _flags(store, _read(store, today), today)
+        today = today or workspace_today(store)
+        plan, data, key = _read(store, today)
+    return _kept_flags(plan, data, key, today)
 
 
 def build_review(store: Store, start: date, end: date, today: date | None = None) -> Review:
     """The review of ``start``-``end``: totals, charts and the flags, over one open of the workspace
-    (a dozen reads; opening the file for each cost about 0.2 s)."""
+    (a dozen reads; opening the file for each cost about 0.2 s). Kept until the data, the goals or the
+    flags change, with the charts drawn so far; the review is shared: do not change it."""
     with store.session():
-        return _build_review(store, start, end, today or workspace_today(store))
+        today = today or workspace_today(store)
+        plan, data, key = _read(store, today)
+    return memoized(("review", *key, start, end), lambda: _build_review(plan, data, key, start, end, today),
+                    rows=lambda _: 1)
 
 
-def _build_review(store: Store, start: date, end: date, today: date) -> Review:
-    ws = _read(store, today)
-    every, connections = ws.every, ws.connections
+def _build_review(plan: _Plan, data: _Data, key: tuple, start: date, end: date, today: date) -> Review:
+    every, connections = data.every, data.connections
     period = _in_period(every, start, end)
     outreach = period[period["kind"] == "outreach"] if not period.empty else period
 
@@ -184,7 +224,7 @@ def _build_review(store: Store, start: date, end: date, today: date) -> Review:
         "interactions": len(period), "outreach": len(outreach),
         "replies": int(outreach["outcome"].isin(charts.REPLY_OUTCOMES).sum()) if not outreach.empty else 0,
         "new_contacts": int(((connections >= pd.Timestamp(start)) & (connections <= pd.Timestamp(end))).sum()),
-    }, dismissed=ws.dismissed)
+    }, dismissed=plan.dismissed)
     add = review.sections.append
     add(Section("Activity", partial(charts.activity_by_channel, period)))
     add(Section("Funnel", partial(charts.funnel, period)))
@@ -192,16 +232,16 @@ def _build_review(store: Store, start: date, end: date, today: date) -> Review:
         table = reply_rate_table(outreach, [dimension]) if not outreach.empty else pd.DataFrame(
             columns=[dimension, "attempts", "replies", "rate", "mean", "low", "high"])
         add(Section(f"Reply rate by {dimension}", partial(charts.reply_rates, table, dimension)))
-    for goal in [g for g in ws.goals if g["status"] == "active" and g.get("target") and g.get("due_date")]:
+    for goal in [g for g in plan.goals if g["status"] == "active" and g.get("target") and g.get("due_date")]:
         dates = qualifying_dates(goal, every, connections)
         created = pd.Timestamp(goal["created_at"]).date() if goal.get("created_at") is not None else start
         pace = goal_pace(len(dates), goal["target"], created, goal["due_date"], today)
         series = progress_series(dates, created, goal["due_date"], goal["target"], today=today)
         add(Section(f"Goal: {goal['title']}", partial(charts.goal_progress, goal["title"], series, pace.status,
                                                              pace.needed_per_week)))
-    composition = ws.strengths.assign(segment=ws.strengths["id"].map(ws.segment_of))
+    composition = data.strengths.assign(segment=data.strengths["id"].map(data.segment_of))
     add(Section("Network", partial(charts.network_composition, composition)))
     add(Section("New connections", partial(charts.new_contacts, connections, since=today - timedelta(days=365))))
     add(Section("Events", partial(charts.events_yield, _event_yield(period, every))))
-    review.flags = _flags(store, ws, today)
+    review.flags = _kept_flags(plan, data, key, today)
     return review

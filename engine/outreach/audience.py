@@ -101,40 +101,52 @@ def label_segments(ranked: pd.DataFrame, members: pd.DataFrame, segment_id: int 
     return ranked
 
 
-def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50) -> list[dict]:
-    """One entry per segment: id, name, describe, count, gap, contacts (top members), events."""
+def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50,
+                     audience: pd.DataFrame | None = None) -> list[dict]:
+    """One entry per segment: id, name, describe, count, gap, contacts (the top ``limit`` members,
+    ``segment_members``; none with ``limit=0``, for a page that lists them only when asked), events.
+    ``audience``: ``memberships`` of goals including this one, when the caller has them."""
     now = datetime.combine(today or local_today(), datetime.min.time())
-    probe = {**goal, "status": "active"}  # a paused goal's audience is still worth seeing
-    ranker, contacts, version = contact_ranker(store, now)
-    details = contacts.set_index("id")[["company", "position"]] if not contacts.empty else None
-    audience = memberships(store, [goal], now)
+    if audience is None:
+        audience = memberships(store, [goal], now)
+    audience = audience[audience["goal_id"] == goal["id"]]
+    counts = audience["segment_id"].value_counts()
     events = None
     out = []
     for segment in goal.get("segments") or []:
-        if contacts.empty:
-            members = pd.DataFrame(columns=MEMBER_COLUMNS)
-        else:
-            def compute(segment=segment):
-                """The segment's top ``limit`` members with their reasons, and how many there are
-                (``memberships``: reasons are written for the shown ones only)."""
-                weight = priority_weight(goal.get("priority"))
-                ids = set(audience.loc[audience["segment_id"] == segment["id"], "contact_id"])
-                ranked = ranker.rank([probe], now, top=min(len(ids), limit), goal_id=goal["id"],
-                                     segment_id=segment["id"])
-                ranked["score"] = ranked["score"] / weight
-                ranked = ranked[ranked["contact_id"].isin(ids)].join(details, on="contact_id")
-                return ranked.assign(count=len(ids))
-
-            key = ("segment", version, goals_fingerprint([probe]), segment["id"], limit)
-            members = memoized(key, compute)
-        count = int(members["count"].iloc[0]) if "count" in members and len(members) else 0
+        count = int(counts.get(segment["id"], 0))
         gap = count < GAP_BELOW
         if gap and events is None:
             events = rank_events(store, goal_id=goal["id"], top=3, now=now)
+        members = (segment_members(store, goal, segment["id"], now.date(), limit) if limit and count
+                   else pd.DataFrame(columns=MEMBER_COLUMNS))
         out.append({
             "id": segment["id"], "name": segment["name"], "describe": _describe(segment), "count": count,
-            "gap": gap, "contacts": members[MEMBER_COLUMNS].head(limit).reset_index(drop=True),
+            "gap": gap, "contacts": members,
             "events": (events[["title", "starts_at", "location", "next_step"]] if gap and events is not None
                        and not events.empty else pd.DataFrame()),
         })
     return out
+
+
+def segment_members(store: Store, goal: dict, segment_id: int, today: date | None = None,
+                    limit: int = 50) -> pd.DataFrame:
+    """The segment's top ``limit`` members (``memberships``) with company, position, fit and the reasons
+    (written for these only), best first."""
+    now = datetime.combine(today or local_today(), datetime.min.time())
+    probe = {**goal, "status": "active"}  # a paused goal's audience is still worth seeing
+    ranker, contacts, version = contact_ranker(store, now)
+    if contacts.empty:
+        return pd.DataFrame(columns=MEMBER_COLUMNS)
+    audience = memberships(store, [goal], now)
+
+    def compute() -> pd.DataFrame:
+        weight = priority_weight(goal.get("priority"))
+        ids = set(audience.loc[audience["segment_id"] == segment_id, "contact_id"])
+        ranked = ranker.rank([probe], now, top=min(len(ids), limit), goal_id=goal["id"], segment_id=segment_id)
+        ranked["score"] = ranked["score"] / weight
+        details = contacts.set_index("id")[["company", "position"]]
+        ranked = ranked[ranked["contact_id"].isin(ids)].join(details, on="contact_id")
+        return ranked[MEMBER_COLUMNS].head(limit).reset_index(drop=True)
+
+    return memoized(("segment", version, goals_fingerprint([probe]), segment_id, limit), compute)

@@ -9,6 +9,8 @@ is blended in (engine.learning).
 
 from __future__ import annotations
 
+import gc
+import logging
 import threading
 from collections import OrderedDict
 from datetime import date, datetime
@@ -21,13 +23,15 @@ from engine.store import Store
 
 from . import model_cache
 
+log = logging.getLogger(__name__)
 OUTREACH_COLUMNS = ["rank", "full_name", "company", "position", "next_step", "reasons", "score", "goal_title",
                     "segment_name"]
 EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", "reasons", "score", "goal_title"]
 
 _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
-_results: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+_results: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key -> (value, rows it counts for)
+_fitting: dict[str, threading.Lock] = {}  # per workspace: held while its ranker is loaded or fitted
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
 _features: dict[tuple, object] = {}  # per (data version, goal): what feedback models learn from
 # The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
@@ -35,20 +39,25 @@ _features: dict[tuple, object] = {}  # per (data version, goal): what feedback m
 _ROWS_KEPT = 300_000
 
 
-def memoized(key: tuple, compute):
-    """Keep the last results (rankings, audience coverage) keyed by everything they depend on, up
-    to ``_ROWS_KEPT`` rows in all: a page rerun for a click on page 2 then costs nothing. Callers
-    get a copy."""
+def memoized(key: tuple, compute, rows=len):
+    """Keep the last results (rankings, audience coverage, the review and its flags) keyed by
+    everything they depend on (the data version among it), up to ``_ROWS_KEPT`` rows in all (``rows``
+    counts a value's): a page rerun for a click on page 2 then costs nothing. This is the one cache of
+    computed results. Callers get a copy of a frame; any other value is shared and must not be changed."""
     with _lock:
         if key in _results:
             _results.move_to_end(key)
-            return _results[key].copy()
+            return _handed_out(_results[key][0])
     value = compute()
     with _lock:
-        _results[key] = value
-        while len(_results) > 1 and sum(len(v) for v in _results.values()) > _ROWS_KEPT:
+        _results[key] = (value, rows(value))
+        while len(_results) > 1 and sum(n for _, n in _results.values()) > _ROWS_KEPT:
             _results.popitem(last=False)
-    return value.copy()
+    return _handed_out(value)
+
+
+def _handed_out(value):
+    return value.copy() if isinstance(value, pd.DataFrame) else value
 
 
 def goals_fingerprint(goals: list[dict]) -> str:
@@ -77,20 +86,48 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
         cached = _fitted.get(str(store.path))
         if cached and cached[0] == key:
             return cached[1], cached[2], key
-    # On disk a workspace is told apart by its contacts too: a file deleted and made anew starts at
-    # data version 0 again.
-    # The schema version too: a migration may add what the contacts frame holds (9: ``industry``).
-    fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat(), store.schema_version())
-    loaded = model_cache.load(store.path, fingerprint)
-    if loaded is not None:
-        ranker, contacts = loaded
-    else:
-        contacts = store.contacts.for_ranking()
-        ranker = OpportunityRanker().fit(contacts)
-        model_cache.save(store.path, fingerprint, ranker, contacts)
     with _lock:
-        _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
+        fitting = _fitting.setdefault(str(store.path), threading.Lock())
+    with fitting:  # one fit at a time per workspace: a second caller waits for it instead of fitting too
+        with _lock:
+            cached = _fitted.get(str(store.path))
+        if cached and cached[0] == key:
+            return cached[1], cached[2], key
+        # On disk a workspace is told apart by its contacts too: a file deleted and made anew starts at
+        # data version 0 again.
+        # The schema version too: a migration may add what the contacts frame holds (9: ``industry``).
+        fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat(), store.schema_version())
+        gc.unfreeze()  # the ranker this one replaces can be collected with the rest (see below)
+        loaded = model_cache.load(store.path, fingerprint)
+        if loaded is not None:
+            ranker, contacts = loaded
+        else:
+            contacts = store.contacts.for_ranking()
+            ranker = OpportunityRanker().fit(contacts)
+            model_cache.save(store.path, fingerprint, ranker, contacts)
+        with _lock:
+            _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
+        # The ranker and its contacts (an array per contact's tags, vocabularies) live until the data
+        # changes; every full pass of Python's cycle collector walked them, several times per click, in
+        # the server's threads too (0.2 s a pass at 100,000 contacts). Frozen, the collector skips them
+        # (with whatever else is alive now: a page's garbage frozen with them waits for the next unfreeze).
+        gc.freeze()
     return ranker, contacts, key
+
+
+def prepare(store: Store) -> threading.Thread:
+    """Fit the contact ranker now, in the background, ahead of the first page that needs it (after an
+    import): that page then waits only for what is left of the fit, and the next start loads it from
+    disk. Failures are logged; the page that needs the ranker fits it then."""
+    def fit() -> None:
+        try:
+            contact_ranker(store)
+        except Exception:
+            log.exception("fitting the ranker ahead of need failed")
+
+    thread = threading.Thread(target=fit, name="rapport-prepare-ranker", daemon=True)
+    thread.start()
+    return thread
 
 
 def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None = None

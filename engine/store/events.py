@@ -43,6 +43,12 @@ class Events(Part):
                 "SELECT * FROM events WHERE starts_at >= ? ORDER BY starts_at, id", [upcoming_from]
             ).df()
 
+    def fingerprint(self) -> tuple:
+        """(count, highest id, latest import) of the events: changes when one is added or (re)imported
+        (adding events does not change the data version, which the contact ranker is kept by)."""
+        with self._reading() as conn:
+            return conn.execute("SELECT count(*), max(id), max(import_id) FROM events").fetchone()
+
     def delete(self, event_id: int) -> None:
         """Remove an event; interactions that name it keep their date and lose the link."""
         with self._writing() as conn:
