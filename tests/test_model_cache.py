@@ -188,3 +188,18 @@ def test_the_kept_ranker_is_out_of_the_collectors_sight_and_freed_once_replaced(
     assert opportunities.contact_ranker(workspace, now=TODAY)[0] is not old()
     gc.collect()
     assert old() is None  # frozen or not, the replaced ranker does not stay behind
+
+
+def test_an_edit_of_the_roles_file_refits(tmp_path):
+    """roles.toml is a file users extend: the kept ranker must not outlive an edit of it."""
+    import shutil
+
+    from engine.outreach.model_cache import code_fingerprint, sources_fingerprint
+    from engine.ranking.taxonomy import ROLES_FILE
+
+    folder = tmp_path / "ranking"
+    shutil.copytree(ROLES_FILE.parent, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    assert sources_fingerprint(folder) == code_fingerprint()
+    roles = folder / ROLES_FILE.name
+    roles.write_text(roles.read_text(encoding="utf-8") + "\n# a user's own family\n", encoding="utf-8")
+    assert sources_fingerprint(folder) != code_fingerprint()

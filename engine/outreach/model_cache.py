@@ -40,14 +40,22 @@ def cache_file(db_path: str | Path) -> Path:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """The ranking code and the libraries its pickles depend on: a change in either refits."""
+    """The ranking code, its data files and the libraries its pickles depend on: a change in any
+    refits."""
+    return sources_fingerprint(Path(__file__).resolve().parents[1] / "ranking")
+
+
+def sources_fingerprint(folder: Path) -> str:
+    """A digest of ``folder``'s code (*.py) and data files (*.toml: roles.toml, which users are
+    invited to extend, decides how every title reads) and of the libraries' versions."""
     import numpy
     import pandas
     import scipy
     import sklearn
 
     digest = hashlib.sha256()
-    for source in sorted((Path(__file__).resolve().parents[1] / "ranking").glob("*.py")):
+    for source in sorted([*folder.glob("*.py"), *folder.glob("*.toml")]):
+        digest.update(source.name.encode())
         digest.update(source.read_bytes())
     for module in (numpy, pandas, scipy, sklearn):
         digest.update(f"{module.__name__}={module.__version__}".encode())
