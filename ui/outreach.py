@@ -57,7 +57,7 @@ pages = max(1, math.ceil(len(found) / PAGE_SIZE))
 signature = (goal["id"] if goal else None, segment["id"] if segment else None, search.strip().lower())
 if st.session_state.get("outreach_filters") != signature or st.session_state.get("outreach_page", 1) > pages:
     st.session_state["outreach_filters"] = signature
-    st.session_state["outreach_page"] = 1
+    st.session_state.pop("outreach_page", None)  # back to the first page (its default)
 page = st.session_state.get("outreach_page", 1)
 with friendly_errors():
     shown = with_links(workspace, found.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
