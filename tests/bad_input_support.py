@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -35,7 +36,12 @@ def linkedin(rows: list[str], preamble: str = PREAMBLE) -> bytes:
 
 
 def stored_contacts(db: Path) -> list[dict]:
-    """The contacts exactly as DuckDB holds them (read straight from the file, not through the store)."""
+    """The contacts exactly as DuckDB holds them (read straight from the file, not through the store).
+    A page that imported may still be fitting the ranker in the background with a read-write
+    connection of this process, which a read-only one cannot join: that fit is waited for first."""
+    for thread in threading.enumerate():
+        if thread.name == "rapport-prepare-ranker":
+            thread.join(timeout=120)
     conn = duckdb.connect(str(db), read_only=True)
     try:
         cur = conn.execute(f"SELECT id, {', '.join(CONTACT_FIELDS)} FROM contacts ORDER BY id")

@@ -140,7 +140,7 @@ def vocabulary_copies(tree: ast.Module) -> list[tuple[int, str]]:
     (vocabulary_copies, "REPLY = ('replied', 'meeting', 'referral', 'opportunity')\n"),
     (vocabulary_copies, "CHANNELS = ('a', 'b')\n"),
     (vocabulary_copies, "CHANNEL_NAMES = {'email': 'Mail', 'linkedin_message': 'DM', 'linkedin_connection': 'Invite', "
-                        "'phone': 'Call', 'in_person': 'Met', 'other': 'Else'}\n"),
+                        "'phone': 'Call', 'video_call': 'Video', 'in_person': 'Met', 'other': 'Else'}\n"),
     (vocabulary_copies, "def as_date(v):\n    return v\n"),
 ])
 def test_each_checker_finds_what_it_is_for(checker, bad):
