@@ -49,6 +49,9 @@ KEEP_TEXTS_SETTING = "keep_message_texts"
 FEEDBACK_FITS: tuple[str, ...] = ("good", "bad")
 FEEDBACK_LABELS: dict[str, str] = {"good": "good fit", "bad": "not a fit"}
 
+# -- planning: follow-ups and keep-in-touch cadences as Today shows them ------------------------------------------
+DUE_LABELS: dict[str, str] = {"ok": "On time", "due": "Due", "overdue": "Overdue", "never": "Never contacted"}
+
 # -- opportunities: events --------------------------------------------------------------------------------
 EVENT_KINDS: tuple[str, ...] = ("conference", "meetup", "webinar", "online group", "job fair", "other")
 

@@ -12,6 +12,7 @@ import json
 import re
 from datetime import timedelta
 
+import pandas as pd
 import pytest
 
 from engine.clock import workspace_today
@@ -98,12 +99,16 @@ _FORMATTED = ("date", "datetime", "time", "progress", "number")  # column types 
 
 
 def _cells(element) -> list[str]:
-    """Every cell as drawn. Still allowed: an empty cell (None, NaN, NaT), which Streamlit draws as blank."""
+    """Every cell as drawn. A missing value in a text column is drawn as a grey "None" (glide-data-grid's
+    placeholder), so it counts as one; in a number or date column it is drawn blank."""
     config, frame, out = _config(element), element.value, []
     for column in frame.columns:
         spec = _spec(config, column)
         if spec.get("hidden") or (spec.get("type_config") or {}).get("type") in _FORMATTED:
             continue
+        text = pd.api.types.is_object_dtype(frame[column].dtype) or pd.api.types.is_string_dtype(frame[column].dtype)
+        if text and frame[column].isna().any():
+            out.append(f"None (a missing value in column {column!r})")
         for value in frame[column].tolist():
             if hasattr(value, "tolist") and not isinstance(value, str):  # lists arrive as numpy arrays
                 value = value.tolist()
@@ -220,3 +225,18 @@ def test_plurals_read_as_a_person_writes_them():
 def test_the_detector_catches_what_it_should():
     assert _raw_in("1.0 replies from 2.0 messages") == ["1.0 replies", ".0 messages"]
     assert _raw_in("None") == ["None"] and not _raw_in("financial Nonesuch")
+
+
+def test_missing_text_is_drawn_blank_and_lists_and_numbers_are_left_alone():
+    import numpy as np
+    import pandas as pd
+
+    from ui.common import blank_missing
+
+    frame = pd.DataFrame({"relationship": ["mentor", None, float("nan")], "tags": [["Work"], np.array(["A"]), []],
+                          "strength": [1.0, None, 3.0]})
+    shown = blank_missing(frame)
+    assert shown["relationship"].tolist() == ["mentor", "", ""]
+    assert shown["tags"].tolist()[0] == ["Work"] and list(shown["tags"].tolist()[1]) == ["A"]
+    assert shown["strength"].isna().tolist() == [False, True, False]  # a number column draws blank itself
+    assert blank_missing(shown) is shown  # nothing left to blank: the same frame

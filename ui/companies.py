@@ -5,7 +5,7 @@ import streamlit as st
 
 from engine.outreach.companies import companies_in_network, company_gaps, way_in
 from engine.vocabulary import plural
-from ui.common import friendly_errors, page_header, plain, store, widget_key
+from ui.common import blank_missing, friendly_errors, page_header, plain, store, widget_key
 
 SHOWN = 500
 page_header("Companies", "Every company in your network with its people, your strongest tie there and its "
@@ -35,7 +35,8 @@ st.caption(f"{len(companies):,} companies · {int(companies['contacts'].sum()):,
 shown = found.head(SHOWN)
 shown = shown.assign(industry=[f"{i} (inferred)" if inferred and i else (i or "")
                                for i, inferred in zip(shown["industry"], shown["inferred"])])
-st.dataframe(shown.drop(columns=["key", "inferred"]), hide_index=True, width="stretch", key="companies_table",
+st.dataframe(blank_missing(shown.drop(columns=["key", "inferred"])), hide_index=True, width="stretch",
+             key="companies_table",
              column_config={"company": "Company", "contacts": st.column_config.NumberColumn("Contacts"),
                             "strongest": "Strongest tie", "strength": st.column_config.NumberColumn("Strength"),
                             "industry": "Industry", "tags": st.column_config.ListColumn("Tags")})

@@ -9,7 +9,7 @@ from engine.search import shown_of
 from engine.store import RELATIONSHIPS, SORTS, ContactQuery
 from engine.vocabulary import CHANNEL_LABELS, KIND_LABELS, OUTCOME_LABELS, as_text, label
 from ui.bulk import bulk_actions
-from ui.common import form_done, form_message, friendly_errors, page_header, plain, store
+from ui.common import blank_missing, form_done, form_message, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons, outreach_panel
 from ui.records import interaction_editor, merge_control, undo_delete
 
@@ -50,7 +50,8 @@ if page > pages:  # the list shrank under the remembered page
 
 st.caption(f"{shown_of(total, everyone)} · page {page} of {pages}")
 selection = st.dataframe(
-    frame.assign(email=frame["email"].map(mail_link)), hide_index=True, width="stretch", on_select="rerun",
+    blank_missing(frame.assign(email=frame["email"].map(mail_link))), hide_index=True, width="stretch",
+    on_select="rerun",
     selection_mode="multi-row", key="contact_table",
     # what a user scans for first stays on a 1,366 px laptop screen; links and dates to the right
     column_order=("full_name", "company", "position", "strength", "relationship", "tags", "email", "linkedin_url",

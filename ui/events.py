@@ -10,7 +10,17 @@ from engine.outreach.table import EVENT_FIT_HELP, with_event_fit
 from engine.planning.agenda import attendance
 from engine.store import ContactQuery
 from engine.vocabulary import EVENT_KINDS, plural
-from ui.common import choice_labels, form_done, form_message, form_round, friendly_errors, page_header, plain, store
+from ui.common import (
+    blank_missing,
+    choice_labels,
+    form_done,
+    form_message,
+    form_round,
+    friendly_errors,
+    page_header,
+    plain,
+    store,
+)
 
 WHEN = "D MMM YYYY, HH:mm"
 page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
@@ -55,7 +65,8 @@ if ranked.empty:
     st.info("No upcoming events yet.")
 else:
     st.dataframe(
-        with_event_fit(ranked)[[("fit" if c == "score" else c) for c in EVENT_COLUMNS]], hide_index=True,
+        blank_missing(with_event_fit(ranked)[[("fit" if c == "score" else c) for c in EVENT_COLUMNS]]),
+        hide_index=True,
         width="stretch",
         column_config={"title": "Event", "kind": "Kind", "location": "Where",
                        "starts_at": st.column_config.DatetimeColumn("Starts", format=WHEN),
@@ -69,7 +80,8 @@ with st.expander("Past events", icon=":material/history:"):
     with friendly_errors():
         every = workspace.events.frame()
     past = every[every["starts_at"] < now] if not every.empty else every
-    st.dataframe(past[["title", "kind", "starts_at", "location"]] if not past.empty else past, hide_index=True,
+    st.dataframe(blank_missing(past[["title", "kind", "starts_at", "location"]] if not past.empty else past),
+                 hide_index=True,
                  width="stretch", column_config={"title": "Event", "kind": "Kind", "location": "Where",
                                                  "starts_at": st.column_config.DatetimeColumn("Started", format=WHEN)})
 

@@ -10,7 +10,7 @@ from engine.planning.goal_board import goal_board
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.store import GOAL_STATUSES
 from engine.vocabulary import plural
-from ui.common import form_done, form_round, friendly_errors, page_header, plain, store
+from ui.common import blank_missing, form_done, form_round, friendly_errors, page_header, plain, store
 from ui.goal_form import goal_form, segment_form
 
 MEMBER_COLUMNS = {"full_name": "Name", "company": "Company", "position": "Position",
@@ -103,11 +103,12 @@ for card in cards:
                     st.warning("Few people in your network fit this segment yet.")
                     if members.open and not seg["events"].empty:
                         st.write("Events that could fill it:")
-                        st.dataframe(seg["events"], hide_index=True, width="stretch", column_config=EVENT_COLUMNS)
+                        st.dataframe(blank_missing(seg["events"]), hide_index=True, width="stretch",
+                                     column_config=EVENT_COLUMNS)
                 if members.open and seg["count"]:
                     with friendly_errors():
                         listed = segment_members(workspace, goal, seg["id"], today)
-                    st.dataframe(listed, hide_index=True, width="stretch", column_config=MEMBER_COLUMNS)
+                    st.dataframe(blank_missing(listed), hide_index=True, width="stretch", column_config=MEMBER_COLUMNS)
                 if st.button("Remove segment", key=f"del_seg_{seg['id']}"):
                     with friendly_errors():
                         workspace.goals.delete_segment(seg["id"])

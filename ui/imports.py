@@ -15,7 +15,7 @@ from engine.importers.files import (
 from engine.outreach.opportunities import prepare as prepare_ranking
 from engine.records import CONTACT_FIELDS, EVENT_FIELDS, MAPPABLE_FIELDS
 from engine.vocabulary import plural
-from ui.common import friendly_errors, page_header, plain, store
+from ui.common import blank_missing, friendly_errors, page_header, plain, store
 
 page_header("Import", "Contacts from LinkedIn, Google, Outlook, vCard or any CSV; events from .ics calendars; "
             "your history from LinkedIn's data archive (.zip). Re-importing the same file adds nobody.")
@@ -37,7 +37,7 @@ def _show_history(report: dict, figures: dict[str, int], kept_out: str) -> None:
     if report.get("warnings"):
         st.warning("  \n".join(plain(warning) for warning in report["warnings"]))
     if report["unmatched_people"]:
-        st.dataframe(pd.DataFrame(report["unmatched_people"]), hide_index=True, width="stretch")
+        st.dataframe(blank_missing(pd.DataFrame(report["unmatched_people"])), hide_index=True, width="stretch")
     st.page_link("ui/review.py", label="See your history in Review", icon=":material/insights:")
 
 
@@ -83,7 +83,7 @@ def show_report(report: dict) -> None:
     if report["rejects"]:
         st.warning(f"{plural(report['rejected'], 'row')} not imported; each is listed with its line and reason.")
         frame = pd.DataFrame(report["rejects"])
-        st.dataframe(frame, hide_index=True, width="stretch")
+        st.dataframe(blank_missing(frame), hide_index=True, width="stretch")
         st.download_button("Download rejected rows (CSV)", csv_bytes(report["rejects"], list(frame.columns)),
                            file_name="rejected-rows.csv", mime="text/csv")
     if report.get("kind") != "events":
@@ -172,7 +172,7 @@ preview = pd.DataFrame(parsed.records[:PREVIEW_ROWS], columns=list(parsed.fields
 if kind == "contacts":
     preview = preview[[c for c in CONTACT_FIELDS if c in ("full_name", "email", "company", "position",
                                                            "connected_on")]]
-st.dataframe(preview, hide_index=True, width="stretch",
+st.dataframe(blank_missing(preview), hide_index=True, width="stretch",
              column_config={"full_name": "Name", "first_name": "First name", "last_name": "Last name",
                             "email": "E-mail", "company": "Company", "position": "Position",
                             "connected_on": "Connected on"})

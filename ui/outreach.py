@@ -17,7 +17,7 @@ from engine.outreach.table import FIT_HELP, TABLE_COLUMNS, breakdown, csv_rows, 
 from engine.search import OUTREACH_FIELDS, matching, shown_of
 from engine.vocabulary import plural
 from ui.bulk import bulk_actions
-from ui.common import choice_labels, friendly_errors, page_header, plain, store
+from ui.common import blank_missing, choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_marks import bulk_marks, mark_buttons, table_key
 from ui.outreach_panel import outreach_panel
 
@@ -71,7 +71,8 @@ st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} �
 if search.strip():  # without a search, the caption above counts them
     st.caption(f"{shown_of(len(found), len(ranked))} match “{plain(search.strip())}”")
 selection = st.dataframe(
-    shown[TABLE_COLUMNS], hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row",
+    blank_missing(shown[TABLE_COLUMNS]), hide_index=True, width="stretch", on_select="rerun",
+    selection_mode="multi-row",
     key=table_key(),
     column_config={
         "rank": st.column_config.NumberColumn("#", width=40),

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from engine.planning.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_file
-from engine.vocabulary import CHANNEL_LABELS, label
-from ui.common import choice_labels, friendly_errors, page_header, plain, store
+from engine.vocabulary import CHANNEL_LABELS, DUE_LABELS, label
+from ui.common import blank_missing, choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons
 
 FOLLOW_UP_LABELS = {"full_name": st.column_config.TextColumn("Name", width="medium"),
@@ -17,10 +17,19 @@ FOLLOW_UP_LABELS = {"full_name": st.column_config.TextColumn("Name", width="medi
                     "status": st.column_config.TextColumn("Status", width="small")}
 
 
+def _words(values, labels: dict[str, str] | None = None):
+    """A column as a person reads it: labels for stored values, blank (not "None") where nothing is known."""
+    return values.map(lambda v: (label(v, labels) if labels else v) if isinstance(v, str) else "")
+
+
 def labelled(frame):
-    """The follow-ups as a person reads them: channel labels, not stored values."""
+    """The follow-ups as a person reads them: channel and status labels, blank where no template or goal."""
     shown = frame[[c for c in FOLLOW_UP_COLUMNS if c in frame.columns]]
-    return shown.assign(channel=shown["channel"].map(lambda c: label(c, CHANNEL_LABELS) if isinstance(c, str) else ""))
+    words = {"channel": _words(shown["channel"], CHANNEL_LABELS)}
+    words.update({c: _words(shown[c]) for c in ("template", "goal") if c in shown})
+    if "status" in shown:
+        words["status"] = _words(shown["status"], DUE_LABELS)
+    return blank_missing(shown.assign(**words))
 
 
 page_header("Today", "Your weekly outreach session starts here: answer what is due, then reach the next best people.")
@@ -56,11 +65,13 @@ st.subheader("Losing touch", anchor=False)
 if plan.losing_touch.empty:
     st.caption("No keep-in-touch cadence is due. Set cadences on a contact, or per tag in Settings.")
 else:
-    st.dataframe(plan.losing_touch[TOUCH_COLUMNS], hide_index=True, width="stretch",
+    touch = plan.losing_touch[TOUCH_COLUMNS]
+    st.dataframe(blank_missing(touch.assign(status=_words(touch["status"], DUE_LABELS))), hide_index=True,
+                 width="stretch",
                  column_config={"full_name": "Name", "company": "Company", "days_since": "Days since contact",
                                 "due_on": "Due on", "cadence": "Cadence", "cadence_source": "Set on",
-                                "status": st.column_config.TextColumn("Status", help="due: past the ideal gap; "
-                                                                      "overdue: past the maximum gap")})
+                                "status": st.column_config.TextColumn("Status", help="Due: past the ideal gap; "
+                                                                      "Overdue: past the maximum gap")})
 
 st.subheader("Next best outreach", anchor=False)
 if plan.next_outreach.empty:
@@ -69,7 +80,8 @@ if plan.next_outreach.empty:
     st.caption("Everyone who fits your active goals was reached lately or waits on a follow-up; Outreach has the "
                "full ranking." if goals_active else "Add an active goal to get recommendations.")
 else:
-    st.dataframe(plan.next_outreach[["full_name", "company", "position", "next_step", "reasons"]], hide_index=True,
+    st.dataframe(blank_missing(plan.next_outreach[["full_name", "company", "position", "next_step", "reasons"]]),
+                 hide_index=True,
                  width="stretch", column_config={"full_name": "Name", "company": "Company", "position": "Position",
                                                  "next_step": "Next step",
                                                  "reasons": st.column_config.ListColumn("Why", width="large")})
