@@ -90,7 +90,7 @@ def test_log_an_outreach_from_the_ranked_list_then_find_it_due_today_and_on_the_
     assert len([row for row in due if row["full_name"] == name]) == 1, due
     mine = [row for row in due if row["full_name"] == name and row["follow_up_on"] == today.isoformat()]
     assert len(mine) == 1, due
-    assert mine[0]["status"] == "due"
+    assert mine[0]["status"] == "Due"  # the status as Today words it
     assert mine[0]["template"] == template["name"]
     assert mine[0]["channel"] == "LinkedIn message"
 
