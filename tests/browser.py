@@ -13,7 +13,6 @@ import csv
 import io
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from benchmarks.streamlit_server import free_port
 
 ROOT = Path(__file__).parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -78,12 +79,6 @@ def rapport_cli(*args: str, db: Path) -> subprocess.CompletedProcess:
 
 
 # -- the dashboard, a real process -------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Dashboard:
     process: subprocess.Popen

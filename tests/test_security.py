@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.streamlit_server import free_port
 from engine.importers.files import import_file
 from engine.store import Store
 
@@ -63,12 +64,6 @@ def personal_values_in(text: str) -> list[str]:
 
 
 # -- the dashboard, a real process ------------------------------------------------------------------------
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @dataclass
 class Server:
     process: subprocess.Popen
