@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pandas as pd
 import pytest
@@ -234,9 +234,10 @@ def test_missing_text_is_drawn_blank_and_lists_and_numbers_are_left_alone():
     from ui.common import blank_missing
 
     frame = pd.DataFrame({"relationship": ["mentor", None, float("nan")], "tags": [["Work"], np.array(["A"]), []],
-                          "strength": [1.0, None, 3.0]})
+                          "strength": [1.0, None, 3.0], "due": [date(2026, 1, 1), None, date(2026, 1, 3)]})
     shown = blank_missing(frame)
     assert shown["relationship"].tolist() == ["mentor", "", ""]
     assert shown["tags"].tolist()[0] == ["Work"] and list(shown["tags"].tolist()[1]) == ["A"]
     assert shown["strength"].isna().tolist() == [False, True, False]  # a number column draws blank itself
+    assert shown["due"].tolist()[1] is None  # a date column keeps its type (a DateColumn draws it blank)
     assert blank_missing(shown) is shown  # nothing left to blank: the same frame

@@ -34,7 +34,8 @@ def blank_missing(frame):
     """``frame`` with missing values in its text columns drawn blank: st.dataframe draws a missing
     text as a grey "None", which a person reads as a value (a contact's relationship "None")."""
     text = [c for c in frame.columns if (pd.api.types.is_object_dtype(frame[c].dtype)
-                                         or pd.api.types.is_string_dtype(frame[c].dtype)) and frame[c].isna().any()]
+                                         or pd.api.types.is_string_dtype(frame[c].dtype)) and frame[c].isna().any()
+            and all(isinstance(v, str) for v in frame[c].dropna())]  # dates and lists keep their type
     return frame.assign(**{c: frame[c].map(lambda v: "" if _missing(v) else v).astype(object) for c in text}) if text \
         else frame
 
