@@ -140,3 +140,27 @@ def test_home_drops_a_flag_dismissed_elsewhere_at_once(demo, monkeypatch):
     demo.flags.dismiss(flag["key"], "handled")
     _rerun(app)
     assert not any(plain(flag["title"]) in w.value for w in app.warning)
+
+
+def test_today_shows_a_follow_up_logged_a_cadence_set_and_an_interaction_deleted_at_once(demo):
+    from engine.planning.agenda import agenda
+
+    first = agenda(demo, TODAY)
+    again = agenda(demo, TODAY)
+    assert again.due.equals(first.due) and again.losing_touch.equals(first.losing_touch)  # kept
+
+    logged = demo.interactions.log({"contact_id": 1, "kind": "outreach", "channel": "email",
+                                    "occurred_on": TODAY - timedelta(days=20),
+                                    "follow_up_on": TODAY - timedelta(days=1)})
+    after_log = agenda(demo, TODAY)
+    assert logged in set(after_log.due["id"]) and logged not in set(first.due["id"])
+
+    quiet = set(demo.contacts.for_cadence()["id"])
+    contact = next(i for i in range(1, demo.contacts.count() + 1) if i not in quiet and demo.contacts.get(i))
+    name = demo.contacts.get(contact)["full_name"]
+    assert name not in set(after_log.losing_touch["full_name"])
+    demo.contacts.update(contact, cadence_days=1)
+    assert name in set(agenda(demo, TODAY).losing_touch["full_name"])
+
+    demo.interactions.delete(logged)
+    assert logged not in set(agenda(demo, TODAY).due["id"])

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from engine.clock import workspace_today
-from engine.outreach.opportunities import rank_contacts
+from engine.outreach.opportunities import memoized, rank_contacts
 from engine.store import Store
 from engine.vocabulary import as_date
 
@@ -44,25 +44,45 @@ class Agenda:
 
 
 def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agenda:
+    """What is due and what comes next. The follow-ups and cadences are kept in the one results cache
+    (``memoized``) under the data version (every write to contacts or interactions changes it) and
+    what is read fresh: the tag cadences, the goals and templates whose names the follow-ups show."""
     with store.session():
         today = today or workspace_today(store)
-        interactions = store.interactions.frame()
-        cadence_contacts = store.contacts.for_cadence()
         cadences = tag_cadences(store)
-        has_goals = bool(store.goals.all(statuses=("active",)))
-    due = due_follow_ups(interactions, today) if not interactions.empty else pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
-    upcoming = (upcoming_follow_ups(interactions, today) if not interactions.empty
-                else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
-    touch = touch_due(cadence_contacts, today, cadences)
-    recent = set()
-    if not interactions.empty:
-        since = pd.Timestamp(today) - pd.Timedelta(days=30)
-        recent = set(interactions.loc[pd.to_datetime(interactions["occurred_on"]) >= since, "contact_id"].dropna())
+        goals = store.goals.all()
+        has_goals = any(g["status"] == "active" for g in goals)
+        key = ("agenda", str(store.path), store.data_version(), today, repr(cadences),
+               repr([(g["id"], g["title"]) for g in goals]),
+               repr([(t["id"], t["name"]) for t in store.templates.all()]), store.events.fingerprint())
+        due, upcoming, touch, recent = memoized(key, lambda: _due(store, today, cadences), rows=_rows)
     nxt = pd.DataFrame()
     if has_goals:
         ranked = rank_contacts(store, top=next_count + len(recent), now=today)
         nxt = ranked[~ranked["contact_id"].isin(recent)].head(next_count)
-    return Agenda(today, due, upcoming, touch, nxt)
+    return Agenda(today, due.copy(), upcoming.copy(), touch.copy(), nxt)
+
+
+def _due(store: Store, today: date, cadences: dict[str, Cadence]) -> tuple:
+    """The due and upcoming follow-ups, the cadences due, and who was contacted in the last 30 days."""
+    with store.session():
+        interactions = store.interactions.frame()
+        cadence_contacts = store.contacts.for_cadence()
+    due = due_follow_ups(interactions, today) if not interactions.empty else pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
+    upcoming = (upcoming_follow_ups(interactions, today) if not interactions.empty
+                else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
+    touch = touch_due(cadence_contacts, today, cadences)
+    recent: frozenset = frozenset()
+    if not interactions.empty:
+        since = pd.Timestamp(today) - pd.Timedelta(days=30)
+        recent = frozenset(interactions.loc[pd.to_datetime(interactions["occurred_on"]) >= since,
+                                            "contact_id"].dropna())
+    return due, upcoming, touch, recent
+
+
+def _rows(value: tuple) -> int:
+    due, upcoming, touch, _ = value
+    return 1 + len(due) + len(upcoming) + len(touch)
 
 
 def touch_due(cadence_contacts: pd.DataFrame, today: date, cadences: dict[str, Cadence]) -> pd.DataFrame:
