@@ -182,6 +182,7 @@ def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
     contributions["fatigue"] = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
     score = positive + contributions["fatigue"]
     fit_share = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION))
+    del fit, gate, positive  # not held through the blend, where a learned ranking peaks
     score, contributions = _blend_response(model, score, contributions, signals, fit_share,
                                            [options[ids[0]] for ids in goal_opts], now_day)
     priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
