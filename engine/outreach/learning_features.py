@@ -269,8 +269,12 @@ def ranking_parts(ranker, contributions: dict, signals: dict, kinds: np.ndarray,
                   context: Context | None):
     """(per-contact columns: CONTACT and OUTREACH, n rows; goal kinds) for ranking all contacts."""
     g = contributions["text"].shape[0]
-    kinds = np.asarray(kinds, dtype=np.int64) if kinds is not None else np.full(g, -1)
-    return per_contact(ranker, signals, now_day, context), kinds
+    return per_contact(ranker, signals, now_day, context), goal_kinds(kinds, g)
+
+
+def goal_kinds(kinds, g: int) -> np.ndarray:
+    """The kind code of each of ``g`` goals (-1 throughout when unknown)."""
+    return np.asarray(kinds, dtype=np.int64) if kinds is not None else np.full(g, -1)
 
 
 def employer_codes(ranker) -> np.ndarray:
