@@ -49,6 +49,12 @@ KEEP_TEXTS_SETTING = "keep_message_texts"
 FEEDBACK_FITS: tuple[str, ...] = ("good", "bad")
 FEEDBACK_LABELS: dict[str, str] = {"good": "good fit", "bad": "not a fit"}
 
+# Message lengths as Review and the response model group them: short under 300 characters (a
+# LinkedIn invitation's room), medium to 800, long beyond.
+MESSAGE_LENGTH_CHARS: tuple[int, int] = (300, 800)
+MESSAGE_LENGTH_LABELS: tuple[str, str, str] = ("Short (under 300 characters)", "Medium (300 to 800)",
+                                               "Long (over 800)")
+
 # -- planning: follow-ups and keep-in-touch cadences as Today shows them ------------------------------------------
 DUE_LABELS: dict[str, str] = {"ok": "On time", "due": "Due", "overdue": "Overdue", "never": "Never contacted"}
 

@@ -12,6 +12,7 @@ from engine.demo.load import load_demo_workspace
 from engine.insights.report import review_html, review_markdown
 from engine.insights.review import build_review, current_flags, month_bounds
 from engine.store import Store
+from tests.conftest import parsed_contacts
 
 TODAY = date.today()
 
@@ -105,3 +106,31 @@ def test_the_review_and_the_home_pages_flags_read_the_workspace_over_one_connect
     assert len(opened) == 1
     assert current_flags(demo, today=TODAY)
     assert len(opened) == 2
+
+
+def test_reply_rate_by_message_length_shows_only_where_lengths_say_something(tmp_path):
+    import pandas as pd
+
+    from engine.insights.refine import reply_rate_by_length
+
+    def outreach(length, replied):
+        return {"kind": "outreach", "channel": "email", "message_length": length,
+                "outcome": "replied" if replied else "no_response"}
+
+    rows = ([outreach(150, i < 1) for i in range(6)] + [outreach(1200, i < 5) for i in range(6)]
+            + [outreach(None, True) for _ in range(10)])
+    table = reply_rate_by_length(pd.DataFrame(rows))
+    assert table is not None
+    rates = dict(zip(table["message length"], zip(table["replies"], table["attempts"], strict=True), strict=True))
+    assert rates == {"Short (under 300 characters)": (1, 6), "Long (over 800)": (5, 6)}  # no length: left out
+    assert reply_rate_by_length(pd.DataFrame(rows[6:])) is None  # one length group: nothing to compare
+    assert reply_rate_by_length(pd.DataFrame([outreach(None, True)] * 12)) is None
+
+    store = Store(tmp_path / "lengths.duckdb")
+    store.imports.save_contacts(parsed_contacts([{"first_name": "Ada", "last_name": "Lovelace",
+                                                  "full_name": "Ada Lovelace"}]))
+    ada = int(store.contacts.find()[0]["id"].iloc[0])
+    store.interactions.log_many([{**r, "contact_id": ada, "occurred_on": TODAY - timedelta(days=3)} for r in rows])
+    review = build_review(store, TODAY - timedelta(days=30), TODAY, today=TODAY)
+    section = next(s for s in review.sections if s.title == "Reply rate by message length")
+    assert section.takeaway.startswith("Best: Long (over 800) (5/6); weakest: Short (under 300 characters) (1/6)")

@@ -21,7 +21,15 @@ from scipy.stats import beta
 
 from engine.clock import local_today
 from engine.planning.pace import goal_pace
-from engine.vocabulary import CHANNEL_LABELS, REPLY_OUTCOMES, as_date, as_text, plural
+from engine.vocabulary import (
+    CHANNEL_LABELS,
+    MESSAGE_LENGTH_CHARS,
+    MESSAGE_LENGTH_LABELS,
+    REPLY_OUTCOMES,
+    as_date,
+    as_text,
+    plural,
+)
 
 INTERVAL = 0.90  # equal-tailed credible interval of the reply-rate posterior
 # Below 8 attempts a single reply moves the rate by 12 points or more: too few to call a strategy
@@ -85,6 +93,24 @@ def reply_rate_table(interactions: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     table["low"] = beta.ppf((1 - INTERVAL) / 2, hits, misses)
     table["high"] = beta.ppf(1 - (1 - INTERVAL) / 2, hits, misses)
     return table.sort_values("attempts", ascending=False, kind="stable").reset_index(drop=True)[by + RATE_COLUMNS]
+
+
+LENGTH_MIN_ATTEMPTS = 5  # a length group counts toward "informative" from this many messages
+
+
+def reply_rate_by_length(interactions: pd.DataFrame) -> pd.DataFrame | None:
+    """Reply rate of outreach by message length (``MESSAGE_LENGTH_LABELS``), or None where that
+    says nothing: fewer than two length groups with LENGTH_MIN_ATTEMPTS messages each (most
+    outreach logged by hand has no length; the archive's and the drafts' have)."""
+    rows = _outreach(interactions)
+    lengths = pd.to_numeric(_col(rows, "message_length"), errors="coerce") if not rows.empty else pd.Series()
+    known = rows[lengths.notna().to_numpy()] if not rows.empty else rows
+    if known.empty:
+        return None
+    groups = np.digitize(lengths[lengths.notna()].to_numpy(dtype=float), MESSAGE_LENGTH_CHARS)
+    labelled = known.assign(**{"message length": [MESSAGE_LENGTH_LABELS[g] for g in groups]})
+    table = reply_rate_table(labelled, ["message length"])
+    return table if int((table["attempts"] >= LENGTH_MIN_ATTEMPTS).sum()) >= 2 else None
 
 
 def prob_worse(replies: int, attempts: int, best_replies: int, best_attempts: int) -> float:

@@ -35,12 +35,12 @@ from engine.ranking.scoring import FIT_COMPONENTS
 from engine.ranking.signals import RECENCY_DAYS
 from engine.ranking.taxonomy import taxonomy
 from engine.ranking.titles import SENIORITY_LEVELS
-from engine.vocabulary import CHANNELS, GOAL_OUTCOMES, RELATIONSHIPS
+from engine.vocabulary import CHANNELS, GOAL_OUTCOMES, MESSAGE_LENGTH_CHARS, RELATIONSHIPS
 
 PRIOR_OUTCOMES = 4.0  # pseudo-outcomes at the overall reply rate behind every company/template record
 POOLED_PENALTY = 4.0  # goal kind x seniority: shrunk toward the pooled effect this much harder
 CONNECTED_YEARS = (0.5, 1.0, 2.0, 4.0)  # bin edges of the time since connecting
-LENGTH_CHARS = (300, 800)  # short / medium / long messages
+LENGTH_CHARS = MESSAGE_LENGTH_CHARS  # short / medium / long messages
 SENIORITY_GROUPS = {"early": ("intern", "junior", "mid"), "senior": ("senior", "lead"),
                     "leader": ("manager", "director", "vp", "executive", "founder")}
 
