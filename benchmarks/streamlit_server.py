@@ -43,13 +43,18 @@ class Server:
         raise RuntimeError("no VmHWM in /proc/<pid>/status")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
+
+
+def stop_process(process: subprocess.Popen, timeout_s: float = 10) -> None:
+    """Stop a server politely (SIGTERM), then for good if it has not gone within ``timeout_s``."""
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=timeout_s)
 
 
 def start_server(script: Path, cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Server:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.streamlit_server import free_port
+from benchmarks.streamlit_server import free_port, stop_process
 
 ROOT = Path(__file__).parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -129,13 +129,7 @@ class Dashboard:
                              f"{self.log()[-4000:]}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 # ``python -m streamlit`` runs exactly ``main(prog_name="streamlit")``; this does the same after one more line:

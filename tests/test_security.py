@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.streamlit_server import free_port
+from benchmarks.streamlit_server import free_port, stop_process
 from engine.importers.files import import_file
 from engine.store import Store
 
@@ -74,13 +74,7 @@ class Server:
         return f"http://127.0.0.1:{self.port}/{path.lstrip('/')}"
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=15)
+        stop_process(self.process, timeout_s=15)
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
