@@ -18,7 +18,18 @@ from playwright.sync_api import expect
 
 from engine.planning.agenda import agenda
 from engine.store import Store
-from tests.archive_support import JANE, NOOR, OWNER, SAM, Msg, archive_zip, connections_csv, messages_csv, profile_csv
+from tests.archive_support import (
+    JANE,
+    NOOR,
+    OWNER,
+    SAM,
+    ZED,
+    Msg,
+    archive_zip,
+    connections_csv,
+    messages_csv,
+    profile_csv,
+)
 from tests.browser import goto, metric_value, rapport_cli, search_contacts, select_first_row, table, table_csv
 from tests.browser_runs import prepare_page
 
@@ -96,3 +107,35 @@ def test_upload_the_archive_then_today_the_timeline_and_review_show_the_history(
     after = Store(db)
     assert len(after.interactions.frame()) == 6
     assert agenda(after).losing_touch.set_index("full_name").loc[JANE[0], "days_since"] == shown_days
+
+
+def test_people_written_with_who_are_not_contacts_are_added_from_the_import_page(dashboard, page, tmp_path):
+    """Zed wrote and was answered but is no contact: one click adds him, with his two messages."""
+    db = tmp_path / "w.duckdb"
+    now = datetime.now(UTC).replace(microsecond=0)
+    day = timedelta(days=1)
+    msgs = recent_messages(now) + [Msg("c-zed", ZED, [OWNER], now - 9 * day, content="Hello from Zed"),
+                                   Msg("c-zed", OWNER, [ZED], now - 8 * day, content="Hi Zed")]
+    archive = archive_zip(tmp_path / "Basic_LinkedInDataExport_02-01-2026.zip", {
+        "Connections.csv": connections_csv([JANE, SAM, NOOR]), "messages.csv": messages_csv("2025", msgs),
+        "Profile.csv": profile_csv()})
+    app = dashboard(db)
+    prepare_page(page)
+    goto(page, app, "imports", "Import")
+    page.locator("input[type=file]").set_input_files(
+        {"name": archive.name, "mimeType": "application/zip", "buffer": archive.read_bytes()})
+    page.get_by_role("button", name="Import the archive").click()
+    expect(page.get_by_test_id("stMetric").filter(has_text="Not contacts")).to_contain_text("1")
+    expect(page.get_by_text("1 person you exchanged messages with is not among your contacts.")).to_be_visible()
+    page.get_by_role("button", name="Add them as contacts, with their messages").click()
+    expect(page.get_by_text("Added 1 person you exchanged messages with as contacts.")).to_be_visible()
+    assert metric_value(page, "Interactions added") == "2"
+    assert metric_value(page, "Not contacts") == "0"
+    expect(page.get_by_role("button", name="Add them as contacts, with their messages")).to_have_count(0)
+
+    goto(page, app, "contacts", "Contacts")
+    search_contacts(page, "Zed")
+    expect(page.get_by_text(re.compile(r"^1 of [\d,]+ contacts"))).to_be_visible()
+    app.stop()
+    zed = Store(db).interactions.frame().query("full_name == @ZED[0]")
+    assert sorted(zed["kind"]) == ["inbound", "outreach"]

@@ -48,6 +48,9 @@ def show_archive_report(report: dict) -> None:
         contacts = report["contacts"]
         st.caption(f"Contacts: {contacts['inserted']:,} new, {contacts['updated']:,} updated, "
                    f"{contacts['unchanged']:,} unchanged, {contacts['rejected']:,} rejected.")
+    if report.get("contacts_added"):
+        st.caption(f"Added {plural(report['contacts_added'], 'person', 'people')} you exchanged messages with "
+                   "as contacts.")
     _show_history(report, {"Messages read": report["messages_read"], "Conversations": report["conversations"],
                            "Interactions added": report["interactions_inserted"],
                            "People matched": report["matched_people"], "Not contacts": report["unmatched_count"],
@@ -104,6 +107,16 @@ if upload is None:
 done = st.session_state.get("last_report")
 if done and done.get("upload_id") == upload.file_id:  # this upload is imported: keep showing its report
     show_report(done)
+    if done.get("kind") == "archive" and done.get("addable_people"):
+        st.caption(f"{plural(done['addable_people'], 'person', 'people')} you exchanged messages with "
+                   f"{'is' if done['addable_people'] == 1 else 'are'} not among your contacts.")
+        if st.button("Add them as contacts, with their messages", key="do_add_unmatched",
+                     icon=":material/person_add:"):
+            with st.spinner("Adding..."), friendly_errors():
+                report = import_archive(workspace, upload.getvalue(), upload.name, add_unmatched=True)
+            st.session_state["last_report"] = {**report.to_dict(), "upload_id": upload.file_id}
+            prepare_ranking(workspace)
+            st.rerun()
     st.stop()
 
 

@@ -25,10 +25,11 @@ def split_list(text: str | None) -> list[str] | None:
 
 
 # -- import -------------------------------------------------------------------------------------------
-def _import(store: Store, file: str, events: bool, as_json: bool, meetings: bool = False) -> int:
+def _import(store: Store, file: str, events: bool, as_json: bool, meetings: bool = False,
+            add_unmatched: bool = False) -> int:
     from engine.importers.files import import_file
 
-    report = import_file(store, file, events=events, meetings=meetings)
+    report = import_file(store, file, events=events, meetings=meetings, add_unmatched=add_unmatched)
     if getattr(report, "kind", None) == "archive":
         return _print_archive(report, file, as_json)
     if getattr(report, "kind", None) == "meetings":
@@ -67,6 +68,11 @@ def _print_archive(report, file: str, as_json: bool) -> int:
           f"{report.interactions_inserted} interactions added, {report.interactions_updated} updated; "
           f"{report.matched_people} people matched, {report.unmatched_count} not among your contacts"
           + (f"; skipped: {skipped}." if skipped else "."))
+    if report.contacts_added:
+        print(f"Added {report.contacts_added} people you exchanged messages with as contacts.")
+    elif report.addable_people:
+        print(f"{report.addable_people} of them exchanged messages with you: add them as contacts with "
+              "--add-unmatched.")
     return _print_unmatched(report, lambda person: person["name"] or person["profile_url"] or "?")
 
 
@@ -94,7 +100,7 @@ def _print_meetings(report, file: str, as_json: bool) -> int:
 
 def cmd_import(args, store: Store) -> int:
     return _import(store, args.file, events=args.events or args.as_kind == "events", as_json=args.json,
-                   meetings=args.as_kind == "meetings")
+                   meetings=args.as_kind == "meetings", add_unmatched=args.add_unmatched)
 
 
 def cmd_events_import(args, store: Store) -> int:

@@ -90,12 +90,15 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = _command(sub, "import", common, "import contacts (LinkedIn, Google, Outlook CSV, vCard) or events (.ics)",
-                 ("rapport import Connections.csv --json", "rapport import meetups.csv --events",
-                  "rapport import calendar.ics --as meetings"), commands.cmd_import)
+                 ("rapport import Connections.csv --json", "rapport import calendar.ics --as meetings",
+                  "rapport import Basic_LinkedInDataExport.zip --add-unmatched"), commands.cmd_import)
     p.add_argument("file", help="a regular file of at most 50 MB")
     p.add_argument("--events", action="store_true", help="the file is an events CSV")
     p.add_argument("--as", dest="as_kind", choices=("events", "meetings"), default=None,
                    help="read the file as events to attend, or (a calendar .ics) as meetings with your contacts")
+    p.add_argument("--add-unmatched", action="store_true",
+                   help="a LinkedIn data archive: add the people you exchanged messages with who are not "
+                        "among your contacts as contacts, with their history")
 
     p = _command(sub, "contacts", common, "list contacts",
                  ("rapport contacts --search stripe", "rapport contacts --limit 500 --json"), commands.cmd_contacts)

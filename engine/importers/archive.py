@@ -25,10 +25,11 @@ from engine.records import ImportFileError
 from engine.store.history import COLUMNS
 from engine.vocabulary import KEEP_TEXTS_SETTING
 
-from .archive_csv import Table, header_kind, name_key, profile_owner, read_table, url_key
+from .archive_csv import Table, display_name, header_kind, name_key, profile_owner, read_table, url_key
 from .archive_history import (
     CHANNEL_INVITATION,
     REPLY_WINDOW,
+    SPONSOR_NAMES,
     History,
     Owner,
     moment_key,
@@ -40,6 +41,7 @@ from .archive_history import (
 from .archive_zip import is_zip, linkedin_members, read_members
 
 OWNER_SETTING = "linkedin_owner"  # who the archive belongs to, for a messages.csv imported alone later
+NEW_CONTACT_FIELDS = ("id", "first_name", "last_name", "full_name", "linkedin_url")
 MAX_LISTED = 200  # unmatched people listed in a report (all are counted)
 _EPOCH = datetime(1970, 1, 1)
 
@@ -58,6 +60,8 @@ class ArchiveReport:
     interactions_inserted: int = 0
     interactions_updated: int = 0
     matched_people: int = 0
+    contacts_added: int = 0  # correspondents added as contacts (``add_unmatched``)
+    addable_people: int = 0  # of the unmatched, those ``add_unmatched`` would add
     unmatched_count: int = 0
     unmatched_people: list[dict] = field(default_factory=list)  # name, profile_url, messages
     skipped: dict[str, int] = field(default_factory=dict)
@@ -138,9 +142,13 @@ def read_history(parts: _Parts, known: Owner | None = None, contact_keys: frozen
 
 
 class _People:
-    """Who in the archive is which contact: by profile URL, else by a full name only one contact has."""
+    """Who in the archive is which contact: by profile URL, else by a full name only one contact has.
 
-    def __init__(self, store, history: History, contact_names: list[tuple[int, str]]):
+    ``unconnected``: contacts an earlier import added from the archive's correspondents and that no
+    Connections.csv has listed since; an invitation to one of them was not seen accepted."""
+
+    def __init__(self, store, history: History, contact_names: list[tuple[int, str]],
+                 unconnected: frozenset[int] = frozenset()):
         urls = {i.url for i in history.invitations if i.url}
         if history.messages is not None and len(history.messages):
             import pyarrow.compute as pc
@@ -154,6 +162,7 @@ class _People:
         self.by_name = names
         self.matched: set[int] = set()
         self.unmatched: dict[str, dict] = {}
+        self.unconnected = set(unconnected)
 
     def contact(self, name: str, url: str) -> int | None:
         found = self.by_url.get(url_key(url)) if url else None
@@ -169,6 +178,34 @@ class _People:
 
     def count_unmatched(self, name: str, url: str, what: str, times: int = 1) -> None:
         self.unmatched[person_key(name, url)][what] += times
+
+    def newcomers(self) -> list[dict]:
+        """The unmatched people who can become contacts: those the user exchanged messages with
+        (an invitation alone, often a stranger's, is not enough), under a name, and not a name
+        that two contacts share with no profile URL to tell which. One per person: a name-only
+        mention of someone who also came with a URL is that person."""
+        chosen: list[dict] = []
+        names = {key for key, ids in self.by_name.items() if ids}
+        for person in sorted(self.unmatched.values(), key=lambda p: (p["profile_url"] is None, p["name"])):
+            name, key = display_name(person["name"]), name_key(person["name"])
+            if not person["messages"] or not key or key in SPONSOR_NAMES:
+                continue
+            if person["profile_url"] is None and key in names:
+                continue
+            names.add(key)
+            first, _, last = name.partition(" ")
+            chosen.append({"first_name": first, "last_name": last or None, "full_name": name,
+                           "linkedin_url": person["profile_url"], "key": key})
+        return chosen
+
+    def welcome(self, newcomers: list[dict]) -> None:
+        """Match the ``newcomers`` (with their new ids) from now on, and count afresh."""
+        for person in newcomers:
+            if person["linkedin_url"]:
+                self.by_url[url_key(person["linkedin_url"])] = person["id"]
+            self.by_name.setdefault(person["key"], set()).add(person["id"])
+            self.unconnected.add(person["id"])
+        self.matched, self.unmatched = set(), {}
 
 
 def _local(at: datetime, tz: str | None) -> datetime:
@@ -208,8 +245,9 @@ def interaction_rows(history: History, people: _People, tz: str | None) -> dict[
         if contact_id is None:
             people.count_unmatched(invitation.name, invitation.url, "invitations")
             continue
+        accepted = invitation.outbound and contact_id not in people.unconnected  # a connection: it was accepted
         add(contact_id, "outreach" if invitation.outbound else "inbound", CHANNEL_INVITATION,
-            _local(invitation.at, tz), "replied" if invitation.outbound else None,  # a contact: it was accepted
+            _local(invitation.at, tz), "replied" if accepted else None,
             "LinkedIn archive: invitation " + ("sent" if invitation.outbound else "received"), None,
             invitation.length)
         keys.append(f"li-inv:{'out' if invitation.outbound else 'in'}|"
@@ -239,8 +277,12 @@ def _import_connections(store, connections: tuple[str, bytes], today: date | Non
     return report.to_dict()
 
 
-def import_archive(store, data: bytes, file_name: str, today: date | None = None) -> ArchiveReport:
-    """Import an archive ZIP or one of its CSVs; ImportFileError (one line) for a file that cannot be."""
+def import_archive(store, data: bytes, file_name: str, today: date | None = None,
+                   add_unmatched: bool = False) -> ArchiveReport:
+    """Import an archive ZIP or one of its CSVs; ImportFileError (one line) for a file that cannot be.
+
+    ``add_unmatched``: the people the user exchanged messages with who are not contacts become
+    contacts (name and profile URL), with their history, in the same transaction."""
     fmt, parts = _read_parts(data, file_name)
     report = ArchiveReport(file_name=file_name, format=fmt)
     if parts.connections is not None:
@@ -257,12 +299,21 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
                                    keep_text=store.settings.get(KEEP_TEXTS_SETTING) == "1")
         parts.tables.clear()  # the rows (and the message texts in them) are not needed any more
         _release_memory()
-        people = _People(store, history, names)
+        people = _People(store, history, names, store.history.unconnected_contacts())
+        timezone = store.settings.get("timezone")
         with gc_paused():
-            rows = interaction_rows(history, people, store.settings.get("timezone"))
+            rows = interaction_rows(history, people, timezone)
+        newcomers = people.newcomers() if add_unmatched else []
+        if newcomers:  # matched again with them among the contacts: their messages become interactions
+            for person, contact_id in zip(newcomers, store.contacts.reserve_ids(len(newcomers))):
+                person["id"] = contact_id
+            people.welcome(newcomers)
+            with gc_paused():
+                rows = interaction_rows(history, people, timezone)
         total = history.messages_read + history.invitations_read
         saved = store.history.save_archive(rows, file_name, fmt, total, rejected=len(history.problems),
-                                           distinct=True)  # ``source_keys`` numbers repeats
+                                           distinct=True,  # ``source_keys`` numbers repeats
+                                           new_contacts=[{k: p[k] for k in NEW_CONTACT_FIELDS} for p in newcomers])
         if history.owner.name and (history.owner.name, history.owner.url) != (saved_owner.get("name"),
                                                                                saved_owner.get("url")):
             store.settings.set(OWNER_SETTING, json.dumps({"name": history.owner.name, "url": history.owner.url}))
@@ -272,6 +323,8 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
     report.interactions_inserted, report.interactions_updated = saved.inserted, saved.updated
     report.import_id = saved.import_id
     report.matched_people = len(people.matched)
+    report.contacts_added = len(newcomers)
+    report.addable_people = 0 if add_unmatched else len(people.newcomers())
     unmatched = sorted(people.unmatched.values(), key=lambda p: (-p["messages"] - p["invitations"], p["name"]))
     report.unmatched_count = len(unmatched)
     report.unmatched_people = unmatched[:MAX_LISTED]
@@ -282,7 +335,9 @@ def import_archive(store, data: bytes, file_name: str, today: date | None = None
         report.warnings.append("the archive's owner could not be told from the files; directions may be wrong")
     if unmatched:
         report.warnings.append(f"{len(unmatched)} people in the archive are not among your contacts; their "
-                               "messages were left out (import Connections.csv, then this archive again)")
+                               "messages were left out (import Connections.csv, then this archive again"
+                               + (", or add the people you wrote with as contacts)" if report.addable_people
+                                  else ")"))
     return report
 
 

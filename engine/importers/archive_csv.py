@@ -98,6 +98,7 @@ _CREDENTIALS = frozenset(
     "dr mr mrs ms prof".split()
 )
 _NOT_WORD = re.compile(r"[^\w]+")
+_TITLES = ("dr", "prof", "mr", "mrs", "ms")  # said before a name, not part of it
 
 
 def _credential(part: str) -> bool:
@@ -122,9 +123,21 @@ def name_key(name: str | None) -> str:
     words = [w for w in _NOT_WORD.split(text.lower()) if w and w != "_"]
     while len(words) > 2 and words[-1] in _CREDENTIALS:  # "Bo Li MBA" but never "Ma" alone
         words.pop()
-    while len(words) > 2 and words[0] in ("dr", "prof", "mr", "mrs", "ms"):
+    while len(words) > 2 and words[0] in _TITLES:
         words.pop(0)
     return " ".join(words)
+
+
+def display_name(name: str | None) -> str:
+    """A correspondent's name as a contact's: mojibake repaired, credentials after a comma and words
+    in brackets dropped, spaces tidied (``Jane Doe, Ph.D. (she/her)`` reads ``Jane Doe``)."""
+    parts = re.sub(r"\([^)]*\)", " ", unmangle(name or "")).split(",")
+    while len(parts) > 1 and _credential(parts[-1]):
+        parts.pop()
+    words = ",".join(parts).split()
+    while len(words) > 2 and words[0].rstrip(".").lower() in _TITLES:
+        words.pop(0)
+    return " ".join(words).strip(" ,")
 
 
 @lru_cache(maxsize=1 << 16)

@@ -285,11 +285,12 @@ def import_meetings_upload(store: Store, data: bytes, file_name: str):
 
 
 def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None = None,
-                events: bool = False, meetings: bool = False) -> ImportReport:
+                events: bool = False, meetings: bool = False, add_unmatched: bool = False) -> ImportReport:
     """``rapport import FILE``: read, parse and save; raises ImportFileError with a plain reason.
 
     A LinkedIn data archive (its ZIP, messages.csv, Invitations.csv, Profile.csv) gives an
-    ``archive.ArchiveReport`` instead, a calendar read as ``meetings`` a ``calendar.MeetingsReport``."""
+    ``archive.ArchiveReport`` instead (``add_unmatched``: its correspondents who are not contacts
+    become contacts), a calendar read as ``meetings`` a ``calendar.MeetingsReport``."""
     data = read_file(path)
     name = Path(path).name
     if meetings:
@@ -298,7 +299,7 @@ def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None =
         from .archive import archive_kind, import_archive  # a LinkedIn data archive, or one of its CSVs
 
         if archive_kind(data, name):
-            return import_archive(store, data, name)
+            return import_archive(store, data, name, add_unmatched=add_unmatched)
         report = import_directly(store, data, name, mapping=mapping)
         if report is not None:
             return report

@@ -278,6 +278,14 @@ class Contacts(Part):
             ).fetchall()
         return dict(rows)
 
+    def reserve_ids(self, count: int) -> list[int]:
+        """``count`` new contact ids, for contacts a later transaction inserts together with rows that
+        refer to them (an archive's correspondents and their messages). An id reserved but never
+        used leaves a gap, which nothing minds."""
+        with self._reading() as conn:
+            rows = conn.execute("SELECT nextval('contact_id_seq') FROM range(?)", [count]).fetchall()
+        return [row[0] for row in rows]
+
     def note_recommended(self, contact_ids: list[int], on) -> None:
         """Count how often a contact was put in front of the user, so ignored ones can move down.
 

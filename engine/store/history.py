@@ -22,6 +22,9 @@ COLUMNS = {"contact_id": "int64", "kind": "string", "channel": "string", "occurr
            "conversation_id": "string", "message_length": "int32", "message_text": "string"}
 
 
+ARCHIVE_SOURCE = "linkedin_archive"  # ``contacts.source`` of a correspondent added from an archive
+
+
 @dataclass(frozen=True)
 class Saved:
     import_id: int
@@ -61,12 +64,21 @@ class History(Part):
         with self._reading() as conn:
             return conn.execute("SELECT id, full_name FROM contacts WHERE full_name IS NOT NULL ORDER BY id").fetchall()
 
+    def unconnected_contacts(self) -> frozenset[int]:
+        """Contacts added from an archive's correspondents that no connections export has dated since."""
+        with self._reading() as conn:
+            rows = conn.execute("SELECT id FROM contacts WHERE source = ? AND connected_on IS NULL",
+                                [ARCHIVE_SOURCE]).fetchall()
+        return frozenset(row[0] for row in rows)
+
     def save_archive(self, columns: dict[str, list], file_name: str, fmt: str, total: int,
-                     rejected: int = 0, distinct: bool = False) -> Saved:
+                     rejected: int = 0, distinct: bool = False, new_contacts: list[dict] | None = None) -> Saved:
         """Insert the interactions not imported before, fill in what earlier ones lacked, and record
         the import; one transaction, so a failure leaves the log as it was. ``columns``: a list per
         name in ``COLUMNS`` (or an Arrow array), all as long. ``distinct``: the caller vouches that
-        no source key is given twice (``source_keys`` numbers repeats); else the store makes sure."""
+        no source key is given twice (``source_keys`` numbers repeats); else the store makes sure.
+        ``new_contacts``: people to add first, in the same transaction (id from ``reserve_ids``,
+        first_name, last_name, full_name, linkedin_url), whom the rows may refer to."""
         table = _arrow(columns)
         rows = table.num_rows
         names = ", ".join(COLUMNS)
@@ -74,6 +86,13 @@ class History(Part):
             import_id = conn.execute(
                 "INSERT INTO imports (file_name, kind, format, encoding, delimiter) "
                 "VALUES (?, 'history', ?, 'utf-8', ',') RETURNING id", [file_name, fmt]).fetchone()[0]
+            if new_contacts:
+                fields = ("id", "first_name", "last_name", "full_name", "linkedin_url")
+                conn.execute(
+                    f"INSERT INTO contacts ({', '.join(fields)}, source, import_id) "
+                    f"SELECT {', '.join(f'unnest(?::{kind}[])' for kind in ('BIGINT', *['VARCHAR'] * 4))}, ?, ?",
+                    [*([person[field] for person in new_contacts] for field in fields), ARCHIVE_SOURCE, import_id])
+                self._bump_data_version(conn)
             conn.register("incoming_history", table)
             try:
                 # Keys as importers give them (``source_keys``) are distinct: the rows are read where
