@@ -54,6 +54,10 @@ FEEDBACK_LABELS: dict[str, str] = {"good": "good fit", "bad": "not a fit"}
 MESSAGE_LENGTH_CHARS: tuple[int, int] = (300, 800)
 MESSAGE_LENGTH_LABELS: tuple[str, str, str] = ("Short (under 300 characters)", "Medium (300 to 800)",
                                                "Long (over 800)")
+# When an outreach was sent, in the user's own time: hours that start each part of the day.
+TIME_OF_DAY_HOURS: tuple[int, int, int, int] = (6, 12, 17, 22)
+TIME_OF_DAY_LABELS: tuple[str, str, str, str] = ("Morning (6 am to noon)", "Afternoon (noon to 5 pm)",
+                                                 "Evening (5 to 10 pm)", "Night (10 pm to 6 am)")
 
 # -- planning: follow-ups and keep-in-touch cadences as Today shows them ------------------------------------------
 DUE_LABELS: dict[str, str] = {"ok": "On time", "due": "Due", "overdue": "Overdue", "never": "Never contacted"}

@@ -134,3 +134,40 @@ def test_reply_rate_by_message_length_shows_only_where_lengths_say_something(tmp
     review = build_review(store, TODAY - timedelta(days=30), TODAY, today=TODAY)
     section = next(s for s in review.sections if s.title == "Reply rate by message length")
     assert section.takeaway.startswith("Best: Long (over 800) (5/6); weakest: Short (under 300 characters) (1/6)")
+
+
+def test_reply_rate_by_time_of_day_from_an_imported_archive(tmp_path):
+    """Mornings answered, evenings not: the archive's moments (the user's own time) say so on Review;
+    outreach logged by hand, with a date only, is left out of the comparison."""
+    from datetime import datetime
+
+    import pandas as pd
+
+    from engine.importers.archive import import_archive
+    from engine.insights.refine import reply_rate_by_time_of_day
+    from tests.archive_support import JANE, NOOR, OWNER, SAM, Msg, archive_zip, connections_csv, messages_csv
+
+    start = datetime(2024, 3, 4)
+    msgs = []
+    for week in range(6):
+        day = start + timedelta(days=7 * week)
+        msgs += [Msg(f"c-jane-{week}", OWNER, [JANE], day.replace(hour=9)),
+                 Msg(f"c-jane-{week}", JANE, [OWNER], day.replace(hour=15)),
+                 Msg(f"c-sam-{week}", OWNER, [SAM], day.replace(hour=19)),
+                 Msg(f"c-noor-{week}", OWNER, [NOOR], day.replace(hour=23, minute=30))]
+    msgs.append(Msg("c-last", SAM, [OWNER], start + timedelta(days=120)))  # every reply window has passed
+    store = Store(tmp_path / "hours.duckdb")
+    store.settings.set("timezone", "UTC")
+    archive = archive_zip(tmp_path / "Basic_LinkedInDataExport_01-08-2024.zip", {
+        "Connections.csv": connections_csv([JANE, SAM, NOOR]), "messages.csv": messages_csv("2025", msgs)})
+    import_archive(store, archive.read_bytes(), archive.name)
+    store.interactions.log_many([{"contact_id": 1, "occurred_on": date(2024, 3, 20), "outcome": "replied"}] * 9)
+
+    review = build_review(store, date(2024, 3, 1), date(2024, 4, 30), today=date(2024, 8, 1))
+    section = next(s for s in review.sections if s.title == "Reply rate by time of day")
+    assert section.takeaway.startswith("Best: Morning (6 am to noon) (6/6)")
+    table = reply_rate_by_time_of_day(store.interactions.frame())
+    rates = dict(zip(table["time of day"], zip(table["replies"], table["attempts"], strict=True), strict=True))
+    assert rates == {"Morning (6 am to noon)": (6, 6), "Evening (5 to 10 pm)": (0, 6), "Night (10 pm to 6 am)": (0, 6)}
+    one_part = pd.DataFrame([{"kind": "outreach", "occurred_at": datetime(2024, 3, 4, 9), "outcome": "replied"}] * 9)
+    assert reply_rate_by_time_of_day(one_part) is None  # nothing to compare

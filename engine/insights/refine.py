@@ -26,6 +26,8 @@ from engine.vocabulary import (
     MESSAGE_LENGTH_CHARS,
     MESSAGE_LENGTH_LABELS,
     REPLY_OUTCOMES,
+    TIME_OF_DAY_HOURS,
+    TIME_OF_DAY_LABELS,
     as_date,
     as_text,
     plural,
@@ -110,6 +112,22 @@ def reply_rate_by_length(interactions: pd.DataFrame) -> pd.DataFrame | None:
     groups = np.digitize(lengths[lengths.notna()].to_numpy(dtype=float), MESSAGE_LENGTH_CHARS)
     labelled = known.assign(**{"message length": [MESSAGE_LENGTH_LABELS[g] for g in groups]})
     table = reply_rate_table(labelled, ["message length"])
+    return table if int((table["attempts"] >= LENGTH_MIN_ATTEMPTS).sum()) >= 2 else None
+
+
+def reply_rate_by_time_of_day(interactions: pd.DataFrame) -> pd.DataFrame | None:
+    """Reply rate of outreach by the part of the day it was sent (``TIME_OF_DAY_LABELS``, the
+    user's local time), or None where that says nothing, as for lengths. Only outreach whose moment
+    is known counts: the archive's messages and the calendar's meetings have one, a log by hand a
+    date only."""
+    rows = _outreach(interactions)
+    moments = pd.to_datetime(_col(rows, "occurred_at"), errors="coerce") if not rows.empty else pd.Series()
+    known = rows[moments.notna().to_numpy()] if not rows.empty else rows
+    if known.empty:
+        return None
+    parts = np.digitize(moments[moments.notna()].dt.hour.to_numpy(), TIME_OF_DAY_HOURS)  # 0 and 4: the night
+    labelled = known.assign(**{"time of day": [TIME_OF_DAY_LABELS[(p - 1) % 4] for p in parts]})
+    table = reply_rate_table(labelled, ["time of day"])
     return table if int((table["attempts"] >= LENGTH_MIN_ATTEMPTS).sum()) >= 2 else None
 
 

@@ -26,7 +26,7 @@ from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates
 from engine.store import Store
 
-from .refine import refinement_flags, reply_rate_by_length, reply_rate_table
+from .refine import refinement_flags, reply_rate_by_length, reply_rate_by_time_of_day, reply_rate_table
 
 
 class Section:
@@ -235,6 +235,9 @@ def _build_review(plan: _Plan, data: _Data, key: tuple, start: date, end: date, 
     by_length = reply_rate_by_length(outreach) if not outreach.empty else None
     if by_length is not None:  # only where lengths are known for enough messages to compare
         add(Section("Reply rate by message length", partial(charts.reply_rates, by_length, "message length")))
+    by_hour = reply_rate_by_time_of_day(outreach) if not outreach.empty else None
+    if by_hour is not None:  # only where the moments are known for enough messages to compare
+        add(Section("Reply rate by time of day", partial(charts.reply_rates, by_hour, "time of day")))
     for goal in [g for g in plan.goals if g["status"] == "active" and g.get("target") and g.get("due_date")]:
         dates = qualifying_dates(goal, every, connections)
         created = pd.Timestamp(goal["created_at"]).date() if goal.get("created_at") is not None else start
