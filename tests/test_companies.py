@@ -94,3 +94,20 @@ def test_the_cli_sets_lists_and_shows_gaps(store):
     assert (listed[0]["contacts"], listed[0]["industry"], listed[0]["tags"]) == (2, "Robotics", ["b2b"])
     gaps = json.loads(rapport("companies", "gaps", "--json", db=store.path).stdout)["gaps"]
     assert [g["company"] for g in gaps] == ["Adyen"]
+
+
+def test_kept_companies_and_gaps_follow_every_change_that_matters(store):
+    """Both are kept between visits; a company's industry, a new contact and a goal's targets each
+    show on the next call."""
+    store.imports.save_contacts(parsed_contacts(PEOPLE))
+    goal = store.goals.add({"title": "Payments", "outcome": "referral", "companies": ["Adyen"]})
+    assert companies_in_network(store).set_index("key").loc["acme", "industry"] != "Robotics"
+    store.companies.set("acme", industry="Robotics")
+    assert companies_in_network(store).set_index("key").loc["acme", "industry"] == "Robotics"
+    assert [g["company"] for g in company_gaps(store)] == ["Adyen"]
+    store.goals.update(goal, {"companies": ["Adyen", "Brex"]})
+    assert [g["company"] for g in company_gaps(store)] == ["Adyen", "Brex"]
+    store.imports.save_contacts(parsed_contacts([{"first_name": "Al", "last_name": "Six", "full_name": "Al Six",
+                                                  "company": "Adyen"}]))
+    assert [g["company"] for g in company_gaps(store)] == ["Brex"]
+    assert "adyen" in set(companies_in_network(store)["key"])
