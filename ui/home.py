@@ -6,6 +6,8 @@ import streamlit as st
 from engine.clock import workspace_today
 from engine.demo.load import load_demo_workspace
 from engine.insights.review import current_flags
+from engine.outreach.opportunities import prepare as prepare_ranking
+from engine.planning.agenda import agenda
 from ui.common import db_path, friendly_errors, page_header, plain, store
 
 page_header("Rapport", "Your professional network, turned into a networking strategy you can run and improve.")
@@ -64,4 +66,5 @@ else:
         for flag in flags[:3]:
             st.warning(f"**{plain(flag['title'])}** — {plain(flag['suggestion'])}", icon=":material/tune:")
         st.page_link("ui/review.py", label=f"All {len(flags)} in the monthly review", icon=":material/insights:")
+    prepare_ranking(workspace, outreach=True, then=agenda)  # in the background, while the user reads this page
 st.caption(f"Workspace file: {plain(db_path())}")

@@ -9,9 +9,11 @@ is blended in (engine.learning).
 
 from __future__ import annotations
 
+import atexit
 import gc
 import logging
 import threading
+import weakref
 from collections import OrderedDict
 from datetime import date, datetime
 
@@ -33,6 +35,9 @@ _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
 _results: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key -> (value, rows it counts for)
 _fitting: dict[str, threading.Lock] = {}  # per workspace: held while its ranker is loaded or fitted
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
+_learning: dict[str, threading.Lock] = {}  # per workspace: held while its response model is learned
+_preparing: dict[str, threading.Thread] = {}  # per workspace: the ranking prepared ahead of Today and Outreach
+_started: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # every thread ``prepare`` started, until it ends
 _features: dict[tuple, object] = {}  # per (data version, goal): what feedback models learn from
 # The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
 # 25 MB, so this keeps about three of them (and many small ones), not 32 (335 MB measured at 100k).
@@ -115,19 +120,53 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
     return ranker, contacts, key
 
 
-def prepare(store: Store) -> threading.Thread:
+def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread | None:
     """Fit the contact ranker now, in the background, ahead of the first page that needs it (after an
     import): that page then waits only for what is left of the fit, and the next start loads it from
-    disk. Failures are logged; the page that needs the ranker fits it then."""
+    disk. ``outreach`` (Home, once it is drawn): the response model learned from the outcomes and
+    the full ranking too, which Today and Outreach read (1.8 s at 100,000 contacts, paid on the
+    first of them to open otherwise), then ``then(store)`` (Today's agenda). None when that is
+    ready or being prepared already. Failures are logged; the page that needs the ranker fits it
+    then."""
+    if outreach:
+        with _lock:
+            learned = _learned.get(str(store.path))
+            if _preparing.get(str(store.path)):
+                return None
+        if learned and learned[0][0][:2] == (str(store.path), store.data_version()) and \
+                learned[0][1] == goals_fingerprint(store.goals.all()):
+            return None
+
     def fit() -> None:
         try:
-            contact_ranker(store)
+            if outreach:
+                rank_contacts(store)
+                if then is not None:
+                    then(store)
+            else:
+                contact_ranker(store)
         except Exception:
             log.exception("fitting the ranker ahead of need failed")
+        finally:
+            with _lock:
+                _preparing.pop(str(store.path), None)
 
     thread = threading.Thread(target=fit, name="rapport-prepare-ranker", daemon=True)
+    with _lock:
+        _preparing[str(store.path)] = thread
+        _started.add(thread)
     thread.start()
     return thread
+
+
+@atexit.register
+def _finish_preparing() -> None:
+    """Let a ranking prepared ahead finish before the process ends: a daemon thread stopped inside
+    DuckDB at exit aborts the whole process (the server on Ctrl-C, a test run)."""
+    with _lock:
+        started = list(_started)
+    for thread in started:
+        thread.join(timeout=60)
 
 
 def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None = None
@@ -145,15 +184,21 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
         key = (version, goals_fingerprint(goals))
         with _lock:
             cached = _learned.get(str(store.path))
+            learning = _learning.setdefault(str(store.path), threading.Lock())
         if cached and cached[0] == key:
             return cached[1], contacts, key, cached[2]
-        interactions = store.interactions.frame()
-    if contacts.empty:
-        status = {"learning": False, "outcomes": 0, "message": "no contacts yet"}
-        return ranker, contacts, key, status
-    learned, status = ranker_with_learning(ranker, goals, interactions, now, contacts=contacts)
-    with _lock:
-        _learned[str(store.path)] = (key, learned, status)
+        with learning:  # one at a time per workspace: a page opened while Home prepares waits for it
+            with _lock:
+                cached = _learned.get(str(store.path))
+            if cached and cached[0] == key:
+                return cached[1], contacts, key, cached[2]
+            interactions = store.interactions.frame()
+            if contacts.empty:
+                status = {"learning": False, "outcomes": 0, "message": "no contacts yet"}
+                return ranker, contacts, key, status
+            learned, status = ranker_with_learning(ranker, goals, interactions, now, contacts=contacts)
+            with _lock:
+                _learned[str(store.path)] = (key, learned, status)
     return learned, contacts, key, status
 
 
