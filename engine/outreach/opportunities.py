@@ -139,10 +139,11 @@ def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread
 
     def fit() -> None:
         try:
-            if outreach:
-                rank_contacts(store)
+            if outreach:  # Today's first (``then``: the agenda ranks its top few), then Outreach's
+                learning_ranker(store, store.goals.all())
                 if then is not None:
                     then(store)
+                rank_contacts(store)
             else:
                 contact_ranker(store)
         except Exception:
@@ -157,6 +158,16 @@ def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread
         _started.add(thread)
     thread.start()
     return thread
+
+
+def wait_for_preparation(store: Store) -> None:
+    """Let the ranking Home prepares finish before a page computes any of it again: two rankings of
+    100,000 contacts at once cost two peaks of memory (615 MB against 527 MB measured) and the
+    page no time."""
+    with _lock:
+        thread = _preparing.get(str(store.path))
+    if thread is not None and thread is not threading.current_thread():
+        thread.join(timeout=120)
 
 
 @atexit.register
@@ -179,6 +190,7 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
     from .learning import ranker_with_learning
 
     now = _now(now)
+    wait_for_preparation(store)
     with store.session():
         ranker, contacts, version = contact_ranker(store, now)
         key = (version, goals_fingerprint(goals))

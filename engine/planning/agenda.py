@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from engine.clock import workspace_today
-from engine.outreach.opportunities import memoized, rank_contacts
+from engine.outreach.opportunities import memoized, rank_contacts, wait_for_preparation
 from engine.store import Store
 from engine.vocabulary import as_date
 
@@ -47,6 +47,7 @@ def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agen
     """What is due and what comes next. The follow-ups and cadences are kept in the one results cache
     (``memoized``) under the data version (every write to contacts or interactions changes it) and
     what is read fresh: the tag cadences, the goals and templates whose names the follow-ups show."""
+    wait_for_preparation(store)  # Home may be preparing this very agenda
     with store.session():
         today = today or workspace_today(store)
         cadences = tag_cadences(store)
