@@ -180,19 +180,26 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
     option, values = best_readings(options, goal_opts, n, component_values, {c: w[c] for c in FIT_COMPONENTS},
                                    np.min_scalar_type(max(len(options) - 1, 0)))
     del component_values  # and its (options x contacts) text fit, not needed past the readings
+    # Summed and combined in place, in the same order as written out (fit = text + company + ...,
+    # positive = fit + warmth + timing), so that fewer (goals x contacts) temporaries are alive at once.
     contributions = {c: w[c] * values[c] for c in FIT_COMPONENTS}
-    fit = sum(contributions.values()) if goal_opts else np.zeros((0, n))
+    fit = np.zeros((len(goal_opts), n))
+    for part in contributions.values():
+        fit += part
+    # Only whether there is any fit is read past the gate: held as a mask, 1/8 of the floats' size.
+    has_fit = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION)) > 0
     gate = relevance_gate(fit, sum(w[c] for c in FIT_COMPONENTS))
     contributions["warmth"] = (w["warmth"] * signals["warmth"]) * gate
     contributions["timing"] = (w["timing"] * signals["timing"]) * gate
-    positive = fit + contributions["warmth"] + contributions["timing"]
+    del gate
+    positive = fit + contributions["warmth"]
+    del fit
+    positive += contributions["timing"]
     contributions["fatigue"] = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
     score = positive + contributions["fatigue"]
-    # Only whether there is any fit is read past here: held as a mask, 1/8 of the floats' size.
-    has_fit = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION)) > 0
-    del fit, gate, positive  # not held through the blend, where a learned ranking peaks
+    del positive  # not held through the blend, where a learned ranking peaks
     score, contributions = _blend_response(model, score, contributions, signals, has_fit,
-                                           [options[ids[0]] for ids in goal_opts], now_day)
+                                           [options[ids[0]] for ids in goal_opts], now_day, keep_contributions)
     if not keep_contributions:
         contributions = {}
     priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
@@ -298,7 +305,7 @@ FIT_POWER = 2.0
 
 
 def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray], signals: dict,
-                    has_fit: np.ndarray, goals=None, now_day=None):
+                    has_fit: np.ndarray, goals=None, now_day=None, keep: bool = True):
     """Hook for learning from outcomes: reorder by ``response_model``'s reply chance within fit tiers.
 
     The model answers P(reply) for every (goal, contact): a model that defines
@@ -318,7 +325,8 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     reply chance moves people only within their tier, and someone who does not fit the goal
     (below FIT_LINE) never overtakes someone who does; a contact with no fit at all gains nothing.
     The move is written as one more contribution, "response" (positive or negative), so the parts
-    still sum to the score.
+    still sum to the score. ``keep=False``: the contributions are not wanted back, and are released
+    (``contributions`` is emptied) once the reply chance is known, before the blend's own arrays.
     """
     response_model = model.response_model
     if response_model is None or score.size == 0 or not _is_fitted(response_model):
@@ -330,6 +338,8 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     else:
         features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
         proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
+    if not keep:
+        contributions.clear()
     base = getattr(response_model, "base_rate_", None)
     base = float(np.clip(base if base is not None else proba.mean(), 0.01, 1.0))
     full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
@@ -367,6 +377,8 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     weighed *= span
     weighed += low
     weighed *= full
+    if not keep:
+        return weighed, {}
     blended = dict(contributions)
     blended["response"] = weighed - score
     return weighed, blended
