@@ -7,6 +7,8 @@ only vectorizes the few goal queries and reuses the contact matrix.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
@@ -176,14 +178,14 @@ class OpportunityRanker(BaseEstimator):
         self.n_contacts_ = n
         return self
 
-    def _scores(self, goals, now, goal_id=None, segment_id=None):
+    def _scores(self, goals, now, goal_id=None, segment_id=None, contributions=True):
         check_is_fitted(self)
         options = goal_options(goals)
         if goal_id is not None:
             options = [o for o in options if o.goal_id == goal_id]
         if segment_id is not None:
             options = [o for o in options if o.segment_id == segment_id]
-        return score_goals(self, options, day_of(now))
+        return score_goals(self, options, day_of(now), contributions)
 
     def score(self, goals, now) -> pd.DataFrame:
         """One row per (contact, active goal): contact_id, goal_id, segment_id, score and the
@@ -211,24 +213,30 @@ class OpportunityRanker(BaseEstimator):
         reasons (list of str), next_step (str). ``goal_id`` / ``segment_id`` restrict the ranking
         to one goal or one segment; ``top`` keeps the first rows. No active goal: empty frame.
         """
-        s = self._scores(goals, now, goal_id, segment_id)
+        s = self._scores(goals, now, goal_id, segment_id, contributions=False)
         if s.score.shape[1] == 0:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in RANK_COLUMNS})
-        weighted = s.score * s.priority
+        weighted = s.score
+        weighted *= s.priority  # in place: the score itself is not read again here
         best = np.argmax(weighted, axis=1)
         total = weighted[np.arange(len(best)), best]
+        del weighted
         order = self._order(total, s, best)
         if top is not None:
             order = order[: max(int(top), 0)]
         goals_of = best[order]
-        option = s.option[order, goals_of]
+        # Only the kept (row, goal) pairs are read from here on: the (contacts x goals) arrays go
+        # before reasons are written, the slowest and most allocating part at 100,000 contacts.
+        s = replace(s, option=s.option[order, goals_of], values={c: v[order, goals_of] for c, v in s.values.items()},
+                    score=None, contributions={})
+        option = s.option
 
         def per_option(attr):
             values = np.array([getattr(o, attr) for o in s.options], dtype=object)
             return pd.Series(values[option], dtype=object)
 
         with gc_paused():
-            reasons, steps = reasons_and_steps(self, s, order, goals_of)
+            reasons, steps = reasons_and_steps(self, s, order, goals_of, picked=True)
             return pd.DataFrame({
                 "contact_id": self.contact_ids_[order],
                 "full_name": pd.Series(self.full_names_[order], dtype=object),
@@ -266,7 +274,7 @@ class OpportunityRanker(BaseEstimator):
         them, in contact order and without reasons: what counting an audience needs, at a fraction
         of the cost (reasons are written per row). Columns: contact_id, goal_id, segment_id,
         segment_name, score."""
-        s = self._scores(goals, now, goal_id, segment_id)
+        s = self._scores(goals, now, goal_id, segment_id, contributions=False)
         if s.score.shape[1] == 0:
             return pd.DataFrame({c: pd.Series(dtype=object) for c in
                                  ("contact_id", "goal_id", "segment_id", "segment_name", "score")})

@@ -111,12 +111,14 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
     return codes, list(table)
 
 
-def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.ndarray):
-    """Reasons (list of str per row) and next step (array of str) for (contact row, goal) pairs."""
+def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.ndarray, picked: bool = False):
+    """Reasons (list of str per row) and next step (array of str) for (contact row, goal) pairs.
+    ``picked``: ``scores.option`` and ``scores.values`` already hold just these pairs, in order."""
     wanted = ("job_change_days", "overdue_days", "new_connection_days", "warm", "stale", "since_last_days")
     sig = {k: scores.signals[k][rows] for k in wanted}
-    option = scores.option[rows, goals]
-    vals = {k: v[rows, goals] for k, v in scores.values.items()}
+    # as int64: the option index is stored in the smallest integer type, and feeds arithmetic here
+    option = (scores.option if picked else scores.option[rows, goals]).astype(np.int64)
+    vals = scores.values if picked else {k: v[rows, goals] for k, v in scores.values.items()}
     kinds = sorted(OUTCOME_PHRASES)
     outcome_of = np.array([kinds.index(o.outcome) for o in scores.options] or [0], dtype=np.int64)
     outcomes = outcome_of[option]  # index into ``kinds``

@@ -143,8 +143,13 @@ def _relationship_values(option: GoalOption, names: list[str], codes: np.ndarray
     return lut[codes + 1]
 
 
-def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
-    """Score all fitted contacts of ``model`` (an OpportunityRanker) against ``options``."""
+def score_goals(model, options: list[GoalOption], now_day: float, contributions: bool = True) -> GoalScores:
+    """Score all fitted contacts of ``model`` (an OpportunityRanker) against ``options``.
+
+    ``contributions=False`` leaves ``GoalScores.contributions`` empty: ranking needs only the
+    score, and the (goals x contacts) array of each component (8 of them with a learned ranking,
+    5.6 MB each at 7 goals and 100,000 contacts) is then released as soon as the score is made."""
+    keep_contributions = contributions
     p = model.get_params()
     w = {c: float(p[f"{c}_weight"]) for c in COMPONENTS}
     n = model.n_contacts_
@@ -153,12 +158,11 @@ def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
     )
     context_q = query_matrix(model.vectorizer_, [o.context_fields for o in options])
     queries = (role_q + context_q).tocsr()  # the whole query, for the terms reasons quote
-    sim_by_option = np.ascontiguousarray(text_fit(model.contact_matrix_, role_q, context_q).T)
     signals = model.signals_.at(now_day)
 
-    def component_values(oi: int) -> dict[str, np.ndarray]:
+    def component_values(oi: int, sim=np.ascontiguousarray(text_fit(model.contact_matrix_, role_q, context_q).T)):
         o = options[oi]
-        text = role_values(o, model, sim_by_option[oi][model.text_index_])
+        text = role_values(o, model, sim[oi][model.text_index_])
         seniority = _seniority_values(o, model.seniority_codes_)
         if seniority is not None:
             seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)
@@ -172,19 +176,32 @@ def score_goals(model, options: list[GoalOption], now_day: float) -> GoalScores:
     # All arithmetic is goal-major, (n goals, n contacts), so each goal's row is contiguous; the
     # result holds transposed views, indexed [contact, goal].
     goal_opts = options_by_goal(options)
-    option, values = best_readings(options, goal_opts, n, component_values, {c: w[c] for c in FIT_COMPONENTS})
+    # The option index in the smallest integer that holds it: an (n goals, n) array kept with the scores.
+    option, values = best_readings(options, goal_opts, n, component_values, {c: w[c] for c in FIT_COMPONENTS},
+                                   np.min_scalar_type(max(len(options) - 1, 0)))
+    del component_values  # and its (options x contacts) text fit, not needed past the readings
+    # Summed and combined in place, in the same order as written out (fit = text + company + ...,
+    # positive = fit + warmth + timing), so that fewer (goals x contacts) temporaries are alive at once.
     contributions = {c: w[c] * values[c] for c in FIT_COMPONENTS}
-    fit = sum(contributions.values()) if goal_opts else np.zeros((0, n))
+    fit = np.zeros((len(goal_opts), n))
+    for part in contributions.values():
+        fit += part
+    # Only whether there is any fit is read past the gate: held as a mask, 1/8 of the floats' size.
+    has_fit = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION)) > 0
     gate = relevance_gate(fit, sum(w[c] for c in FIT_COMPONENTS))
     contributions["warmth"] = (w["warmth"] * signals["warmth"]) * gate
     contributions["timing"] = (w["timing"] * signals["timing"]) * gate
-    positive = fit + contributions["warmth"] + contributions["timing"]
+    del gate
+    positive = fit + contributions["warmth"]
+    del fit
+    positive += contributions["timing"]
     contributions["fatigue"] = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
     score = positive + contributions["fatigue"]
-    fit_share = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION))
-    del fit, gate, positive  # not held through the blend, where a learned ranking peaks
-    score, contributions = _blend_response(model, score, contributions, signals, fit_share,
-                                           [options[ids[0]] for ids in goal_opts], now_day)
+    del positive  # not held through the blend, where a learned ranking peaks
+    score, contributions = _blend_response(model, score, contributions, signals, has_fit,
+                                           [options[ids[0]] for ids in goal_opts], now_day, keep_contributions)
+    if not keep_contributions:
+        contributions = {}
     priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
     return GoalScores(
         options, queries, option.T, {c: v.T for c, v in values.items()},
@@ -236,16 +253,16 @@ def options_by_goal(options: list[GoalOption]) -> list[list[int]]:
     return [[i for i, o in enumerate(options) if o.goal_index == g] for g in goals]
 
 
-def best_readings(options, goal_opts, n, component_values, weights):
+def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int64):
     """For each item and goal, the option (reading) with the best weighted fit.
 
     ``component_values(option index)`` gives the (n,) value of each component in ``weights``,
     or None where it is zero throughout (the option does not ask for it), which saves the work.
     The whole goal is tried first and a segment replaces it only where it fits strictly better,
     so a segment is named only when it says something the goal alone does not.
-    Returns goal-major arrays: (option index (n goals, n), {component: values (n goals, n)}).
+    Returns goal-major arrays: (option index (n goals, n) of ``dtype``, {component: values (n goals, n)}).
     """
-    option = np.zeros((len(goal_opts), n), dtype=np.int64)
+    option = np.zeros((len(goal_opts), n), dtype=dtype)
     values = {c: np.zeros((len(goal_opts), n)) for c in weights}
     for g, opt_ids in enumerate(goal_opts):
         best_fit = None
@@ -288,7 +305,7 @@ FIT_POWER = 2.0
 
 
 def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray], signals: dict,
-                    fit_share: np.ndarray, goals=None, now_day=None):
+                    has_fit: np.ndarray, goals=None, now_day=None, keep: bool = True):
     """Hook for learning from outcomes: reorder by ``response_model``'s reply chance within fit tiers.
 
     The model answers P(reply) for every (goal, contact): a model that defines
@@ -308,7 +325,8 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     reply chance moves people only within their tier, and someone who does not fit the goal
     (below FIT_LINE) never overtakes someone who does; a contact with no fit at all gains nothing.
     The move is written as one more contribution, "response" (positive or negative), so the parts
-    still sum to the score.
+    still sum to the score. ``keep=False``: the contributions are not wanted back, and are released
+    (``contributions`` is emptied) once the reply chance is known, before the blend's own arrays.
     """
     response_model = model.response_model
     if response_model is None or score.size == 0 or not _is_fitted(response_model):
@@ -320,6 +338,8 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     else:
         features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
         proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
+    if not keep:
+        contributions.clear()
     base = getattr(response_model, "base_rate_", None)
     base = float(np.clip(base if base is not None else proba.mean(), 0.01, 1.0))
     full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
@@ -344,7 +364,7 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     del proba
     lift /= base
     lift += 1 - b
-    np.minimum(lift, 1.0, out=lift, where=~(fit_share > 0))  # no fit at all: nothing to gain
+    np.minimum(lift, 1.0, out=lift, where=~has_fit)  # no fit at all: nothing to gain
     # relevance x lift ** (1 / FIT_POWER) orders as the expected value does, and is the relevance
     # itself at an average reply chance: kept as it is within the tier, eased in near its top
     place = np.power(lift, 1 / FIT_POWER, out=lift)
@@ -357,6 +377,8 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     weighed *= span
     weighed += low
     weighed *= full
+    if not keep:
+        return weighed, {}
     blended = dict(contributions)
     blended["response"] = weighed - score
     return weighed, blended
