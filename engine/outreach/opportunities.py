@@ -123,11 +123,11 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
 def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread | None:
     """Fit the contact ranker now, in the background, ahead of the first page that needs it (after an
     import): that page then waits only for what is left of the fit, and the next start loads it from
-    disk. ``outreach`` (Home, once it is drawn): the response model learned from the outcomes and
-    the full ranking too, which Today and Outreach read (1.8 s at 100,000 contacts, paid on the
-    first of them to open otherwise), then ``then(store)`` (Today's agenda). None when that is
-    ready or being prepared already. Failures are logged; the page that needs the ranker fits it
-    then."""
+    disk. ``outreach`` (Home, once it is drawn): the response model learned from the outcomes,
+    then ``then(store)`` (Today's agenda), then Outreach's full ranking (1.8 s at 100,000 contacts,
+    paid on the first of those pages to open otherwise; a page opened meanwhile waits for it,
+    ``wait_for_preparation``). None when that is ready or being prepared already. Failures are
+    logged; the page that needs the ranker fits it then."""
     if outreach:
         with _lock:
             learned = _learned.get(str(store.path))
