@@ -1,19 +1,27 @@
 """Ranking keeps only what it reads: with the per-component (goals x contacts) arrays released
 early and the kept rows picked before reasons are written, ``rank`` gives exactly the frame the
-full arrays give, row for row, learned ranking included, on a generated lived-in workspace."""
+full arrays give, row for row, learned ranking included, on a generated lived-in workspace.
+The in-place text fit, the row-by-row blend, the in-place calibration and learning's goal-by-goal
+fit give exactly (to the bit) what the written-out arithmetic they replaced gives."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+import scipy.sparse as sp
 
 from benchmarks.workspace import pages_workspace
 from engine.clock import workspace_now
+from engine.outreach import learning
+from engine.outreach.learning import calibrate_in_place, learned_ranker
 from engine.outreach.opportunities import learning_ranker
+from engine.ranking import scoring
 from engine.ranking.ranker import RANK_COLUMNS
 from engine.ranking.reasons import reasons_and_steps
-from engine.ranking.scoring import COMPONENTS
+from engine.ranking.scoring import COMPONENTS, FIT_COMPONENTS
+from engine.ranking.signals import day_of
+from engine.ranking.text import CONTEXT_SHARE, TEXT_SIM_FLOOR, similarity, text_fit
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +30,7 @@ def workspace(tmp_path_factory):
     goals = store.goals.all()
     now = workspace_now(store)
     ranker, _, _, _ = learning_ranker(store, goals, now)
-    return ranker, goals, now
+    return ranker, goals, now, store
 
 
 def _rank_from_full_arrays(ranker, goals, now, top=None, goal_id=None) -> pd.DataFrame:
@@ -47,27 +55,27 @@ def _rank_from_full_arrays(ranker, goals, now, top=None, goal_id=None) -> pd.Dat
 
 
 def test_the_workspace_ranks_with_a_learned_model_and_several_goals(workspace):
-    ranker, goals, now = workspace
+    ranker, goals, now, _ = workspace
     assert ranker.response_model is not None
     assert ranker._scores(goals, now).score.shape[1] >= 5
 
 
 @pytest.mark.parametrize("top", [None, 200, 1])
 def test_rank_equals_the_full_arrays_row_for_row(workspace, top):
-    ranker, goals, now = workspace
+    ranker, goals, now, _ = workspace
     expected = _rank_from_full_arrays(ranker, goals, now, top)
     pd.testing.assert_frame_equal(ranker.rank(goals, now, top=top)[RANK_COLUMNS], expected)
 
 
 def test_rank_for_one_goal_equals_the_full_arrays(workspace):
-    ranker, goals, now = workspace
+    ranker, goals, now, _ = workspace
     goal_id = [g for g in goals if g.get("status") == "active"][-1]["id"]
     expected = _rank_from_full_arrays(ranker, goals, now, 300, goal_id)
     pd.testing.assert_frame_equal(ranker.rank(goals, now, top=300, goal_id=goal_id)[RANK_COLUMNS], expected)
 
 
 def test_best_scores_agree_with_rank(workspace):
-    ranker, goals, now = workspace
+    ranker, goals, now, _ = workspace
     ranked = ranker.rank(goals, now).set_index("contact_id")
     best = ranker.best_scores(goals, now).set_index("contact_id").loc[ranked.index]
     assert (best["score"].to_numpy() == ranked["score"].to_numpy()).all()
@@ -75,10 +83,98 @@ def test_best_scores_agree_with_rank(workspace):
 
 
 def test_ranking_holds_no_component_arrays_and_a_compact_option_index(workspace):
-    ranker, goals, now = workspace
+    ranker, goals, now, _ = workspace
     lean = ranker._scores(goals, now, contributions=False)
     full = ranker._scores(goals, now)
     assert lean.contributions == {}
     assert set(full.contributions) == set(COMPONENTS) | {"response"}
     assert lean.option.itemsize == 1 and (lean.option == full.option).all()
     assert (lean.score == full.score).all()
+
+
+def _text_fit_as_written(matrix, role_queries, context_queries):
+    """text_fit before it was written in place."""
+    n_options = role_queries.shape[0]
+    sim = similarity(matrix, sp.vstack([role_queries, context_queries]).tocsr())
+
+    def coverage(sim, queries):
+        mass = np.asarray(queries.sum(axis=1)).ravel()
+        return sim / np.maximum(sim.max(axis=0, initial=0.0), np.maximum(TEXT_SIM_FLOOR * mass, 1e-12))
+
+    role = coverage(sim[:, :n_options], role_queries)
+    context = coverage(sim[:, n_options:], context_queries)
+    fit = (1 - CONTEXT_SHARE) * role + CONTEXT_SHARE * context * role
+    no_role = np.diff(role_queries.indptr) == 0
+    fit[:, no_role] = context[:, no_role]
+    return fit
+
+
+def test_text_fit_in_place_is_the_written_formula_to_the_bit():
+    rng = np.random.default_rng(7)
+    matrix = sp.random(400, 60, density=0.08, format="csr", random_state=rng)
+    role = sp.random(5, 60, density=0.1, format="csr", random_state=rng).tolil()
+    role[2, :] = 0  # an option naming no role: fitted on its context alone
+    role = role.tocsr()
+    role.eliminate_zeros()
+    context = sp.random(5, 60, density=0.1, format="csr", random_state=rng)
+    got = text_fit(matrix, role, context)
+    assert np.array_equal(got, _text_fit_as_written(matrix, role, context))
+    assert got[:, 2].any()  # the context-only option is not left at zero
+
+
+def _blend_as_written(model, score, has_fit, proba):
+    """scoring._blend_response's arithmetic before it went one goal's row at a time."""
+    b = min(max(float(model.response_blend), 0.0), 1.0)
+    base = float(np.clip(model.response_model.base_rate_, 0.01, 1.0))
+    full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
+    relevance = np.maximum(score, 0.0) / full
+    tier = np.clip(np.floor((relevance - scoring.FIT_LINE) / scoring.TIER_WIDTH),
+                   -np.ceil(scoring.FIT_LINE / scoring.TIER_WIDTH), 0)
+    low = np.maximum(scoring.FIT_LINE + tier * scoring.TIER_WIDTH, 0.0)
+    high = np.where(tier < 0, scoring.FIT_LINE + (tier + 1) * scoring.TIER_WIDTH, scoring.FIT_LINE + 1.0)
+    lift = (1 - b) + b * proba / base
+    lift = np.where(has_fit, lift, np.minimum(lift, 1.0))
+    place = (relevance * lift ** (1 / scoring.FIT_POWER) - low) / (high - low)
+    return scoring._within(place) * (high - low) + low
+
+
+def test_the_blend_row_by_row_is_the_whole_array_blend(workspace):
+    ranker, goals, now, _ = workspace
+    base = learned_ranker(ranker, None)._scores(goals, now)  # the score before the blend
+    options = [base.options[ids[0]] for ids in base.goal_options]
+    fit = sum(base.contributions[c] for c in FIT_COMPONENTS).T
+    full = sum(float(ranker.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS)
+    has_fit = np.minimum(1.0, fit / (full * scoring.GATE_SATURATION)) > 0
+    proba = ranker.response_model.ranking_proba(ranker, {c: v.T for c, v in base.contributions.items()},
+                                                base.signals, options, day_of(now))
+    expected = _blend_as_written(ranker, base.score.T, has_fit, proba) * full
+    got = ranker._scores(goals, now).score.T
+    assert not np.array_equal(got, base.score.T)  # the reply chance moved someone
+    assert np.array_equal(got, expected)
+
+
+def test_calibration_in_place_is_the_models_calibration(workspace):
+    model = workspace[0].response_model
+    z = np.random.default_rng(3).normal(0, 8, size=(4, 500))  # past the clip at +-35 too
+    z[0, :3] = [-80.0, 80.0, 0.0]
+    expected = model.calibrate(z)
+    assert np.array_equal(calibrate_in_place(model, z.copy()), expected)
+
+
+def test_learning_reads_each_outreachs_fit_as_scoring_all_goals_at_once_would(workspace):
+    ranker, goals, now, store = workspace
+    base = learned_ranker(ranker, None)
+    rows, _ = learning._labelled(base, store.interactions.frame(), now)
+    assert len(rows) >= 40 and rows["goal_id"].isna().any() and rows["goal_id"].notna().any()
+    got, kinds = learning._fit_at_outreach(base, goals, now, rows)
+    # the old way: every goal's component arrays at once, rows read from them
+    s = base._scores(goals, now)
+    pos = rows["pos"].to_numpy()
+    table = np.stack([s.contributions[c][pos] for c in FIT_COMPONENTS], axis=-1)
+    options = [s.options[ids[0]] for ids in s.goal_options]
+    index = {learning._goal_key(o.goal_id): i for i, o in enumerate(options)}
+    logged = np.array([index.get(learning._goal_key(v), -1) for v in rows["goal_id"]])
+    chosen = np.where(logged >= 0, logged, np.argmax(table.sum(axis=-1), axis=1))
+    for k, c in enumerate(FIT_COMPONENTS):
+        assert np.array_equal(got[c], table[np.arange(len(pos)), chosen, k]), c
+    assert len(kinds) == len(rows)

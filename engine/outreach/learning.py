@@ -23,7 +23,8 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from engine.ranking import OpportunityRanker
-from engine.ranking.scoring import FIT_COMPONENTS
+from engine.ranking.goals import goal_options
+from engine.ranking.scoring import FIT_COMPONENTS, score_goals
 from engine.ranking.signals import ContactSignals, column, day_of, days, numbers
 from engine.vocabulary import CHANNELS, NO_REPLY_OUTCOMES, REPLY_OUTCOMES
 
@@ -136,7 +137,21 @@ def ranking_proba(model, ranker: OpportunityRanker, contributions: dict, signals
     context = getattr(model, "context_", None)
     with threadpool_limits(1):
         z = ranking_log_odds(model.coef_, model.intercept_, ranker, contributions, signals, goals, now_day, context)
-    return model.calibrate(z)
+    return calibrate_in_place(model, z)
+
+
+def calibrate_in_place(model, z: np.ndarray) -> np.ndarray:
+    """``model.calibrate(z)`` (the Platt map, then the logistic), written into ``z``: the same
+    arithmetic operand for operand, without its four (goals x contacts) temporaries, which made
+    up most of a learned ranking's peak at 100,000 contacts."""
+    a, b = model.calibration_
+    z *= a
+    z += b
+    np.clip(z, -35.0, 35.0, out=z)
+    np.negative(z, out=z)
+    np.exp(z, out=z)
+    z += 1.0
+    return np.divide(1.0, z, out=z)
 
 
 def _base(ranker: OpportunityRanker) -> OpportunityRanker:
@@ -210,16 +225,26 @@ def _goal_key(value):
 def _fit_at_outreach(ranker: OpportunityRanker, goals, now, rows: pd.DataFrame) -> tuple[dict, np.ndarray]:
     """(fit contributions of each outreach's contact for the outreach's goal, that goal's kind
     code); when that goal is not active (or none was logged), the goal the contact fits best, as
-    the ranking would show it; the kind is the logged goal's whenever it is known."""
+    the ranking would show it; the kind is the logged goal's whenever it is known.
+
+    Scored one goal at a time, keeping only the logged rows: every contact must be scored (text fit
+    is relative to the best any contact reaches), but holding all goals' component arrays for
+    100,000 contacts at once cost 143 MB for the few hundred rows read from them. A goal's scores
+    do not depend on the other goals, so the values are the same."""
     kind_by_goal = {_goal_key(g.get("id")): g.get("outcome") for g in goals or []}
     logged_kind = lf.kind_codes([kind_by_goal.get(_goal_key(v)) for v in rows["goal_id"]])
-    scores = ranker._scores(goals, now)  # what ``score`` shows, as arrays: only the logged rows are read
-    g = scores.score.shape[1]
-    if g == 0 or ranker.n_contacts_ == 0:
+    all_options = goal_options(goals)
+    per_goal = [[o for o in all_options if o.goal_index == g] for g in sorted({o.goal_index for o in all_options})]
+    if not per_goal or ranker.n_contacts_ == 0:
         return {c: np.zeros(len(rows)) for c in FIT_COMPONENTS}, logged_kind
     pos = rows["pos"].to_numpy()
-    table = np.stack([scores.contributions[c][pos] for c in FIT_COMPONENTS], axis=-1)  # (rows, g, c)
-    options = [scores.options[ids[0]] for ids in scores.goal_options]
+    table = np.zeros((len(pos), len(per_goal), len(FIT_COMPONENTS)))  # (rows, goals, components)
+    for g, options in enumerate(per_goal):
+        scores = score_goals(ranker, options, day_of(now))
+        for k, c in enumerate(FIT_COMPONENTS):
+            table[:, g, k] = scores.contributions[c][pos, 0]
+        del scores
+    options = [o[0] for o in per_goal]
     goal_index = {_goal_key(o.goal_id): i for i, o in enumerate(options)}
     best = np.argmax(table.sum(axis=-1), axis=1)
     logged = np.array([goal_index.get(_goal_key(v), -1) for v in rows["goal_id"]], dtype=np.int64)

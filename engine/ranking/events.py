@@ -18,9 +18,9 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
 from .goals import goal_options
-from .scoring import TEXT_SIM_FLOOR, best_readings, options_by_goal, relevance_gate
+from .scoring import best_readings, options_by_goal, relevance_gate
 from .signals import column, day_of, days, numbers
-from .text import best_term, make_vectorizer, query_matrix, shared_terms, similarity
+from .text import TEXT_SIM_FLOOR, best_term, make_vectorizer, query_matrix, shared_terms, similarity
 from .titles import normalize_title
 
 EVENT_COMPONENTS = ("topic", "audience", "timing", "cost", "location")

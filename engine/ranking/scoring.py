@@ -23,21 +23,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import scipy.sparse as sp
 
 from .goals import GoalOption
 from .taxonomy import taxonomy
-from .text import query_matrix, similarity
+from .text import query_matrix, text_fit, weigh_qualifiers
 from .titles import SENIORITY_LEVELS
 
 COMPONENTS = ("text", "company", "seniority", "relationship", "warmth", "timing", "fatigue")
 FIT_COMPONENTS = ("text", "company", "seniority", "relationship")
-# Text coverage is divided by the best coverage any contact reaches for that query, so the best
-# match scores 1; but never by less than this share of the query's whole weight, so that when
-# nobody fits well, the best of the weak matches still scores low.
-TEXT_SIM_FLOOR = 0.25
-CONTEXT_SHARE = 0.3  # share of text fit from industries, companies, keywords and description
-QUALIFIER_WEIGHT = 0.3  # weight of a role's qualifier words against its job word and phrase
 GATE_FLOOR = 0.2  # share of warmth/timing an irrelevant contact keeps
 GATE_SATURATION = 0.5  # relevance from which warmth/timing count fully
 ADJACENT_SENIORITY = 0.25  # one level off the asked seniority still counts a quarter
@@ -153,16 +146,16 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
     p = model.get_params()
     w = {c: float(p[f"{c}_weight"]) for c in COMPONENTS}
     n = model.n_contacts_
-    role_q = _weigh_qualifiers(
+    role_q = weigh_qualifiers(
         query_matrix(model.vectorizer_, [o.role_fields for o in options]), options, model
     )
     context_q = query_matrix(model.vectorizer_, [o.context_fields for o in options])
     queries = (role_q + context_q).tocsr()  # the whole query, for the terms reasons quote
     signals = model.signals_.at(now_day)
 
-    def component_values(oi: int, sim=np.ascontiguousarray(text_fit(model.contact_matrix_, role_q, context_q).T)):
+    def component_values(oi: int, sim=text_fit(model.contact_matrix_, role_q, context_q)):
         o = options[oi]
-        text = role_values(o, model, sim[oi][model.text_index_])
+        text = role_values(o, model, sim[:, oi][model.text_index_])  # a column, gathered per contact
         seniority = _seniority_values(o, model.seniority_codes_)
         if seniority is not None:
             seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)
@@ -182,22 +175,29 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
     del component_values  # and its (options x contacts) text fit, not needed past the readings
     # Summed and combined in place, in the same order as written out (fit = text + company + ...,
     # positive = fit + warmth + timing), so that fewer (goals x contacts) temporaries are alive at once.
-    contributions = {c: w[c] * values[c] for c in FIT_COMPONENTS}
+    # Ranking alone (contributions=False) never holds the fit components' contributions: they are
+    # made from the values when read (_Weighted), the same product each time; held, they were 4 of
+    # the (goals x contacts) arrays alive at a learned ranking's peak.
+    contributions = {c: w[c] * values[c] for c in FIT_COMPONENTS} if keep_contributions else _Weighted(values, w)
     fit = np.zeros((len(goal_opts), n))
-    for part in contributions.values():
-        fit += part
+    for c in FIT_COMPONENTS:
+        fit += contributions[c]
     # Only whether there is any fit is read past the gate: held as a mask, 1/8 of the floats' size.
     has_fit = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION)) > 0
     gate = relevance_gate(fit, sum(w[c] for c in FIT_COMPONENTS))
-    contributions["warmth"] = (w["warmth"] * signals["warmth"]) * gate
-    contributions["timing"] = (w["timing"] * signals["timing"]) * gate
+    warmth = (w["warmth"] * signals["warmth"]) * gate
+    timing = (w["timing"] * signals["timing"]) * gate
     del gate
-    positive = fit + contributions["warmth"]
+    positive = fit + warmth
     del fit
-    positive += contributions["timing"]
-    contributions["fatigue"] = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
-    score = positive + contributions["fatigue"]
+    positive += timing
+    fatigue = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
+    score = positive + fatigue
     del positive  # not held through the blend, where a learned ranking peaks
+    if keep_contributions or not (model.response_model is None or _answers_itself(model.response_model)):
+        # (else nobody reads them: without a response model, or one that reads the fit alone)
+        contributions.update(warmth=warmth, timing=timing, fatigue=fatigue)
+    del warmth, timing, fatigue
     score, contributions = _blend_response(model, score, contributions, signals, has_fit,
                                            [options[ids[0]] for ids in goal_opts], now_day, keep_contributions)
     if not keep_contributions:
@@ -209,42 +209,24 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
     )
 
 
-def _weigh_qualifiers(role_q, options: list[GoalOption], model):
-    """Scale down single words of a role query that are not its job words ("product" in "product
-    designer"): they are shared with other jobs ("Head of Product"), while the job word and the
-    phrase itself ("designer", "product designer") are what make the role."""
-    q = role_q.tocsr(copy=True)
-    vocabulary = model.vectorizer_.vocabulary_
-    for row, option in enumerate(options):
-        lo, hi = q.indptr[row], q.indptr[row + 1]
-        cols = q.indices[lo:hi]
-        heads = [vocabulary[h] for h in option.heads if h in vocabulary]
-        qualifier = ~model.term_is_bigram_[cols] & ~np.isin(cols, heads)
-        q.data[lo:hi][qualifier] *= QUALIFIER_WEIGHT
-    return q
+class _Weighted(dict):
+    """The fit components' contributions, ``weights[c] * values[c]``, made when read and not kept
+    (a missing key is computed: ``dict.__missing__``); other keys are stored as usual."""
+
+    def __init__(self, values: dict[str, np.ndarray], weights: dict[str, float]):
+        super().__init__()
+        self._values, self._weights = values, weights
+
+    def __missing__(self, component: str) -> np.ndarray:
+        if component not in self._values:
+            raise KeyError(component)
+        return self._weights[component] * self._values[component]
 
 
-def _coverage(sim: np.ndarray, queries) -> np.ndarray:
-    """Coverage of each query (``sim``: n texts, n queries), divided by the best any text reaches."""
-    mass = np.asarray(queries.sum(axis=1)).ravel()
-    return sim / np.maximum(sim.max(axis=0, initial=0.0), np.maximum(TEXT_SIM_FLOOR * mass, 1e-12))
-
-
-def text_fit(matrix, role_queries, context_queries) -> np.ndarray:
-    """Text fit in [0, 1] of every text row to every option, (n texts, n options).
-
-    Mostly the role: (1 - CONTEXT_SHARE) * role + CONTEXT_SHARE * context * role, so industry,
-    company and keyword terms add to a fitting role but do not stand in for one. An option that
-    names no role at all (an industry-only goal) is fitted on its context alone.
-    """
-    n_options = role_queries.shape[0]
-    sim = similarity(matrix, sp.vstack([role_queries, context_queries]).tocsr())  # one pass for both
-    role = _coverage(sim[:, :n_options], role_queries)
-    context = _coverage(sim[:, n_options:], context_queries)
-    fit = (1 - CONTEXT_SHARE) * role + CONTEXT_SHARE * context * role
-    no_role = np.diff(role_queries.indptr) == 0
-    fit[:, no_role] = context[:, no_role]
-    return fit
+def _answers_itself(response_model) -> bool:
+    """Whether a response model reads only the fit components (``ranking_proba``: the
+    learned ResponseModel); any other classifier is given every component."""
+    return callable(getattr(response_model, "ranking_proba", None))
 
 
 def options_by_goal(options: list[GoalOption]) -> list[list[int]]:
@@ -333,7 +315,7 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
         return score, contributions
     b = min(max(float(model.response_blend), 0.0), 1.0)
     own = getattr(response_model, "ranking_proba", None)
-    if callable(own):
+    if _answers_itself(response_model):
         proba = np.asarray(own(model, contributions, signals, goals, now_day), dtype=np.float64).reshape(score.shape)
     else:
         features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
@@ -343,8 +325,23 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     base = getattr(response_model, "base_rate_", None)
     base = float(np.clip(base if base is not None else proba.mean(), 0.01, 1.0))
     full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
-    # Written in place (the same arithmetic, operand for operand): each (goals x contacts)
-    # temporary is 5.6 MB at 7 goals and 100,000 contacts, and this ran at the server's peak.
+    # One goal's row at a time (each element's arithmetic is its own, so the values are the same):
+    # the blend's seven temporaries are then (contacts,) arrays, not (goals x contacts) ones.
+    weighed = np.empty_like(score)
+    for row in range(score.shape[0]):
+        weighed[row] = _blend_row(score[row], proba[row], has_fit[row], b, base, full)
+    del proba
+    if not keep:
+        return weighed, {}
+    blended = dict(contributions)
+    blended["response"] = weighed - score
+    return weighed, blended
+
+
+def _blend_row(score: np.ndarray, proba: np.ndarray, has_fit: np.ndarray, b: float, base: float,
+               full: float) -> np.ndarray:
+    """One goal's blended scores (see _blend_response), written in place, operand for operand:
+    this runs at a learned ranking's peak."""
     relevance = np.maximum(score, 0.0)
     relevance /= full
     lowest = -np.ceil(FIT_LINE / TIER_WIDTH)  # the tier holding 0
@@ -361,7 +358,6 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     del tier
     span -= low
     lift = proba * b
-    del proba
     lift /= base
     lift += 1 - b
     np.minimum(lift, 1.0, out=lift, where=~has_fit)  # no fit at all: nothing to gain
@@ -377,11 +373,7 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     weighed *= span
     weighed += low
     weighed *= full
-    if not keep:
-        return weighed, {}
-    blended = dict(contributions)
-    blended["response"] = weighed - score
-    return weighed, blended
+    return weighed
 
 
 EASE = 0.1  # the share at the top of a tier where _within eases in
