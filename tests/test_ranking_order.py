@@ -99,3 +99,17 @@ def test_explain_says_the_family_and_industry_it_read():
     details = {name: detail for name, _, detail in ranker.explain(1, [g], NOW)["contributions"]}
     assert "reads as Investing" in details["text"] and "goal asks Investing" in details["text"]
     assert "a target industry; venture capital (inferred)" in details["company"]
+
+
+def test_the_first_places_are_the_full_rankings_first_places_even_where_ties_straddle_the_cut():
+    # 30 equal product managers around the cut, told apart only by the tie-breakers (warmth,
+    # timing, connection date, name); ``top`` sorts only the rows that can take a place.
+    rows = [{"full_name": f"PM {i:02d}", "position": "Product Manager", "strength": i % 3,
+             "connected_on": NOW - (i % 4) * 100 * DAY} for i in range(30)]
+    rows += [{"full_name": f"Engineer {i}", "position": "Software Engineer"} for i in range(10)]
+    rows += [{"full_name": "Lead", "position": "Senior Product Manager"}]
+    ranker = OpportunityRanker().fit(contacts_frame(rows))
+    full = ranker.rank([goal()], NOW)
+    for top in (0, 1, 5, 17, 31, 40, 41, 100):
+        first = ranker.rank([goal()], NOW, top=top)
+        pd.testing.assert_frame_equal(first.reset_index(drop=True), full.head(top).reset_index(drop=True))

@@ -221,9 +221,7 @@ class OpportunityRanker(BaseEstimator):
         best = np.argmax(weighted, axis=1)
         total = weighted[np.arange(len(best)), best]
         del weighted
-        order = self._order(total, s, best)
-        if top is not None:
-            order = order[: max(int(top), 0)]
+        order = self._order(total, s, best, None if top is None else max(int(top), 0))
         goals_of = best[order]
         # Only the kept (row, goal) pairs are read from here on: the (contacts x goals) arrays go
         # before reasons are written, the slowest and most allocating part at 100,000 contacts.
@@ -249,25 +247,33 @@ class OpportunityRanker(BaseEstimator):
                 "next_step": pd.Series(steps, dtype=object),
             })
 
-    def _order(self, total: np.ndarray, s, best: np.ndarray) -> np.ndarray:
+    def _order(self, total: np.ndarray, s, best: np.ndarray, top: int | None = None) -> np.ndarray:
         """Best first; equal scores ordered by meaning, never by file position: warmth, then how
         close the seniority is to what the goal asks, then timing, then the more recent connection,
-        then name."""
-        n = len(total)
-        warmth = np.round(s.signals["warmth"], 6)
-        timing = np.round(s.signals["timing"], 6)
-        option = s.option[np.arange(n), best] if n else np.zeros(0, dtype=np.int64)
-        distance = np.zeros(n)
-        codes = self.seniority_codes_
+        then name. ``top``: only the first ``top`` places, sorting only the rows that can take one
+        (those scoring at least the top-th best score), which orders them as sorting all would."""
+        rounded = np.round(total, 9)
+        rows = np.arange(len(total))
+        if top is not None and top < len(total):
+            if top == 0:
+                return rows[:0]
+            kth = np.partition(rounded, len(total) - top)[len(total) - top]  # the top-th best score
+            rows = np.flatnonzero(rounded >= kth)
+        warmth = np.round(s.signals["warmth"][rows], 6)
+        timing = np.round(s.signals["timing"][rows], 6)
+        option = s.option[rows, best[rows]]
+        distance = np.zeros(len(rows))
+        codes = self.seniority_codes_[rows]
         for oi in np.unique(option):
             asked = [SENIORITY_LEVELS.index(lv) for lv in s.options[oi].seniority]
             if asked:
-                rows = option == oi
-                gap = np.min(np.abs(codes[rows][:, None] - np.array(asked)[None, :]), axis=1)
-                distance[rows] = np.where(codes[rows] >= 0, gap, len(SENIORITY_LEVELS))
-        names = self.name_order_
-        connected = np.nan_to_num(self.signals_.connected_on, nan=-np.inf)
-        return np.lexsort((names, -connected, -timing, distance, -warmth, -np.round(total, 9)))
+                these = option == oi
+                gap = np.min(np.abs(codes[these][:, None] - np.array(asked)[None, :]), axis=1)
+                distance[these] = np.where(codes[these] >= 0, gap, len(SENIORITY_LEVELS))
+        names = self.name_order_[rows]
+        connected = np.nan_to_num(self.signals_.connected_on[rows], nan=-np.inf)
+        order = rows[np.lexsort((names, -connected, -timing, distance, -warmth, -rounded[rows]))]
+        return order if top is None else order[:top]
 
     def best_scores(self, goals, now, goal_id=None, segment_id=None) -> pd.DataFrame:
         """Each contact's best goal and segment with its priority-weighted score, as ``rank`` finds
