@@ -100,8 +100,9 @@ class Taxonomy:
             for ref in (fam.leads,):
                 if ref is not None and ref not in self.families:
                     raise ValueError(f"roles file: family {fam.name!r} leads unknown family {ref!r}")
-        # first word -> [(length, {phrase: [(order, family, length + the family's priority, length)]})]:
-        # at each word of a title, one look-up per length of the phrases that start with it. ``order``
+        # first word -> (hits of the one-word phrase or None, [(length, {phrase: hits})] for longer ones),
+        # hits [(order, family, length + the family's priority, length)]: at each word of a title, one
+        # look-up per length of the phrases that start with it. ``order``
         # is the phrase's place in the file, the order in which matches at one word are taken.
         grouped: dict[str, dict[int, dict[tuple[str, ...], list]]] = {}
         order = 0
@@ -110,7 +111,9 @@ class Taxonomy:
                 by_length = grouped.setdefault(phrase[0], {}).setdefault(len(phrase), {})
                 by_length.setdefault(phrase, []).append((order, fam.name, len(phrase) + fam.priority, len(phrase)))
                 order += 1
-        self._index = {word: sorted(by_length.items()) for word, by_length in grouped.items()}
+        # The one-word phrase's hits apart (a word is its own phrase: no look-up), then the longer ones.
+        self._index = {word: (by_length.get(1, {}).get((word,)), sorted(i for i in by_length.items() if i[0] > 1))
+                       for word, by_length in grouped.items()}
         self._masks: dict[frozenset[str], int] = {}
         self._coded: dict[tuple[str, str | None], tuple[int, int, str | None]] = {}
         self._rungs = {level: i for i, level in enumerate(self.ladder)}
@@ -199,17 +202,19 @@ class Taxonomy:
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
         index = self._index
         for start, word in enumerate(words):
-            groups = index.get(word)
-            if groups is None:
+            entry = index.get(word)
+            if entry is None:
                 continue
-            found = None
-            for length, phrases in groups:
+            found, longer = entry  # the one-word phrases' hits, and the longer phrases by length
+            for length, phrases in longer:
                 hits = phrases.get(words[start:start + length])
                 if hits is not None:
                     found = hits if found is None else sorted(found + hits)
             for _, fam, weight, length in found or ():
                 rank = (weight, start + length)
-                best[fam] = max(best.get(fam, rank), rank)
+                held = best.get(fam)
+                if held is None or rank > held:
+                    best[fam] = rank
         rung = self._rungs.get(level)
         for name, leads, from_rung, priority in self._leading if best and rung is not None else ():
             if leads in best and rung >= from_rung:
