@@ -143,3 +143,74 @@ def test_a_titles_coded_reading_is_its_reading_coded():
     assert coded == [t.coded(t.read_plain(plain, None, level)) for _, plain, level in forms if plain]
     assert sum(c[0] >= 0 for c in coded) > 0.8 * len(coded)
     assert sum(bin(c[1]).count("1") > 1 for c in coded) > 50  # titles naming two families are among them
+
+
+def _role_values_condition_by_condition(option, model, words):
+    """Role fit as first written: every condition over every contact, the first that holds."""
+    from engine.ranking import scoring
+    from engine.ranking.taxonomy import taxonomy
+
+    t = taxonomy()
+    wanted, leaders = t.mask_of(option.families), t.mask_of(t.leaders(option.families))
+    related = t.mask_of(t.related(option.families))
+    bit, masks = model.family_bits_, model.family_masks_
+    conditions = [(bit & wanted) != 0, (masks & wanted) != 0, (bit & leaders) != 0, (bit & related) != 0]
+    family = np.select(conditions + [model.family_codes_ < 0],
+                       [scoring.FAMILY_PRIMARY, scoring.FAMILY_SECONDARY, scoring.FAMILY_LEADER,
+                        scoring.FAMILY_RELATED, scoring.FAMILY_UNKNOWN], default=scoring.FAMILY_OTHER)
+    floor = scoring.WORDS_FLOOR
+    return family * np.where(np.logical_or.reduce(conditions), floor + (1 - floor) * words, words)
+
+
+def test_role_fit_looked_up_per_family_equals_every_condition_over_every_contact():
+    import pandas as pd
+
+    from engine.ranking import OpportunityRanker
+    from engine.ranking.goals import goal_options
+    from engine.ranking.scoring import role_values
+    from engine.ranking.taxonomy import taxonomy
+
+    sample = _sample_titles()
+    contacts = pd.DataFrame({"id": range(len(sample) + 1), "full_name": "x", "position": [*sample, None]})
+    model = OpportunityRanker().fit(contacts)
+    words = np.random.default_rng(3).random(len(contacts))
+    t = taxonomy()
+    goals = [{"id": i, "title": f, "status": "active", "target_roles": [t.label(f)], "segments": []}
+             for i, f in enumerate(t.names)]
+    goals.append({"id": 99, "title": "two", "status": "active", "target_roles": ["CTO", "Product Manager"],
+                  "segments": []})
+    options = [o for o in goal_options(goals) if o.families]
+    assert len(options) >= 15
+    for option in options:
+        np.testing.assert_array_equal(role_values(option, model, words),
+                                      _role_values_condition_by_condition(option, model, words))
+
+
+def test_a_days_signals_are_kept_read_only_and_not_pickled():
+    import dataclasses
+    import pickle
+
+    import pandas as pd
+
+    from engine.ranking.signals import ContactSignals
+
+    frame = pd.DataFrame({"strength": [1, 4, None], "replies": [0, 2, 1], "outreach_count": [3, 2, 1],
+                          "cadence_days": [30, None, 7], "last_interaction": ["2026-01-01", None, "2026-11-30"],
+                          "connected_on": ["2025-01-01", "2026-11-20", None], "job_changed_on": [None] * 3,
+                          "times_recommended": [5, 0, 3]})
+    signals = ContactSignals.from_frame(frame)
+    day = 20_792.0  # 2026-12-05
+    first = signals.at(day)
+    assert signals.at(day) is first  # the same day: kept
+    fresh = ContactSignals.from_frame(frame)._at(day)
+    for name, values in first.items():
+        np.testing.assert_array_equal(values, fresh[name])
+        assert not values.flags.writeable, name
+    assert signals.at(day + 40) is not first
+    assert not np.array_equal(signals.at(day + 40)["warmth"], first["warmth"])
+    per_row = signals.at(np.array([day, day + 1, day + 2]))  # a day per contact: computed, not kept
+    assert per_row["warmth"].flags.writeable
+    restored = pickle.loads(pickle.dumps(signals))
+    assert "_kept_at" not in restored.__dict__
+    for field in dataclasses.fields(ContactSignals):
+        np.testing.assert_array_equal(getattr(restored, field.name), getattr(signals, field.name))

@@ -111,16 +111,21 @@ def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     wanted = t.mask_of(option.families)
     leaders = t.mask_of(t.leaders(option.families))
     related = t.mask_of(t.related(option.families))
-    primary = model.family_codes_ >= 0
-    primary_bit = model.family_bits_
-    masks = model.family_masks_
-    # Another family a title names counts when it is the one asked ("Co-founder & CTO" for
-    # engineering leaders), not when it is merely related ("Political Science Tutor").
-    conditions = [(primary_bit & wanted) != 0, (masks & wanted) != 0, (primary_bit & leaders) != 0,
-                  (primary_bit & related) != 0]
-    family = np.select(conditions + [~primary], [FAMILY_PRIMARY, FAMILY_SECONDARY, FAMILY_LEADER, FAMILY_RELATED,
-                                                 FAMILY_UNKNOWN], default=FAMILY_OTHER)
-    scale = np.where(np.logical_or.reduce(conditions), WORDS_FLOOR + (1 - WORDS_FLOOR) * words, words)
+    # First that holds: the title is shown as an asked family; it names one too ("Co-founder & CTO"
+    # for engineering leaders: another family counts when it is the one asked, not when it is merely
+    # related, "Political Science Tutor"); its family leads an asked one; is related to one; is
+    # unknown; else it is another family. All but the second depend on the family the title is shown
+    # as (one of at most 62, or none), so they are looked up per family, indexed by code + 1.
+    bits = np.array([0, *(1 << i for i in range(len(t.names)))], dtype=np.int64)
+    asked = (bits & wanted) != 0
+    leading, relating = (bits & leaders) != 0, (bits & related) != 0
+    others = np.select([leading, relating, bits == 0], [FAMILY_LEADER, FAMILY_RELATED, FAMILY_UNKNOWN],
+                       default=FAMILY_OTHER)
+    code = model.family_codes_ + 1
+    names_asked = (model.family_masks_ & wanted) != 0
+    family = np.where(asked[code], FAMILY_PRIMARY, np.where(names_asked, FAMILY_SECONDARY, others[code]))
+    counts = (asked | leading | relating)[code] | names_asked
+    scale = np.where(counts, WORDS_FLOOR + (1 - WORDS_FLOOR) * words, words)
     return family * scale
 
 

@@ -82,7 +82,29 @@ class ContactSignals:
         )
 
     def at(self, now_day: float) -> dict[str, np.ndarray]:
-        """Warmth, timing and fatigue in [0, 1] as of ``now_day``, plus the details reasons quote."""
+        """Warmth, timing and fatigue in [0, 1] as of ``now_day``, plus the details reasons quote.
+
+        Kept for the last day asked, as read-only arrays: a ranking, each segment's audience and
+        the learned model all read the same day's signals (7 ms a time at 100,000 contacts).
+        ``now_day`` may also be an array, a day per contact (not kept)."""
+        if not np.isscalar(now_day):
+            return self._at(now_day)
+        kept = self.__dict__.get("_kept_at")
+        if kept is not None and kept[0] == float(now_day):
+            return kept[1]
+        out = self._at(now_day)
+        for values in out.values():
+            values.flags.writeable = False
+        self.__dict__["_kept_at"] = (float(now_day), out)
+        return out
+
+    def __getstate__(self) -> dict:
+        """What is pickled (the model kept on disk): the fitted arrays, not the day's signals."""
+        state = dict(self.__dict__)
+        state.pop("_kept_at", None)
+        return state
+
+    def _at(self, now_day) -> dict[str, np.ndarray]:
         with np.errstate(invalid="ignore"):
             since_last = np.clip(now_day - self.last_interaction, 0, None)
             recency = np.nan_to_num(np.exp(-since_last / RECENCY_DAYS))
