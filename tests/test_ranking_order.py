@@ -3,6 +3,7 @@ history; a company name is never evidence of a role; target industries count."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from engine.ranking import OpportunityRanker
@@ -113,3 +114,27 @@ def test_the_first_places_are_the_full_rankings_first_places_even_where_ties_str
     for top in (0, 1, 5, 17, 31, 40, 41, 100):
         first = ranker.rank([goal()], NOW, top=top)
         pd.testing.assert_frame_equal(first.reset_index(drop=True), full.head(top).reset_index(drop=True))
+
+
+def test_every_segments_own_score_in_one_pass_equals_scoring_that_segment_alone():
+    from engine.ranking import ranker as ranker_module
+
+    titles = ["Product Manager", "Senior Software Engineer", "Technical Recruiter", "Data Scientist",
+              "VP Engineering", "Head of Design", "Angel Investor", None, "Sales Director", "CTO"]
+    rows = [{"full_name": f"P{i}", "position": titles[i % len(titles)], "company": ["Stripe", "Acme", None][i % 3],
+             "strength": i % 5, "connected_on": NOW - (i % 7) * 40 * DAY} for i in range(60)]
+    ranker = OpportunityRanker().fit(contacts_frame(rows))
+    segments = [{"id": 10 + i, "name": f"s{i}", "roles": [role], "companies": companies, "seniority": seniority}
+                for i, (role, companies, seniority) in enumerate([
+                    ("Recruiter", [], []), ("Engineer", ["Stripe"], ["senior"]), ("Designer", [], []),
+                    ("Investor", [], []), ("Data Scientist", [], ["lead"]), ("Sales", ["Acme"], []),
+                    ("CTO", [], []), ("Product Manager", [], [])])]
+    goals = [goal(id=1, segments=segments[:5]), goal(id=2, title="Hire engineers", outcome="hiring",
+                                                     priority=5, segments=segments[5:]), goal(id=3)]
+    assert len(segments) > ranker_module.SEGMENT_BLOCK  # more than one block
+    options, scores = ranker.segment_scores(goals, NOW)
+    assert [o.segment_id for o in options] == [s["id"] for s in segments]
+    for j, option in enumerate(options):
+        alone = ranker.best_scores(goals, NOW, goal_id=option.goal_id, segment_id=option.segment_id)
+        np.testing.assert_array_equal(scores[:, j], alone["score"].to_numpy())
+    assert (scores > 0).any(axis=0).all()

@@ -58,14 +58,15 @@ def memberships(store: Store, goals: list[dict] | None = None, now: datetime | d
 
     def compute() -> pd.DataFrame:
         parts = []
+        options, scores = ranker.segment_scores(probes, now)  # each segment's own score, in one pass
+        column_of = {(o.goal_id, o.segment_id): j for j, o in enumerate(options)}
         for goal in probes:
             weight = priority_weight(goal.get("priority"))
             for segment in goal.get("segments") or []:
-                best = ranker.best_scores([goal], now, goal_id=goal["id"], segment_id=segment["id"])
-                fit = best["score"].to_numpy(dtype=float) / weight
+                fit = scores[:, column_of[(goal["id"], segment["id"])]] / weight
                 keep = fit >= MEMBER_SCORE
                 parts.append(pd.DataFrame({
-                    "contact_id": best["contact_id"].to_numpy()[keep], "goal_id": goal["id"],
+                    "contact_id": ranker.contact_ids_[keep], "goal_id": goal["id"],
                     "segment_id": segment["id"], "segment_name": segment["name"], "fit": fit[keep],
                     "weighted": fit[keep] * weight}))
         found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MEMBERSHIP_COLUMNS)

