@@ -214,3 +214,19 @@ def test_a_days_signals_are_kept_read_only_and_not_pickled():
     assert "_kept_at" not in restored.__dict__
     for field in dataclasses.fields(ContactSignals):
         np.testing.assert_array_equal(getattr(restored, field.name), getattr(signals, field.name))
+
+
+def test_the_engine_asks_numpy_for_ordinary_pages_unless_the_environment_says():
+    import os
+    import subprocess
+    import sys
+
+    check = ("import engine, numpy; "
+             "print(numpy._core.multiarray._set_madvise_hugepage(True))")  # returns the setting it replaces
+    env = {k: v for k, v in os.environ.items() if k != "NUMPY_MADVISE_HUGEPAGE"}
+    root = Path(__file__).resolve().parents[1]
+    ours = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, env=env, cwd=root)
+    assert ours.stdout.strip() == "False", ours.stderr
+    told = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
+                          env={**env, "NUMPY_MADVISE_HUGEPAGE": "1"}, cwd=root)
+    assert told.stdout.strip() == "True", told.stderr
