@@ -25,8 +25,6 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
@@ -80,7 +78,11 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
         factor = np.array([PENALTY.get(str(n), 1.0) for n in names]) if names is not None else np.ones(X.shape[1])
         return scale / np.sqrt(factor)
 
-    def _regression(self) -> LogisticRegression:
+    def _regression(self):
+        # Imported when a model is fitted (90 ms): a ranking with too few outcomes to learn from, the
+        # usual case, never needs it.
+        from sklearn.linear_model import LogisticRegression
+
         return LogisticRegression(C=self.C, max_iter=1000, random_state=self.random_state)
 
     def fit(self, X, y):
@@ -113,6 +115,9 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
     def _platt(self, Xs: np.ndarray, labels: np.ndarray, shrink: bool = False) -> tuple[float, float]:
         """(a, b) of P = sigmoid(a * z + b), fitted on log-odds z each predicted by a model that did
         not see the row (3 shuffled stratified folds); with ``shrink``, a is at most 1."""
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.model_selection import StratifiedKFold
+
         z = np.zeros(len(labels))
         # Shuffled: the log arrives in time order, and unshuffled folds are blocks of time whose
         # fits can disagree enough to turn the map around.
