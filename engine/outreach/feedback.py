@@ -117,7 +117,7 @@ def contact_text(contacts: pd.DataFrame) -> list[str]:
     def part(name):
         return contacts[name] if name in contacts else pd.Series([None] * len(contacts), index=contacts.index)
 
-    tags = part("tags").map(lambda t: " ".join(str(x) for x in t) if t is not None and not np.isscalar(t) else "")
+    tags = part("tags").map(lambda t: " ".join(str(x) for x in t) if isinstance(t, (list, tuple, np.ndarray)) else "")
     return [" ".join(str(v) for v in values if isinstance(v, str) and v.strip())
             for values in zip(part("position"), part("company"), tags)]
 

@@ -210,7 +210,9 @@ class Contacts(Part):
         """Every contact with the warmth and timing facts the ranking needs, in one query; with
         ``industry``, the industry the user set for the contact's company (None when not set), and
         that company's tags added to the contact's (``store.companies``); ``has_email`` says whether
-        an address is known (how the user can write to them, which the response model reads)."""
+        an address is known (how the user can write to them, which the response model reads).
+        ``tags`` is missing (None) rather than an empty array where a contact has none: most have
+        none, and 100,000 empty arrays held 11.6 MB next to the kept ranker."""
         with self._reading() as conn:
             facts = company_facts(conn)
             frame = conn.execute(
@@ -225,7 +227,8 @@ class Contacts(Part):
                 ), jobs AS (
                     SELECT contact_id, max(changed_on) AS job_changed_on FROM job_changes GROUP BY contact_id
                 )
-                SELECT c.id, c.full_name, c.company, c.position, c.tags, c.notes, c.strength, c.relationship,
+                SELECT c.id, c.full_name, c.company, c.position,
+                       CASE WHEN len(c.tags) > 0 THEN c.tags END AS tags, c.notes, c.strength, c.relationship,
                        coalesce(trim(c.email), '') <> '' AS has_email,
                        CAST(c.connected_on AS TIMESTAMP) AS connected_on,
                        CAST(a.last_interaction AS TIMESTAMP) AS last_interaction,
@@ -240,6 +243,11 @@ class Contacts(Part):
                 ORDER BY c.id
                 """
             ).df()
+        import numpy as np
+        import pandas as pd
+
+        tags = frame["tags"].to_numpy(dtype=object)  # a missing list as None, however DuckDB hands it over
+        frame["tags"] = pd.Series(np.where(pd.isna(tags), None, tags), index=frame.index, dtype=object)
         return with_company_facts(frame, facts)
 
     frame = for_ranking  # the contacts frame the ranker reads
