@@ -112,3 +112,34 @@ def test_the_cli_marks_clears_and_says_what_the_ranking_learns(workspace, tmp_pa
     assert (cleared["changed"], cleared["marks"]) == (1, 1)
     wrong = rapport("feedback", "--goal", str(goal), "--contact", "999", "--fit", "bad", db=db)
     assert wrong.returncode == 2 and "no contact with id 999" in wrong.stderr
+
+
+def test_a_goals_text_features_are_what_tfidf_vectorizer_fits(workspace):
+    import scipy.sparse as sp
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from engine.outreach.feedback import contact_text, goal_features
+
+    store, goal_id = workspace
+    extra = [{"full_name": f"P{i}", "company": [None, "A & B", "Ünïcode Co", "X"][i % 4],
+              "position": ["VP, R&D", "C++ dev", "a b c", "", "Data Scientist II"][i % 5],
+              "tags": [None, ("ml", "a"), ()][i % 3]} for i in range(40)]
+    store.imports.save_contacts(parsed_contacts(extra))
+    ranker, contacts, _ = opportunities.contact_ranker(store, NOW)
+    features = goal_features(ranker, contacts, store.goals.get(goal_id), NOW)
+    text = contact_text(contacts)
+    expected = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1,
+                               token_pattern=r"(?u)\b\w+\b").fit_transform(text)
+    words = features.matrix[:, :expected.shape[1]]
+    assert features.matrix.shape[1] == expected.shape[1] + len(opportunities_feature_components())
+    # The same terms and counts; the weights agree to rounding (a row's squares are summed for its
+    # norm in another order: CountVectorizer leaves a row's columns unsorted).
+    assert abs(words - expected).max() < 1e-12
+    assert sp.issparse(words) and words.nnz == expected.nnz and ((words != 0) != (expected != 0)).nnz == 0
+    assert "ml" in " ".join(text) and any(not t.strip() for t in text)
+
+
+def opportunities_feature_components():
+    from engine.outreach.feedback import FEATURE_COMPONENTS
+
+    return FEATURE_COMPONENTS

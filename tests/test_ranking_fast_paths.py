@@ -55,6 +55,21 @@ def test_no_terms_at_all_is_none_where_count_vectorizer_raises():
     assert count_terms(np.array(docs, dtype=object)) is None
 
 
+@pytest.mark.parametrize("docs", [
+    HOSTILE + ["a b c d", "x", "C# / F# and R", "Stripe A B Testing"], _sample_titles(),
+    [titles.normalize_title(t) for t in _sample_titles()] + ["a", "ab c d"],
+    ["ΣΟΦΟΣ", "Σοφία data", f"notes {_SEPARATOR.upper()} here", "a data science"],
+])
+def test_terms_with_words_of_one_character_and_no_stop_words_equal_count_vectorizer(docs):
+    """The feedback features' configuration (engine.outreach.feedback.goal_features)."""
+    counter = CountVectorizer(ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b", dtype=np.float64)
+    expected = counter.fit_transform(docs).tocsr()
+    counts, terms = count_terms(np.array(docs, dtype=object), words_of_one=True, stop_words=frozenset())
+    assert list(terms) == list(counter.get_feature_names_out())
+    assert counts.shape == expected.shape and (counts != expected).nnz == 0
+    assert any(len(t) == 1 for t in terms)  # words of one character are kept
+
+
 def _plain_titles() -> list[str]:
     extra = ["Open to work", "Looking for a role", "Career break", "Chief of Staff", "Vice President, Sales",
              "Founding Engineer", "Group PM", "Entry level analyst", "Working student", "Partner", "Head, HR"]

@@ -242,8 +242,13 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
         pool = top if top is None or not marks else max(4 * int(top), int(top) + 200)
         if pool is not None:  # room for the candidates exploration draws from
             pool = max(int(pool), exploration.PAGE * exploration.POOL)
-        ranked = ranker.rank(goals, now, top=None if segment_id is not None else pool, goal_id=goal_id,
-                             segment_id=segment_id)
+        def base() -> pd.DataFrame:
+            return ranker.rank(goals, now, top=None if segment_id is not None else pool, goal_id=goal_id,
+                               segment_id=segment_id)
+
+        # With marks, the ranking the marks reorder is kept too: the next mark changes only the reorder
+        # (at 100,000 contacts 190 ms a mark, of which 120 ms ranking again what had not changed).
+        ranked = memoized(("ranked", version, goal_id, segment_id, pool), base) if marks else base()
         ranked = label_segments(ranked, members, segment_id)  # the one audience definition
         if marks:
             ranked = feedback_order(ranked, marks, goals, ranker, contacts, now, version)

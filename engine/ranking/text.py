@@ -49,6 +49,7 @@ QUALIFIER_WEIGHT = 0.3  # weight of a role's qualifier words against its job wor
 FIELD_WEIGHTS = {"position": 1.0, "company": 0.0, "tags": 1.0, "notes": 0.5}
 _EMPTY_TERM = "__no_terms__"
 _TOKEN = re.compile(r"(?u)\b\w\w+\b")  # TfidfVectorizer's token_pattern
+_TOKEN_ANY = re.compile(r"(?u)\b\w+\b")  # the same with words of one character
 _SEPARATOR = "zqxjdocumentendzqxj"
 _NOT_PLAIN = re.compile(r"[^a-z0-9 ]")
 
@@ -128,7 +129,8 @@ def fit_contact_text(fields: dict[str, np.ndarray | tuple], max_features: int | 
     )
 
 
-def count_terms(*parts) -> tuple[sp.csr_matrix, np.ndarray] | None:
+def count_terms(*parts, words_of_one: bool = False,
+                stop_words: frozenset[str] = ENGLISH_STOP_WORDS) -> tuple[sp.csr_matrix, np.ndarray] | None:
     """What ``CountVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, dtype=float64)``'s
     ``fit_transform`` and ``get_feature_names_out`` give for the documents (str) of ``parts`` (one
     or more arrays, one after the other), or None where that raises for an empty vocabulary: the
@@ -138,11 +140,16 @@ def count_terms(*parts) -> tuple[sp.csr_matrix, np.ndarray] | None:
     Only the tokenizing is done per document (the same lower case and token pattern); stop words,
     bigrams and the vocabulary are worked out once per distinct token and token pair over all
     documents at once, rather than per token in Python.
+
+    ``words_of_one``: words of one character count too (a token pattern of one or more word
+    characters, not two);
+    ``stop_words``: the words left out (none: an empty set).
     """
     n_docs = sum(len(part) for part in parts)
-    doc, flat = _tokens(parts[0]) if len(parts) == 1 else _tokens_of_parts(parts)
+    shortest = 1 if words_of_one else 2
+    doc, flat = _tokens(parts[0], shortest) if len(parts) == 1 else _tokens_of_parts(parts, shortest)
     codes, words = pd.factorize(flat)
-    keep = ~np.fromiter((w in ENGLISH_STOP_WORDS for w in words), dtype=bool, count=len(words))[codes]
+    keep = ~np.fromiter((w in stop_words for w in words), dtype=bool, count=len(words))[codes]
     doc = doc[keep]
     codes = codes[keep]
     # A bigram joins two kept tokens that follow each other in one document.
@@ -166,31 +173,34 @@ def count_terms(*parts) -> tuple[sp.csr_matrix, np.ndarray] | None:
     return counts, terms[order]
 
 
-def _tokens_of_parts(parts) -> tuple[np.ndarray, np.ndarray]:
+def _tokens_of_parts(parts, shortest: int = 2) -> tuple[np.ndarray, np.ndarray]:
     docs_of, tokens_of, offset = [], [], 0
     for part in parts:
-        doc, flat = _tokens(part)
+        doc, flat = _tokens(part, shortest)
         docs_of.append(doc + offset)
         tokens_of.append(flat)
         offset += len(part)
     return np.concatenate(docs_of), np.concatenate(tokens_of)
 
 
-def _tokens(docs) -> tuple[np.ndarray, np.ndarray]:
+def _tokens(docs, shortest: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """(document of each token, the tokens) of ``docs`` in order, lower-cased and found by
-    TfidfVectorizer's token pattern. All documents are tokenized in one pass, joined by a word
+    TfidfVectorizer's token pattern (words of ``shortest`` word characters or more: 2 as by
+    default, or 1). All documents are tokenized in one pass, joined by a word
     found in none of them; that word then marks where each document ends."""
+    token = _TOKEN if shortest == 2 else _TOKEN_ANY
     joined = f" {_SEPARATOR} ".join(docs)
     plain = _NOT_PLAIN.search(joined) is None  # lower-case words and spaces (normalized titles, company keys)
     if not plain:
         joined = joined.lower()
     if joined.count(_SEPARATOR) == len(docs) - 1:
-        # In plain text the pattern's tokens are the words of two characters or more.
-        flat = np.array([w for w in joined.split() if len(w) > 1] if plain else _TOKEN.findall(joined), dtype=object)
+        # In plain text the pattern's tokens are the words of ``shortest`` characters or more.
+        flat = np.array([w for w in joined.split() if len(w) >= shortest] if plain else token.findall(joined),
+                        dtype=object)
         ends = flat == _SEPARATOR
         doc = np.cumsum(ends)
         return doc[~ends], flat[~ends]
-    findall = _TOKEN.findall  # a document holds the separator: one at a time
+    findall = token.findall  # a document holds the separator: one at a time
     tokens = [findall(doc.lower()) for doc in docs]
     lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
     flat = np.fromiter(chain.from_iterable(tokens), dtype=object, count=int(lengths.sum()))
