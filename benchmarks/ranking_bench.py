@@ -156,8 +156,8 @@ def report(r: dict) -> None:
     print(f"  learning from {r['outcomes']} outcomes                : {r['learn']:.3f} s")
     print(f"  full ranking with the learned model          : {r['learned_rank']:.3f} s = "
           f"{r['learned_rank'] / r['tfidf']:.2f}x")
-    print(f"  re-rank after editing one goal              : {r['rerank'] * 1000:.0f} ms = "
-          f"{r['rerank'] / r['tfidf']:.2f}x (target <= 150 ms)")
+    print(f"  every contact re-ranked after editing a goal: {r['rerank'] * 1000:.0f} ms = "
+          f"{r['rerank'] / r['tfidf']:.2f}x (the first 250 places, what Outreach asks: benchmarks.rank_command)")
     print(f"  reading contacts from the store             : {r['read']:.3f} s")
     print(f"  rank_contacts, warm cache (store + rank)    : {r['warm_service']:.3f} s")
     for page in PAGES if f"{PAGES[0]}:first" in r else ():

@@ -16,7 +16,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from benchmarks import import_bench, import_memory, pages_browser, ranking_bench
+from benchmarks import import_bench, import_memory, pages_browser, rank_command, ranking_bench
 
 OUT = Path(__file__).parent / "results.md"
 
@@ -63,6 +63,7 @@ def main() -> None:
     memory = import_memory.run(int(os.environ.get("MEMORY_ROWS", "400000")),
                                progress=lambda text: print(text, file=sys.stderr, flush=True))
     rank = ranking_bench.run(rows)
+    command = rank_command.run(rows, rounds=3)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pages = page_rows(rows)
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
@@ -81,11 +82,22 @@ def main() -> None:
         f"{imp['python_ratio']:.1f}x | |",
         f"| An export with 1% of rows to reject (the direct path rejects them) | {imp['rejects_s']:.2f} s | "
         f"DuckDB `read_csv` {imp['duckdb_read_csv_s']:.2f} s | {imp['rejects_ratio']:.1f}x | |",
-        f"| Ranking, cold (fit + rank, {rank.get('goals', '?')} goals) | {rank['cold']:.2f} s | "
-        f"TF-IDF {rank['tfidf']:.2f} s | "
-        f"{rank['cold'] / rank['tfidf']:.1f}x | ≤ 1 s |",
-        f"| Re-rank after editing one goal | {rank['rerank'] * 1000:.0f} ms | TF-IDF {rank['tfidf']:.2f} s | "
-        f"{rank['rerank'] / rank['tfidf']:.2f}x | ≤ 150 ms |",
+        f"| `rapport rank --top 20 --json`, cold: fits, ranks, keeps the model ({command['goals']} goals) | "
+        f"{min(command['cold']):.2f} s | the bare TF-IDF ranking as a command {min(command['base']):.2f} s | "
+        f"{min(command['cold']) / min(command['base']):.2f}x (CPU time "
+        f"{min(command['cold_cpu']) / min(command['base_cpu']):.2f}x) | ≤ 1.2x |",
+        f"| The same command, the model kept on disk | {min(command['warm']):.2f} s | the same TF-IDF command | "
+        f"{min(command['warm']) / min(command['base']):.2f}x | |",
+        f"| In process, the ranking from the kept model (a restart) | {command['kept']:.2f} s | | | ≤ 0.5 s |",
+        f"| In process, re-rank after editing one goal (the first 250 places) | {command['rerank'] * 1000:.0f} ms | "
+        f"| | ≤ 100 ms |",
+        f"| In process, re-rank after a feedback mark (median of 5) | {command['marks'] * 1000:.0f} ms | | | "
+        f"≤ 100 ms |",
+        f"| In process, the first feedback mark of a goal (its features built) | {command['first_mark']:.2f} s | | | |",
+        f"| Ranking in process, cold: fit + rank of every contact ({rank.get('goals', '?')} goals) | "
+        f"{rank['cold']:.2f} s | TF-IDF {rank['tfidf']:.2f} s | {rank['cold'] / rank['tfidf']:.2f}x | ≤ 1.2x |",
+        f"| Every contact re-ranked, with reasons, after editing one goal | {rank['rerank'] * 1000:.0f} ms | "
+        f"TF-IDF {rank['tfidf']:.2f} s | {rank['rerank'] / rank['tfidf']:.2f}x | |",
     ]
     for page in ranking_bench.PAGES:
         lines.append(f"| Page script run, {page}: first visit / rerun | {rank[page + ':first']:.2f} s / "
