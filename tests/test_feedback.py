@@ -143,3 +143,21 @@ def opportunities_feature_components():
     from engine.outreach.feedback import FEATURE_COMPONENTS
 
     return FEATURE_COMPONENTS
+
+
+def test_the_contacts_words_are_counted_once_for_every_goal_marked(workspace):
+    store, goal = workspace
+    other = store.goals.add({"title": "Sell to banks", "outcome": "clients", "target_roles": ["Account Executive"]})
+    ids = _ids(store)
+    opportunities._features.clear()
+    store.feedback.mark(goal, ids["Ana Data"], "good")
+    opportunities.rank_contacts(store, now=NOW)
+    store.feedback.mark(other, ids["Gus Sales"], "good")
+    ranked = opportunities.rank_contacts(store, now=NOW)
+    texts = [k for k in opportunities._features if k[0] == "text"]
+    goals = [v for k, v in opportunities._features.items() if k[0] != "text"]
+    assert len(texts) == 1 and len(goals) == 2
+    words = opportunities._features[texts[0]]
+    for features in goals:  # each goal's features: the same words, then its own ranking parts
+        assert (features.matrix[:, :words.shape[1]] != words).nnz == 0
+    assert ranked["full_name"].tolist()[0] in ("Ana Data", "Gus Sales")

@@ -143,21 +143,29 @@ class GoalFeatures:
         return self.matrix[np.where(where < 0, 0, where)]
 
 
-def goal_features(ranker: OpportunityRanker, contacts: pd.DataFrame, goal: dict, now) -> GoalFeatures:
-    """The features of every contact for ``goal``: scaled ranking contributions next to the text."""
+def text_features(contacts: pd.DataFrame) -> sp.csr_matrix:
+    r"""Every contact's title, company and tags as tf-idf: the same for every goal, so built once per
+    contacts' version (``goal_features`` takes it).
+
+    What TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b")
+    fits, term for term and count for count, to rounding (tests/test_feedback.py), counted the
+    ranking's faster way: at 100,000 contacts the first mark of a goal waited 2.8 s for the vectorizer."""
+    counted = count_terms(np.array(contact_text(contacts), dtype=object), words_of_one=True, stop_words=frozenset())
+    if counted is None:  # no words at all
+        return sp.csr_matrix((len(contacts), 0))
+    return TfidfTransformer(sublinear_tf=True).fit_transform(counted[0])
+
+
+def goal_features(ranker: OpportunityRanker, contacts: pd.DataFrame, goal: dict, now,
+                  text: sp.csr_matrix | None = None) -> GoalFeatures:
+    """The features of every contact for ``goal``: scaled ranking contributions next to the text
+    (``text_features`` of ``contacts``, made here when not given)."""
     scored = ranker.score([{**goal, "status": "active"}], now).set_index("contact_id")
     ids = contacts["id"].to_numpy()
     parts = scored.reindex(ids)[list(FEATURE_COMPONENTS)].fillna(0.0).to_numpy(dtype=np.float64)
     top = parts.max(axis=0)
     parts = CONTRIBUTION_WEIGHT * parts / np.where(top > 0, top, 1.0) / np.sqrt(len(FEATURE_COMPONENTS))
-    # What TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b") fits,
-    # term for term and count for count, to rounding (tests/test_feedback.py), counted the ranking's
-    # faster way: at 100,000 contacts the first mark of a goal waited 2.8 s for the vectorizer.
-    counted = count_terms(np.array(contact_text(contacts), dtype=object), words_of_one=True, stop_words=frozenset())
-    if counted is None:  # no words at all
-        matrix = sp.csr_matrix((len(ids), 0))
-    else:
-        matrix = TfidfTransformer(sublinear_tf=True).fit_transform(counted[0])
+    matrix = text_features(contacts) if text is None else text
     return GoalFeatures(ids, sp.hstack([matrix, sp.csr_matrix(parts)], format="csr"))
 
 

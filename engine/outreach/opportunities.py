@@ -269,7 +269,7 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
                    ranker: OpportunityRanker, contacts: pd.DataFrame, now: datetime, version: tuple) -> pd.DataFrame:
     """``ranked`` with the rows of each goal that has marks re-scored by its feedback model
     (engine.outreach.feedback), best first again."""
-    from .feedback import goal_features, learn, rerank
+    from .feedback import goal_features, learn, rerank, text_features
 
     ranked = ranked.copy()
     for goal in goals:
@@ -281,11 +281,17 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
         with _lock:
             features = _features.get(key)
         if features is None:
-            features = goal_features(ranker, contacts, goal, now)
+            text_key = ("text", version[0])  # the contacts' words: the same for every goal
+            with _lock:
+                text = _features.get(text_key)
+            if text is None:
+                text = text_features(contacts)
+            features = goal_features(ranker, contacts, goal, now, text)
             with _lock:
                 if len(_features) >= 8:
                     _features.clear()
                 _features[key] = features
+                _features[text_key] = text
         model = learn(features, goal_marks)
         if model is None:
             continue
