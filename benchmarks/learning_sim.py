@@ -104,7 +104,7 @@ def world(folder: Path, seed: int, n_contacts: int = N_CONTACTS):
 
 
 def _company_effect(company, warm: set, cold: set) -> float:
-    name = str(company or "").strip()
+    name = "" if company is None or pd.isna(company) else str(company).strip()  # a blank company reads as NaN
     if not name:
         return -0.5
     base = next((c for c in COMMON_COMPANIES if name.lower().startswith(c.lower())), None)

@@ -141,17 +141,8 @@ def ranking_proba(model, ranker: OpportunityRanker, contributions: dict, signals
 
 
 def calibrate_in_place(model, z: np.ndarray) -> np.ndarray:
-    """``model.calibrate(z)`` (the Platt map, then the logistic), written into ``z``: the same
-    arithmetic operand for operand, without its four (goals x contacts) temporaries, which made
-    up most of a learned ranking's peak at 100,000 contacts."""
-    a, b = model.calibration_
-    z *= a
-    z += b
-    np.clip(z, -35.0, 35.0, out=z)
-    np.negative(z, out=z)
-    np.exp(z, out=z)
-    z += 1.0
-    return np.divide(1.0, z, out=z)
+    """``model.calibrate(z)`` written into ``z`` (ResponseModel.calibrate's ``out``)."""
+    return model.calibrate(z, out=z)
 
 
 def _base(ranker: OpportunityRanker) -> OpportunityRanker:

@@ -8,7 +8,9 @@ sent) and a ranking row (a contact and a goal, as of now), so the two cannot dri
 - their company and its industry, as a *record*: how often outreach to people at the same
   company (industry) was answered, shrunk toward the overall reply rate by ``PRIOR_OUTCOMES``
   pseudo-outcomes, so one reply does not make a company "warm" (a training row's record leaves
-  its own outcome out: ``records_crossfit``);
+  its own outcome out: ``records_crossfit``); and whether the company is blank
+  (``company_unknown``): a blank company has no record, which reads as the average one, yet
+  people who leave it blank need not answer like the average;
 - how long ago they connected (in years, up to 10, and in bins, since replies need not be linear
   in it) and the time since the last exchange, past replies and unanswered outreach, the ranking's warmth and timing;
 - the outreach itself: channel, whether a template was used and its record, message length;
@@ -60,7 +62,7 @@ CONTACT = (
     "warmth", "timing", "recency", "contacted_before", "strength", "strength_known", "replied_before",
     "log_replies", "log_unanswered", "has_relationship", *REL_NAMES, "rel_other", *SENIORITY_NAMES,
     "seniority_unknown", *FAMILY_NAMES, "family_unknown", *CONNECTED_NAMES, "connected_years", "company_record",
-    "industry_record",
+    "company_unknown", "industry_record",
 )
 OUTREACH = (*CHANNEL_NAMES, "channel_unknown", "template_used", "template_record", *LENGTH_NAMES)
 GOAL = (*KIND_NAMES, *POOLED_NAMES)
@@ -185,7 +187,8 @@ def contact_block(ranker, pos: np.ndarray, state: dict, day, company_record: np.
             "has_relationship": rel >= 0, "rel_other": rel >= len(RELATIONSHIPS),
             "seniority_unknown": level < 0, "family_unknown": family < 0,
             "connected_unknown": np.isnan(years), "connected_years": np.clip(np.nan_to_num(years), 0, 10) / 10,
-            "company_record": company_record, "industry_record": industry_record,
+            "company_record": company_record, "company_unknown": employer_codes(ranker)[pos] < 0,
+            "industry_record": industry_record,
         }
         bins = np.digitize(np.nan_to_num(years, nan=-1.0), CONNECTED_YEARS)
     cols.update({name: rel == k for k, name in enumerate(REL_NAMES)})
