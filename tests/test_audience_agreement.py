@@ -106,3 +106,26 @@ def test_every_front_end_counts_the_same_audience(workspace):
     network = next(s for s in review.sections if s.title == "Network")
     in_segments = int(re.match(r"(\d+) of", network.takeaway).group(1))
     assert in_segments == len(set().union(*truth.values())) == len(segment_of(members))
+
+
+def test_editing_one_goal_scores_only_its_segments_again(workspace):
+    from engine.outreach import opportunities
+
+    store = workspace
+    goals = store.goals.all(statuses=("active",))
+    before = memberships(store, goals, TODAY)
+
+    def per_goal():
+        return [k for k in opportunities._results if k[0] == "audience of a goal"]
+
+    kept = per_goal()
+    assert len(kept) >= 2
+    edited = [{**goals[0], "updated_at": "edited", "segments": [{**goals[0]["segments"][0], "roles": ["Engineer"]},
+                                                                goals[0]["segments"][1]]}, goals[1]]
+    after = memberships(store, edited, TODAY)
+    new = [k for k in per_goal() if k not in kept]
+    # only the edited goal's audience is new
+    assert len(new) == 1 and new[0][2] == opportunities.goals_fingerprint([{**edited[0], "status": "active"}])
+    unchanged = before[before["goal_id"] == goals[1]["id"]].reset_index(drop=True)
+    assert after[after["goal_id"] == goals[1]["id"]].reset_index(drop=True).equals(unchanged)
+    assert not after[after["goal_id"] == goals[0]["id"]].equals(before[before["goal_id"] == goals[0]["id"]])

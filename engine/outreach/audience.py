@@ -56,19 +56,25 @@ def memberships(store: Store, goals: list[dict] | None = None, now: datetime | d
     if contacts.empty or not any(g.get("segments") for g in probes):
         return pd.DataFrame(columns=MEMBERSHIP_COLUMNS)
 
-    def compute() -> pd.DataFrame:
+    def members_of(goal: dict) -> pd.DataFrame:
+        """One goal's segments' members, in segment order (each segment's own score, in one pass)."""
+        options, scores = ranker.segment_scores([goal], now)
+        column_of = {o.segment_id: j for j, o in enumerate(options)}
+        weight = priority_weight(goal.get("priority"))
         parts = []
-        options, scores = ranker.segment_scores(probes, now)  # each segment's own score, in one pass
-        column_of = {(o.goal_id, o.segment_id): j for j, o in enumerate(options)}
-        for goal in probes:
-            weight = priority_weight(goal.get("priority"))
-            for segment in goal.get("segments") or []:
-                fit = scores[:, column_of[(goal["id"], segment["id"])]] / weight
-                keep = fit >= MEMBER_SCORE
-                parts.append(pd.DataFrame({
-                    "contact_id": ranker.contact_ids_[keep], "goal_id": goal["id"],
-                    "segment_id": segment["id"], "segment_name": segment["name"], "fit": fit[keep],
-                    "weighted": fit[keep] * weight}))
+        for segment in goal.get("segments") or []:
+            fit = scores[:, column_of[segment["id"]]] / weight
+            keep = fit >= MEMBER_SCORE
+            parts.append(pd.DataFrame({
+                "contact_id": ranker.contact_ids_[keep], "goal_id": goal["id"],
+                "segment_id": segment["id"], "segment_name": segment["name"], "fit": fit[keep],
+                "weighted": fit[keep] * weight}))
+        return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MEMBERSHIP_COLUMNS)
+
+    def compute() -> pd.DataFrame:
+        # Kept per goal too: after one goal is edited, only its segments are scored again.
+        parts = [memoized(("audience of a goal", version, goals_fingerprint([goal])),
+                          lambda goal=goal: members_of(goal)) for goal in probes if goal.get("segments")]
         found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=MEMBERSHIP_COLUMNS)
         return found.sort_values("fit", ascending=False, kind="stable").reset_index(drop=True)
 
