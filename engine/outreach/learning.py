@@ -356,6 +356,7 @@ def learned_ranker(ranker: OpportunityRanker, model, blend: float = DEFAULT_BLEN
     copy = OpportunityRanker(**{**ranker.get_params(deep=False), "response_model": model,
                                 "response_blend": ranker.response_blend if model is None else blend})
     copy.__dict__.update({k: v for k, v in vars(ranker).items() if k.endswith("_") and not k.startswith("_")})
+    copy.__dict__["_kept_readings"] = ranker.kept_readings()  # the goals' readings do not depend on the model
     return copy
 
 

@@ -18,7 +18,8 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from sklearn.utils.validation import check_is_fitted
 
 from .goals import goal_options
-from .scoring import best_readings, options_by_goal, relevance_gate
+from .readings import best_readings, options_by_goal
+from .scoring import relevance_gate
 from .signals import column, day_of, days, numbers
 from .text import TEXT_SIM_FLOOR, best_term, make_vectorizer, query_matrix, shared_terms, similarity
 from .titles import normalize_title

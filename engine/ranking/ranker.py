@@ -18,6 +18,7 @@ from engine.bulk import gc_paused
 from engine.vocabulary import RELATIONSHIPS
 
 from .goals import goal_options
+from .readings import KeptReadings
 from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, score_goals
 from .signals import ContactSignals, column, day_of
@@ -181,6 +182,20 @@ class OpportunityRanker(BaseEstimator):
         self.n_contacts_ = n
         return self
 
+    def kept_readings(self) -> KeptReadings:
+        """Each goal's best readings made so far (readings.py), so that a ranking made again after
+        one goal changed reads only that goal. Not fitted state: never pickled (``__getstate__``),
+        made again after a load; a copy that blends a response model in shares it."""
+        kept = self.__dict__.get("_kept_readings")
+        if kept is None:
+            kept = self.__dict__.setdefault("_kept_readings", KeptReadings())
+        return kept
+
+    def __getstate__(self) -> dict:
+        state = dict(super().__getstate__())  # a copy: the default state is the instance's own __dict__
+        state.pop("_kept_readings", None)
+        return state
+
     def _scores(self, goals, now, goal_id=None, segment_id=None, contributions=True):
         check_is_fitted(self)
         options = goal_options(goals)
@@ -188,7 +203,7 @@ class OpportunityRanker(BaseEstimator):
             options = [o for o in options if o.goal_id == goal_id]
         if segment_id is not None:
             options = [o for o in options if o.segment_id == segment_id]
-        return score_goals(self, options, day_of(now), contributions)
+        return score_goals(self, options, day_of(now), contributions, kept=self.kept_readings())
 
     def score(self, goals, now) -> pd.DataFrame:
         """One row per (contact, active goal): contact_id, goal_id, segment_id, score and the

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .goals import GoalOption
+from .readings import KeptReadings, kept_readings, options_by_goal
 from .taxonomy import taxonomy
 from .text import query_matrix, text_fit, weigh_qualifiers
 from .titles import SENIORITY_LEVELS
@@ -141,8 +142,11 @@ def _relationship_values(option: GoalOption, names: list[str], codes: np.ndarray
     return lut[codes + 1]
 
 
-def score_goals(model, options: list[GoalOption], now_day: float, contributions: bool = True) -> GoalScores:
+def score_goals(model, options: list[GoalOption], now_day: float, contributions: bool = True,
+                kept: KeptReadings | None = None) -> GoalScores:
     """Score all fitted contacts of ``model`` (an OpportunityRanker) against ``options``.
+
+    ``kept``: the goals' best readings made before (readings.py), read instead of made again.
 
     ``contributions=False`` leaves ``GoalScores.contributions`` empty: ranking needs only the
     score, and the (goals x contacts) array of each component (8 of them with a learned ranking,
@@ -158,26 +162,34 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
     queries = (role_q + context_q).tocsr()  # the whole query, for the terms reasons quote
     signals = model.signals_.at(now_day)
 
-    def component_values(oi: int, sim=text_fit(model.contact_matrix_, role_q, context_q)):
-        o = options[oi]
-        text = role_values(o, model, sim[:, oi][model.text_index_])  # a column, gathered per contact
-        seniority = _seniority_values(o, model.seniority_codes_)
-        if seniority is not None:
-            seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)
-        return {
-            "text": text,
-            "company": _company_values(o, model),
-            "seniority": seniority,
-            "relationship": _relationship_values(o, model.relationships_, model.relationship_codes_),
-        }
+    def values_for(read: list[int]):
+        """``component_values`` of the options ``read`` (their text fit computed here, a column each)."""
+        column = np.full(len(options), -1)
+        column[list(read)] = np.arange(len(read))
+        sim = text_fit(model.contact_matrix_, role_q[list(read)], context_q[list(read)]) if len(read) < len(options) \
+            else text_fit(model.contact_matrix_, role_q, context_q)
+
+        def component_values(oi: int):
+            o = options[oi]
+            text = role_values(o, model, sim[:, column[oi]][model.text_index_])  # a column, gathered per contact
+            seniority = _seniority_values(o, model.seniority_codes_)
+            if seniority is not None:
+                seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)
+            return {
+                "text": text,
+                "company": _company_values(o, model),
+                "seniority": seniority,
+                "relationship": _relationship_values(o, model.relationships_, model.relationship_codes_),
+            }
+        return component_values
 
     # All arithmetic is goal-major, (n goals, n contacts), so each goal's row is contiguous; the
     # result holds transposed views, indexed [contact, goal].
     goal_opts = options_by_goal(options)
     # The option index in the smallest integer that holds it: an (n goals, n) array kept with the scores.
-    option, values = best_readings(options, goal_opts, n, component_values, {c: w[c] for c in FIT_COMPONENTS},
-                                   np.min_scalar_type(max(len(options) - 1, 0)))
-    del component_values  # and its (options x contacts) text fit, not needed past the readings
+    # The (options x contacts) text fit lives only while the readings are made.
+    option, values = kept_readings(options, goal_opts, n, values_for, {c: w[c] for c in FIT_COMPONENTS},
+                                   np.min_scalar_type(max(len(options) - 1, 0)), kept)
     # Summed and combined in place, in the same order as written out (fit = text + company + ...,
     # positive = fit + warmth + timing), so that fewer (goals x contacts) temporaries are alive at once.
     # Ranking alone (contributions=False) never holds the fit components' contributions: they are
@@ -232,43 +244,6 @@ def _answers_itself(response_model) -> bool:
     """Whether a response model reads only the fit components (``ranking_proba``: the
     learned ResponseModel); any other classifier is given every component."""
     return callable(getattr(response_model, "ranking_proba", None))
-
-
-def options_by_goal(options: list[GoalOption]) -> list[list[int]]:
-    """Indices of the options of each goal, goals in order of appearance."""
-    goals = sorted({o.goal_index for o in options})
-    return [[i for i, o in enumerate(options) if o.goal_index == g] for g in goals]
-
-
-def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int64):
-    """For each item and goal, the option (reading) with the best weighted fit.
-
-    ``component_values(option index)`` gives the (n,) value of each component in ``weights``,
-    or None where it is zero throughout (the option does not ask for it), which saves the work.
-    The whole goal is tried first and a segment replaces it only where it fits strictly better,
-    so a segment is named only when it says something the goal alone does not.
-    Returns goal-major arrays: (option index (n goals, n) of ``dtype``, {component: values (n goals, n)}).
-    """
-    option = np.zeros((len(goal_opts), n), dtype=dtype)
-    values = {c: np.zeros((len(goal_opts), n)) for c in weights}
-    for g, opt_ids in enumerate(goal_opts):
-        best_fit = None
-        for oi in sorted(opt_ids, key=lambda i: options[i].segment_id is not None):
-            vals = component_values(oi)
-            fit = np.zeros(n)
-            for c in weights:
-                if vals[c] is not None:
-                    fit += weights[c] * vals[c]
-            better = None if best_fit is None else fit > best_fit
-            best_fit = fit if best_fit is None else np.where(better, fit, best_fit)
-            option[g] = oi if better is None else np.where(better, oi, option[g])
-            for c in weights:
-                if better is None:
-                    if vals[c] is not None:
-                        values[c][g] = vals[c]
-                else:
-                    np.copyto(values[c][g], 0.0 if vals[c] is None else vals[c], where=better)
-    return option, values
 
 
 def relevance_gate(fit: np.ndarray, max_fit: float) -> np.ndarray:

@@ -1,0 +1,124 @@
+"""Which reading of each goal (the whole goal or one of its segments) fits each contact best, and
+the component values of that reading; kept per goal, so that after one goal is edited only that
+goal's readings are made again.
+
+A goal's readings depend on its options (roles, companies, seniority, ... ; see goals.py) and on
+the fitted contacts, never on the clock or on the other goals: the text fit of an option is a
+column of its own (text.text_fit), and best_readings compares a goal's options among themselves.
+So they can be kept with the fitted ranker, keyed by the goal's options (what is only shown, its
+title and priority, left out), and a ranking made again after an edit scores only the goal that
+changed (at 100,000 contacts and 5 goals, the text fit of the other goals' options was most of a
+re-rank).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+
+import numpy as np
+
+from .goals import GoalOption
+
+# Goals whose readings are kept: each holds, at 100,000 contacts, 0.1 MB of option codes and up to
+# four 0.8 MB rows of values (a component no option of the goal asks for is kept as None).
+KEPT_GOALS = 10
+
+
+def options_by_goal(options: list[GoalOption]) -> list[list[int]]:
+    """Indices of the options of each goal, goals in order of appearance."""
+    goals = sorted({o.goal_index for o in options})
+    return [[i for i, o in enumerate(options) if o.goal_index == g] for g in goals]
+
+
+def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int64):
+    """For each item and goal, the option (reading) with the best weighted fit.
+
+    ``component_values(option index)`` gives the (n,) value of each component in ``weights``,
+    or None where it is zero throughout (the option does not ask for it), which saves the work.
+    The whole goal is tried first and a segment replaces it only where it fits strictly better,
+    so a segment is named only when it says something the goal alone does not.
+    Returns goal-major arrays: (option index (n goals, n) of ``dtype``, {component: values (n goals, n)}).
+    """
+    option = np.zeros((len(goal_opts), n), dtype=dtype)
+    values = {c: np.zeros((len(goal_opts), n)) for c in weights}
+    for g, opt_ids in enumerate(goal_opts):
+        best_fit = None
+        for oi in sorted(opt_ids, key=lambda i: options[i].segment_id is not None):
+            vals = component_values(oi)
+            fit = np.zeros(n)
+            for c in weights:
+                if vals[c] is not None:
+                    fit += weights[c] * vals[c]
+            better = None if best_fit is None else fit > best_fit
+            best_fit = fit if best_fit is None else np.where(better, fit, best_fit)
+            option[g] = oi if better is None else np.where(better, oi, option[g])
+            for c in weights:
+                if better is None:
+                    if vals[c] is not None:
+                        values[c][g] = vals[c]
+                else:
+                    np.copyto(values[c][g], 0.0 if vals[c] is None else vals[c], where=better)
+    return option, values
+
+
+class KeptReadings:
+    """Each goal's best readings, the most recently used ``KEPT_GOALS`` of them, shared by the
+    threads that rank with one fitted ranker (a page, Home's preparation)."""
+
+    def __init__(self):
+        self._rows: dict = {}
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, key):
+        with self._lock:
+            found = self._rows.pop(key, None)
+            if found is not None:
+                self._rows[key] = found  # the most recently used last
+            return found
+
+    def put(self, key, readings) -> None:
+        with self._lock:
+            self._rows.pop(key, None)
+            self._rows[key] = readings
+            while len(self._rows) > KEPT_GOALS:
+                del self._rows[next(iter(self._rows))]
+
+
+def goal_key(options: list[GoalOption], opt_ids: list[int], weights: dict[str, float]) -> tuple:
+    """What one goal's readings depend on: its options but for what is only shown or applied later
+    (title, priority, position, places for events), and the weights that pick the best reading."""
+    shown = dict(goal_index=0, goal_id=None, goal_title="", priority_weight=0.0, segment_name=None, locations=())
+    return tuple(sorted(weights.items())), tuple(replace(options[oi], **shown) for oi in opt_ids)
+
+
+def kept_readings(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings | None):
+    """``best_readings`` of every goal, those of goals already read taken from ``kept`` (and the new
+    ones put there). ``values_for(option indices)`` gives the ``component_values`` function of
+    those options: only the options of goals not kept are read (their text fit computed)."""
+    if kept is None:
+        return best_readings(options, goal_opts, n, values_for(range(len(options))), weights, dtype)
+    keys = [goal_key(options, ids, weights) for ids in goal_opts]
+    found = [kept.get(key) for key in keys]
+    fresh = [g for g, f in enumerate(found) if f is None]
+    option = np.zeros((len(goal_opts), n), dtype=dtype)
+    values = {c: np.zeros((len(goal_opts), n)) for c in weights}
+    if fresh:
+        new_option, new_values = best_readings(
+            options, [goal_opts[g] for g in fresh], n,
+            values_for([oi for g in fresh for oi in goal_opts[g]]), weights, dtype)
+        for j, g in enumerate(fresh):
+            local = np.zeros(len(options), dtype=np.min_scalar_type(max(len(goal_opts[g]) - 1, 0)))
+            local[goal_opts[g]] = np.arange(len(goal_opts[g]))
+            rows = {c: (new_values[c][j].copy() if new_values[c][j].any() else None) for c in weights}
+            found[g] = (local[new_option[j]], rows)
+            kept.put(keys[g], found[g])
+    for g, (local, rows) in enumerate(found):
+        option[g] = np.asarray(goal_opts[g], dtype=dtype)[local]
+        for c, row in rows.items():
+            if row is not None:
+                values[c][g] = row
+    return option, values
