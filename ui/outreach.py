@@ -12,6 +12,7 @@ from engine.outreach.opportunities import (
     feedback_status,
     learning_status,
     rank_contacts,
+    with_reasons,
 )
 from engine.outreach.table import FIT_HELP, TABLE_COLUMNS, breakdown, csv_rows, fit, with_fit, with_links
 from engine.search import OUTREACH_FIELDS, matching, shown_of
@@ -42,9 +43,9 @@ segment_id = right.selectbox("Segment", [None, *segment_names], disabled=not seg
                              format_func=lambda i: segment_names.get(i, "All segments"))
 segment = next((s for s in segments if s["id"] == segment_id), None)
 
+reading = (goal["id"] if goal else None, segment["id"] if segment else None)  # what the list is ranked for
 with st.spinner("Ranking..."), friendly_errors():
-    ranked = rank_contacts(workspace, goal_id=goal["id"] if goal else None,
-                           segment_id=segment["id"] if segment else None)
+    ranked = rank_contacts(workspace, *reading, reasons=False)
 if ranked.empty:
     st.info("No contacts to rank yet: import your contacts first.")
     st.page_link("ui/imports.py", label="Import contacts", icon=":material/upload_file:")
@@ -60,7 +61,8 @@ if st.session_state.get("outreach_filters") != signature or st.session_state.get
     st.session_state.pop("outreach_page", None)  # back to the first page (its default)
 page = st.session_state.get("outreach_page", 1)
 with friendly_errors():
-    shown = with_links(workspace, found.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+    shown = with_reasons(workspace, with_links(workspace, found.iloc[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]),
+                         *reading)
 with friendly_errors():
     learning = learning_status(workspace)
     marks = feedback_status(workspace, goal["id"] if goal else None)
@@ -137,5 +139,5 @@ else:
                "the outreach; select several to mark them at once.")
 
 st.download_button("Download the prioritized list (CSV)",
-                   lambda: csv_bytes(csv_rows(workspace, found), TABLE_COLUMNS),
+                   lambda: csv_bytes(csv_rows(workspace, with_reasons(workspace, found, *reading)), TABLE_COLUMNS),
                    file_name="rapport-outreach.csv", mime="text/csv", icon=":material/download:")

@@ -105,7 +105,8 @@ def with_exploration(ranked: pd.DataFrame, ranker, contacts: pd.DataFrame, day: 
         picked += [pool.index[i] for i in order.tolist() if pool.index[i] not in picked][: len(slots) - len(picked)]
     explore = ranked.loc[picked].copy()
     explore["to_learn"] = True
-    explore["reasons"] = [[REASON, *(r if isinstance(r, list) else [])] for r in explore["reasons"]]
+    if "reasons" in explore:  # (else written with the page shown: opportunities.with_reasons)
+        explore["reasons"] = [[REASON, *(r if isinstance(r, list) else [])] for r in explore["reasons"]]
     rest = ranked.drop(index=picked)
     head, tail = rest.iloc[:kept], rest.iloc[kept:]
     page = []

@@ -20,7 +20,7 @@ from engine.vocabulary import RELATIONSHIPS
 from .goals import goal_options
 from .readings import KeptReadings
 from .reasons import reasons_and_steps
-from .scoring import COMPONENTS, score_goals
+from .scoring import COMPONENTS, picked_scores, score_goals
 from .signals import ContactSignals, column, day_of
 from .taxonomy import read_contacts, taxonomy
 from .text import fit_contact_text, shared_terms
@@ -196,14 +196,37 @@ class OpportunityRanker(BaseEstimator):
         state.pop("_kept_readings", None)
         return state
 
-    def _scores(self, goals, now, goal_id=None, segment_id=None, contributions=True):
+    def _options(self, goals, goal_id=None, segment_id=None) -> list:
         check_is_fitted(self)
         options = goal_options(goals)
         if goal_id is not None:
             options = [o for o in options if o.goal_id == goal_id]
         if segment_id is not None:
             options = [o for o in options if o.segment_id == segment_id]
-        return score_goals(self, options, day_of(now), contributions, kept=self.kept_readings())
+        return options
+
+    def _scores(self, goals, now, goal_id=None, segment_id=None, contributions=True):
+        return score_goals(self, self._options(goals, goal_id, segment_id), day_of(now), contributions,
+                           kept=self.kept_readings())
+
+    def reasons_for(self, goals, now, contact_ids, goal_ids, goal_id=None, segment_id=None) -> tuple[list, list]:
+        """(reasons, next steps) of the rows (``contact_ids[k]`` under ``goal_ids[k]``) of a ranking
+        made with ``rank(goals, now, goal_id=, segment_id=, reasons=False)``: what ``rank`` writes for
+        them, for these rows only (a page of the Outreach list, not all 100,000), from the goals'
+        kept readings."""
+        options = self._options(goals, goal_id, segment_id)
+        contact_ids, goal_ids = list(contact_ids), list(goal_ids)
+        if not contact_ids:
+            return [], []
+        rows = pd.Index(self.contact_ids_).get_indexer(contact_ids)
+        order = sorted({o.goal_index for o in options})
+        index_of = {o.goal_id: order.index(o.goal_index) for o in options}
+        if (rows < 0).any() or any(g not in index_of for g in goal_ids):
+            raise KeyError("a row names a contact or goal this ranking does not hold")
+        goals_of = np.array([index_of[g] for g in goal_ids], dtype=np.int64)
+        s = picked_scores(self, options, day_of(now), rows, goals_of, self.kept_readings())
+        reasons, steps = reasons_and_steps(self, s, rows, goals_of, picked=True)
+        return reasons, list(steps)
 
     def score(self, goals, now) -> pd.DataFrame:
         """One row per (contact, active goal): contact_id, goal_id, segment_id, score and the
@@ -224,12 +247,14 @@ class OpportunityRanker(BaseEstimator):
             data[name] = values.ravel(order="F")
         return pd.DataFrame(data)
 
-    def rank(self, goals, now, top=None, goal_id=None, segment_id=None) -> pd.DataFrame:
+    def rank(self, goals, now, top=None, goal_id=None, segment_id=None, reasons=True) -> pd.DataFrame:
         """Contacts best first, each under the goal where it scores highest after priority weighting.
 
         Columns: contact_id, full_name, goal_id, goal_title, segment_id, segment_name, score,
         reasons (list of str), next_step (str). ``goal_id`` / ``segment_id`` restrict the ranking
         to one goal or one segment; ``top`` keeps the first rows. No active goal: empty frame.
+        ``reasons=False``: without the reasons and next_step columns (``reasons_for`` writes them
+        for the rows shown), the slowest and largest part of a ranking of every contact.
         """
         s = self._scores(goals, now, goal_id, segment_id, contributions=False)
         if s.score.shape[1] == 0:
@@ -252,8 +277,7 @@ class OpportunityRanker(BaseEstimator):
             return pd.Series(values[option], dtype=object)
 
         with gc_paused():
-            reasons, steps = reasons_and_steps(self, s, order, goals_of, picked=True)
-            return pd.DataFrame({
+            frame = pd.DataFrame({
                 "contact_id": self.contact_ids_[order],
                 "full_name": pd.Series(self.full_names_[order], dtype=object),
                 "goal_id": per_option("goal_id"),
@@ -261,9 +285,12 @@ class OpportunityRanker(BaseEstimator):
                 "segment_id": per_option("segment_id"),
                 "segment_name": per_option("segment_name"),
                 "score": total[order],
-                "reasons": pd.Series(reasons, dtype=object),
-                "next_step": pd.Series(steps, dtype=object),
             })
+            if reasons:
+                written, steps = reasons_and_steps(self, s, order, goals_of, picked=True)
+                frame["reasons"] = pd.Series(written, dtype=object)
+                frame["next_step"] = pd.Series(steps, dtype=object)
+            return frame
 
     def _order(self, total: np.ndarray, s, best: np.ndarray, top: int | None = None) -> np.ndarray:
         """Best first; equal scores ordered by meaning, never by file position: warmth, then how

@@ -95,30 +95,69 @@ def goal_key(options: list[GoalOption], opt_ids: list[int], weights: dict[str, f
     return tuple(sorted(weights.items())), tuple(replace(options[oi], **shown) for oi in opt_ids)
 
 
-def kept_readings(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings | None):
-    """``best_readings`` of every goal, those of goals already read taken from ``kept`` (and the new
-    ones put there). ``values_for(option indices)`` gives the ``component_values`` function of
-    those options: only the options of goals not kept are read (their text fit computed)."""
-    if kept is None:
-        return best_readings(options, goal_opts, n, values_for(range(len(options))), weights, dtype)
-    keys = [goal_key(options, ids, weights) for ids in goal_opts]
-    found = [kept.get(key) for key in keys]
-    fresh = [g for g, f in enumerate(found) if f is None]
-    option = np.zeros((len(goal_opts), n), dtype=dtype)
-    values = {c: np.zeros((len(goal_opts), n)) for c in weights}
+def _goals_read(options, goal_opts, wanted, n, values_for, weights, dtype, kept: KeptReadings):
+    """For each goal index in ``wanted``: (local option codes (n,), {component: values (n,) or None},
+    the whole query rows of its options), from ``kept`` or made (only the options of goals not
+    kept are read) and put there."""
+    keys = {g: goal_key(options, goal_opts[g], weights) for g in wanted}
+    found = {g: kept.get(keys[g]) for g in wanted}
+    fresh = [g for g in wanted if found[g] is None]
     if fresh:
-        new_option, new_values = best_readings(
-            options, [goal_opts[g] for g in fresh], n,
-            values_for([oi for g in fresh for oi in goal_opts[g]]), weights, dtype)
+        read = [oi for g in fresh for oi in goal_opts[g]]
+        component_values, queries = values_for(read)
+        new_option, new_values = best_readings(options, [goal_opts[g] for g in fresh], n, component_values,
+                                               weights, dtype)
+        start = 0
         for j, g in enumerate(fresh):
             local = np.zeros(len(options), dtype=np.min_scalar_type(max(len(goal_opts[g]) - 1, 0)))
             local[goal_opts[g]] = np.arange(len(goal_opts[g]))
             rows = {c: (new_values[c][j].copy() if new_values[c][j].any() else None) for c in weights}
-            found[g] = (local[new_option[j]], rows)
+            found[g] = (local[new_option[j]], rows, queries[start:start + len(goal_opts[g])])
+            start += len(goal_opts[g])
             kept.put(keys[g], found[g])
-    for g, (local, rows) in enumerate(found):
+    return found
+
+
+def kept_readings(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings | None):
+    """(the options' whole queries, and ``best_readings`` of every goal), those of goals already read
+    taken from ``kept`` (and the new ones put there). ``values_for(option indices)`` gives the
+    ``component_values`` function of those options and their whole queries: only the options of
+    goals not kept are read (their text fit computed)."""
+    if kept is None:
+        component_values, queries = values_for(range(len(options)))
+        return queries, *best_readings(options, goal_opts, n, component_values, weights, dtype)
+    found = _goals_read(options, goal_opts, range(len(goal_opts)), n, values_for, weights, dtype, kept)
+    option = np.zeros((len(goal_opts), n), dtype=dtype)
+    values = {c: np.zeros((len(goal_opts), n)) for c in weights}
+    for g, (local, rows, _) in found.items():
         option[g] = np.asarray(goal_opts[g], dtype=dtype)[local]
         for c, row in rows.items():
             if row is not None:
                 values[c][g] = row
-    return option, values
+    return _stacked([found[g][2] for g in range(len(goal_opts))], options), option, values
+
+
+def readings_at(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings | None,
+                rows: np.ndarray, goals_of: np.ndarray):
+    """``kept_readings`` at the (contact row, goal) pairs ``rows`` x ``goals_of`` only: (queries,
+    option (k,), {component: values (k,)}), without assembling every contact's."""
+    if kept is None:
+        queries, option, values = kept_readings(options, goal_opts, n, values_for, weights, dtype, None)
+        return queries, option[goals_of, rows], {c: v[goals_of, rows] for c, v in values.items()}
+    found = _goals_read(options, goal_opts, range(len(goal_opts)), n, values_for, weights, dtype, kept)
+    option = np.zeros(len(rows), dtype=dtype)
+    values = {c: np.zeros(len(rows)) for c in weights}
+    for g in np.unique(goals_of).tolist():
+        local, kept_rows, _ = found[g]
+        these = goals_of == g
+        option[these] = np.asarray(goal_opts[g], dtype=dtype)[local[rows[these]]]
+        for c, row in kept_rows.items():
+            if row is not None:
+                values[c][these] = row[rows[these]]
+    return _stacked([found[g][2] for g in range(len(goal_opts))], options), option, values
+
+
+def _stacked(parts, options):
+    import scipy.sparse as sp
+
+    return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((len(options), 0))

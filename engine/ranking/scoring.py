@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .goals import GoalOption
-from .readings import KeptReadings, kept_readings, options_by_goal
+from .readings import KeptReadings, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
 from .text import query_matrix, text_fit, weigh_qualifiers
 from .titles import SENIORITY_LEVELS
@@ -142,32 +142,24 @@ def _relationship_values(option: GoalOption, names: list[str], codes: np.ndarray
     return lut[codes + 1]
 
 
-def score_goals(model, options: list[GoalOption], now_day: float, contributions: bool = True,
-                kept: KeptReadings | None = None) -> GoalScores:
-    """Score all fitted contacts of ``model`` (an OpportunityRanker) against ``options``.
-
-    ``kept``: the goals' best readings made before (readings.py), read instead of made again.
-
-    ``contributions=False`` leaves ``GoalScores.contributions`` empty: ranking needs only the
-    score, and the (goals x contacts) array of each component (8 of them with a learned ranking,
-    5.6 MB each at 7 goals and 100,000 contacts) is then released as soon as the score is made."""
-    keep_contributions = contributions
-    p = model.get_params()
-    w = {c: float(p[f"{c}_weight"]) for c in COMPONENTS}
+def readings(model, options: list[GoalOption], weights: dict[str, float], kept: KeptReadings | None = None,
+             at: tuple[np.ndarray, np.ndarray] | None = None):
+    """(the options' whole queries, the options of each goal, and the goal-major best readings:
+    option (n goals, n), {component: values (n goals, n)}); see readings.py. All arithmetic is
+    goal-major, (n goals, n contacts), so each goal's row is contiguous. ``at``: (rows, goals_of),
+    the readings at those (contact row, goal) pairs only, (k,) arrays."""
     n = model.n_contacts_
-    role_q = weigh_qualifiers(
-        query_matrix(model.vectorizer_, [o.role_fields for o in options]), options, model
-    )
-    context_q = query_matrix(model.vectorizer_, [o.context_fields for o in options])
-    queries = (role_q + context_q).tocsr()  # the whole query, for the terms reasons quote
-    signals = model.signals_.at(now_day)
 
-    def values_for(read: list[int]):
-        """``component_values`` of the options ``read`` (their text fit computed here, a column each)."""
+    def values_for(read):
+        """``component_values`` of the options ``read`` (their text fit computed here, a column each),
+        and their whole queries (the terms reasons quote)."""
+        read = list(read)
+        these = [options[oi] for oi in read]
+        role_q = weigh_qualifiers(query_matrix(model.vectorizer_, [o.role_fields for o in these]), these, model)
+        context_q = query_matrix(model.vectorizer_, [o.context_fields for o in these])
         column = np.full(len(options), -1)
-        column[list(read)] = np.arange(len(read))
-        sim = text_fit(model.contact_matrix_, role_q[list(read)], context_q[list(read)]) if len(read) < len(options) \
-            else text_fit(model.contact_matrix_, role_q, context_q)
+        column[read] = np.arange(len(read))
+        sim = text_fit(model.contact_matrix_, role_q, context_q)
 
         def component_values(oi: int):
             o = options[oi]
@@ -181,15 +173,46 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
                 "seniority": seniority,
                 "relationship": _relationship_values(o, model.relationships_, model.relationship_codes_),
             }
-        return component_values
+        return component_values, (role_q + context_q).tocsr()
 
-    # All arithmetic is goal-major, (n goals, n contacts), so each goal's row is contiguous; the
-    # result holds transposed views, indexed [contact, goal].
     goal_opts = options_by_goal(options)
     # The option index in the smallest integer that holds it: an (n goals, n) array kept with the scores.
     # The (options x contacts) text fit lives only while the readings are made.
-    option, values = kept_readings(options, goal_opts, n, values_for, {c: w[c] for c in FIT_COMPONENTS},
-                                   np.min_scalar_type(max(len(options) - 1, 0)), kept)
+    dtype = np.min_scalar_type(max(len(options) - 1, 0))
+    if at is not None:
+        return goal_opts, *readings_at(options, goal_opts, n, values_for, weights, dtype, kept, *at)
+    return goal_opts, *kept_readings(options, goal_opts, n, values_for, weights, dtype, kept)
+
+
+def picked_scores(model, options: list[GoalOption], now_day: float, rows: np.ndarray, goals_of: np.ndarray,
+                  kept: KeptReadings | None = None) -> GoalScores:
+    """The scores' readings at the (contact row, goal) pairs ``rows`` x ``goals_of`` only, as
+    ``reasons.reasons_and_steps(..., picked=True)`` reads them: the reasons of the rows a page shows,
+    from the goals' kept readings, without scoring every contact again. No score; the signals are
+    computed for these rows only (elsewhere zero)."""
+    w = model.get_params()
+    goal_opts, queries, option, values = readings(
+        model, options, {c: float(w[f"{c}_weight"]) for c in FIT_COMPONENTS}, kept, at=(rows, goals_of))
+    return GoalScores(options, queries, option, values, {}, None,
+                      np.array([options[ids[0]].priority_weight for ids in goal_opts]), goal_opts,
+                      model.signals_.at_rows(now_day, rows, model.n_contacts_))
+
+
+def score_goals(model, options: list[GoalOption], now_day: float, contributions: bool = True,
+                kept: KeptReadings | None = None) -> GoalScores:
+    """Score all fitted contacts of ``model`` (an OpportunityRanker) against ``options``.
+
+    ``kept``: the goals' best readings made before (readings.py), read instead of made again.
+
+    ``contributions=False`` leaves ``GoalScores.contributions`` empty: ranking needs only the
+    score, and the (goals x contacts) array of each component (8 of them with a learned ranking,
+    5.6 MB each at 7 goals and 100,000 contacts) is then released as soon as the score is made."""
+    keep_contributions = contributions
+    p = model.get_params()
+    w = {c: float(p[f"{c}_weight"]) for c in COMPONENTS}
+    n = model.n_contacts_
+    goal_opts, queries, option, values = readings(model, options, {c: w[c] for c in FIT_COMPONENTS}, kept)
+    signals = model.signals_.at(now_day)
     # Summed and combined in place, in the same order as written out (fit = text + company + ...,
     # positive = fit + warmth + timing), so that fewer (goals x contacts) temporaries are alive at once.
     # Ranking alone (contributions=False) never holds the fit components' contributions: they are

@@ -12,7 +12,7 @@ scoring never reads the clock, so the same inputs give the same ranking in tests
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
@@ -96,6 +96,16 @@ class ContactSignals:
         for values in out.values():
             values.flags.writeable = False
         self.__dict__["_kept_at"] = (float(now_day), out)
+        return out
+
+    def at_rows(self, now_day: float, rows: np.ndarray, n: int) -> dict[str, np.ndarray]:
+        """``at(now_day)`` computed for the contacts at positions ``rows`` only, in (n,) arrays that
+        hold them there (zero elsewhere): the reasons of a page of 25 need 25 contacts' signals."""
+        part = type(self)(**{f.name: getattr(self, f.name)[rows] for f in fields(self)})._at(now_day)
+        out = {}
+        for key, values in part.items():
+            out[key] = np.zeros(n, dtype=values.dtype)
+            out[key][rows] = values
         return out
 
     def __getstate__(self) -> dict:

@@ -1,0 +1,58 @@
+"""The Outreach list is ranked without reasons and the page writes them for the rows it shows
+(``with_reasons``): the same reasons and next steps, to the letter, as ranking with them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from engine.demo import load_demo_workspace
+from engine.outreach.exploration import REASON
+from engine.outreach.opportunities import rank_contacts, with_reasons
+from engine.store import Store
+
+NOW = datetime.combine(date.today(), datetime.min.time()).replace(hour=10)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> Store:
+    store = Store(tmp_path_factory.mktemp("lazy") / "rapport.duckdb")
+    load_demo_workspace(store, today=date.today())  # months of outreach: learning and exploration are on
+    return store
+
+
+def _readings(store: Store) -> list[tuple]:
+    goals = store.goals.all(statuses=("active",))
+    with_segments = next(g for g in goals if g.get("segments"))
+    return [(None, None), (goals[-1]["id"], None), (with_segments["id"], with_segments["segments"][0]["id"])]
+
+
+def test_reasons_written_for_a_page_equal_those_of_the_whole_ranking(demo):
+    for goal_id, segment_id in _readings(demo):
+        full = rank_contacts(demo, goal_id, segment_id, now=NOW)
+        lazy = rank_contacts(demo, goal_id, segment_id, now=NOW, reasons=False)
+        assert "reasons" not in lazy and "next_step" not in lazy
+        assert len(full) > 0
+        for page in (slice(0, 25), slice(25, 50), slice(len(lazy) - 7, len(lazy))):
+            written = with_reasons(demo, lazy.iloc[page], goal_id, segment_id, now=NOW)
+            pd.testing.assert_frame_equal(written[full.columns], full.iloc[page], check_exact=True)
+
+
+def test_places_chosen_to_learn_say_so_first(demo):
+    lazy = rank_contacts(demo, now=NOW, reasons=False)
+    written = with_reasons(demo, lazy.head(25), now=NOW)
+    chosen = written[written["to_learn"]]
+    assert len(chosen) == 5
+    assert all(r[0] == REASON for r in chosen["reasons"])
+    assert not any(REASON in r for r in written.loc[~written["to_learn"], "reasons"])
+
+
+def test_a_page_of_nobody_and_a_row_the_ranking_does_not_hold(demo):
+    lazy = rank_contacts(demo, now=NOW, reasons=False)
+    empty = with_reasons(demo, lazy.head(0), now=NOW)
+    assert list(empty["reasons"]) == [] and "next_step" in empty
+    stranger = lazy.head(1).assign(contact_id=10**9)
+    with pytest.raises(KeyError):
+        with_reasons(demo, stranger, now=NOW)
