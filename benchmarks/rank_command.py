@@ -60,12 +60,13 @@ kept = time.perf_counter() - imported
 ranker = contact_ranker(store)[0]
 goals = store.goals.all()
 now = datetime.now()
-edited = [dict(g) for g in goals]
-edited[0]["target_roles"] = list(edited[0].get("target_roles") or []) + ["payments"]
 rerank, full = [], []
-for _ in range(5):
+for word in ("payments", "lending", "treasury", "billing", "fraud"):  # a different edit each time: each is read
+    edited = [dict(g) for g in goals]
+    edited[0]["target_roles"] = list(edited[0].get("target_roles") or []) + [word]
     t = time.perf_counter(); ranker.rank(edited, now, top=250); rerank.append(time.perf_counter() - t)
-    t = time.perf_counter(); ranker.rank(edited, now); full.append(time.perf_counter() - t)
+    edited[0]["target_roles"] = edited[0]["target_roles"] + ["risk"]
+    t = time.perf_counter(); ranker.rank(edited, now, reasons=False); full.append(time.perf_counter() - t)
 first = rank_contacts(store, top=25)
 goal, ids = int(first["goal_id"].iloc[0]), first["contact_id"].tolist()
 marks = []
@@ -137,7 +138,8 @@ def report(r: dict) -> None:
     print(f"  in process, from the kept model (after {r['imports']:.2f} s of imports): {r['kept']:.3f} s "
           "(target <= 0.5 s)")
     print(f"  in process, re-rank after editing one goal   : {r['rerank'] * 1000:.0f} ms for the first 250 places "
-          f"(target <= 100 ms), {r['rerank_full'] * 1000:.0f} ms for all")
+          f"(target <= 100 ms), {r['rerank_full'] * 1000:.0f} ms for all "
+          "(without reasons, as the Outreach list ranks them)")
     print(f"  in process, re-rank after a feedback mark    : {r['marks'] * 1000:.0f} ms (median of 5; "
           f"target <= 100 ms); the first mark of a goal {r['first_mark'] * 1000:.0f} ms (its features are built)")
 

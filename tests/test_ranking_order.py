@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from engine.ranking import OpportunityRanker
 from tests.ranking_support import DAY, NOW, contacts_frame, goal
@@ -116,7 +117,10 @@ def test_the_first_places_are_the_full_rankings_first_places_even_where_ties_str
         pd.testing.assert_frame_equal(first.reset_index(drop=True), full.head(top).reset_index(drop=True))
 
 
-def test_every_segments_own_score_in_one_pass_equals_scoring_that_segment_alone():
+@pytest.mark.parametrize("read_before", [(), (1,), (1, 2, 3)])
+def test_every_segments_own_score_in_one_pass_equals_scoring_that_segment_alone(read_before):
+    """Whether a goal's readings were kept by a ranking before (its segments scored in blocks) or
+    are read now (its segments' fits come with them), and in any mix of the two."""
     from engine.ranking import ranker as ranker_module
 
     titles = ["Product Manager", "Senior Software Engineer", "Technical Recruiter", "Data Scientist",
@@ -132,6 +136,8 @@ def test_every_segments_own_score_in_one_pass_equals_scoring_that_segment_alone(
     goals = [goal(id=1, segments=segments[:5]), goal(id=2, title="Hire engineers", outcome="hiring",
                                                      priority=5, segments=segments[5:]), goal(id=3)]
     assert len(segments) > ranker_module.SEGMENT_BLOCK  # more than one block
+    for goal_id in read_before:
+        ranker.rank(goals, NOW, goal_id=goal_id)
     options, scores = ranker.segment_scores(goals, NOW)
     assert [o.segment_id for o in options] == [s["id"] for s in segments]
     for j, option in enumerate(options):

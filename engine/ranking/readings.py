@@ -31,7 +31,7 @@ def options_by_goal(options: list[GoalOption]) -> list[list[int]]:
     return [[i for i, o in enumerate(options) if o.goal_index == g] for g in goals]
 
 
-def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int64):
+def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int64, fits: dict | None = None):
     """For each item and goal, the option (reading) with the best weighted fit.
 
     ``component_values(option index)`` gives the (n,) value of each component in ``weights``,
@@ -39,6 +39,7 @@ def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int
     The whole goal is tried first and a segment replaces it only where it fits strictly better,
     so a segment is named only when it says something the goal alone does not.
     Returns goal-major arrays: (option index (n goals, n) of ``dtype``, {component: values (n goals, n)}).
+    ``fits``: where given, each segment option's own weighted fit (n,) is put there by option index.
     """
     option = np.zeros((len(goal_opts), n), dtype=dtype)
     values = {c: np.zeros((len(goal_opts), n)) for c in weights}
@@ -50,6 +51,8 @@ def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int
             for c in weights:
                 if vals[c] is not None:
                     fit += weights[c] * vals[c]
+            if fits is not None and options[oi].segment_id is not None:
+                fits[oi] = fit  # (never written to below: best_fit is a new array once a segment is tried)
             better = None if best_fit is None else fit > best_fit
             best_fit = fit if best_fit is None else np.where(better, fit, best_fit)
             option[g] = oi if better is None else np.where(better, oi, option[g])
@@ -95,7 +98,7 @@ def goal_key(options: list[GoalOption], opt_ids: list[int], weights: dict[str, f
     return tuple(sorted(weights.items())), tuple(replace(options[oi], **shown) for oi in opt_ids)
 
 
-def _goals_read(options, goal_opts, wanted, n, values_for, weights, dtype, kept: KeptReadings):
+def _goals_read(options, goal_opts, wanted, n, values_for, weights, dtype, kept: KeptReadings, fits=None):
     """For each goal index in ``wanted``: (local option codes (n,), {component: values (n,) or None},
     the whole query rows of its options), from ``kept`` or made (only the options of goals not
     kept are read) and put there."""
@@ -106,7 +109,7 @@ def _goals_read(options, goal_opts, wanted, n, values_for, weights, dtype, kept:
         read = [oi for g in fresh for oi in goal_opts[g]]
         component_values, queries = values_for(read)
         new_option, new_values = best_readings(options, [goal_opts[g] for g in fresh], n, component_values,
-                                               weights, dtype)
+                                               weights, dtype, fits)
         start = 0
         for j, g in enumerate(fresh):
             local = np.zeros(len(options), dtype=np.min_scalar_type(max(len(goal_opts[g]) - 1, 0)))
@@ -118,15 +121,15 @@ def _goals_read(options, goal_opts, wanted, n, values_for, weights, dtype, kept:
     return found
 
 
-def kept_readings(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings | None):
+def kept_readings(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings | None, fits=None):
     """(the options' whole queries, and ``best_readings`` of every goal), those of goals already read
     taken from ``kept`` (and the new ones put there). ``values_for(option indices)`` gives the
     ``component_values`` function of those options and their whole queries: only the options of
     goals not kept are read (their text fit computed)."""
     if kept is None:
         component_values, queries = values_for(range(len(options)))
-        return queries, *best_readings(options, goal_opts, n, component_values, weights, dtype)
-    found = _goals_read(options, goal_opts, range(len(goal_opts)), n, values_for, weights, dtype, kept)
+        return queries, *best_readings(options, goal_opts, n, component_values, weights, dtype, fits)
+    found = _goals_read(options, goal_opts, range(len(goal_opts)), n, values_for, weights, dtype, kept, fits)
     option = np.zeros((len(goal_opts), n), dtype=dtype)
     values = {c: np.zeros((len(goal_opts), n)) for c in weights}
     for g, (local, rows, _) in found.items():

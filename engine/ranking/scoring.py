@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .goals import GoalOption
-from .readings import KeptReadings, kept_readings, options_by_goal, readings_at
+from .readings import KeptReadings, goal_key, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
 from .text import query_matrix, text_fit, weigh_qualifiers
 from .titles import SENIORITY_LEVELS
@@ -143,7 +143,7 @@ def _relationship_values(option: GoalOption, names: list[str], codes: np.ndarray
 
 
 def readings(model, options: list[GoalOption], weights: dict[str, float], kept: KeptReadings | None = None,
-             at: tuple[np.ndarray, np.ndarray] | None = None):
+             at: tuple[np.ndarray, np.ndarray] | None = None, fits: dict | None = None):
     """(the options' whole queries, the options of each goal, and the goal-major best readings:
     option (n goals, n), {component: values (n goals, n)}); see readings.py. All arithmetic is
     goal-major, (n goals, n contacts), so each goal's row is contiguous. ``at``: (rows, goals_of),
@@ -181,7 +181,7 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
     dtype = np.min_scalar_type(max(len(options) - 1, 0))
     if at is not None:
         return goal_opts, *readings_at(options, goal_opts, n, values_for, weights, dtype, kept, *at)
-    return goal_opts, *kept_readings(options, goal_opts, n, values_for, weights, dtype, kept)
+    return goal_opts, *kept_readings(options, goal_opts, n, values_for, weights, dtype, kept, fits)
 
 
 def picked_scores(model, options: list[GoalOption], now_day: float, rows: np.ndarray, goals_of: np.ndarray,
@@ -224,16 +224,8 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
         fit += contributions[c]
     # Only whether there is any fit is read past the gate: held as a mask, 1/8 of the floats' size.
     has_fit = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION)) > 0
-    gate = relevance_gate(fit, sum(w[c] for c in FIT_COMPONENTS))
-    warmth = (w["warmth"] * signals["warmth"]) * gate
-    timing = (w["timing"] * signals["timing"]) * gate
-    del gate
-    positive = fit + warmth
+    score, warmth, timing, fatigue = _scored([fit], signals, w)
     del fit
-    positive += timing
-    fatigue = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
-    score = positive + fatigue
-    del positive  # not held through the blend, where a learned ranking peaks
     if keep_contributions or not (model.response_model is None or _answers_itself(model.response_model)):
         # (else nobody reads them: without a response model, or one that reads the fit alone)
         contributions.update(warmth=warmth, timing=timing, fatigue=fatigue)
@@ -247,6 +239,42 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
         options, queries, option.T, {c: v.T for c, v in values.items()},
         {c: v.T for c, v in contributions.items()}, score.T, priority, goal_opts, signals,
     )
+
+
+def _scored(holder: list, signals: dict, w: dict[str, float]):
+    """(score, warmth, timing, fatigue) from the fit (``holder[0]``, released here: passed in a list
+    so that it is not kept alive through the rest): fit, plus warmth and timing gated by it,
+    damped by fatigue."""
+    gate = relevance_gate(holder[0], sum(w[c] for c in FIT_COMPONENTS))
+    warmth = (w["warmth"] * signals["warmth"]) * gate
+    timing = (w["timing"] * signals["timing"]) * gate
+    del gate
+    positive = holder.pop() + warmth
+    positive += timing
+    fatigue = -np.minimum(1.0, w["fatigue"] * signals["fatigue"]) * positive
+    score = positive + fatigue
+    del positive  # not held through the blend, where a learned ranking peaks
+    return score, warmth, timing, fatigue
+
+
+def segment_score_rows(model, goal_options_: list[GoalOption], now_day: float, kept: KeptReadings | None):
+    """Each segment of one goal (``goal_options_``, the goal's options) scored as a goal of its own,
+    (n, n segments), as ``score_goals`` scores it alone (without a response model, priority not
+    applied), or None when the goal's readings are kept already (its segments' fits are not).
+    Read with the goal's readings and kept with them, so the ranking that follows reads nothing."""
+    if kept is None:
+        return None
+    p = model.get_params()
+    w = {c: float(p[f"{c}_weight"]) for c in COMPONENTS}
+    weights = {c: w[c] for c in FIT_COMPONENTS}
+    if kept.get(goal_key(goal_options_, list(range(len(goal_options_))), weights)) is not None:
+        return None
+    fits: dict[int, np.ndarray] = {}
+    readings(model, goal_options_, weights, kept, fits=fits)
+    segments = [i for i, o in enumerate(goal_options_) if o.segment_id is not None]
+    fit = np.stack([fits[i] for i in segments]) if segments else np.zeros((0, model.n_contacts_))
+    score = _scored([fit], model.signals_.at(now_day), w)[0]
+    return score.T
 
 
 class _Weighted(dict):
