@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from engine.clock import local_today
@@ -94,18 +95,28 @@ def label_segments(ranked: pd.DataFrame, members: pd.DataFrame, segment_id: int 
     """``ranked`` (rows with contact_id and goal_id) with segment_id and segment_name set to the
     segment the contact belongs to for the row's goal (its best fit), blank when none; with
     ``segment_id``, only that segment's members are kept."""
-    ranked = ranked.copy()
     if segment_id is not None:
         ids = members.loc[members["segment_id"] == segment_id, "contact_id"]
         ranked = ranked[ranked["contact_id"].isin(ids)]
         members = members[members["segment_id"] == segment_id]
-    best = members.drop_duplicates(["contact_id", "goal_id"]).set_index(["contact_id", "goal_id"])
-    keys = pd.MultiIndex.from_arrays([ranked["contact_id"], ranked["goal_id"]])
-    found = best.reindex(keys)
-    ranked["segment_id"] = pd.Series(found["segment_id"].to_numpy(), index=ranked.index, dtype=object)
-    ranked["segment_name"] = pd.Series(found["segment_name"].to_numpy(), index=ranked.index, dtype=object)
-    ranked.loc[ranked["segment_name"].isna(), ["segment_id", "segment_name"]] = None
-    return ranked
+    # (contact, goal) pairs as one integer each: a lookup of 100,000 rows in a few ms (a MultiIndex
+    # reindex took 40 ms). A pair's membership is its first row: members come best fit first.
+    goals = pd.Index(pd.unique(np.concatenate([members["goal_id"].to_numpy(dtype=object),
+                                               ranked["goal_id"].to_numpy(dtype=object)])))
+
+    def pairs(frame: pd.DataFrame) -> np.ndarray:
+        return frame["contact_id"].to_numpy(dtype=np.int64) * max(len(goals), 1) + goals.get_indexer(frame["goal_id"])
+
+    keys = pairs(members)
+    first = ~pd.Series(keys).duplicated().to_numpy()
+    at = pd.Index(keys[first]).get_indexer(pairs(ranked))
+    names = np.append(members["segment_name"].to_numpy(dtype=object)[first], None)[at]
+    ids = np.append(members["segment_id"].to_numpy(dtype=object)[first], None)[at]
+    missing = pd.isna(names)
+    names[missing] = None
+    ids[missing] = None
+    return ranked.assign(segment_id=pd.Series(ids, index=ranked.index, dtype=object),
+                         segment_name=pd.Series(names, index=ranked.index, dtype=object))
 
 
 def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50,
