@@ -98,46 +98,75 @@ def goal_key(options: list[GoalOption], opt_ids: list[int], weights: dict[str, f
     return tuple(sorted(weights.items())), tuple(replace(options[oi], **shown) for oi in opt_ids)
 
 
-def _goals_read(options, goal_opts, wanted, n, values_for, weights, dtype, kept: KeptReadings, fits=None):
-    """For each goal index in ``wanted``: (local option codes (n,), {component: values (n,) or None},
-    the whole query rows of its options), from ``kept`` or made (only the options of goals not
-    kept are read) and put there."""
-    keys = {g: goal_key(options, goal_opts[g], weights) for g in wanted}
-    found = {g: kept.get(keys[g]) for g in wanted}
-    fresh = [g for g in wanted if found[g] is None]
-    if fresh:
-        read = [oi for g in fresh for oi in goal_opts[g]]
-        component_values, queries = values_for(read)
-        new_option, new_values = best_readings(options, [goal_opts[g] for g in fresh], n, component_values,
-                                               weights, dtype, fits)
-        start = 0
-        for j, g in enumerate(fresh):
-            local = np.zeros(len(options), dtype=np.min_scalar_type(max(len(goal_opts[g]) - 1, 0)))
-            local[goal_opts[g]] = np.arange(len(goal_opts[g]))
-            rows = {c: (new_values[c][j].copy() if new_values[c][j].any() else None) for c in weights}
-            found[g] = (local[new_option[j]], rows, queries[start:start + len(goal_opts[g])])
-            start += len(goal_opts[g])
-            kept.put(keys[g], found[g])
-    return found
+def _goals_read(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings, fits=None):
+    """(keys, found, fresh, new): each goal's key; the kept readings of each goal, (local option codes
+    (n,), {component: values (n,) or None}, the whole query rows of its options) or None; the goals
+    not kept; and for those, read now (only their options: their text fit computed), (their
+    ``best_readings``, their query rows) or None when every goal was kept."""
+    keys = [goal_key(options, ids, weights) for ids in goal_opts]
+    found = [kept.get(key) for key in keys]
+    fresh = [g for g, f in enumerate(found) if f is None]
+    if not fresh:
+        return keys, found, fresh, None
+    component_values, queries = values_for([oi for g in fresh for oi in goal_opts[g]])
+    return keys, found, fresh, (best_readings(options, [goal_opts[g] for g in fresh], n, component_values,
+                                              weights, dtype, fits), queries)
+
+
+def _keep(kept, keys, goal_opts, options, option, values, queries) -> list:
+    """Put each goal's readings in ``kept`` as views of the (goals, n) arrays made for this ranking
+    (made read-only): they are kept once, not copied, and the arrays of an earlier ranking are
+    released once no goal's entry points into them."""
+    entries, start = [], 0
+    for array in (option, *values.values()):
+        array.flags.writeable = False
+    for g, ids in enumerate(goal_opts):
+        local = np.zeros(len(options), dtype=np.min_scalar_type(max(len(ids) - 1, 0)))
+        local[ids] = np.arange(len(ids))
+        rows = {c: (v[g] if v[g].any() else None) for c, v in values.items()}
+        entries.append((local[option[g]], rows, queries[start:start + len(ids)]))
+        start += len(ids)
+        kept.put(keys[g], entries[-1])
+    return entries
 
 
 def kept_readings(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings | None, fits=None):
     """(the options' whole queries, and ``best_readings`` of every goal), those of goals already read
-    taken from ``kept`` (and the new ones put there). ``values_for(option indices)`` gives the
+    taken from ``kept`` (and every goal's put there). ``values_for(option indices)`` gives the
     ``component_values`` function of those options and their whole queries: only the options of
     goals not kept are read (their text fit computed)."""
     if kept is None:
         component_values, queries = values_for(range(len(options)))
         return queries, *best_readings(options, goal_opts, n, component_values, weights, dtype, fits)
-    found = _goals_read(options, goal_opts, range(len(goal_opts)), n, values_for, weights, dtype, kept, fits)
+    keys, found, fresh, new = _goals_read(options, goal_opts, n, values_for, weights, dtype, kept, fits)
+    if fresh and len(fresh) == len(goal_opts):  # nothing kept: the readings made are the ranking's, as they are
+        (option, values), queries = new
+        _keep(kept, keys, goal_opts, options, option, values, queries)
+        return queries, option, values
     option = np.zeros((len(goal_opts), n), dtype=dtype)
     values = {c: np.zeros((len(goal_opts), n)) for c in weights}
-    for g, (local, rows, _) in found.items():
+    parts = [None] * len(goal_opts)
+    for g, entry in enumerate(found):
+        if entry is None:
+            continue
+        local, rows, parts[g] = entry
         option[g] = np.asarray(goal_opts[g], dtype=dtype)[local]
         for c, row in rows.items():
             if row is not None:
                 values[c][g] = row
-    return _stacked([found[g][2] for g in range(len(goal_opts))], options), option, values
+    if new is not None:
+        (new_option, new_values), queries = new
+        start = 0
+        for j, g in enumerate(fresh):
+            option[g] = new_option[j]
+            for c in weights:
+                values[c][g] = new_values[c][j]
+            parts[g] = queries[start:start + len(goal_opts[g])]
+            start += len(goal_opts[g])
+        del new, new_option, new_values
+    queries = _stacked(parts, options)
+    _keep(kept, keys, goal_opts, options, option, values, queries)
+    return queries, option, values
 
 
 def readings_at(options, goal_opts, n, values_for, weights, dtype, kept: KeptReadings | None,
@@ -147,7 +176,10 @@ def readings_at(options, goal_opts, n, values_for, weights, dtype, kept: KeptRea
     if kept is None:
         queries, option, values = kept_readings(options, goal_opts, n, values_for, weights, dtype, None)
         return queries, option[goals_of, rows], {c: v[goals_of, rows] for c, v in values.items()}
-    found = _goals_read(options, goal_opts, range(len(goal_opts)), n, values_for, weights, dtype, kept)
+    found = [kept.get(goal_key(options, ids, weights)) for ids in goal_opts]
+    if any(f is None for f in found):  # (rare: a goal not ranked yet, or no longer kept)
+        queries, option, values = kept_readings(options, goal_opts, n, values_for, weights, dtype, kept)
+        return queries, option[goals_of, rows], {c: v[goals_of, rows] for c, v in values.items()}
     option = np.zeros(len(rows), dtype=dtype)
     values = {c: np.zeros(len(rows)) for c in weights}
     for g in np.unique(goals_of).tolist():
