@@ -56,3 +56,21 @@ def test_a_page_of_nobody_and_a_row_the_ranking_does_not_hold(demo):
     stranger = lazy.head(1).assign(contact_id=10**9)
     with pytest.raises(KeyError):
         with_reasons(demo, stranger, now=NOW)
+
+
+def test_the_first_places_are_read_from_the_whole_list_once_it_is_ranked(demo, monkeypatch):
+    from engine.outreach import opportunities
+    from engine.ranking import OpportunityRanker
+
+    direct = rank_contacts(demo, top=30, now=NOW)
+    opportunities._results.clear()
+    rank_contacts(demo, now=NOW, reasons=False)  # what the Outreach page (and Home, ahead of it) ranks
+
+    def no_ranking(*args, **kwargs):
+        raise AssertionError("ranked again")
+
+    monkeypatch.setattr(OpportunityRanker, "rank", no_ranking)
+    read = rank_contacts(demo, top=30, now=NOW)
+    pd.testing.assert_frame_equal(read[direct.columns], direct, check_exact=True)
+    first = rank_contacts(demo, top=5, now=NOW, reasons=False)
+    assert first["contact_id"].tolist() == direct["contact_id"].head(5).tolist()

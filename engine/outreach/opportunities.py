@@ -61,6 +61,15 @@ def memoized(key: tuple, compute, rows=len):
     return _handed_out(value)
 
 
+def kept_result(key: tuple):
+    """A result ``memoized`` keeps for ``key`` (a copy of a frame), or None: nothing is computed."""
+    with _lock:
+        if key in _results:
+            _results.move_to_end(key)
+            return _handed_out(_results[key][0])
+    return None
+
+
 def _handed_out(value):
     return value.copy() if isinstance(value, pd.DataFrame) else value
 
@@ -124,8 +133,8 @@ def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread
     """Fit the contact ranker now, in the background, ahead of the first page that needs it (after an
     import): that page then waits only for what is left of the fit, and the next start loads it from
     disk. ``outreach`` (Home, once it is drawn): the response model learned from the outcomes,
-    then ``then(store)`` (Today's agenda), then Outreach's full ranking (1.8 s at 100,000 contacts,
-    paid on the first of those pages to open otherwise; a page opened meanwhile waits for it,
+    then Outreach's full ranking (paid on the first of those pages to open otherwise), then
+    ``then(store)`` (Today's agenda, whose first places are read from it); a page opened meanwhile waits for it,
     ``wait_for_preparation``). None when that is ready or being prepared already. Failures are
     logged; the page that needs the ranker fits it then."""
     if outreach:
@@ -139,11 +148,11 @@ def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread
 
     def fit() -> None:
         try:
-            if outreach:  # Today's first (``then``: the agenda ranks its top few), then Outreach's
+            if outreach:  # Outreach's whole list first: Today's first places (``then``) are read from it
                 learning_ranker(store, store.goals.all())
+                rank_contacts(store, reasons=False)
                 if then is not None:
                     then(store)
-                rank_contacts(store)
             else:
                 contact_ranker(store)
         except Exception:
@@ -264,6 +273,13 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
         return ranked.reset_index(drop=True)
 
     key = ("contacts", version, goal_id, segment_id, top, marked, reasons)
+    if top is not None:  # the first places of a whole list ranked already (Outreach's): no ranking again
+        for whole_reasons in (reasons, False):
+            whole = kept_result(("contacts", version, goal_id, segment_id, None, marked, whole_reasons))
+            if whole is not None:
+                first = whole.head(top).reset_index(drop=True)
+                return with_reasons(store, first, goal_id, segment_id, now) if reasons and not whole_reasons \
+                    else first
     return memoized(key, compute)
 
 
