@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import threading
+import traceback
 from datetime import date
 
+import pandas as pd
 import pytest
 
 import engine.outreach.opportunities as opportunities
@@ -203,3 +205,39 @@ def test_an_edit_of_the_roles_file_refits(tmp_path):
     roles = folder / ROLES_FILE.name
     roles.write_text(roles.read_text(encoding="utf-8") + "\n# a user's own family\n", encoding="utf-8")
     assert sources_fingerprint(folder) != code_fingerprint()
+
+
+def test_a_restart_reads_no_goal_it_read_before_and_counts_audiences_from_the_kept_fits(workspace, monkeypatch):
+    from engine.outreach.audience import memberships
+    from engine.ranking import scoring
+
+    first = opportunities.rank_contacts(workspace, now=TODAY)
+    audience = memberships(workspace, now=TODAY)
+    _written()
+    saved = model_cache.load_readings(workspace.path, opportunities._fingerprints[str(workspace.path)])
+    goals = [g for g in workspace.goals.all() if g.get("status") == "active"]
+    assert len(saved["readings"]) == len(goals)
+    assert len(saved["fits"]) == sum(1 for g in goals if g.get("segments"))
+    _restart()
+    read = []
+    text_fit = scoring.text_fit
+
+    def counted(*args):
+        if not any(f.filename.endswith("learning.py") for f in traceback.extract_stack()):  # (its own features)
+            read.append(args[1].shape[0])
+        return text_fit(*args)
+
+    monkeypatch.setattr(scoring, "text_fit", counted)
+    pd.testing.assert_frame_equal(memberships(workspace, now=TODAY), audience, check_exact=True)
+    pd.testing.assert_frame_equal(opportunities.rank_contacts(workspace, now=TODAY), first, check_exact=True)
+    assert read == []  # no goal's options read again, nor any segment's
+
+
+def test_readings_written_for_another_fit_are_not_read(workspace):
+    opportunities.rank_contacts(workspace, top=5, now=TODAY)
+    _written()
+    key = opportunities._fingerprints[str(workspace.path)]
+    assert model_cache.load_readings(workspace.path, key) is not None
+    assert model_cache.load_readings(workspace.path, (*key[:-1], "another")) is None
+    model_cache.readings_file(workspace.path).write_bytes(b"cut short")
+    assert model_cache.load_readings(workspace.path, key) is None

@@ -39,6 +39,7 @@ _learning: dict[str, threading.Lock] = {}  # per workspace: held while its respo
 _preparing: dict[str, threading.Thread] = {}  # per workspace: the ranking prepared ahead of Today and Outreach
 _started: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # every thread ``prepare`` started, until it ends
 _features: dict[tuple, object] = {}  # per (data version, goal): what feedback models learn from
+_fingerprints: dict[str, tuple] = {}  # per workspace: the fitted ranker's key on disk (model_cache)
 # The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
 # 25 MB, so this keeps about three of them (and many small ones), not 32 (335 MB measured at 100k).
 _ROWS_KEPT = 300_000
@@ -115,12 +116,14 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
         loaded = model_cache.load(store.path, fingerprint)
         if loaded is not None:
             ranker, contacts = loaded
+            ranker.kept_readings().restore(model_cache.load_readings(store.path, fingerprint) or {})
         else:
             contacts = store.contacts.for_ranking()
             ranker = OpportunityRanker().fit(contacts)
             model_cache.save(store.path, fingerprint, ranker, contacts)
         with _lock:
             _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest
+            _fingerprints[str(store.path)] = fingerprint
         # The ranker and its contacts (an array per contact's tags, vocabularies) live until the data
         # changes; every full pass of Python's cycle collector walked them, several times per click, in
         # the server's threads too (0.2 s a pass at 100,000 contacts). Frozen, the collector skips them
@@ -280,7 +283,21 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
                 first = whole.head(top).reset_index(drop=True)
                 return with_reasons(store, first, goal_id, segment_id, now) if reasons and not whole_reasons \
                     else first
-    return memoized(key, compute)
+    ranked = memoized(key, compute)
+    _keep_readings(store, ranker)
+    return ranked
+
+
+def _keep_readings(store: Store, ranker: OpportunityRanker) -> None:
+    """Write the goals' readings beside the kept ranker when goals were read since (model_cache): a
+    restart, or the next command, reads none of them again."""
+    with _lock:
+        fingerprint = _fingerprints.get(str(store.path))
+    if fingerprint is None or not model_cache.enabled():
+        return
+    saved = ranker.kept_readings().unsaved()
+    if saved:
+        model_cache.save_readings(store.path, fingerprint, saved)
 
 
 def with_reasons(store: Store, rows: pd.DataFrame, goal_id: int | None = None, segment_id: int | None = None,

@@ -71,7 +71,39 @@ class KeptReadings:
 
     def __init__(self):
         self._rows: dict = {}
+        self._fits: dict = {}  # per goal: its segments' own fits, read with it, until written to disk
         self._lock = threading.Lock()
+        self._changed = False
+
+    def keep_fits(self, key, fits: list) -> None:
+        """A goal's segments' own fits (scoring.segment_score_rows), to be written with the readings."""
+        with self._lock:
+            self._fits[key] = fits
+            self._changed = True
+
+    def take_fits(self, key) -> list | None:
+        """The segments' fits of a goal read back from disk, once (then released), or None."""
+        with self._lock:
+            return self._fits.pop(key, None)
+
+    def restore(self, saved: dict) -> None:
+        """Keep what ``unsaved`` gave, read back from disk."""
+        with self._lock:
+            for key, readings in saved.get("readings", [])[-KEPT_GOALS:]:
+                self._rows[key] = readings
+            self._fits.update(saved.get("fits", []))
+            self._changed = False
+
+    def unsaved(self) -> dict | None:
+        """What to write to disk when goals were read since the last write (else None): every goal's
+        readings and the segments' fits read since, which are released here (the file holds them)."""
+        with self._lock:
+            if not self._changed:
+                return None
+            self._changed = False
+            saved = {"readings": list(self._rows.items()), "fits": list(self._fits.items())}
+            self._fits = {}
+            return saved
 
     def __len__(self) -> int:
         return len(self._rows)
@@ -85,6 +117,7 @@ class KeptReadings:
 
     def put(self, key, readings) -> None:
         with self._lock:
+            self._changed |= key not in self._rows
             self._rows.pop(key, None)
             self._rows[key] = readings
             while len(self._rows) > KEPT_GOALS:

@@ -260,19 +260,26 @@ def _scored(holder: list, signals: dict, w: dict[str, float]):
 def segment_score_rows(model, goal_options_: list[GoalOption], now_day: float, kept: KeptReadings | None):
     """Each segment of one goal (``goal_options_``, the goal's options) scored as a goal of its own,
     (n, n segments), as ``score_goals`` scores it alone (without a response model, priority not
-    applied), or None when the goal's readings are kept already (its segments' fits are not).
-    Read with the goal's readings and kept with them, so the ranking that follows reads nothing."""
+    applied), or None when the goal's readings are kept already and its segments' fits are not (they
+    are kept only until written to disk, and read back once after a restart). Read with the goal's
+    readings and kept with them, so the ranking that follows reads nothing."""
     if kept is None:
         return None
     p = model.get_params()
     w = {c: float(p[f"{c}_weight"]) for c in COMPONENTS}
     weights = {c: w[c] for c in FIT_COMPONENTS}
-    if kept.get(goal_key(goal_options_, list(range(len(goal_options_))), weights)) is not None:
-        return None
-    fits: dict[int, np.ndarray] = {}
-    readings(model, goal_options_, weights, kept, fits=fits)
+    key = goal_key(goal_options_, list(range(len(goal_options_))), weights)
     segments = [i for i, o in enumerate(goal_options_) if o.segment_id is not None]
-    fit = np.stack([fits[i] for i in segments]) if segments else np.zeros((0, model.n_contacts_))
+    if kept.get(key) is not None:
+        fits = kept.take_fits(key)  # read back from disk with the goal's readings, or None
+        if fits is None or len(fits) != len(segments):
+            return None
+    else:
+        read: dict[int, np.ndarray] = {}
+        readings(model, goal_options_, weights, kept, fits=read)
+        fits = [read[i] for i in segments]
+        kept.keep_fits(key, fits)
+    fit = np.stack(fits) if segments else np.zeros((0, model.n_contacts_))
     score = _scored([fit], model.signals_.at(now_day), w)[0]
     return score.T
 
