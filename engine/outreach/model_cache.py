@@ -64,18 +64,26 @@ def sources_fingerprint(folder: Path) -> str:
 
 def load(db_path: str | Path, key: tuple):
     """(ranker, contacts) fitted for ``key``, or None (no file, another key, unreadable)."""
+    found = _read(cache_file(db_path), key)
+    if found is None:
+        return None
+    ranker, contacts, arrays = found
+    return ranker, _unpacked(contacts, arrays)
+
+
+def _read(target: Path, key: tuple):
+    """What ``_write`` wrote to ``target`` for ``key``, or None (off, no file, another key, unreadable)."""
     if not enabled():
         return None
     try:
-        with open(cache_file(db_path), "rb") as file:
+        with open(target, "rb") as file:
             if pickle.load(file) != (FORMAT, code_fingerprint(), key):
                 return None
-            ranker, contacts, arrays = pickle.load(file)
-            return ranker, _unpacked(contacts, arrays)
+            return pickle.load(file)
     except FileNotFoundError:
         return None
-    except Exception as error:  # a file cut short, an older format: fit afresh and write it again
-        log.info("ignoring the ranker cache of %s: %s", db_path, error)
+    except Exception as error:  # a file cut short, an older format: made afresh and written again
+        log.info("ignoring %s: %s", target.name, error)
         return None
 
 
@@ -95,18 +103,7 @@ def load_readings(db_path: str | Path, key: tuple) -> dict | None:
     """The goals' readings (engine.ranking.readings.KeptReadings.unsaved) kept for the ranker fitted
     for ``key``, or None: a restart then reads no goal it read before (at 100,000 contacts and 5
     goals, their text fit was a third of the first ranking)."""
-    if not enabled():
-        return None
-    try:
-        with open(readings_file(db_path), "rb") as file:
-            if pickle.load(file) != (FORMAT, code_fingerprint(), key):
-                return None
-            return pickle.load(file)
-    except FileNotFoundError:
-        return None
-    except Exception as error:
-        log.info("ignoring the readings cache of %s: %s", db_path, error)
-        return None
+    return _read(readings_file(db_path), key)
 
 
 def save_readings(db_path: str | Path, key: tuple, saved: dict) -> None:
