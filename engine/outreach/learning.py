@@ -24,7 +24,7 @@ from threadpoolctl import threadpool_limits
 
 from engine.ranking import OpportunityRanker
 from engine.ranking.goals import goal_options
-from engine.ranking.scoring import FIT_COMPONENTS, score_goals
+from engine.ranking.scoring import FIT_COMPONENTS, fit_contributions_at
 from engine.ranking.signals import ContactSignals, column, day_of, days, numbers
 from engine.vocabulary import CHANNELS, NO_REPLY_OUTCOMES, REPLY_OUTCOMES
 
@@ -218,10 +218,11 @@ def _fit_at_outreach(ranker: OpportunityRanker, goals, now, rows: pd.DataFrame) 
     code); when that goal is not active (or none was logged), the goal the contact fits best, as
     the ranking would show it; the kind is the logged goal's whenever it is known.
 
-    Scored one goal at a time, keeping only the logged rows: every contact must be scored (text fit
-    is relative to the best any contact reaches), but holding all goals' component arrays for
-    100,000 contacts at once cost 143 MB for the few hundred rows read from them. A goal's scores
-    do not depend on the other goals, so the values are the same."""
+    Read one goal at a time at the logged rows only, from the goal's readings the ranking keeps
+    (scoring.fit_contributions_at; made where missing, every contact's, as text fit is relative to
+    the best any contact reaches): scoring every contact against all goals for the few hundred rows
+    read cost 143 MB at 100,000 contacts, and one goal at a time the text fit of every goal again.
+    A goal's readings do not depend on the other goals, so the values are the same."""
     kind_by_goal = {_goal_key(g.get("id")): g.get("outcome") for g in goals or []}
     logged_kind = lf.kind_codes([kind_by_goal.get(_goal_key(v)) for v in rows["goal_id"]])
     all_options = goal_options(goals)
@@ -230,11 +231,10 @@ def _fit_at_outreach(ranker: OpportunityRanker, goals, now, rows: pd.DataFrame) 
         return {c: np.zeros(len(rows)) for c in FIT_COMPONENTS}, logged_kind
     pos = rows["pos"].to_numpy()
     table = np.zeros((len(pos), len(per_goal), len(FIT_COMPONENTS)))  # (rows, goals, components)
-    for g, options in enumerate(per_goal):
-        scores = score_goals(ranker, options, day_of(now))
+    for g, options in enumerate(per_goal):  # read at the logged rows from the goal's kept readings
+        found = fit_contributions_at(ranker, options, pos, ranker.kept_readings())
         for k, c in enumerate(FIT_COMPONENTS):
-            table[:, g, k] = scores.contributions[c][pos, 0]
-        del scores
+            table[:, g, k] = found[c]
     options = [o[0] for o in per_goal]
     goal_index = {_goal_key(o.goal_id): i for i, o in enumerate(options)}
     best = np.argmax(table.sum(axis=-1), axis=1)

@@ -72,26 +72,34 @@ class KeptReadings:
     def __init__(self):
         self._rows: dict = {}
         self._fits: dict = {}  # per goal: its segments' own fits, read with it, until written to disk
+        self._restored: set = set()  # goals whose fits were read back from disk
         self._lock = threading.Lock()
         self._changed = False
 
     def keep_fits(self, key, fits: list) -> None:
-        """A goal's segments' own fits (scoring.segment_score_rows), to be written with the readings."""
+        """A goal's segments' own fits, read with the goal: kept until written to disk (``unsaved``),
+        and while the goal is kept; what counts the segments' audiences reads them (``fits_of``)."""
         with self._lock:
             self._fits[key] = fits
             self._changed = True
 
-    def take_fits(self, key) -> list | None:
-        """The segments' fits of a goal read back from disk, once (then released), or None."""
+    def fits_of(self, key) -> list | None:
+        """The segments' fits of a goal, or None. Those read back from disk are handed out once and
+        released (the file keeps them: a later write carries them over)."""
         with self._lock:
-            return self._fits.pop(key, None)
+            if key in self._restored:
+                self._restored.discard(key)
+                return self._fits.pop(key, None)
+            return self._fits.get(key)
 
     def restore(self, saved: dict) -> None:
         """Keep what ``unsaved`` gave, read back from disk."""
         with self._lock:
             for key, readings in saved.get("readings", [])[-KEPT_GOALS:]:
                 self._rows[key] = readings
-            self._fits.update(saved.get("fits", []))
+            fits = {key: fits for key, fits in saved.get("fits", []) if key in self._rows}
+            self._fits.update(fits)
+            self._restored = set(fits)
             self._changed = False
 
     def unsaved(self) -> dict | None:
@@ -102,7 +110,7 @@ class KeptReadings:
                 return None
             self._changed = False
             saved = {"readings": list(self._rows.items()), "fits": list(self._fits.items())}
-            self._fits = {}
+            self._fits, self._restored = {}, set()
             return saved
 
     def __len__(self) -> int:
@@ -121,7 +129,9 @@ class KeptReadings:
             self._rows.pop(key, None)
             self._rows[key] = readings
             while len(self._rows) > KEPT_GOALS:
-                del self._rows[next(iter(self._rows))]
+                oldest = next(iter(self._rows))
+                del self._rows[oldest]
+                self._fits.pop(oldest, None)
 
 
 def goal_key(options: list[GoalOption], opt_ids: list[int], weights: dict[str, float]) -> tuple:
@@ -142,8 +152,13 @@ def _goals_read(options, goal_opts, n, values_for, weights, dtype, kept: KeptRea
     if not fresh:
         return keys, found, fresh, None
     component_values, queries = values_for([oi for g in fresh for oi in goal_opts[g]])
-    return keys, found, fresh, (best_readings(options, [goal_opts[g] for g in fresh], n, component_values,
-                                              weights, dtype, fits), queries)
+    fits = {} if fits is None else fits
+    made = best_readings(options, [goal_opts[g] for g in fresh], n, component_values, weights, dtype, fits)
+    for g in fresh:  # each segment's own fit, for its audience (scoring.segment_score_rows)
+        segments = [oi for oi in goal_opts[g] if options[oi].segment_id is not None]
+        if segments:
+            kept.keep_fits(keys[g], [fits[oi] for oi in segments])
+    return keys, found, fresh, (made, queries)
 
 
 def _keep(kept, keys, goal_opts, options, option, values, queries) -> list:

@@ -198,6 +198,18 @@ def picked_scores(model, options: list[GoalOption], now_day: float, rows: np.nda
                       model.signals_.at_rows(now_day, rows, model.n_contacts_))
 
 
+def fit_contributions_at(model, options: list[GoalOption], rows: np.ndarray,
+                         kept: KeptReadings | None = None) -> dict[str, np.ndarray]:
+    """One goal's (``options``: its options) fit contributions, weight x value, at the contacts in
+    positions ``rows``: what ``score_goals(model, options, ...).contributions[c][rows, 0]`` holds,
+    from the goal's kept readings (made where missing), without scoring every contact."""
+    p = model.get_params()
+    w = {c: float(p[f"{c}_weight"]) for c in FIT_COMPONENTS}
+    rows = np.asarray(rows, dtype=np.int64)
+    _, _, _, values = readings(model, options, w, kept, at=(rows, np.zeros(len(rows), dtype=np.int64)))
+    return {c: w[c] * values[c] for c in FIT_COMPONENTS}
+
+
 def score_goals(model, options: list[GoalOption], now_day: float, contributions: bool = True,
                 kept: KeptReadings | None = None) -> GoalScores:
     """Score all fitted contacts of ``model`` (an OpportunityRanker) against ``options``.
@@ -260,9 +272,8 @@ def _scored(holder: list, signals: dict, w: dict[str, float]):
 def segment_score_rows(model, goal_options_: list[GoalOption], now_day: float, kept: KeptReadings | None):
     """Each segment of one goal (``goal_options_``, the goal's options) scored as a goal of its own,
     (n, n segments), as ``score_goals`` scores it alone (without a response model, priority not
-    applied), or None when the goal's readings are kept already and its segments' fits are not (they
-    are kept only until written to disk, and read back once after a restart). Read with the goal's
-    readings and kept with them, so the ranking that follows reads nothing."""
+    applied), from the fits read with the goal's readings (readings.KeptReadings.fits_of: kept until
+    written to disk, read back once after a restart), or None when the goal is kept without them."""
     if kept is None:
         return None
     p = model.get_params()
@@ -270,15 +281,11 @@ def segment_score_rows(model, goal_options_: list[GoalOption], now_day: float, k
     weights = {c: w[c] for c in FIT_COMPONENTS}
     key = goal_key(goal_options_, list(range(len(goal_options_))), weights)
     segments = [i for i, o in enumerate(goal_options_) if o.segment_id is not None]
-    if kept.get(key) is not None:
-        fits = kept.take_fits(key)  # read back from disk with the goal's readings, or None
-        if fits is None or len(fits) != len(segments):
-            return None
-    else:
-        read: dict[int, np.ndarray] = {}
-        readings(model, goal_options_, weights, kept, fits=read)
-        fits = [read[i] for i in segments]
-        kept.keep_fits(key, fits)
+    if kept.get(key) is None:
+        readings(model, goal_options_, weights, kept)  # the goal read: its segments' fits kept with it
+    fits = kept.fits_of(key)
+    if fits is None or len(fits) != len(segments):
+        return None
     fit = np.stack(fits) if segments else np.zeros((0, model.n_contacts_))
     score = _scored([fit], model.signals_.at(now_day), w)[0]
     return score.T
