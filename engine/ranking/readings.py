@@ -43,6 +43,7 @@ def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int
     """
     option = np.zeros((len(goal_opts), n), dtype=dtype)
     values = {c: np.zeros((len(goal_opts), n)) for c in weights}
+    term = np.empty(n)
     for g, opt_ids in enumerate(goal_opts):
         best_fit = None
         for oi in sorted(opt_ids, key=lambda i: options[i].segment_id is not None):
@@ -50,12 +51,16 @@ def best_readings(options, goal_opts, n, component_values, weights, dtype=np.int
             fit = np.zeros(n)
             for c in weights:
                 if vals[c] is not None:
-                    fit += weights[c] * vals[c]
+                    fit += np.multiply(weights[c], vals[c], out=term)
             if fits is not None and options[oi].segment_id is not None:
-                fits[oi] = fit  # (never written to below: best_fit is a new array once a segment is tried)
+                fits[oi] = fit  # (kept as it is: only best_fit, a copy once kept, is written to below)
             better = None if best_fit is None else fit > best_fit
-            best_fit = fit if best_fit is None else np.where(better, fit, best_fit)
-            option[g] = oi if better is None else np.where(better, oi, option[g])
+            if better is None:
+                best_fit = fit.copy() if fits is not None and options[oi].segment_id is not None else fit
+                option[g] = oi
+            else:  # in place, the same values: the larger of the two (fits are never NaN)
+                np.maximum(best_fit, fit, out=best_fit)
+                np.copyto(option[g], oi, where=better)
             for c in weights:
                 if better is None:
                     if vals[c] is not None:
