@@ -17,6 +17,7 @@ import weakref
 from collections import OrderedDict
 from datetime import date, datetime
 
+import numpy as np
 import pandas as pd
 
 from engine.clock import local_now
@@ -271,7 +272,7 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
         else:  # a segment asked for is shown as it is
             ranked = ranked.assign(to_learn=False)
         ranked = ranked.head(top)
-        ranked = ranked.join(contacts.set_index("id")[["company", "position"]], on="contact_id")
+        ranked = _with_details(ranked, ranker, contacts)
         ranked.insert(0, "rank", range(1, len(ranked) + 1))
         return ranked.reset_index(drop=True)
 
@@ -286,6 +287,17 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
     ranked = memoized(key, compute)
     _keep_readings(store, ranker)
     return ranked
+
+
+def _with_details(ranked: pd.DataFrame, ranker: OpportunityRanker, contacts: pd.DataFrame) -> pd.DataFrame:
+    """``ranked`` with each contact's company and position (``contacts`` holds the ranker's rows in
+    its order)."""
+    rows = ranker.positions_of(ranked["contact_id"])
+    out = ranked.copy()
+    for column in ("company", "position"):  # in the column's own dtype, as a join gives it
+        taken = contacts[column].take(np.maximum(rows, 0)).where(rows >= 0)
+        out[column] = taken.set_axis(ranked.index)
+    return out
 
 
 def _keep_readings(store: Store, ranker: OpportunityRanker) -> None:

@@ -191,9 +191,18 @@ class OpportunityRanker(BaseEstimator):
             kept = self.__dict__.setdefault("_kept_readings", KeptReadings())
         return kept
 
+    def positions_of(self, contact_ids) -> np.ndarray:
+        """Each contact id's row among the fitted contacts (-1 for an id not fitted), through an index
+        made once per ranker (not pickled) instead of once per call (5-15 ms at 100,000 contacts)."""
+        index = self.__dict__.get("_id_index")
+        if index is None:
+            index = self.__dict__.setdefault("_id_index", pd.Index(self.contact_ids_))
+        return index.get_indexer(contact_ids)
+
     def __getstate__(self) -> dict:
         state = dict(super().__getstate__())  # a copy: the default state is the instance's own __dict__
         state.pop("_kept_readings", None)
+        state.pop("_id_index", None)
         return state
 
     def _options(self, goals, goal_id=None, segment_id=None) -> list:
@@ -218,7 +227,7 @@ class OpportunityRanker(BaseEstimator):
         contact_ids, goal_ids = list(contact_ids), list(goal_ids)
         if not contact_ids:
             return [], []
-        rows = pd.Index(self.contact_ids_).get_indexer(contact_ids)
+        rows = self.positions_of(contact_ids)
         order = sorted({o.goal_index for o in options})
         index_of = {o.goal_id: order.index(o.goal_index) for o in options}
         if (rows < 0).any() or any(g not in index_of for g in goal_ids):
