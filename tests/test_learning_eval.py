@@ -13,6 +13,7 @@ import pytest
 
 from benchmarks import learning_sim as sim
 from engine.cli import main
+from engine.outreach.learning import auc_words
 from engine.outreach.learning_backtest import MIN_TEST
 
 SEEDS = range(10)
@@ -95,6 +96,7 @@ def test_rapport_learning_json_reports_the_backtest_of_a_lived_log(tmp_path, cap
     assert 0.0 <= result["auc"] <= 1.0 and status["backtest_reason"] is None
     assert sum(n for _, _, n in result["reliability"]) == result["test"]
     assert status["line"].startswith("learning from 100 past outcomes · predicted the ")
+    assert status["line"].endswith(f"with AUC {result['auc']:.2f} ({auc_words(result['auc'])})")
     assert main(["learning", "--db", str(store.path)]) == 0
     assert "AUC" in capsys.readouterr().out
 
@@ -104,3 +106,9 @@ def test_the_oracle_gap_is_pooled_over_runs_so_a_run_without_a_gap_does_not_swin
     # the runs' own ratios are 0.5 and -1.0 (a gap of 0.01); summed, 0.09 of a 0.21 gap
     assert sim.pooled_gap_closed(runs) == pytest.approx(0.09 / 0.21)
     assert np.isnan(sim.pooled_gap_closed(runs.assign(rate_oracle=runs["rate_fit_only"])))
+
+
+def test_the_backtests_auc_is_said_in_plain_words_at_each_threshold():
+    assert [auc_words(a) for a in (0.3, 0.5, 0.549, 0.55, 0.64, 0.65, 0.74, 0.75, 0.95)] == [
+        "no better than chance yet", "no better than chance yet", "no better than chance yet",
+        "a little better than chance", "a little better than chance", "fairly well", "fairly well", "well", "well"]

@@ -178,6 +178,7 @@ def cmd_learning(args, store: Store) -> int:
     """Whether the ranking learns, from how many outcomes, and how well it predicted replies it had
     not seen: a time-split backtest (engine.outreach.learning_backtest) with its AUC and calibration."""
     from engine.clock import workspace_now
+    from engine.outreach.learning import auc_words
     from engine.outreach.opportunities import learning_status
 
     status = {"backtest": None, "backtest_reason": "no backtest: no contacts yet",
@@ -189,8 +190,8 @@ def cmd_learning(args, store: Store) -> int:
     result = status["backtest"]
     if result:
         print(f"backtest: trained on {result['train']} outcomes before {result['split_on']}, AUC {result['auc']:.2f} "
-              f"on the {result['test']} after; Brier {result['brier']:.3f} (the reply rate alone: "
-              f"{result['brier_base']:.3f})")
+              f"on the {result['test']} after ({auc_words(result['auc'])}); Brier {result['brier']:.3f} "
+              f"(the reply rate alone: {result['brier_base']:.3f})")
     else:
         print(status["backtest_reason"])
     return 0

@@ -372,12 +372,24 @@ def _message(learning: bool, n: int, replies: int) -> str:
 def status_line(status: dict) -> str:
     """One line for the Outreach page: whether the ranking learns, from how much, and how well it
     predicted replies it had not seen ("learning from 212 past outcomes · predicted the 64 since
-    2026-04-07 with AUC 0.71")."""
+    2026-04-07 with AUC 0.71 (fairly well)")."""
     line = str(status.get("message") or "")
     result = status.get("backtest")
     if status.get("learning") and result:
-        line += f" · predicted the {result['test']} since {result['split_on']} with AUC {result['auc']:.2f}"
+        line += (f" · predicted the {result['test']} since {result['split_on']} with AUC {result['auc']:.2f} "
+                 f"({auc_words(result['auc'])})")
     return line
+
+
+# AUC -> words for a user who has never met the measure: the chance that a reply the model had not
+# seen was scored above an outreach that went unanswered.
+AUC_WORDS = ((0.75, "well"), (0.65, "fairly well"), (0.55, "a little better than chance"),
+             (0.0, "no better than chance yet"))
+
+
+def auc_words(auc: float) -> str:
+    """How well a held-out AUC says the model tells replies apart, in plain words."""
+    return next(words for least, words in AUC_WORDS if auc >= least)
 
 
 def reply_chance_move(explanation: dict) -> dict | None:
