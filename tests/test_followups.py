@@ -307,3 +307,15 @@ def test_calendar_items_drop_bad_ends_and_rows_without_dates():
     assert only[0]["summary"] == "Follow up with a contact"
     assert only[0]["description"] == "You reached out by phone and have not heard back yet.\nNotes: Bring the deck"
     assert icalendar.Calendar.from_ical(to_ics(items + only)).walk("VEVENT")[2]["DTSTART"].dt == date(2026, 5, 4)
+
+
+def test_a_cadence_in_days_is_read_as_pandas_reads_a_number():
+    from engine.planning.followups import _positive_int
+
+    def by_pandas(value):
+        number = pd.to_numeric(pd.Series([value], dtype=object), errors="coerce").iloc[0]
+        return int(number) if pd.notna(number) and number >= 1 else None
+
+    values = [None, np.nan, pd.NA, pd.NaT, 0, 1, 30, -5, 0.5, 1.0, 30.9, np.int64(14), np.float64(7.5), "30", " 45 ",
+              "7.5", "0", "-3", "", "abc", "1e2", "1,000", True, False, float("-inf"), 2 ** 40]
+    assert [_positive_int(v) for v in values] == [by_pandas(v) for v in values]

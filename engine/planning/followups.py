@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import logging
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -168,8 +169,16 @@ def upcoming_follow_ups(interactions: pd.DataFrame, today: date, days: int = 7,
 
 # -- keep in touch ----------------------------------------------------------------------------------
 def _positive_int(value: object) -> int | None:
-    number = pd.to_numeric(pd.Series([value], dtype=object), errors="coerce").iloc[0]
-    return int(number) if pd.notna(number) and number >= 1 else None
+    """A whole number of days of at least 1 from what a cadence column holds (a number, a numeric
+    string, NaN, None, pd.NA), else None; as ``pd.to_numeric(errors="coerce")`` reads it, without a
+    Series per value (0.3 ms each: a tenth of a second for Home's flags at 150 cadences)."""
+    if isinstance(value, bool):
+        return 1 if value else None
+    try:
+        number = float(value.strip() if isinstance(value, str) else value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return int(number) if math.isfinite(number) and number >= 1 else None
 
 
 def contact_cadence(contact: dict, tag_cadences: dict[str, Cadence | int] | None = None) -> tuple[Cadence | None, str]:
