@@ -161,3 +161,29 @@ def test_the_contacts_words_are_counted_once_for_every_goal_marked(workspace):
     for features in goals:  # each goal's features: the same words, then its own ranking parts
         assert (features.matrix[:, :words.shape[1]] != words).nnz == 0
     assert ranked["full_name"].tolist()[0] in ("Ana Data", "Gus Sales")
+
+
+def test_the_contacts_words_are_counted_again_only_when_a_title_company_or_tag_changes(workspace, monkeypatch):
+    from engine.outreach import feedback
+
+    store, goal = workspace
+    ids = _ids(store)
+    counted = []
+    real = feedback.text_features
+    monkeypatch.setattr(feedback, "text_features", lambda *a, **k: counted.append(1) or real(*a, **k))
+    opportunities._features.clear()
+    store.feedback.mark(goal, ids["Ana Data"], "good")
+    first = opportunities.rank_contacts(store, now=NOW)
+    assert len(counted) == 1
+    version = store.data_version()
+    store.interactions.log({"contact_id": ids["Gus Sales"], "kind": "outreach", "channel": "email",
+                            "occurred_on": NOW.date(), "outcome": "no_response"})
+    assert store.data_version() != version
+    again = opportunities.rank_contacts(store, now=NOW)
+    assert len(counted) == 1  # the same words: the features counted before
+    assert again["contact_id"].tolist()[0] == first["contact_id"].tolist()[0] == ids["Ana Data"]
+    store.contacts.update(ids["Gus Sales"], tags=["data"])
+    opportunities.rank_contacts(store, now=NOW)
+    assert len(counted) == 2  # a tag added: counted again
+    texts = [k for k in opportunities._features if k[0] == "text"]
+    assert texts[-1][1] == feedback.words_key(feedback.contact_text(opportunities.contact_ranker(store, NOW)[1]))

@@ -20,6 +20,7 @@ contacts drop to the bottom of the goal, marked-good ones go to its top. The eff
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -143,14 +144,24 @@ class GoalFeatures:
         return self.matrix[np.where(where < 0, 0, where)]
 
 
-def text_features(contacts: pd.DataFrame) -> sp.csr_matrix:
+def words_key(texts: list[str]) -> tuple[int, str]:
+    """A key of the contacts' texts (``contact_text``), in order: the text features are the same
+    while it is (logging an outreach changes the workspace, not anyone's title, company or tags;
+    at 100,000 contacts the key takes 0.15 s where counting the words again took 0.8 s)."""
+    hashes = pd.util.hash_array(np.asarray(texts, dtype=object))
+    return len(texts), hashlib.blake2b(hashes.tobytes(), digest_size=16).hexdigest()
+
+
+def text_features(contacts: pd.DataFrame, texts: list[str] | None = None) -> sp.csr_matrix:
     r"""Every contact's title, company and tags as tf-idf: the same for every goal, so built once per
     contacts' version (``goal_features`` takes it).
 
     What TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), token_pattern=r"(?u)\b\w+\b")
     fits, term for term and count for count, to rounding (tests/test_feedback.py), counted the
-    ranking's faster way: at 100,000 contacts the first mark of a goal waited 2.8 s for the vectorizer."""
-    counted = count_terms(np.array(contact_text(contacts), dtype=object), words_of_one=True, stop_words=frozenset())
+    ranking's faster way: at 100,000 contacts the first mark of a goal waited 2.8 s for the vectorizer.
+    ``texts``: ``contact_text(contacts)``, when the caller has them."""
+    texts = contact_text(contacts) if texts is None else texts
+    counted = count_terms(np.array(texts, dtype=object), words_of_one=True, stop_words=frozenset())
     if counted is None:  # no words at all
         return sp.csr_matrix((len(contacts), 0))
     return TfidfTransformer(sublinear_tf=True).fit_transform(counted[0])

@@ -335,7 +335,7 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
                    ranker: OpportunityRanker, contacts: pd.DataFrame, now: datetime, version: tuple) -> pd.DataFrame:
     """``ranked`` with the rows of each goal that has marks re-scored by its feedback model
     (engine.outreach.feedback), best first again."""
-    from .feedback import goal_features, learn, rerank, text_features
+    from .feedback import contact_text, goal_features, learn, rerank, text_features, words_key
 
     ranked = ranked.copy()
     for goal in goals:
@@ -347,11 +347,14 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
         with _lock:
             features = _features.get(key)
         if features is None:
-            text_key = ("text", version[0])  # the contacts' words: the same for every goal
+            # The contacts' words: the same for every goal, and after a change that leaves every title,
+            # company and tags as they were (an outreach logged, a strength set).
+            texts = contact_text(contacts)
+            text_key = ("text", words_key(texts))
             with _lock:
                 text = _features.get(text_key)
             if text is None:
-                text = text_features(contacts)
+                text = text_features(contacts, texts)
             features = goal_features(ranker, contacts, goal, now, text)
             with _lock:
                 if len(_features) >= 8:
