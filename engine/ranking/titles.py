@@ -144,6 +144,9 @@ def clear_caches() -> None:
     title_forms.cache_clear()
     normalize_company.cache_clear()
     _TOKEN_WORDS.clear()
+    from .text import forget_fits  # which reads titles with this module
+
+    forget_fits()
 
 
 def _rewrite(text: str) -> str:

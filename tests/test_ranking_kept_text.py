@@ -1,0 +1,77 @@
+"""The contact text a ranker fits is kept by what it was fitted from: a refit after a change that
+leaves every title, company, tag and note as it was (an outreach logged, a strength set) reuses
+it, and anything that changes the text fits it again, to the bit what a fresh process fits."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from engine.ranking import OpportunityRanker
+from engine.ranking import text as text_module
+from engine.ranking.titles import clear_caches
+from tests.ranking_support import NOW, contacts_frame, goal
+
+TITLES = ["Product Manager", "Data Scientist", "Recruiter", "Software Engineer", "CTO", None, "Founder"]
+COMPANIES = ["Stripe", "Plaid", None, "Acme Ventures", ""]
+GOALS = [goal(id=1, title="Referral into product", target_roles=["Product Manager"], companies=["Stripe"]),
+         goal(id=2, title="Hire a data scientist", outcome="hiring", target_roles=["Data Scientist"])]
+
+
+def _contacts(n: int = 60) -> pd.DataFrame:
+    return contacts_frame([{"full_name": f"Person {i}", "position": TITLES[i % len(TITLES)],
+                            "company": COMPANIES[i % len(COMPANIES)], "tags": ["vip"] if i % 9 == 0 else None,
+                            "notes": "met at a fintech meetup" if i % 5 == 0 else None} for i in range(n)])
+
+
+def _fresh(contacts: pd.DataFrame) -> OpportunityRanker:
+    clear_caches()  # as in a fresh process: nothing kept
+    return OpportunityRanker().fit(contacts)
+
+
+def _same_fit(a: OpportunityRanker, b: OpportunityRanker) -> None:
+    assert (a.contact_matrix_ != b.contact_matrix_).nnz == 0
+    assert list(a.terms_) == list(b.terms_)
+    np.testing.assert_array_equal(a.text_index_, b.text_index_)
+    np.testing.assert_array_equal(a.vectorizer_.idf_, b.vectorizer_.idf_)
+    pd.testing.assert_frame_equal(a.score(GOALS, NOW), b.score(GOALS, NOW), check_exact=True)
+
+
+def test_a_refit_after_an_outreach_or_a_strength_reuses_the_text():
+    contacts = _contacts()
+    first = _fresh(contacts)
+    logged = contacts.assign(last_interaction=pd.Timestamp(NOW.date()), strength=3.0,
+                             outreach_count=contacts.get("outreach_count", 0) + 1)
+    again = OpportunityRanker().fit(logged)
+    assert again.contact_matrix_ is first.contact_matrix_ and again.vectorizer_ is first.vectorizer_
+    _same_fit(again, _fresh(logged))
+
+
+@pytest.mark.parametrize("change", ["position", "company", "tags", "notes", "order"])
+def test_any_change_to_the_text_fits_it_again(change):
+    contacts = _contacts()
+    first = _fresh(contacts)
+    changed = contacts.copy()
+    if change == "position":
+        changed.loc[3, "position"] = "Head of Talent"
+    elif change == "company":
+        changed.loc[3, "company"] = "Globex Bank"
+    elif change == "tags":
+        changed.at[4, "tags"] = ["mentor"]
+    elif change == "notes":
+        changed.loc[4, "notes"] = "ask about hiring"
+    else:  # the same values in another order: the rows differ
+        changed = changed.iloc[::-1].reset_index(drop=True)
+    again = OpportunityRanker().fit(changed)
+    assert again.contact_matrix_ is not first.contact_matrix_
+    _same_fit(again, _fresh(changed))
+
+
+def test_values_that_join_alike_but_split_differently_are_told_apart():
+    codes = {"position": np.array([0, 1], dtype=np.int64)}
+    one = text_module._text_key(codes, {"position": np.array(["a\x00\x1fb", "c"], dtype=object)}, None)
+    two = text_module._text_key(codes, {"position": np.array(["a", "b\x00\x1fc"], dtype=object)}, None)
+    assert one != two
+    assert one == text_module._text_key(codes, {"position": np.array(["a\x00\x1fb", "c"], dtype=object)}, None)
+    assert one != text_module._text_key(codes, {"position": np.array(["a\x00\x1fb", "c"], dtype=object)}, 10)
