@@ -75,3 +75,62 @@ def test_values_that_join_alike_but_split_differently_are_told_apart():
     assert one != two
     assert one == text_module._text_key(codes, {"position": np.array(["a\x00\x1fb", "c"], dtype=object)}, None)
     assert one != text_module._text_key(codes, {"position": np.array(["a\x00\x1fb", "c"], dtype=object)}, 10)
+
+
+def _text_fits(monkeypatch) -> list:
+    from engine.ranking import scoring
+
+    calls = []
+    real = scoring.text_fit
+    monkeypatch.setattr(scoring, "text_fit", lambda *a, **k: calls.append(1) or real(*a, **k))
+    return calls
+
+
+def test_a_refit_that_reads_goals_alike_carries_their_readings(monkeypatch):
+    from engine.ranking.readings import carry_readings
+
+    contacts = _contacts()
+    first = _fresh(contacts)
+    first.rank(GOALS, NOW)
+    logged = contacts.assign(last_interaction=pd.Timestamp(NOW.date()), strength=4.0)
+    again = OpportunityRanker().fit(logged)
+    assert carry_readings(again, first) and len(again.kept_readings()) == len(GOALS)
+    calls = _text_fits(monkeypatch)
+    ranked = again.rank(GOALS, NOW)
+    assert calls == []  # no goal read again
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(ranked, _fresh(logged).rank(GOALS, NOW), check_exact=True)
+    assert again.kept_readings().unsaved() is not None  # written for the new fit too
+
+
+@pytest.mark.parametrize("change", ["relationship", "weights", "company"])
+def test_readings_are_not_carried_when_a_goal_could_read_differently(change):
+    from engine.ranking.readings import carry_readings
+
+    contacts = _contacts()
+    first = _fresh(contacts)
+    first.rank(GOALS, NOW)
+    changed, params = contacts.copy(), {}
+    if change == "relationship":
+        changed["relationship"] = ["mentor"] + [None] * (len(changed) - 1)
+    elif change == "weights":
+        params = {"company_weight": 0.3}
+    else:
+        changed.loc[0, "company"] = "Globex Bank"
+    again = OpportunityRanker(**params).fit(changed)
+    assert not carry_readings(again, first) and len(again.kept_readings()) == 0
+
+
+def test_the_workspace_ranker_refitted_after_an_outreach_keeps_the_goals_read(store):
+    from engine.outreach import opportunities
+    from tests.conftest import parsed_contacts
+
+    store.imports.save_contacts(parsed_contacts([
+        {"first_name": f"P{i}", "last_name": "X", "position": TITLES[i % len(TITLES)],
+         "company": COMPANIES[i % len(COMPANIES)]} for i in range(30)]))
+    store.goals.add({"title": "Referral into product", "outcome": "referral", "target_roles": ["Product Manager"]})
+    first = opportunities.rank_contacts(store, now=NOW)
+    store.interactions.log({"contact_id": int(first["contact_id"].iloc[0]), "kind": "outreach", "channel": "email",
+                            "occurred_on": NOW.date()})
+    ranker = opportunities.contact_ranker(store, NOW)[0]
+    assert len(ranker.kept_readings()) == 1

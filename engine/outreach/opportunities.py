@@ -22,6 +22,7 @@ import pandas as pd
 
 from engine.clock import local_now
 from engine.ranking import EventRanker, OpportunityRanker
+from engine.ranking.readings import carry_readings
 from engine.store import Store
 
 from . import model_cache
@@ -121,6 +122,7 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
         else:
             contacts = store.contacts.for_ranking()
             ranker = OpportunityRanker().fit(contacts)
+            carry_readings(ranker, cached[1] if cached else None)  # when the goals read alike
             model_cache.save(store.path, fingerprint, ranker, contacts)
         with _lock:
             _fitted[str(store.path)] = (key, ranker, contacts)  # one entry per workspace: the newest

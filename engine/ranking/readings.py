@@ -118,6 +118,16 @@ class KeptReadings:
             self._fits, self._restored = {}, set()
             return saved
 
+    def carry(self, other: KeptReadings) -> None:
+        """Keep what ``other`` keeps (readings are read-only): a ranker fitted again on contacts that
+        read alike (``carry_readings``). Marked unsaved, so they are written for the new fit too."""
+        with other._lock:
+            rows, fits = dict(other._rows), dict(other._fits)
+        with self._lock:
+            self._rows.update(rows)
+            self._fits.update({key: value for key, value in fits.items() if key in self._rows})
+            self._changed = bool(self._rows)
+
     def __len__(self) -> int:
         return len(self._rows)
 
@@ -249,3 +259,33 @@ def _stacked(parts, options):
     import scipy.sparse as sp
 
     return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((len(options), 0))
+
+
+# What goals' readings are read from, besides the goal itself: the contact text (the same object when
+# a refit reused it, text.fit_contact_text) and the codes each component compares with the goal's.
+READ_FROM = ("family_codes_", "family_masks_", "seniority_codes_", "company_codes_", "industry_codes_",
+             "relationship_codes_")
+READ_FROM_LOOKUPS = ("company_index_", "industry_index_", "relationships_", "n_contacts_")
+
+
+def carry_readings(ranker, previous) -> bool:
+    """Give ``ranker`` (just fitted) the goals' readings ``previous`` kept, when the two read every
+    goal alike: the same contact text object, the same codes and lookups and the same weights. A
+    refit after an outreach is logged or a strength is set (the data changed, nobody's title,
+    company, industry or relationship did) then reads no goal again (at 100,000 contacts and 5
+    goals, 0.2 s of learning's refit and of the next ranking). True when carried."""
+    if previous is None or previous is ranker:
+        return False
+    if getattr(previous, "contact_matrix_", None) is not ranker.contact_matrix_:
+        return False
+    if previous.vectorizer_ is not ranker.vectorizer_ or previous.text_index_ is not ranker.text_index_:
+        return False
+    if any(getattr(previous, name) != getattr(ranker, name) for name in READ_FROM_LOOKUPS):
+        return False
+    if any(not np.array_equal(getattr(previous, name), getattr(ranker, name)) for name in READ_FROM):
+        return False
+    params = {k: v for k, v in ranker.get_params().items() if k != "response_model"}
+    if params != {k: v for k, v in previous.get_params().items() if k != "response_model"}:
+        return False
+    ranker.kept_readings().carry(previous.kept_readings())
+    return True
