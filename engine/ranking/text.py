@@ -115,8 +115,9 @@ def forget_fits() -> None:
 
 
 def _text_key(codes: dict[str, np.ndarray], uniques: dict[str, np.ndarray], max_features: int | None) -> tuple:
-    """What a contact text is fitted from, digested: each field's distinct values (joined with a
-    separator no value holds) and each contact's code into them."""
+    """What a contact text is fitted from, digested: each field's distinct values (their lengths,
+    then the values joined, so that two lists joining alike are told apart) and each contact's code
+    into them."""
     digest = hashlib.blake2b(digest_size=20)
     for name in codes:
         digest.update(name.encode())
