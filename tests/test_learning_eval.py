@@ -112,3 +112,4 @@ def test_the_backtests_auc_is_said_in_plain_words_at_each_threshold():
     assert [auc_words(a) for a in (0.3, 0.5, 0.549, 0.55, 0.64, 0.65, 0.74, 0.75, 0.95)] == [
         "no better than chance yet", "no better than chance yet", "no better than chance yet",
         "a little better than chance", "a little better than chance", "fairly well", "fairly well", "well", "well"]
+    assert auc_words(float("nan")) == "no better than chance yet"

@@ -241,3 +241,19 @@ def test_readings_written_for_another_fit_are_not_read(workspace):
     assert model_cache.load_readings(workspace.path, (*key[:-1], "another")) is None
     model_cache.readings_file(workspace.path).write_bytes(b"cut short")
     assert model_cache.load_readings(workspace.path, key) is None
+
+
+def test_a_ranking_made_with_a_ranker_since_replaced_writes_no_readings_for_the_new_fit(workspace):
+    opportunities.rank_contacts(workspace, now=TODAY)
+    _written()
+    stale = opportunities.contact_ranker(workspace, TODAY)[0]
+    fresh = OpportunityRanker().fit(workspace.contacts.for_ranking())
+    fresh.rank(workspace.goals.all(), TODAY)  # goals read by a ranker the workspace does not use
+    assert fresh.kept_readings().unsaved() is not None
+    fresh.kept_readings().put(("another",), ("a reading",))  # something to write, were it written
+    before = model_cache.load_readings(workspace.path, opportunities._fingerprints[str(workspace.path)])
+    opportunities._keep_readings(workspace, fresh)
+    _written()
+    after = model_cache.load_readings(workspace.path, opportunities._fingerprints[str(workspace.path)])
+    assert [k for k, _ in after["readings"]] == [k for k, _ in before["readings"]]
+    assert stale.kept_readings() is opportunities._fitted[str(workspace.path)][1].kept_readings()

@@ -134,3 +134,24 @@ def test_the_workspace_ranker_refitted_after_an_outreach_keeps_the_goals_read(st
                             "occurred_on": NOW.date()})
     ranker = opportunities.contact_ranker(store, NOW)[0]
     assert len(ranker.kept_readings()) == 1
+
+
+def test_a_goal_with_segments_is_carried_only_with_its_segments_fits():
+    from engine.ranking import scoring
+    from engine.ranking.goals import goal_options
+    from engine.ranking.readings import carry_readings
+
+    goals = [*GOALS, goal(id=3, title="Founders", outcome="clients", target_roles=["Founder"],
+                          segments=[{"id": 31, "name": "CTOs", "roles": ["CTO"]}])]
+    contacts = _contacts()
+    first = _fresh(contacts)
+    first.rank(goals, NOW)
+    with_fits = OpportunityRanker().fit(contacts.assign(strength=2.0))
+    assert carry_readings(with_fits, first) and len(with_fits.kept_readings()) == 3
+    options = [o for o in goal_options(goals) if o.goal_id == 3]
+    rows = scoring.segment_score_rows(with_fits, options, 20_000.0, with_fits.kept_readings())
+    assert rows is not None and rows.shape == (len(contacts), 1)
+    first.kept_readings().unsaved()  # written to disk: the segments' fits released
+    without = OpportunityRanker().fit(contacts.assign(strength=3.0))
+    assert carry_readings(without, first) and len(without.kept_readings()) == 2  # read anew, with its fits
+    assert scoring.segment_score_rows(without, options, 20_000.0, without.kept_readings()) is not None

@@ -389,7 +389,7 @@ AUC_WORDS = ((0.75, "well"), (0.65, "fairly well"), (0.55, "a little better than
 
 def auc_words(auc: float) -> str:
     """How well a held-out AUC says the model tells replies apart, in plain words."""
-    return next(words for least, words in AUC_WORDS if auc >= least)
+    return next((words for least, words in AUC_WORDS if auc >= least), AUC_WORDS[-1][1])  # NaN: the last
 
 
 def reply_chance_move(explanation: dict) -> dict | None:

@@ -307,8 +307,11 @@ def _keep_readings(store: Store, ranker: OpportunityRanker) -> None:
     restart, or the next command, reads none of them again."""
     with _lock:
         fingerprint = _fingerprints.get(str(store.path))
+        current = _fitted.get(str(store.path))
     if fingerprint is None or not model_cache.enabled():
         return
+    if current is None or current[1].kept_readings() is not ranker.kept_readings():
+        return  # a ranking made with a ranker since replaced (a refit in another thread): not this fit's
     saved = ranker.kept_readings().unsaved()
     if saved:
         model_cache.save_readings(store.path, fingerprint, saved)
@@ -340,6 +343,7 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
     from .feedback import contact_text, goal_features, learn, rerank, text_features, words_key
 
     ranked = ranked.copy()
+    words: list = []  # (the contacts' texts, their key), made once a goal needs them
     for goal in goals:
         goal_marks = marks.get(goal["id"])
         rows = (ranked["goal_id"] == goal["id"]).to_numpy()
@@ -351,8 +355,10 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
         if features is None:
             # The contacts' words: the same for every goal, and after a change that leaves every title,
             # company and tags as they were (an outreach logged, a strength set).
-            texts = contact_text(contacts)
-            text_key = ("text", words_key(texts))
+            if not words:
+                texts = contact_text(contacts)
+                words.append((texts, words_key(texts)))
+            texts, text_key = words[0][0], ("text", words[0][1])
             with _lock:
                 text = _features.get(text_key)
             if text is None:

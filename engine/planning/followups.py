@@ -170,8 +170,9 @@ def upcoming_follow_ups(interactions: pd.DataFrame, today: date, days: int = 7,
 # -- keep in touch ----------------------------------------------------------------------------------
 def _positive_int(value: object) -> int | None:
     """A whole number of days of at least 1 from what a cadence column holds (a number, a numeric
-    string, NaN, None, pd.NA), else None; as ``pd.to_numeric(errors="coerce")`` reads it, without a
-    Series per value (0.3 ms each: a tenth of a second for Home's flags at 150 cadences)."""
+    string, NaN, None, pd.NA), else None: what ``pd.to_numeric(errors="coerce")`` reads of such
+    values (tests/test_followups.py), without a Series per value (0.3 ms each: a tenth of a second
+    for Home's flags at 150 cadences)."""
     if isinstance(value, bool):
         return 1 if value else None
     try:

@@ -123,6 +123,9 @@ class KeptReadings:
         read alike (``carry_readings``). Marked unsaved, so they are written for the new fit too."""
         with other._lock:
             rows, fits = dict(other._rows), dict(other._fits)
+        # A goal with segments only with its segments' fits (released once written to disk): without
+        # them its audiences would be scored again segment by segment; read anew, they come with it.
+        rows = {key: value for key, value in rows.items() if key in fits or not _has_segments(key)}
         with self._lock:
             self._rows.update(rows)
             self._fits.update({key: value for key, value in fits.items() if key in self._rows})
@@ -259,6 +262,11 @@ def _stacked(parts, options):
     import scipy.sparse as sp
 
     return sp.vstack(parts, format="csr") if parts else sp.csr_matrix((len(options), 0))
+
+
+def _has_segments(key) -> bool:
+    """Whether a goal kept under ``key`` (goal_key: the weights, then the goal's options) has segments."""
+    return any(option.segment_id is not None for option in key[1])
 
 
 # What goals' readings are read from, besides the goal itself: the contact text (the same object when
