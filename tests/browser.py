@@ -336,10 +336,16 @@ def open_options(page, label: str, scope=None):
 
 def choose(page, label: str, option: str, scope=None) -> None:
     """Pick ``option`` in the select box labelled ``label``."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect
 
-    listbox = open_options(page, label, scope)
-    listbox.get_by_role("option", name=option, exact=True).click()
+    for _ in range(3):
+        listbox = open_options(page, label, scope)
+        try:  # a rerun that lands while the list is open closes it: open it again
+            listbox.get_by_role("option", name=option, exact=True).click(timeout=5_000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
     expect((scope or page).get_by_role("combobox", name=label, exact=True)).to_have_value(option)
 
 

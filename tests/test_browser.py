@@ -14,7 +14,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser import ROOT, Dashboard, goto, linkedin_export, metric_value, person, rapport_cli, wait_until_idle
+from tests.browser import (
+    ROOT,
+    Dashboard,
+    choose,
+    goto,
+    linkedin_export,
+    metric_value,
+    person,
+    rapport_cli,
+    wait_until_idle,
+)
 
 # The fixtures live in tests/browser.py; naming them here makes pytest use them in this module.
 pytestmark = pytest.mark.browser
@@ -108,9 +118,7 @@ def test_a_new_user_imports_sets_a_referral_goal_and_sees_the_best_fit_first(das
 
     expect(page.get_by_text("No goals yet: start from a template above.")).to_be_visible()
     form = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="Create goal"))
-    form.get_by_role("combobox").click()
-    page.get_by_role("option", name="A referral into a role").click()
-    expect(form.get_by_role("combobox")).to_have_value("A referral into a role")
+    choose(page, "I want...", "A referral into a role", scope=form)
     form.get_by_role("textbox", name="Role", exact=True).fill("product manager")
     form.get_by_role("textbox", name="Target companies (comma-separated, optional)").fill("Stripe")
     form.get_by_role("button", name="Create goal").click()
