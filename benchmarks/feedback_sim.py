@@ -88,7 +88,7 @@ def simulate(seed: int = 0, n: int = 600, marks: int = 10, k: int = 20, hidden: 
     ranked = ranker.rank([GOAL], NOW, goal_id=GOAL["id"])
     shown = ranked["contact_id"].head(marks).tolist()
     given = {int(c): ("good" if relevance[int(c)] >= 2 else "bad") for c in shown}
-    after = feedback_order(ranked, {GOAL["id"]: given}, [GOAL], ranker, contacts, NOW, ("simulation", seed))
+    after = feedback_order(ranked, {GOAL["id"]: given}, [GOAL], ranker, NOW, ("simulation", seed))
     rest = {c: r for c, r in relevance.items() if c not in given}
 
     def ndcg(frame):

@@ -114,29 +114,43 @@ def test_the_cli_marks_clears_and_says_what_the_ranking_learns(workspace, tmp_pa
     assert wrong.returncode == 2 and "no contact with id 999" in wrong.stderr
 
 
-def test_a_goals_text_features_are_what_tfidf_vectorizer_fits(workspace):
+def test_a_goals_text_features_are_each_fields_tfidf_weighed_alike(workspace):
     import scipy.sparse as sp
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+    from sklearn.preprocessing import normalize
 
-    from engine.outreach.feedback import contact_text, goal_features
+    from engine.outreach.feedback import TEXT_FIELDS, goal_features
 
     store, goal_id = workspace
-    extra = [{"full_name": f"P{i}", "company": [None, "A & B", "Ünïcode Co", "X"][i % 4],
+    extra = [{"full_name": f"P{i}", "company": [None, "A & B", "Ünïcode Co", "Xylo Labs"][i % 4],
               "position": ["VP, R&D", "C++ dev", "a b c", "", "Data Scientist II"][i % 5],
               "tags": [None, ("ml", "a"), ()][i % 3]} for i in range(40)]
     store.imports.save_contacts(parsed_contacts(extra))
     ranker, contacts, _ = opportunities.contact_ranker(store, NOW)
-    features = goal_features(ranker, contacts, store.goals.get(goal_id), NOW)
-    text = contact_text(contacts)
-    expected = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=1,
-                               token_pattern=r"(?u)\b\w+\b").fit_transform(text)
-    words = features.matrix[:, :expected.shape[1]]
-    assert features.matrix.shape[1] == expected.shape[1] + len(opportunities_feature_components())
-    # The same terms and counts; the weights agree to rounding (a row's squares are summed for its
-    # norm in another order: CountVectorizer leaves a row's columns unsorted).
-    assert abs(words - expected).max() < 1e-12
-    assert sp.issparse(words) and words.nnz == expected.nnz and ((words != 0) != (expected != 0)).nnz == 0
-    assert "ml" in " ".join(text) and any(not t.strip() for t in text)
+    features = goal_features(ranker, store.goals.get(goal_id), NOW)
+    assert features.contact_ids.tolist() == contacts["id"].tolist()
+    words = features.matrix[:, :len(ranker.terms_)]
+    assert features.matrix.shape[1] == len(ranker.terms_) + len(opportunities_feature_components())
+
+    # Counted again by scikit-learn from the values the ranker read, field by field: tf-idf over the
+    # three fields' counts, each field's part weighed to length 1, the sum weighed to length 1.
+    counter = CountVectorizer(vocabulary=list(ranker.terms_), ngram_range=(1, 2), stop_words="english")
+    counts = [counter.transform(ranker.field_values_[f][ranker.field_codes_[f]].tolist()) for f in TEXT_FIELDS]
+    idf = TfidfTransformer(sublinear_tf=True).fit(sum(counts[1:], counts[0]))
+    expected = normalize(sum(normalize(idf.transform(c)) for c in counts))
+    assert sp.issparse(words) and abs(words - expected).max() < 1e-12
+
+    row = dict(zip(contacts["full_name"], range(len(contacts))))
+    terms = {t: i for i, t in enumerate(ranker.terms_)}
+    ana = words[row["Ana Data"]].toarray().ravel()
+    assert all(ana[terms[t]] > 0 for t in ("scientist", "mercy", "health", "healthcare"))
+    # The title, the company and the tag weigh alike, however many words each has.
+    title = sum(ana[i] ** 2 for t, i in terms.items() if t in ("data", "scientist", "data scientist"))
+    assert ana[terms["healthcare"]] ** 2 == pytest.approx(1 / 3, rel=0.2) and title > 0
+    norms = np.sqrt(np.asarray(words.multiply(words).sum(axis=1)).ravel())
+    blank = [row[f"P{i}"] for i in range(40) if i % 5 == 3 and i % 4 == 0 and i % 3 != 1]
+    assert blank and all(norms[b] == 0 for b in blank)  # nothing to read: an empty row
+    assert np.allclose(norms[norms > 0], 1.0)
 
 
 def opportunities_feature_components():
@@ -154,10 +168,9 @@ def test_the_contacts_words_are_counted_once_for_every_goal_marked(workspace):
     opportunities.rank_contacts(store, now=NOW)
     store.feedback.mark(other, ids["Gus Sales"], "good")
     ranked = opportunities.rank_contacts(store, now=NOW)
-    texts = [k for k in opportunities._features if k[0] == "text"]
-    goals = [v for k, v in opportunities._features.items() if k[0] != "text"]
-    assert len(texts) == 1 and len(goals) == 2
-    words = opportunities._features[texts[0]]
+    goals = [v for k, v in opportunities._features.items() if k != "text"]
+    assert len(goals) == 2
+    words = opportunities._features["text"][2]
     for features in goals:  # each goal's features: the same words, then its own ranking parts
         assert (features.matrix[:, :words.shape[1]] != words).nnz == 0
     assert ranked["full_name"].tolist()[0] in ("Ana Data", "Gus Sales")
@@ -185,5 +198,5 @@ def test_the_contacts_words_are_counted_again_only_when_a_title_company_or_tag_c
     store.contacts.update(ids["Gus Sales"], tags=["data"])
     opportunities.rank_contacts(store, now=NOW)
     assert len(counted) == 2  # a tag added: counted again
-    texts = [k for k in opportunities._features if k[0] == "text"]
-    assert texts[-1][1] == feedback.words_key(feedback.contact_text(opportunities.contact_ranker(store, NOW)[1]))
+    ranker = opportunities.contact_ranker(store, NOW)[0]
+    assert opportunities._features["text"][0] is ranker.field_terms_  # the words of the ranker now

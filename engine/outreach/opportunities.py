@@ -40,7 +40,7 @@ _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
 _learning: dict[str, threading.Lock] = {}  # per workspace: held while its response model is learned
 _preparing: dict[str, threading.Thread] = {}  # per workspace: the ranking prepared ahead of Today and Outreach
 _started: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # every thread ``prepare`` started, until it ends
-_features: dict[tuple, object] = {}  # per (data version, goal): what feedback models learn from
+_features: dict = {}  # per (data version, goal): what feedback models learn from; "text": the contacts' words
 _fingerprints: dict[str, tuple] = {}  # per workspace: the fitted ranker's key on disk (model_cache)
 # The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
 # 25 MB, so this keeps about three of them (and many small ones), not 32 (335 MB measured at 100k).
@@ -268,7 +268,7 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
         ranked = memoized(("ranked", version, goal_id, segment_id, pool, reasons), base) if marks else base()
         ranked = label_segments(ranked, members, segment_id)  # the one audience definition
         if marks:
-            ranked = feedback_order(ranked, marks, goals, ranker, contacts, now, version)
+            ranked = feedback_order(ranked, marks, goals, ranker, now, version)
         if segment_id is None:
             ranked = exploration.with_exploration(ranked, ranker, contacts, now.date())
         else:  # a segment asked for is shown as it is
@@ -337,13 +337,12 @@ def with_reasons(store: Store, rows: pd.DataFrame, goal_id: int | None = None, s
 
 
 def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals: list[dict],
-                   ranker: OpportunityRanker, contacts: pd.DataFrame, now: datetime, version: tuple) -> pd.DataFrame:
+                   ranker: OpportunityRanker, now: datetime, version: tuple) -> pd.DataFrame:
     """``ranked`` with the rows of each goal that has marks re-scored by its feedback model
     (engine.outreach.feedback), best first again."""
-    from .feedback import contact_text, goal_features, learn, rerank, text_features, words_key
+    from .feedback import goal_features, learn, rerank, text_features
 
     ranked = ranked.copy()
-    words: list = []  # (the contacts' texts, their key), made once a goal needs them
     for goal in goals:
         goal_marks = marks.get(goal["id"])
         rows = (ranked["goal_id"] == goal["id"]).to_numpy()
@@ -352,23 +351,18 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
         key = (version, goal["id"], goal.get("updated_at"))
         with _lock:
             features = _features.get(key)
+            words = _features.get("text")
         if features is None:
-            # The contacts' words: the same for every goal, and after a change that leaves every title,
-            # company and tags as they were (an outreach logged, a strength set).
-            if not words:
-                texts = contact_text(contacts)
-                words.append((texts, words_key(texts)))
-            texts, text_key = words[0][0], ("text", words[0][1])
-            with _lock:
-                text = _features.get(text_key)
-            if text is None:
-                text = text_features(contacts, texts)
-            features = goal_features(ranker, contacts, goal, now, text)
+            # The contacts' words: the same for every goal, and across a refit that kept the words the
+            # ranker counted (text.fit_contact_text: an outreach logged, a strength set).
+            if words is None or words[0] is not ranker.field_terms_ or words[1] is not ranker.field_codes_:
+                words = (ranker.field_terms_, ranker.field_codes_, text_features(ranker))
+            features = goal_features(ranker, goal, now, words[2])
             with _lock:
                 if len(_features) >= 8:
                     _features.clear()
                 _features[key] = features
-                _features[text_key] = text
+                _features["text"] = words
         model = learn(features, goal_marks)
         if model is None:
             continue
