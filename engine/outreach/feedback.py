@@ -28,7 +28,6 @@ import pandas as pd
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfTransformer
-from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
@@ -85,6 +84,10 @@ class FeedbackModel(BaseEstimator):
         # of the whole vocabulary (0.55 s -> a few ms at 20,000 contacts).
         self.columns_ = np.unique(X.indices)
         if len(self.classes_) == 2:
+            # Imported here: scikit-learn's linear models take 0.1 s to import, which a goal's first
+            # mark (one class: similarity alone) need not wait for.
+            from sklearn.linear_model import LogisticRegression
+
             self.logistic_ = LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000).fit(
                 X[:, self.columns_], y)
         else:
