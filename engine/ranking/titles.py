@@ -144,8 +144,12 @@ def clear_caches() -> None:
     title_forms.cache_clear()
     normalize_company.cache_clear()
     _TOKEN_WORDS.clear()
-    from .text import forget_fits  # which reads titles with this module
+    from .industries import infer_industry  # these read titles and companies with this module
+    from .taxonomy import taxonomy
+    from .text import forget_fits
 
+    infer_industry.cache_clear()
+    taxonomy()._read.cache_clear()
     forget_fits()
 
 
