@@ -358,10 +358,11 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
             words = _features.get("text")
         if features is None:
             # The contacts' words: the same for every goal, and across a refit that kept the words the
-            # ranker counted (text.fit_contact_text: an outreach logged, a strength set).
-            if words is None or words[0] is not ranker.field_terms_ or words[1] is not ranker.field_codes_:
-                words = (ranker.field_terms_, ranker.field_codes_, text_features(ranker))
-            features = goal_features(ranker, goal, now, words[2])
+            # ranker counted (text.fit_contact_text: an outreach logged, a strength set), which it tells
+            # by its terms, the same array then; held weakly, so a replaced ranker's words are not kept.
+            if words is None or words[0]() is not ranker.terms_:
+                words = (weakref.ref(ranker.terms_), text_features(ranker))
+            features = goal_features(ranker, goal, now, words[1])
             with _lock:
                 if len(_features) >= 8:
                     _features.clear()
