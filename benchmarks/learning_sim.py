@@ -34,6 +34,7 @@ goal) is judged by its expected reply rate under the hidden model:
 
     python -m benchmarks.learning_sim                     # 4 truths x 10 seeds (several minutes)
     python -m benchmarks.learning_sim --seeds 3 --truth seniority
+    python -m benchmarks.learning_sim --first-seed 10 --seeds 20   # seeds never tuned on
 """
 
 from __future__ import annotations
@@ -308,13 +309,15 @@ def summary(results: pd.DataFrame) -> pd.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--first-seed", type=int, default=0,
+                        help="the first seed: 10 and up are seeds the learner was never tuned on")
     parser.add_argument("--truth", choices=TRUTHS, action="append")
     parser.add_argument("--contacts", type=int, default=N_CONTACTS)
     args = parser.parse_args(argv)
     os.environ.setdefault("RAPPORT_MODEL_CACHE", "0")  # each simulated user is new: nothing to keep
     results = []
     for truth in args.truth or TRUTHS:
-        for seed in range(args.seeds):
+        for seed in range(args.first_seed, args.first_seed + args.seeds):
             results.append(run(truth, seed, n_contacts=args.contacts))
             r = results[-1]
             print(f"{truth} seed {seed}: lift {r['lift']:.2f}, gap closed {r['gap_closed']:.2f}, "
@@ -332,8 +335,8 @@ def main(argv: list[str] | None = None) -> int:
           f"backtest AUC {overall['auc']:.2f} (target >= 0.70; the hidden chance itself: {overall['auc_truth']:.2f}), "
           f"Brier {overall['brier']:.3f} "
           f"(constant {overall['brier_constant']:.3f})")
-    print("\nreliability (mean estimate, mean hidden chance, n) per truth, seed 0:")
-    for row in frame[frame["seed"] == 0].itertuples():
+    print(f"\nreliability (mean estimate, mean hidden chance, n) per truth, seed {args.first_seed}:")
+    for row in frame[frame["seed"] == args.first_seed].itertuples():
         print(f"  {row.truth}: {getattr(row, 'reliability', None)}")
     return 0
 
