@@ -149,6 +149,38 @@ def test_goals_page_draws_segment_members_and_edit_forms_only_when_opened(demo_d
     assert any(t.value == goal["title"] for t in app.text_input)
 
 
+def test_a_goal_edited_on_goals_has_outreach_ranked_again_before_outreach_opens(tmp_path, monkeypatch):
+    import threading
+
+    from engine.outreach import opportunities
+    from engine.ranking import OpportunityRanker
+
+    db = tmp_path / "edited.duckdb"
+    store = Store(db)
+    load_demo_workspace(store, today=date.today())
+
+    def prepared() -> None:
+        for thread in threading.enumerate():
+            if thread.name == "rapport-prepare-ranker":
+                thread.join(timeout=120)
+
+    app = open_page("ui/goals.py", db, monkeypatch)
+    prepared()  # what Home started on the first load, for the goals as they were
+    goal = store.goals.all()[0]
+    roles = [*goal["target_roles"], "payments engineer"]
+    store.goals.update(goal["id"], {"title": "Referral into a payments team", "target_roles": roles})  # the form saves
+    app.run()  # the page again after the save (the form reruns it)
+    assert not app.exception, [e.value for e in app.exception]
+    prepared()
+
+    def ranked_again(*args, **kwargs):
+        raise AssertionError("Outreach ranked again: the Goals page did not prepare it")
+
+    monkeypatch.setattr(OpportunityRanker, "rank", ranked_again)
+    listed = opportunities.rank_contacts(store, reasons=False)  # what Outreach asks first
+    assert "Referral into a payments team" in set(listed["goal_title"])  # ranked for the goals as edited
+
+
 def test_settings_still_offers_restore_when_the_workspace_file_is_damaged(tmp_path, monkeypatch):
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(b"this is not a database" * 100)

@@ -6,6 +6,8 @@ import streamlit as st
 
 from engine.clock import workspace_today
 from engine.outreach.audience import segment_members
+from engine.outreach.opportunities import prepare as prepare_ranking
+from engine.planning.agenda import agenda
 from engine.planning.goal_board import goal_board
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.store import GOAL_STATUSES
@@ -118,3 +120,10 @@ for card in cards:
             with friendly_errors():
                 workspace.goals.add_segment(goal["id"], new_segment)
             st.rerun()
+
+# A goal edited here changes whom Outreach and Today put first: rank them again in the background while
+# the user reads this page (nothing starts when the goals did not change or it is under way already).
+with friendly_errors():
+    counts = workspace.summary()
+if counts["contacts"] and counts["active_goals"]:
+    prepare_ranking(workspace, outreach=True, then=agenda)
