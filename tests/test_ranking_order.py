@@ -144,3 +144,20 @@ def test_every_segments_own_score_in_one_pass_equals_scoring_that_segment_alone(
         alone = ranker.best_scores(goals, NOW, goal_id=option.goal_id, segment_id=option.segment_id)
         np.testing.assert_array_equal(scores[:, j], alone["score"].to_numpy())
     assert (scores > 0).any(axis=0).all()
+
+
+def test_stable_order_sorts_as_numpy_lexsort_does_ties_nan_and_signed_zeros_included():
+    import numpy as np
+
+    from engine.bulk import stable_order
+
+    rng = np.random.default_rng(3)
+    n = 5_000
+    score = np.round(rng.choice([0.0, -0.0, 0.25, 0.5, np.nan], n) + rng.choice([0, 1e-9, 2e-9], n), 9)
+    warmth = rng.choice([0.0, 0.1, 0.7, np.nan, -np.inf], n)
+    distance = rng.integers(0, 3, n).astype(float)
+    names = rng.integers(0, 40, n)  # many rows equal on every key: their order must stay
+    keys = (score, warmth, distance, names)
+    expected = np.lexsort(keys[::-1])
+    assert np.array_equal(stable_order(*keys), expected)
+    assert stable_order(np.array([]), np.array([], dtype=np.int64)).tolist() == []

@@ -14,7 +14,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from engine.bulk import gc_paused
+from engine.bulk import gc_paused, stable_order
 from engine.vocabulary import RELATIONSHIPS
 
 from .goals import goal_options
@@ -316,17 +316,19 @@ class OpportunityRanker(BaseEstimator):
         warmth = np.round(s.signals["warmth"][rows], 6)
         timing = np.round(s.signals["timing"][rows], 6)
         option = s.option[rows, best[rows]]
-        distance = np.zeros(len(rows))
-        codes = self.seniority_codes_[rows]
-        for oi in np.unique(option):
-            asked = [SENIORITY_LEVELS.index(lv) for lv in s.options[oi].seniority]
-            if asked:
-                these = option == oi
-                gap = np.min(np.abs(codes[these][:, None] - np.array(asked)[None, :]), axis=1)
-                distance[these] = np.where(codes[these] >= 0, gap, len(SENIORITY_LEVELS))
+        # Each option's distance from each level to the nearest level it asks (column 0: no level read,
+        # the farthest; an option asking none: 0 throughout), looked up once per row.
+        levels = len(SENIORITY_LEVELS)
+        distances = np.zeros((len(s.options), levels + 1))
+        for oi, o in enumerate(s.options):
+            asked = np.array([SENIORITY_LEVELS.index(lv) for lv in o.seniority], dtype=np.int64)
+            if len(asked):
+                distances[oi, 0] = levels
+                distances[oi, 1:] = np.min(np.abs(np.arange(levels)[:, None] - asked[None, :]), axis=1)
+        distance = distances[option, self.seniority_codes_[rows] + 1]
         names = self.name_order_[rows]
         connected = np.nan_to_num(self.signals_.connected_on[rows], nan=-np.inf)
-        order = rows[np.lexsort((names, -connected, -timing, distance, -warmth, -rounded[rows]))]
+        order = rows[stable_order(-rounded[rows], -warmth, distance, -timing, -connected, names)]
         return order if top is None else order[:top]
 
     def best_scores(self, goals, now, goal_id=None, segment_id=None) -> pd.DataFrame:
