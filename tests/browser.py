@@ -339,14 +339,18 @@ def choose(page, label: str, option: str, scope=None) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
     from playwright.sync_api import expect
 
+    combobox = (scope or page).get_by_role("combobox", name=label, exact=True)
     for _ in range(3):
         listbox = open_options(page, label, scope)
-        try:  # a rerun that lands while the list is open closes it: open it again
+        try:
             listbox.get_by_role("option", name=option, exact=True).click(timeout=5_000)
-            break
-        except PlaywrightTimeoutError:
+            expect(combobox).to_have_value(option, timeout=3_000)
+            return
+        except (PlaywrightTimeoutError, AssertionError):
+            # A rerun landed: one while the list was open closes it, one just after the click draws the
+            # box again with its value before. Choose again.
             page.keyboard.press("Escape")
-    expect((scope or page).get_by_role("combobox", name=label, exact=True)).to_have_value(option)
+    expect(combobox).to_have_value(option)
 
 
 def set_date(page, label: str, day, scope=None) -> None:

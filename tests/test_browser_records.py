@@ -80,6 +80,7 @@ def test_an_interaction_is_corrected_deleted_and_put_back_from_the_timeline(dash
 
     editor = open_expander(page, "Correct or delete an interaction")
     form = editor.get_by_test_id("stForm")
+    wait_until_idle(page)  # the run that drew Ada's page has finished: nothing redraws the form under the choice
     choose(page, "Outcome", "Replied", scope=form)
     form.get_by_role("textbox", name="Notes").fill("first try; she answered the next day")
     click_and_wait(page, form.get_by_role("button", name="Save changes"))
