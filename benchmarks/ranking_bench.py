@@ -108,7 +108,7 @@ def run(rows: int, pages: bool = True) -> dict[str, float]:
 
 
 PAGES = ("ui/home.py", "ui/today.py", "ui/outreach.py", "ui/contacts.py", "ui/goals.py", "ui/events.py",
-         "ui/messages.py", "ui/review.py", "ui/imports.py", "ui/settings.py")
+         "ui/messages.py", "ui/companies.py", "ui/review.py", "ui/imports.py", "ui/settings.py")
 
 
 def page_run_seconds(db: Path) -> dict[str, float]:
