@@ -26,7 +26,8 @@ page_header("Goals", "What you want from networking, with a measurable target an
 workspace = store()
 with friendly_errors(), workspace.session():  # one open of the file for what the top of the page reads
     today = workspace_today(workspace)
-    any_goal = bool(workspace.goals.all())
+    goals = workspace.goals.all()
+    any_goal = bool(goals)
 
 with st.expander("New goal from a template", expanded=not any_goal, icon=":material/bolt:"):
     with st.form("goal_template"):
@@ -124,6 +125,5 @@ for card in cards:
 # A goal edited here changes whom Outreach and Today put first: rank them again in the background while
 # the user reads this page (nothing starts when the goals did not change or it is under way already).
 with friendly_errors():
-    counts = workspace.summary()
-if counts["contacts"] and counts["active_goals"]:
-    prepare_ranking(workspace, outreach=True, then=agenda)
+    if any(g["status"] == "active" for g in goals) and workspace.contacts.count():
+        prepare_ranking(workspace, outreach=True, then=agenda)
