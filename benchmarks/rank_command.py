@@ -2,8 +2,8 @@
 workspace (a realistic LinkedIn export, five goals, nothing logged yet): the real-networks issue's
 measure. Also, in process at the same size: the ranking from the model kept on disk (what a restart
 or a second command pays), a re-rank after editing one goal, the Outreach page after a goal edit and
-after feedback marks, and the cold
-fit and rank itself next to a bare TF-IDF fit and rank in the same process.
+after feedback marks, and the cold fit and rank itself next to a bare TF-IDF fit and rank in the same
+process.
 
     python -m benchmarks.rank_command --rows 100000 --rounds 3
 
@@ -76,7 +76,7 @@ def outreach_page():
         return with_reasons(store, rank_contacts(store, reasons=False).head(25))
 
 
-first = outreach_page()
+outreach_page()  # the list of the goals as they are, ranked and kept
 # A goal edited as the Goals page saves it: Outreach opened at once (everything computed then), and
 # opened after the Goals page prepared it in the background (engine.outreach.opportunities.prepare).
 from engine.outreach.opportunities import prepare
