@@ -28,6 +28,7 @@ with friendly_errors(), workspace.session():  # one open of the file for what th
     today = workspace_today(workspace)
     goals = workspace.goals.all()
     any_goal = bool(goals)
+    any_contact = bool(workspace.contacts.count())
 
 with st.expander("New goal from a template", expanded=not any_goal, icon=":material/bolt:"):
     with st.form("goal_template"):
@@ -124,6 +125,6 @@ for card in cards:
 
 # A goal edited here changes whom Outreach and Today put first: rank them again in the background while
 # the user reads this page (nothing starts when the goals did not change or it is under way already).
-with friendly_errors():
-    if any(g["status"] == "active" for g in goals) and workspace.contacts.count():
+if any_contact and any(g["status"] == "active" for g in goals):
+    with friendly_errors():
         prepare_ranking(workspace, outreach=True, then=agenda)

@@ -151,9 +151,12 @@ def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread
             learned = _learned.get(str(store.path))
             if _preparing.get(str(store.path)):
                 return None
-        if learned and learned[0][0][:2] == (str(store.path), store.data_version()) and \
-                learned[0][1] == goals_fingerprint(store.goals.all()):
-            return None
+        if learned:
+            with store.session():  # one open of the file for both (pages call this on every rerun)
+                current = learned[0][0][:2] == (str(store.path), store.data_version()) and \
+                    learned[0][1] == goals_fingerprint(store.goals.all())
+            if current:
+                return None
 
     def fit() -> None:
         try:
