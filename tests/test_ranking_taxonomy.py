@@ -42,6 +42,16 @@ def test_a_title_naming_two_families_belongs_to_both():
     assert {"engineering_leadership", "founders"} <= read_title("Co-founder & CTO").families
 
 
+@pytest.mark.parametrize("title, family, not_also", [
+    ("Site Engineer Trainee", "engineering_other", "engineering"),  # "engineer" inside "site engineer"
+    ("Mechanical Engineer", "engineering_other", "engineering"),
+    ("IT Manager", "engineering_leadership", "engineering"),  # "it" inside "it manager"
+])
+def test_a_phrase_inside_a_longer_one_does_not_name_a_second_family(title, family, not_also):
+    reading = read_title(title)
+    assert reading.family == family and not_also not in reading.families, reading
+
+
 def test_an_ambiguous_partner_is_an_investor_only_at_a_venture_firm():
     assert read_title("Partner").family is None
     assert read_title("Partner", "venture capital").family == "investing"

@@ -67,6 +67,15 @@ class Family:
     industry_titles: set[tuple[str, ...]] = field(default_factory=set)
 
 
+def _drop_nested(best: dict, spans: dict) -> None:
+    """Forget a family whose phrase is only a part of a longer phrase of another family: "Site
+    Engineer" is a civil engineer, and its "engineer" does not also make it a software one, while
+    "Co-founder & CTO" names two families in two places and keeps both."""
+    for fam, (start, end) in list(spans.items()):
+        if any(other != fam and s <= start and end <= e and e - s > end - start for other, (s, e) in spans.items()):
+            del best[fam]
+
+
 class Taxonomy:
     """Families with their phrases, relations and the seniority ladder, ready for matching."""
 
@@ -200,6 +209,7 @@ class Taxonomy:
         """family -> (phrase length + priority, end position) of its best phrase in a title."""
         words = self._words(plain)
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
+        spans: dict[str, tuple[int, int]] = {}  # family -> (start, end) of that phrase
         index = self._index
         for start, word in enumerate(words):
             entry = index.get(word)
@@ -215,6 +225,9 @@ class Taxonomy:
                 held = best.get(fam)
                 if held is None or rank > held:
                     best[fam] = rank
+                    spans[fam] = (start, start + length)
+        if len(best) > 1:
+            _drop_nested(best, spans)
         rung = self._rungs.get(level)
         for name, leads, from_rung, priority in self._leading if best and rung is not None else ():
             if leads in best and rung >= from_rung:
