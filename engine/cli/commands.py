@@ -220,8 +220,12 @@ def _goal_changes(args) -> dict:
 
 
 def cmd_goals_add(args, store: Store) -> int:
-    from engine.planning.goal_templates import goal_from_template
+    from engine.planning.goal_templates import NEEDS, goal_from_template
 
+    needed = NEEDS.get(args.template or "")
+    if needed and not (getattr(args, needed) or "").strip():
+        example = '"product manager"' if needed == "role" else "fintech"
+        raise UserError(f"--template {args.template} needs --{needed}, e.g. --{needed} {example}")
     goal = (goal_from_template(args.template, role=args.role or "", area=args.area or "",
                                companies=split_list(args.companies)) if args.template else {"segments": []})
     goal.update(_goal_changes(args))

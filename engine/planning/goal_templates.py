@@ -2,7 +2,9 @@
 
 Each template is a goal with its audience segments already laid out the way the networking
 method suggests (who can help: decision makers, referral sources, mentors, peers). The user fills
-in the role, industry or companies and adjusts.
+in the role, industry or companies and adjusts. Nothing is filled in for them: a template that
+needs a role or an industry says so (``NEEDS``) instead of assuming one, and an industry given
+with a role becomes the goal's target industry.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from engine.errors import UserError
 GOAL_TEMPLATES: dict[str, dict] = {
     "referral": {
         "label": "A referral into a role",
-        "title": "Referral into a {role} role",
+        "title": "Referral into {a_role} role",
         "outcome": "referral",
-        "description": "Get referred for a {role} role by people who work where I want to work.",
+        "description": "Get referred for {a_role} role by people who work where I want to work.",
         "metric": "referrals", "target": 3, "weeks": 12, "priority": 5,
         "segments": [
-            {"name": "{role}s at target companies", "roles": ["{role}"], "relationship": "peer"},
-            {"name": "Hiring managers", "roles": ["head of {area}", "director of {area}", "{area} manager"],
-             "seniority": ["manager", "director", "vp"], "relationship": "hiring manager"},
+            {"name": "{roles} at target companies", "roles": ["{role}"], "relationship": "peer"},
+            # The role's own people from manager up, and its leaders (engineering leadership for
+            # a software engineer): ``_hiring_managers``.
+            {"name": "Hiring managers", "roles": ["{role}"],
+             "seniority": ["manager", "director", "vp", "executive"], "relationship": "hiring manager"},
             {"name": "Recruiters", "roles": ["recruiter", "talent partner", "talent acquisition"],
              "relationship": "recruiter"},
         ],
@@ -35,7 +39,7 @@ GOAL_TEMPLATES: dict[str, dict] = {
         "description": "Find an experienced {role} who can advise me on my next career step.",
         "metric": "meetings", "target": 2, "weeks": 8, "priority": 4,
         "segments": [
-            {"name": "Mentors: senior {role}s", "roles": ["{role}"],
+            {"name": "Mentors: senior {roles}", "roles": ["{role}"],
              "seniority": ["director", "vp", "executive"], "relationship": "mentor"},
         ],
     },
@@ -64,16 +68,21 @@ GOAL_TEMPLATES: dict[str, dict] = {
     },
     "hiring": {
         "label": "Hire for my team",
-        "title": "Hire a {role}",
+        "title": "Hire {a_role}",
         "outcome": "hiring",
         "description": "Find strong {role} candidates and people who can refer them.",
         "metric": "conversations", "target": 8, "weeks": 10, "priority": 4,
         "segments": [
-            {"name": "{role} candidates", "roles": ["{role}"], "relationship": "peer"},
+            {"name": "{Role} candidates", "roles": ["{role}"], "relationship": "peer"},
             {"name": "Recruiters", "roles": ["recruiter", "talent partner"], "relationship": "recruiter"},
         ],
     },
 }
+
+
+# What each template cannot do without: the role it is about, or the industry or field.
+NEEDS: dict[str, str] = {"referral": "role", "mentor": "role", "hiring": "role", "learn": "area", "clients": "area"}
+_NEEDED = {"role": 'a role (for example "product manager")', "area": 'an industry or field (for example "fintech")'}
 
 
 def _fill(value, words: dict[str, str]):
@@ -86,22 +95,81 @@ def _fill(value, words: dict[str, str]):
     return value
 
 
+def article(word: str) -> str:
+    """ "a" or "an" before ``word``, by its sound: an account executive, an SRE, a UX researcher."""
+    first = word.strip().split(" ", 1)[0] if word.strip() else ""
+    if not first:
+        return "a"
+    if first.isupper() and len(first) <= 5:  # read letter by letter: an SRE, an HR partner, a CTO
+        return "an" if first[0] in "AEFHILMNORSX" else "a"
+    low = first.lower()
+    if low.startswith(("uni", "use", "usu", "ux", "ui", "eu", "one")):
+        return "a"
+    if low.startswith(("hour", "honest", "honor", "honour")):
+        return "an"
+    return "an" if low[0] in "aeiou" else "a"
+
+
+def plural(role: str) -> str:
+    """A role's plural for a segment's name: product managers, heads of product, sales."""
+    head, of, rest = role.partition(" of ")
+    words = head.split(" ")
+    last = words[-1]
+    if not last or last.lower().endswith("s"):
+        return role
+    if last.lower().endswith("y") and last[-2:-1].lower() not in tuple("aeiou"):
+        words[-1] = last[:-1] + "ies"
+    else:
+        words[-1] = last + "s"
+    return " ".join(words) + of + rest
+
+
+def _hiring_managers(role: str) -> list[str]:
+    """Who hires for ``role``: its own people from manager up (the segment's seniority), and the
+    family that leads its family in the role taxonomy (engineering leadership for a backend
+    engineer), written as that family reads."""
+    from engine.ranking.taxonomy import taxonomy
+
+    t = taxonomy()
+    out = [role]
+    for name in sorted(t.leaders(t.role_families([role]))):
+        family = t.families[name]
+        phrase = family.label.lower()
+        if t.read_title(phrase).family != name:
+            phrase = " ".join(family.phrases[0])
+        out.append(phrase)
+    return out
+
+
 def goal_from_template(key: str, role: str = "", area: str = "", companies: list[str] | None = None,
                        today: date | None = None) -> dict:
-    """A complete goal dict (ready for ``store.goals.add``) from a template and a few words."""
+    """A complete goal dict (ready for ``store.goals.add``) from a template and a few words.
+
+    Raises ``UserError`` when the template's needed word (``NEEDS``) is blank."""
     if key not in GOAL_TEMPLATES:
         raise UserError(f"unknown goal template {key!r}; choose one of {', '.join(GOAL_TEMPLATES)}")
     template = deepcopy(GOAL_TEMPLATES[key])
-    role = role.strip() or "product manager"
-    area = area.strip() or role.split()[0]
-    words = {"role": role, "area": area}
+    role, area = " ".join(role.split()), " ".join(area.split())
+    needed = NEEDS[key]
+    if not (role if needed == "role" else area):
+        raise UserError(f"The template \"{template['label']}\" needs {_NEEDED[needed]}.")
+    words = {"role": role, "Role": role[:1].upper() + role[1:], "roles": plural(role), "area": area,
+             "a_role": f"{article(role)} {role}"}
     goal = _fill({k: v for k, v in template.items() if k not in ("label", "weeks")}, words)
-    goal["target_roles"] = [role] if key != "learn" else []
-    goal["industries"] = [area] if key in ("learn", "clients") else []
+    if needed == "role" and area:
+        goal["title"] = f"{goal['title']} ({area})"
+    goal["target_roles"] = [role] if role else []
+    goal["industries"] = [area] if area else []
     goal["companies"] = list(companies or [])
     for segment in goal["segments"]:
-        if companies and "target companies" in segment["name"]:
-            segment["companies"] = list(companies)
+        if "target companies" in segment["name"]:
+            if companies:
+                segment["companies"] = list(companies)
+            else:  # peers anywhere: no target company was named
+                segment["name"] = segment["name"].replace(" at target companies", "")
+        if segment.get("relationship") == "hiring manager":
+            segment["roles"] = _hiring_managers(role)
+    goal["segments"] = [s for s in goal["segments"] if s["roles"] or s.get("seniority") or s.get("keywords")]
     goal["due_date"] = (today or local_today()) + timedelta(weeks=template["weeks"])
     goal["status"] = "active"
     return goal

@@ -1,0 +1,68 @@
+"""Goal templates fill in nothing the user did not type (issue 16's contract for `rapport goals
+add`): a template that needs a role or an industry says so, an industry given with a role becomes
+the goal's target industry, and who hires for a role comes from the role taxonomy."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.errors import UserError
+from engine.planning.goal_templates import GOAL_TEMPLATES, NEEDS, article, goal_from_template, plural
+from engine.store import Store
+from tests.test_pages import open_page
+
+
+@pytest.mark.parametrize("key", list(GOAL_TEMPLATES))
+def test_a_template_without_its_word_says_what_it_needs(key):
+    given = {"role": "", "area": ""}
+    given["area" if NEEDS[key] == "role" else "role"] = "something else"
+    with pytest.raises(UserError, match="needs a role" if NEEDS[key] == "role" else "needs an industry"):
+        goal_from_template(key, **given)
+
+
+@pytest.mark.parametrize("key", list(GOAL_TEMPLATES))
+def test_a_template_uses_only_the_words_given(key):
+    words = {"role": "Quantum Botanist"} if NEEDS[key] == "role" else {"area": "kelp farming"}
+    goal = goal_from_template(key, **words)
+    assert goal["target_roles"] == ([words["role"]] if "role" in words else [])
+    assert goal["industries"] == ([words["area"]] if "area" in words else [])
+    named = [r for s in goal["segments"] for r in s["roles"]]
+    assert "product manager" not in named and "product manager" not in goal["title"].lower()
+
+
+def test_an_area_with_a_role_is_the_goals_target_industry():
+    goal = goal_from_template("referral", role="data analyst", area="e-commerce")
+    assert goal["title"] == "Referral into a data analyst role (e-commerce)"
+    assert goal["industries"] == ["e-commerce"] and goal["target_roles"] == ["data analyst"]
+    # No target company named: the peers are not said to be at target companies.
+    assert [s["name"] for s in goal["segments"]] == ["data analysts", "Hiring managers", "Recruiters"]
+
+
+def test_hiring_managers_come_from_the_role_and_the_family_that_leads_it():
+    managers = {s["relationship"]: s for s in goal_from_template("referral", role="backend engineer")["segments"]}
+    assert managers["hiring manager"]["roles"] == ["backend engineer", "engineering leadership"]
+    assert set(managers["hiring manager"]["seniority"]) >= {"manager", "director"}
+    designer = goal_from_template("referral", role="product designer", companies=["Figma"])["segments"]
+    assert designer[0] == {**designer[0], "name": "product designers at target companies", "companies": ["Figma"]}
+    assert designer[1]["roles"] == ["product designer"]  # design has no leading family: its managers up
+
+
+@pytest.mark.parametrize("word, expected", [("account executive", "an"), ("engineer", "an"), ("UX researcher", "a"),
+                                            ("SRE", "an"), ("CTO", "a"), ("HR partner", "an"), ("data analyst", "a"),
+                                            ("user researcher", "a"), ("hour", "an")])
+def test_article(word, expected):
+    assert article(word) == expected
+
+
+@pytest.mark.parametrize("role, expected", [("product manager", "product managers"), ("secretary", "secretaries"),
+                                            ("head of sales", "heads of sales"), ("CTO", "CTOs"), ("sales", "sales")])
+def test_plural(role, expected):
+    assert plural(role) == expected
+
+
+def test_the_goals_page_says_what_a_template_needs_and_creates_nothing(tmp_path, monkeypatch):
+    app = open_page("ui/goals.py", tmp_path / "g.duckdb", monkeypatch)
+    next(b for b in app.button if b.label == "Create goal").click().run()  # the referral template, no role
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("needs a role" in e.value for e in app.error), [e.value for e in app.error]
+    assert Store(tmp_path / "g.duckdb").goals.all() == []
