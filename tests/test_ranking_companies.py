@@ -84,3 +84,28 @@ def test_every_company_has_one_key_and_blanks_have_none(store):
     explained = ranker.explain(int(store.contacts.for_ranking()["id"].iloc[order[3]]),
                                store.goals.all(), NOW)
     assert dict((f, d) for f, _, d in explained["contributions"])["company"].startswith("Stripe")
+
+
+INDUSTRY_ROWS = [
+    _person(1, "Sterling Bank Plc", "Account Manager • HR Tech"),
+    _person(2, "Brightwave Solar", "Accounts Manager"),
+    _person(3, "Initech", "Talent Partner, Tech"),
+    _person(4, "Northwind Renewables", "Insights Analyst"),
+    _person(5, "Umbrella", "Energy Trader"),
+    _person(6, "Globex", "People Operations Lead"),
+]
+
+
+def test_a_goal_about_an_industry_ranks_the_people_working_in_it_first(store):
+    """"Meet people in climate tech" names no role: its "people" is persons (not People and HR),
+    its "tech" names no industry, and working at a solar or renewables company is the fit itself."""
+    store.imports.save_contacts(parsed_contacts(INDUSTRY_ROWS))
+    store.goals.add({"title": "Meet people in climate tech", "outcome": "learn", "priority": 3, "status": "active",
+                     "industries": ["climate tech", "renewable energy"]})
+    ranked = opportunities.rank_contacts(store, now=NOW)
+    assert set(ranked["full_name"].head(2)) == {"First2 Last2", "First4 Last4"}, ranked[["full_name", "score"]]
+    assert all("in a target industry: climate tech (inferred)" in r for r in ranked["reasons"].head(2))
+    # A title naming a word of the industry still counts, after the people working in it.
+    assert ranked["full_name"].iloc[2] == "First5 Last5"
+    rest = ranked.set_index("full_name")["score"]
+    assert rest[["First1 Last1", "First3 Last3", "First6 Last6"]].max() < rest["First5 Last5"]

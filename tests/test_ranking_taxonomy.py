@@ -126,7 +126,9 @@ def test_most_real_titles_resolve_to_a_family():
     ("Sequoia Capital", "venture capital"), ("Lagos Angel Network", "venture capital"),
     ("Sterling Bank Plc", "banking"), ("Stripe, Inc.", "fintech"), ("University of Lagos", "education"),
     ("Lagos University Teaching Hospital", "education"), ("Acme Widgets", None), ("", None), (None, None),
-    ("Aluko & Oyebode Law", "legal"),
+    ("Aluko & Oyebode Law", "legal"), ("Brightwave Solar", "climate tech"),
+    ("PowerGen Renewable Energy", "climate tech"), ("Shell Petroleum", "energy"), ("Agility Logistics", "logistics"),
+    ("Sterling Properties", "real estate"),
 ])
 def test_infer_industry(company, industry):
     assert infer_industry(company) == industry
@@ -138,6 +140,14 @@ def test_a_users_industry_wins_and_an_inferred_one_says_so():
     assert industry_of("Acme", float("nan")) == (None, False)
     assert label("banking", True) == "banking (inferred)"
     assert canonical("Payments") == "fintech" and canonical(" banks ") == "banking"
+    assert canonical("Higher Education") == "education" and canonical("renewable energy") == "climate tech"
+
+
+def test_a_goal_for_the_broader_industry_meets_the_narrower_one():
+    from engine.ranking.industries import goal_industries
+
+    assert goal_industries(["Energy"]) == {"energy", "climate tech"}
+    assert goal_industries(["climate tech"]) == {"climate tech"}
 
 
 def test_a_contact_without_a_title_reads_no_family_whatever_the_others_say():

@@ -11,11 +11,12 @@ move any score. A goal without a status is taken as active (a goal being drafted
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from engine.vocabulary import GOAL_OUTCOMES
 
-from .industries import canonical
+from .industries import goal_industries
 from .taxonomy import taxonomy
 from .titles import SENIORITY_LEVELS, normalize_company, normalize_seniority, normalize_title
 
@@ -112,9 +113,13 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
     heads = " ; ".join(sorted(_heads(spec.get(roles_key))))
     title = str(spec.get(title_key) or "")
     role_fields = [(roles, ROLE_WEIGHTS["roles"]), (heads, ROLE_WEIGHTS["heads"])]
-    role_fields.append((normalize_title(title), ROLE_WEIGHTS[title_key]))
+    if _strings(spec.get(roles_key)) or title_key != "title" or _families(None, title):
+        # With no role given, a goal's title is a role query only where it names one ("Hire a
+        # product designer"); "Meet people in climate tech" would otherwise ask for "tech" in titles.
+        role_fields.append((_title_query(title), ROLE_WEIGHTS[title_key]))
     context_fields = [
-        (" ; ".join(_strings(spec.get("industries"))), CONTEXT_WEIGHTS["industries"]),
+        (" ; ".join(filter(None, map(_industry_words, _strings(spec.get("industries"))))),
+         CONTEXT_WEIGHTS["industries"]),
         (" ; ".join(_strings(spec.get("keywords"))), CONTEXT_WEIGHTS["keywords"]),
         (" ; ".join(map(normalize_company, _strings(spec.get("companies")))), CONTEXT_WEIGHTS["companies"]),
         (str(spec.get("description") or ""), CONTEXT_WEIGHTS["description"]),
@@ -122,6 +127,19 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
     if title_key == "title":
         context_fields.append((title, CONTEXT_WEIGHTS["title"]))
     return role_fields, context_fields
+
+
+# Words that name no industry by themselves: "climate tech" is about climate, and its "tech"
+# would meet every "HR Tech" title. An industry is met by the company's industry (scoring.py);
+# its distinctive words in a title or notes add to it.
+GENERIC_INDUSTRY_WORDS = frozenset(
+    "tech technology technologies services service industry industries sector solutions digital online "
+    "company companies business businesses products".split()
+)
+
+
+def _industry_words(industry: str) -> str:
+    return " ".join(w for w in industry.split() if w.lower() not in GENERIC_INDUSTRY_WORDS)
 
 
 def _heads(roles) -> frozenset[str]:
@@ -137,10 +155,22 @@ def _seniority(values) -> frozenset[str]:
     return frozenset(s for s in (normalize_seniority(v) for v in _strings(values)) if s)
 
 
+# In a goal's title, "people" is mostly persons ("Meet people in climate tech"), not People and HR.
+_PERSONS = re.compile(r"(?<!of )\bpeople\b"
+                      r"(?=\s+(?:in|at|who|from|working|with|that|to|for|like|across|around|near|i|we)\b"
+                      r"|\s*[.!?]?\s*$)", re.IGNORECASE)
+
+
 def _families(roles, title) -> frozenset[str]:
     """Families a goal's roles ask for; with no role given, those its title names."""
     t = taxonomy()
-    return t.role_families(_strings(roles)) or (t.role_families([title]) if title else frozenset())
+    titles = [_PERSONS.sub(" ", title)] if isinstance(title, str) and title.strip() else []
+    return t.role_families(_strings(roles)) or t.role_families(titles)
+
+
+def _title_query(title: str) -> str:
+    """A goal's title as words of its role query, without "people" meaning persons."""
+    return normalize_title(_PERSONS.sub(" ", title))
 
 
 # A goal that names only leader roles ("CFO", "Finance Director") asks for their levels even
@@ -159,7 +189,7 @@ def _implied_seniority(roles) -> frozenset[str]:
 
 
 def _industries(values) -> frozenset[str]:
-    return frozenset(i for i in (canonical(v) for v in _strings(values)) if i)
+    return goal_industries(_strings(values))
 
 
 def goal_options(goals) -> list[GoalOption]:

@@ -29,18 +29,32 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "consulting": ("consulting", "professional services", "audit", "advisory", "accounting"),
     "software": ("software", "saas", "technology", "tech", "it services", "information technology",
                  "developer tools", "cloud", "internet"),
-    "education": ("education", "edtech", "university", "universities", "school", "schools", "academia"),
+    "education": ("education", "edtech", "university", "universities", "school", "schools", "academia",
+                  "higher education", "higher ed", "e-learning", "elearning"),
     "healthcare": ("healthcare", "health", "hospital", "hospitals", "medical", "pharma", "pharmaceutical",
                    "biotech", "healthtech"),
     "legal": ("legal", "law", "law firm", "law firms", "legal services"),
     "telecommunications": ("telecommunications", "telecom", "telecoms", "telco"),
-    "energy": ("energy", "oil and gas", "oil", "gas", "power", "electricity", "utilities", "renewables"),
+    "energy": ("energy", "oil and gas", "oil", "gas", "power", "electricity", "utilities"),
+    "climate tech": ("climate tech", "climate", "climatetech", "cleantech", "clean tech", "clean energy",
+                     "renewable energy", "renewables", "solar", "wind energy", "green energy", "sustainability",
+                     "climate change", "carbon"),
+    "logistics": ("logistics", "supply chain", "shipping", "freight", "transportation", "transport", "courier",
+                  "delivery", "mobility"),
+    "real estate": ("real estate", "property", "properties", "proptech", "realty"),
+    "media": ("media", "publishing", "news", "entertainment", "advertising", "journalism", "broadcasting"),
+    "manufacturing": ("manufacturing", "industrial", "industry 4.0", "factories", "production"),
+    "agriculture": ("agriculture", "agritech", "agtech", "farming", "agribusiness", "food production"),
     "consumer goods": ("consumer goods", "fmcg", "cpg", "food and beverage", "beverages", "retail",
                        "ecommerce", "e-commerce"),
     "public sector": ("public sector", "government", "nonprofit", "ngo", "non-profit", "international development"),
     "hospitality": ("hospitality", "hotels", "hotel", "travel", "restaurants"),
     "recruiting": ("recruiting", "recruitment", "staffing", "executive search", "hr services"),
 }
+
+# A goal that names the broader industry meets the narrower one too: renewables are energy, while a
+# goal for climate tech does not want oil and gas.
+NARROWER: dict[str, tuple[str, ...]] = {"energy": ("climate tech",)}
 
 # Well-known companies (normalized names) and their industry.
 KNOWN: dict[str, str] = {
@@ -83,7 +97,15 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("consulting", re.compile(r"\b(consulting|consultants?|advisory)\b")),
     ("software", re.compile(r"\b(software|technologies|tech|labs|digital|systems|solutions)\b")),
     ("telecommunications", re.compile(r"\b(telecom\w*|communications)\b")),
+    # Before energy: "Renewable Energy", "Solar Power" are climate tech first.
+    ("climate tech", re.compile(r"\b(solar|renewables?|wind power|clean energy|cleantech|climate|green energy|"
+                                r"sustainab\w*)\b")),
     ("energy", re.compile(r"\b(oil|gas|energy|petroleum|power|electric)\b")),
+    ("logistics", re.compile(r"\b(logistics|shipping|freight|haulage|courier|cargo|transport\w*|supply chain)\b")),
+    ("real estate", re.compile(r"\b(real estate|realty|properties|property)\b")),
+    ("media", re.compile(r"\b(media|news|publishing|studios?|entertainment|broadcasting)\b")),
+    ("manufacturing", re.compile(r"\b(manufactur\w*|industries|industrial|steel|cement)\b")),
+    ("agriculture", re.compile(r"\b(farms?|agro\w*|agri\w*|agricultur\w*)\b")),
     ("public sector", re.compile(r"\b(ministry|government|federal|state of|commission|agency|foundation|"
                                  r"united nations|unicef|undp)\b")),
     ("hospitality", re.compile(r"\b(hotels?|resorts?|hospitality)\b")),
@@ -112,6 +134,12 @@ def _cue_words() -> tuple[frozenset[str], re.Pattern]:
 # Most names have no cue at all, and their words say so at once.
 _CUE_FIRST_WORDS, _CUE_STARTS = _cue_words()
 _ALIAS_OF = {alias: name for name, aliases in ALIASES.items() for alias in (name, *aliases)}
+
+
+def goal_industries(values) -> frozenset[str]:
+    """A goal's typed industries as canonical names, with the narrower ones they include (NARROWER)."""
+    named = {i for i in map(canonical, values) if i}
+    return frozenset(named.union(*(NARROWER.get(i, ()) for i in named)))
 
 
 def canonical(industry) -> str | None:

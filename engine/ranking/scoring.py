@@ -103,6 +103,14 @@ def _company_values(option: GoalOption, model) -> np.ndarray | None:
     return values
 
 
+def _industry_only(option: GoalOption) -> bool:
+    """A goal (or segment) about where people work, naming no role ("Meet people in climate
+    tech"): working there, at a target company or in a target industry, is the fit itself, as a
+    fitting title is for a role. Its words in a title ("Energy" for "renewable energy") count as
+    text fit too, but no longer stand alone at the top."""
+    return not option.families and not any(text for text, _ in option.role_fields)
+
+
 def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     """Role fit in [0, 1]: families and their relations first, title words (``words``, the text
     fit) ordering people within a family and deciding alone only where a title names no family."""
@@ -164,12 +172,15 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
         def component_values(oi: int):
             o = options[oi]
             text = role_values(o, model, sim[:, column[oi]][model.text_index_])  # a column, gathered per contact
+            company = _company_values(o, model)
+            if company is not None and _industry_only(o):
+                text = np.maximum(text, company > 0)
             seniority = _seniority_values(o, model.seniority_codes_)
             if seniority is not None:
                 seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)
             return {
                 "text": text,
-                "company": _company_values(o, model),
+                "company": company,
                 "seniority": seniority,
                 "relationship": _relationship_values(o, model.relationships_, model.relationship_codes_),
             }
