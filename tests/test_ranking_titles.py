@@ -56,6 +56,11 @@ def test_product_leadership_titles_carry_the_product_manager_term(raw):
         ("SVP Sales", "vp"),
         ("CEO", "executive"),
         ("Co-Founder & CTO", "founder"),
+        ("Senior Management", "manager"),
+        ("Member of the Management Board", "manager"),
+        ("Data Management Analyst", "mid"),  # management as a field, before the role
+        ("Management Consultant", "mid"),
+        ("Asset Management Associate", "junior"),
         ("", None),
         (None, None),
     ],

@@ -243,7 +243,10 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
         ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
          "!intern !internship !trainee !apprentice !student"),
         # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
-        ("manager", r"\bmanager\b|\bmanagement\b|\bsupervisor\b", "manager !management !supervisor"),
+        # "management" is a level alone or at the end ("Senior Management"), not as a field
+        # before a role ("Data Management Analyst", "Management Consultant").
+        ("manager", r"\bmanager\b|\bmanagement(?= (team|board|committee|member|level|role|position)\b|$)|"
+                    r"\bsupervisor\b", "manager management !supervisor"),
         ("lead", r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b",
          "!lead !principal !staff group !architect"),
         ("senior", r"\bsenior\b|\biii\b|\biv\b", "!senior !iii !iv"),
