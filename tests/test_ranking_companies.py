@@ -109,3 +109,29 @@ def test_a_goal_about_an_industry_ranks_the_people_working_in_it_first(store):
     assert ranked["full_name"].iloc[2] == "First5 Last5"
     rest = ranked.set_index("full_name")["score"]
     assert rest[["First1 Last1", "First3 Last3", "First6 Last6"]].max() < rest["First5 Last5"]
+
+
+def test_a_word_that_specializes_the_role_within_its_family_keeps_its_weight(store):
+    """"frontend" in "frontend engineer" is what tells a frontend developer from any engineer,
+    while "product" in "product designer" names another family and counts little."""
+    # As in a real network: engineers are common, a frontend developer is rare, most are neither.
+    engineers = ["Software Engineer", "Senior Software Engineer", "Systems Engineer", "QA Engineer", "Cloud Engineer",
+                 "Backend Engineer", "DevOps Engineer", "Software Developer"] * 3
+    engineers += ["Accountant", "Sales Manager", "Recruiter", "Nurse", "Teacher", "Lawyer", "Marketing Manager",
+                  "Data Analyst", "HR Business Partner", "Operations Manager"] * 6
+    store.imports.save_contacts(parsed_contacts([
+        _person(1, "Initech", "Web Developer | Systems Engineer"),
+        _person(2, "Globex", "Senior Frontend Developer"),
+        _person(3, "Umbrella", "Software Engineer"),
+        _person(4, "Hooli", "Head of Product"),
+        _person(5, "Hooli", "Senior Designer"),
+        *(_person(10 + i, "Acme", title) for i, title in enumerate(engineers)),
+    ]))
+    store.goals.add({"title": "Hire", "outcome": "hiring", "priority": 3, "status": "active",
+                     "target_roles": ["frontend engineer", "react developer"]})
+    store.goals.add({"title": "Design", "outcome": "hiring", "priority": 3, "status": "active",
+                     "target_roles": ["product designer"]})
+    ranked = opportunities.rank_contacts(store, now=NOW, goal_id=1)
+    assert ranked["full_name"].iloc[0] == "First2 Last2", ranked[["full_name", "score"]]
+    design = opportunities.rank_contacts(store, now=NOW, goal_id=2).set_index("full_name")["score"]
+    assert design["First5 Last5"] > design["First4 Last4"]

@@ -28,6 +28,7 @@ import hashlib
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 
 import numpy as np
@@ -317,9 +318,12 @@ def best_term(matrix: sp.csr_matrix, rows: np.ndarray, query: sp.csr_matrix, boo
 
 
 def weigh_qualifiers(role_q, options, model):
-    """Scale down single words of a role query that are not its job words ("product" in "product
-    designer"): they are shared with other jobs ("Head of Product"), while the job word and the
-    phrase itself ("designer", "product designer") are what make the role."""
+    """Scale down single words of a role query that are not its job words and name another
+    family of roles ("product" in "product designer"): they are shared with other jobs ("Head of
+    Product"), while the job word and the phrase itself ("designer", "product designer") are what
+    make the role. A word that specializes the role within its family ("frontend" in "frontend
+    engineer", "react" in "react developer") keeps its weight: it is what tells a frontend
+    developer from a system engineer."""
     q = role_q.tocsr(copy=True)
     vocabulary = model.vectorizer_.vocabulary_
     for row, option in enumerate(options):
@@ -327,8 +331,23 @@ def weigh_qualifiers(role_q, options, model):
         cols = q.indices[lo:hi]
         heads = [vocabulary[h] for h in option.heads if h in vocabulary]
         qualifier = ~model.term_is_bigram_[cols] & ~np.isin(cols, heads)
+        if qualifier.any() and option.families and heads:  # (with no job word, "CFO", all are qualifiers)
+            qualifier[qualifier] = [_names_another_family(str(model.terms_[c]), option.families)
+                                    for c in cols[qualifier]]
         q.data[lo:hi][qualifier] *= QUALIFIER_WEIGHT
     return q
+
+
+@lru_cache(maxsize=1 << 14)
+def _family_of_word(word: str) -> str | None:
+    from .taxonomy import read_title
+
+    return read_title(word).family
+
+
+def _names_another_family(word: str, families) -> bool:
+    family = _family_of_word(word)
+    return family is None or family not in families
 
 
 def _coverage(sim: np.ndarray, queries) -> np.ndarray:
