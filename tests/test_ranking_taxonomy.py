@@ -128,7 +128,7 @@ def test_most_real_titles_resolve_to_a_family():
     ("Lagos University Teaching Hospital", "education"), ("Acme Widgets", None), ("", None), (None, None),
     ("Aluko & Oyebode Law", "legal"), ("Brightwave Solar", "climate tech"),
     ("PowerGen Renewable Energy", "climate tech"), ("Shell Petroleum", "energy"), ("Agility Logistics", "logistics"),
-    ("Sterling Properties", "real estate"),
+    ("Sterling Properties", "real estate"), ("Jumia", "retail"), ("Nigerian Breweries", "consumer goods"),
 ])
 def test_infer_industry(company, industry):
     assert infer_industry(company) == industry
