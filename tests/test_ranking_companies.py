@@ -135,3 +135,14 @@ def test_a_word_that_specializes_the_role_within_its_family_keeps_its_weight(sto
     assert ranked["full_name"].iloc[0] == "First2 Last2", ranked[["full_name", "score"]]
     design = opportunities.rank_contacts(store, now=NOW, goal_id=2).set_index("full_name")["score"]
     assert design["First5 Last5"] > design["First4 Last4"]
+
+
+def test_a_goal_to_learn_an_industry_is_fitted_on_the_industry_not_on_its_templates_words(store):
+    """The learn template's title and description ("Learn the climate tech industry ... who the
+    players are") and its segment's name ask for no role: their words are not looked for in titles."""
+    from engine.planning.goal_templates import goal_from_template
+
+    store.imports.save_contacts(parsed_contacts(INDUSTRY_ROWS))
+    store.goals.add(goal_from_template("learn", area="climate tech"))
+    ranked = opportunities.rank_contacts(store, now=NOW).set_index("full_name")["score"]
+    assert set(ranked[ranked > 0].index) == {"First2 Last2", "First4 Last4"}, ranked

@@ -50,7 +50,8 @@ GOAL_TEMPLATES: dict[str, dict] = {
         "description": "Understand how the {area} industry works, who the players are and where it is going.",
         "metric": "conversations", "target": 6, "weeks": 10, "priority": 3,
         "segments": [
-            {"name": "People working in {area}", "roles": [], "keywords": ["{area}"], "relationship": "peer"},
+            # The industry, not its words as keywords: "tech" in "climate tech" is in every "HR Tech" title.
+            {"name": "People working in {area}", "roles": [], "industries": ["{area}"], "relationship": "peer"},
         ],
     },
     "clients": {
@@ -169,7 +170,7 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
                 segment["name"] = segment["name"].replace(" at target companies", "")
         if segment.get("relationship") == "hiring manager":
             segment["roles"] = _hiring_managers(role)
-    goal["segments"] = [s for s in goal["segments"] if s["roles"] or s.get("seniority") or s.get("keywords")]
+    goal["segments"] = [s for s in goal["segments"] if s["roles"] or s.get("seniority") or s.get("industries")]
     goal["due_date"] = (today or local_today()) + timedelta(weeks=template["weeks"])
     goal["status"] = "active"
     return goal

@@ -113,17 +113,23 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
     heads = " ; ".join(sorted(_heads(spec.get(roles_key))))
     title = str(spec.get(title_key) or "")
     role_fields = [(roles, ROLE_WEIGHTS["roles"]), (heads, ROLE_WEIGHTS["heads"])]
-    if _strings(spec.get(roles_key)) or title_key != "title" or _families(None, title):
-        # With no role given, a goal's title is a role query only where it names one ("Hire a
-        # product designer"); "Meet people in climate tech" would otherwise ask for "tech" in titles.
+    names_role = bool(_strings(spec.get(roles_key))) or bool(_families(None, title))
+    if names_role:
+        # With no role given, a goal's title (a segment's name) is a role query only where it names
+        # one ("Hire a product designer"); "Meet people in climate tech" would otherwise ask for
+        # "tech" in titles.
         role_fields.append((_title_query(title), ROLE_WEIGHTS[title_key]))
-    context_fields = [
+    where = [
         (" ; ".join(filter(None, map(_industry_words, _strings(spec.get("industries"))))),
          CONTEXT_WEIGHTS["industries"]),
         (" ; ".join(_strings(spec.get("keywords"))), CONTEXT_WEIGHTS["keywords"]),
         (" ; ".join(map(normalize_company, _strings(spec.get("companies")))), CONTEXT_WEIGHTS["companies"]),
-        (str(spec.get("description") or ""), CONTEXT_WEIGHTS["description"]),
     ]
+    if not names_role and any(text for text, _ in where):
+        # A goal about where people work ("Learn the climate tech industry") is fitted on where alone:
+        # the words of its title and description ("tech", "industry", "players") are in many titles.
+        return role_fields, where
+    context_fields = [*where, (str(spec.get("description") or ""), CONTEXT_WEIGHTS["description"])]
     if title_key == "title":
         context_fields.append((title, CONTEXT_WEIGHTS["title"]))
     return role_fields, context_fields
