@@ -38,13 +38,15 @@ def test_an_area_with_a_role_is_the_goals_target_industry():
     assert [s["name"] for s in goal["segments"]] == ["data analysts", "Hiring managers", "Recruiters"]
 
 
-def test_hiring_managers_come_from_the_role_and_the_family_that_leads_it():
+def test_hiring_managers_and_mentors_come_from_the_role_and_the_family_that_leads_it():
     managers = {s["relationship"]: s for s in goal_from_template("referral", role="backend engineer")["segments"]}
     assert managers["hiring manager"]["roles"] == ["backend engineer", "engineering leadership"]
     assert set(managers["hiring manager"]["seniority"]) >= {"manager", "director"}
     designer = goal_from_template("referral", role="product designer", companies=["Figma"])["segments"]
     assert designer[0] == {**designer[0], "name": "product designers at target companies", "companies": ["Figma"]}
     assert designer[1]["roles"] == ["product designer"]  # design has no leading family: its managers up
+    mentors = goal_from_template("mentor", role="product manager")["segments"][0]
+    assert mentors["roles"] == ["product manager", "product leadership"] and "director" in mentors["seniority"]
 
 
 @pytest.mark.parametrize("word, expected", [("account executive", "an"), ("engineer", "an"), ("UX researcher", "a"),

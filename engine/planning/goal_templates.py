@@ -25,7 +25,7 @@ GOAL_TEMPLATES: dict[str, dict] = {
         "segments": [
             {"name": "{roles} at target companies", "roles": ["{role}"], "relationship": "peer"},
             # The role's own people from manager up, and its leaders (engineering leadership for
-            # a software engineer): ``_hiring_managers``.
+            # a software engineer): ``_role_and_its_leaders``.
             {"name": "Hiring managers", "roles": ["{role}"],
              "seniority": ["manager", "director", "vp", "executive"], "relationship": "hiring manager"},
             {"name": "Recruiters", "roles": ["recruiter", "talent partner", "talent acquisition"],
@@ -125,10 +125,10 @@ def plural(role: str) -> str:
     return " ".join(words) + of + rest
 
 
-def _hiring_managers(role: str) -> list[str]:
-    """Who hires for ``role``: its own people from manager up (the segment's seniority), and the
-    family that leads its family in the role taxonomy (engineering leadership for a backend
-    engineer), written as that family reads."""
+def _role_and_its_leaders(role: str) -> list[str]:
+    """Who hires for ``role`` or can mentor in it: its own people at the segment's seniority, and
+    the family that leads its family in the role taxonomy (engineering leadership for a backend
+    engineer, product leadership for a product manager), written as that family reads."""
     from engine.ranking.taxonomy import taxonomy
 
     t = taxonomy()
@@ -168,8 +168,8 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
                 segment["companies"] = list(companies)
             else:  # peers anywhere: no target company was named
                 segment["name"] = segment["name"].replace(" at target companies", "")
-        if segment.get("relationship") == "hiring manager":
-            segment["roles"] = _hiring_managers(role)
+        if segment.get("relationship") in ("hiring manager", "mentor"):  # senior people of the role
+            segment["roles"] = _role_and_its_leaders(role)
     goal["segments"] = [s for s in goal["segments"] if s["roles"] or s.get("seniority") or s.get("industries")]
     goal["due_date"] = (today or local_today()) + timedelta(weeks=template["weeks"])
     goal["status"] = "active"
