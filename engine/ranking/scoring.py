@@ -104,10 +104,7 @@ def _company_values(option: GoalOption, model) -> np.ndarray | None:
 
 
 def _industry_only(option: GoalOption) -> bool:
-    """A goal (or segment) about where people work, naming no role ("Meet people in climate
-    tech"): working there, at a target company or in a target industry, is the fit itself, as a
-    fitting title is for a role. Its words in a title ("Energy" for "renewable energy") count as
-    text fit too, but no longer stand alone at the top."""
+    """A goal about where people work, naming no role: working there is the fit itself."""
     return not option.families and not any(text for text, _ in option.role_fields)
 
 
@@ -328,12 +325,10 @@ def relevance_gate(fit: np.ndarray, max_fit: float) -> np.ndarray:
     return GATE_FLOOR + (1 - GATE_FLOOR) * np.minimum(1.0, relevance / GATE_SATURATION)
 
 
-# Fit tiers of the learned ranking (_blend_response), by relevance (the fit-only score over the
-# full fit): those who fit the goal (relevance FIT_LINE and up: half the full fit, where warmth
-# and timing count fully) are one tier, where the reply chance reorders freely; below the line,
-# a tier every TIER_WIDTH, so the less someone fits, the less a reply chance can make up for it.
-# Narrower tiers above the line kept more of the fit order but, measured on two simulations
-# (tests/test_learning.py, benchmarks/learning_sim.py), cost more of the lift than they kept.
+# Fit tiers of the learned ranking (_blend_response), by relevance (fit-only score over full fit):
+# relevance FIT_LINE and up (where warmth and timing count fully) is one tier, where the reply chance
+# reorders freely; below it, a tier every TIER_WIDTH. Narrower tiers above the line kept more of the
+# fit order but cost more of the lift than they kept (tests/test_learning.py, learning_sim.py).
 FIT_LINE = GATE_SATURATION
 TIER_WIDTH = 0.15
 # Within a tier, expected value = relevance ** FIT_POWER x lift: the chance that writing leads to
