@@ -123,19 +123,14 @@ def test_text_fit_in_place_is_the_written_formula_to_the_bit():
 
 
 def _blend_as_written(model, score, has_fit, proba):
-    """scoring._blend_response's arithmetic before it went one goal's row at a time."""
+    """scoring._blend_response's arithmetic on the whole array at once, as the docstring says it."""
     b = min(max(float(model.response_blend), 0.0), 1.0)
     base = float(np.clip(model.response_model.base_rate_, 0.01, 1.0))
-    full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
-    relevance = np.maximum(score, 0.0) / full
-    tier = np.clip(np.floor((relevance - scoring.FIT_LINE) / scoring.TIER_WIDTH),
-                   -np.ceil(scoring.FIT_LINE / scoring.TIER_WIDTH), 0)
-    low = np.maximum(scoring.FIT_LINE + tier * scoring.TIER_WIDTH, 0.0)
-    high = np.where(tier < 0, scoring.FIT_LINE + (tier + 1) * scoring.TIER_WIDTH, scoring.FIT_LINE + 1.0)
     lift = (1 - b) + b * proba / base
     lift = np.where(has_fit, lift, np.minimum(lift, 1.0))
-    place = (relevance * lift ** (1 / scoring.FIT_POWER) - low) / (high - low)
-    return scoring._within(place) * (high - low) + low
+    half = -np.log(scoring.KEEP_FIT) / 2
+    factor = np.exp(half * np.tanh(np.log(lift) / scoring.FIT_POWER / half))
+    return np.maximum(score, 0.0) * factor
 
 
 def test_the_blend_row_by_row_is_the_whole_array_blend(workspace):
@@ -147,10 +142,10 @@ def test_the_blend_row_by_row_is_the_whole_array_blend(workspace):
     has_fit = np.minimum(1.0, fit / (full * scoring.GATE_SATURATION)) > 0
     proba = ranker.response_model.ranking_proba(ranker, {c: v.T for c, v in base.contributions.items()},
                                                 base.signals, options, day_of(now))
-    expected = _blend_as_written(ranker, base.score.T, has_fit, proba) * full
+    expected = _blend_as_written(ranker, base.score.T, has_fit, proba)
     got = ranker._scores(goals, now).score.T
     assert not np.array_equal(got, base.score.T)  # the reply chance moved someone
-    assert np.array_equal(got, expected)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=0)
 
 
 def test_calibration_in_place_is_the_models_calibration(workspace):

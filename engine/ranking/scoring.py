@@ -325,21 +325,21 @@ def relevance_gate(fit: np.ndarray, max_fit: float) -> np.ndarray:
     return GATE_FLOOR + (1 - GATE_FLOOR) * np.minimum(1.0, relevance / GATE_SATURATION)
 
 
-# Fit tiers of the learned ranking (_blend_response), by relevance (fit-only score over full fit):
-# relevance FIT_LINE and up (where warmth and timing count fully) is one tier, where the reply chance
-# reorders freely; below it, a tier every TIER_WIDTH. Narrower tiers above the line kept more of the
-# fit order but cost more of the lift than they kept (tests/test_learning.py, learning_sim.py).
-FIT_LINE = GATE_SATURATION
-TIER_WIDTH = 0.15
-# Within a tier, expected value = relevance ** FIT_POWER x lift: the chance that writing leads to
-# a reply, times what the reply is worth (more from someone who fits better) and the chance the
-# conversation serves the goal at all (also larger the better they fit).
+# How far the reply chance may move a score, as a factor: at most 1 / sqrt(KEEP_FIT) up and as
+# much down, so whoever it brings into a top k fits at least KEEP_FIT as well as the k-th by fit,
+# whichever goal they are for (issue 21: the learned top 20 keeps 0.8 of the fit-only one's fit).
+# Fixed tiers (a fits tier from half a full fit, 0.15 wide below) let a 0.36 fit for one goal
+# displace a 0.5 fit for another, and stood people pulled under a tier at its floor in no order.
+KEEP_FIT = 0.8
+# The factor is the expected value's, relevance x lift ** (1 / FIT_POWER) over relevance: the chance
+# that writing leads to a reply, times what the reply is worth (more from someone who fits better)
+# and the chance the conversation serves the goal at all (also larger the better they fit).
 FIT_POWER = 2.0
 
 
 def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray], signals: dict,
                     has_fit: np.ndarray, goals=None, now_day=None, keep: bool = True):
-    """Hook for learning from outcomes: reorder by ``response_model``'s reply chance within fit tiers.
+    """Hook for learning from outcomes: ``response_model``'s reply chance moves scores, within bounds.
 
     The model answers P(reply) for every (goal, contact): a model that defines
     ``ranking_proba(ranker, contributions, signals, goals, now_day)`` (engine.outreach.learning_model
@@ -347,16 +347,13 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     itself; any other classifier gets one row per (goal, contact), goal-major, columns in
     COMPONENTS order, through ``predict_proba``.
 
-    Fit stays a gate: contacts are ranked by fit tier first, then by expected value within it.
-    The tier is the fit-only score's relevance (score over the full fit): at FIT_LINE and above,
-    one tier, "fits the goal"; below it, one every TIER_WIDTH. The expected value is
-    relevance ** FIT_POWER x lift, lift = (1 - b) + b * p / base (b the ranker's
-    ``response_blend``, base the overall reply rate: the model's ``base_rate_``, else the mean P).
-    The new score is the fit-only score times lift ** (1 / FIT_POWER) (which orders as the
-    expected value does, and is the fit-only score at an average reply chance), kept within the
-    tier's bounds (``_within``), so it stays on the fit-only score's scale. So the
-    reply chance moves people only within their tier, and someone who does not fit the goal
-    (below FIT_LINE) never overtakes someone who does; a contact with no fit at all gains nothing.
+    Fit stays a gate: the new score is the fit-only score times a factor of the reply chance,
+    lift ** (1 / FIT_POWER) with lift = (1 - b) + b * p / base (b the ranker's ``response_blend``,
+    base the overall reply rate: the model's ``base_rate_``, else the mean P), so it orders as the
+    expected value relevance ** FIT_POWER x lift does and is the fit-only score at an average reply
+    chance; the factor is eased into [sqrt(KEEP_FIT), 1 / sqrt(KEEP_FIT)] (``_bounded``). So the reply
+    chance reorders people who fit about as well, and never lifts someone over anyone who fits
+    1 / KEEP_FIT times better; a contact with no fit at all gains nothing.
     The move is written as one more contribution, "response" (positive or negative), so the parts
     still sum to the score. ``keep=False``: the contributions are not wanted back, and are released
     (``contributions`` is emptied) once the reply chance is known, before the blend's own arrays.
@@ -375,12 +372,11 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
         contributions.clear()
     base = getattr(response_model, "base_rate_", None)
     base = float(np.clip(base if base is not None else proba.mean(), 0.01, 1.0))
-    full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
     # One goal's row at a time (each element's arithmetic is its own, so the values are the same):
     # the blend's seven temporaries are then (contacts,) arrays, not (goals x contacts) ones.
     weighed = np.empty_like(score)
     for row in range(score.shape[0]):
-        weighed[row] = _blend_row(score[row], proba[row], has_fit[row], b, base, full)
+        weighed[row] = _blend_row(score[row], proba[row], has_fit[row], b, base)
     del proba
     if not keep:
         return weighed, {}
@@ -389,54 +385,28 @@ def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarra
     return weighed, blended
 
 
-def _blend_row(score: np.ndarray, proba: np.ndarray, has_fit: np.ndarray, b: float, base: float,
-               full: float) -> np.ndarray:
+def _blend_row(score: np.ndarray, proba: np.ndarray, has_fit: np.ndarray, b: float, base: float) -> np.ndarray:
     """One goal's blended scores (see _blend_response), written in place, operand for operand:
     this runs at a learned ranking's peak."""
-    relevance = np.maximum(score, 0.0)
-    relevance /= full
-    lowest = -np.ceil(FIT_LINE / TIER_WIDTH)  # the tier holding 0
-    tier = relevance - FIT_LINE
-    tier /= TIER_WIDTH
-    np.clip(np.floor(tier, out=tier), lowest, 0, out=tier)  # 0: fits
-    low = tier * TIER_WIDTH
-    low += FIT_LINE
-    np.maximum(low, 0.0, out=low)
-    span = tier + 1  # the tier's top, then its width
-    span *= TIER_WIDTH
-    span += FIT_LINE
-    np.copyto(span, FIT_LINE + 1.0, where=~(tier < 0))
-    del tier
-    span -= low
     lift = proba * b
     lift /= base
     lift += 1 - b
     np.minimum(lift, 1.0, out=lift, where=~has_fit)  # no fit at all: nothing to gain
-    # relevance x lift ** (1 / FIT_POWER) orders as the expected value does, and is the relevance
-    # itself at an average reply chance: kept as it is within the tier, eased in near its top
-    place = np.power(lift, 1 / FIT_POWER, out=lift)
-    place *= relevance
-    del relevance
-    place -= low
-    place /= span
-    weighed = _within(place)
-    del place
-    weighed *= span
-    weighed += low
-    weighed *= full
-    return weighed
+    with np.errstate(divide="ignore"):  # blend 1 and a sure no: log 0, the lowest factor
+        factor = _bounded(np.log(lift, out=lift))
+    factor *= np.maximum(score, 0.0)
+    return factor
 
 
-EASE = 0.1  # the share at the top of a tier where _within eases in
-
-
-def _within(t: np.ndarray) -> np.ndarray:
-    """Place in a tier, from any real ``t`` to [0, 1): ``t`` itself from 0 to 1 - EASE, easing
-    toward 1 above (continuous, slope 1 where it joins, so an order above stays an order); below 0,
-    0: those whom their reply chance would pull under the tier stand together at its floor."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        above = 1 - EASE ** 2 / (t - 1 + 2 * EASE)
-    return np.where(t > 1 - EASE, above, np.maximum(t, 0.0))
+def _bounded(log_lift: np.ndarray) -> np.ndarray:
+    """exp(log_lift / FIT_POWER) eased into [sqrt(KEEP_FIT), 1 / sqrt(KEEP_FIT)], in place: itself
+    near an average reply chance (slope 1 in logs), flattening smoothly toward the bounds, so a
+    larger reply chance always moves a score further."""
+    half = -np.log(KEEP_FIT) / 2
+    log_lift *= 1 / (FIT_POWER * half)
+    np.tanh(log_lift, out=log_lift)
+    log_lift *= half
+    return np.exp(log_lift, out=log_lift)
 
 
 def _is_fitted(estimator) -> bool:
