@@ -23,7 +23,8 @@ from engine.outreach.learning import (
     training_frame,
 )
 from engine.ranking import OpportunityRanker
-from engine.ranking.scoring import FIT_COMPONENTS, KEEP_FIT
+from engine.ranking.blend import LOWEST_TIER, TIER_RATIO
+from engine.ranking.scoring import FIT_COMPONENTS
 from engine.ranking.signals import day_of
 from engine.ranking.titles import SENIORITY_LEVELS
 from tests.test_learning import GOALS, NOW, simulate
@@ -39,26 +40,27 @@ def world():
     return sim, ranker, learned
 
 
-def test_nobody_is_lifted_over_anyone_who_fits_far_better(world):
-    """The reply chance moves a score by a factor within [sqrt(KEEP_FIT), 1 / sqrt(KEEP_FIT)]: in the
-    learned order, nobody stands above anyone whose fit-only score is 1 / KEEP_FIT times theirs,
-    for one goal or across goals, and among people who fit about as well it does reorder."""
+def _tier(relevance: np.ndarray) -> np.ndarray:
+    """0 for relevance TIER_RATIO and up, -1 for the next TIER_RATIO below, ..., as written by hand."""
+    bounds = TIER_RATIO ** np.arange(1, LOWEST_TIER + 1)  # 0.8, 0.64, ...
+    return -(relevance[:, None] < bounds[None, :]).sum(axis=1)
+
+
+def test_nobody_is_lifted_across_a_fit_tier(world):
     _, ranker, learned = world
     plain, smart = ranker.score(GOALS, NOW), learned.score(GOALS, NOW)
     assert (plain[["contact_id", "goal_id"]].to_numpy() == smart[["contact_id", "goal_id"]].to_numpy()).all()
-    before, after = plain["score"].to_numpy(), smart["score"].to_numpy()
-    factor = after[before > 0] / before[before > 0]
-    assert factor.min() >= np.sqrt(KEEP_FIT) - 1e-12 and factor.max() <= 1 / np.sqrt(KEEP_FIT) + 1e-12
-    assert factor.min() < 0.97 and factor.max() > 1.03  # it moves people both ways
-    order = np.argsort(-after, kind="stable")
-    fit_in_order = before[order]
-    # whoever stands at a place fits at least KEEP_FIT as well as anyone below them
-    assert (fit_in_order >= KEEP_FIT * np.maximum.accumulate(fit_in_order[::-1])[::-1] - 1e-12).all()
+    frame = pd.DataFrame({"goal": plain["goal_id"], "tier": _tier(plain["score"].to_numpy() / FULL),
+                          "learned": smart["score"]})
+    assert frame["tier"].nunique() >= 3 and (frame["tier"] == 0).any()  # some fit, some do not
     moved = 0
-    for _, goal in plain.assign(learned=after).groupby("goal_id"):
-        fits = goal[goal["score"] > 0]
-        moved += int((fits["learned"].rank().to_numpy() != fits["score"].rank().to_numpy()).sum())
-    assert moved > 0  # within what fits about as well the reply chance does reorder
+    for _, goal in frame.groupby("goal"):
+        bounds = goal.groupby("tier")["learned"].agg(["min", "max"]).sort_index()
+        # every tier's lowest learned score is above the highest of every tier below it
+        assert (bounds["min"].to_numpy()[1:] > np.maximum.accumulate(bounds["max"].to_numpy())[:-1]).all()
+        fits = goal[goal["tier"] == 0]
+        moved += int((fits["learned"].rank().to_numpy() != plain.loc[fits.index, "score"].rank().to_numpy()).sum())
+    assert moved > 0  # within the tier the reply chance does reorder
 
 
 def test_fit_components_of_the_learned_scores_are_the_fit_only_ones(world):

@@ -16,7 +16,7 @@ from engine.clock import workspace_now
 from engine.outreach import learning
 from engine.outreach.learning import calibrate_in_place, learned_ranker
 from engine.outreach.opportunities import learning_ranker
-from engine.ranking import scoring
+from engine.ranking import blend, scoring
 from engine.ranking.ranker import RANK_COLUMNS
 from engine.ranking.reasons import reasons_and_steps
 from engine.ranking.scoring import COMPONENTS, FIT_COMPONENTS
@@ -123,14 +123,19 @@ def test_text_fit_in_place_is_the_written_formula_to_the_bit():
 
 
 def _blend_as_written(model, score, has_fit, proba):
-    """scoring._blend_response's arithmetic on the whole array at once, as the docstring says it."""
+    """blend.blend_response's arithmetic before it went one goal's row at a time."""
     b = min(max(float(model.response_blend), 0.0), 1.0)
     base = float(np.clip(model.response_model.base_rate_, 0.01, 1.0))
+    full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
+    relevance = np.maximum(score, 0.0) / full
+    tier = (relevance[..., None] < blend.TIER_RATIO ** np.arange(1, blend.LOWEST_TIER + 1)).sum(axis=-1)
+    low = np.where(tier < blend.LOWEST_TIER, blend.TIER_RATIO ** (tier + 1.0), 0.0)
+    high = np.where(tier > 0, blend.TIER_RATIO ** np.maximum(tier, 1.0), low + 1.0)
+    under = np.select([tier < blend.LOWEST_TIER - 1, tier == blend.LOWEST_TIER - 1],
+                      [low * (1 - blend.TIER_RATIO), low], 0.0)
     lift = (1 - b) + b * proba / base
     lift = np.where(has_fit, lift, np.minimum(lift, 1.0))
-    half = -np.log(scoring.KEEP_FIT) / 2
-    factor = np.exp(half * np.tanh(np.log(lift) / scoring.FIT_POWER / half))
-    return np.maximum(score, 0.0) * factor
+    return blend._within(relevance * lift ** (1 / blend.FIT_POWER), low, high - low, under) * full
 
 
 def test_the_blend_row_by_row_is_the_whole_array_blend(workspace):

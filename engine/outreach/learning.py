@@ -5,7 +5,7 @@ answers this user*. Once enough outreach has a known outcome, a small, heavily r
 classifier (engine.outreach.learning_model.ResponseModel) estimates P(reply) from who the person
 is, their company's record, how long ago they connected and last exchanged, the channel and the
 kind of goal (engine.outreach.learning_features), and the ranker weighs each contact by it
-(engine.ranking.scoring._blend_response). Fit stays a gate: the reply chance reorders people
+(engine.ranking.blend.blend_response). Fit stays a gate: the reply chance reorders people
 within what fits a goal, it never lifts someone who does not fit above someone who does. Below
 the threshold nothing changes: the caller gets its ranker back untouched.
 
@@ -43,7 +43,7 @@ REPLY_KINDS = frozenset({"inbound", "meeting"})
 # rates holds 8-16 replies. Each class needs 5 examples, or "who answers" has no contrast.
 MIN_OUTCOMES = 40
 MIN_PER_CLASS = 5
-# How strongly the reply chance counts within a fit tier (scoring._blend_response): expected
+# How strongly the reply chance counts (blend.blend_response, within fit tiers): expected
 # value = relevance x ((1 - blend) + blend * P(reply) / the overall reply rate). At 1 it is fit x
 # reply chance; at 0.9 a contact twice as likely to answer as the average counts 1.9 times, one
 # who surely will not answer still 0.1 times (a model can be wrong).

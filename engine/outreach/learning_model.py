@@ -180,7 +180,7 @@ class ResponseModel(ClassifierMixin, BaseEstimator):
         return sample[:d] * self.scale_, float(sample[d])
 
     def ranking_proba(self, ranker, contributions, signals, goals=None, now_day=None) -> np.ndarray:
-        """The scoring hook (scoring._blend_response): P(reply) of every (goal, contact), from
+        """The scoring hook (blend.blend_response): P(reply) of every (goal, contact), from
         this model's own features (engine.outreach.learning.ranking_proba)."""
         from .learning import ranking_proba
 

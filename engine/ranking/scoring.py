@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .blend import answers_itself, blend_response
 from .goals import GoalOption
 from .readings import KeptReadings, goal_key, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
@@ -246,12 +247,13 @@ def score_goals(model, options: list[GoalOption], now_day: float, contributions:
     has_fit = np.minimum(1.0, fit / ((sum(w[c] for c in FIT_COMPONENTS) or 1.0) * GATE_SATURATION)) > 0
     score, warmth, timing, fatigue = _scored([fit], signals, w)
     del fit
-    if keep_contributions or not (model.response_model is None or _answers_itself(model.response_model)):
+    if keep_contributions or not (model.response_model is None or answers_itself(model.response_model)):
         # (else nobody reads them: without a response model, or one that reads the fit alone)
         contributions.update(warmth=warmth, timing=timing, fatigue=fatigue)
     del warmth, timing, fatigue
-    score, contributions = _blend_response(model, score, contributions, signals, has_fit,
-                                           [options[ids[0]] for ids in goal_opts], now_day, keep_contributions)
+    full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
+    score, contributions = blend_response(model, score, contributions, signals, has_fit, COMPONENTS, full,
+                                          [options[ids[0]] for ids in goal_opts], now_day, keep_contributions)
     if not keep_contributions:
         contributions = {}
     priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
@@ -313,108 +315,7 @@ class _Weighted(dict):
         return self._weights[component] * self._values[component]
 
 
-def _answers_itself(response_model) -> bool:
-    """Whether a response model reads only the fit components (``ranking_proba``: the
-    learned ResponseModel); any other classifier is given every component."""
-    return callable(getattr(response_model, "ranking_proba", None))
-
-
 def relevance_gate(fit: np.ndarray, max_fit: float) -> np.ndarray:
     """Share of warmth/timing (or an event's timing/cost) an item keeps, given its fit."""
     relevance = fit / (max_fit or 1.0)
     return GATE_FLOOR + (1 - GATE_FLOOR) * np.minimum(1.0, relevance / GATE_SATURATION)
-
-
-# How far the reply chance may move a score, as a factor: at most 1 / sqrt(KEEP_FIT) up and as
-# much down, so whoever it brings into a top k fits at least KEEP_FIT as well as the k-th by fit,
-# whichever goal they are for (issue 21: the learned top 20 keeps 0.8 of the fit-only one's fit).
-# Fixed tiers (a fits tier from half a full fit, 0.15 wide below) let a 0.36 fit for one goal
-# displace a 0.5 fit for another, and stood people pulled under a tier at its floor in no order.
-KEEP_FIT = 0.8
-# The factor is the expected value's, relevance x lift ** (1 / FIT_POWER) over relevance: the chance
-# that writing leads to a reply, times what the reply is worth (more from someone who fits better)
-# and the chance the conversation serves the goal at all (also larger the better they fit).
-FIT_POWER = 2.0
-
-
-def _blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray], signals: dict,
-                    has_fit: np.ndarray, goals=None, now_day=None, keep: bool = True):
-    """Hook for learning from outcomes: ``response_model``'s reply chance moves scores, within bounds.
-
-    The model answers P(reply) for every (goal, contact): a model that defines
-    ``ranking_proba(ranker, contributions, signals, goals, now_day)`` (engine.outreach.learning_model
-    .ResponseModel: who replies depends on more than the components) answers for all of them
-    itself; any other classifier gets one row per (goal, contact), goal-major, columns in
-    COMPONENTS order, through ``predict_proba``.
-
-    Fit stays a gate: the new score is the fit-only score times a factor of the reply chance,
-    lift ** (1 / FIT_POWER) with lift = (1 - b) + b * p / base (b the ranker's ``response_blend``,
-    base the overall reply rate: the model's ``base_rate_``, else the mean P), so it orders as the
-    expected value relevance ** FIT_POWER x lift does and is the fit-only score at an average reply
-    chance; the factor is eased into [sqrt(KEEP_FIT), 1 / sqrt(KEEP_FIT)] (``_bounded``). So the reply
-    chance reorders people who fit about as well, and never lifts someone over anyone who fits
-    1 / KEEP_FIT times better; a contact with no fit at all gains nothing.
-    The move is written as one more contribution, "response" (positive or negative), so the parts
-    still sum to the score. ``keep=False``: the contributions are not wanted back, and are released
-    (``contributions`` is emptied) once the reply chance is known, before the blend's own arrays.
-    """
-    response_model = model.response_model
-    if response_model is None or score.size == 0 or not _is_fitted(response_model):
-        return score, contributions
-    b = min(max(float(model.response_blend), 0.0), 1.0)
-    own = getattr(response_model, "ranking_proba", None)
-    if _answers_itself(response_model):
-        proba = np.asarray(own(model, contributions, signals, goals, now_day), dtype=np.float64).reshape(score.shape)
-    else:
-        features = np.column_stack([contributions[c].ravel() for c in COMPONENTS])
-        proba = np.asarray(response_model.predict_proba(features))[:, -1].reshape(score.shape)
-    if not keep:
-        contributions.clear()
-    base = getattr(response_model, "base_rate_", None)
-    base = float(np.clip(base if base is not None else proba.mean(), 0.01, 1.0))
-    # One goal's row at a time (each element's arithmetic is its own, so the values are the same):
-    # the blend's seven temporaries are then (contacts,) arrays, not (goals x contacts) ones.
-    weighed = np.empty_like(score)
-    for row in range(score.shape[0]):
-        weighed[row] = _blend_row(score[row], proba[row], has_fit[row], b, base)
-    del proba
-    if not keep:
-        return weighed, {}
-    blended = dict(contributions)
-    blended["response"] = weighed - score
-    return weighed, blended
-
-
-def _blend_row(score: np.ndarray, proba: np.ndarray, has_fit: np.ndarray, b: float, base: float) -> np.ndarray:
-    """One goal's blended scores (see _blend_response), written in place, operand for operand:
-    this runs at a learned ranking's peak."""
-    lift = proba * b
-    lift /= base
-    lift += 1 - b
-    np.minimum(lift, 1.0, out=lift, where=~has_fit)  # no fit at all: nothing to gain
-    with np.errstate(divide="ignore"):  # blend 1 and a sure no: log 0, the lowest factor
-        factor = _bounded(np.log(lift, out=lift))
-    factor *= np.maximum(score, 0.0)
-    return factor
-
-
-def _bounded(log_lift: np.ndarray) -> np.ndarray:
-    """exp(log_lift / FIT_POWER) eased into [sqrt(KEEP_FIT), 1 / sqrt(KEEP_FIT)], in place: itself
-    near an average reply chance (slope 1 in logs), flattening smoothly toward the bounds, so a
-    larger reply chance always moves a score further."""
-    half = -np.log(KEEP_FIT) / 2
-    log_lift *= 1 / (FIT_POWER * half)
-    np.tanh(log_lift, out=log_lift)
-    log_lift *= half
-    return np.exp(log_lift, out=log_lift)
-
-
-def _is_fitted(estimator) -> bool:
-    from sklearn.exceptions import NotFittedError
-    from sklearn.utils.validation import check_is_fitted
-
-    try:
-        check_is_fitted(estimator)
-    except (NotFittedError, TypeError):
-        return False
-    return True
