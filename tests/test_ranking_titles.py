@@ -32,6 +32,26 @@ def test_normalize_title_expands_abbreviations(raw, expected):
     assert normalize_title(raw).startswith(expected)
 
 
+@pytest.mark.parametrize("raw", ["Chef De Cuisine", "EXECUTIF CHEF DE CUISINE",
+                                 "Analyste principal, Mesures de rendement",
+                                 "Framework Engineer DE", "IC Design Engineer"])
+def test_words_that_only_look_like_abbreviations_are_left_as_they_are(raw):
+    """In real-titles.csv every title with the token 'de' is French ('chef de cuisine') or a
+    country, and 'IC' is an integrated circuit: none is a data engineer or an individual
+    contributor. Expanded, a chef ranked among a data-engineer referral goal's top three."""
+    normalized = normalize_title(raw)
+    assert "data engineer" not in normalized and "individual contributor" not in normalized
+
+
+def test_a_chef_de_cuisine_does_not_fit_a_data_engineer_goal():
+    contacts = contacts_frame([{"id": 1, "position": "Chef De Cuisine"}, {"id": 2, "position": "Data Engineer"},
+                               {"id": 3, "position": "Accountant"}])
+    ranker = OpportunityRanker().fit(contacts)
+    scores = ranker.score([goal(title="Referral into data engineering", target_roles=["Data Engineer"])], NOW)
+    text = scores.set_index("contact_id")["text"]
+    assert text[2] > 0 and text[1] == 0
+
+
 @pytest.mark.parametrize(
     "raw", ["Head of Product", "Group PM", "Director of Product", "VP Product", "Sr. PM"]
 )

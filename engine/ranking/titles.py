@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from engine.vocabulary import SENIORITY_LEVELS  # noqa: F401 (ranker, scoring and taxonomy read it from here)
 
-# Abbreviations expanded token by token (after punctuation is stripped).
+# Abbreviations expanded token by token (after punctuation is stripped). Not 'de' (French 'of' or a
+# country in every real title that has it) nor 'ic' ('IC Design Engineer': integrated circuits).
 _ABBREVIATIONS: dict[str, str] = {
     "sr": "senior", "snr": "senior", "jr": "junior", "jnr": "junior",
     "vp": "vice president", "svp": "senior vice president", "evp": "executive vice president",
@@ -41,10 +42,10 @@ _ABBREVIATIONS: dict[str, str] = {
     "sdr": "sales development representative", "bdr": "business development representative",
     "ta": "talent acquisition", "gm": "general manager", "md": "managing director",
     "mts": "member technical staff", "sw": "software", "hw": "hardware", "fe": "frontend",
-    "be": "backend", "ds": "data scientist", "de": "data engineer", "pmm": "product marketing manager",
+    "be": "backend", "ds": "data scientist", "pmm": "product marketing manager",
     "cs": "customer success", "csm": "customer success manager", "vc": "venture capital",
     "r&d": "research and development", "rnd": "research and development", "mgmt": "management",
-    "eng": "engineering", "engr": "engineer", "engs": "engineer", "ic": "individual contributor",
+    "eng": "engineering", "engr": "engineer", "engs": "engineer",
 }
 
 # Plurals of role nouns, so "Product Managers" (a goal or an event audience) meets "product manager".
