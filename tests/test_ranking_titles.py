@@ -81,6 +81,13 @@ def test_product_leadership_titles_carry_the_product_manager_term(raw):
         ("Data Management Analyst", "mid"),  # management as a field, before the role
         ("Management Consultant", "mid"),
         ("Asset Management Associate", "junior"),
+        # "head" anywhere leads (93 of the real titles put it after a word or a slash)
+        ("Group Head, Human Resources", "director"),
+        ("Company Secretary/Head, Legal Services", "director"),
+        ("Regional Sales Head", "director"),
+        ("Deputy Head, Internal Control", "manager"),
+        ("Sales Manager - Head Office", "manager"),  # a place
+        ("Head Hunter", "mid"),
         ("", None),
         (None, None),
     ],

@@ -240,14 +240,18 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
         ("executive", r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
                       r"\bgeneral partner\b|\bowner\b|^partner\b", "chief president managing partner !owner"),
         ("vp", r"\bvice president\b", "vice"),
-        ("director", r"\bdirector\b|\bhead of\b|^head\b", "!director head"),
+        # "head" anywhere ("Group Head, Human Resources", "Company Secretary/Head, Legal"), but not
+        # a deputy's or an assistant's, nor a place ("Head Office") or a head hunter.
+        ("director", r"\bdirector\b|(?<!deputy )(?<!assistant )\bhead\b(?! office| hunter| quarters)",
+         "!director head"),
         ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
          "!intern !internship !trainee !apprentice !student"),
         # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
         # "management" is a level alone or at the end ("Senior Management"), not as a field
         # before a role ("Data Management Analyst", "Management Consultant").
-        ("manager", r"\bmanager\b|\bmanagement(?= (team|board|committee|member|level|role|position)\b|$)|"
-                    r"\bsupervisor\b", "manager management !supervisor"),
+        ("manager", r"\b(deputy|assistant) head\b|\bmanager\b|"
+                    r"\bmanagement(?= (team|board|committee|member|level|role|position)\b|$)|\bsupervisor\b",
+         "manager management !supervisor head"),
         ("lead", r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b",
          "!lead !principal !staff group !architect"),
         ("senior", r"\bsenior\b|\biii\b|\biv\b", "!senior !iii !iv"),
