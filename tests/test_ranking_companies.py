@@ -146,3 +146,21 @@ def test_a_goal_to_learn_an_industry_is_fitted_on_the_industry_not_on_its_templa
     store.goals.add(goal_from_template("learn", area="climate tech"))
     ranked = opportunities.rank_contacts(store, now=NOW).set_index("full_name")["score"]
     assert set(ranked[ranked > 0].index) == {"First2 Last2", "First4 Last4"}, ranked
+
+
+def test_an_office_or_unit_of_a_target_company_is_the_target_company(store):
+    """Real exports write one employer many ways: a goal naming Interswitch or KPMG ranks the
+    people at "Interswitch Group" and "KPMG Nigeria" as at the target company, not at "Interswitch
+    Payments Africa Foo" by its first word alone, nor at "Global Foods" for a goal naming Global Bank."""
+    rows = [_person(1, "Interswitch Group", "Data Engineer"), _person(2, "KPMG Nigeria", "Data Engineer"),
+            _person(3, "Globex", "Data Engineer"), _person(4, "Global Foods", "Data Engineer"),
+            _person(5, "Interswitchy", "Data Engineer")]
+    store.imports.save_contacts(parsed_contacts(rows))
+    store.goals.add({"title": "Data engineering", "outcome": "referral", "target_roles": ["Data Engineer"],
+                     "companies": ["Interswitch", "KPMG", "Global Bank"], "priority": 3, "status": "active"})
+    ranked = opportunities.rank_contacts(store, now=NOW).set_index("full_name")
+    at_target = {name for name, reasons in ranked["reasons"].items()
+                 if any(r.startswith("works at target company") for r in reasons)}
+    assert at_target == {"First1 Last1", "First2 Last2"}
+    assert any("Interswitch Group" in r for r in ranked.loc["First1 Last1", "reasons"])
+    assert ranked.loc["First1 Last1", "score"] > ranked.loc["First3 Last3", "score"]

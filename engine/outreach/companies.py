@@ -66,6 +66,12 @@ def _related(key: str, keys: list[str], limit: int = 5) -> list[str]:
     return out
 
 
+def _has_units(key: str, keys: list[str]) -> bool:
+    """Whether the network has an office or unit of ``key`` ("Interswitch Group" for Interswitch),
+    which the ranking counts as the target company (scoring.target_company_codes)."""
+    return len(key.split(" ", 1)[0]) > 1 and any(other.startswith(key + " ") for other in keys)
+
+
 def company_gaps(store: Store) -> list[dict]:
     """The active goals' target companies with nobody in the network: goal_id, goal_title,
     company, former (people who worked there: name, now at) and related (company, contacts)."""
@@ -94,7 +100,7 @@ def _gaps(goals: list[dict], network: pd.DataFrame, former: pd.DataFrame) -> lis
         seen = set()
         for target in targets:
             key = company_key(target)
-            if not key or key in present or key in seen:
+            if not key or key in present or key in seen or _has_units(key, ordered):
                 continue
             seen.add(key)
             were = former[former["old_key"] == key] if len(former) else former

@@ -85,23 +85,48 @@ def _seniority_values(option: GoalOption, codes: np.ndarray) -> np.ndarray | Non
 
 def _company_values(option: GoalOption, model) -> np.ndarray | None:
     """1 at a target company, INDUSTRY_SHARE in a target industry (the user's or inferred), else 0."""
-    keys, codes = model.company_index_, model.company_codes_
-    at_company = any(k in keys for k in option.company_keys)
+    codes = model.company_codes_
+    targets = target_company_codes(option.company_keys, model)
     in_industry = [model.industry_index_[i] for i in option.industries if i in model.industry_index_]
-    if not at_company and not in_industry:
+    if not targets and not in_industry:
         return None
     values = np.zeros(len(codes))
     if in_industry:
         lut = np.zeros(len(model.industry_index_) + 1)
         lut[np.array(in_industry) + 1] = INDUSTRY_SHARE
         values = lut[model.industry_codes_ + 1]
-    if at_company:
-        lut = np.zeros(len(keys) + 1)
-        for key in option.company_keys:
-            if key in keys:
-                lut[keys[key] + 1] = 1.0
+    if targets:
+        lut = np.zeros(len(model.company_keys_) + 1)
+        lut[np.array(targets) + 1] = 1.0
         values = np.maximum(values, lut[codes + 1])
     return values
+
+
+def target_company_codes(target_keys, model) -> list[int]:
+    """Codes of the network's companies that are one of ``target_keys``: the same key, or a key
+    whose first words are a target's, an office or unit of it ("Interswitch Group", "KPMG
+    Nigeria" for Interswitch, KPMG), as real exports write one employer many ways."""
+    index, by_first = model.company_index_, _keys_by_first_word(model)
+    out = []
+    for key in target_keys:
+        if key in index:
+            out.append(index[key])
+        first = key.split(" ", 1)[0]
+        if len(first) > 1:
+            out += [code for other, code in by_first.get(first, ()) if other.startswith(key + " ")]
+    return out
+
+
+def _keys_by_first_word(model) -> dict[str, list[tuple[str, int]]]:
+    """The fitted company keys grouped by their first word, once per fit."""
+    cached = getattr(model, "_by_first_word", None)
+    if cached is not None and cached[0] is model.company_keys_:
+        return cached[1]
+    grouped: dict[str, list[tuple[str, int]]] = {}
+    for code, key in enumerate(model.company_keys_):
+        grouped.setdefault(str(key).split(" ", 1)[0], []).append((str(key), code))
+    model._by_first_word = (model.company_keys_, grouped)
+    return grouped
 
 
 def _industry_only(option: GoalOption) -> bool:
