@@ -38,6 +38,18 @@ def test_an_area_with_a_role_is_the_goals_target_industry():
     assert [s["name"] for s in goal["segments"]] == ["data analysts", "Hiring managers", "Recruiters"]
 
 
+def test_a_client_goal_with_a_role_says_whom_and_takes_them_at_any_level():
+    """'HR manager' in banking: the buyers are HR managers, not only directors and up."""
+    goal = goal_from_template("clients", role="HR manager", area="banking")
+    assert goal["title"] == "Find clients for banking: HR managers"
+    buyers = goal["segments"][0]
+    assert buyers["name"] == "Decision makers" and buyers["roles"] == ["HR manager"] and "seniority" not in buyers
+    anyone = goal_from_template("clients", area="banking")
+    assert anyone["title"] == "Find clients for banking"
+    assert [s["name"] for s in anyone["segments"]] == ["Decision makers", "Referral sources"]
+    assert "director" in anyone["segments"][0]["seniority"]  # no role named: senior people
+
+
 def test_hiring_managers_and_mentors_come_from_the_role_and_the_family_that_leads_it():
     managers = {s["relationship"]: s for s in goal_from_template("referral", role="backend engineer")["segments"]}
     assert managers["hiring manager"]["roles"] == ["backend engineer", "engineering leadership"]

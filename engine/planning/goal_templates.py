@@ -159,6 +159,8 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
     goal = _fill({k: v for k, v in template.items() if k not in ("label", "weeks")}, words)
     if needed == "role" and area:
         goal["title"] = f"{goal['title']} ({area})"
+    if needed == "area" and role:  # whom to sell to or learn from, as the user named them
+        goal["title"] = f"{goal['title']}: {plural(role)}"
     goal["target_roles"] = [role] if role else []
     goal["industries"] = [area] if area else []
     goal["companies"] = list(companies or [])
@@ -170,6 +172,8 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
                 segment["name"] = segment["name"].replace(" at target companies", "")
         if segment.get("relationship") in ("hiring manager", "mentor"):  # senior people of the role
             segment["roles"] = _role_and_its_leaders(role)
+        if segment["name"] == "Decision makers" and role:  # the role named is the buyer, at any level
+            segment.pop("seniority", None)
     goal["segments"] = [s for s in goal["segments"] if s["roles"] or s.get("seniority") or s.get("industries")]
     goal["due_date"] = (today or local_today()) + timedelta(weeks=template["weeks"])
     goal["status"] = "active"
