@@ -173,3 +173,20 @@ def test_title_forms_of_realistic_titles_match_the_one_at_a_time_functions(tmp_p
         assert titles.title_forms(title) == (
             normalize_title(title), normalize_title(title, hints=False), parse_seniority(title)
         ), title
+
+
+def test_a_goal_in_another_word_form_asks_for_the_titles_form_too():
+    """'product management' (a field, as goals are typed) also asks, at half weight, for 'product
+    manager', the form titles use: a Product Manager shared only 'product' with it, and for
+    'Break into product management' ranked at 0.65 of a Head of Product Management."""
+    from engine.ranking.goals import goal_options
+
+    option = goal_options([goal(title="Break into product management", target_roles=[])])[0]
+    assert ("break into product manager", 0.15) in option.role_fields
+    contacts = contacts_frame([{"id": 1, "position": "Product Manager"},
+                               {"id": 2, "position": "Head of Product Management"},
+                               {"id": 3, "position": "Management Consultant"}])
+    ranker = OpportunityRanker().fit(contacts)
+    for roles, title in ((["product management"], "A product role"), ([], "Break into product management")):
+        text = ranker.score([goal(title=title, target_roles=roles)], NOW).set_index("contact_id")["text"]
+        assert text[1] >= 0.7 * text[2] and text[3] < 0.1 * text[1]

@@ -38,6 +38,7 @@ OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {
 # fintech accountant does not look like a fintech product manager; see scoring.py.
 # Companies count little because the company component already rewards working at one of them.
 ROLE_WEIGHTS = {"roles": 1.0, "heads": 0.5, "title": 0.3, "name": 0.2}
+FORMS_SHARE = 0.5  # of a role field's weight, for its words in the form titles use (_word_forms)
 # The last word of a role names the job ("designer" in "product designer"); repeating it in the
 # query lets a "Design Director" count as a designer, while "Head of Product", sharing only the
 # qualifier "product", does not. Words that name a level, not a job, are not repeated.
@@ -112,13 +113,15 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
     roles = " ; ".join(normalize_title(r) for r in _strings(spec.get(roles_key)))
     heads = " ; ".join(sorted(_heads(spec.get(roles_key))))
     title = str(spec.get(title_key) or "")
-    role_fields = [(roles, ROLE_WEIGHTS["roles"]), (heads, ROLE_WEIGHTS["heads"])]
+    role_fields = [(roles, ROLE_WEIGHTS["roles"]), (heads, ROLE_WEIGHTS["heads"]),
+                   (_word_forms(roles), ROLE_WEIGHTS["roles"] * FORMS_SHARE)]
     names_role = bool(_strings(spec.get(roles_key))) or bool(_families(None, title))
     if names_role:
         # With no role given, a goal's title (a segment's name) is a role query only where it names
         # one ("Hire a product designer"); "Meet people in climate tech" would otherwise ask for
         # "tech" in titles.
-        role_fields.append((_title_query(title), ROLE_WEIGHTS[title_key]))
+        query = _title_query(title)
+        role_fields += [(query, ROLE_WEIGHTS[title_key]), (_word_forms(query), ROLE_WEIGHTS[title_key] * FORMS_SHARE)]
     where = [
         (" ; ".join(filter(None, map(_industry_words, _strings(spec.get("industries"))))),
          CONTEXT_WEIGHTS["industries"]),
@@ -177,6 +180,16 @@ def _families(roles, title) -> frozenset[str]:
 def _title_query(title: str) -> str:
     """A goal's title as words of its role query, without "people" meaning persons."""
     return normalize_title(_PERSONS.sub(" ", title))
+
+
+def _word_forms(text: str) -> str:
+    """``text`` with its words in the form titles use (roles.toml's word_forms), or "" when that is
+    the same: "product management" also asks, at FORMS_SHARE of the weight, for "product manager",
+    whose titles would otherwise share only "product" with it (the family matched; the words
+    ordered them last)."""
+    forms = taxonomy().forms
+    folded = " ".join(forms.get(w, w) for w in text.split())
+    return "" if folded == text else folded
 
 
 # A goal that names only leader roles ("CFO", "Finance Director") asks for their levels even
