@@ -88,6 +88,10 @@ def test_product_leadership_titles_carry_the_product_manager_term(raw):
         ("Deputy Head, Internal Control", "manager"),
         ("Sales Manager - Head Office", "manager"),  # a place
         ("Head Hunter", "mid"),
+        # whom an assistant assists is not their level (20 of the real titles)
+        ("Executive Assistant to Managing Director/CEO", "junior"),
+        ("Personal Assistant to the Chairman/Project Manager", "junior"),
+        ("Assistant to the CEO", "junior"),
         ("", None),
         (None, None),
     ],
@@ -128,9 +132,10 @@ def test_sklearn_estimator_contract():
 
 
 def _all_compounds(text: str) -> str:
-    """The compound rewrites run unconditionally, as they were before each got its quick pre-check."""
+    """The rewrites run unconditionally, as they were before each got its quick pre-check."""
     text = text.lower()
     text = titles._PRONOUNS.sub(" ", text)
+    text = titles._WHOM.sub(r"\1 ", text)
     for _, pattern, replacement in titles._COMPOUNDS:
         text = pattern.sub(replacement, text)
     return text
@@ -190,3 +195,15 @@ def test_a_goal_in_another_word_form_asks_for_the_titles_form_too():
     for roles, title in ((["product management"], "A product role"), ([], "Break into product management")):
         text = ranker.score([goal(title=title, target_roles=roles)], NOW).set_index("contact_id")["text"]
         assert text[1] >= 0.7 * text[2] and text[3] < 0.1 * text[1]
+
+
+def test_an_assistant_to_a_ceo_is_not_read_as_an_executive():
+    from engine.ranking.taxonomy import read_title
+
+    assert read_title("Executive Assistant to the MD/CEO").family == read_title("Executive Assistant").family
+    contacts = contacts_frame([{"id": 1, "position": "Executive Assistant to the MD/CEO"},
+                               {"id": 2, "position": "Managing Director"}])
+    ranker = OpportunityRanker().fit(contacts)
+    text = ranker.score([goal(title="Meet CEOs", target_roles=["CEO", "managing director"],
+                              seniority=["executive"], outcome="clients")], NOW).set_index("contact_id")
+    assert text.loc[2, "score"] > 2 * text.loc[1, "score"]

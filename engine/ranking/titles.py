@@ -154,11 +154,20 @@ def clear_caches() -> None:
     forget_fits()
 
 
+# Whom an assistant assists is not their role: "Executive Assistant to the MD/CEO" is an assistant,
+# not an executive (20 of the real titles), up to the next part of the title.
+_WHOM = re.compile(r"\b(assistant|secretary|pa|aide|advis[eo]r|chief of staff)\s+to\s+[^/|,;()•]*"
+                   r"(?:/\s*(?:ceo|md|coo|cfo|cto|gmd|chairman|president|founder|managing director)\b[^/|,;()•]*)*")
+
+
 def _rewrite(text: str) -> str:
-    """Lower case, pronouns out, compounds joined ("front-end" -> "frontend")."""
+    """Lower case, pronouns out, whom an assistant assists out, compounds joined ("front-end" ->
+    "frontend")."""
     text = text.lower()
     if "/" in text:
         text = _PRONOUNS.sub(" ", text)
+    if " to " in text:
+        text = _WHOM.sub(r"\1 ", text)
     for needle, pattern, replacement in _COMPOUNDS:
         if needle in text:
             text = pattern.sub(replacement, text)
