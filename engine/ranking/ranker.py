@@ -133,6 +133,9 @@ class OpportunityRanker(BaseEstimator):
         self.company_codes_ = key_codes[comp_codes] if len(key_codes) else np.full(n, -1, dtype=np.int64)
         self.company_keys_ = np.asarray(keys, dtype=object)
         self.company_index_ = {k: i for i, k in enumerate(self.company_keys_)}
+        # the keys in sorted order, where a target company's offices and units ("KPMG Nigeria") are
+        # found by bisection (scoring.target_company_codes)
+        self.company_order_ = np.argsort(self.company_keys_, kind="stable").astype(np.int32)
         first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()
         first_raw = first_raw[first_raw.index >= 0]  # code -1: no company
         self.company_names_ = np.array(keys, dtype=object)
@@ -203,7 +206,6 @@ class OpportunityRanker(BaseEstimator):
         state = dict(super().__getstate__())  # a copy: the default state is the instance's own __dict__
         state.pop("_kept_readings", None)
         state.pop("_id_index", None)
-        state.pop("_by_first_word", None)  # scoring.target_company_codes' index, made again on need
         return state
 
     def _options(self, goals, goal_id=None, segment_id=None) -> list:

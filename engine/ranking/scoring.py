@@ -20,6 +20,7 @@ reading that fits best, and with it the segment the contact belongs to.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
@@ -106,27 +107,16 @@ def target_company_codes(target_keys, model) -> list[int]:
     """Codes of the network's companies that are one of ``target_keys``: the same key, or a key
     whose first words are a target's, an office or unit of it ("Interswitch Group", "KPMG
     Nigeria" for Interswitch, KPMG), as real exports write one employer many ways."""
-    index, by_first = model.company_index_, _keys_by_first_word(model)
+    index, keys, order = model.company_index_, model.company_keys_, model.company_order_
     out = []
     for key in target_keys:
         if key in index:
             out.append(index[key])
-        first = key.split(" ", 1)[0]
-        if len(first) > 1:
-            out += [code for other, code in by_first.get(first, ()) if other.startswith(key + " ")]
+        if len(key.split(" ", 1)[0]) > 1:  # the keys starting "key " sort together
+            lo = bisect_left(order, key + " ", key=keys.__getitem__)
+            hi = bisect_left(order, key + " \U0010ffff", lo=lo, key=keys.__getitem__)
+            out += order[lo:hi].tolist()
     return out
-
-
-def _keys_by_first_word(model) -> dict[str, list[tuple[str, int]]]:
-    """The fitted company keys grouped by their first word, once per fit."""
-    cached = getattr(model, "_by_first_word", None)
-    if cached is not None and cached[0] is model.company_keys_:
-        return cached[1]
-    grouped: dict[str, list[tuple[str, int]]] = {}
-    for code, key in enumerate(model.company_keys_):
-        grouped.setdefault(str(key).split(" ", 1)[0], []).append((str(key), code))
-    model._by_first_word = (model.company_keys_, grouped)
-    return grouped
 
 
 def _industry_only(option: GoalOption) -> bool:
