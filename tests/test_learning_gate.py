@@ -23,7 +23,7 @@ from engine.outreach.learning import (
     training_frame,
 )
 from engine.ranking import OpportunityRanker
-from engine.ranking.blend import LOWEST_TIER, TIER_RATIO
+from engine.ranking.blend import LOWEST_TIER, TIER_RATIO, TOP_TIER
 from engine.ranking.scoring import FIT_COMPONENTS
 from engine.ranking.signals import day_of
 from engine.ranking.titles import SENIORITY_LEVELS
@@ -41,9 +41,10 @@ def world():
 
 
 def _tier(relevance: np.ndarray) -> np.ndarray:
-    """0 for relevance TIER_RATIO and up, -1 for the next TIER_RATIO below, ..., as written by hand."""
-    bounds = TIER_RATIO ** np.arange(1, LOWEST_TIER + 1)  # 0.8, 0.64, ...
-    return -(relevance[:, None] < bounds[None, :]).sum(axis=1)
+    """0 for relevance in [TIER_RATIO, 1), -1 for the next TIER_RATIO below, ..., 1 and 2 above a
+    full fit (warmth and timing count in a score), 3 from 1.56 up, as written by hand."""
+    bounds = TIER_RATIO ** np.arange(TOP_TIER - 1, LOWEST_TIER + 1)  # 1.95, 1.56, 1.25, 1, 0.8, 0.64, ...
+    return 3 - (relevance[:, None] < bounds[1:][None, :]).sum(axis=1)
 
 
 def test_nobody_is_lifted_across_a_fit_tier(world):

@@ -128,11 +128,11 @@ def _blend_as_written(model, score, has_fit, proba):
     base = float(np.clip(model.response_model.base_rate_, 0.01, 1.0))
     full = sum(float(model.get_params()[f"{c}_weight"]) for c in FIT_COMPONENTS) or 1.0
     relevance = np.maximum(score, 0.0) / full
-    tier = (relevance[..., None] < blend.TIER_RATIO ** np.arange(1, blend.LOWEST_TIER + 1)).sum(axis=-1)
-    low = np.where(tier < blend.LOWEST_TIER, blend.TIER_RATIO ** (tier + 1.0), 0.0)
-    high = np.where(tier > 0, blend.TIER_RATIO ** np.maximum(tier, 1.0), low + 1.0)
-    under = np.select([tier < blend.LOWEST_TIER - 1, tier == blend.LOWEST_TIER - 1],
-                      [low * (1 - blend.TIER_RATIO), low], 0.0)
+    steps = np.arange(blend.TOP_TIER, blend.LOWEST_TIER + 1)
+    tier = blend.TOP_TIER + (relevance[..., None] < blend.TIER_RATIO ** steps).sum(axis=-1)
+    low = np.where(tier <= blend.LOWEST_TIER, blend.TIER_RATIO ** tier.astype(float), 0.0)
+    high = np.where(tier == blend.TOP_TIER, low + 1.0, blend.TIER_RATIO ** (tier - 1.0))
+    under = np.select([tier < blend.LOWEST_TIER, tier == blend.LOWEST_TIER], [low * (1 - blend.TIER_RATIO), low], 0.0)
     lift = (1 - b) + b * proba / base
     lift = np.where(has_fit, lift, np.minimum(lift, 1.0))
     return blend._within(relevance * lift ** (1 / blend.FIT_POWER), low, high - low, under) * full

@@ -24,6 +24,7 @@ def answers_itself(response_model) -> bool:
 # displace a 0.5 one (relevance kept 0.78); a bounded factor kept fit but blocked most reordering.
 TIER_RATIO = 0.8
 LOWEST_TIER = 13  # 0.8 ** 13 = 0.055
+TOP_TIER = -2  # 0.8 ** -2 = 1.56 and up, open above: warmth and timing may take a score past a full fit
 # Within a tier, expected value = relevance ** FIT_POWER x lift: the chance that writing leads to
 # a reply, times what the reply is worth (more from someone who fits better) and the chance the
 # conversation serves the goal at all (also larger the better they fit).
@@ -83,8 +84,8 @@ def blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray
 
 def _blend_row(score: np.ndarray, proba: np.ndarray, has_fit: np.ndarray, b: float, base: float,
                full: float) -> np.ndarray:
-    """One goal's blended scores (see blend_response), written in place, operand for operand:
-    this runs at a learned ranking's peak."""
+    """One goal's blended scores (see blend_response), on (contacts,) arrays: this runs at a
+    learned ranking's peak."""
     relevance = np.maximum(score, 0.0)
     relevance /= full
     low, span, under = tier_bounds(relevance)
@@ -104,14 +105,14 @@ def _blend_row(score: np.ndarray, proba: np.ndarray, has_fit: np.ndarray, b: flo
 
 def tier_bounds(relevance: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(floor, width, the width of the tier below) of each relevance's fit tier (see TIER_RATIO);
-    the top tier is open above, the lowest has none below."""
+    the top tier (TOP_TIER) is open above, the lowest has none below."""
     with np.errstate(divide="ignore"):
         steps = np.log(relevance)
     steps /= np.log(TIER_RATIO)
-    np.clip(np.ceil(steps, out=steps), 1, LOWEST_TIER + 1, out=steps)  # 1: the top tier
+    np.clip(np.ceil(steps, out=steps), TOP_TIER, LOWEST_TIER + 1, out=steps)
     low = np.power(TIER_RATIO, steps)
     span = low / TIER_RATIO
-    np.copyto(span, low + 1.0, where=steps == 1)
+    np.copyto(span, low + 1.0, where=steps == TOP_TIER)
     under = low * (1 - TIER_RATIO)
     np.copyto(under, low, where=steps == LOWEST_TIER)  # the lowest tier, [0, TIER_RATIO ** LOWEST_TIER)
     np.copyto(under, 0.0, where=steps > LOWEST_TIER)
