@@ -104,8 +104,12 @@ def expand_all(page) -> None:
         count = closed.count()
         if count == 0:
             break
+        wait_until_idle(page)  # a click during a rerun can be lost
         closed.first.click()
-        expect(closed).to_have_count(count - 1)
+        try:
+            expect(closed).to_have_count(count - 1)
+        except AssertionError:  # it was lost all the same (seen once under load): click again
+            continue
         wait_until_idle(page)
     assert closed.count() == 0
     wait_until_idle(page)
