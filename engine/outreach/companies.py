@@ -13,6 +13,7 @@ import pandas as pd
 
 from engine.outreach.opportunities import memoized
 from engine.ranking.industries import infer_industry
+from engine.ranking.titles import units_prefix
 from engine.store import Store
 from engine.store.companies import company_key
 
@@ -69,7 +70,8 @@ def _related(key: str, keys: list[str], limit: int = 5) -> list[str]:
 def _has_units(key: str, keys: list[str]) -> bool:
     """Whether the network has an office or unit of ``key`` ("Interswitch Group" for Interswitch),
     which the ranking counts as the target company (scoring.target_company_codes)."""
-    return len(key.split(" ", 1)[0]) > 1 and any(other.startswith(key + " ") for other in keys)
+    prefix = units_prefix(key)
+    return prefix is not None and any(other.startswith(prefix) for other in keys)
 
 
 def company_gaps(store: Store) -> list[dict]:

@@ -30,7 +30,7 @@ from .goals import GoalOption
 from .readings import KeptReadings, goal_key, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
 from .text import query_matrix, text_fit, weigh_qualifiers
-from .titles import SENIORITY_LEVELS
+from .titles import SENIORITY_LEVELS, units_prefix
 
 COMPONENTS = ("text", "company", "seniority", "relationship", "warmth", "timing", "fatigue")
 FIT_COMPONENTS = ("text", "company", "seniority", "relationship")
@@ -112,9 +112,10 @@ def target_company_codes(target_keys, model) -> list[int]:
     for key in target_keys:
         if key in index:
             out.append(index[key])
-        if len(key.split(" ", 1)[0]) > 1:  # the keys starting "key " sort together
-            lo = bisect_left(order, key + " ", key=keys.__getitem__)
-            hi = bisect_left(order, key + " \U0010ffff", lo=lo, key=keys.__getitem__)
+        prefix = units_prefix(key)
+        if prefix:  # the keys that begin with it sort together
+            lo = bisect_left(order, prefix, key=keys.__getitem__)
+            hi = bisect_left(order, prefix + "\U0010ffff", lo=lo, key=keys.__getitem__)
             out += order[lo:hi].tolist()
     return out
 

@@ -313,6 +313,12 @@ def normalize_seniority(value) -> str | None:
     return taxonomy().level_of(value)
 
 
+def units_prefix(key: str) -> str | None:
+    """How every office or unit of company ``key`` begins ("kpmg " for "kpmg nigeria", "interswitch "
+    for "interswitch group"), or None when its first word is a single letter, too short to say."""
+    return f"{key} " if len(key.split(" ", 1)[0]) > 1 else None
+
+
 @lru_cache(maxsize=1 << 16)
 def normalize_company(name) -> str:
     """Case-, punctuation- and legal-suffix-insensitive company key: "Stripe, Inc." -> "stripe".
