@@ -200,3 +200,25 @@ def test_the_contacts_words_are_counted_again_only_when_a_title_company_or_tag_c
     assert len(counted) == 2  # a tag added: counted again
     ranker = opportunities.contact_ranker(store, NOW)[0]
     assert opportunities._features["text"][0]() is ranker.terms_  # the words of the ranker now
+
+
+def test_a_mark_on_one_goal_learns_that_goal_again_and_keeps_the_others_reorder(workspace, monkeypatch):
+    from engine.outreach import feedback
+
+    store, goal = workspace
+    other = store.goals.add({"title": "Sell to banks", "outcome": "clients", "target_roles": ["Account Executive"]})
+    ids = _ids(store)
+    store.feedback.mark(goal, ids["Ana Data"], "good")
+    store.feedback.mark(other, ids["Gus Sales"], "good")
+    opportunities.rank_contacts(store, now=NOW)
+    learned = []
+    real = feedback.learn
+    monkeypatch.setattr(feedback, "learn", lambda features, marks: learned.append(dict(marks)) or real(features, marks))
+    store.feedback.mark(goal, ids["Ben Data"], "bad")
+    kept = opportunities.rank_contacts(store, now=NOW)
+    assert learned == [{ids["Ana Data"]: "good", ids["Ben Data"]: "bad"}]  # the goal marked, not the other
+    opportunities._results.clear()
+    learned.clear()
+    fresh = opportunities.rank_contacts(store, now=NOW)
+    assert len(learned) == 2  # nothing kept: both goals learned
+    assert kept[["contact_id", "goal_id", "score"]].equals(fresh[["contact_id", "goal_id", "score"]])
