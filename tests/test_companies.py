@@ -112,3 +112,28 @@ def test_kept_companies_and_gaps_follow_every_change_that_matters(store):
                                                   "company": "Adyen"}]))
     assert [g["company"] for g in company_gaps(store)] == ["Brex"]
     assert "adyen" in set(companies_in_network(store)["key"])
+
+
+def test_a_name_in_parentheses_is_the_same_company_for_the_ranking_and_for_gaps(store):
+    from engine.outreach.opportunities import explain_contact, rank_contacts
+
+    people = [
+        {"full_name": "Al Long", "company": "The Boston Consulting Group (BCG)", "position": "Consultant",
+         "linkedin_url": URL + "al"},
+        {"full_name": "Bea Meta", "company": "Meta (formerly Facebook)", "position": "Consultant",
+         "linkedin_url": URL + "bea"},
+        {"full_name": "Cal Short", "company": "AWS", "position": "Consultant", "linkedin_url": URL + "cal"},
+        {"full_name": "Dee Place", "company": "KPMG (Nigeria)", "position": "Consultant", "linkedin_url": URL + "dee"},
+        {"full_name": "Eve Else", "company": "Initech", "position": "Consultant", "linkedin_url": URL + "eve"},
+    ]
+    store.imports.save_contacts(parsed_contacts(people))
+    goal = store.goals.add({"title": "Consulting referral", "outcome": "referral", "target_roles": ["Consultant"],
+                            "companies": ["BCG", "Facebook", "Amazon Web Services (AWS)", "Nigeria"]})
+    # the aside is a name when it is the initials ("BCG") or says so ("formerly"); a place is not one
+    assert {g["company"] for g in company_gaps(store)} == {"Nigeria"}
+    ranked = rank_contacts(store, goal_id=goal)
+    assert set(ranked["full_name"].head(3)) == {"Al Long", "Bea Meta", "Cal Short"}
+    ids = dict(zip(ranked["full_name"], ranked["contact_id"]))
+    at = {name: dict((c, v) for c, v, _ in explain_contact(store, int(ids[name]))["contributions"])["company"] > 0
+          for name in ids}
+    assert at == {"Al Long": True, "Bea Meta": True, "Cal Short": True, "Dee Place": False, "Eve Else": False}

@@ -207,3 +207,16 @@ def test_an_assistant_to_a_ceo_is_not_read_as_an_executive():
     text = ranker.score([goal(title="Meet CEOs", target_roles=["CEO", "managing director"],
                               seniority=["executive"], outcome="clients")], NOW).set_index("contact_id")
     assert text.loc[2, "score"] > 2 * text.loc[1, "score"]
+
+
+def test_a_company_goes_by_the_name_its_parentheses_give_when_that_is_a_name():
+    aliases = titles.company_aliases
+    assert aliases("The Boston Consulting Group (BCG)") == ("boston consulting group", "bcg")  # its initials
+    assert aliases("Bank of America (BoA)") == ("bank of america", "boa")  # initials without "of" too
+    assert aliases("Meta (formerly Facebook)") == ("meta", "facebook")  # says it is another name
+    assert aliases("Block (fka Square), Inc.") == ("block", "square")
+    assert aliases("KPMG (Nigeria)") == ("kpmg",)  # a place, not a company called Nigeria
+    assert aliases("Acme (contract role via an agency)") == ("acme",)
+    assert aliases("BCG") == () and aliases(None) == () and aliases("Foo (Bar) (Baz)") == ()
+    assert titles.company_keys_of("Amazon Web Services (AWS)") == {"amazon web services aws", "amazon web services",
+                                                                  "aws"}

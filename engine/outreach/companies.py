@@ -13,7 +13,7 @@ import pandas as pd
 
 from engine.outreach.opportunities import memoized
 from engine.ranking.industries import infer_industry
-from engine.ranking.titles import units_prefix
+from engine.ranking.titles import company_aliases, company_keys_of, units_prefix
 from engine.store import Store
 from engine.store.companies import company_key
 
@@ -94,6 +94,10 @@ def _gaps(goals: list[dict], network: pd.DataFrame, former: pd.DataFrame) -> lis
     present = set(ordered)
     counts = dict(zip(network["key"], network["contacts"])) if not network.empty else {}
     names = dict(zip(network["key"], network["company"])) if not network.empty else {}
+    # what the network's names give in parentheses ("bcg" for Boston Consulting Group (BCG)), as the
+    # ranking counts them (scoring.target_company_codes)
+    aliases = {alias for name in network["company"] for alias in company_aliases(name)} if not network.empty \
+        else set()
     gaps = []
     for goal in goals:
         targets = list(goal.get("companies") or [])
@@ -102,7 +106,8 @@ def _gaps(goals: list[dict], network: pd.DataFrame, former: pd.DataFrame) -> lis
         seen = set()
         for target in targets:
             key = company_key(target)
-            if not key or key in present or key in seen or _has_units(key, ordered):
+            if not key or key in seen or any(k in present or k in aliases or _has_units(k, ordered)
+                                             for k in company_keys_of(target)):
                 continue
             seen.add(key)
             were = former[former["old_key"] == key] if len(former) else former

@@ -18,7 +18,7 @@ from engine.vocabulary import GOAL_OUTCOMES
 
 from .industries import goal_industries
 from .taxonomy import taxonomy
-from .titles import SENIORITY_LEVELS, normalize_company, normalize_seniority, normalize_title
+from .titles import SENIORITY_LEVELS, company_keys_of, normalize_company, normalize_seniority, normalize_title
 
 # Relationships that usually help with an outcome, when no segment asks for one explicitly.
 OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {
@@ -234,7 +234,7 @@ def goal_options(goals) -> list[GoalOption]:
             role_fields=tuple(goal_roles_q), context_fields=tuple(goal_context_q),
             roles=goal_roles, role_phrases=goal_phrases, heads=_heads(goal.get("target_roles")),
             seniority=goal_seniority,
-            company_keys=frozenset(normalize_company(c) for c in companies), company_names=tuple(companies),
+            company_keys=frozenset(k for c in companies for k in company_keys_of(c)), company_names=tuple(companies),
             relationship=None, families=goal_families,
             industries=_industries(goal.get("industries")),
         ))
@@ -252,7 +252,7 @@ def goal_options(goals) -> list[GoalOption]:
                 heads=_heads(segment.get("roles")) | _heads(goal.get("target_roles")),
                 seniority=_seniority(segment.get("seniority")) or _implied_seniority(segment.get("roles"))
                 or goal_seniority,
-                company_keys=frozenset(normalize_company(c) for c in seg_companies),
+                company_keys=frozenset(k for c in seg_companies for k in company_keys_of(c)),
                 company_names=tuple(seg_companies),
                 relationship=str(relationship).strip().lower() if relationship else None,
                 families=_families(segment.get("roles"), None) or goal_families,

@@ -20,11 +20,11 @@ from engine.vocabulary import RELATIONSHIPS
 from .goals import goal_options
 from .readings import KeptReadings, options_by_goal
 from .reasons import reasons_and_steps
-from .scoring import COMPONENTS, picked_scores, score_goals, segment_score_rows
+from .scoring import COMPONENTS, alias_index, picked_scores, score_goals, segment_score_rows
 from .signals import ContactSignals, column, day_of
 from .taxonomy import read_contacts, taxonomy
 from .text import fit_contact_text, shared_terms
-from .titles import SENIORITY_LEVELS, normalize_company, title_forms
+from .titles import SENIORITY_LEVELS, company_aliases, normalize_company, title_forms
 
 RANK_COLUMNS = [
     "contact_id", "full_name", "goal_id", "goal_title", "segment_id", "segment_name", "score", "reasons",
@@ -126,7 +126,7 @@ class OpportunityRanker(BaseEstimator):
         positions = np.array([f[0] for f in forms], dtype=object)
         position_levels = [f[2] for f in forms]
         raw_companies = _strings(column(contacts, "company"))
-        comp_codes, company_keys = _normalized(raw_companies, normalize_company)
+        comp_codes, company_keys, aliases = _normalized(raw_companies, normalize_company, company_aliases)
         # Distinct raw company -> distinct key; a blank key is no company (code -1) and gets no
         # number, so the keys are numbered 0..k-1 and arrays sized by them hold every code.
         key_codes, keys = pd.factorize(np.where(company_keys == "", None, company_keys))
@@ -136,6 +136,7 @@ class OpportunityRanker(BaseEstimator):
         # the keys in sorted order, where a target company's offices and units ("KPMG Nigeria") are
         # found by bisection (scoring.target_company_codes)
         self.company_order_ = np.argsort(self.company_keys_, kind="stable").astype(np.int32)
+        self.company_aliases_ = alias_index(aliases, key_codes)  # "bcg" -> Boston Consulting Group (BCG)
         first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()
         first_raw = first_raw[first_raw.index >= 0]  # code -1: no company
         self.company_names_ = np.array(keys, dtype=object)

@@ -334,3 +334,53 @@ def normalize_company(name) -> str:
     if len(tokens) > 1 and tokens[0] == "the":
         tokens.pop(0)
     return " ".join(tokens)
+
+
+# A name with an aside in parentheses: what is outside and what is inside.
+_ASIDE = re.compile(r"^([^()]*)\(([^()]*)\)([^()]*)$")
+# Words that open an aside naming the company otherwise: "(formerly Facebook)", "(fka Square)".
+_ASIDE_LEAD = re.compile(r"^\s*(?:formerly|previously|now|ex|fka|f/k/a|aka|a/k/a|also|acquired by)\b[\s:.-]*",
+                         re.IGNORECASE)
+ALIAS_WORDS = 4  # an aside of more words is a description ("(contract, via an agency)"), not a name
+
+
+_INITIALS_SKIP = frozenset({"of", "and", "the", "for", "de"})
+
+
+def _initials(key: str) -> set[str]:
+    """A key's initials, with and without its small words: "bank of america" -> {"boa", "ba"}."""
+    words = key.split()
+    return {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _INITIALS_SKIP)}
+
+
+@lru_cache(maxsize=1 << 14)
+def company_aliases(name) -> tuple[str, ...]:
+    """The other keys a company goes by when its name says so in parentheses:
+    "Boston Consulting Group (BCG)" -> ("boston consulting group", "bcg"), "Meta (formerly
+    Facebook)" -> ("meta", "facebook"); () for a name without one.
+
+    Why: real exports write one employer as "BCG", "Boston Consulting Group" and "The Boston
+    Consulting Group (BCG)", and a goal naming either should find people at the third. The name
+    outside the parentheses always counts; the aside only when it is the outside's initials or
+    says it is another name ("formerly", "fka", ...): "KPMG (Nigeria)" is KPMG, not a company
+    called Nigeria. Initials are not guessed where the name does not give them ("IBM" is not read
+    into every "International B... M...")."""
+    if _is_missing(name) or "(" not in str(name):
+        return ()
+    found = _ASIDE.match(str(name))
+    if not found:
+        return ()
+    outside = normalize_company(f"{found.group(1)} {found.group(3)}")
+    named = _ASIDE_LEAD.match(found.group(2))
+    inside = normalize_company(_ASIDE_LEAD.sub("", found.group(2)))
+    if not named and not (len(outside.split()) > 1 and inside.replace(" ", "") in _initials(outside)):
+        inside = ""
+    whole = normalize_company(name)
+    keys = [k for k in (outside, inside if len(inside.split()) <= ALIAS_WORDS else "") if k and k != whole]
+    return tuple(dict.fromkeys(keys))
+
+
+def company_keys_of(name) -> frozenset[str]:
+    """Every key ``name`` is matched by: its own, and its aliases (``company_aliases``)."""
+    key = normalize_company(name)
+    return frozenset(k for k in (key, *company_aliases(name)) if k)
