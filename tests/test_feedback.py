@@ -87,6 +87,25 @@ def test_the_model_keeps_the_estimator_contract():
     assert only_good.logistic_ is None and only_good.similarity(X[2:])[0] > only_good.similarity(X[1:2])[0]
 
 
+def test_the_preference_is_the_cosines_and_the_logistic_as_written_in_its_docstring():
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    rng = np.random.default_rng(3)
+    X = sp.random(300, 40, density=0.1, random_state=4, format="lil")
+    X[7] = 0  # a row with no words: no similarity to anyone
+    X = X.tocsr()
+    y = np.array([1, 0, 1, 1, 0, 0])
+    marked = rng.choice(300, size=len(y), replace=False)
+    model = FeedbackModel().fit(X[marked], y)
+    rows = normalize(X)
+    good, bad = normalize(X[marked][y == 1]), normalize(X[marked][y == 0])
+    similar = np.clip(0.5 + ((rows @ good.T).toarray().max(axis=1) - (rows @ bad.T).toarray().max(axis=1)) / 2, 0, 1)
+    learned = model.logistic_.predict_proba(X[:, model.columns_])[:, 1]
+    assert np.allclose(model.preference(X), 0.5 * similar + 0.5 * learned, atol=1e-12)
+    assert model.similarity(X)[7] == 0.5
+
+
 def test_ten_marks_raise_ndcg_at_20_on_a_labeled_set():
     """benchmarks/feedback_sim.py: relevance comes from hidden rules (data people *in healthcare*) the
     goal does not state; ten marks on the top of the ranking must lift the unmarked contacts' NDCG@20."""

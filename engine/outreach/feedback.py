@@ -26,6 +26,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.base import BaseEstimator
 from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
@@ -95,28 +96,41 @@ class FeedbackModel(BaseEstimator):
         self.n_features_in_ = X.shape[1]
         return self
 
-    def similarity(self, X) -> np.ndarray:
-        """0.5 + (closest good's cosine - closest bad's cosine) / 2, in 0..1."""
+    def similarity(self, X, norms=None) -> np.ndarray:
+        """0.5 + (closest good's cosine - closest bad's cosine) / 2, in 0..1. ``norms``: the rows'
+        lengths, when the caller keeps them (``GoalFeatures.norms``)."""
         check_is_fitted(self)
-        rows = normalize(sp.csr_matrix(X, dtype=np.float64))
-        # One product against the marked rows made dense (a few rows, the marks), good ones first:
-        # sparse times dense, once, is about a third of the time of sparse times sparse per class
-        # at 100,000 rows.
+        X = sp.csr_matrix(X, dtype=np.float64)
+        norms = _row_norms(X) if norms is None else np.asarray(norms, dtype=np.float64)
+        # One product against the marked rows made dense (a few rows, the marks), good ones first,
+        # divided by the rows' lengths: no normalized copy of X, and sparse times dense once is
+        # about a third of the time of sparse times sparse per class at 100,000 rows.
         n_good = self.good_.shape[0]
-        cosines = np.asarray(rows @ sp.vstack([self.good_, self.bad_]).T.toarray())
+        products = np.asarray(X @ sp.vstack([self.good_, self.bad_]).T.toarray())
+        cosines = products / np.where(norms > 0, norms, 1.0)[:, None]
 
         def closest(part):
-            return part.max(axis=1) if part.shape[1] else np.zeros(rows.shape[0])
+            return part.max(axis=1) if part.shape[1] else np.zeros(X.shape[0])
 
         return np.clip(0.5 + (closest(cosines[:, :n_good]) - closest(cosines[:, n_good:])) / 2, 0.0, 1.0)
 
-    def preference(self, X) -> np.ndarray:
-        """How much the user would like each row, 0..1."""
-        similar = self.similarity(X)
+    def preference(self, X, norms=None) -> np.ndarray:
+        """How much the user would like each row, 0..1 (``norms`` as for ``similarity``)."""
+        similar = self.similarity(X, norms)
         if self.logistic_ is None:
             return similar
-        learned = self.logistic_.predict_proba(sp.csr_matrix(X, dtype=np.float64)[:, self.columns_])[:, 1]
+        # The logistic's chance written out over every column (zero weight off its columns): the
+        # same numbers as predict_proba on X[:, columns_], without copying a column slice of X
+        # (10 ms of a mark at 64,000 rows).
+        weights = np.zeros(X.shape[1])
+        weights[self.columns_] = self.logistic_.coef_[0]
+        learned = expit(sp.csr_matrix(X, dtype=np.float64) @ weights + self.logistic_.intercept_[0])
         return self.similarity_share * similar + (1 - self.similarity_share) * learned
+
+
+def _row_norms(X: sp.csr_matrix) -> np.ndarray:
+    squares = sp.csr_matrix((X.data ** 2, X.indices, X.indptr), shape=X.shape)
+    return np.sqrt(np.asarray(squares.sum(axis=1)).ravel())
 
 
 @dataclass(frozen=True)
@@ -131,9 +145,21 @@ class GoalFeatures:
         """The contact ids as an index, built once per goal's features (every mark looks rows up)."""
         return pd.Index(self.contact_ids)
 
+    @cached_property
+    def norms(self) -> np.ndarray:
+        """Each row's length, once per goal's features (the similarity's cosines divide by it)."""
+        return _row_norms(self.matrix)
+
     def rows(self, ids) -> sp.csr_matrix:
         where = self.index.get_indexer(np.asarray(ids))
         return self.matrix[np.where(where < 0, 0, where)]
+
+    def preference(self, model: FeedbackModel, ids) -> np.ndarray:
+        """``model``'s preference for each of ``ids`` (a contact not here reads as the first row).
+        Computed over every row and then picked: a mark's candidates are most of the network, and
+        picking their rows out of the matrix first copied it (9 ms at 64,000 rows)."""
+        where = self.index.get_indexer(np.asarray(ids))
+        return model.preference(self.matrix, self.norms)[np.where(where < 0, 0, where)]
 
 
 TEXT_FIELDS = ("position", "company", "tags")  # the fields whose words describe a contact to the model

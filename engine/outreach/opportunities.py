@@ -383,7 +383,7 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
             if model is None:
                 return None
             scores = pd.Series(score[rows], index=ids)
-            return rerank(scores, model.preference(features.rows(ids)), goal_marks).to_numpy()
+            return rerank(scores, features.preference(model, ids), goal_marks).to_numpy()
 
         # Kept per goal and its marks: a mark on one goal does not learn the others' models again
         # (with two goals marked, a mark took 130-160 ms at 100,000 contacts, 80 ms so). Counted as
