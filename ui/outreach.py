@@ -6,6 +6,7 @@ import streamlit as st
 
 from engine.clock import workspace_today
 from engine.exports import csv_bytes
+from engine.outreach.audience import goals_without_audience, nobody_fits_message
 from engine.outreach.learning import reply_chance_move
 from engine.outreach.opportunities import (
     explain_contact,
@@ -70,6 +71,10 @@ explored = (" · every fifth place chosen to learn what works" if "to_learn" in 
             else "")
 st.caption(f"{plural(len(ranked), 'contact')} ranked · page {page} of {pages} · "
            f"{learning.get('line', learning['message'])} · {marks['message']}" + explored)
+with friendly_errors():
+    unfit = goals_without_audience(workspace, goal["id"] if goal else None)
+if unfit:
+    st.warning(nobody_fits_message(unfit, one_goal=goal is not None, shown=plain), icon=":material/person_search:")
 if search.strip():  # without a search, the caption above counts them
     st.caption(f"{shown_of(len(found), len(ranked))} match “{plain(search.strip())}”")
 selection = st.dataframe(

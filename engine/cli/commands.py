@@ -305,6 +305,12 @@ def cmd_rank(args, store: Store) -> int:
             print(f"     {row['next_step']}: {'; '.join(row['reasons'])}")
         if not rows:
             print(_nothing_ranked(store, args.kind, goal))
+        elif args.kind == "contacts":
+            from engine.outreach.audience import goals_without_audience, nobody_fits_message
+
+            unfit = goals_without_audience(store, args.goal)
+            if unfit:
+                print("\nNote: " + nobody_fits_message(unfit, one_goal=args.goal is not None))
     return 0
 
 

@@ -168,3 +168,54 @@ def segment_members(store: Store, goal: dict, segment_id: int, today: date | Non
         return ranked[MEMBER_COLUMNS].head(limit).reset_index(drop=True)
 
     return memoized(("segment", version, goals_fingerprint([probe]), segment_id, limit), compute)
+
+
+def goals_nobody_fits(members: pd.DataFrame, goals: list[dict], best_fit: dict[int, float]) -> list[dict]:
+    """Of ``goals``, those nobody in the network fits: a goal with segments when no contact belongs
+    to any of them (``members``: ``memberships``), a goal without when its best contact's fit
+    (``best_fit``: goal id -> the best score with the goal's priority taken out) stays under
+    ``MEMBER_SCORE``, the bar a segment's members pass.
+
+    Why: the ranking always fills its list, so for a goal nobody in the network fits, its first
+    places go to the closest matches, which look like recommendations unless a page says what
+    they are."""
+    counted = set(members["goal_id"]) if not members.empty else set()
+    return [g for g in goals if (g["id"] not in counted if g.get("segments")
+                                 else best_fit.get(g["id"], 0.0) < MEMBER_SCORE)]
+
+
+def goals_without_audience(store: Store, goal_id: int | None = None,
+                           now: datetime | date | None = None) -> list[dict]:
+    """The active goals (or goal ``goal_id``) nobody in the network fits (``goals_nobody_fits``)."""
+    from .opportunities import _now
+
+    now = _now(now)
+    with store.session():
+        goals = store.goals.all(statuses=("active",))
+        asked = [g for g in goals if goal_id is None or g["id"] == goal_id]
+        if store.contacts.count() == 0 or not asked:
+            return []  # nothing imported: every page says so first
+        members = memberships(store, goals, now)  # the active goals' audience, as the ranking labels it
+        ranker, _, version = contact_ranker(store, now)
+    best_fit = {g["id"]: memoized(("best fit", version, goals_fingerprint([g])),
+                                  lambda g=g: _best_fit(ranker, g, now), rows=lambda _: 0)
+                for g in asked if not g.get("segments")}
+    return goals_nobody_fits(members, asked, best_fit)
+
+
+def _best_fit(ranker, goal: dict, now: datetime) -> float:
+    """The best score any contact reaches for ``goal`` alone, with its priority taken out."""
+    ranked = ranker.rank([goal], now, top=1, goal_id=goal["id"], reasons=False)
+    return float(ranked["score"].max()) / priority_weight(goal.get("priority")) if len(ranked) else 0.0
+
+
+def nobody_fits_message(goals: list[dict], one_goal: bool = False, shown=str) -> str:
+    """What a ranked list says with it when ``goals`` (``goals_without_audience``) are in it.
+    ``shown`` writes a title, the user's words (a page escapes them for Markdown)."""
+    titles = ", ".join(f"\u201c{shown(g['title'])}\u201d" for g in goals)
+    if one_goal:
+        return (f"Nobody in your network fits {titles} yet: this list holds the closest matches, not good ones. "
+                "Widen the goal's roles, or look for a way in on Companies and Events.")
+    its = "its" if len(goals) == 1 else "their"
+    return (f"Nobody in your network fits {titles} yet: {its} places in this list go to the closest matches, "
+            f"not good ones. Widen {its} roles, or look for a way in on Companies and Events.")
