@@ -187,7 +187,7 @@ def test_a_goal_in_another_word_form_asks_for_the_titles_form_too():
     from engine.ranking.goals import goal_options
 
     option = goal_options([goal(title="Break into product management", target_roles=[])])[0]
-    assert ("break into product manager", 0.15) in option.role_fields
+    assert ("into product manager", 0.15) in option.role_fields  # "break" is phrasing (GOAL_PHRASING)
     contacts = contacts_frame([{"id": 1, "position": "Product Manager"},
                                {"id": 2, "position": "Head of Product Management"},
                                {"id": 3, "position": "Management Consultant"}])
@@ -220,3 +220,26 @@ def test_a_company_goes_by_the_name_its_parentheses_give_when_that_is_a_name():
     assert aliases("BCG") == () and aliases(None) == () and aliases("Foo (Bar) (Baz)") == ()
     assert titles.company_keys_of("Amazon Web Services (AWS)") == {"amazon web services aws", "amazon web services",
                                                                   "aws"}
+
+
+def test_a_goals_phrasing_and_its_industry_are_not_whom_it_asks_for():
+    """'role', 'hiring', 'clients' in a goal's title are how it is phrased: they met 'HR Policy/Admin
+    Manager with enlarged role' and 'Clients manager'. The industry of 'Find clients for logistics'
+    is where its people work, not a logistics family to ask for in titles."""
+    from engine.ranking.goals import goal_options
+
+    contacts = contacts_frame([{"id": 1, "position": "HR Policy/ Admin Manager with enlarged role"},
+                               {"id": 2, "position": "Clients manager/ Content Writer"},
+                               {"id": 3, "position": "Protocol and Logistics Manager", "company": "Accenture"},
+                               {"id": 4, "position": "Hiring Lead"},
+                               {"id": 5, "position": "Software Engineer"}])
+    ranker = OpportunityRanker().fit(contacts)
+    referral = goal(title="Referral into a software engineer role", target_roles=["software engineer"])
+    text = ranker.score([referral], NOW).set_index("contact_id")["text"]
+    assert text[1] == 0 and text[5] > 0
+    clients = goal(title="Find clients for logistics", outcome="clients", target_roles=[], industries=["logistics"])
+    assert goal_options([clients])[0].families == frozenset()  # no role named: no family asked
+    assert ranker.score([clients], NOW).set_index("contact_id").loc[2, "text"] == 0  # "clients" is phrasing
+    hiring = goal(title="Hiring: ML engineers", target_roles=[])
+    assert goal_options([hiring])[0].families == frozenset({"ml"})
+    assert ranker.score([hiring], NOW).set_index("contact_id").loc[4, "text"] == 0

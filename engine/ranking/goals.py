@@ -115,12 +115,13 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
     title = str(spec.get(title_key) or "")
     role_fields = [(roles, ROLE_WEIGHTS["roles"]), (heads, ROLE_WEIGHTS["heads"]),
                    (_word_forms(roles), ROLE_WEIGHTS["roles"] * FORMS_SHARE)]
-    names_role = bool(_strings(spec.get(roles_key))) or bool(_families(None, title))
+    phrased = title_key == "title"
+    names_role = bool(_strings(spec.get(roles_key))) or bool(_families(None, title, spec.get("industries"), phrased))
     if names_role:
         # With no role given, a goal's title (a segment's name) is a role query only where it names
         # one ("Hire a product designer"); "Meet people in climate tech" would otherwise ask for
         # "tech" in titles.
-        query = _title_query(title)
+        query = _title_query(title, phrased=phrased)  # an industry's words in a title count, as before
         role_fields += [(query, ROLE_WEIGHTS[title_key]), (_word_forms(query), ROLE_WEIGHTS[title_key] * FORMS_SHARE)]
     where = [
         (" ; ".join(filter(None, map(_industry_words, _strings(spec.get("industries"))))),
@@ -170,16 +171,44 @@ _PERSONS = re.compile(r"(?<!of )\bpeople\b"
                       r"|\s*[.!?]?\s*$)", re.IGNORECASE)
 
 
-def _families(roles, title) -> frozenset[str]:
-    """Families a goal's roles ask for; with no role given, those its title names."""
+# Words of how a goal is phrased, not of whom it is about: "Referral into a sofware enginer role"
+# matched "HR Policy/Admin Manager with enlarged role" on "role", "Hiring: ML engineers" a company
+# "Alpha Hiring" person's title, "Find clients for ..." a "Clients manager". A goal's title is a
+# role query only without them (a segment's name is not phrased so: "Hiring managers" is a role).
+GOAL_PHRASING = frozenset(
+    "role roles job jobs position positions referral referrals refer referred hire hiring find finding "
+    "clients learn learning industry industries meet meeting get getting break breaking land landing "
+    "opportunity opportunities network networking connect connecting intro introduction introductions "
+    "goal goals want looking seek seeking new advice coffee chat mentor mentors mentoring mentorship sell "
+    "selling raise raising".split()
+)
+_WORDS = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+
+
+def _who(title, industries=None, phrased: bool = True) -> str:
+    """The words of a goal's title (``phrased``; else a segment's name) that can say whom it is
+    about: without "people" meaning persons, the goal's phrasing (``GOAL_PHRASING``) and the words
+    of its industries ("Find clients for logistics" asks for no logistics managers: the industry
+    is where its people work, scored as such)."""
+    if not isinstance(title, str) or not title.strip():
+        return ""
+    drop = {w.lower() for i in _strings(industries) for w in _WORDS.findall(i)}
+    if phrased:
+        drop |= GOAL_PHRASING
+    # the words dropped where they stand, the rest as typed ("C++", "R&D" and "Sr." read as before)
+    return _WORDS.sub(lambda m: " " if m.group(0).lower() in drop else m.group(0), _PERSONS.sub(" ", title)).strip()
+
+
+def _families(roles, title, industries=None, phrased: bool = True) -> frozenset[str]:
+    """Families a goal's roles ask for; with no role given, those its title names (``_who``)."""
     t = taxonomy()
-    titles = [_PERSONS.sub(" ", title)] if isinstance(title, str) and title.strip() else []
-    return t.role_families(_strings(roles)) or t.role_families(titles)
+    who = _who(title, industries, phrased)
+    return t.role_families(_strings(roles)) or t.role_families([who] if who else [])
 
 
-def _title_query(title: str) -> str:
-    """A goal's title as words of its role query, without "people" meaning persons."""
-    return normalize_title(_PERSONS.sub(" ", title))
+def _title_query(title: str, industries=None, phrased: bool = True) -> str:
+    """A goal's title as words of its role query (``_who``)."""
+    return normalize_title(_who(title, industries, phrased))
 
 
 def _word_forms(text: str) -> str:
@@ -225,7 +254,7 @@ def goal_options(goals) -> list[GoalOption]:
             affinity=OUTCOME_RELATIONSHIPS[outcome],
             locations=tuple(loc.lower() for loc in _strings(goal.get("locations"))),
         )
-        goal_families = _families(goal.get("target_roles"), goal.get("title"))
+        goal_families = _families(goal.get("target_roles"), goal.get("title"), goal.get("industries"))
         goal_roles = tuple(normalize_title(r) for r in _strings(goal.get("target_roles")))
         goal_phrases = tuple(normalize_title(r, hints=False) for r in _strings(goal.get("target_roles")))
         goal_seniority = _seniority(goal.get("seniority")) or _implied_seniority(goal.get("target_roles"))
