@@ -211,15 +211,25 @@ def test_an_assistant_to_a_ceo_is_not_read_as_an_executive():
 
 def test_a_company_goes_by_the_name_its_parentheses_give_when_that_is_a_name():
     aliases = titles.company_aliases
-    assert aliases("The Boston Consulting Group (BCG)") == ("boston consulting group", "bcg")  # its initials
-    assert aliases("Bank of America (BoA)") == ("bank of america", "boa")  # initials without "of" too
+    assert aliases("The Boston Consulting Group (BCG)") == ("boston consulting group", "bcg",  # its initials
+                                                           "bostonconsultinggroup")
+    assert aliases("Bank of America (BoA)") == ("bank of america", "boa", "bankofamerica")  # initials without "of"
     assert aliases("Meta (formerly Facebook)") == ("meta", "facebook")  # says it is another name
     assert aliases("Block (fka Square), Inc.") == ("block", "square")
     assert aliases("KPMG (Nigeria)") == ("kpmg",)  # a place, not a company called Nigeria
     assert aliases("Acme (contract role via an agency)") == ("acme",)
-    assert aliases("BCG") == () and aliases(None) == () and aliases("Foo (Bar) (Baz)") == ()
+    assert aliases("BCG") == () and aliases(None) == () and aliases("Stripe, Inc.") == ()
     assert titles.company_keys_of("Amazon Web Services (AWS)") == {"amazon web services aws", "amazon web services",
-                                                                  "aws"}
+                                                                  "aws", "amazonwebservices"}
+
+
+def test_a_short_name_is_the_same_company_written_together_or_apart_with_or_without_accents():
+    assert titles.company_keys_of("First Bank") == {"first bank", "firstbank"}
+    assert titles.company_keys_of("J.P. Morgan") == {"jp morgan", "jpmorgan"}
+    assert titles.company_aliases("Bank of America Merrill Lynch") == ()  # a long name is not run together
+    assert normalize_company("Nestlé") == normalize_company("Nestle S.A.") == "nestle"
+    assert normalize_company("Société Générale") == "societe generale"
+    assert normalize_company("腾讯") == "腾讯"  # letters of any script are a company, not a blank one
 
 
 def test_a_goals_phrasing_and_its_industry_are_not_whom_it_asks_for():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from functools import lru_cache
 
 from engine.vocabulary import SENIORITY_LEVELS  # noqa: F401 (ranker, scoring and taxonomy read it from here)
@@ -105,6 +106,8 @@ _BARE_ENGINEER = re.compile(
 )
 
 _DOMAIN = re.compile(r"\.(com|io|ai|co)\b")
+_COMPANY_WORD = re.compile(r"[^\W_]+")
+_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _LEGAL_SUFFIXES = frozenset(
     "inc incorporated llc l l c ltd limited corp corporation co company gmbh plc sa ag bv nv pty llp lp "
     "srl sas spa oy ab as kk pte".split()
@@ -326,9 +329,11 @@ def normalize_company(name) -> str:
     if _is_missing(name):
         return ""
     text = str(name).lower().replace("&", " and ")
-    if "." in text:
-        text = _DOMAIN.sub(" ", text)
-    tokens = _WORD.findall(text)
+    if not text.isascii():  # "Nestlé" is Nestle, as typed in a goal; letters of any script are words
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    if "." in text:  # "S.A.", "N.V.": one word, which the legal suffixes know; "stripe.com": Stripe
+        text = _DOMAIN.sub(" ", _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text))
+    tokens = _COMPANY_WORD.findall(text)
     while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
         tokens.pop()
     if len(tokens) > 1 and tokens[0] == "the":
@@ -365,11 +370,11 @@ def company_aliases(name) -> tuple[str, ...]:
     says it is another name ("formerly", "fka", ...): "KPMG (Nigeria)" is KPMG, not a company
     called Nigeria. Initials are not guessed where the name does not give them ("IBM" is not read
     into every "International B... M...")."""
-    if _is_missing(name) or "(" not in str(name):
+    if _is_missing(name):
         return ()
-    found = _ASIDE.match(str(name))
+    found = _ASIDE.match(str(name)) if "(" in str(name) else None
     if not found:
-        return ()
+        return _run_together(normalize_company(name))
     outside = normalize_company(f"{found.group(1)} {found.group(3)}")
     named = _ASIDE_LEAD.match(found.group(2))
     inside = normalize_company(_ASIDE_LEAD.sub("", found.group(2)))
@@ -377,7 +382,18 @@ def company_aliases(name) -> tuple[str, ...]:
         inside = ""
     whole = normalize_company(name)
     keys = [k for k in (outside, inside if len(inside.split()) <= ALIAS_WORDS else "") if k and k != whole]
+    keys += [k for key in keys for k in _run_together(key)]
     return tuple(dict.fromkeys(keys))
+
+
+RUN_TOGETHER_WORDS = 3  # "J.P. Morgan" is "JPMorgan", "First Bank" "FirstBank"; longer names are not so written
+
+
+def _run_together(key: str) -> tuple[str, ...]:
+    """A short name's key with its words written together ("first bank" -> "firstbank"), as
+    exports and goals write one employer both ways; () for one word or a long name."""
+    words = key.split()
+    return ("".join(words),) if 1 < len(words) <= RUN_TOGETHER_WORDS else ()
 
 
 def company_keys_of(name) -> frozenset[str]:

@@ -43,8 +43,10 @@ def with_company_facts(frame: pd.DataFrame, facts: dict[str, tuple[str | None, l
 
 def company_facts(conn) -> dict[str, tuple[str | None, list[str]]]:
     """company key -> (industry, tags) for every company the user described."""
-    return {k: (i, list(t or [])) for k, i, t in
-            conn.execute("SELECT company_key, industry, tags FROM companies").fetchall()}
+    # Keyed again from the name the user set it for: a key written by an earlier version of the
+    # normalization ("nestl" for Nestlé, before accents were folded) still finds its company.
+    return {(company_key(n) or k): (i, list(t or [])) for k, n, i, t in
+            conn.execute("SELECT company_key, name, industry, tags FROM companies").fetchall()}
 
 
 class Companies(Part):
