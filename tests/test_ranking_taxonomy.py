@@ -30,6 +30,19 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Political Science Tutor", "education", None),
     ("Human Resource Business Partner", "people", None),
     ("Angel Investor 🚀", "investing", None),
+    # a product's owner is a product role, not an owner of a business (a probe's mentor goal for a
+    # senior PM listed "Trainee Product Owner" as an executive)
+    ("Product Owner", "product", "mid"),
+    ("Trainee Product Owner", "product", "intern"),
+    ("Business Owner", "founders", "executive"),
+    # a board's chair is an executive ("Chairman Of The Board" read as mid)
+    ("Chairman Of The Board", "executives", "executive"),
+    ("Regional Chairman", "executives", "executive"),
+    ("Chairperson", "executives", "executive"),
+    ("Board Member", "executives", "executive"),
+    ("Chair of the Department of Physics", None, "mid"),
+    ("Junior Software Developer IV", "engineering", "junior"),
+    ("Software Engineer III", "engineering", "senior"),
 ])
 def test_titles_in_many_forms_resolve_to_family_and_level(title, family, level):
     reading = read_title(title)

@@ -249,8 +249,14 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
      frozenset(w for w in words.split() if w[0] != "!"))
     for level, pattern, words in (
         ("founder", r"\bfounder\b|\bfounding (partner|engineer)\b", "!founder founding"),
+        # An owner of a business is one; a product's, a process's or a risk's owner is not a level
+        # ("Product Owner" is a product role). A board's chair or member is an executive.
         ("executive", r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
-                      r"\bgeneral partner\b|\bowner\b|^partner\b", "chief president managing partner !owner"),
+                      r"\bgeneral partner\b|(?<!product )(?<!process )(?<!service )(?<!data )(?<!risk )"
+                      r"(?<!control )(?<!platform )(?<!feature )(?<!system )(?<!content )\bowner\b|^partner\b|"
+                      r"\bchair(man|woman|person)?\b(?! of (the )?(department|committee|session|panel))|"
+                      r"\bboard (member|director)\b|\bmember of the board\b",
+         "chief president managing partner owner chair chairman chairwoman chairperson board"),
         ("vp", r"\bvice president\b", "vice"),
         # "head" anywhere ("Group Head, Human Resources", "Company Secretary/Head, Legal"), but not
         # a deputy's or an assistant's, nor a place ("Head Office") or a head hunter.
@@ -266,9 +272,10 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
          "manager management !supervisor head"),
         ("lead", r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b",
          "!lead !principal !staff group !architect"),
+        ("junior", r"\bjunior\b", "!junior"),  # before a grade: "Junior Software Developer IV" is junior
         ("senior", r"\bsenior\b|\biii\b|\biv\b", "!senior !iii !iv"),
-        ("junior", r"\bjunior\b|\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b",
-         "!junior entry !graduate !associate !assistant"),
+        ("junior", r"\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b",
+         "entry !graduate !associate !assistant"),
     )
 )
 _SENIORITY_WORDS = frozenset().union(*(sure | maybe for _, _, sure, maybe in _SENIORITY_RULES))
