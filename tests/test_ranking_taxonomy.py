@@ -43,6 +43,14 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Chair of the Department of Physics", None, "mid"),
     ("Junior Software Developer IV", "engineering", "junior"),
     ("Software Engineer III", "engineering", "senior"),
+    # a title in parts is shown as its first part's family when that part names one, not a
+    # general one (a level, "Consultant", "Admin"): the parts after it are a team or a field
+    ("Recruitment Specialist - Cybersecurity", "recruiting", "mid"),
+    ("Engineer II - ASIC Design", "engineering", "mid"),
+    ("Data Scientist - Business Intelligence Developer", "data", "mid"),
+    ("Admin / HR Manager", "people", "manager"),
+    ("VP, Investment Strategy", "investing", "vp"),
+    ("Director, Software Engineering", "engineering_leadership", "director"),
 ])
 def test_titles_in_many_forms_resolve_to_family_and_level(title, family, level):
     reading = read_title(title)
@@ -172,3 +180,15 @@ def test_a_contact_without_a_title_reads_no_family_whatever_the_others_say():
     assert none.family.tolist() == [-1, -1] and none.level.tolist() == [None, None]
     mixed = read_contacts(np.array(["Data Scientist", None], dtype=object), np.array(["Acme", "Initech"], dtype=object))
     assert mixed.family[0] >= 0 and mixed.family[1] == -1 and mixed.level[1] is None
+
+
+def test_a_level_leads_the_family_its_own_part_names():
+    """"VP HR - Cybersecurity" is an HR vice president: its last part's field ("cybersecurity",
+    engineering) counts among its families, but the level does not make it an engineering leader
+    (a probe's VP Eng mentor goal listed three such titles)."""
+    reading = read_title("VP HR - Cybersecurity")
+    assert reading.family == "people" and "engineering" in reading.families
+    assert "engineering_leadership" not in reading.families
+    assert read_title("CTO • Angel Investor").families >= {"engineering_leadership", "investing"}
+    sales = read_title("Head of Sales and BD - Cybersecurity")
+    assert sales.family == "sales" and "engineering_leadership" not in sales.families

@@ -175,7 +175,7 @@ def test_title_forms_of_realistic_titles_match_the_one_at_a_time_functions(tmp_p
     assert with_compounds > 50  # the pre-checks are exercised, not just skipped
     for title in raw:
         assert titles._rewrite(title) == _all_compounds(title), title
-        assert titles.title_forms(title) == (
+        assert titles.title_forms(title)[:3] == (
             normalize_title(title), normalize_title(title, hints=False), parse_seniority(title)
         ), title
 

@@ -54,7 +54,7 @@ def _tag_text(series: pd.Series) -> np.ndarray:
     return out
 
 
-def _title_forms(title) -> tuple[str, str, str | None]:
+def _title_forms(title) -> tuple[str, str, str | None, int | None]:
     return title_forms(title if isinstance(title, str) else str(title))
 
 
@@ -161,7 +161,7 @@ class OpportunityRanker(BaseEstimator):
         self.term_is_bigram_ = text.bigram
 
         readings = read_contacts(pos_codes, raw_companies, _strings(column(contacts, "industry")),
-                                 forms=(pos_codes, [(f[1], f[2]) for f in forms]))
+                                 forms=(pos_codes, [f[1:] for f in forms]))
         self.family_codes_ = readings.family
         self.family_bits_ = np.where(readings.family >= 0, np.left_shift(1, np.maximum(readings.family, 0)), 0)
         self.name_order_ = pd.factorize(pd.Series(self.full_names_, dtype=object).astype(str).str.casefold(),

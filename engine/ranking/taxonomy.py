@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .industries import canonical, infer_industry
-from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, seniority_of_normalized
+from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, seniority_of_normalized, title_forms
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
 # Little words left out when matching, so "Head of HR" and "Head, HR" read alike.
@@ -67,13 +67,21 @@ class Family:
     industry_titles: set[tuple[str, ...]] = field(default_factory=set)
 
 
-def _drop_nested(best: dict, spans: dict) -> None:
-    """Forget a family whose phrase is only a part of a longer phrase of another family: "Site
-    Engineer" is a civil engineer, and its "engineer" does not also make it a software one, while
-    "Co-founder & CTO" names two families in two places and keeps both."""
+def _drop_nested(best: dict, spans: dict, firsts: dict) -> None:
+    """Forget a family whose phrase is only a part of a longer phrase of another family (its best
+    or its first, ``firsts``): "Site Engineer" is a civil engineer, and its "engineer" does not also
+    make it a software one, while "Co-founder & CTO" names two families in two places and keeps
+    both."""
+    others = [*spans.items(), *firsts.items()]
     for fam, (start, end) in list(spans.items()):
-        if any(other != fam and s <= start and end <= e and e - s > end - start for other, (s, e) in spans.items()):
+        if any(other != fam and s <= start and end <= e and e - s > end - start for other, (s, e) in others):
             del best[fam]
+
+
+# Families a title's first part names by a level or a general word alone ("VP, Investment
+# Strategy", "Consultant (Data Scientist | ...)", "Supervisor, Business Development", "Admin / HR
+# Manager"): the part after it says the field.
+GENERAL_FAMILIES = frozenset({"executives", "consulting", "operations"})
 
 
 class Taxonomy:
@@ -174,42 +182,62 @@ class Taxonomy:
         such as "Partner", never the company's name."""
         if _is_missing(title):
             return Reading(None, frozenset(), None)
-        plain = _plain_title(str(title))
-        return self.read_plain(plain, industry, seniority_of_normalized(plain))
+        _, plain, level, lead = title_forms(str(title))
+        return self.read_plain(plain, industry, level, lead)
 
-    def read_plain(self, plain: str, industry: str | None, level: str | None) -> Reading:
-        """``read_title`` of a title already normalized (titles.title_forms' plain form and level)."""
-        reading = self._read(plain, level)
+    def read_plain(self, plain: str, industry: str | None, level: str | None, lead: int | None = None) -> Reading:
+        """``read_title`` of a title already normalized (titles.title_forms' plain form, level and
+        lead part's length)."""
+        reading = self._read(plain, level, lead)
         if industry is not None and industry in self._industries and not reading.families & self._industries[industry]:
             return self._read_at_industry(plain, level, industry, reading)
         return reading
 
-    def coded_plain(self, plain: str, level: str | None) -> tuple[int, int, str | None]:
-        """``coded(read_plain(plain, None, level))``, kept per title: what fitting needs of each
+    def coded_plain(self, plain: str, level: str | None, lead: int | None = None) -> tuple[int, int, str | None]:
+        """``coded(read_plain(plain, None, level, lead))``, kept per title: what fitting needs of each
         distinct title, without a Reading in between."""
-        key = (plain, level)
+        key = (plain, level, lead)
         coded = self._coded.get(key)
         if coded is None:
             if len(self._coded) > 1 << 17:  # bounded, whatever a process reads
                 self._coded.clear()
-            best = self._matches(plain, level)
+            best, starts = self._matches(plain, level, lead)
             if not best:
                 coded = (-1, 0, level)
             else:
                 index = self.index
-                family = max(best, key=best.__getitem__) if len(best) > 1 else next(iter(best))
+                family = self._shown(best, starts, plain, lead)
                 coded = (index[family], sum(1 << index[f] for f in best), level)
             self._coded[key] = coded
         return coded
 
-    def _read_uncached(self, plain: str, level: str | None) -> Reading:
-        return self._reading(self._matches(plain, level), level)
+    def _read_uncached(self, plain: str, level: str | None, lead: int | None = None) -> Reading:
+        best, starts = self._matches(plain, level, lead)
+        if not best:
+            return Reading(None, _NONE, level)
+        return Reading(self._shown(best, starts, plain, lead), frozenset(best), level)
 
-    def _matches(self, plain: str, level: str | None) -> dict[str, tuple[float, int]]:
-        """family -> (phrase length + priority, end position) of its best phrase in a title."""
+    def _shown(self, best: dict, starts: dict, plain: str, lead: int | None) -> str:
+        """The family a title is shown as: its best phrase's, from the title's lead part when that
+        part names one ("Recruitment Specialist - Cybersecurity" is a recruiter in cybersecurity,
+        not an engineer; the later part's family still counts among its families)."""
+        if len(best) == 1:
+            return next(iter(best))
+        if lead is not None:
+            before = len(self._words(" ".join(plain.split()[:lead])))
+            first = [f for f in best if starts.get(f, 0) < before and f not in GENERAL_FAMILIES]
+            if first:
+                return max(first, key=best.__getitem__)
+        return max(best, key=best.__getitem__)
+
+    def _matches(self, plain: str, level: str | None,
+                 lead: int | None = None) -> tuple[dict[str, tuple[float, int]], dict[str, int]]:
+        """(family -> (phrase length + priority, end position) of its best phrase in a title,
+        family -> where its first phrase starts); ``lead`` as in titles.title_forms."""
         words = self._words(plain)
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
         spans: dict[str, tuple[int, int]] = {}  # family -> (start, end) of that phrase
+        firsts: dict[str, tuple[int, int]] = {}  # family -> (start, end) of its first phrase
         index = self._index
         for start, word in enumerate(words):
             entry = index.get(word)
@@ -223,17 +251,26 @@ class Taxonomy:
             for _, fam, weight, length in found or ():
                 rank = (weight, start + length)
                 held = best.get(fam)
+                if held is None:
+                    firsts[fam] = (start, start + length)
                 if held is None or rank > held:
                     best[fam] = rank
                     spans[fam] = (start, start + length)
         if len(best) > 1:
-            _drop_nested(best, spans)
+            _drop_nested(best, spans, firsts)
         rung = self._rungs.get(level)
+        # A level leads a family its own part names: "VP HR - Cybersecurity" leads HR, not the
+        # engineering its last part names ("cybersecurity"); a first part naming none ("Director,
+        # Software Engineering") leads the next part's.
+        before = len(self._words(" ".join(plain.split()[:lead]))) if lead is not None and best else None
+        if before is not None and not any(firsts[f][0] < before for f in best):
+            before = None
         for name, leads, from_rung, priority in self._leading if best and rung is not None else ():
-            if leads in best and rung >= from_rung:
+            if leads in best and rung >= from_rung and (before is None or firsts[leads][0] < before):
                 length, end = best[leads]
                 best[name] = max(best.get(name, (0, 0)), (length + 0.5 + priority, end))
-        return best
+                firsts.setdefault(name, firsts[leads])
+        return best, {f: firsts[f][0] for f in best}
 
     def _read_at_industry(self, plain: str, level: str | None, industry: str, reading: Reading) -> Reading:
         """An ambiguous title ("Partner") at a company of the industry that makes it a role."""
@@ -242,12 +279,6 @@ class Taxonomy:
             if words in self.families[name].industry_titles:
                 return Reading(name, reading.families | {name}, level)
         return reading
-
-    @staticmethod
-    def _reading(best: dict, level: str | None) -> Reading:
-        if not best:
-            return Reading(None, _NONE, level)
-        return Reading(max(best, key=best.__getitem__) if len(best) > 1 else next(iter(best)), frozenset(best), level)
 
     def level_of(self, value) -> str | None:
         """A goal's seniority word as a level: a level itself, an alias of one (the file's
@@ -326,15 +357,14 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
         inferred = inferred & ~user_set
     if forms is None:
         pos_codes, distinct = pd.factorize(pd.Series(positions, dtype=object))
-        plain = [_plain_title(p) if isinstance(p, str) else "" for p in distinct]
-        forms_of = [(p, seniority_of_normalized(p)) for p in plain]
+        forms_of = [title_forms(p)[1:] if isinstance(p, str) else ("", None, None) for p in distinct]
     else:
         pos_codes, forms_of = forms
     # Each distinct title is read once, without its company's industry; index 0 is "no title".
     pos_codes = np.asarray(pos_codes, dtype=np.int64)
     nothing = (-1, 0, None)
-    fams, masks, levels = zip(nothing, *(t.coded_plain(plain_title, lvl) if plain_title else nothing
-                                         for plain_title, lvl in forms_of))
+    fams, masks, levels = zip(nothing, *(t.coded_plain(plain_title, lvl, lead) if plain_title else nothing
+                                         for plain_title, lvl, lead in forms_of))
     fam = np.array(fams, dtype=np.int64)[pos_codes + 1]
     mask = np.array(masks, dtype=np.int64)[pos_codes + 1]
     level = np.array(levels, dtype=object)[pos_codes + 1]
@@ -348,9 +378,9 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
         coded = [(-1, 0, None)] * len(keys)
         for k, code in enumerate(keys.tolist()):
             p, i = divmod(code, len(industries))
-            plain_title, lvl = forms_of[p]
+            plain_title, lvl, lead = forms_of[p]
             if plain_title:
-                coded[k] = t.coded(t.read_plain(plain_title, industries[i], lvl))
+                coded[k] = t.coded(t.read_plain(plain_title, industries[i], lvl, lead))
         fam[again] = np.array([c[0] for c in coded], dtype=np.int64)[key_codes]
         mask[again] = np.array([c[1] for c in coded], dtype=np.int64)[key_codes]
         level[again] = np.array([c[2] for c in coded] + [None], dtype=object)[:-1][key_codes]

@@ -134,13 +134,28 @@ def normalize_title(text, hints: bool = True) -> str:
 
 
 @lru_cache(maxsize=1 << 18)
-def title_forms(text: str) -> tuple[str, str, str | None]:
-    """(hinted title, plain title, seniority) of one raw title, from one normalizing pass: what
-    fitting needs of each distinct title. Kept per title across fits, so refitting after an edit
-    only normalizes titles it has not seen."""
+def title_forms(text: str) -> tuple[str, str, str | None, int | None]:
+    """(hinted title, plain title, seniority, lead) of one raw title, from one normalizing pass:
+    what fitting needs of each distinct title. ``lead``: how many of the plain title's words its
+    first part has, when a separator (" - ", " | ", ", ", ...) starts another ("Recruitment
+    Specialist - Cybersecurity": 2), else None. Kept per title across fits, so refitting after an
+    edit only normalizes titles it has not seen."""
     plain = _plain_title(text)
     present = _CUE_WORDS.intersection(plain.split())
-    return _with_hints(plain, present), plain, seniority_of_normalized(plain, present)
+    return _with_hints(plain, present), plain, seniority_of_normalized(plain, present), _lead(text, plain)
+
+
+# Where a title's first part ends and another begins: "Software Engineer | Speaker", "Head of Sales
+# - Cybersecurity", "Data Scientist, Marketing Analytics", "CTO • Angel".
+_PART_SEPARATOR = re.compile(r"\s[-–—/]\s|[|•·;,]")
+
+
+def _lead(text: str, plain: str) -> int | None:
+    parts = _PART_SEPARATOR.split(text, maxsplit=1)
+    if len(parts) < 2:
+        return None
+    lead = len(_plain_title(parts[0]).split())
+    return lead if 0 < lead < len(plain.split()) else None
 
 
 def clear_caches() -> None:
