@@ -154,9 +154,9 @@ def test_a_titles_coded_reading_is_its_reading_coded():
 
     t = Taxonomy.load()
     forms = [titles.title_forms(title) for title in _sample_titles()]
-    coded = [t.coded_plain(plain, level, lead) for _, plain, level, lead in forms if plain]
-    assert coded == [t.coded(t.read_plain(plain, None, level, lead)) for _, plain, level, lead in forms if plain]
-    assert sum(lead is not None for *_, lead in forms) > 100  # titles in parts are among them
+    coded = [t.coded_plain(plain, level, first) for _, plain, level, first in forms if plain]
+    assert coded == [t.coded(t.read_plain(plain, None, level, first)) for _, plain, level, first in forms if plain]
+    assert sum(first is not None for *_, first in forms) > 100  # titles in parts are among them
     assert sum(c[0] >= 0 for c in coded) > 0.8 * len(coded)
     assert sum(bin(c[1]).count("1") > 1 for c in coded) > 50  # titles naming two families are among them
 

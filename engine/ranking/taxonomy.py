@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .industries import canonical, infer_industry
-from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, seniority_of_normalized, title_forms
+from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, first_part_words, seniority_of_normalized, title_forms
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
 # Little words left out when matching, so "Head of HR" and "Head, HR" read alike.
@@ -146,6 +146,7 @@ class Taxonomy:
             if fam.at_industry:
                 self._industries[fam.at_industry] = self._industries.get(fam.at_industry, frozenset()) | {fam.name}
         self._read = lru_cache(maxsize=1 << 17)(self._read_uncached)
+        self._first_part = lru_cache(maxsize=1 << 16)(self._first_part_uncached)
 
     @property
     def deciding_industries(self):
@@ -182,62 +183,74 @@ class Taxonomy:
         such as "Partner", never the company's name."""
         if _is_missing(title):
             return Reading(None, frozenset(), None)
-        _, plain, level, lead = title_forms(str(title))
-        return self.read_plain(plain, industry, level, lead)
+        _, plain, level, first = title_forms(str(title))
+        return self.read_plain(plain, industry, level, first)
 
-    def read_plain(self, plain: str, industry: str | None, level: str | None, lead: int | None = None) -> Reading:
+    def read_plain(self, plain: str, industry: str | None, level: str | None, first: str | None = None) -> Reading:
         """``read_title`` of a title already normalized (titles.title_forms' plain form, level and
-        lead part's length)."""
-        reading = self._read(plain, level, lead)
+        first part)."""
+        reading = self._read(plain, level, first)
         if industry is not None and industry in self._industries and not reading.families & self._industries[industry]:
             return self._read_at_industry(plain, level, industry, reading)
         return reading
 
-    def coded_plain(self, plain: str, level: str | None, lead: int | None = None) -> tuple[int, int, str | None]:
-        """``coded(read_plain(plain, None, level, lead))``, kept per title: what fitting needs of each
-        distinct title, without a Reading in between."""
-        key = (plain, level, lead)
+    def coded_plain(self, plain: str, level: str | None, first: str | None = None) -> tuple[int, int, str | None]:
+        """``coded(read_plain(plain, None, level, first))``, kept per title: what fitting needs of
+        each distinct title, without a Reading in between."""
+        key = (plain, level, first)
         coded = self._coded.get(key)
         if coded is None:
             if len(self._coded) > 1 << 17:  # bounded, whatever a process reads
                 self._coded.clear()
-            best, starts = self._matches(plain, level, lead)
+            best, starts, before = self._matches(plain, level, first)
             if not best:
                 coded = (-1, 0, level)
             else:
                 index = self.index
-                family = self._shown(best, starts, plain, lead)
+                family = self._shown(best, starts, before)
                 coded = (index[family], sum(1 << index[f] for f in best), level)
             self._coded[key] = coded
         return coded
 
-    def _read_uncached(self, plain: str, level: str | None, lead: int | None = None) -> Reading:
-        best, starts = self._matches(plain, level, lead)
+    def _read_uncached(self, plain: str, level: str | None, first: str | None = None) -> Reading:
+        best, starts, before = self._matches(plain, level, first)
         if not best:
             return Reading(None, _NONE, level)
-        return Reading(self._shown(best, starts, plain, lead), frozenset(best), level)
+        return Reading(self._shown(best, starts, before), frozenset(best), level)
 
-    def _shown(self, best: dict, starts: dict, plain: str, lead: int | None) -> str:
+    def _before(self, plain: str, first: str) -> int | None:
+        """How many matching words a title's first part has (None: the part is the whole title)."""
+        words, matching = self._first_part(first)
+        return matching if 0 < words < plain.count(" ") + 1 else None
+
+    def _first_part_uncached(self, first: str) -> tuple[int, int]:
+        """(plain words, matching words) of a title's first part: many titles share one."""
+        words = first_part_words(first)
+        return (words.count(" ") + 1 if words else 0), len(self._words(words))
+
+    @staticmethod
+    def _shown(best: dict, starts: dict, before: int | None) -> str:
         """The family a title is shown as: its best phrase's, from the title's lead part when that
         part names one ("Recruitment Specialist - Cybersecurity" is a recruiter in cybersecurity,
         not an engineer; the later part's family still counts among its families)."""
         if len(best) == 1:
             return next(iter(best))
-        if lead is not None:
-            before = len(self._words(" ".join(plain.split()[:lead])))
-            first = [f for f in best if starts.get(f, 0) < before and f not in GENERAL_FAMILIES]
-            if first:
-                return max(first, key=best.__getitem__)
+        if before is not None:
+            leading = [f for f in best if starts.get(f, 0) < before and f not in GENERAL_FAMILIES]
+            if leading:
+                return max(leading, key=best.__getitem__)
         return max(best, key=best.__getitem__)
 
     def _matches(self, plain: str, level: str | None,
-                 lead: int | None = None) -> tuple[dict[str, tuple[float, int]], dict[str, int]]:
+                 first: str | None = None) -> tuple[dict[str, tuple[float, int]], dict[str, int], int | None]:
         """(family -> (phrase length + priority, end position) of its best phrase in a title,
-        family -> where its first phrase starts); ``lead`` as in titles.title_forms."""
+        family -> where its first phrase starts, how many matching words the title's first part
+        has: None when it is one part or names one family); ``first`` as in titles.title_forms."""
         words = self._words(plain)
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
         spans: dict[str, tuple[int, int]] = {}  # family -> (start, end) of that phrase
-        firsts: dict[str, tuple[int, int]] = {}  # family -> (start, end) of its first phrase
+        firsts: dict[str, tuple[int, int]] = {}  # family -> (start, end) of its first phrase (a title in parts)
+        parted = first is not None
         index = self._index
         for start, word in enumerate(words):
             entry = index.get(word)
@@ -251,7 +264,7 @@ class Taxonomy:
             for _, fam, weight, length in found or ():
                 rank = (weight, start + length)
                 held = best.get(fam)
-                if held is None:
+                if held is None and parted:
                     firsts[fam] = (start, start + length)
                 if held is None or rank > held:
                     best[fam] = rank
@@ -262,15 +275,16 @@ class Taxonomy:
         # A level leads a family its own part names: "VP HR - Cybersecurity" leads HR, not the
         # engineering its last part names ("cybersecurity"); a first part naming none ("Director,
         # Software Engineering") leads the next part's.
-        before = len(self._words(" ".join(plain.split()[:lead]))) if lead is not None and best else None
-        if before is not None and not any(firsts[f][0] < before for f in best):
-            before = None
+        if not parted:  # one part: where phrases start does not matter
+            firsts = spans
+        before = self._before(plain, first) if parted and len(best) > 1 else None
+        leads_any = before is None or not any(firsts[f][0] < before for f in best)
         for name, leads, from_rung, priority in self._leading if best and rung is not None else ():
-            if leads in best and rung >= from_rung and (before is None or firsts[leads][0] < before):
+            if leads in best and rung >= from_rung and (leads_any or firsts[leads][0] < before):
                 length, end = best[leads]
                 best[name] = max(best.get(name, (0, 0)), (length + 0.5 + priority, end))
                 firsts.setdefault(name, firsts[leads])
-        return best, {f: firsts[f][0] for f in best}
+        return best, {f: firsts[f][0] for f in best}, before
 
     def _read_at_industry(self, plain: str, level: str | None, industry: str, reading: Reading) -> Reading:
         """An ambiguous title ("Partner") at a company of the industry that makes it a role."""
@@ -363,8 +377,8 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
     # Each distinct title is read once, without its company's industry; index 0 is "no title".
     pos_codes = np.asarray(pos_codes, dtype=np.int64)
     nothing = (-1, 0, None)
-    fams, masks, levels = zip(nothing, *(t.coded_plain(plain_title, lvl, lead) if plain_title else nothing
-                                         for plain_title, lvl, lead in forms_of))
+    fams, masks, levels = zip(nothing, *(t.coded_plain(plain_title, lvl, first) if plain_title else nothing
+                                         for plain_title, lvl, first in forms_of))
     fam = np.array(fams, dtype=np.int64)[pos_codes + 1]
     mask = np.array(masks, dtype=np.int64)[pos_codes + 1]
     level = np.array(levels, dtype=object)[pos_codes + 1]
@@ -378,9 +392,9 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
         coded = [(-1, 0, None)] * len(keys)
         for k, code in enumerate(keys.tolist()):
             p, i = divmod(code, len(industries))
-            plain_title, lvl, lead = forms_of[p]
+            plain_title, lvl, first = forms_of[p]
             if plain_title:
-                coded[k] = t.coded(t.read_plain(plain_title, industries[i], lvl, lead))
+                coded[k] = t.coded(t.read_plain(plain_title, industries[i], lvl, first))
         fam[again] = np.array([c[0] for c in coded], dtype=np.int64)[key_codes]
         mask[again] = np.array([c[1] for c in coded], dtype=np.int64)[key_codes]
         level[again] = np.array([c[2] for c in coded] + [None], dtype=object)[:-1][key_codes]
