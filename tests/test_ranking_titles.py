@@ -253,3 +253,21 @@ def test_a_goals_phrasing_and_its_industry_are_not_whom_it_asks_for():
     hiring = goal(title="Hiring: ML engineers", target_roles=[])
     assert goal_options([hiring])[0].families == frozenset({"ml"})
     assert ranker.score([hiring], NOW).set_index("contact_id").loc[4, "text"] == 0
+
+
+def test_a_misspelt_role_is_read_as_the_role_it_is_close_to_and_only_then():
+    from engine.ranking.taxonomy import taxonomy
+
+    t = taxonomy()
+    assert t.spelled("sofware enginer") == "software engineer" and t.spelled("acountant") == "accountant"
+    assert t.spelled("marine biologist") == "marine biologist"  # no family either way: as typed
+    assert t.spelled("golang developer") == "golang developer"  # a known role: its words are the user's
+    contacts = contacts_frame([{"id": 1, "position": "HR Policy/ Admin Manager with enlarged role"},
+                               {"id": 2, "position": "Software Engineer"},
+                               {"id": 3, "position": "Accountant"}])
+    ranker = OpportunityRanker().fit(contacts)
+    typed = goal(title="Referral into a sofware enginer role", target_roles=["sofware enginer"],
+                 description="Get referred for a sofware enginer role by people who work where I want to work.")
+    ranked = ranker.rank([typed], NOW)
+    assert ranked["contact_id"].tolist()[0] == 2
+    assert ranked.set_index("contact_id").loc[1, "score"] == 0  # 'role' is the goal's phrasing

@@ -133,9 +133,11 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
         # A goal about where people work ("Learn the climate tech industry") is fitted on where alone:
         # the words of its title and description ("tech", "industry", "players") are in many titles.
         return role_fields, where
-    context_fields = [*where, (str(spec.get("description") or ""), CONTEXT_WEIGHTS["description"])]
+    # the description and the title without the goal's phrasing: "Get referred for a sofware enginer
+    # role ..." met "HR Policy/ Admin Manager with enlarged role" on "role"
+    context_fields = [*where, (_who(spec.get("description"), phrased=phrased), CONTEXT_WEIGHTS["description"])]
     if title_key == "title":
-        context_fields.append((title, CONTEXT_WEIGHTS["title"]))
+        context_fields.append((_who(title), CONTEXT_WEIGHTS["title"]))
     return role_fields, context_fields
 
 
@@ -240,10 +242,25 @@ def _industries(values) -> frozenset[str]:
     return goal_industries(_strings(values))
 
 
+def _spelled(goal: dict) -> dict:
+    """``goal`` with its and its segments' roles read with misspellings put right (taxonomy's
+    ``spelled``: "sofware enginer" is a software engineer; a role it already knows stays as typed)."""
+    t = taxonomy()
+
+    def fix(roles):
+        return [t.spelled(r) for r in _strings(roles)]
+
+    if not goal.get("target_roles") and not any(s.get("roles") for s in goal.get("segments") or []):
+        return goal
+    return {**goal, "target_roles": fix(goal.get("target_roles")),
+            "segments": [{**s, "roles": fix(s.get("roles"))} for s in goal.get("segments") or []]}
+
+
 def goal_options(goals) -> list[GoalOption]:
     """All options of the active goals: for each goal, its whole-goal option then its segments."""
     options: list[GoalOption] = []
     for gi, goal in enumerate(active_goals(goals)):
+        goal = _spelled(goal)
         outcome = str(goal.get("outcome") or "other").lower()
         outcome = outcome if outcome in GOAL_OUTCOMES else "other"
         goal_roles_q, goal_context_q = _fields(goal, "target_roles", "title")

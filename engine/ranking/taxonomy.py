@@ -10,6 +10,7 @@ reads another file (a user's own, or a test's).
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -82,6 +83,12 @@ def _drop_nested(best: dict, spans: dict, firsts: dict) -> None:
 # Strategy", "Consultant (Data Scientist | ...)", "Supervisor, Business Development", "Admin / HR
 # Manager"): the part after it says the field.
 GENERAL_FAMILIES = frozenset({"executives", "consulting", "operations"})
+
+
+# A goal's misspelt role word ("sofware", "enginer") is put right to a taxonomy word this close
+# (difflib's ratio), when it is at least this long (short words are abbreviations: "qa", "sre").
+SPELLING_CUTOFF = 0.8
+SPELLING_MIN_LENGTH = 5
 
 
 class Taxonomy:
@@ -305,6 +312,28 @@ class Taxonomy:
         if word in self.level_aliases:
             return self.level_aliases[word]
         return seniority_of_normalized(_plain_title(word)) if word else None
+
+    def spelled(self, role: str) -> str:
+        """A goal's role with its misspelt words put right ("sofware enginer" -> "software
+        engineer"), only where the role as typed names no family and the corrected one does: a
+        word the taxonomy does not know is otherwise left as typed (it may be the user's field)."""
+        if not isinstance(role, str) or self.read_title(role).family is not None:
+            return role
+        vocabulary = self._vocabulary()
+        fixed = []
+        for word in role.split():
+            low = word.lower()
+            close = difflib.get_close_matches(low, vocabulary, n=1, cutoff=SPELLING_CUTOFF) \
+                if len(low) >= SPELLING_MIN_LENGTH and low.isalpha() and low not in vocabulary else []
+            fixed.append(close[0] if close else word)
+        corrected = " ".join(fixed)
+        return corrected if corrected != role and self.read_title(corrected).family is not None else role
+
+    def _vocabulary(self) -> list[str]:
+        if not hasattr(self, "_known_words"):
+            self._known_words = sorted({w for f in self.families.values() for p in f.phrases for w in p
+                                        if len(w) >= SPELLING_MIN_LENGTH})
+        return self._known_words
 
     def role_families(self, roles) -> frozenset[str]:
         """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO")."""
