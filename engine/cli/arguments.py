@@ -35,6 +35,11 @@ class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose refusals are one line (``rapport: error: ...``), never usage plus error."""
 
     def error(self, message: str):
+        commands = [a for a in self._actions if isinstance(a, argparse._SubParsersAction)]
+        if commands and message.startswith("the following arguments are required: COMMAND"):
+            # a command given without its subcommand ("rapport companies"): say which there are
+            message = (f"{self.prog} needs a command: {', '.join(commands[0].choices)} "
+                       f"(see {self.prog} --help)")
         self.exit(2, f"rapport: error: {printable(message)}\n")
 
 

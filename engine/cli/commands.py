@@ -301,7 +301,10 @@ def cmd_rank(args, store: Store) -> int:
         print_json(rows)
     else:
         for i, row in enumerate(rows, 1):
-            print(f"{i:>3}. {row['name']}  ({row['score']:.3f}, {row.get('goal_title') or ''})")
+            works = " at ".join(str(row[k]) for k in ("position", "company") if row.get(k) not in (None, "")
+                                and row.get(k) == row.get(k))  # a contact's title and employer, when known
+            print(f"{i:>3}. {row['name']}{f' ({works})' if works else ''}  "
+                  f"({row['score']:.3f}, {row.get('goal_title') or ''})")
             print(f"     {row['next_step']}: {'; '.join(row['reasons'])}")
         if not rows:
             print(_nothing_ranked(store, args.kind, goal))

@@ -52,10 +52,12 @@ def _command(sub, name: str, common: argparse.ArgumentParser, help: str, example
     return parser
 
 
-def _group(sub, name: str, help: str, examples: tuple[str, ...]):
-    """A command with subcommands of its own (``goals``, ``events``)."""
+def _group(sub, name: str, help: str, examples: tuple[str, ...], common: argparse.ArgumentParser):
+    """A command with subcommands of its own (``goals``, ``events``): it takes ``common`` (--db,
+    --json) before its subcommand too (``rapport goals --db FILE list``), and its subcommands take
+    them quietly (given after the subcommand they count; not given, they leave the group's)."""
     parser = sub.add_parser(name, help=help, description=help[0].upper() + help[1:], epilog=_examples(*examples),
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            formatter_class=argparse.RawDescriptionHelpFormatter, parents=[common])
     return parser.add_subparsers(dest=f"{name}_command", metavar="COMMAND", required=True)
 
 
@@ -129,10 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     goals = _group(sub, "goals", "add, list and edit goals",
                    ("rapport goals list", "rapport goals add --template mentor --role \"director of product\"",
-                    "rapport goals edit 2 --status paused"))
-    p = _command(goals, "list", common, "list goals, highest priority first",
+                    "rapport goals edit 2 --status paused"), common)
+    p = _command(goals, "list", quiet, "list goals, highest priority first",
                  ("rapport goals list", "rapport goals list --json"), commands.cmd_goals_list)
-    p = _command(goals, "add", common, "add a goal, from a template or field by field",
+    p = _command(goals, "add", quiet, "add a goal, from a template or field by field",
                  ("rapport goals add --template referral --role \"product manager\" --companies Stripe,Adyen",
                   "rapport goals add --template learn --area fintech --priority 3",
                   "rapport goals add --title \"Speak at a meetup\" --outcome visibility --target 1 --due 2030-06-30"),
@@ -143,19 +145,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--area", help="the industry or field, e.g. fintech (the learn and clients templates need one; "
                                   "with --role, the goal's target industry)")
     _goal_fields(p)
-    p = _command(goals, "edit", common, "change a goal's fields",
+    p = _command(goals, "edit", quiet, "change a goal's fields",
                  ("rapport goals edit 2 --status paused", "rapport goals edit 1 --priority 5 --due 2030-03-31"),
                  commands.cmd_goals_edit)
     p.add_argument("id", type=record_id, help="the goal's id (see rapport goals list)")
     _goal_fields(p)
 
     events = _group(sub, "events", "import and list events",
-                    ("rapport events import meetups.ics", "rapport events list"))
-    p = _command(events, "import", common, "import events from an .ics calendar or an events CSV",
+                    ("rapport events import meetups.ics", "rapport events list"), common)
+    p = _command(events, "import", quiet, "import events from an .ics calendar or an events CSV",
                  ("rapport events import meetups.ics", "rapport events import conferences.csv --json"),
                  commands.cmd_events_import)
     p.add_argument("file", help="a regular file of at most 50 MB")
-    _command(events, "list", common, "list events", ("rapport events list", "rapport events list --json"),
+    _command(events, "list", quiet, "list events", ("rapport events list", "rapport events list --json"),
              commands.cmd_events_list)
 
     p = _command(sub, "rank", common, "the best outreach: contacts or events, with reasons",
@@ -183,19 +185,19 @@ def build_parser() -> argparse.ArgumentParser:
     companies = _group(sub, "companies", "companies in your network: set an industry and tags once for everyone "
                        "there; see target companies nobody works at",
                        ("rapport companies list", "rapport companies set \"Acme Health\" --industry healthcare",
-                        "rapport companies gaps"))
-    p = _command(companies, "list", common, "every company with its contacts, strongest tie and industry",
+                        "rapport companies gaps"), common)
+    p = _command(companies, "list", quiet, "every company with its contacts, strongest tie and industry",
                  ("rapport companies list --limit 20", "rapport companies list --json"),
                  network_commands.cmd_companies_list)
     p.add_argument("--limit", type=whole_number(1, 100_000), default=100, metavar="N",
                    help="how many to list, 1 to 100000 (default 100)")
-    p = _command(companies, "set", common, "set a company's industry and tags, for everyone who works there",
+    p = _command(companies, "set", quiet, "set a company's industry and tags, for everyone who works there",
                  ("rapport companies set Stripe --industry fintech", "rapport companies set \"Acme\" --tags b2b,saas",
                   "rapport companies set Acme --industry ''"), network_commands.cmd_companies_set)
     p.add_argument("name", help="the company's name, any spelling (\"Stripe, Inc.\" is Stripe)")
     p.add_argument("--industry", help="its industry ('' clears it)")
     p.add_argument("--tags", metavar="A,B", help="comma-separated tags, replacing the current ones ('' clears them)")
-    _command(companies, "gaps", common, "target companies of your active goals with nobody in your network, and "
+    _command(companies, "gaps", quiet, "target companies of your active goals with nobody in your network, and "
              "the closest way in", ("rapport companies gaps", "rapport companies gaps --json"),
              network_commands.cmd_companies_gaps)
 
