@@ -51,6 +51,7 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Admin / HR Manager", "people", "manager"),
     ("VP, Investment Strategy", "investing", "vp"),
     ("Director, Software Engineering", "engineering_leadership", "director"),
+    ("GTM lead", "marketing", "lead"),  # go-to-market: a probe's mentor goal matched only "lead"
 ])
 def test_titles_in_many_forms_resolve_to_family_and_level(title, family, level):
     reading = read_title(title)

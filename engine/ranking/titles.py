@@ -37,7 +37,7 @@ _ABBREVIATIONS: dict[str, str] = {
     "ux": "user experience", "ui": "user interface", "qa": "quality assurance",
     "hr": "human resources", "bd": "business development", "it": "information technology",
     "dev": "developer", "devs": "developer", "devrel": "developer relations",
-    "sre": "site reliability engineer", "ops": "operations", "mktg": "marketing",
+    "sre": "site reliability engineer", "ops": "operations", "mktg": "marketing", "gtm": "go to market",
     "acct": "account", "assoc": "associate", "asst": "assistant", "admin": "administrator",
     "exec": "executive", "pres": "president", "ae": "account executive",
     "sdr": "sales development representative", "bdr": "business development representative",
