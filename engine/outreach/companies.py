@@ -69,7 +69,7 @@ def _related(key: str, keys: list[str], limit: int = 5) -> list[str]:
 
 def _has_units(key: str, keys: list[str]) -> bool:
     """Whether the network has an office or unit of ``key`` ("Interswitch Group" for Interswitch),
-    which the ranking counts as the target company (scoring.target_company_codes)."""
+    which the ranking counts as the target company (employers.target_company_codes)."""
     prefix = units_prefix(key)
     return prefix is not None and any(other.startswith(prefix) for other in keys)
 
@@ -95,7 +95,7 @@ def _gaps(goals: list[dict], network: pd.DataFrame, former: pd.DataFrame) -> lis
     counts = dict(zip(network["key"], network["contacts"])) if not network.empty else {}
     names = dict(zip(network["key"], network["company"])) if not network.empty else {}
     # what the network's names give in parentheses ("bcg" for Boston Consulting Group (BCG)), as the
-    # ranking counts them (scoring.target_company_codes)
+    # ranking counts them (employers.target_company_codes)
     aliases = {alias for name in network["company"] for alias in company_aliases(name)} if not network.empty \
         else set()
     gaps = []

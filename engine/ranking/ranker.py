@@ -17,14 +17,15 @@ from sklearn.utils.validation import check_is_fitted
 from engine.bulk import gc_paused, stable_order
 from engine.vocabulary import RELATIONSHIPS
 
+from .employers import fit_employers
 from .goals import goal_options
 from .readings import KeptReadings, options_by_goal
 from .reasons import reasons_and_steps
-from .scoring import COMPONENTS, alias_index, picked_scores, score_goals, segment_score_rows
+from .scoring import COMPONENTS, picked_scores, score_goals, segment_score_rows
 from .signals import ContactSignals, column, day_of
 from .taxonomy import read_contacts, taxonomy
 from .text import fit_contact_text, shared_terms
-from .titles import SENIORITY_LEVELS, company_aliases, normalize_company, title_forms
+from .titles import SENIORITY_LEVELS, title_forms
 
 RANK_COLUMNS = [
     "contact_id", "full_name", "goal_id", "goal_title", "segment_id", "segment_name", "score", "reasons",
@@ -126,21 +127,9 @@ class OpportunityRanker(BaseEstimator):
         positions = np.array([f[0] for f in forms], dtype=object)
         position_levels = [f[2] for f in forms]
         raw_companies = _strings(column(contacts, "company"))
-        comp_codes, company_keys, aliases = _normalized(raw_companies, normalize_company, company_aliases)
-        # Distinct raw company -> distinct key; a blank key is no company (code -1) and gets no
-        # number, so the keys are numbered 0..k-1 and arrays sized by them hold every code.
-        key_codes, keys = pd.factorize(np.where(company_keys == "", None, company_keys))
-        self.company_codes_ = key_codes[comp_codes] if len(key_codes) else np.full(n, -1, dtype=np.int64)
-        self.company_keys_ = np.asarray(keys, dtype=object)
-        self.company_index_ = {k: i for i, k in enumerate(self.company_keys_)}
-        # the keys in sorted order, where a target company's offices and units ("KPMG Nigeria") are
-        # found by bisection (scoring.target_company_codes)
-        self.company_order_ = np.argsort(self.company_keys_, kind="stable").astype(np.int32)
-        self.company_aliases_ = alias_index(aliases, key_codes)  # "bcg" -> Boston Consulting Group (BCG)
-        first_raw = pd.Series(raw_companies).groupby(self.company_codes_).first()
-        first_raw = first_raw[first_raw.index >= 0]  # code -1: no company
-        self.company_names_ = np.array(keys, dtype=object)
-        self.company_names_[first_raw.index.to_numpy(dtype=np.int64)] = first_raw.to_numpy(dtype=object)
+        comp_codes, company_keys, fitted = fit_employers(raw_companies)
+        for name, value in fitted.items():  # company_codes_, company_keys_, company_index_, ...
+            setattr(self, name, value)
 
         text = fit_contact_text(
             {

@@ -20,17 +20,17 @@ reading that fits best, and with it the segment the contact belongs to.
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from dataclasses import dataclass
 
 import numpy as np
 
 from .blend import answers_itself, blend_response
+from .employers import target_company_codes
 from .goals import GoalOption
 from .readings import KeptReadings, goal_key, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
 from .text import query_matrix, text_fit, weigh_qualifiers
-from .titles import SENIORITY_LEVELS, units_prefix
+from .titles import SENIORITY_LEVELS
 
 COMPONENTS = ("text", "company", "seniority", "relationship", "warmth", "timing", "fatigue")
 FIT_COMPONENTS = ("text", "company", "seniority", "relationship")
@@ -101,37 +101,6 @@ def _company_values(option: GoalOption, model) -> np.ndarray | None:
         lut[np.array(targets) + 1] = 1.0
         values = np.maximum(values, lut[codes + 1])
     return values
-
-
-def alias_index(aliases: np.ndarray, key_codes: np.ndarray) -> dict[str, list[int]]:
-    """alias key -> the codes of the companies going by it (``titles.company_aliases`` of each
-    distinct raw name, ``key_codes`` its company code)."""
-    out: dict[str, list[int]] = {}
-    for found, code in zip(aliases, key_codes):
-        for alias in found if code >= 0 else ():
-            codes = out.setdefault(alias, [])
-            if int(code) not in codes:
-                codes.append(int(code))
-    return out
-
-
-def target_company_codes(target_keys, model) -> list[int]:
-    """Codes of the network's companies that are one of ``target_keys``: the same key, a key
-    whose first words are a target's, an office or unit of it ("Interswitch Group", "KPMG
-    Nigeria" for Interswitch, KPMG), as real exports write one employer many ways, or a company
-    whose name gives the key in parentheses ("Boston Consulting Group (BCG)" for BCG)."""
-    index, keys, order = model.company_index_, model.company_keys_, model.company_order_
-    out = []
-    for key in target_keys:
-        if key in index:
-            out.append(index[key])
-        out += model.company_aliases_.get(key, ())
-        prefix = units_prefix(key)
-        if prefix:  # the keys that begin with it sort together
-            lo = bisect_left(order, prefix, key=keys.__getitem__)
-            hi = bisect_left(order, prefix + "\U0010ffff", lo=lo, key=keys.__getitem__)
-            out += order[lo:hi].tolist()
-    return out
 
 
 def _industry_only(option: GoalOption) -> bool:
