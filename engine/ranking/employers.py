@@ -10,7 +10,7 @@ from bisect import bisect_left
 import numpy as np
 import pandas as pd
 
-from .titles import company_aliases, normalize_company, units_prefix
+from .titles import company_aliases, normalize_company, run_together, units_prefix
 
 
 def fit_employers(raw_companies: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -20,7 +20,9 @@ def fit_employers(raw_companies: np.ndarray) -> tuple[np.ndarray, np.ndarray, di
     n = len(raw_companies)
     codes, uniques = pd.factorize(raw_companies)
     company_keys = np.array([normalize_company(u) for u in uniques], dtype=object)
-    aliases = np.array([company_aliases(u) for u in uniques], dtype=object)
+    # the other names of each distinct raw name: an aside's (few names have one), else only its key
+    # run together (titles.company_aliases gives the same, at a call per name)
+    aliases = [company_aliases(u) if "(" in u else run_together(k) for u, k in zip(uniques, company_keys)]
     # Distinct raw company -> distinct key; a blank key is no company (code -1) and gets no
     # number, so the keys are numbered 0..k-1 and arrays sized by them hold every code.
     key_codes, keys = pd.factorize(np.where(company_keys == "", None, company_keys))
@@ -42,7 +44,7 @@ def fit_employers(raw_companies: np.ndarray) -> tuple[np.ndarray, np.ndarray, di
     }
 
 
-def alias_index(aliases: np.ndarray, key_codes: np.ndarray) -> dict[str, list[int]]:
+def alias_index(aliases: list[tuple[str, ...]], key_codes: np.ndarray) -> dict[str, list[int]]:
     """alias key -> the codes of the companies going by it (``titles.company_aliases`` of each
     distinct raw name, ``key_codes`` its company code)."""
     out: dict[str, list[int]] = {}

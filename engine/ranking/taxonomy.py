@@ -214,7 +214,7 @@ class Taxonomy:
                 coded = (-1, 0, level)
             else:
                 index = self.index
-                family = self._shown(best, starts, before)
+                family = next(iter(best)) if len(best) == 1 else self._shown(best, starts, before)
                 coded = (index[family], sum(1 << index[f] for f in best), level)
             self._coded[key] = coded
         return coded
@@ -243,16 +243,17 @@ class Taxonomy:
         if len(best) == 1:
             return next(iter(best))
         if before is not None:
-            leading = [f for f in best if starts.get(f, 0) < before and f not in GENERAL_FAMILIES]
+            leading = [f for f in best if starts[f][0] < before and f not in GENERAL_FAMILIES]
             if leading:
                 return max(leading, key=best.__getitem__)
         return max(best, key=best.__getitem__)
 
     def _matches(self, plain: str, level: str | None,
-                 first: str | None = None) -> tuple[dict[str, tuple[float, int]], dict[str, int], int | None]:
+                 first: str | None = None) -> tuple[dict[str, tuple[float, int]], dict, int | None]:
         """(family -> (phrase length + priority, end position) of its best phrase in a title,
-        family -> where its first phrase starts, how many matching words the title's first part
-        has: None when it is one part or names one family); ``first`` as in titles.title_forms."""
+        family -> (start, end) of its first phrase (of its best, in a title of one part), how many
+        matching words the title's first part has: None when it is one part or names one family);
+        ``first`` as in titles.title_forms."""
         words = self._words(plain)
         best: dict[str, tuple[float, int]] = {}  # family -> (phrase length + priority, end position)
         spans: dict[str, tuple[int, int]] = {}  # family -> (start, end) of that phrase
@@ -291,7 +292,7 @@ class Taxonomy:
                 length, end = best[leads]
                 best[name] = max(best.get(name, (0, 0)), (length + 0.5 + priority, end))
                 firsts.setdefault(name, firsts[leads])
-        return best, {f: firsts[f][0] for f in best}, before
+        return best, firsts, before
 
     def _read_at_industry(self, plain: str, level: str | None, industry: str, reading: Reading) -> Reading:
         """An ambiguous title ("Partner") at a company of the industry that makes it a role."""

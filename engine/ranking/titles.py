@@ -401,7 +401,7 @@ def company_aliases(name) -> tuple[str, ...]:
         return ()
     found = _ASIDE.match(str(name)) if "(" in str(name) else None
     if not found:
-        return _run_together(normalize_company(name))
+        return run_together(normalize_company(name))
     outside = normalize_company(f"{found.group(1)} {found.group(3)}")
     named = _ASIDE_LEAD.match(found.group(2))
     inside = normalize_company(_ASIDE_LEAD.sub("", found.group(2)))
@@ -409,14 +409,14 @@ def company_aliases(name) -> tuple[str, ...]:
         inside = ""
     whole = normalize_company(name)
     keys = [k for k in (outside, inside if len(inside.split()) <= ALIAS_WORDS else "") if k and k != whole]
-    keys += [k for key in keys for k in _run_together(key)]
+    keys += [k for key in keys for k in run_together(key)]
     return tuple(dict.fromkeys(keys))
 
 
 RUN_TOGETHER_WORDS = 3  # "J.P. Morgan" is "JPMorgan", "First Bank" "FirstBank"; longer names are not so written
 
 
-def _run_together(key: str) -> tuple[str, ...]:
+def run_together(key: str) -> tuple[str, ...]:
     """A short name's key with its words written together ("first bank" -> "firstbank"), as
     exports and goals write one employer both ways; () for one word or a long name."""
     words = key.split()
