@@ -171,3 +171,16 @@ def test_an_industry_set_under_a_key_an_earlier_version_wrote_still_applies(stor
     finally:
         conn.close()
     assert _frame(store).loc["Ben Food", "industry"] == "Food"
+
+
+def test_a_misspelt_target_company_is_a_gap_that_names_the_company_it_is_spelled_like(store):
+    people = [{"full_name": f"Dev {i}", "company": "Microsoft", "position": "Software Engineer",
+               "linkedin_url": URL + f"d{i}"} for i in range(3)]
+    store.imports.save_contacts(parsed_contacts(people))
+    store.goals.add({"title": "Software referral", "outcome": "referral", "target_roles": ["Software Engineer"],
+                     "companies": ["Microsfot", "Brex"]})
+    gaps = {g["company"]: g for g in company_gaps(store)}
+    assert set(gaps) == {"Microsfot", "Brex"}  # a typo is not matched: the user is asked instead
+    assert gaps["Microsfot"]["spelled"] == {"company": "Microsoft", "contacts": 3}
+    assert way_in(gaps["Microsfot"]).startswith("did you mean Microsoft (3 in your network)?")
+    assert gaps["Brex"]["spelled"] is None and way_in(gaps["Brex"]).startswith("nobody known yet")

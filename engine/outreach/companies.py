@@ -9,6 +9,8 @@ work there (job changes seen on re-imports) and people at companies whose name i
 
 from __future__ import annotations
 
+import difflib
+
 import pandas as pd
 
 from engine.outreach.opportunities import memoized
@@ -116,12 +118,31 @@ def _gaps(goals: list[dict], network: pd.DataFrame, former: pd.DataFrame) -> lis
                 "former": [{"contact_id": int(r.contact_id), "name": r.full_name, "now_at": r.new_company}
                            for r in were.drop_duplicates("contact_id").itertuples()],
                 "related": [{"company": names[k], "contacts": int(counts[k])} for k in _related(key, ordered)],
+                "spelled": ({"company": names[close], "contacts": int(counts[close])}
+                            if (close := _spelled_like(key, ordered)) else None),
             })
     return gaps
 
 
+SPELLED_LIKE = 0.85  # difflib's ratio from which a network company is the target misspelt ("Microsfot")
+
+
+def _spelled_like(key: str, keys: list[str]) -> str | None:
+    """The network company whose key is spelled most like ``key`` (a typo in a goal's target),
+    among those of about its length and first letter, or None."""
+    if len(key) < 4:
+        return None
+    near = [k for k in keys if k[:1] == key[:1] and abs(len(k) - len(key)) <= 2 and k != key]
+    close = difflib.get_close_matches(key, near, n=1, cutoff=SPELLED_LIKE)
+    return close[0] if close else None
+
+
 def way_in(gap: dict) -> str:
     """The closest way in to a gap, in one sentence."""
+    if gap.get("spelled"):
+        like = gap["spelled"]
+        return (f"did you mean {like['company']} ({like['contacts']} in your network)? "
+                "Correct the goal's target company to count them")
     if gap["former"]:
         people = ", ".join(f"{p['name']} (now at {p['now_at']})" if p["now_at"] else p["name"]
                            for p in gap["former"][:3])
