@@ -121,7 +121,7 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
         # With no role given, a goal's title (a segment's name) is a role query only where it names
         # one ("Hire a product designer"); "Meet people in climate tech" would otherwise ask for
         # "tech" in titles.
-        query = _title_query(title, phrased=phrased)  # an industry's words in a title count, as before
+        query = _title_query(title, phrased)
         role_fields += [(query, ROLE_WEIGHTS[title_key]), (_word_forms(query), ROLE_WEIGHTS[title_key] * FORMS_SHARE)]
     where = [
         (" ; ".join(filter(None, map(_industry_words, _strings(spec.get("industries"))))),
@@ -208,9 +208,9 @@ def _families(roles, title, industries=None, phrased: bool = True) -> frozenset[
     return t.role_families(_strings(roles)) or t.role_families([who] if who else [])
 
 
-def _title_query(title: str, industries=None, phrased: bool = True) -> str:
-    """A goal's title as words of its role query (``_who``)."""
-    return normalize_title(_who(title, industries, phrased))
+def _title_query(title: str, phrased: bool = True) -> str:
+    """A goal's title as words of its role query (``_who``; an industry's words in it count)."""
+    return normalize_title(_who(title, phrased=phrased))
 
 
 def _word_forms(text: str) -> str:

@@ -55,7 +55,7 @@ def _tag_text(series: pd.Series) -> np.ndarray:
     return out
 
 
-def _title_forms(title) -> tuple[str, str, str | None, int | None]:
+def _title_forms(title) -> tuple[str, str, str | None, str | None]:
     return title_forms(title if isinstance(title, str) else str(title))
 
 
