@@ -80,6 +80,12 @@ def test_product_leadership_titles_carry_the_product_manager_term(raw):
         ("Member of the Management Board", "manager"),
         ("Data Management Analyst", "mid"),  # management as a field, before the role
         ("Management Consultant", "mid"),
+        ("Management", "manager"),
+        # management as a field, after the role (43 of the real titles)
+        ("Consultant - Infrastructure Management", "mid"),
+        ("Senior Analyst, Project/Program Management", "senior"),
+        ("Risk Management", "mid"),
+        ("Team lead Service Management", "lead"),
         ("Asset Management Associate", "junior"),
         # "head" anywhere leads (93 of the real titles put it after a word or a slash)
         ("Group Head, Human Resources", "director"),

@@ -285,10 +285,12 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
         ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
          "!intern !internship !trainee !apprentice !student"),
         # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
-        # "management" is a level alone or at the end ("Senior Management"), not as a field
-        # before a role ("Data Management Analyst", "Management Consultant").
+        # "management" is a level as a body of people ("Management Team") or alone ("Senior
+        # Management"), not as a field: before a role ("Data Management Analyst", "Management
+        # Consultant") or after one ("Consultant - Infrastructure Management", "Risk Management").
         ("manager", r"\b(deputy|assistant) head\b|\bmanager\b|"
-                    r"\bmanagement(?= (team|board|committee|member|level|role|position)\b|$)|\bsupervisor\b",
+                    r"\bmanagement(?= (team|board|committee|member|level|role|position)\b)|"
+                    r"^((senior|middle|top|upper|executive|general) )?management$|\bsupervisor\b",
          "manager management !supervisor head"),
         ("lead", r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b",
          "!lead !principal !staff group !architect"),
