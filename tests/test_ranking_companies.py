@@ -164,3 +164,51 @@ def test_an_office_or_unit_of_a_target_company_is_the_target_company(store):
     assert at_target == {"First1 Last1", "First2 Last2"}
     assert any("Interswitch Group" in r for r in ranked.loc["First1 Last1", "reasons"])
     assert ranked.loc["First1 Last1", "score"] > ranked.loc["First3 Last3", "score"]
+
+
+REAL_ESTATE_ROWS = [
+    _person(1, "Landmark Realty", "Founder/CEO"),
+    _person(2, "Zylus Homes and Properties", "Site Engineer Trainee"),
+    _person(3, "Globex", "Property Manager"),
+    _person(4, "Landmark Realty", "HR Business Partner at Landmark Realty"),
+    _person(5, "Initech", "Accountant"),
+    _person(6, "Initech", "Social Media Manager"),
+    _person(7, "Umbrella", "Journalist"),
+]
+
+
+def test_learning_an_industry_puts_those_who_know_it_first(store):
+    """"Learn the real estate industry": within the industry the experienced come first (a founder
+    before a trainee); a title naming the industry in its own words ("Property Manager") counts as
+    working in it; a title that only repeats its own company's name does not name the industry."""
+    from engine.planning.goal_templates import goal_from_template
+
+    store.imports.save_contacts(parsed_contacts(REAL_ESTATE_ROWS))
+    store.goals.add(goal_from_template("learn", area="real estate"))
+    ranked = opportunities.rank_contacts(store, now=NOW).set_index("full_name")
+    score = ranked["score"]
+    assert score["First1 Last1"] > score["First2 Last2"] > 0, score
+    assert score["First3 Last3"] > score["First2 Last2"], score
+    assert "title matches 'property'" in ranked.loc["First3 Last3", "reasons"]
+    assert score["First4 Last4"] < score["First1 Last1"], score  # at the same firm, not named twice
+    assert score[["First5 Last5", "First6 Last6", "First7 Last7"]].max() == 0, score
+
+
+def test_a_social_media_manager_is_not_the_media_industry(store):
+    """The words that say an industry in a title are fewer than its aliases: "broadcasting" is the
+    media industry, and "media" is one of its aliases, but it is in every "Social Media Manager"
+    title, while a journalist works in the media."""
+    from engine.planning.goal_templates import goal_from_template
+
+    store.imports.save_contacts(parsed_contacts(REAL_ESTATE_ROWS))
+    store.goals.add(goal_from_template("learn", area="broadcasting"))
+    score = opportunities.rank_contacts(store, now=NOW).set_index("full_name")["score"]
+    assert score["First7 Last7"] > 0 and score["First6 Last6"] == 0, score
+
+
+def test_a_phrase_is_looked_up_as_the_vectorizer_reads_it():
+    from engine.ranking.text import make_vectorizer, phrase_columns
+
+    vectorizer = make_vectorizer().fit(["oil and gas engineer", "real estate agent", "estate surveyor"])
+    columns = phrase_columns(vectorizer, ["oil and gas", "real estate", "real estate agent", "realtor"])
+    assert columns == [vectorizer.vocabulary_["oil gas"], vectorizer.vocabulary_["real estate"]]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from engine.vocabulary import GOAL_OUTCOMES
 
-from .industries import goal_industries
+from .industries import goal_industries, title_words
 from .taxonomy import taxonomy
 from .titles import SENIORITY_LEVELS, company_keys_of, normalize_company, normalize_seniority, normalize_title
 
@@ -46,7 +46,8 @@ GENERIC_HEADS = frozenset(
     "manager lead leader head director officer president executive associate specialist partner "
     "member staff team leadership".split()
 )
-CONTEXT_WEIGHTS = {"industries": 1.0, "keywords": 1.0, "companies": 0.5, "description": 0.5, "title": 0.3}
+CONTEXT_WEIGHTS = {"industries": 1.0, "industry titles": 0.5, "keywords": 1.0, "companies": 0.5, "description": 0.5,
+                   "title": 0.3}
 # A segment's queries also carry its goal's, scaled down, so it stays within the goal.
 SEGMENT_GOAL_SHARE = 0.5
 
@@ -124,7 +125,7 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
         query = _title_query(title, phrased)
         role_fields += [(query, ROLE_WEIGHTS[title_key]), (_word_forms(query), ROLE_WEIGHTS[title_key] * FORMS_SHARE)]
     where = [
-        (" ; ".join(filter(None, map(_industry_words, _strings(spec.get("industries"))))),
+        (" ; ".join(filter(None, map(industry_words, _strings(spec.get("industries"))))),
          CONTEXT_WEIGHTS["industries"]),
         (" ; ".join(_strings(spec.get("keywords"))), CONTEXT_WEIGHTS["keywords"]),
         (" ; ".join(map(normalize_company, _strings(spec.get("companies")))), CONTEXT_WEIGHTS["companies"]),
@@ -132,7 +133,10 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
     if not names_role and any(text for text, _ in where):
         # A goal about where people work ("Learn the climate tech industry") is fitted on where alone:
         # the words of its title and description ("tech", "industry", "players") are in many titles.
-        return role_fields, where
+        # Titles that name the industry in other words ("Property Manager" for real estate) count
+        # too (scoring reads them as working there; here they are words that reasons can quote).
+        words = " ; ".join(title_words(_strings(spec.get("industries"))))
+        return role_fields, [*where, (words, CONTEXT_WEIGHTS["industry titles"])]
     # the description and the title without the goal's phrasing: "Get referred for a sofware enginer
     # role ..." met "HR Policy/ Admin Manager with enlarged role" on "role"
     context_fields = [*where, (_who(spec.get("description"), phrased=phrased), CONTEXT_WEIGHTS["description"])]
@@ -150,7 +154,7 @@ GENERIC_INDUSTRY_WORDS = frozenset(
 )
 
 
-def _industry_words(industry: str) -> str:
+def industry_words(industry: str) -> str:
     return " ".join(w for w in industry.split() if w.lower() not in GENERIC_INDUSTRY_WORDS)
 
 

@@ -57,6 +57,39 @@ ALIASES: dict[str, tuple[str, ...]] = {
 # goal for climate tech does not want oil and gas.
 NARROWER: dict[str, tuple[str, ...]] = {"energy": ("climate tech",)}
 
+# Words that, in a job title, say the person works in the industry ("Property Manager", "Realtor",
+# "Oil and Gas Engineer"): a goal naming the industry looks for them in titles besides the words
+# typed. Fewer than ALIASES: an alias such as "power", "health", "media" or "retail" would meet "Power
+# BI Developer", "Health and Safety Officer", "Social Media Manager" or "Retail Banking Officer".
+TITLE_WORDS: dict[str, tuple[str, ...]] = {
+    "venture capital": ("venture capital", "venture partner"),
+    "fintech": ("fintech",),
+    "banking": ("banking", "banker"),
+    "financial services": ("asset management", "wealth management", "insurance", "capital markets"),
+    "healthcare": ("healthcare", "clinical", "medical", "pharmaceutical", "pharma", "hospital", "biotech"),
+    "education": ("education", "school", "academic"),
+    "legal": ("legal", "law"),
+    "telecommunications": ("telecommunications", "telecom", "telecoms"),
+    "energy": ("oil and gas", "petroleum", "upstream", "downstream", "drilling", "reservoir", "energy"),
+    "climate tech": ("climate", "renewable", "renewables", "solar", "sustainability", "carbon"),
+    "logistics": ("logistics", "supply chain", "freight", "shipping", "fleet"),
+    "real estate": ("real estate", "property", "properties", "realtor", "realty", "estate surveyor", "proptech"),
+    "media": ("journalist", "journalism", "broadcast", "broadcasting", "publishing", "reporter"),
+    "manufacturing": ("manufacturing", "plant manager"),
+    "agriculture": ("agriculture", "agricultural", "agronomist", "agribusiness", "agritech", "farm"),
+    "consumer goods": ("fmcg", "consumer goods", "cpg"),
+    "retail": ("ecommerce", "e commerce", "merchandising", "merchandiser", "store manager", "retail store"),
+    "public sector": ("government", "public sector", "civil service", "public policy", "nonprofit", "ngo"),
+    "hospitality": ("hospitality", "hotel", "restaurant"),
+    "recruiting": ("recruitment", "recruiting", "staffing"),
+}
+
+
+def title_words(industries) -> tuple[str, ...]:
+    """The TITLE_WORDS of a goal's typed industries (as ``goal_industries`` reads them)."""
+    return tuple(dict.fromkeys(w for i in sorted(goal_industries(industries)) for w in TITLE_WORDS.get(i, ())))
+
+
 # Well-known companies (normalized names) and their industry.
 KNOWN: dict[str, str] = {
     **dict.fromkeys(("sequoia capital", "sequoia", "andreessen horowitz", "a16z", "accel", "y combinator",

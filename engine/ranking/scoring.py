@@ -26,11 +26,12 @@ import numpy as np
 
 from .blend import answers_itself, blend_response
 from .employers import target_company_codes
-from .goals import GoalOption
+from .goals import GoalOption, industry_words
+from .industries import title_words
 from .readings import KeptReadings, goal_key, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
-from .text import query_matrix, text_fit, weigh_qualifiers
-from .titles import SENIORITY_LEVELS
+from .text import phrase_columns, query_matrix, text_fit, weigh_qualifiers
+from .titles import SENIORITY_LEVELS, normalize_title
 
 COMPONENTS = ("text", "company", "seniority", "relationship", "warmth", "timing", "fatigue")
 FIT_COMPONENTS = ("text", "company", "seniority", "relationship")
@@ -54,6 +55,16 @@ FAMILY_OTHER = 0.1
 WORDS_FLOOR = 0.5
 # Working in a target industry counts this share of working at a target company.
 INDUSTRY_SHARE = 0.7
+# A goal about an industry alone ("Learn the real estate industry"): working there is most of the
+# fit, and within it the people who know it best come first: those whose title names it ("Real
+# Estate Consultant", "Property Manager") and the experienced (a founder or a director before a
+# trainee). Someone whose title names it elsewhere ("Real Estate Officer" at a hotel) counts too.
+IN_INDUSTRY_FLOOR = 0.55
+IN_INDUSTRY_WORDS = 0.3
+IN_INDUSTRY_EXPERIENCE = 0.15
+OUTSIDE_WORDS = 0.5
+# Experience by seniority code + 1 (no title: as a junior): SENIORITY_LEVELS, intern ... founder.
+EXPERIENCE = np.array([0.25, 0.0, 0.25, 0.5, 0.75, 0.75, 0.75, 1.0, 1.0, 1.0, 1.0])
 
 
 @dataclass
@@ -106,6 +117,38 @@ def _company_values(option: GoalOption, model) -> np.ndarray | None:
 def _industry_only(option: GoalOption) -> bool:
     """A goal about where people work, naming no role: working there is the fit itself."""
     return not option.families and not any(text for text, _ in option.role_fields)
+
+
+def _titles_naming(option: GoalOption, model) -> np.ndarray | None:
+    """Where a contact's title names one of the option's industries, as named ("Real Estate
+    Consultant") or in its own words (industries.TITLE_WORDS: "Property Manager", "Realtor"), not as the name of
+    the contact's own company ("HR Partner at Landmark Realty"); None when none of those words is
+    in the network's vocabulary."""
+    phrases = [*filter(None, map(industry_words, option.industries)), *title_words(option.industries)]
+    columns = phrase_columns(model.vectorizer_, [normalize_title(w, hints=False) for w in phrases])
+    if not columns:
+        return None
+    in_title = (model.field_terms_["position"][:, columns] > 0).toarray()[model.field_codes_["position"]]
+    in_company = (model.field_terms_["company"][:, columns] > 0).toarray()[model.field_codes_["company"]]
+    return (in_title & ~in_company).any(axis=1)
+
+
+def in_industry_fit(company: np.ndarray, words: np.ndarray, seniority_codes: np.ndarray,
+                    named: np.ndarray | None = None) -> np.ndarray:
+    """Role fit for a goal naming no role. For the people who work in its industry, at a target
+    company or in a target industry (``company`` > 0) or with a title that names the industry
+    (``named``): IN_INDUSTRY_FLOOR, plus how far the title names the industry (``words``, the
+    text fit; 1 where ``named``) and the person's experience (EXPERIENCE). For others, a title
+    sharing a word of the industry as typed ("Energy Trader" for "renewable energy") counts
+    OUTSIDE_WORDS of its text fit: after the people working in it."""
+    inside = company > 0
+    if named is not None:  # named where the title is not just its company's name ("... at Landmark Realty")
+        inside |= named
+        words_in = named
+    else:
+        words_in = words
+    fit = IN_INDUSTRY_FLOOR + IN_INDUSTRY_WORDS * words_in + IN_INDUSTRY_EXPERIENCE * EXPERIENCE[seniority_codes + 1]
+    return np.where(inside, fit, OUTSIDE_WORDS * words)
 
 
 def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
@@ -171,7 +214,7 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
             text = role_values(o, model, sim[:, column[oi]][model.text_index_])  # a column, gathered per contact
             company = _company_values(o, model)
             if company is not None and _industry_only(o):
-                text = np.maximum(text, company > 0)
+                text = in_industry_fit(company, text, model.seniority_codes_, _titles_naming(o, model))
             seniority = _seniority_values(o, model.seniority_codes_)
             if seniority is not None:
                 seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)

@@ -274,6 +274,21 @@ def query_matrix(vectorizer: TfidfVectorizer, field_lists) -> sp.csr_matrix:
     return normalize(mix @ field_vectors).tocsr()
 
 
+def phrase_columns(vectorizer: TfidfVectorizer, phrases) -> list[int]:
+    """The vocabulary columns of ``phrases`` as whole terms ("real estate" the bigram, not "real"
+    and "estate"), read as the vectorizer reads text ("oil and gas" is "oil gas"); a phrase
+    longer than the n-grams or not in the network's vocabulary has none."""
+    analyze = vectorizer.build_analyzer()
+    columns = []
+    for phrase in phrases:
+        terms = analyze(phrase)
+        words = [t for t in terms if " " not in t]
+        whole = " ".join(words)
+        if words and whole in terms and whole in vectorizer.vocabulary_:
+            columns.append(int(vectorizer.vocabulary_[whole]))
+    return columns
+
+
 def similarity(matrix: sp.csr_matrix, queries: sp.csr_matrix) -> np.ndarray:
     """Dot products of the rows with each query, dense (n rows, n queries): the coverage of each
     query by term-presence rows, or the cosine when the rows are l2-normalized tf-idf (events)."""
