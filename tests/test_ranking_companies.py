@@ -212,3 +212,33 @@ def test_a_phrase_is_looked_up_as_the_vectorizer_reads_it():
     vectorizer = make_vectorizer().fit(["oil and gas engineer", "real estate agent", "estate surveyor"])
     columns = phrase_columns(vectorizer, ["oil and gas", "real estate", "real estate agent", "realtor"])
     assert columns == [vectorizer.vocabulary_["oil gas"], vectorizer.vocabulary_["real estate"]]
+
+
+def test_hiring_lists_candidates_before_the_recruiters_who_lead_to_them(store):
+    """"Hire a QA engineer": the template's recruiters are a way to candidates, not candidates; their
+    role fit counts ROUTE_SHARE, so at equal fit the candidates come first (a junior one too)."""
+    from engine.planning.goal_templates import goal_from_template
+    from engine.ranking.goals import ROUTE_SHARE, goal_options
+
+    rows = [_person(1, "Initech", "QA Engineer"), _person(2, "Globex", "Associate QA Automation Engineer"),
+            _person(3, "Umbrella", "Technical Recruiter"), _person(4, "Hooli", "Head of Talent Acquisition"),
+            _person(5, "Acme", "Accountant")]
+    store.imports.save_contacts(parsed_contacts(rows))
+    hiring = goal_from_template("hiring", role="QA engineer")
+    store.goals.add(hiring)
+    # the same goal, its recruiters asked for as peers: no go-betweens in it
+    store.goals.add({**hiring, "segments": [{**s, "relationship": "peer"} for s in hiring["segments"]]})
+    score = opportunities.rank_contacts(store, now=NOW, goal_id=1).set_index("full_name")["score"]
+    as_peers = opportunities.rank_contacts(store, now=NOW, goal_id=2).set_index("full_name")["score"]
+    candidates, recruiters = score[["First1 Last1", "First2 Last2"]], score[["First3 Last3", "First4 Last4"]]
+    assert candidates.min() > recruiters.max() > score["First5 Last5"], score
+    assert (recruiters < as_peers[recruiters.index]).all(), (score, as_peers)
+    assert (candidates == as_peers[candidates.index]).all()
+
+    # In a referral goal a recruiter is a way in itself: the share applies to hiring and clients only.
+    def recruiters_share(template: str) -> float:
+        options = goal_options([goal_from_template(template, role="QA engineer")])
+        return next(o.role_share for o in options if o.segment_name == "Recruiters")
+
+    assert recruiters_share("referral") == 1.0
+    assert recruiters_share("hiring") == ROUTE_SHARE < 1.0

@@ -31,6 +31,16 @@ OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {
     "other": frozenset(),
 }
 
+# Segments of people who lead to a goal's aim rather than being it: in hiring, recruiters and referral
+# sources lead to the candidates; in finding clients, referral sources lead to the buyers. Their role
+# fit counts ROUTE_SHARE, so the aim's own people come first at equal fit ("Hire a QA engineer" lists
+# QA engineers before talent acquisition heads). In a referral goal, a recruiter is a way in itself.
+ROUTE_RELATIONSHIPS: dict[str, frozenset[str]] = {
+    "hiring": frozenset({"recruiter", "referral source"}),
+    "clients": frozenset({"referral source"}),
+}
+ROUTE_SHARE = 0.9
+
 # A goal's text query has two parts. The *role* query says who to meet (target roles, and the
 # title, which often names the role: "Senior PM role in fintech"). The *context* query says
 # where (industries, companies, keywords) and why (the free-text description, mostly about the
@@ -96,6 +106,7 @@ class GoalOption:
     locations: tuple[str, ...]  # lower-case places the goal cares about (for events)
     families: frozenset[str] = frozenset()  # role families the roles resolve to (taxonomy.py)
     industries: frozenset[str] = frozenset()  # canonical target industries (industries.py)
+    role_share: float = 1.0  # of the role fit that counts: ROUTE_SHARE for a segment of go-betweens
 
     @property
     def query_fields(self) -> tuple[tuple[str, float], ...]:
@@ -307,5 +318,7 @@ def goal_options(goals) -> list[GoalOption]:
                 relationship=str(relationship).strip().lower() if relationship else None,
                 families=_families(segment.get("roles"), None) or goal_families,
                 industries=_industries(segment.get("industries")) or _industries(goal.get("industries")),
+                role_share=ROUTE_SHARE if relationship and str(relationship).strip().lower()
+                in ROUTE_RELATIONSHIPS.get(outcome, ()) else 1.0,
             ))
     return options

@@ -215,6 +215,8 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
             company = _company_values(o, model)
             if company is not None and _industry_only(o):
                 text = in_industry_fit(company, text, model.seniority_codes_, _titles_naming(o, model))
+            if o.role_share != 1.0:
+                text = text * o.role_share
             seniority = _seniority_values(o, model.seniority_codes_)
             if seniority is not None:
                 seniority *= np.minimum(1.0, text / SENIORITY_TEXT_GATE)
