@@ -43,6 +43,10 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Chair of the Department of Physics", None, "mid"),
     ("Junior Software Developer IV", "engineering", "junior"),
     ("Software Engineer III", "engineering", "senior"),
+    # testers are engineers (a probe's QA hiring goal found "Software Tester" and "SDET" in no family)
+    ("Software Tester", "engineering", "mid"),
+    ("Senior SDET", "engineering", "senior"),
+    ("Test Analyst", "engineering", "mid"),
     # a title in parts is shown as its first part's family when that part names one, not a
     # general one (a level, "Consultant", "Admin"): the parts after it are a team or a field
     ("Recruitment Specialist - Cybersecurity", "recruiting", "mid"),
