@@ -41,11 +41,11 @@ def test_an_area_with_a_role_is_the_goals_target_industry():
 def test_a_client_goal_with_a_role_says_whom_and_takes_them_at_any_level():
     """'HR manager' in banking: the buyers are HR managers, not only directors and up."""
     goal = goal_from_template("clients", role="HR manager", area="banking")
-    assert goal["title"] == "Find clients for banking: HR managers"
+    assert goal["title"] == "Find clients in banking: HR managers"
     buyers = goal["segments"][0]
     assert buyers["name"] == "Decision makers" and buyers["roles"] == ["HR manager"] and "seniority" not in buyers
     anyone = goal_from_template("clients", area="banking")
-    assert anyone["title"] == "Find clients for banking"
+    assert anyone["title"] == "Find clients in banking"
     assert [s["name"] for s in anyone["segments"]] == ["Decision makers", "Referral sources"]
     assert "director" in anyone["segments"][0]["seniority"]  # no role named: senior people
 

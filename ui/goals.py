@@ -39,8 +39,8 @@ with st.expander("New goal from a template", expanded=not any_goal, icon=":mater
         role = left.text_input("Role", placeholder="e.g. product manager, data scientist, CTO", key=f"{fresh}_role",
                                help="Needed for a referral, a mentor or a hire.")
         area = right.text_input("Industry or function", placeholder="e.g. fintech, climate tech, data",
-                                help="Needed to learn an industry or find clients; with a role, the industry "
-                                     "you aim at.",
+                                help="Needed to learn an industry or find clients (the industry your clients "
+                                     "work in); with a role, the industry you aim at.",
                                 key=f"{fresh}_area")
         companies = st.text_input("Target companies (comma-separated, optional)", key=f"{fresh}_companies")
         if st.form_submit_button("Create goal", type="primary"):

@@ -142,8 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", choices=GOAL_TEMPLATE_NAMES, help="start from a template")
     p.add_argument("--role", help="the role the template is about, e.g. \"product manager\" (the referral, mentor "
                                   "and hiring templates need one)")
-    p.add_argument("--area", help="the industry or field, e.g. fintech (the learn and clients templates need one; "
-                                  "with --role, the goal's target industry)")
+    p.add_argument("--area", help="the industry or field, e.g. fintech (the learn and clients templates need one: for "
+                                  "clients, the industry they work in; with --role, the goal's target industry)")
     _goal_fields(p)
     p = _command(goals, "edit", quiet, "change a goal's fields",
                  ("rapport goals edit 2 --status paused", "rapport goals edit 1 --priority 5 --due 2030-03-31"),

@@ -56,9 +56,12 @@ GOAL_TEMPLATES: dict[str, dict] = {
     },
     "clients": {
         "label": "Find clients",
-        "title": "Find clients for {area}",
+        # The area is where the clients work ("banking": banks as clients), as the segments read it;
+        # "Find clients for banking" read as what the user sells.
+        "title": "Find clients in {area}",
         "outcome": "clients",
-        "description": "Meet decision makers who could buy {area}, and people who can introduce me to them.",
+        "description": "Meet decision makers in {area} who could become clients, and people who can introduce "
+                       "me to them.",
         "metric": "meetings", "target": 10, "weeks": 12, "priority": 5,
         "segments": [
             {"name": "Decision makers", "roles": ["{role}"], "seniority": ["director", "vp", "executive", "founder"],
