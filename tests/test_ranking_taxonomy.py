@@ -47,6 +47,21 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Software Tester", "engineering", "mid"),
     ("Senior SDET", "engineering", "senior"),
     ("Test Analyst", "engineering", "mid"),
+    # a fourth probe: abbreviations and readings a job seeker's, a founder's or a manager's goal met
+    ("C.E.O", "executives", "executive"),
+    ("Vice Chancellor", "education", "executive"),
+    ("Chief Pharmacist", "healthcare", "director"),
+    ("Chief Finance Officer", "finance", "executive"),
+    ("L&D Manager", "people", "manager"),
+    ("Comp & Benefit Analyst", "people", "mid"),
+    ("IT Recruiter", "recruiting", "mid"),
+    ("Staffing Specialist", "recruiting", "mid"),
+    ("Payroll Administrator", "people", "mid"),
+    ("Full-stack Developer – Tax", "engineering", "mid"),
+    ("Doctor of Philosophy", "education", "mid"),
+    ("Staff Nurse", "healthcare", "mid"),  # "staff" is a level in technical ladders only
+    ("Staff Data Scientist", "data", "lead"),
+    ("Member Technical Staff II", "engineering", "mid"),
     # a title in parts is shown as its first part's family when that part names one, not a
     # general one (a level, "Consultant", "Admin"): the parts after it are a team or a field
     ("Recruitment Specialist - Cybersecurity", "recruiting", "mid"),
@@ -115,7 +130,8 @@ def test_a_goals_seniority_words_read_through_the_files_aliases():
     from tests.ranking_support import goal
 
     aliases = taxonomy().level_aliases
-    assert {"early career", "new grad", "c-suite", "staff", "partner"} <= aliases.keys()
+    assert {"early career", "new grad", "c-suite", "staff", "partner", "exec"} <= aliases.keys()
+    assert normalize_seniority("exec") == "executive"  # a probe's "--seniority exec" was read as mid
     for word, level in aliases.items():
         assert normalize_seniority(f" {word.title()} ") == level, word
     (option,) = goal_options([goal(seniority=["Early career", "C-suite"])])

@@ -140,6 +140,7 @@ def test_sklearn_estimator_contract():
 def _all_compounds(text: str) -> str:
     """The rewrites run unconditionally, as they were before each got its quick pre-check."""
     text = text.lower()
+    text = titles._DOTTED_WORD.sub(lambda m: m.group(1).replace(".", ""), text)
     text = titles._PRONOUNS.sub(" ", text)
     text = titles._WHOM.sub(r"\1 ", text)
     for _, pattern, replacement in titles._COMPOUNDS:

@@ -47,6 +47,7 @@ _ABBREVIATIONS: dict[str, str] = {
     "cs": "customer success", "csm": "customer success manager", "vc": "venture capital",
     "r&d": "research and development", "rnd": "research and development", "mgmt": "management",
     "eng": "engineering", "engr": "engineer", "engs": "engineer",
+    "rep": "representative", "reps": "representative",
 }
 
 # Plurals of role nouns, so "Product Managers" (a goal or an event audience) meets "product manager".
@@ -77,8 +78,18 @@ _COMPOUNDS = (
     ("c+", re.compile(r"\bc\+\+"), "cpp"),
     ("c#", re.compile(r"\bc#"), "csharp"),
     ("r&d", re.compile(r"\br&d\b"), "research and development"),
+    # "L&D Manager", "C&B Specialist", "Comp & Ben": the initials of a field, before "&" is "and"
+    ("&", re.compile(r"\bl\s?&\s?d\b"), "learning and development"),
+    ("&", re.compile(r"\b(?:c\s?&\s?b|comp(?:ensation)?\s?&\s?ben(?:efits?)?)\b"), "compensation and benefits"),
     ("&", re.compile(r"&"), " and "),
+    ("chief finance", re.compile(r"\bchief finance officer\b"), "chief financial officer"),
 )
+# What sends a first part through the plain title's rewrites: a compound's text ("&" only where it
+# joins initials: "L&D", "C&B"), or a dot ("C.E.O").
+_COMPOUND_NEEDLES = tuple(needle for needle, _, _ in _COMPOUNDS if needle != "&") + (".", "l&d", "l & d", "c&b",
+                                                                                    "c & b", "comp &", "comp&")
+# Initials written with dots ("C.E.O", "M.D."): one word, as typed without them.
+_DOTTED_WORD = re.compile(r"\b((?:[a-z]\.){1,}[a-z])\b\.?")
 _WORD = re.compile(r"[a-z0-9]+")
 # "eng" is "engineering" before manager/lead/director or after vp/of, otherwise "engineer".
 _ENG_AS_FIELD_NEXT = frozenset({"manager", "mgr", "lead", "director", "dir", "team", "management", "leader"})
@@ -158,6 +169,8 @@ def first_part_words(first: str) -> str:
     _plain_title maps them, "&" read as "and", without its other rewrites (compounds, pronouns), at
     a third of the cost; the same words for all but a few titles."""
     lower = first.lower()
+    if any(needle in lower for needle in _COMPOUND_NEEDLES):  # "Full-stack Developer": as the plain title reads
+        return _plain_title(first)
     words = [w for w in map(_TOKEN_WORDS.__getitem__, _WORD.findall(lower)) if w]
     return " ".join(words + ["and"] * lower.count("&"))
 
@@ -187,6 +200,8 @@ def _rewrite(text: str) -> str:
     """Lower case, pronouns out, whom an assistant assists out, compounds joined ("front-end" ->
     "frontend")."""
     text = text.lower()
+    if "." in text:
+        text = _DOTTED_WORD.sub(lambda m: m.group(1).replace(".", ""), text)
     if "/" in text:
         text = _PRONOUNS.sub(" ", text)
     if " to " in text:
@@ -275,13 +290,14 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
                       r"\bgeneral partner\b|(?<!product )(?<!process )(?<!service )(?<!data )(?<!risk )"
                       r"(?<!control )(?<!platform )(?<!feature )(?<!system )(?<!content )\bowner\b|^partner\b|"
                       r"\bchair(man|woman|person)?\b(?! of (the )?(department|committee|session|panel))|"
-                      r"\bboard (member|director)\b|\bmember of the board\b",
-         "chief president managing partner owner chair chairman chairwoman chairperson board"),
+                      r"\bboard (member|director)\b|\bmember of the board\b|\b(vice )?chancellor\b",
+         "chief president managing partner owner chair chairman chairwoman chairperson board chancellor"),
         ("vp", r"\bvice president\b", "vice"),
         # "head" anywhere ("Group Head, Human Resources", "Company Secretary/Head, Legal"), but not
         # a deputy's or an assistant's, nor a place ("Head Office") or a head hunter.
-        ("director", r"\bdirector\b|(?<!deputy )(?<!assistant )\bhead\b(?! office| hunter| quarters)",
-         "!director head"),
+        ("director", r"\bdirector\b|(?<!deputy )(?<!assistant )\bhead\b(?! office| hunter| quarters)|"
+                     r"\bchief\b(?! of staff)",  # a chief who is no officer: "Chief Pharmacist", "Chief Accountant"
+         "!director head chief"),
         ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
          "!intern !internship !trainee !apprentice !student"),
         # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
@@ -292,8 +308,12 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
                     r"\bmanagement(?= (team|board|committee|member|level|role|position)\b)|"
                     r"^((senior|middle|top|upper|executive|general) )?management$|\bsupervisor\b",
          "manager management !supervisor head"),
-        ("lead", r"\blead\b|\bprincipal\b|\bstaff\b|\bgroup product manager\b|\barchitect\b",
-         "!lead !principal !staff group !architect"),
+        # "staff" is a level in technical ladders ("Staff Engineer", "Staff Data Scientist"), not in
+        # "Staff Nurse", "Staff Accountant" or "Member of Technical Staff"
+        ("lead", r"\blead\b|\bprincipal\b|\bgroup product manager\b|\barchitect\b|"
+                 r"^(senior )?staff (\w+ ){0,3}(engineer|developer|scientist|designer|researcher|architect|manager|"
+                 r"engineering)\b",
+         "!lead !principal staff group !architect"),
         ("junior", r"\bjunior\b", "!junior"),  # before a grade: "Junior Software Developer IV" is junior
         ("senior", r"\bsenior\b|\biii\b|\biv\b", "!senior !iii !iv"),
         ("junior", r"\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b",
