@@ -128,8 +128,11 @@ def _fields(spec: dict, roles_key: str, title_key: str) -> tuple[list, list]:
     role_fields = [(roles, ROLE_WEIGHTS["roles"]), (heads, ROLE_WEIGHTS["heads"]),
                    (_word_forms(roles), ROLE_WEIGHTS["roles"] * FORMS_SHARE)]
     phrased = title_key == "title"
-    names_role = bool(_strings(spec.get(roles_key))) or bool(_families(None, title, spec.get("industries"), phrased))
-    if names_role:
+    roles_given = bool(_strings(spec.get(roles_key)))
+    names_role = roles_given or bool(_families(None, title, spec.get("industries"), phrased))
+    # A segment's name stands in for roles it does not give: beside its roles, "Hiring managers"
+    # asked for "manager" in every title (a Branch Manager at a target firm for an auditor's referral).
+    if names_role and (phrased or not roles_given):
         # With no role given, a goal's title (a segment's name) is a role query only where it names
         # one ("Hire a product designer"); "Meet people in climate tech" would otherwise ask for
         # "tech" in titles.
