@@ -261,3 +261,41 @@ def test_a_segments_name_beside_its_roles_is_no_role():
     unnamed = {**mentor, "segments": [{"name": "Data scientists", "roles": []}]}
     (data,) = [o for o in goal_options([unnamed]) if o.segment_name]
     assert "data scientist" in " ".join(text for text, _ in data.role_fields)
+
+
+def test_the_senior_people_of_a_target_account_are_who_buys(store):
+    """In a clients goal a person at a target company fits at least by being there, more the more
+    senior: after the right role elsewhere, before people who fit in nothing. A probe's
+    kitchen-equipment goal ranked the CEO of its target account 104th, behind chefs anywhere. A
+    mentor goal naming the same company does not ask for anyone who works there."""
+    rows = [_person(1, "Globex", "Data Analyst"), _person(2, "Acme", "Head of Finance"),
+            _person(3, "Acme", "Finance Intern"), _person(4, "Initech", "Accountant"),
+            _person(5, "Hooli", "Sales Manager")]
+    store.imports.save_contacts(parsed_contacts(rows))
+    common = {"priority": 3, "status": "active", "target_roles": ["data analyst"], "companies": ["Acme"]}
+    store.goals.add({**common, "title": "Clients", "outcome": "clients"})
+    store.goals.add({**common, "title": "Mentor", "outcome": "mentorship"})
+    clients = opportunities.rank_contacts(store, now=NOW, goal_id=1).set_index("full_name")["score"]
+    mentor = opportunities.rank_contacts(store, now=NOW, goal_id=2).set_index("full_name")["score"]
+    assert clients["First1 Last1"] > clients["First2 Last2"] > clients["First3 Last3"], clients
+    assert clients["First3 Last3"] > max(clients["First4 Last4"], clients["First5 Last5"]), clients
+    assert mentor["First2 Last2"] < clients["First2 Last2"], (mentor, clients)
+
+
+def test_a_role_the_taxonomy_does_not_know_is_not_met_by_a_job_word_alone(store):
+    """"Implementation partners at SIs" asks for "alliances manager, partner": no family. A
+    "Senior HR Business Partner" shares only "partner" with it, a job word, and counts a share
+    (GENERIC_ONLY) of that match: a probe's goal listed nine HR business partners at random firms
+    above the people at the systems integrators it named."""
+    # as in the probe's network: nobody with "alliances" in the title, so a job word is the best match
+    rows = [_person(1, "Globex", "Senior HR Business Partner"), _person(2, "Infosys", "General Manager"),
+            _person(3, "Initech", "HR Business Partner"), _person(4, "Hooli", "Accountant")]
+    store.imports.save_contacts(parsed_contacts(rows))
+    store.goals.add({"title": "Implementation partners at SIs", "outcome": "other", "priority": 3,
+                     "status": "active", "target_roles": ["alliances manager", "partner"], "companies": ["Infosys"]})
+    from engine.ranking.scoring import GENERIC_ONLY
+
+    score = opportunities.rank_contacts(store, now=NOW).set_index("full_name")["score"]
+    assert score["First2 Last2"] > score["First1 Last1"] > score["First4 Last4"], score
+    # the HR business partners' whole score is at most that share of a full role fit's
+    assert score["First1 Last1"] <= GENERIC_ONLY * OpportunityRanker().get_params()["text_weight"] + 1e-9, score

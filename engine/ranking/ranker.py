@@ -196,6 +196,7 @@ class OpportunityRanker(BaseEstimator):
         state = dict(super().__getstate__())  # a copy: the default state is the instance's own __dict__
         state.pop("_kept_readings", None)
         state.pop("_id_index", None)
+        state.pop("_generic_terms", None)
         return state
 
     def _options(self, goals, goal_id=None, segment_id=None) -> list:

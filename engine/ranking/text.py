@@ -274,6 +274,26 @@ def query_matrix(vectorizer: TfidfVectorizer, field_lists) -> sp.csr_matrix:
     return normalize(mix @ field_vectors).tocsr()
 
 
+# Words that name a level or a kind of job, not a role: a title sharing only these with a goal's roles
+# names nothing of them ("Senior HR Business Partner" for "partner", "IT Specialist" for "comp and
+# ben specialist").
+GENERIC_WORDS = frozenset(
+    "manager lead leader head director officer president executive associate specialist partner member staff "
+    "team leadership senior junior principal chief vice assistant deputy group global regional".split()
+)
+
+
+def generic_terms(model) -> np.ndarray:
+    """Which of a fitted ranker's terms are made of GENERIC_WORDS only, computed once per fit (kept
+    on the ranker, which a refit replaces)."""
+    mask = model.__dict__.get("_generic_terms")
+    if mask is None:
+        mask = np.fromiter((all(w in GENERIC_WORDS for w in str(t).split()) for t in model.terms_),
+                           dtype=bool, count=len(model.terms_))
+        model._generic_terms = mask
+    return mask
+
+
 def phrase_columns(vectorizer: TfidfVectorizer, phrases) -> list[int]:
     """The vocabulary columns of ``phrases`` as whole terms ("real estate" the bigram, not "real"
     and "estate"), read as the vectorizer reads text ("oil and gas" is "oil gas"); a phrase
