@@ -39,7 +39,7 @@ ROUTE_RELATIONSHIPS: dict[str, frozenset[str]] = {
     "hiring": frozenset({"recruiter", "referral source"}),
     "clients": frozenset({"referral source"}),
 }
-ROUTE_SHARE = 0.9
+ROUTE_SHARE = 0.8
 
 # A goal's text query has two parts. The *role* query says who to meet (target roles, and the
 # title, which often names the role: "Senior PM role in fintech"). The *context* query says
