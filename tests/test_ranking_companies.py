@@ -299,3 +299,22 @@ def test_a_role_the_taxonomy_does_not_know_is_not_met_by_a_job_word_alone(store)
     assert score["First2 Last2"] > score["First1 Last1"] > score["First4 Last4"], score
     # the HR business partners' whole score is at most that share of a full role fit's
     assert score["First1 Last1"] <= GENERIC_ONLY * OpportunityRanker().get_params()["text_weight"] + 1e-9, score
+
+
+def test_a_well_known_company_is_found_under_its_other_name(store):
+    """A goal naming "TCS" or "P&G" finds the people an export lists at "Tata Consultancy Services"
+    and "Procter & Gamble" (and back): the well-known short names, never initials guessed."""
+    from engine.ranking.titles import company_keys_of
+
+    assert "tata consultancy services" in company_keys_of("TCS")
+    assert "tcs" in company_keys_of("Tata Consultancy Services Limited")
+    assert company_keys_of("International Widgets Ltd") == {"international widgets", "internationalwidgets"}
+    rows = [_person(1, "Tata Consultancy Services", "Program Director"), _person(2, "Procter & Gamble Nigeria",
+            "Associate Manager"), _person(3, "Initech", "Program Director")]
+    store.imports.save_contacts(parsed_contacts(rows))
+    store.goals.add({"title": "Partners", "outcome": "other", "priority": 3, "status": "active",
+                     "target_roles": ["program director"], "companies": ["TCS", "P&G"]})
+    ranked = opportunities.rank_contacts(store, now=NOW).set_index("full_name")
+    assert any(r.startswith("works at target company") for r in ranked.loc["First1 Last1", "reasons"])
+    assert any(r.startswith("works at target company") for r in ranked.loc["First2 Last2", "reasons"])
+    assert ranked.loc["First1 Last1", "score"] > ranked.loc["First3 Last3", "score"]

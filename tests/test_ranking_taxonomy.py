@@ -171,6 +171,11 @@ def test_most_real_titles_resolve_to_a_family():
     ("Aluko & Oyebode Law", "legal"), ("Brightwave Solar", "climate tech"),
     ("PowerGen Renewable Energy", "climate tech"), ("Shell Petroleum", "energy"), ("Agility Logistics", "logistics"),
     ("Sterling Properties", "real estate"), ("Jumia", "retail"), ("Nigerian Breweries", "consumer goods"),
+    # a fourth probe: a place after a known name, a key the legal suffix ate, plurals, a lone "Venture"
+    ("MTN Nigeria", "telecommunications"), ("McKinsey & Company", "consulting"),
+    ("Coca-Cola Hellenic Bottling Company", "consumer goods"), ("P&G", "consumer goods"),
+    ("Will and Grace International Schools", "education"), ("Venture Garden Group", None),
+    ("Indorama Ventures PCL", "manufacturing"), ("Stanbic IBTC", "banking"),
 ])
 def test_infer_industry(company, industry):
     assert infer_industry(company) == industry

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .titles import _is_missing, normalize_company
+from .titles import OTHER_NAMES, _is_missing, normalize_company
 
 # canonical industry -> words a user or a company name may use for it
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -51,6 +51,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "public sector": ("public sector", "government", "nonprofit", "ngo", "non-profit", "international development"),
     "hospitality": ("hospitality", "hotels", "hotel", "travel", "restaurants"),
     "recruiting": ("recruiting", "recruitment", "staffing", "executive search", "hr services"),
+    "cybersecurity": ("cybersecurity", "cyber security", "information security", "infosec", "security"),
 }
 
 # A goal that names the broader industry meets the narrower one too: renewables are energy, while a
@@ -82,6 +83,8 @@ TITLE_WORDS: dict[str, tuple[str, ...]] = {
     "public sector": ("government", "public sector", "civil service", "public policy", "nonprofit", "ngo"),
     "hospitality": ("hospitality", "hotel", "restaurant"),
     "recruiting": ("recruitment", "recruiting", "staffing"),
+    "cybersecurity": ("cybersecurity", "cyber security", "information security", "security engineer",
+                      "security analyst", "security architect", "penetration tester", "soc analyst"),
 }
 
 
@@ -115,14 +118,23 @@ KNOWN: dict[str, str] = {
     **dict.fromkeys(("jumia", "konga", "shoprite", "walmart", "target", "carrefour", "spar", "tesco", "ikea",
                      "zara", "h and m", "ebay", "etsy", "shopify"), "retail"),
     **dict.fromkeys(("marriott international", "hilton"), "hospitality"),
+    # a fourth probe's network: consumer goods, banks, telecoms and industry under names with no cue
+    **dict.fromkeys(("diageo", "guinness nigeria", "guinness", "british american tobacco", "procter and gamble",
+                     "pz cussons", "coca cola", "nestle nigeria", "unilever nigeria"), "consumer goods"),
+    **dict.fromkeys(("stanbic ibtc", "guaranty trust", "gtbank", "gtco", "ecobank", "firstbank of nigeria",
+                     "fidelity bank", "fcmb"), "banking"),
+    **dict.fromkeys(("globacom", "mtn nigeria", "airtel nigeria"), "telecommunications"),
+    **dict.fromkeys(("lafarge", "lafargeholcim", "lafarge africa", "dangote cement", "indorama",
+                     "indorama ventures"), "manufacturing"),
     **dict.fromkeys(("michael page", "hays", "jobberman nigeria", "randstad", "adecco"), "recruiting"),
 }
 
 # Clear cues in a company's name, first match wins.
 CUES: tuple[tuple[str, re.Pattern], ...] = (
-    ("venture capital", re.compile(r"\b(ventures?|venture partners|vc|angels?|angel network|venture capital)\b")),
+    # "Ventures", not a lone "Venture" ("Venture Garden Group" is a payments company)
+    ("venture capital", re.compile(r"\b(ventures|venture partners|vc|angels?|angel network|venture capital)\b")),
     ("banking", re.compile(r"\b(bank|bancorp|banking)\b")),
-    ("education", re.compile(r"\b(university|college|school|academy|polytechnic|institute of technology)\b")),
+    ("education", re.compile(r"\b(university|college|schools?|academy|polytechnic|institute of technology)\b")),
     ("healthcare", re.compile(r"\b(hospital|clinic|health|healthcare|medical|pharma\w*|teaching hospital)\b")),
     ("fintech", re.compile(r"\b(pay|payments?|fintech)\b")),
     ("recruiting", re.compile(r"\b(human capital|staffing|recruit\w*|manpower|talent)\b")),
@@ -189,14 +201,41 @@ def canonical(industry) -> str | None:
     return _ALIAS_OF.get(text, text)
 
 
+# The keys as names are read ("mckinsey and company" is "mckinsey": a legal suffix goes).
+KNOWN = {normalize_company(name): industry for name, industry in KNOWN.items()}
+# A place or a group after a well-known name is the same company ("MTN Nigeria", "Unilever Ghana").
+_PLACE_WORDS = frozenset(
+    "nigeria ghana kenya africa west east south north uk usa us india canada germany france egypt global "
+    "international group holdings holding".split()
+)
+
+
+def _known(key: str) -> str | None:
+    """KNOWN's industry of ``key`` or of its other well-known name ("p and g"), or of the key
+    without its trailing places and groups."""
+    if key in KNOWN:
+        return KNOWN[key]
+    for other in OTHER_NAMES.get(key, ()):
+        if other in KNOWN:
+            return KNOWN[other]
+    words = key.split()
+    while len(words) > 1 and words[-1] in _PLACE_WORDS:
+        words.pop()
+        found = KNOWN.get(" ".join(words))
+        if found:
+            return found
+    return None
+
+
 @lru_cache(maxsize=1 << 16)
 def infer_industry(company) -> str | None:
     """Industry of a company from a well-known name or a clear name cue, else None."""
     key = normalize_company(company)
     if not key:
         return None
-    if key in KNOWN:
-        return KNOWN[key]
+    known = _known(key)
+    if known:
+        return known
     if _CUE_FIRST_WORDS.isdisjoint(key.split()) and _CUE_STARTS.search(key) is None:
         return None
     for industry, cue in CUES:

@@ -121,7 +121,7 @@ _COMPANY_WORD = re.compile(r"[^\W_]+")
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
 _LEGAL_SUFFIXES = frozenset(
     "inc incorporated llc l l c ltd limited corp corporation co company gmbh plc sa ag bv nv pty llp lp "
-    "srl sas spa oy ab as kk pte".split()
+    "srl sas spa oy ab as kk pte pcl bhd sdn".split()
 )
 
 
@@ -385,6 +385,8 @@ def normalize_company(name) -> str:
     tokens = _COMPANY_WORD.findall(text)
     while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
         tokens.pop()
+        if len(tokens) > 1 and tokens[-1] == "and":  # "McKinsey & Company" is McKinsey
+            tokens.pop()
     if len(tokens) > 1 and tokens[0] == "the":
         tokens.pop(0)
     return " ".join(tokens)
@@ -446,6 +448,24 @@ def run_together(key: str) -> tuple[str, ...]:
 
 
 def company_keys_of(name) -> frozenset[str]:
-    """Every key ``name`` is matched by: its own, and its aliases (``company_aliases``)."""
+    """Every key ``name`` is matched by: its own, its aliases (``company_aliases``) and the other
+    name of a well-known company (``WELL_KNOWN_NAMES``: "TCS" is Tata Consultancy Services)."""
     key = normalize_company(name)
-    return frozenset(k for k in (key, *company_aliases(name)) if k)
+    keys = {k for k in (key, *company_aliases(name)) if k}
+    return frozenset(keys.union(*(OTHER_NAMES.get(k, ()) for k in list(keys))))
+
+
+# Well-known companies' short and long names, both ways, as goals and exports write them: a
+# goal naming one finds people listed under the other. Initials are never guessed from a name
+# ("IBM" is not read into every "International B... M..."): only these are known.
+WELL_KNOWN_NAMES: tuple[tuple[str, ...], ...] = (
+    ("tcs", "tata consultancy services"), ("p and g", "pandg", "procter and gamble"),
+    ("ibm", "international business machines"), ("ey", "ernst and young"), ("pwc", "pricewaterhousecoopers"),
+    ("bcg", "boston consulting group"), ("bat", "british american tobacco"), ("ge", "general electric"),
+    ("hp", "hewlett packard"), ("gtbank", "gtco", "guaranty trust bank", "guaranty trust"),
+    ("uba", "united bank for africa"), ("fcmb", "first city monument bank"), ("aws", "amazon web services"),
+    ("jnj", "johnson and johnson"), ("bofa", "bank of america"), ("lafargeholcim", "lafarge"),
+)
+OTHER_NAMES: dict[str, frozenset[str]] = {
+    name: frozenset(names) - {name} for names in WELL_KNOWN_NAMES for name in names
+}
