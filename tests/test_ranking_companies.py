@@ -304,7 +304,7 @@ def test_a_role_the_taxonomy_does_not_know_is_not_met_by_a_job_word_alone(store)
 def test_a_well_known_company_is_found_under_its_other_name(store):
     """A goal naming "TCS" or "P&G" finds the people an export lists at "Tata Consultancy Services"
     and "Procter & Gamble" (and back): the well-known short names, never initials guessed."""
-    from engine.ranking.titles import company_keys_of
+    from engine.ranking.company_names import company_keys_of
 
     assert "tata consultancy services" in company_keys_of("TCS")
     assert "tcs" in company_keys_of("Tata Consultancy Services Limited")

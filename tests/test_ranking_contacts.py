@@ -179,7 +179,7 @@ def test_reasons_and_next_step_follow_the_facts():
     )
     ranked = OpportunityRanker().fit(contacts).rank([g], NOW).set_index("contact_id")
     assert ranked.loc[1, "reasons"] == [
-        "title matches 'product manager'",
+        "title reads as 'product manager'",  # "Director of Product" does not say it: the taxonomy reads it so
         "works at target company Stripe",
         "director-level, as the goal asks",
         "strong relationship (4/5)",
@@ -348,3 +348,21 @@ def test_best_scores_are_ranks_scores_and_segments_without_the_reasons(tmp_path)
             assert list(entry["contacts"]["full_name"]) == list(members["full_name"].head(3))
     membership = segment_membership(store, today)
     assert len(membership) and set(membership.index) <= set(ranked.index)
+
+
+def test_reasons_quote_the_title_as_written():
+    """A reason quotes what the title says: "talent acquisition", not the "recruiter" the taxonomy
+    reads into it; a term's words as the title orders them ("chief financial officer", not the
+    "officer chief" a bigram across "CFO" made); and a level a segment asks is the segment's."""
+    g = goal(target_roles=["recruiter", "talent acquisition"], outcome="referral",
+             segments=[{"id": 11, "name": "TA leaders", "roles": ["recruiter", "talent acquisition"],
+                             "seniority": ["manager"]}])
+    cfo = goal(id=2, title="Fraud clients", target_roles=["CISO", "chief risk officer"], outcome="clients")
+    contacts = contacts_frame([{"position": "Advisory Manager/Lead, Talent Acquisition"},
+                               {"position": "Chief Financial Officer (CFO)"}, {"position": "Head of Talent"}])
+    ranked = OpportunityRanker().fit(contacts).rank([g, cfo], NOW)
+    reasons = ranked.set_index(["contact_id", "goal_id"])["reasons"]
+    assert "title matches 'talent acquisition'" in reasons[(1, 1)], reasons[(1, 1)]
+    assert "manager-level, as the segment asks" in reasons[(1, 1)], reasons[(1, 1)]
+    assert not any("officer chief" in r for r in reasons[(2, 2)]), reasons[(2, 2)]
+    assert any("chief financial officer" in r for r in reasons[(2, 2)]), reasons[(2, 2)]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from engine.ranking import industries, titles
+from engine.ranking import company_names, industries, titles
 from engine.ranking.text import _SEPARATOR, NGRAMS, STOP_WORDS, count_terms
 
 SAMPLE = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "titles_sample.csv"
@@ -126,7 +126,7 @@ def test_industry_of_companies_equals_trying_every_cue():
     names += ["Acme Pharmaceuticals", "Recruitify", "Telecoms Ltd", "The Angel Network", "State of Lagos"]
 
     def every_cue(company):
-        key = titles.normalize_company(company)
+        key = company_names.normalize_company(company)
         if not key:
             return None
         known = industries._known(key)  # a well-known name, also with a place after it ("MTN Nigeria")
@@ -141,7 +141,7 @@ def test_industry_of_companies_equals_trying_every_cue():
 
 def test_terms_counted_by_parts_equal_count_vectorizer_of_them_all():
     plain = [titles.normalize_title(t) for t in _sample_titles()[:300]] + ["", "ab c", "data  science"]
-    companies = [titles.normalize_company(t) for t in ("Stripe, Inc.", "Acme Bank Plc", "", "The Data Co")]
+    companies = [company_names.normalize_company(t) for t in ("Stripe, Inc.", "Acme Bank Plc", "", "The Data Co")]
     notes = HOSTILE
     expected, expected_terms = _count_vectorizer(plain + companies + [] + notes)
     parts = [np.array(p, dtype=object) for p in (plain, companies, [], notes)]

@@ -7,7 +7,15 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.utils.validation import check_is_fitted
 
-from engine.ranking import EventRanker, OpportunityRanker, normalize_company, normalize_title, parse_seniority, titles
+from engine.ranking import (
+    EventRanker,
+    OpportunityRanker,
+    company_names,
+    normalize_company,
+    normalize_title,
+    parse_seniority,
+    titles,
+)
 from tests.ranking_support import DAY, NOW, contacts_frame, events_frame, goal
 
 # -- titles ------------------------------------------------------------------------------------------
@@ -217,7 +225,7 @@ def test_an_assistant_to_a_ceo_is_not_read_as_an_executive():
 
 
 def test_a_company_goes_by_the_name_its_parentheses_give_when_that_is_a_name():
-    aliases = titles.company_aliases
+    aliases = company_names.company_aliases
     assert aliases("The Boston Consulting Group (BCG)") == ("boston consulting group", "bcg",  # its initials
                                                            "bostonconsultinggroup")
     assert aliases("Bank of America (BoA)") == ("bank of america", "boa", "bankofamerica")  # initials without "of"
@@ -226,14 +234,15 @@ def test_a_company_goes_by_the_name_its_parentheses_give_when_that_is_a_name():
     assert aliases("KPMG (Nigeria)") == ("kpmg",)  # a place, not a company called Nigeria
     assert aliases("Acme (contract role via an agency)") == ("acme",)
     assert aliases("BCG") == () and aliases(None) == () and aliases("Stripe, Inc.") == ()
-    assert titles.company_keys_of("Amazon Web Services (AWS)") == {"amazon web services aws", "amazon web services",
-                                                                  "aws", "amazonwebservices"}
+    keys_of = company_names.company_keys_of
+    assert keys_of("Amazon Web Services (AWS)") == {"amazon web services aws", "amazon web services", "aws",
+                                                    "amazonwebservices"}
 
 
 def test_a_short_name_is_the_same_company_written_together_or_apart_with_or_without_accents():
-    assert titles.company_keys_of("First Bank") == {"first bank", "firstbank"}
-    assert titles.company_keys_of("J.P. Morgan") == {"jp morgan", "jpmorgan"}
-    assert titles.company_aliases("Bank of America Merrill Lynch") == ()  # a long name is not run together
+    assert company_names.company_keys_of("First Bank") == {"first bank", "firstbank"}
+    assert company_names.company_keys_of("J.P. Morgan") == {"jp morgan", "jpmorgan"}
+    assert company_names.company_aliases("Bank of America Merrill Lynch") == ()  # a long name is not run together
     assert normalize_company("Nestlé") == normalize_company("Nestle S.A.") == "nestle"
     assert normalize_company("Société Générale") == "societe generale"
     assert normalize_company("腾讯") == "腾讯"  # letters of any script are a company, not a blank one

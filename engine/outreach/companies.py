@@ -14,8 +14,8 @@ import difflib
 import pandas as pd
 
 from engine.outreach.opportunities import memoized
+from engine.ranking.company_names import company_aliases, company_keys_of, units_prefix
 from engine.ranking.industries import infer_industry
-from engine.ranking.titles import company_aliases, company_keys_of, units_prefix
 from engine.store import Store
 from engine.store.companies import company_key
 

@@ -49,10 +49,11 @@ Fit once on the slow-changing data, then score as often as goals change:
 - metrics.py: ``ndcg_at_k``, ``precision_at_k``, ``ndcg_for_ranking`` to hold rankings to a number.
 """
 
+from .company_names import normalize_company
 from .events import EventRanker
 from .metrics import ndcg_at_k, ndcg_for_ranking, precision_at_k
 from .ranker import OpportunityRanker
-from .titles import normalize_company, normalize_title, parse_seniority
+from .titles import normalize_title, parse_seniority
 
 __all__ = [
     "EventRanker",

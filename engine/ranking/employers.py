@@ -1,7 +1,7 @@
 """A contact's employer as the ranking matches it: company keys, their offices and units, and the
 other names a company goes by, fitted once per network (``fit_employers``) and looked up for a
 goal's target companies (``target_company_codes``). Companies' gaps read the same rules
-(titles.units_prefix, titles.company_aliases)."""
+(company_names.units_prefix, company_names.company_aliases)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bisect import bisect_left
 import numpy as np
 import pandas as pd
 
-from .titles import company_aliases, normalize_company, run_together, units_prefix
+from .company_names import company_aliases, normalize_company, run_together, units_prefix
 
 
 def fit_employers(raw_companies: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -21,7 +21,7 @@ def fit_employers(raw_companies: np.ndarray) -> tuple[np.ndarray, np.ndarray, di
     codes, uniques = pd.factorize(raw_companies)
     company_keys = np.array([normalize_company(u) for u in uniques], dtype=object)
     # the other names of each distinct raw name: an aside's (few names have one), else only its key
-    # run together (titles.company_aliases gives the same, at a call per name)
+    # run together (company_names.company_aliases gives the same, at a call per name)
     aliases = [company_aliases(u) if "(" in u else run_together(k) for u, k in zip(uniques, company_keys)]
     # Distinct raw company -> distinct key; a blank key is no company (code -1) and gets no
     # number, so the keys are numbered 0..k-1 and arrays sized by them hold every code.
@@ -45,7 +45,7 @@ def fit_employers(raw_companies: np.ndarray) -> tuple[np.ndarray, np.ndarray, di
 
 
 def alias_index(aliases: list[tuple[str, ...]], key_codes: np.ndarray) -> dict[str, list[int]]:
-    """alias key -> the codes of the companies going by it (``titles.company_aliases`` of each
+    """alias key -> the codes of the companies going by it (``company_names.company_aliases`` of each
     distinct raw name, ``key_codes`` its company code)."""
     out: dict[str, list[int]] = {}
     for found, code in zip(aliases, key_codes):

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from engine.vocabulary import GOAL_OUTCOMES
 
+from .company_names import company_keys_of, normalize_company
 from .industries import goal_industries, title_words
 from .taxonomy import taxonomy
-from .titles import SENIORITY_LEVELS, company_keys_of, normalize_company, normalize_seniority, normalize_title
+from .titles import SENIORITY_LEVELS, normalize_seniority, normalize_title
 
 # Relationships that usually help with an outcome, when no segment asks for one explicitly.
 OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {

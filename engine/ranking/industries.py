@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .titles import OTHER_NAMES, _is_missing, normalize_company
+from .company_names import OTHER_NAMES, normalize_company
+from .titles import _is_missing
 
 # canonical industry -> words a user or a company name may use for it
 ALIASES: dict[str, tuple[str, ...]] = {

@@ -14,9 +14,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .company_names import normalize_company
 from .scoring import GoalScores
 from .text import best_term
-from .titles import SENIORITY_LEVELS, normalize_company
+from .titles import SENIORITY_LEVELS, plain_of, quoted
 
 TEXT_REASON_MIN = 0.2  # normalized text fit from which the match is worth quoting
 BIGRAM_PREFERENCE = 100.0  # quote "product manager" rather than "product" whenever a bigram matches
@@ -67,6 +68,17 @@ def _table(keys: np.ndarray, mask: np.ndarray, phrase) -> tuple[np.ndarray, list
     return codes, [phrase(k) for k in distinct]
 
 
+def _role_phrase(roles: list[str], hinted: str) -> str | None:
+    """The reason a goal role gives a title: found in the title as written ("title matches
+    'talent acquisition'"), else only among the roles it implies ("title reads as 'recruiter'")."""
+    plain, hinted = f" {plain_of(hinted)} ", f" {hinted} "
+    found = next((r for r in roles if f" {r} " in plain), None)
+    if found:
+        return f"title matches '{found}'"
+    implied = next((r for r in roles if f" {r} " in hinted), None)
+    return f"title reads as '{implied}'" if implied else None
+
+
 def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
     """Quote the goal role found in the title, else the shared term that adds most to the fit
     (unless that is just the company's name and the company reason says it already)."""
@@ -84,8 +96,7 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
         roles = [r for r in scores.options[oi].role_phrases if r]
         if roles:
             distinct, inverse = np.unique(pos_codes[sel], return_inverse=True)
-            titles = (f" {model.field_values_['position'][p]} " for p in distinct)
-            phrases = (next((f"title matches '{r}'" for r in roles if f" {r} " in t), None) for t in titles)
+            phrases = (_role_phrase(roles, model.field_values_["position"][p]) for p in distinct)
             found = np.array([code_of(p) for p in phrases], dtype=np.int64)[inverse]
             codes[sel] = found
             sel = sel[found < 0]
@@ -102,12 +113,21 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
             label[np.asarray(model.field_terms_[field][field_codes, terms]).ravel() > 0] = k
         keep = ~((label == 1) & company_hit[sel])  # 1: the company field
         sel, terms, label = sel[keep], terms[keep], label[keep]
-        n_terms = len(model.terms_)
-        pairs, inverse = np.unique(label * n_terms + terms, return_inverse=True)
-        pair_codes = np.array(
-            [code_of(f"{labels[p // n_terms]} '{model.terms_[p % n_terms]}'") for p in pairs], dtype=np.int64
-        )
-        codes[sel] = pair_codes[inverse]
+        # a term in the title is quoted as the title writes it, so per title: (label, term, title)
+        n_terms, n_titles = len(model.terms_), len(model.field_values_["position"])
+        in_title = label == len(FIELD_LABELS)
+        title_of = np.where(in_title, model.field_codes_["position"][rows[sel]], 0)
+        pairs, inverse = np.unique((label * n_terms + terms) * n_titles + title_of, return_inverse=True)
+
+        def phrase(key: int, n_terms: int = n_terms, n_titles: int = n_titles) -> str:
+            pair, title = divmod(int(key), n_titles)
+            k, term = divmod(pair, n_terms)
+            words = str(model.terms_[term])
+            if k == len(FIELD_LABELS):
+                words = quoted(words, plain_of(model.field_values_["position"][title]))
+            return f"{labels[k]} '{words}'"
+
+        codes[sel] = np.array([code_of(phrase(p)) for p in pairs], dtype=np.int64)[inverse]
     return codes, list(table)
 
 
@@ -121,6 +141,7 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
     vals = scores.values if picked else {k: v[rows, goals] for k, v in scores.values.items()}
     kinds = sorted(OUTCOME_PHRASES)
     outcome_of = np.array([kinds.index(o.outcome) for o in scores.options] or [0], dtype=np.int64)
+    from_segment = np.array([o.segment_id is not None for o in scores.options] or [0], dtype=np.int64)
     outcomes = outcome_of[option]  # index into ``kinds``
     strength = model.signals_.strength[rows]
     replies = model.signals_.replies[rows]
@@ -160,8 +181,9 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
             _table(model.industry_codes_[rows] * 2 + model.industry_inferred_[rows],
                    (vals["company"] > 0) & (vals["company"] < TARGET_COMPANY) & (model.industry_codes_[rows] >= 0),
                    industry_phrase),
-            _table(model.seniority_codes_[rows], vals["seniority"] >= 1,
-                   lambda c: f"{SENIORITY_LEVELS[c]}-level, as the goal asks"),
+            # the level a segment asks ("Hiring managers": manager and up) is the segment's, not the user's
+            _table(model.seniority_codes_[rows] * 2 + from_segment[option], vals["seniority"] >= 1,
+                   lambda c: f"{SENIORITY_LEVELS[c // 2]}-level, as the {'segment' if c % 2 else 'goal'} asks"),
             _table(rel_keys, (vals["relationship"] > 0) & (relationship >= 0), relationship_phrase),
             _table(np.nan_to_num(strength).astype(int), strength >= 3,
                    lambda s: f"{'strong' if s >= 4 else 'good'} relationship ({s}/5)"),

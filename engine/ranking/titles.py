@@ -1,4 +1,4 @@
-"""Job titles, seniority and company names, normalized so that TF-IDF can match them.
+"""Job titles and seniority, normalized so that TF-IDF can match them (company names: company_names.py).
 
 Titles in a LinkedIn export are written for humans: "Sr. PM @ Stripe (she/her)", "VP Eng",
 "Group PM". TF-IDF only sees tokens, so "PM" and "product manager" would never meet. Everything
@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from functools import lru_cache
 
 from engine.vocabulary import SENIORITY_LEVELS  # noqa: F401 (ranker, scoring and taxonomy read it from here)
@@ -116,15 +115,6 @@ _BARE_ENGINEER = re.compile(
     r"^(?:(?:staff|principal|senior|lead|founding|distinguished) )?engineer(?: i{1,3}| iv)?$"
 )
 
-_DOMAIN = re.compile(r"\.(com|io|ai|co)\b")
-_COMPANY_WORD = re.compile(r"[^\W_]+")
-_DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}")
-_LEGAL_SUFFIXES = frozenset(
-    "inc incorporated llc l l c ltd limited corp corporation co company gmbh plc sa ag bv nv pty llp lp "
-    "srl sas spa oy ab as kk pte pcl bhd sdn".split()
-)
-
-
 def _is_missing(text) -> bool:
     return text is None or (isinstance(text, float) and math.isnan(text))
 
@@ -178,12 +168,14 @@ def first_part_words(first: str) -> str:
 def clear_caches() -> None:
     """Forget every title read so far, as in a fresh process (benchmarks of the cold path)."""
     title_forms.cache_clear()
-    normalize_company.cache_clear()
     _TOKEN_WORDS.clear()
+    from .company_names import company_aliases, normalize_company
     from .industries import infer_industry  # these read titles and companies with this module
     from .taxonomy import taxonomy
     from .text import forget_fits
 
+    normalize_company.cache_clear()
+    company_aliases.cache_clear()
     infer_industry.cache_clear()
     taxonomy()._read.cache_clear()
     taxonomy()._first_part.cache_clear()
@@ -245,6 +237,33 @@ def _plain_title_eng(tokens: list[str]) -> str:
         else:
             words.append(_PLURALS.get(token) or _ABBREVIATIONS.get(token, token))
     return " ".join(words)
+
+
+@lru_cache(maxsize=1 << 14)
+def plain_of(hinted: str) -> str:
+    """The plain title a hinted one (``normalize_title``) was made from: its hints are appended,
+    so it is the shortest word prefix whose hints give it back. What reasons quote: a Talent
+    Acquisition Lead's title does not say "recruiter", its hint does."""
+    words = hinted.split()
+    for k in range(1, len(words) + 1):
+        prefix = " ".join(words[:k])
+        if _with_hints(prefix) == hinted:
+            return prefix
+    return hinted
+
+
+def quoted(term: str, plain: str) -> str:
+    """A matched term as the plain title writes it: its words in the title's order, with what
+    stands between them ("head of tax" for the term "head tax", "chief financial officer" for
+    "officer chief", a bigram across the title and its hints); the term itself when the title
+    does not hold its words within four."""
+    words, found = plain.split(), []
+    for w in term.split():
+        if w not in words:
+            return term
+        found.append(words.index(w))
+    lo, hi = min(found), max(found)
+    return " ".join(words[lo:hi + 1]) if hi - lo < 4 else term
 
 
 def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> str:
@@ -363,109 +382,3 @@ def normalize_seniority(value) -> str | None:
     from .taxonomy import taxonomy  # which reads titles with this module
 
     return taxonomy().level_of(value)
-
-
-def units_prefix(key: str) -> str | None:
-    """How every office or unit of company ``key`` begins ("kpmg " for "kpmg nigeria", "interswitch "
-    for "interswitch group"), or None when its first word is a single letter, too short to say."""
-    return f"{key} " if len(key.split(" ", 1)[0]) > 1 else None
-
-
-@lru_cache(maxsize=1 << 16)
-def normalize_company(name) -> str:
-    """Case-, punctuation- and legal-suffix-insensitive company key: "Stripe, Inc." -> "stripe".
-    Kept per name: fitting reads each distinct company's key, then its industry from the key."""
-    if _is_missing(name):
-        return ""
-    text = str(name).lower().replace("&", " and ")
-    if not text.isascii():  # "Nestlé" is Nestle, as typed in a goal; letters of any script are words
-        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-    if "." in text:  # "S.A.", "N.V.": one word, which the legal suffixes know; "stripe.com": Stripe
-        text = _DOMAIN.sub(" ", _DOTTED.sub(lambda m: m.group(0).replace(".", ""), text))
-    tokens = _COMPANY_WORD.findall(text)
-    while len(tokens) > 1 and tokens[-1] in _LEGAL_SUFFIXES:
-        tokens.pop()
-        if len(tokens) > 1 and tokens[-1] == "and":  # "McKinsey & Company" is McKinsey
-            tokens.pop()
-    if len(tokens) > 1 and tokens[0] == "the":
-        tokens.pop(0)
-    return " ".join(tokens)
-
-
-# A name with an aside in parentheses: what is outside and what is inside.
-_ASIDE = re.compile(r"^([^()]*)\(([^()]*)\)([^()]*)$")
-# Words that open an aside naming the company otherwise: "(formerly Facebook)", "(fka Square)".
-_ASIDE_LEAD = re.compile(r"^\s*(?:formerly|previously|now|ex|fka|f/k/a|aka|a/k/a|also|acquired by)\b[\s:.-]*",
-                         re.IGNORECASE)
-ALIAS_WORDS = 4  # an aside of more words is a description ("(contract, via an agency)"), not a name
-
-
-_INITIALS_SKIP = frozenset({"of", "and", "the", "for", "de"})
-
-
-def _initials(key: str) -> set[str]:
-    """A key's initials, with and without its small words: "bank of america" -> {"boa", "ba"}."""
-    words = key.split()
-    return {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _INITIALS_SKIP)}
-
-
-@lru_cache(maxsize=1 << 14)
-def company_aliases(name) -> tuple[str, ...]:
-    """The other keys a company goes by when its name says so in parentheses:
-    "Boston Consulting Group (BCG)" -> ("boston consulting group", "bcg"), "Meta (formerly
-    Facebook)" -> ("meta", "facebook"); () for a name without one.
-
-    Why: real exports write one employer as "BCG", "Boston Consulting Group" and "The Boston
-    Consulting Group (BCG)", and a goal naming either should find people at the third. The name
-    outside the parentheses always counts; the aside only when it is the outside's initials or
-    says it is another name ("formerly", "fka", ...): "KPMG (Nigeria)" is KPMG, not a company
-    called Nigeria. Initials are not guessed where the name does not give them ("IBM" is not read
-    into every "International B... M...")."""
-    if _is_missing(name):
-        return ()
-    found = _ASIDE.match(str(name)) if "(" in str(name) else None
-    if not found:
-        return run_together(normalize_company(name))
-    outside = normalize_company(f"{found.group(1)} {found.group(3)}")
-    named = _ASIDE_LEAD.match(found.group(2))
-    inside = normalize_company(_ASIDE_LEAD.sub("", found.group(2)))
-    if not named and not (len(outside.split()) > 1 and inside.replace(" ", "") in _initials(outside)):
-        inside = ""
-    whole = normalize_company(name)
-    keys = [k for k in (outside, inside if len(inside.split()) <= ALIAS_WORDS else "") if k and k != whole]
-    keys += [k for key in keys for k in run_together(key)]
-    return tuple(dict.fromkeys(keys))
-
-
-RUN_TOGETHER_WORDS = 3  # "J.P. Morgan" is "JPMorgan", "First Bank" "FirstBank"; longer names are not so written
-
-
-def run_together(key: str) -> tuple[str, ...]:
-    """A short name's key with its words written together ("first bank" -> "firstbank"), as
-    exports and goals write one employer both ways; () for one word or a long name."""
-    words = key.split()
-    return ("".join(words),) if 1 < len(words) <= RUN_TOGETHER_WORDS else ()
-
-
-def company_keys_of(name) -> frozenset[str]:
-    """Every key ``name`` is matched by: its own, its aliases (``company_aliases``) and the other
-    name of a well-known company (``WELL_KNOWN_NAMES``: "TCS" is Tata Consultancy Services)."""
-    key = normalize_company(name)
-    keys = {k for k in (key, *company_aliases(name)) if k}
-    return frozenset(keys.union(*(OTHER_NAMES.get(k, ()) for k in list(keys))))
-
-
-# Well-known companies' short and long names, both ways, as goals and exports write them: a
-# goal naming one finds people listed under the other. Initials are never guessed from a name
-# ("IBM" is not read into every "International B... M..."): only these are known.
-WELL_KNOWN_NAMES: tuple[tuple[str, ...], ...] = (
-    ("tcs", "tata consultancy services"), ("p and g", "pandg", "procter and gamble"),
-    ("ibm", "international business machines"), ("ey", "ernst and young"), ("pwc", "pricewaterhousecoopers"),
-    ("bcg", "boston consulting group"), ("bat", "british american tobacco"), ("ge", "general electric"),
-    ("hp", "hewlett packard"), ("gtbank", "gtco", "guaranty trust bank", "guaranty trust"),
-    ("uba", "united bank for africa"), ("fcmb", "first city monument bank"), ("aws", "amazon web services"),
-    ("jnj", "johnson and johnson"), ("bofa", "bank of america"), ("lafargeholcim", "lafarge"),
-)
-OTHER_NAMES: dict[str, frozenset[str]] = {
-    name: frozenset(names) - {name} for names in WELL_KNOWN_NAMES for name in names
-}

@@ -1,6 +1,6 @@
 """What the user says about a company once, for everyone who works there (``store.companies``).
 
-A company is keyed by its normalized name (engine.ranking.titles.normalize_company: "Stripe, Inc."
+A company is keyed by its normalized name (engine.ranking.company_names.normalize_company: "Stripe, Inc."
 and "stripe" are one company), so the industry and tags set here survive re-imports and apply to
 every contact whose company normalizes the same way; the contacts frame the ranker reads carries
 them (``Contacts.for_ranking``: an ``industry`` column, the company's tags added to the contact's).
@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 def company_key(name) -> str:
-    from engine.ranking.titles import normalize_company  # loads the ranking: only where keys are made
+    from engine.ranking.company_names import normalize_company  # loads the ranking: only where keys are made
 
     return normalize_company(name)
 

@@ -217,7 +217,7 @@ MIGRATIONS.append((
 
 
 # What the user says about a company once, for everyone who works there (``store.companies``):
-# keyed by the normalized name (engine.ranking.titles.normalize_company), so re-imports keep it.
+# keyed by the normalized name (engine.ranking.company_names.normalize_company), so re-imports keep it.
 MIGRATIONS.append((
     9,
     "companies: the industry and tags a user set for a company",
