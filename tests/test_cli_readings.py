@@ -21,3 +21,25 @@ def test_rank_and_contacts_rows_carry_the_engines_reading(capsys, workspace):  #
     assert engineers and all(r["role_family"] in ("engineering", "engineering_leadership", "ml", "engineering_other")
                              for r in engineers)
     assert all(isinstance(r["industry_inferred"], bool) for r in contacts)
+
+
+def test_rank_as_text_stops_where_nothing_fits(capsys, tmp_path):
+    """Read as suggestions, `rapport rank` lists no contact that scored 0 (a probe's cybersecurity
+    goal filled its top 10 with three of them, without a reason); it says how many it left out,
+    and --json still has every row asked for."""
+    from engine.cli import main
+
+    csv = tmp_path / "Connections.csv"
+    csv.write_text("First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+                   "Ada,One,,,Initech,Security Engineer,01 Jan 2024\n"
+                   "Bo,Two,,,Globex,Accountant,01 Jan 2024\n"
+                   "Cy,Three,,,Hooli,Nurse,01 Jan 2024\n", encoding="utf-8")
+    db = ["--db", str(tmp_path / "w.duckdb")]
+    assert main(["import", str(csv), *db]) == 0
+    assert main(["goals", "add", "--template", "learn", "--area", "cybersecurity", *db]) == 0
+    capsys.readouterr()
+    assert main(["rank", "--goal", "1", "--top", "3", *db]) == 0
+    out = capsys.readouterr().out
+    assert "Ada One" in out and "Bo Two" not in out and "Cy Three" not in out, out
+    assert "2 more contacts scored 0" in out, out
+    assert len(run(capsys, tmp_path, "rank", "--goal", "1", "--top", "3")) == 3

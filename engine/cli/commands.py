@@ -14,6 +14,7 @@ from engine.errors import NotFound, UserError
 from engine.exports import csv_bytes, write_atomically
 from engine.records import printable
 from engine.store import ContactQuery, Store
+from engine.vocabulary import plural
 
 from .output import print_json, table
 
@@ -300,12 +301,18 @@ def cmd_rank(args, store: Store) -> int:
     elif args.json:
         print_json(rows)
     else:
-        for i, row in enumerate(rows, 1):
+        # Read as suggestions, the list stops where nothing fits: a contact scoring 0 has nothing for the goal
+        # (--json and --csv keep every row asked for).
+        suggested = [row for row in rows if row["score"] > 0] if args.kind == "contacts" else rows
+        for i, row in enumerate(suggested, 1):
             works = " at ".join(str(row[k]) for k in ("position", "company") if row.get(k) not in (None, "")
                                 and row.get(k) == row.get(k))  # a contact's title and employer, when known
             print(f"{i:>3}. {row['name']}{f' ({works})' if works else ''}  "
                   f"({row['score']:.3f}, {row.get('goal_title') or ''})")
             print(f"     {row['next_step']}: {'; '.join(row['reasons'])}")
+        if len(suggested) < len(rows):
+            print(f"\n{plural(len(rows) - len(suggested), 'more contact')} scored 0: nothing in them fits "
+                  f"{'this goal' if goal else 'your goals'} (--json lists them).")
         if not rows:
             print(_nothing_ranked(store, args.kind, goal))
         elif args.kind == "contacts":
