@@ -318,3 +318,24 @@ def test_a_well_known_company_is_found_under_its_other_name(store):
     assert any(r.startswith("works at target company") for r in ranked.loc["First1 Last1", "reasons"])
     assert any(r.startswith("works at target company") for r in ranked.loc["First2 Last2", "reasons"])
     assert ranked.loc["First1 Last1", "score"] > ranked.loc["First3 Last3", "score"]
+
+
+def test_a_hiring_manager_hires_where_the_goal_wants_to_work(store):
+    """The referral template's "Hiring managers": for a goal naming its companies, the level they
+    ask counts only there. A probe's tech-recruiter referral at Microsoft listed talent acquisition
+    managers anywhere above a talent acquisition specialist at Microsoft."""
+    from engine.planning.goal_templates import goal_from_template
+
+    rows = [_person(1, "Microsoft", "Talent Acquisition Specialist"),
+            _person(2, "Knight Frank", "Head of Talent Acquisition"),
+            _person(3, "Microsoft", "Head of Talent Acquisition"), _person(4, "Hooli", "Accountant")]
+    store.imports.save_contacts(parsed_contacts(rows))
+    store.goals.add(goal_from_template("referral", role="tech recruiter", companies=["Microsoft"]))
+    ranked = opportunities.rank_contacts(store, now=NOW).set_index("full_name")
+    score = ranked["score"]
+    assert score["First3 Last3"] > max(score["First1 Last1"], score["First2 Last2"]) > score["First4 Last4"], score
+    assert ranked.loc["First3 Last3", "segment_name"] == "Hiring managers"
+    # elsewhere a head of talent acquisition is a recruiter, not a hiring manager for this goal
+    assert ranked.loc["First2 Last2", "segment_name"] != "Hiring managers"
+    assert not any("as the segment asks" in r for r in ranked.loc["First2 Last2", "reasons"])
+    assert score["First3 Last3"] - score["First2 Last2"] > 0.3, score

@@ -253,6 +253,9 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
             seniority = _seniority_values(o, model.seniority_codes_)
             if seniority is not None:
                 seniority *= np.minimum(1.0, role_fit / SENIORITY_TEXT_GATE)
+                if o.relationship == "hiring manager" and o.company_keys and company is not None:
+                    # a hiring manager hires where they work: for a goal naming where, only there
+                    seniority *= company >= 1.0
             return {
                 "text": text,
                 "company": company,
