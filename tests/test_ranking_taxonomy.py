@@ -176,6 +176,7 @@ def test_most_real_titles_resolve_to_a_family():
     ("Coca-Cola Hellenic Bottling Company", "consumer goods"), ("P&G", "consumer goods"),
     ("Will and Grace International Schools", "education"), ("Venture Garden Group", None),
     ("Indorama Ventures PCL", "manufacturing"), ("Stanbic IBTC", "banking"),
+    ("Guinness Nigeria Plc (Diageo)", "consumer goods"),  # the name outside its aside
 ])
 def test_infer_industry(company, industry):
     assert infer_industry(company) == industry

@@ -235,6 +235,8 @@ def infer_industry(company) -> str | None:
     if not key:
         return None
     known = _known(key)
+    if not known and "(" in str(company):  # "Guinness Nigeria Plc (Diageo)": the name outside the aside
+        known = _known(normalize_company(re.sub(r"\([^()]*\)", " ", str(company))))
     if known:
         return known
     if _CUE_FIRST_WORDS.isdisjoint(key.split()) and _CUE_STARTS.search(key) is None:
