@@ -335,7 +335,23 @@ def test_a_hiring_manager_hires_where_the_goal_wants_to_work(store):
     score = ranked["score"]
     assert score["First3 Last3"] > max(score["First1 Last1"], score["First2 Last2"]) > score["First4 Last4"], score
     assert ranked.loc["First3 Last3", "segment_name"] == "Hiring managers"
-    # elsewhere a head of talent acquisition is a recruiter, not a hiring manager for this goal
-    assert ranked.loc["First2 Last2", "segment_name"] != "Hiring managers"
+    # elsewhere a head of talent acquisition's level is not what this goal's hiring managers ask
     assert not any("as the segment asks" in r for r in ranked.loc["First2 Last2", "reasons"])
     assert score["First3 Last3"] - score["First2 Last2"] > 0.3, score
+
+
+def test_a_segment_naming_companies_holds_only_the_people_there(store):
+    """"QA engineers at target companies" lists the QA engineers at those companies: a probe saw
+    the label on people elsewhere, whose role fit alone had passed the members' bar."""
+    from engine.outreach.audience import memberships, segment_coverage
+    from engine.planning.goal_templates import goal_from_template
+
+    rows = [_person(1, "Acme", "QA Engineer"), _person(2, "Globex", "QA Engineer"), _person(3, "Acme", "Accountant")]
+    store.imports.save_contacts(parsed_contacts(rows))
+    goal_id = store.goals.add(goal_from_template("referral", role="QA engineer", companies=["Acme"]))
+    goal = store.goals.get(goal_id)
+    (peers,) = [s for s in goal["segments"] if s["name"] == "QA engineers at target companies"]
+    members = memberships(store, [goal], NOW)
+    assert set(members.loc[members["segment_id"] == peers["id"], "contact_id"]) == {1}
+    (entry,) = [e for e in segment_coverage(store, goal, today=NOW.date(), limit=3) if e["id"] == peers["id"]]
+    assert entry["count"] == 1 and list(entry["contacts"]["full_name"]) == ["First1 Last1"]

@@ -326,6 +326,7 @@ def test_best_scores_are_ranks_scores_and_segments_without_the_reasons(tmp_path)
     from engine.demo.load import load_demo_workspace
     from engine.outreach.audience import MEMBER_SCORE, segment_coverage
     from engine.outreach.opportunities import contact_ranker, segment_membership
+    from engine.ranking.employers import works_at
     from engine.ranking.goals import priority_weight
     from engine.store import Store
 
@@ -344,6 +345,10 @@ def test_best_scores_are_ranks_scores_and_segments_without_the_reasons(tmp_path)
         for entry in segment_coverage(store, g, today=today, limit=3):
             full = ranker.rank([probe], today, goal_id=g["id"], segment_id=entry["id"])
             members = full[full["score"] / priority_weight(g.get("priority")) >= MEMBER_SCORE]
+            segment = next(s for s in g["segments"] if s["id"] == entry["id"])
+            if segment.get("companies"):  # a segment naming companies holds only the people there
+                there = ranker.contact_ids_[works_at(ranker, segment["companies"])]
+                members = members[members["contact_id"].isin(there)]
             assert entry["count"] == len(members)
             assert list(entry["contacts"]["full_name"]) == list(members["full_name"].head(3))
     membership = segment_membership(store, today)

@@ -10,7 +10,7 @@ from bisect import bisect_left
 import numpy as np
 import pandas as pd
 
-from .company_names import company_aliases, normalize_company, run_together, units_prefix
+from .company_names import company_aliases, company_keys_of, normalize_company, run_together, units_prefix
 
 
 def fit_employers(raw_companies: np.ndarray) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -73,3 +73,12 @@ def target_company_codes(target_keys, model) -> list[int]:
             hi = bisect_left(order, prefix + "\U0010ffff", lo=lo, key=keys.__getitem__)
             out += order[lo:hi].tolist()
     return out
+
+
+def works_at(model, companies) -> np.ndarray:
+    """Per fitted contact: whether they work at one of ``companies`` (names as typed), by the rules
+    the ranking's target companies follow."""
+    keys = {k for name in companies or () for k in company_keys_of(name)}
+    codes = target_company_codes(keys, model)
+    return np.isin(model.company_codes_, np.asarray(codes, dtype=np.int64)) if codes else \
+        np.zeros(len(model.company_codes_), dtype=bool)
