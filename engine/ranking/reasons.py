@@ -16,7 +16,7 @@ import pandas as pd
 
 from .company_names import normalize_company
 from .scoring import GoalScores
-from .text import best_term
+from .text import GENERIC_WORDS, best_term
 from .titles import SENIORITY_LEVELS, plain_of, quoted
 
 TEXT_REASON_MIN = 0.2  # normalized text fit from which the match is worth quoting
@@ -66,6 +66,16 @@ def _table(keys: np.ndarray, mask: np.ndarray, phrase) -> tuple[np.ndarray, list
         return codes, []
     codes[mask], distinct = pd.factorize(keys[mask])
     return codes, [phrase(k) for k in distinct]
+
+
+def _reads_as(code: int) -> str | None:
+    """"title reads as Sales and business development": a title's family (code), or None."""
+    from .taxonomy import taxonomy
+
+    if code < 0:
+        return None
+    t = taxonomy()
+    return f"title reads as {t.label(t.names[code])}"
 
 
 def _role_phrase(roles: list[str], hinted: str) -> str | None:
@@ -119,15 +129,27 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
         title_of = np.where(in_title, model.field_codes_["position"][rows[sel]], 0)
         pairs, inverse = np.unique((label * n_terms + terms) * n_titles + title_of, return_inverse=True)
 
-        def phrase(key: int, n_terms: int = n_terms, n_titles: int = n_titles) -> str:
+        family_of = dict(zip(title_of.tolist(), model.family_codes_[rows[sel]].tolist()))
+
+        def phrase(key: int, n_terms: int = n_terms, n_titles: int = n_titles,
+                   family_of: dict = family_of) -> str | None:
             pair, title = divmod(int(key), n_titles)
             k, term = divmod(pair, n_terms)
             words = str(model.terms_[term])
             if k == len(FIELD_LABELS):
                 words = quoted(words, plain_of(model.field_values_["position"][title]))
+                # a term among what the taxonomy reads into the title, not in it, or a level or job
+                # word alone ("senior"): say what the title reads as
+                if words is None or all(w in GENERIC_WORDS for w in words.split()):
+                    return _reads_as(family_of.get(title, -1))
             return f"{labels[k]} '{words}'"
 
         codes[sel] = np.array([code_of(phrase(p)) for p in pairs], dtype=np.int64)[inverse]
+    # a fit by the title's family with no term to quote ("Investment Analyst" for angel investors)
+    unsaid = np.flatnonzero(strong & (codes < 0) & (model.family_codes_[rows] >= 0))
+    if len(unsaid):
+        families, inverse = np.unique(model.family_codes_[rows[unsaid]], return_inverse=True)
+        codes[unsaid] = np.array([code_of(_reads_as(int(f))) for f in families], dtype=np.int64)[inverse]
     return codes, list(table)
 
 
@@ -176,6 +198,9 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
         tables = [
             _text_reasons(model, scores, rows, option, vals["text"] >= TEXT_REASON_MIN,
                           vals["company"] >= TARGET_COMPANY),
+            # a fit too weak to quote a term, with nothing else to say for it: what the title reads as
+            _table(model.family_codes_[rows], (vals["text"] > 0) & (vals["text"] < TEXT_REASON_MIN)
+                   & (np.nan_to_num(vals["company"]) <= 0) & (model.family_codes_[rows] >= 0), _reads_as),
             _table(option * (len(model.company_keys_) + 1) + company, vals["company"] >= TARGET_COMPANY,
                    company_phrase),
             _table(model.industry_codes_[rows] * 2 + model.industry_inferred_[rows],

@@ -252,18 +252,24 @@ def plain_of(hinted: str) -> str:
     return hinted
 
 
-def quoted(term: str, plain: str) -> str:
-    """A matched term as the plain title writes it: its words in the title's order, with what
-    stands between them ("head of tax" for the term "head tax", "chief financial officer" for
-    "officer chief", a bigram across the title and its hints); the term itself when the title
-    does not hold its words within four."""
+def quoted(term: str, plain: str) -> str | None:
+    """A matched term as the plain title writes it: its words in the title's order, with the small
+    words between them ("head of tax" for the term "head tax"), else only the words that matched
+    ("chief … officer" for "officer chief", a bigram across "Chief Financial Officer (CFO)");
+    None when the title does not hold its words (they are in its hints only)."""
     words, found = plain.split(), []
     for w in term.split():
         if w not in words:
-            return term
+            return None
         found.append(words.index(w))
     lo, hi = min(found), max(found)
-    return " ".join(words[lo:hi + 1]) if hi - lo < 4 else term
+    between = words[lo + 1:hi]
+    if hi - lo < 4 and all(w in _SMALL_WORDS or i + lo + 1 in found for i, w in enumerate(between)):
+        return " ".join(words[lo:hi + 1])  # "head of tax": only small words between
+    return " … ".join(words[i] for i in sorted(set(found)))  # "chief … officer": what matched, in order
+
+
+_SMALL_WORDS = frozenset("of and the for in at to a an".split())
 
 
 def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> str:
