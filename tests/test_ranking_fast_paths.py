@@ -247,3 +247,16 @@ def test_the_engine_asks_numpy_for_ordinary_pages_unless_the_environment_says():
     told = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True,
                           env={**env, "NUMPY_MADVISE_HUGEPAGE": "1"}, cwd=root)
     assert told.stdout.strip() == "True", told.stderr
+
+
+def test_generic_terms_looked_up_equal_every_term_read():
+    """text.generic_terms looks up the one- and two-word terms made of level and job words, not every
+    term: the same mask as reading each term's words."""
+    from engine.ranking import OpportunityRanker
+    from engine.ranking.text import GENERIC_WORDS, generic_terms
+    from tests.ranking_support import contacts_frame
+
+    model = OpportunityRanker().fit(contacts_frame([{"position": t} for t in _sample_titles()]))
+    every = np.array([all(w in GENERIC_WORDS for w in str(t).split()) for t in model.terms_])
+    assert every.sum() > 10
+    np.testing.assert_array_equal(generic_terms(model), every)

@@ -287,9 +287,11 @@ def generic_terms(model) -> np.ndarray:
     """Which of a fitted ranker's terms are made of GENERIC_WORDS only, computed once per fit (kept
     on the ranker, which a refit replaces)."""
     mask = model.__dict__.get("_generic_terms")
-    if mask is None:
-        mask = np.fromiter((all(w in GENERIC_WORDS for w in str(t).split()) for t in model.terms_),
-                           dtype=bool, count=len(model.terms_))
+    if mask is None:  # terms are one or two words (NGRAMS): look up each such term, not every term
+        vocabulary = model.vectorizer_.vocabulary_
+        candidates = [*GENERIC_WORDS, *(f"{a} {b}" for a in GENERIC_WORDS for b in GENERIC_WORDS)]
+        mask = np.zeros(len(model.terms_), dtype=bool)
+        mask[[vocabulary[t] for t in candidates if t in vocabulary]] = True
         model._generic_terms = mask
     return mask
 

@@ -85,8 +85,8 @@ _COMPOUNDS = (
 )
 # What sends a first part through the plain title's rewrites: a compound's text ("&" only where it
 # joins initials: "L&D", "C&B"), or a dot ("C.E.O").
-_COMPOUND_NEEDLES = tuple(needle for needle, _, _ in _COMPOUNDS if needle != "&") + (".", "l&d", "l & d", "c&b",
-                                                                                    "c & b", "comp &", "comp&")
+_COMPOUND_NEEDLE = re.compile("|".join(map(re.escape, [needle for needle, _, _ in _COMPOUNDS if needle != "&"]
+                                                       + [".", "l&d", "l & d", "c&b", "c & b", "comp &", "comp&"])))
 # Initials written with dots ("C.E.O", "M.D."): one word, as typed without them.
 _DOTTED_WORD = re.compile(r"\b((?:[a-z]\.){1,}[a-z])\b\.?")
 _WORD = re.compile(r"[a-z0-9]+")
@@ -159,7 +159,7 @@ def first_part_words(first: str) -> str:
     _plain_title maps them, "&" read as "and", without its other rewrites (compounds, pronouns), at
     a third of the cost; the same words for all but a few titles."""
     lower = first.lower()
-    if any(needle in lower for needle in _COMPOUND_NEEDLES):  # "Full-stack Developer": as the plain title reads
+    if _COMPOUND_NEEDLE.search(lower):  # "Full-stack Developer": as the plain title reads
         return _plain_title(first)
     words = [w for w in map(_TOKEN_WORDS.__getitem__, _WORD.findall(lower)) if w]
     return " ".join(words + ["and"] * lower.count("&"))
