@@ -145,8 +145,10 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
             return f"{labels[k]} '{words}'"
 
         codes[sel] = np.array([code_of(phrase(p)) for p in pairs], dtype=np.int64)[inverse]
-    # a fit by the title's family with no term to quote ("Investment Analyst" for angel investors)
-    unsaid = np.flatnonzero(strong & (codes < 0) & (model.family_codes_[rows] >= 0))
+    # a fit by the title's family with no term to quote ("Investment Analyst" for angel investors), in a
+    # goal that asks for roles (in one about an industry alone, the fit is working there, said elsewhere)
+    asks_roles = np.array([bool(o.families) for o in scores.options] or [False])
+    unsaid = np.flatnonzero(strong & (codes < 0) & (model.family_codes_[rows] >= 0) & asks_roles[option])
     if len(unsaid):
         families, inverse = np.unique(model.family_codes_[rows[unsaid]], return_inverse=True)
         codes[unsaid] = np.array([code_of(_reads_as(int(f))) for f in families], dtype=np.int64)[inverse]
@@ -164,6 +166,7 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
     kinds = sorted(OUTCOME_PHRASES)
     outcome_of = np.array([kinds.index(o.outcome) for o in scores.options] or [0], dtype=np.int64)
     from_segment = np.array([o.segment_id is not None for o in scores.options] or [0], dtype=np.int64)
+    asks_roles = np.array([bool(o.families) for o in scores.options] or [False])
     outcomes = outcome_of[option]  # index into ``kinds``
     strength = model.signals_.strength[rows]
     replies = model.signals_.replies[rows]
@@ -200,7 +203,8 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
                           vals["company"] >= TARGET_COMPANY),
             # a fit too weak to quote a term, with nothing else to say for it: what the title reads as
             _table(model.family_codes_[rows], (vals["text"] > 0) & (vals["text"] < TEXT_REASON_MIN)
-                   & (np.nan_to_num(vals["company"]) <= 0) & (model.family_codes_[rows] >= 0), _reads_as),
+                   & (np.nan_to_num(vals["company"]) <= 0) & (model.family_codes_[rows] >= 0) & asks_roles[option],
+                   _reads_as),
             _table(option * (len(model.company_keys_) + 1) + company, vals["company"] >= TARGET_COMPANY,
                    company_phrase),
             _table(model.industry_codes_[rows] * 2 + model.industry_inferred_[rows],
