@@ -255,7 +255,7 @@ def test_a_segments_name_beside_its_roles_is_no_role():
     mentor = goal_from_template("mentor", role="head of tax")
     options = {o.segment_name: o for o in goal_options([referral, mentor]) if o.segment_name}
     role_text = {name: " ".join(text for text, _ in o.role_fields) for name, o in options.items()}
-    assert "hiring" not in role_text["Hiring managers"], role_text
+    assert "hiring" not in role_text["Hiring managers at target companies"], role_text
     assert "mentor" not in role_text["Mentors: senior heads of tax"]
     assert "senior" not in role_text["Mentors: senior heads of tax"]
     unnamed = {**mentor, "segments": [{"name": "Data scientists", "roles": []}]}
@@ -334,8 +334,9 @@ def test_a_hiring_manager_hires_where_the_goal_wants_to_work(store):
     ranked = opportunities.rank_contacts(store, now=NOW).set_index("full_name")
     score = ranked["score"]
     assert score["First3 Last3"] > max(score["First1 Last1"], score["First2 Last2"]) > score["First4 Last4"], score
-    assert ranked.loc["First3 Last3", "segment_name"] == "Hiring managers"
-    # elsewhere a head of talent acquisition's level is not what this goal's hiring managers ask
+    assert ranked.loc["First3 Last3", "segment_name"] == "Hiring managers at target companies"
+    # elsewhere a head of talent acquisition is no hiring manager for this goal, nor is their level asked
+    assert ranked.loc["First2 Last2", "segment_name"] != "Hiring managers at target companies"
     assert not any("as the segment asks" in r for r in ranked.loc["First2 Last2", "reasons"])
     assert score["First3 Last3"] - score["First2 Last2"] > 0.3, score
 

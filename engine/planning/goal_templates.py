@@ -26,7 +26,8 @@ GOAL_TEMPLATES: dict[str, dict] = {
             {"name": "{roles} at target companies", "roles": ["{role}"], "relationship": "peer"},
             # The role's own people from manager up, and its leaders (engineering leadership for
             # a software engineer): ``_role_and_its_leaders``.
-            {"name": "Hiring managers", "roles": ["{role}"],
+            # A hiring manager hires where they work: with target companies, the ones there.
+            {"name": "Hiring managers at target companies", "roles": ["{role}"],
              "seniority": ["manager", "director", "vp", "executive"], "relationship": "hiring manager"},
             {"name": "Recruiters", "roles": ["recruiter", "talent partner", "talent acquisition"],
              "relationship": "recruiter"},
