@@ -9,7 +9,7 @@ import argparse
 
 from engine.vocabulary import FEEDBACK_FITS, GOAL_OUTCOMES, RELATIONSHIPS
 
-from . import commands, network_commands, workspace_commands
+from . import commands, network_commands, rank_commands, workspace_commands
 from .arguments import (
     CHANNELS,
     GOAL_STATUSES,
@@ -162,9 +162,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = _command(sub, "rank", common, "the best outreach: contacts or events, with reasons",
                  ("rapport rank --top 10", "rapport rank --goal 2 --kind events",
-                  "rapport rank --top 50 --csv outreach.csv"), commands.cmd_rank)
+                  "rapport rank --top 50 --csv outreach.csv"), rank_commands.cmd_rank)
     p.add_argument("--goal", type=record_id, metavar="ID", help="only this goal (see rapport goals list)")
-    p.add_argument("--kind", choices=tuple(commands.RANKINGS), default="contacts")
+    p.add_argument("--kind", choices=tuple(rank_commands.RANKINGS), default="contacts")
     p.add_argument("--top", type=whole_number(1, 10_000), default=20, metavar="N",
                    help="how many, 1 to 10000 (default 20)")
     p.add_argument("--csv", type=output_file, metavar="FILE", help="write the list to this CSV file")
