@@ -201,7 +201,7 @@ def reasons_and_steps(model, scores: GoalScores, rows: np.ndarray, goals: np.nda
         tables = [
             _text_reasons(model, scores, rows, option, vals["text"] >= TEXT_REASON_MIN,
                           vals["company"] >= TARGET_COMPANY),
-            # a fit too weak to quote a term, with nothing else to say for it: what the title reads as
+            # a fit too weak to quote a term, away from a target company: what the title reads as
             _table(model.family_codes_[rows], (vals["text"] > 0) & (vals["text"] < TEXT_REASON_MIN)
                    & (np.nan_to_num(vals["company"]) <= 0) & (model.family_codes_[rows] >= 0) & asks_roles[option],
                    _reads_as),

@@ -237,7 +237,7 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
         def component_values(oi: int):
             o = options[oi]
             words = sim[:, column[oi]]
-            if not o.families:  # roles the taxonomy does not know: a level or job word alone is little
+            if not o.families and role_q[column[oi]].nnz:  # roles the taxonomy does not know: a job word is little
                 words = np.where(generic_only(model, role_q[column[oi]]), GENERIC_ONLY * words, words)
             text = role_values(o, model, words[model.text_index_])  # a column, gathered per contact
             company = _company_values(o, model)
