@@ -374,7 +374,9 @@ def search_contacts(page, text: str) -> None:
 
 
 def download(page, label: str) -> bytes:
-    """Press a download button and return what it serves."""
+    """Press a download button and return what it serves. Pressed once the app is idle: a press during
+    a rerun can be lost with the button it pressed (a CI run waited 30 s for the review's report)."""
+    wait_until_idle(page)
     with page.expect_download() as started:
         page.get_by_role("button", name=label).click()
     return open(started.value.path(), "rb").read()
