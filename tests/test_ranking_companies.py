@@ -356,3 +356,18 @@ def test_a_segment_naming_companies_holds_only_the_people_there(store):
     assert set(members.loc[members["segment_id"] == peers["id"], "contact_id"]) == {1}
     (entry,) = [e for e in segment_coverage(store, goal, today=NOW.date(), limit=3) if e["id"] == peers["id"]]
     assert entry["count"] == 1 and list(entry["contacts"]["full_name"]) == ["First1 Last1"]
+
+
+def test_a_segment_asking_a_level_holds_only_people_at_it(store):
+    """"Hiring managers" (manager and up) holds no mid-level analyst: a probe saw every data analyst
+    labelled a hiring manager for a data-analyst referral, their role fit alone past the members' bar."""
+    from engine.outreach.audience import memberships
+    from engine.planning.goal_templates import goal_from_template
+
+    rows = [_person(1, "Acme", "Data Analyst"), _person(2, "Globex", "Head of Data Analytics"),
+            _person(3, "Initech", "Data Analytics Manager"), _person(4, "Hooli", "Senior Data Analyst")]
+    store.imports.save_contacts(parsed_contacts(rows))
+    goal = store.goals.get(store.goals.add(goal_from_template("referral", role="data analyst")))
+    (managers,) = [s for s in goal["segments"] if s["name"] == "Hiring managers"]
+    members = memberships(store, [goal], NOW)
+    assert set(members.loc[members["segment_id"] == managers["id"], "contact_id"]) == {2, 3}, members

@@ -327,7 +327,8 @@ def test_best_scores_are_ranks_scores_and_segments_without_the_reasons(tmp_path)
     from engine.outreach.audience import MEMBER_SCORE, segment_coverage
     from engine.outreach.opportunities import contact_ranker, segment_membership
     from engine.ranking.employers import works_at
-    from engine.ranking.goals import priority_weight
+    from engine.ranking.goals import goal_options, priority_weight
+    from engine.ranking.scoring import at_asked_level
     from engine.store import Store
 
     store = Store(tmp_path / "demo.duckdb")
@@ -349,6 +350,10 @@ def test_best_scores_are_ranks_scores_and_segments_without_the_reasons(tmp_path)
             if segment.get("companies"):  # a segment naming companies holds only the people there
                 there = ranker.contact_ids_[works_at(ranker, segment["companies"])]
                 members = members[members["contact_id"].isin(there)]
+            (option,) = [o for o in goal_options([probe]) if o.segment_id == entry["id"]]
+            level = at_asked_level(option, ranker)
+            if level is not None:  # and only people at the level it asks, or next to it
+                members = members[members["contact_id"].isin(ranker.contact_ids_[level])]
             assert entry["count"] == len(members)
             assert list(entry["contacts"]["full_name"]) == list(members["full_name"].head(3))
     membership = segment_membership(store, today)

@@ -20,6 +20,7 @@ import pandas as pd
 from engine.clock import local_today
 from engine.ranking.employers import works_at
 from engine.ranking.goals import priority_weight
+from engine.ranking.scoring import at_asked_level
 from engine.store import Store
 
 from .opportunities import contact_ranker, goals_fingerprint, memoized, rank_events
@@ -62,6 +63,7 @@ def memberships(store: Store, goals: list[dict] | None = None, now: datetime | d
         """One goal's segments' members, in segment order (each segment's own score, in one pass)."""
         options, scores = ranker.segment_scores([goal], now)
         column_of = {o.segment_id: j for j, o in enumerate(options)}
+        option_of = {o.segment_id: o for o in options}
         weight = priority_weight(goal.get("priority"))
         parts = []
         for segment in goal.get("segments") or []:
@@ -69,6 +71,9 @@ def memberships(store: Store, goals: list[dict] | None = None, now: datetime | d
             keep = fit >= MEMBER_SCORE
             if segment.get("companies"):  # "Product managers at target companies": only there
                 keep &= works_at(ranker, segment["companies"])
+            level = at_asked_level(option_of[segment["id"]], ranker)
+            if level is not None:  # "Hiring managers" (manager and up): no mid-level analyst
+                keep &= level
             parts.append(pd.DataFrame({
                 "contact_id": ranker.contact_ids_[keep], "goal_id": goal["id"],
                 "segment_id": segment["id"], "segment_name": segment["name"], "fit": fit[keep],
@@ -164,17 +169,14 @@ def segment_members(store: Store, goal: dict, segment_id: int, today: date | Non
     def compute() -> pd.DataFrame:
         weight = priority_weight(goal.get("priority"))
         ids = set(audience.loc[audience["segment_id"] == segment_id, "contact_id"])
-        segment = next((s for s in probe.get("segments") or [] if s.get("id") == segment_id), {})
         details = contacts.set_index("id")[["company", "position"]]
-        if segment.get("companies"):
-            # people elsewhere rank among its first places too: its members are found in the whole ranking,
-            # and the reasons written for the members shown only
-            ranked = ranker.rank([probe], now, goal_id=goal["id"], segment_id=segment_id, reasons=False)
-            ranked = ranked[ranked["contact_id"].isin(ids)].head(limit).copy()
-            ranked["reasons"], _ = ranker.reasons_for([probe], now, ranked["contact_id"], ranked["goal_id"],
-                                                     goal_id=goal["id"], segment_id=segment_id)
-        else:
-            ranked = ranker.rank([probe], now, top=min(len(ids), limit), goal_id=goal["id"], segment_id=segment_id)
+        # People who are not members (elsewhere than its companies, at another level) rank among a
+        # segment's first places too: its members are found in the whole ranking, and the reasons
+        # written for the members shown only.
+        ranked = ranker.rank([probe], now, goal_id=goal["id"], segment_id=segment_id, reasons=False)
+        ranked = ranked[ranked["contact_id"].isin(ids)].head(limit).copy()
+        ranked["reasons"], _ = ranker.reasons_for([probe], now, ranked["contact_id"], ranked["goal_id"],
+                                                 goal_id=goal["id"], segment_id=segment_id)
         ranked["score"] = ranked["score"] / weight
         ranked = ranked[ranked["contact_id"].isin(ids)].join(details, on="contact_id")
         return ranked[MEMBER_COLUMNS].head(limit).reset_index(drop=True)

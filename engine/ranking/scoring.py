@@ -106,6 +106,13 @@ def _seniority_values(option: GoalOption, codes: np.ndarray) -> np.ndarray | Non
     return lut[codes + 1]
 
 
+def at_asked_level(option: GoalOption, model) -> np.ndarray | None:
+    """Per fitted contact: at a level the option asks, or one next to it (``_seniority_values`` >
+    0); None when it asks none. A segment's members: "Hiring managers" holds no mid-level analyst."""
+    values = _seniority_values(option, model.seniority_codes_)
+    return None if values is None else values > 0
+
+
 def _company_values(option: GoalOption, model) -> np.ndarray | None:
     """1 at a target company, INDUSTRY_SHARE in a target industry (the user's or inferred), else 0."""
     codes = model.company_codes_
