@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 
 from engine.outreach import opportunities
 from engine.ranking import OpportunityRanker
@@ -192,6 +193,51 @@ def test_learning_an_industry_puts_those_who_know_it_first(store):
     assert "title matches 'property'" in ranked.loc["First3 Last3", "reasons"]
     assert score["First4 Last4"] < score["First1 Last1"], score  # at the same firm, not named twice
     assert score[["First5 Last5", "First6 Last6", "First7 Last7"]].max() == 0, score
+
+
+SECURITY_ROWS = [
+    _person(1, "Globex", "Information Security Analyst"),
+    _person(2, None, "Senior Security Engineer"),
+    _person(3, "Initech", "Finance Manager - Cybersecurity"),
+    _person(4, "Initech", "Sr Talent Advisor | Cybersecurity"),
+    _person(5, "Umbrella", "Consultant - Cybersecurity"),
+    _person(6, "Umbrella", "Accountant"),
+]
+
+
+def test_an_industry_no_company_is_in_is_found_in_titles(store):
+    """"Learn the cybersecurity industry" where no company of the network is a security firm: the
+    people whose title names the field are who work in it (before, with no company in the industry,
+    titles naming it were never looked at, and a team tag's bare word ranked first)."""
+    from engine.planning.goal_templates import goal_from_template
+
+    store.imports.save_contacts(parsed_contacts(SECURITY_ROWS))
+    store.goals.add(goal_from_template("learn", area="cybersecurity"))
+    score = opportunities.rank_contacts(store, now=NOW).set_index("full_name")["score"]
+    working = score[["First1 Last1", "First2 Last2", "First5 Last5"]]
+    assert working.min() > score[["First3 Last3", "First4 Last4"]].max() > 0, score
+    assert score["First6 Last6"] == 0, score
+
+
+def test_a_team_tag_is_not_the_persons_field():
+    """"Head, HR - Healthcare" at a bus company serves a healthcare team: for a goal about hospitals
+    it counts half of working in healthcare; "Consultant - Healthcare" names no function of its
+    own, so the tag is the field."""
+    from engine.ranking.goals import goal_options
+    from engine.ranking.industry_fit import industry_only, titles_naming
+
+    contacts = pd.DataFrame([_person(1, "Lagos Bus Services", "Head, Human Resources IV - Healthcare"),
+                             _person(2, "Globex", "Consultant - Healthcare"),
+                             _person(3, "Initech", "Healthcare Recruiter"),
+                             _person(4, "Umbrella", "Assistant Manager Human Resources – Healthcare"),
+                             _person(5, "Umbrella", "Deputy Human Resource Manager, Healthcare team"),
+                             _person(6, "Umbrella", "Finance Manager, Healthcare")])
+    ranker = OpportunityRanker().fit(contacts.assign(id=range(1, 7)))
+    option = next(o for o in goal_options([{"id": 1, "title": "Clients", "outcome": "clients",
+                                            "industries": ["healthcare"]}]) if industry_only(o))
+    named, tagged = titles_naming(option, ranker)
+    assert tagged.tolist() == [True, False, False, True, True, False]  # a comma starts a tag when it is a team
+    assert named.tolist() == [False, True, True, False, False, True]
 
 
 def test_a_social_media_manager_is_not_the_media_industry(store):

@@ -89,6 +89,11 @@ TITLE_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Industry names that in a title mostly say something else ("Social Media Manager", "Retail Banking
+# Officer"): a title naming them is not read as working in the industry.
+NOT_IN_TITLES = frozenset({"media", "retail"})
+
+
 def title_words(industries) -> tuple[str, ...]:
     """The TITLE_WORDS of a goal's typed industries (as ``goal_industries`` reads them)."""
     return tuple(dict.fromkeys(w for i in sorted(goal_industries(industries)) for w in TITLE_WORDS.get(i, ())))

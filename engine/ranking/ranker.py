@@ -123,9 +123,12 @@ class OpportunityRanker(BaseEstimator):
         ids = column(contacts, "id")
         self.contact_ids_ = np.arange(n) if ids.isna().all() else ids.to_numpy()
         self.full_names_ = _strings(column(contacts, "full_name"))
-        pos_codes, forms = _normalized(_strings(column(contacts, "position")), _title_forms)
+        pos_codes, forms, titles = _normalized(_strings(column(contacts, "position")), _title_forms, str)
         positions = np.array([f[0] for f in forms], dtype=object)
         position_levels = [f[2] for f in forms]
+        # each contact's distinct raw title: where a word stands in it says what it is ("Finance
+        # Manager - Cybersecurity": a team tag, industry_fit.team_tags)
+        self.position_codes_, self.position_titles_ = np.asarray(pos_codes, dtype=np.int64), titles
         raw_companies = _strings(column(contacts, "company"))
         comp_codes, company_keys, fitted = fit_employers(raw_companies)
         for name, value in fitted.items():  # company_codes_, company_keys_, company_index_, ...

@@ -26,12 +26,12 @@ import numpy as np
 
 from .blend import answers_itself, blend_response
 from .employers import target_company_codes
-from .goals import GoalOption, industry_words
-from .industries import title_words
+from .goals import GoalOption
+from .industry_fit import EXPERIENCE, in_industry_fit, industry_only, titles_naming
 from .readings import KeptReadings, goal_key, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
-from .text import generic_terms, phrase_columns, query_matrix, text_fit, weigh_qualifiers
-from .titles import SENIORITY_LEVELS, normalize_title
+from .text import generic_terms, query_matrix, text_fit, weigh_qualifiers
+from .titles import SENIORITY_LEVELS
 
 COMPONENTS = ("text", "company", "seniority", "relationship", "warmth", "timing", "fatigue")
 FIT_COMPONENTS = ("text", "company", "seniority", "relationship")
@@ -58,16 +58,6 @@ WORDS_FLOOR = 0.5
 GENERIC_ONLY = 0.3
 # Working in a target industry counts this share of working at a target company.
 INDUSTRY_SHARE = 0.7
-# A goal about an industry alone ("Learn the real estate industry"): working there is most of the
-# fit, and within it the people who know it best come first: those whose title names it ("Real
-# Estate Consultant", "Property Manager") and the experienced (a founder or a director before a
-# trainee). Someone whose title names it elsewhere ("Real Estate Officer" at a hotel) counts too.
-IN_INDUSTRY_FLOOR = 0.55
-IN_INDUSTRY_WORDS = 0.3
-IN_INDUSTRY_EXPERIENCE = 0.15
-OUTSIDE_WORDS = 0.5
-# Experience by seniority code + 1 (no title: as a junior): SENIORITY_LEVELS, intern ... founder.
-EXPERIENCE = np.array([0.2, 0.0, 0.2, 0.4, 0.6, 0.65, 0.7, 0.85, 0.9, 1.0, 1.0])
 # A target account's senior people are who buys: in a clients goal, a person at a target company
 # fits the role at least AT_TARGET_FLOOR plus their experience (a CEO at a target account 0.5, a
 # mid-level employee 0.35), so they come after the people of the right role elsewhere (1.0) and
@@ -146,43 +136,6 @@ def generic_only(model, query) -> np.ndarray:
     return shares & ~names
 
 
-def _industry_only(option: GoalOption) -> bool:
-    """A goal about where people work, naming no role: working there is the fit itself."""
-    return not option.families and not any(text for text, _ in option.role_fields)
-
-
-def _titles_naming(option: GoalOption, model) -> np.ndarray | None:
-    """Where a contact's title names one of the option's industries, as named ("Real Estate
-    Consultant") or in its own words (industries.TITLE_WORDS: "Property Manager", "Realtor"), not as the name of
-    the contact's own company ("HR Partner at Landmark Realty"); None when none of those words is
-    in the network's vocabulary."""
-    phrases = [*filter(None, map(industry_words, option.industries)), *title_words(option.industries)]
-    columns = phrase_columns(model.vectorizer_, [normalize_title(w, hints=False) for w in phrases])
-    if not columns:
-        return None
-    in_title = (model.field_terms_["position"][:, columns] > 0).toarray()[model.field_codes_["position"]]
-    in_company = (model.field_terms_["company"][:, columns] > 0).toarray()[model.field_codes_["company"]]
-    return (in_title & ~in_company).any(axis=1)
-
-
-def in_industry_fit(company: np.ndarray, words: np.ndarray, seniority_codes: np.ndarray,
-                    named: np.ndarray | None = None) -> np.ndarray:
-    """Role fit for a goal naming no role. For the people who work in its industry, at a target
-    company or in a target industry (``company`` > 0) or with a title that names the industry
-    (``named``): IN_INDUSTRY_FLOOR, plus how far the title names the industry (``words``, the
-    text fit; 1 where ``named``) and the person's experience (EXPERIENCE). For others, a title
-    sharing a word of the industry as typed ("Energy Trader" for "renewable energy") counts
-    OUTSIDE_WORDS of its text fit: after the people working in it."""
-    inside = company > 0
-    if named is not None:  # named where the title is not just its company's name ("... at Landmark Realty")
-        inside |= named
-        words_in = named
-    else:
-        words_in = words
-    fit = IN_INDUSTRY_FLOOR + IN_INDUSTRY_WORDS * words_in + IN_INDUSTRY_EXPERIENCE * EXPERIENCE[seniority_codes + 1]
-    return np.where(inside, fit, OUTSIDE_WORDS * words)
-
-
 def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     """Role fit in [0, 1]: families and their relations first, title words (``words``, the text
     fit) ordering people within a family and deciding alone only where a title names no family."""
@@ -248,10 +201,13 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
                 words = np.where(generic_only(model, role_q[column[oi]]), GENERIC_ONLY * words, words)
             text = role_values(o, model, words[model.text_index_])  # a column, gathered per contact
             company = _company_values(o, model)
-            if company is not None and _industry_only(o):
-                text = in_industry_fit(company, text, model.seniority_codes_, _titles_naming(o, model))
+            named = titles_naming(o, model) if industry_only(o) else None
+            if industry_only(o) and (company is not None or named is not None):
+                # no company of the network in the industry: titles naming it still say who works there
+                at = company if company is not None else np.zeros(n)
+                text = in_industry_fit(at, text, model.seniority_codes_, *(named or (None, None)))
             role_fit = text  # what the seniority asked qualifies: the role, not working at a target
-            if company is not None and o.outcome in AT_TARGET_OUTCOMES and o.company_keys and not _industry_only(o):
+            if company is not None and o.outcome in AT_TARGET_OUTCOMES and o.company_keys and not industry_only(o):
                 at_target = np.where(company >= 1.0, AT_TARGET_FLOOR + AT_TARGET_EXPERIENCE
                                      * EXPERIENCE[model.seniority_codes_ + 1], 0.0)
                 text = np.maximum(text, at_target)
