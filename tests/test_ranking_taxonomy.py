@@ -24,6 +24,12 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Data Science Manager", "data", "manager"),
     ("Product Management Lead", "product", None),
     ("Director, Software Engineering", "engineering_leadership", "director"),
+    # a first part naming no family ("Head" of "Head, Human Resources | AI"): the first family named
+    # leads, not a team tag after it; a first part naming a general family keeps it ("COO| ...")
+    ("Head, Human Resources | Machine Learning", "people", "director"),
+    ("Head, Human Resources, Public Sector", "people", "director"),
+    ("Head, Finance & Admin", "finance", "director"),
+    ("COO| Senior Fellow, Public Policy", "executives", "executive"),
     ("VP Engineering", "engineering_leadership", "vp"),
     ("Engineering Manager", "engineering_leadership", "manager"),
     ("Founder & CEO", "founders", "founder"),
@@ -201,7 +207,7 @@ def test_a_goal_for_the_broader_industry_meets_the_narrower_one():
 def test_a_contact_without_a_title_reads_no_family_whatever_the_others_say():
     import numpy as np
 
-    from engine.ranking.taxonomy import read_contacts
+    from engine.ranking.contact_readings import read_contacts
 
     none = read_contacts(np.array([None, None], dtype=object), np.array([None, "Acme"], dtype=object))
     assert none.family.tolist() == [-1, -1] and none.level.tolist() == [None, None]

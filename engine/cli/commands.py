@@ -119,7 +119,7 @@ READ_COLUMNS = ["role_family", "seniority", "industry", "industry_inferred"]
 def with_readings(frame):
     """Contact rows with what the ranking engine reads of them: role family, seniority level and
     industry (the contact's own, else inferred from the company, with ``industry_inferred``)."""
-    from engine.ranking.taxonomy import describe_contacts
+    from engine.ranking.contact_readings import describe_contacts
 
     readings = describe_contacts(frame)[READ_COLUMNS]
     return frame.drop(columns=[c for c in READ_COLUMNS if c in frame]).join(readings)

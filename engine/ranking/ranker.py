@@ -17,13 +17,14 @@ from sklearn.utils.validation import check_is_fitted
 from engine.bulk import gc_paused, stable_order
 from engine.vocabulary import RELATIONSHIPS
 
+from .contact_readings import read_contacts
 from .employers import fit_employers
 from .goals import goal_options
 from .readings import KeptReadings, options_by_goal
 from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, picked_scores, score_goals, segment_score_rows
 from .signals import ContactSignals, column, day_of
-from .taxonomy import read_contacts, taxonomy
+from .taxonomy import taxonomy
 from .text import fit_contact_text, shared_terms
 from .titles import SENIORITY_LEVELS, title_forms
 
