@@ -166,6 +166,7 @@ def _role_values_condition_by_condition(option, model, words):
     """Role fit as first written: every condition over every contact, the first that holds."""
     from engine.ranking import scoring
     from engine.ranking.taxonomy import taxonomy
+    from engine.ranking.title_parts import later_only
 
     t = taxonomy()
     wanted, leaders = t.mask_of(option.families), t.mask_of(t.leaders(option.families))
@@ -175,6 +176,9 @@ def _role_values_condition_by_condition(option, model, words):
     family = np.select(conditions + [model.family_codes_ < 0],
                        [scoring.FAMILY_PRIMARY, scoring.FAMILY_SECONDARY, scoring.FAMILY_LEADER,
                         scoring.FAMILY_RELATED, scoring.FAMILY_UNKNOWN], default=scoring.FAMILY_OTHER)
+    # a second family named only in the title's last part, after an unrelated one (title_parts)
+    tagged = conditions[1] & ~(conditions[0] | conditions[2] | conditions[3])
+    family = np.where(later_only(model, wanted, tagged), scoring.FAMILY_LATER, family)
     floor = scoring.WORDS_FLOOR
     return family * np.where(np.logical_or.reduce(conditions), floor + (1 - floor) * words, words)
 

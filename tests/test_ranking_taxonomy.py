@@ -225,3 +225,23 @@ def test_a_level_leads_the_family_its_own_part_names():
     assert read_title("CTO • Angel Investor").families >= {"engineering_leadership", "investing"}
     sales = read_title("Head of Sales and BD - Cybersecurity")
     assert sales.family == "sales" and "engineering_leadership" not in sales.families
+
+
+def test_a_family_named_only_in_a_team_tag_counts_less_than_the_role():
+    """"Global Director People, Culture & HSE - Risk" is an HR director on a risk team: for a risk
+    manager goal the risk family it names only in its last part counts FAMILY_LATER, below the
+    risk managers, while an engineer on an ML team ("Software Engineer | AI/ML", a related family)
+    keeps the full weight of a second family for an ML goal."""
+    from engine.ranking import OpportunityRanker
+    from tests.ranking_support import NOW, contacts_frame, goal
+
+    contacts = contacts_frame([{"position": "Global Director People, Culture & HSE - Risk"},
+                               {"position": "Risk Manager"},
+                               {"position": "Software Engineer | AI/ML"},
+                               {"position": "Storekeeper"}])
+    ranker = OpportunityRanker().fit(contacts)
+    risk = ranker.score([goal(target_roles=["risk manager"], seniority=[])], NOW).set_index("contact_id")["text"]
+    assert risk[2] > 2 * risk[1] > 0, risk
+    ml = ranker.score([goal(target_roles=["machine learning engineer"], seniority=[])], NOW)
+    ml = ml.set_index("contact_id")["text"]
+    assert ml[3] > 0.5 * ml.max(), ml

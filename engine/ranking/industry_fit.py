@@ -9,14 +9,13 @@ title names it and the experienced come first.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
 from .goals import GoalOption, industry_words
 from .industries import NOT_IN_TITLES, title_words
 from .taxonomy import taxonomy
 from .text import phrase_columns
+from .title_parts import last_part
 from .titles import normalize_title
 
 # A goal about an industry alone ("Learn the real estate industry"): working there is most of the
@@ -61,12 +60,6 @@ def titles_naming(option: GoalOption, model) -> tuple[np.ndarray, np.ndarray] | 
 # their field. "Consultant - Cybersecurity" or "Analyst - Healthcare" name no such function: the
 # tag is their field.
 TAG_FUNCTIONS = frozenset({"people", "recruiting", "finance", "legal"})
-# Where a title's last part begins: "Head, HR - Healthcare", "Director- West Africa, Energy",
-# "Talent Advisor | Cybersecurity", and after a comma when it is a team ("HR Manager, Energy team").
-_LAST_PART = re.compile(r"^(.*\S)\s*(?:[-–—]\s|[|•]|,\s(?=.*\b(?:team|practice|unit|desk|vertical)\s*$))\s*(.+)$",
-                        re.IGNORECASE)
-
-
 def team_tags(model, phrases: list[str], named: np.ndarray) -> np.ndarray:
     """Per contact, among ``named``: the title holds ``phrases`` only in its last part, and what
     comes before reads as one of TAG_FUNCTIONS."""
@@ -76,11 +69,11 @@ def team_tags(model, phrases: list[str], named: np.ndarray) -> np.ndarray:
     t = taxonomy()
     tags = []
     for code in np.unique(codes[named]).tolist():
-        parts = _LAST_PART.match(titles[code])
+        parts = last_part(titles[code])
         if parts is None:
             continue
-        words = f" {normalize_title(parts[1], hints=False)} "
-        if not any(f" {p} " in words for p in phrases) and t.read_title(parts[1]).family in TAG_FUNCTIONS:
+        words = f" {normalize_title(parts[0], hints=False)} "
+        if not any(f" {p} " in words for p in phrases) and t.read_title(parts[0]).family in TAG_FUNCTIONS:
             tags.append(code)
     return named & np.isin(codes, tags)
 

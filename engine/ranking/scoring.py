@@ -31,6 +31,7 @@ from .industry_fit import EXPERIENCE, in_industry_fit, industry_only, titles_nam
 from .readings import KeptReadings, goal_key, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
 from .text import generic_terms, query_matrix, text_fit, weigh_qualifiers
+from .title_parts import later_only
 from .titles import SENIORITY_LEVELS
 
 COMPONENTS = ("text", "company", "seniority", "relationship", "warmth", "timing", "fatigue")
@@ -46,6 +47,7 @@ SENIORITY_TEXT_GATE = 0.5
 # a known but different family (words shared by chance: "Political Science Tutor").
 FAMILY_PRIMARY = 1.0
 FAMILY_SECONDARY = 0.85
+FAMILY_LATER = 0.5  # named only in the title's last part (title_parts.later_only), after another family
 FAMILY_LEADER = 0.6  # leaders of the asked family ("Director of Product" for a product manager goal)
 FAMILY_RELATED = 0.35
 FAMILY_UNKNOWN = 0.6
@@ -158,6 +160,9 @@ def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     code = model.family_codes_ + 1
     names_asked = (model.family_masks_ & wanted) != 0
     family = np.where(asked[code], FAMILY_PRIMARY, np.where(names_asked, FAMILY_SECONDARY, others[code]))
+    # named only in the title's last part, after a family of no relation to the asked one: a team
+    # tag ("HR Director - Risk"), not an engineer on an ML team ("Software Engineer | AI/ML")
+    family[later_only(model, wanted, names_asked & ~(asked | leading | relating)[code])] = FAMILY_LATER
     counts = (asked | leading | relating)[code] | names_asked
     scale = np.where(counts, WORDS_FLOOR + (1 - WORDS_FLOOR) * words, words)
     return family * scale

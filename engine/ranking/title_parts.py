@@ -1,0 +1,44 @@
+"""Where a word stands in a title says what it is: "Finance Manager - Cybersecurity" is a finance
+manager on a cybersecurity team, and "Global Director People, Culture & HSE - Risk" an HR director
+whose team is risk. The lead part (what comes before the last part) is the person's role; a family
+named only in the last part is a team tag or a second role, and counts less (scoring.FAMILY_LATER).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from .taxonomy import taxonomy
+
+# Where a title's last part begins: "Head, HR - Healthcare", "Director- West Africa, Energy",
+# "Talent Advisor | Cybersecurity", and after a comma when it is a team ("HR Manager, Energy team").
+_LAST_PART = re.compile(r"^(.*\S)\s*(?:[-–—]\s|[|•]|,\s(?=.*\b(?:team|practice|unit|desk|vertical)\s*$))\s*(.+)$",
+                        re.IGNORECASE)
+
+
+def last_part(title: str) -> tuple[str, str] | None:
+    """(lead part, last part) of a title in parts, or None for a title of one part."""
+    parts = _LAST_PART.match(title)
+    return (parts[1], parts[2]) if parts else None
+
+
+def later_only(model, wanted: int, rows: np.ndarray) -> np.ndarray:
+    """Per contact, among ``rows``: the title names no family of ``wanted`` (a bit mask) in its lead
+    part, so the one it names is in its last part. Each distinct title's lead part is read once per
+    fitted ranker (kept on it: a refit replaces it)."""
+    codes, titles = getattr(model, "position_codes_", None), getattr(model, "position_titles_", None)
+    out = np.zeros(len(rows), dtype=bool)
+    if codes is None or titles is None or not rows.any():
+        return out
+    leads = model.__dict__.setdefault("_lead_masks", {})
+    t = taxonomy()
+    distinct = np.unique(codes[rows])
+    for code in distinct.tolist():
+        if code not in leads:
+            parts = last_part(titles[code])
+            leads[code] = -1 if parts is None else t.coded(t.read_title(parts[0]))[1]  # -1: every family
+    masks = np.array([leads[c] for c in distinct.tolist()], dtype=np.int64)
+    later = distinct[(masks & wanted) == 0]
+    return rows & np.isin(codes, later) if len(later) else out
