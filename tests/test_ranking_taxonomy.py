@@ -245,3 +245,19 @@ def test_a_family_named_only_in_a_team_tag_counts_less_than_the_role():
     ml = ranker.score([goal(target_roles=["machine learning engineer"], seniority=[])], NOW)
     ml = ml.set_index("contact_id")["text"]
     assert ml[3] > 0.5 * ml.max(), ml
+
+
+def test_sharing_only_a_level_word_is_little_within_the_family_too():
+    """"Find a mentor: head of tax": the heads of internal audit and of finance share only "head" (a
+    level word, text.GENERIC_WORDS) with the role; within the finance family that counts as little as
+    it does for roles the taxonomy does not know (scoring.GENERIC_ONLY), so a senior tax advisor comes
+    before them despite the level the mentor template asks."""
+    from engine.planning.goal_templates import goal_from_template
+    from engine.ranking import OpportunityRanker
+    from tests.ranking_support import NOW, contacts_frame
+
+    contacts = contacts_frame([{"position": "Head of Internal Audit"}, {"position": "Tax Manager"},
+                               {"position": "Head of Finance"}, {"position": "Senior Tax Advisor"}])
+    score = OpportunityRanker().fit(contacts).score([{**goal_from_template("mentor", role="head of tax"), "id": 1}],
+                                                    NOW).groupby("contact_id")["score"].max()
+    assert score[2] > score[4] > max(score[1], score[3]) > 0, score

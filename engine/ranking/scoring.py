@@ -55,8 +55,9 @@ FAMILY_OTHER = 0.1
 # Within a family, how much the title's words still order people ("Backend Engineer" before
 # "QA Engineer" for a backend goal): value = family * (WORDS_FLOOR + (1 - WORDS_FLOOR) * words).
 WORDS_FLOOR = 0.5
-# For roles the taxonomy does not know ("alliances manager, partner"), a title sharing only level or job
-# words with them ("Senior HR Business Partner" on "partner") counts this share of its text fit.
+# A title sharing only level or job words with the roles ("Senior HR Business Partner" on "alliances
+# manager, partner"; "Head of Finance" on "head of tax") counts this share of its text fit: within a
+# family the role's own words order people ("Tax Manager" first), where no family is known they decide.
 GENERIC_ONLY = 0.3
 # Working in a target industry counts this share of working at a target company.
 INDUSTRY_SHARE = 0.7
@@ -202,7 +203,7 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
         def component_values(oi: int):
             o = options[oi]
             words = sim[:, column[oi]]
-            if not o.families and role_q[column[oi]].nnz:  # roles the taxonomy does not know: a job word is little
+            if role_q[column[oi]].nnz:  # a level or job word alone is little, in a known family too
                 words = np.where(generic_only(model, role_q[column[oi]]), GENERIC_ONLY * words, words)
             text = role_values(o, model, words[model.text_index_])  # a column, gathered per contact
             company = _company_values(o, model)
