@@ -25,7 +25,10 @@ goal) is judged by its expected reply rate under the hidden model:
 
 - lift: learned top 20 / fit-only top 20;
 - oracle gap closed: (learned - fit-only) / (oracle - fit-only), the oracle being the same gate
-  with the hidden chance in place of the model (the best the gate allows);
+  with the hidden chance in place of the model (the best the gate allows); and the same against the
+  oracle that knows the hidden chance without each person's own noise (``knowable``: the best any
+  model could learn, since that noise shows in no fact about the person; in the channel truth most
+  of the full oracle's gain is that noise, the people by e-mail who fit having been written to);
 - relevance kept: learned top-20 mean goal fit / fit-only top-20 mean goal fit;
 - calibration of the model's P(reply) on uncontacted contacts that fit a goal: Brier score
   (expected, against the hidden chance) next to a constant at the mean, a reliability curve
@@ -112,11 +115,12 @@ def _company_effect(company, warm: set, cold: set) -> float:
     return 1.6 if base in warm else -1.4 if base in cold else 0.0
 
 
-def hidden_chance(people: pd.DataFrame, truth: str, rng: np.random.Generator) -> np.ndarray:
+def hidden_chance(people: pd.DataFrame, truth: str, rng: np.random.Generator, noise: bool = True) -> np.ndarray:
     """Each person's true chance of replying to the user's outreach (by the user's channel) under
-    ``truth``, with per-person noise."""
+    ``truth``, with per-person noise (drawn either way, so ``noise=False`` gives the same world's
+    systematic part: what the facts the world shows can tell about a person)."""
     n = len(people)
-    logit = np.full(n, -1.0) + rng.normal(0, 0.4, n)
+    logit = np.full(n, -1.0) + rng.normal(0, 0.4, n) * noise
     if truth == "seniority":
         logit += np.array([SENIORITY_EFFECT[grader_level(t)] for t in people["position"].fillna("")])
     elif truth == "company":
@@ -249,6 +253,7 @@ def run(truth: str, seed: int, weeks: int = WEEKS, per_week: int = PER_WEEK, n_c
 
     rng = _seed_rng(truth, seed)
     store, people = world(folder, seed, n_contacts)
+    systematic = hidden_chance(people, truth, _seed_rng(truth, seed), noise=False)
     chance = hidden_chance(people, truth, rng)
     lived = live(store, people, chance, rng, weeks, per_week)
     contacted = lived["contacted"]
@@ -258,9 +263,11 @@ def run(truth: str, seed: int, weeks: int = WEEKS, per_week: int = PER_WEEK, n_c
     learned, _, _, status = learning_ranker(store, goals, now)
     truth_of = pd.Series(chance, index=people["id"].to_numpy())
     oracle = learned_ranker(ranker, Oracle(people["id"].to_numpy(), chance).fit())
+    # the best a model could learn: the oracle without each person's own noise, which no fact shows
+    knowable = learned_ranker(ranker, Oracle(people["id"].to_numpy(), systematic).fit())
     scores = ranker.score(goals, now)
     fit = scores[FIT].sum(axis=1).groupby(scores["contact_id"]).max()
-    rankers = {"fit_only": ranker, "learned": learned, "oracle": oracle}
+    rankers = {"fit_only": ranker, "learned": learned, "oracle": oracle, "knowable": knowable}
     out = {"truth": truth, "seed": seed, "outcomes": status["outcomes"], "reply_rate": status["reply_rate"],
            "learning": status["learning"], "explored": len(lived["explored"]) / max(len(contacted), 1),
            "auc": (status.get("backtest") or {}).get("auc", float("nan")),
@@ -273,19 +280,21 @@ def run(truth: str, seed: int, weeks: int = WEEKS, per_week: int = PER_WEEK, n_c
         out.update({f"rate_{k}{suffix}": v for k, v in rate.items()})
         out[f"lift{suffix}"] = rate["learned"] / rate["fit_only"]
         out[f"gap_closed{suffix}"] = (rate["learned"] - rate["fit_only"]) / gap if gap > 1e-9 else float("nan")
+        known = rate["knowable"] - rate["fit_only"]
+        out[f"knowable_closed{suffix}"] = (rate["learned"] - rate["fit_only"]) / known if known > 1e-9 else float("nan")
         out[f"relevance_kept{suffix}"] = float(fit[tops["learned"]].mean() / fit[tops["fit_only"]].mean())
     if status["learning"]:
         out.update(_calibration(ranker, learned.response_model, goals, now, contacted, truth_of))
     return out
 
 
-def pooled_gap_closed(results: pd.DataFrame) -> float:
+def pooled_gap_closed(results: pd.DataFrame, oracle: str = "rate_oracle") -> float:
     """The share of the oracle gap closed over several runs, as the gap summed over them: (sum of
     learned - fit-only) / (sum of oracle - fit-only). A run whose oracle top 20 is hardly better
     than the fit-only one (every recent connection that fits already written to, say) has a gap
     of a hundredth, and its own ratio, anywhere from -50% to +90%, would weigh in a plain mean of
     ratios as much as a run with a real gap."""
-    gap = (results["rate_oracle"] - results["rate_fit_only"]).sum()
+    gap = (results[oracle] - results["rate_fit_only"]).sum()
     return float((results["rate_learned"] - results["rate_fit_only"]).sum() / gap) if gap > 1e-9 else float("nan")
 
 
@@ -303,6 +312,9 @@ def summary(results: pd.DataFrame) -> pd.DataFrame:
         explored=("explored", "mean"))
     table.insert(5, "gap_closed", results.groupby("truth", sort=False)[
         ["rate_oracle", "rate_fit_only", "rate_learned"]].apply(pooled_gap_closed))
+    if "rate_knowable" in results:
+        table.insert(6, "knowable_closed", results.groupby("truth", sort=False)[
+            ["rate_knowable", "rate_fit_only", "rate_learned"]].apply(pooled_gap_closed, oracle="rate_knowable"))
     return table
 
 
@@ -330,7 +342,8 @@ def main(argv: list[str] | None = None) -> int:
     overall = frame[["lift", "gap_closed", "relevance_kept", "auc", "auc_truth", "brier", "brier_constant"]].mean()
     print(f"\nall truths: lift {overall['lift']:.2f}x (target >= 1.25), "
           f"oracle gap closed {pooled_gap_closed(frame):.0%} (target >= 50%; "
-          f"mean of the runs' own ratios {overall['gap_closed']:.0%}), "
+          f"mean of the runs' own ratios {overall['gap_closed']:.0%}; of the gap to the oracle without each "
+          f"person's own noise, which no fact shows: {pooled_gap_closed(frame, 'rate_knowable'):.0%}), "
           f"relevance kept min {frame['relevance_kept'].min():.2f} (target >= 0.8 in every seed), "
           f"backtest AUC {overall['auc']:.2f} (target >= 0.70; the hidden chance itself: {overall['auc_truth']:.2f}), "
           f"Brier {overall['brier']:.3f} "
