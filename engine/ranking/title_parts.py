@@ -14,14 +14,22 @@ from .taxonomy import taxonomy
 
 # Where a title's last part begins: "Head, HR - Healthcare", "Director- West Africa, Energy",
 # "Talent Advisor | Cybersecurity", and after a comma when it is a team ("HR Manager, Energy team").
-_LAST_PART = re.compile(r"^(.*\S)\s*(?:[-–—]\s|[|•]|,\s(?=.*\b(?:team|practice|unit|desk|vertical)\s*$))\s*(.+)$",
-                        re.IGNORECASE)
+_SEPARATOR = re.compile(r"\s*(?:[-–—]\s|[|•]|,\s)\s*")
+_TEAM_END = re.compile(r"\b(?:team|practice|unit|desk|vertical)\s*$", re.IGNORECASE)
 
 
 def last_part(title: str) -> tuple[str, str] | None:
-    """(lead part, last part) of a title in parts, or None for a title of one part."""
-    parts = _LAST_PART.match(title)
-    return (parts[1], parts[2]) if parts else None
+    """(lead part, last part) of a title in parts, or None for a title of one part. Found from the
+    right, in time linear in the title's length (a hostile export's 10,000-character titles too)."""
+    team = _TEAM_END.search(title)
+    for found in reversed(list(_SEPARATOR.finditer(title))):
+        lead, tail = title[:found.start()], title[found.end():]
+        if not lead.strip() or not tail.strip():
+            continue
+        if found.group().strip() == "," and (team is None or team.start() < found.end()):
+            continue
+        return lead.rstrip(), tail.strip()
+    return None
 
 
 def later_only(model, wanted: int, rows: np.ndarray) -> np.ndarray:
