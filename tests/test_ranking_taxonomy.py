@@ -30,6 +30,10 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Head, Human Resources, Public Sector", "people", "director"),
     ("Head, Finance & Admin", "finance", "director"),
     ("COO| Senior Fellow, Public Policy", "executives", "executive"),
+    # the employer a title names is not the role: "owners" of the company's aside made this a founder
+    ("Senior Information Technology Business Analyst III @ AIM Group (Owners of Coolfm, Nigeria Info FM)",
+     "data", "senior"),
+    ("Server & Network Manager at Sterling Oil Exploration & Energy Production Company Ltd", None, "manager"),
     ("VP Engineering", "engineering_leadership", "vp"),
     ("Engineering Manager", "engineering_leadership", "manager"),
     ("Founder & CEO", "founders", "founder"),
@@ -275,3 +279,14 @@ def test_a_titles_last_part_is_found_from_the_right():
     assert last_part("Head, Supply Chain") is None and last_part("Co-Founder") is None
     assert last_part("a, " * 20_000) is None
     assert last_part("Head, " * 5_000 + "team")[1] == "team"
+
+
+def test_the_employer_a_title_names_stays_in_its_text():
+    """The company after "@" or " at " is not read for the role or the level, but its words stay in the
+    text that goals' words are matched against."""
+    from engine.ranking.titles import normalize_title, title_forms
+
+    hinted, plain, level, _ = title_forms("Senior Analyst @ AIM Group (Owners of Coolfm)")
+    assert plain == "senior analyst" and level == "senior"
+    assert hinted.endswith("aim group owner of coolfm")
+    assert normalize_title("Sr. PM @ Stripe (she/her)", hints=False) == "senior product manager"

@@ -130,8 +130,19 @@ def normalize_title(text, hints: bool = True) -> str:
     """
     if _is_missing(text):
         return ""
-    plain = _plain_title(str(text))
-    return _with_hints(plain) if hints else plain
+    role, company = _role_and_company(str(text))
+    plain = _plain_title(role)
+    return " ".join(filter(None, (_with_hints(plain), company))) if hints else plain
+
+
+def _role_and_company(text: str) -> tuple[str, str]:
+    """(the role part of a raw title, the employer it names in plain words, or ""): "Business Analyst @
+    AIM Group (Owners of Coolfm)" is read before the "@", so the company's words ("owners") are never
+    the person's role or level; the hinted text keeps them."""
+    at = _AT_COMPANY.search(text)
+    if at is None or not _LETTER.search(text, 0, at.start()):
+        return text, ""
+    return text[:at.start()], _plain_title(text[at.end():])
 
 
 @lru_cache(maxsize=1 << 18)
@@ -142,16 +153,20 @@ def title_forms(text: str) -> tuple[str, str, str | None, str | None]:
     "Recruitment Specialist - Cybersecurity"), else None; ``first_part_words`` reads it when a
     reading needs it. Kept per title across fits, so refitting after an edit only normalizes
     titles it has not seen."""
-    plain = _plain_title(text)
+    role, company = _role_and_company(text)
+    plain = _plain_title(role)
     present = _CUE_WORDS.intersection(plain.split())
-    parted = _PART_SEPARATOR.search(text)
-    return (_with_hints(plain, present), plain, seniority_of_normalized(plain, present),
-            text[:parted.start()] if parted else None)
+    hinted = " ".join(filter(None, (_with_hints(plain, present), company)))
+    parted = _PART_SEPARATOR.search(role)
+    return hinted, plain, seniority_of_normalized(plain, present), role[:parted.start()] if parted else None
 
 
 # Where a title's first part ends and another begins: "Software Engineer | Speaker", "Head of Sales
 # - Cybersecurity", "Data Scientist, Marketing Analytics", "CTO • Angel".
 _PART_SEPARATOR = re.compile(r"\s[-–—/]\s|[|•·;,]")
+# Where a title names the employer: "Data Engineer at Credit Direct", "Sr. PM @ Stripe".
+_AT_COMPANY = re.compile(r"\s(?:at|AT|At)\s|\s?@\s?")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def first_part_words(first: str) -> str:
