@@ -417,3 +417,18 @@ def test_a_segment_asking_a_level_holds_only_people_at_it(store):
     (managers,) = [s for s in goal["segments"] if s["name"] == "Hiring managers"]
     members = memberships(store, [goal], NOW)
     assert set(members.loc[members["segment_id"] == managers["id"], "contact_id"]) == {2, 3}, members
+
+
+def test_a_buyer_decides_an_intern_seldom_does(store):
+    """A clients goal that asks no level ("Sell treasury software to bank CFOs"): an apprentice whose
+    title shares the role's word comes after the treasury people who could buy, at the same banks."""
+    store.imports.save_contacts(parsed_contacts([
+        _person(1, "Access Bank", "Graduate Apprentice I | Treasury Specialist"),
+        _person(2, "Zenith Bank", "Treasury Manager"),
+        _person(3, "First Bank", "Treasury Analyst"),
+    ]))
+    store.goals.add({"title": "Sell treasury software to bank CFOs", "outcome": "clients", "priority": 3,
+                     "status": "active", "target_roles": ["CFO", "treasurer", "head of treasury"],
+                     "industries": ["banking"]})
+    score = opportunities.rank_contacts(store, now=NOW).set_index("full_name")["score"]
+    assert min(score["First2 Last2"], score["First3 Last3"]) > score["First1 Last1"] > 0, score

@@ -69,6 +69,12 @@ INDUSTRY_SHARE = 0.7
 AT_TARGET_OUTCOMES = frozenset({"clients"})
 AT_TARGET_FLOOR = 0.25
 AT_TARGET_EXPERIENCE = 0.25
+# In a clients goal that asks no level, role fit counts BUYER_FLOOR for an intern, rising with
+# experience to all of it from a mid-level professional (BUYER_FROM, in EXPERIENCE): "Graduate
+# Apprentice | Treasury Specialist" at a bank had come first among the heads of treasury a
+# treasury-software founder asked for, while an "Executive Chef" asked for by name keeps their place.
+BUYER_FLOOR = 0.6
+BUYER_FROM = 0.4
 
 
 @dataclass
@@ -219,6 +225,10 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
                 text = np.maximum(text, at_target)
             if o.role_share != 1.0:
                 text, role_fit = text * o.role_share, role_fit * o.role_share
+            if o.outcome in AT_TARGET_OUTCOMES and not o.seniority:  # a buyer decides: an intern seldom does
+                authority = np.minimum(1.0, BUYER_FLOOR + (1 - BUYER_FLOOR) * EXPERIENCE[model.seniority_codes_ + 1]
+                                       / BUYER_FROM)
+                text, role_fit = text * authority, role_fit * authority
             seniority = _seniority_values(o, model.seniority_codes_)
             if seniority is not None:
                 seniority *= np.minimum(1.0, role_fit / SENIORITY_TEXT_GATE)
