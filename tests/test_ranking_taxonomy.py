@@ -31,6 +31,7 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Head, Finance & Admin", "finance", "director"),
     ("COO| Senior Fellow, Public Policy", "executives", "executive"),
     ("Group Chief Security Officer", "engineering_leadership", "executive"),  # a probe's CISO mentor had it 10th
+    ("Investor Relations Manager", "finance", "manager"),  # an investor's contact, not an investor
     # the employer a title names is not the role: "owners" of the company's aside made this a founder
     ("Senior Information Technology Business Analyst III @ AIM Group (Owners of Coolfm, Nigeria Info FM)",
      "data", "senior"),
