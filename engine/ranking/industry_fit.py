@@ -60,6 +60,8 @@ def titles_naming(option: GoalOption, model) -> tuple[np.ndarray, np.ndarray] | 
 # their field. "Consultant - Cybersecurity" or "Analyst - Healthcare" name no such function: the
 # tag is their field.
 TAG_FUNCTIONS = frozenset({"people", "recruiting", "finance", "legal"})
+
+
 def team_tags(model, phrases: list[str], named: np.ndarray) -> np.ndarray:
     """Per contact, among ``named``: the title holds ``phrases`` only in its last part, and what
     comes before reads as one of TAG_FUNCTIONS."""

@@ -213,13 +213,14 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
                 words = np.where(generic_only(model, role_q[column[oi]]), GENERIC_ONLY * words, words)
             text = role_values(o, model, words[model.text_index_])  # a column, gathered per contact
             company = _company_values(o, model)
-            named = titles_naming(o, model) if industry_only(o) else None
-            if industry_only(o) and (company is not None or named is not None):
+            only = industry_only(o)
+            named = titles_naming(o, model) if only else None
+            if only and (company is not None or named is not None):
                 # no company of the network in the industry: titles naming it still say who works there
                 at = company if company is not None else np.zeros(n)
                 text = in_industry_fit(at, text, model.seniority_codes_, *(named or (None, None)))
             role_fit = text  # what the seniority asked qualifies: the role, not working at a target
-            if company is not None and o.outcome in AT_TARGET_OUTCOMES and o.company_keys and not industry_only(o):
+            if company is not None and o.outcome in AT_TARGET_OUTCOMES and o.company_keys and not only:
                 at_target = np.where(company >= 1.0, AT_TARGET_FLOOR + AT_TARGET_EXPERIENCE
                                      * EXPERIENCE[model.seniority_codes_ + 1], 0.0)
                 text = np.maximum(text, at_target)

@@ -23,12 +23,11 @@ def last_part(title: str) -> tuple[str, str] | None:
     right, in time linear in the title's length (a hostile export's 10,000-character titles too)."""
     team = _TEAM_END.search(title)
     for found in reversed(list(_SEPARATOR.finditer(title))):
-        lead, tail = title[:found.start()], title[found.end():]
-        if not lead.strip() or not tail.strip():
-            continue
         if found.group().strip() == "," and (team is None or team.start() < found.end()):
-            continue
-        return lead.rstrip(), tail.strip()
+            continue  # a comma starts a last part only before a team
+        lead, tail = title[:found.start()].rstrip(), title[found.end():].strip()
+        if lead and tail:
+            return lead, tail
     return None
 
 
