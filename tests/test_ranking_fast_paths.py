@@ -171,10 +171,11 @@ def _role_values_condition_by_condition(option, model, words):
     t = taxonomy()
     wanted, leaders = t.mask_of(option.families), t.mask_of(t.leaders(option.families))
     related = t.mask_of(t.related(option.families))
+    led = t.mask_of({t.families[f].leads for f in option.families if t.families[f].leads} - set(option.families))
     bit, masks = model.family_bits_, model.family_masks_
     conditions = [(bit & wanted) != 0, (masks & wanted) != 0, (bit & leaders) != 0, (bit & related) != 0]
-    family = np.select(conditions + [model.family_codes_ < 0],
-                       [scoring.FAMILY_PRIMARY, scoring.FAMILY_SECONDARY, scoring.FAMILY_LEADER,
+    family = np.select(conditions[:3] + [(bit & led) != 0, conditions[3], model.family_codes_ < 0],
+                       [scoring.FAMILY_PRIMARY, scoring.FAMILY_SECONDARY, scoring.FAMILY_LEADER, scoring.FAMILY_LED,
                         scoring.FAMILY_RELATED, scoring.FAMILY_UNKNOWN], default=scoring.FAMILY_OTHER)
     # a second family named only in the title's last part, after an unrelated one (title_parts)
     tagged = conditions[1] & ~(conditions[0] | conditions[2] | conditions[3])

@@ -3,6 +3,7 @@ as what they are: family and level, whatever the spelling."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -292,3 +293,20 @@ def test_the_employer_a_title_names_stays_in_its_text():
     assert plain == "senior analyst" and level == "senior"
     assert hinted.endswith("aim group owner of coolfm")
     assert normalize_title("Sr. PM @ Stripe (she/her)", hints=False) == "senior product manager"
+
+
+def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders():
+    """"Find a mentor: product director" in a network with no product leader: the product managers
+    (the family product leadership leads) count more than engineering directors (a merely related
+    family, whom the mentor template's level then lifted above them on a probe export)."""
+    from engine.planning.goal_templates import goal_from_template
+    from engine.ranking import OpportunityRanker
+    from engine.ranking.goals import goal_options
+    from engine.ranking.scoring import role_values
+    from tests.ranking_support import contacts_frame
+
+    model = OpportunityRanker().fit(contacts_frame([{"position": "Product Manager"},
+                                                    {"position": "Director of Engineering"}]))
+    option = goal_options([{**goal_from_template("mentor", role="product director"), "id": 1}])[0]
+    fit = role_values(option, model, np.ones(model.n_contacts_))
+    assert fit[0] > fit[1] > 0, fit

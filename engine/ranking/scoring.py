@@ -50,6 +50,7 @@ FAMILY_SECONDARY = 0.85
 FAMILY_LATER = 0.5  # named only in the title's last part (title_parts.later_only), after another family
 FAMILY_LEADER = 0.6  # leaders of the asked family ("Director of Product" for a product manager goal)
 FAMILY_RELATED = 0.35
+FAMILY_LED = 0.45  # the family an asked leadership family leads (product managers for a product director)
 FAMILY_UNKNOWN = 0.6
 FAMILY_OTHER = 0.1
 # Within a family, how much the title's words still order people ("Backend Engineer" before
@@ -154,6 +155,7 @@ def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     wanted = t.mask_of(option.families)
     leaders = t.mask_of(t.leaders(option.families))
     related = t.mask_of(t.related(option.families))
+    led = t.mask_of({t.families[f].leads for f in option.families if t.families[f].leads} - set(option.families))
     # First that holds: the title is shown as an asked family; it names one too ("Co-founder & CTO"
     # for engineering leaders: another family counts when it is the one asked, not when it is merely
     # related, "Political Science Tutor"); its family leads an asked one; is related to one; is
@@ -162,8 +164,8 @@ def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     bits = np.array([0, *(1 << i for i in range(len(t.names)))], dtype=np.int64)
     asked = (bits & wanted) != 0
     leading, relating = (bits & leaders) != 0, (bits & related) != 0
-    others = np.select([leading, relating, bits == 0], [FAMILY_LEADER, FAMILY_RELATED, FAMILY_UNKNOWN],
-                       default=FAMILY_OTHER)
+    others = np.select([leading, (bits & led) != 0, relating, bits == 0],
+                       [FAMILY_LEADER, FAMILY_LED, FAMILY_RELATED, FAMILY_UNKNOWN], default=FAMILY_OTHER)
     code = model.family_codes_ + 1
     names_asked = (model.family_masks_ & wanted) != 0
     family = np.where(asked[code], FAMILY_PRIMARY, np.where(names_asked, FAMILY_SECONDARY, others[code]))
