@@ -106,6 +106,34 @@ def test_the_preference_is_the_cosines_and_the_logistic_as_written_in_its_docstr
     assert model.similarity(X)[7] == 0.5
 
 
+def test_a_goals_features_keep_the_nearest_cosines_and_give_the_same_preference_mark_after_mark(monkeypatch):
+    import scipy.sparse as sp
+
+    from engine.outreach import feedback
+
+    rng = np.random.default_rng(5)
+    X = sp.random(400, 50, density=0.1, random_state=6, format="csr")
+    features = feedback.GoalFeatures(np.arange(400), X)
+    marks, multiplied = {}, []
+    direct = feedback.nearest_cosines
+    for step, row in enumerate(rng.choice(400, size=9, replace=False).tolist()):
+        marks[row] = 0 if step % 3 == 1 else 1  # marks come one at a time, of either kind
+        if step == 6:
+            marks.pop(next(iter(marks)))  # a mark cleared: a set of marks no earlier call saw
+        ids = list(marks)
+        model = FeedbackModel().fit(X[ids], [marks[i] for i in ids])
+        counted = []
+        monkeypatch.setattr(feedback, "nearest_cosines", lambda X, n, marked, counted=counted: (
+            counted.append(marked.shape[0]), direct(X, n, marked))[1])
+        kept = model.preference(X, features.norms, features.nearest)
+        monkeypatch.setattr(feedback, "nearest_cosines", direct)
+        assert np.array_equal(kept, model.preference(X)), step  # the same numbers as computed afresh
+        multiplied.append(counted)
+    # once both kinds are marked, only the kind that got the new mark is multiplied, by its new row alone;
+    # after a mark is cleared, that kind's marks are multiplied again
+    assert multiplied[3:6] == [[1], [1], [1]] and multiplied[6] == [4]
+
+
 def test_ten_marks_raise_ndcg_at_20_on_a_labeled_set():
     """benchmarks/feedback_sim.py: relevance comes from hidden rules (data people *in healthcare*) the
     goal does not state; ten marks on the top of the ranking must lift the unmarked contacts' NDCG@20."""

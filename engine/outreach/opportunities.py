@@ -281,8 +281,11 @@ def rank_contacts(store: Store, goal_id: int | None = None, segment_id: int | No
             ranked = exploration.with_exploration(ranked, ranker, contacts, now.date())
         else:  # a segment asked for is shown as it is
             ranked = ranked.assign(to_learn=False)
-        ranked = ranked.head(top)
-        ranked = ranked[[c for c in ranked.columns if c not in _DETAILS] + list(_DETAILS)]  # details last, as shown
+        if top is not None:  # (head(None) consolidates the whole list's columns: 17 ms at 100,000 after a mark)
+            ranked = ranked.head(top)
+        order = [c for c in ranked.columns if c not in _DETAILS] + list(_DETAILS)  # details last, as shown
+        if list(ranked.columns) != order:
+            ranked = ranked[order]
         ranked.insert(0, "rank", range(1, len(ranked) + 1))
         return ranked.reset_index(drop=True)
 
