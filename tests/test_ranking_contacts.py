@@ -378,6 +378,24 @@ def test_reasons_quote_the_title_as_written():
     assert "title matches 'chief … officer'" in reasons[(2, 2)], reasons[(2, 2)]  # "financial" did not match
 
 
+def test_reasons_quote_only_the_title_when_it_names_an_employer():
+    """A title naming its employer ("... @ Product Manager Academy") keeps the employer's words after
+    the roles it implies, in the text the ranker matches; reasons still quote only what the title
+    says, never the employer's words as the title ("title matches 'product manager'") nor the
+    implied roles as written (a probe's data science goal: "Lead Data Entry Officer at Connect
+    Health" "matched 'data … science'")."""
+    g = goal(target_roles=["Data Scientist"], outcome="mentorship", seniority=["lead", "director"])
+    contacts = contacts_frame([{"position": "Head, Data Analytics and Project Management @ CFA Society Nigeria"},
+                               {"position": "Business Analyst @ Product Manager Academy"},
+                               {"position": "Senior Data Analyst at Bank"}])
+    ranked = OpportunityRanker().fit(contacts).rank([g], NOW, top=None).set_index("contact_id")
+    assert (ranked["score"] > 0).all()
+    for contact, reasons in ranked["reasons"].items():
+        assert reasons, contact
+        quoted = [r for r in reasons if r.startswith("title matches")]
+        assert not any("product manager" in r or "science" in r for r in quoted), (contact, reasons)
+
+
 def test_a_weak_fit_says_what_the_title_reads_as():
     """A contact who fits by the title's family, with no term of the goal's to quote, is not listed
     without a reason, nor by a level word alone ("title matches 'senior'"): the reason says what

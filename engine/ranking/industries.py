@@ -144,6 +144,9 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("healthcare", re.compile(r"\b(hospital|clinic|health|healthcare|medical|pharma\w*|teaching hospital)\b")),
     ("fintech", re.compile(r"\b(pay|payments?|fintech)\b")),
     ("recruiting", re.compile(r"\b(human capital|staffing|recruit\w*|manpower|talent)\b")),
+    # investment firms named as such, whose partners are investors ("Sahel Capital Partners"); after
+    # recruiting: "Human Capital Partners" is a recruiter
+    ("venture capital", re.compile(r"\b(capital partners|investment partners|private equity|equity partners)\b")),
     ("financial services", re.compile(r"\b(capital|asset management|insurance|assurance|securities|"
                                       r"investments?|finance|financial)\b")),
     ("legal", re.compile(r"\b(law|legal|chambers|solicitors|attorneys|barristers)\b")),

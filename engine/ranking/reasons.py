@@ -17,7 +17,7 @@ import pandas as pd
 from .company_names import normalize_company
 from .scoring import GoalScores
 from .text import GENERIC_WORDS, best_term
-from .titles import SENIORITY_LEVELS, plain_of, quoted
+from .titles import SENIORITY_LEVELS, quoted, role_hints, title_forms
 
 TEXT_REASON_MIN = 0.2  # normalized text fit from which the match is worth quoting
 BIGRAM_PREFERENCE = 100.0  # quote "product manager" rather than "product" whenever a bigram matches
@@ -78,15 +78,26 @@ def _reads_as(code: int) -> str | None:
     return f"title reads as {t.label(t.names[code])}"
 
 
-def _role_phrase(roles: list[str], hinted: str) -> str | None:
-    """The reason a goal role gives a title: found in the title as written ("title matches
-    'talent acquisition'"), else only among the roles it implies ("title reads as 'recruiter'")."""
-    plain, hinted = f" {plain_of(hinted)} ", f" {hinted} "
-    found = next((r for r in roles if f" {r} " in plain), None)
+def _role_phrase(roles: list[str], plain: str) -> str | None:
+    """The reason a goal role gives a title (its plain form, ``_plain_title``): found in the title as
+    written ("title matches 'talent acquisition'"), else only among the roles it implies ("title reads
+    as 'recruiter'")."""
+    found = next((r for r in roles if f" {r} " in f" {plain} "), None)
     if found:
         return f"title matches '{found}'"
+    hinted = f" {role_hints(plain)} "
     implied = next((r for r in roles if f" {r} " in hinted), None)
     return f"title reads as '{implied}'" if implied else None
+
+
+def _plain_title(model, row: int) -> str:
+    """What reasons quote of the title of the contact at ``row``: its plain form, read from the raw
+    title. Not from the text the ranker matched, which holds the roles the title implies and then
+    the employer a title names ("Lead Data Entry Officer at Connect Health"): past the employer's
+    words its hints could not be told apart from the title, which then "matched 'data … science'"."""
+    code = int(model.position_codes_[row])
+    raw = model.position_titles_[code] if code >= 0 else ""
+    return title_forms(raw if isinstance(raw, str) else str(raw))[1]
 
 
 def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
@@ -105,8 +116,8 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
         sel = np.flatnonzero(strong & (option == oi))
         roles = [r for r in scores.options[oi].role_phrases if r]
         if roles:
-            distinct, inverse = np.unique(pos_codes[sel], return_inverse=True)
-            phrases = (_role_phrase(roles, model.field_values_["position"][p]) for p in distinct)
+            distinct, first, inverse = np.unique(pos_codes[sel], return_index=True, return_inverse=True)
+            phrases = (_role_phrase(roles, _plain_title(model, rows[sel[i]])) for i in first)
             found = np.array([code_of(p) for p in phrases], dtype=np.int64)[inverse]
             codes[sel] = found
             sel = sel[found < 0]
@@ -129,15 +140,17 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
         title_of = np.where(in_title, model.field_codes_["position"][rows[sel]], 0)
         pairs, inverse = np.unique((label * n_terms + terms) * n_titles + title_of, return_inverse=True)
 
-        family_of = dict(zip(title_of.tolist(), model.family_codes_[rows[sel]].tolist()))
+        # per title quoted: its family, and a contact with it (to read the title)
+        family_of = dict(zip(title_of[in_title].tolist(), model.family_codes_[rows[sel[in_title]]].tolist()))
+        row_of = dict(zip(title_of[in_title].tolist(), rows[sel[in_title]].tolist()))
 
         def phrase(key: int, n_terms: int = n_terms, n_titles: int = n_titles,
-                   family_of: dict = family_of) -> str | None:
+                   family_of: dict = family_of, row_of: dict = row_of) -> str | None:
             pair, title = divmod(int(key), n_titles)
             k, term = divmod(pair, n_terms)
             words = str(model.terms_[term])
             if k == len(FIELD_LABELS):
-                words = quoted(words, plain_of(model.field_values_["position"][title]))
+                words = quoted(words, _plain_title(model, row_of[title]))
                 # a term among what the taxonomy reads into the title, not in it, or a level or job
                 # word alone ("senior"): say what the title reads as
                 if words is None or all(w in GENERIC_WORDS for w in words.split()):

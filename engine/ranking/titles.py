@@ -255,16 +255,9 @@ def _plain_title_eng(tokens: list[str]) -> str:
 
 
 @lru_cache(maxsize=1 << 14)
-def plain_of(hinted: str) -> str:
-    """The plain title a hinted one (``normalize_title``) was made from: its hints are appended,
-    so it is the shortest word prefix whose hints give it back. What reasons quote: a Talent
-    Acquisition Lead's title does not say "recruiter", its hint does."""
-    words = hinted.split()
-    for k in range(1, len(words) + 1):
-        prefix = " ".join(words[:k])
-        if _with_hints(prefix) == hinted:
-            return prefix
-    return hinted
+def role_hints(plain: str) -> str:
+    """A plain title (``title_forms``) with the roles it implies but does not spell out appended."""
+    return _with_hints(plain)
 
 
 def quoted(term: str, plain: str) -> str | None:
