@@ -177,9 +177,10 @@ def _role_values_condition_by_condition(option, model, words):
     family = np.select(conditions[:3] + [(bit & led) != 0, conditions[3], model.family_codes_ < 0],
                        [scoring.FAMILY_PRIMARY, scoring.FAMILY_SECONDARY, scoring.FAMILY_LEADER, scoring.FAMILY_LED,
                         scoring.FAMILY_RELATED, scoring.FAMILY_UNKNOWN], default=scoring.FAMILY_OTHER)
-    # a second family named only in the title's last part, after an unrelated one (title_parts)
-    tagged = conditions[1] & ~(conditions[0] | conditions[2] | conditions[3])
-    family = np.where(later_only(model, wanted, tagged), scoring.FAMILY_LATER, family)
+    # a second family named only in the title's last part, after another role (title_parts)
+    shown_around = conditions[0] | conditions[2] | conditions[3]
+    later = later_only(model, wanted, wanted | leaders | related, conditions[1], shown_around)
+    family = np.where(later, scoring.FAMILY_LATER, family)
     floor = scoring.WORDS_FLOOR
     return family * np.where(np.logical_or.reduce(conditions), floor + (1 - floor) * words, words)
 

@@ -261,6 +261,56 @@ def test_a_family_named_only_in_a_team_tag_counts_less_than_the_role():
     assert ml[3] > 0.5 * ml.max(), ml
 
 
+def test_a_family_named_only_after_another_role_counts_less_even_when_the_title_shows_it():
+    """A seventh probe's "Learn machine learning engineering" had "Executive Housekeeper | AI/ML" and
+    "Admin and Operation Support III - Machine Learning Team" at the same score as an ML scientist:
+    the title was shown as the only family it names, or as the tag's. A lead part that is a role of
+    its own (another family, or words the taxonomy does not know) makes the tag count FAMILY_LATER;
+    one of level words only ("Head - Machine Learning", "Senior Manager | AI/ML") does not."""
+    from engine.ranking import OpportunityRanker
+    from engine.ranking.scoring import FAMILY_LATER, FAMILY_PRIMARY
+    from tests.ranking_support import NOW, contacts_frame, goal
+
+    titles = ["Machine Learning Engineer", "Executive Housekeeper | AI/ML",
+              "Admin and Operation Support III - Machine Learning Team", "创业者 | AI/ML",
+              "Head - Machine Learning", "Senior Manager | AI/ML", "Software Engineer | AI/ML"]
+    ranker = OpportunityRanker().fit(contacts_frame([{"position": t} for t in titles]))
+    text = ranker.score([goal(target_roles=["machine learning engineer"], seniority=[])], NOW)
+    text = text.set_index("contact_id")["text"]
+    tagged, leading = text[[2, 3, 4]], text[[5, 6, 7]]
+    assert tagged.max() <= FAMILY_LATER / FAMILY_PRIMARY * text[1] + 1e-9, text
+    assert leading.min() > tagged.max(), text
+
+
+def test_a_ux_designer_is_a_product_designer_by_another_name_and_an_interior_designer_is_not():
+    """A seventh probe's "Hire a product designer" tied a senior UX designer with interior, layout and
+    web designers (all "designer" of the design family)."""
+    from engine.ranking import OpportunityRanker
+    from tests.ranking_support import NOW, contacts_frame, goal
+
+    titles = ["Senior UX Designer", "Interior Designer", "UI/UX Designer", "Layout Designer", "Interaction Designer"]
+    ranker = OpportunityRanker().fit(contacts_frame([{"position": t} for t in titles]))
+    ranked = ranker.rank([goal(target_roles=["Product Designer"], outcome="hiring", seniority=[])], NOW, top=None)
+    ranked = ranked.set_index("contact_id")
+    assert min(ranked.loc[[1, 3, 5], "score"]) > max(ranked.loc[[2, 4], "score"]), ranked
+    assert "title reads as 'product designer'" in ranked.loc[1, "reasons"], ranked.loc[1, "reasons"]
+
+
+def test_a_cfo_leads_finance_for_a_goal_asking_cfos():
+    """A seventh probe's "Advice from CFOs on fundraising" (roles CFO, Finance Director) put nine heads
+    of finance above every CFO: "Head of Finance" implied finance leadership, "Chief Financial
+    Officer" (finance written "financial") implied nothing."""
+    from engine.ranking import OpportunityRanker
+    from tests.ranking_support import NOW, contacts_frame, goal
+
+    titles = ["Head of Finance", "DIRECTOR & CFO", "Chief Financial Officer", "Financial Analyst",
+              "Head, Finance and Accounts"]
+    ranker = OpportunityRanker().fit(contacts_frame([{"position": t} for t in titles]))
+    ranked = ranker.rank([goal(target_roles=["CFO", "Finance Director"], outcome="mentorship", seniority=[])], NOW,
+                         top=None).set_index("contact_id")["score"]
+    assert min(ranked[[2, 3]]) > max(ranked[[1, 5]]) > ranked[4], ranked
+
+
 def test_sharing_only_a_level_word_is_little_within_the_family_too():
     """"Find a mentor: head of tax": the heads of internal audit and of finance share only "head" (a
     level word, text.GENERIC_WORDS) with the role; within the finance family that counts as little as

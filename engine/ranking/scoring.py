@@ -170,9 +170,10 @@ def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     code = model.family_codes_ + 1
     names_asked = (model.family_masks_ & wanted) != 0
     family = np.where(asked[code], FAMILY_PRIMARY, np.where(names_asked, FAMILY_SECONDARY, others[code]))
-    # named only in the title's last part, after a family of no relation to the asked one: a team
-    # tag ("HR Director - Risk"), not an engineer on an ML team ("Software Engineer | AI/ML")
-    family[later_only(model, wanted, names_asked & ~(asked | leading | relating)[code])] = FAMILY_LATER
+    # named only in the title's last part, after another role: a team tag ("HR Director - Risk",
+    # "Executive Housekeeper | AI/ML"), not an engineer on an ML team ("Software Engineer | AI/ML")
+    around = wanted | leaders | related
+    family[later_only(model, wanted, around, names_asked, (asked | leading | relating)[code])] = FAMILY_LATER
     counts = (asked | leading | relating)[code] | names_asked
     scale = np.where(counts, WORDS_FLOOR + (1 - WORDS_FLOOR) * words, words)
     return family * scale

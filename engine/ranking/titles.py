@@ -110,6 +110,8 @@ _FUNCTION_LEADER = re.compile(
 )
 _LEADER_WORDS = frozenset("head director vice chief lead leader svp evp".split())  # one is in every match
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
+# A product designer by another name (not an interior or a layout designer).
+_DIGITAL_DESIGNER = re.compile(r"\b(user experience|user interface|interaction|experience|ux|ui) design(er)?\b")
 # In a tech network a bare "Staff Engineer" or "Principal Engineer" is a software engineer.
 _BARE_ENGINEER = re.compile(
     r"^(?:(?:staff|principal|senior|lead|founding|distinguished) )?engineer(?: i{1,3}| iv)?$"
@@ -291,8 +293,12 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra += [*_FUNCTION_ROLES[function], f"{function} leadership"]
     if "product manager" in out and _GROUP_PM.search(out) or "chief product officer" in out:
         extra += ["product manager", "product leadership"]
+    if "chief financial officer" in out or "financial director" in out:  # finance's leaders, written "financial"
+        extra += ["finance manager", "finance leadership"]
     if "engineer" in out and _BARE_ENGINEER.match(out):
         extra.append("software engineer")
+    if "design" in out and _DIGITAL_DESIGNER.search(out):
+        extra.append("product designer")
     if not extra:
         return out
     for hint in dict.fromkeys(extra):
@@ -354,6 +360,7 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
     )
 )
 _SENIORITY_WORDS = frozenset().union(*(sure | maybe for _, _, sure, maybe in _SENIORITY_RULES))
+LEVEL_WORDS = frozenset(w.lstrip("!") for w in _SENIORITY_WORDS)  # the words a level is read from
 _NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired|career break)\b")
 _NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "retired", "career"})
 # Words one of which a leader hint or a seniority rule needs: a title's words among these, found
