@@ -38,6 +38,27 @@ def test_an_area_with_a_role_is_the_goals_target_industry():
     assert [s["name"] for s in goal["segments"]] == ["data analysts", "Hiring managers", "Recruiters"]
 
 
+def test_learning_a_field_of_work_is_learning_it_from_its_people_and_an_industry_stays_one():
+    """`rapport goals add --template learn --area "machine learning"`: machine learning is no industry
+    the engine knows but a family of roles, so the goal asks for its roles (a seventh probe's goal
+    ranked a COO and salespeople whose titles end in "AI/ML" above every ML engineer); "fintech" and
+    "cybersecurity" stay industries."""
+    from engine.ranking import OpportunityRanker
+    from tests.ranking_support import NOW, contacts_frame
+
+    field = goal_from_template("learn", area="machine learning")
+    assert field["title"] == "Learn machine learning" and field["target_roles"] == ["machine learning"]
+    assert field["industries"] == [] and field["segments"][0]["roles"] == ["machine learning"]
+    for industry in ("fintech", "cybersecurity"):
+        goal = goal_from_template("learn", area=industry)
+        assert goal["industries"] == [industry] and goal["target_roles"] == [], goal
+    titles = ["Chief Operating Officer - AI/ML", "Machine Learning Engineer", "Sales Manager - Machine Learning",
+              "Senior Machine Learning Scientist"]
+    ranked = OpportunityRanker().fit(contacts_frame([{"position": t} for t in titles])).rank(
+        [{**field, "id": 1}], NOW, top=None)
+    assert set(ranked["contact_id"].head(2)) == {2, 4}, ranked[["contact_id", "score"]]
+
+
 def test_a_client_goal_with_a_role_says_whom_and_takes_them_at_any_level():
     """'HR manager' in banking: the buyers are HR managers, not only directors and up."""
     goal = goal_from_template("clients", role="HR manager", area="banking")

@@ -210,6 +210,12 @@ def canonical(industry) -> str | None:
     return _ALIAS_OF.get(text, text)
 
 
+def is_known(industry) -> bool:
+    """Whether a typed industry is one the engine knows (an alias of ``ALIASES``), not only a
+    user's own word ("machine learning" is a field of work: its people are read from titles)."""
+    return canonical(industry) in ALIASES
+
+
 # The keys as names are read ("mckinsey and company" is "mckinsey": a legal suffix goes).
 KNOWN = {normalize_company(name): industry for name, industry in KNOWN.items()}
 # A place or a group after a well-known name is the same company ("MTN Nigeria", "Unilever Ghana").

@@ -20,6 +20,7 @@ from engine.vocabulary import RELATIONSHIPS
 from .contact_readings import read_contacts
 from .employers import fit_employers
 from .goals import goal_options
+from .industry_fit import EXPERIENCE
 from .readings import KeptReadings, options_by_goal
 from .reasons import reasons_and_steps
 from .scoring import COMPONENTS, picked_scores, score_goals, segment_score_rows
@@ -66,6 +67,7 @@ def _normalized(values: np.ndarray, *fns) -> tuple:
     return (codes, *(np.array([fn(u) for u in uniques], dtype=object) for fn in fns))
 
 
+EXPERIENCE_FIRST = frozenset({"learn", "mentorship", "clients"})  # asking no level: ties to the experienced
 SEGMENT_BLOCK = 7  # segments scored together by ``segment_scores``: as many as a ranking's goals
 
 
@@ -301,8 +303,9 @@ class OpportunityRanker(BaseEstimator):
 
     def _order(self, total: np.ndarray, s, best: np.ndarray, top: int | None = None) -> np.ndarray:
         """Best first; equal scores ordered by meaning, never by file position: warmth, then how
-        close the seniority is to what the goal asks, then timing, then the more recent connection,
-        then name. ``top``: only the first ``top`` places, sorting only the rows that can take one
+        close the seniority is to what the goal asks (asking none, for a goal to learn, be advised
+        or sell: the more experienced first), then timing, then the more recent connection, then
+        name. ``top``: only the first ``top`` places, sorting only the rows that can take one
         (those scoring at least the top-th best score), which orders them as sorting all would."""
         rounded = np.round(total, 9)
         rows = np.arange(len(total))
@@ -323,6 +326,8 @@ class OpportunityRanker(BaseEstimator):
             if len(asked):
                 distances[oi, 0] = levels
                 distances[oi, 1:] = np.min(np.abs(np.arange(levels)[:, None] - asked[None, :]), axis=1)
+            elif o.outcome in EXPERIENCE_FIRST:  # to learn from, be advised by or sell to: the experienced
+                distances[oi] = -EXPERIENCE
         distance = distances[option, self.seniority_codes_[rows] + 1]
         names = self.name_order_[rows]
         connected = np.nan_to_num(self.signals_.connected_on[rows], nan=-np.inf)
