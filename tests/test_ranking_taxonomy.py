@@ -34,6 +34,7 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Group Chief Security Officer", "engineering_leadership", "executive"),  # a probe's CISO mentor had it 10th
     ("Investor Relations Manager", "finance", "manager"),  # an investor's contact, not an investor
     ("Investment Banker", "finance", "mid"),  # advises on deals; was an investor for a seed round
+    ("Business Developer", "sales", "mid"), ("Curriculum Developer", "education", "mid"),  # not software
     ("Lead Data Entry Officer", "operations", "lead"),  # clerical: was a data science mentor's #9
     # the employer a title names is not the role: "owners" of the company's aside made this a founder
     ("Senior Information Technology Business Analyst III @ AIM Group (Owners of Coolfm, Nigeria Info FM)",
@@ -309,6 +310,22 @@ def test_a_cfo_leads_finance_for_a_goal_asking_cfos():
     ranked = ranker.rank([goal(target_roles=["CFO", "Finance Director"], outcome="mentorship", seniority=[])], NOW,
                          top=None).set_index("contact_id")["score"]
     assert min(ranked[[2, 3]]) > max(ranked[[1, 5]]) > ranked[4], ranked
+
+
+def test_a_backend_developer_is_a_backend_engineer_for_a_hire():
+    """A seventh probe's "Hire a backend engineer" (the hiring template) put a backend developer below
+    the template's recruiters: "developer" did not meet "engineer"."""
+    from engine.planning.goal_templates import goal_from_template
+    from engine.ranking import OpportunityRanker
+    from tests.ranking_support import NOW, contacts_frame
+
+    titles = ["Backend Engineer", "Backend Developer", "Director, Talent Acquisition", "Frontend Developer"]
+    ranker = OpportunityRanker().fit(contacts_frame([{"position": t} for t in titles]))
+    ranked = ranker.rank([{**goal_from_template("hiring", role="backend engineer"), "id": 1}], NOW, top=None)
+    score = ranked.set_index("contact_id")["score"]
+    assert score[2] == score[1] > score[3] and score[2] > score[4], score
+    reasons = ranked.set_index("contact_id")["reasons"]
+    assert "title reads as 'backend engineer'" in reasons[2], reasons[2]
 
 
 def test_sharing_only_a_level_word_is_little_within_the_family_too():

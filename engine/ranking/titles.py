@@ -112,6 +112,8 @@ _LEADER_WORDS = frozenset("head director vice chief lead leader svp evp".split()
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
 # A product designer by another name (not an interior or a layout designer).
 _DIGITAL_DESIGNER = re.compile(r"\b(user experience|user interface|interaction|experience|ux|ui) design(er)?\b")
+_DEVELOPER = re.compile(r"\b(backend|back end|frontend|front end|full stack|fullstack|software|mobile|ios|android|"
+                        r"web|platform|data|machine learning) developer\b")
 # In a tech network a bare "Staff Engineer" or "Principal Engineer" is a software engineer.
 _BARE_ENGINEER = re.compile(
     r"^(?:(?:staff|principal|senior|lead|founding|distinguished) )?engineer(?: i{1,3}| iv)?$"
@@ -299,6 +301,8 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra.append("software engineer")
     if "design" in out and _DIGITAL_DESIGNER.search(out):
         extra.append("product designer")
+    if "developer" in out:  # a "Backend Developer" is a backend engineer by another name
+        extra += [f"{match.group(1)} engineer" for match in _DEVELOPER.finditer(out)]
     if not extra:
         return out
     for hint in dict.fromkeys(extra):
