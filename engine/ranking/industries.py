@@ -220,7 +220,7 @@ def is_known(industry) -> bool:
 KNOWN = {normalize_company(name): industry for name, industry in KNOWN.items()}
 # A place or a group after a well-known name is the same company ("MTN Nigeria", "Unilever Ghana").
 _PLACE_WORDS = frozenset(
-    "nigeria ghana kenya africa west east south north uk usa us india canada germany france egypt global "
+    "nigeria nig ghana kenya africa west east south north uk usa us india canada germany france egypt global "
     "international group holdings holding".split()
 )
 

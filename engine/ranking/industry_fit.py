@@ -51,7 +51,7 @@ def titles_naming(option: GoalOption, model) -> tuple[np.ndarray, np.ndarray] | 
     in_title = (model.field_terms_["position"][:, columns] > 0).toarray()[model.field_codes_["position"]]
     in_company = (model.field_terms_["company"][:, columns] > 0).toarray()[model.field_codes_["company"]]
     named = (in_title & ~in_company).any(axis=1)
-    tagged = team_tags(model, phrases, named)
+    tagged = team_tags(model, phrases, named, elsewhere=option.outcome == "clients")
     return named & ~tagged, tagged
 
 
@@ -62,22 +62,30 @@ def titles_naming(option: GoalOption, model) -> tuple[np.ndarray, np.ndarray] | 
 TAG_FUNCTIONS = frozenset({"people", "recruiting", "finance", "legal"})
 
 
-def team_tags(model, phrases: list[str], named: np.ndarray) -> np.ndarray:
+def team_tags(model, phrases: list[str], named: np.ndarray, elsewhere: bool = False) -> np.ndarray:
     """Per contact, among ``named``: the title holds ``phrases`` only in its last part, and what
-    comes before reads as one of TAG_FUNCTIONS."""
+    comes before reads as one of TAG_FUNCTIONS or, ``elsewhere`` (whom to sell to: a buyer works
+    in the industry), anything, at a company known to be in another industry: "Business Development
+    Director, Oil & Gas Team" at a consumer-goods maker sells to oil and gas, and buys nothing for
+    it (a probe's "Find clients in oil and gas" had such titles above the CEOs of energy firms)."""
     codes, titles = getattr(model, "position_codes_", None), getattr(model, "position_titles_", None)
     if codes is None or titles is None or not named.any():
         return np.zeros(len(named), dtype=bool)
     t = taxonomy()
-    tags = []
+    tags, later = [], []
     for code in np.unique(codes[named]).tolist():
         parts = last_part(titles[code])
         if parts is None:
             continue
         words = f" {normalize_title(parts[0], hints=False)} "
-        if not any(f" {p} " in words for p in phrases) and t.read_title(parts[0]).family in TAG_FUNCTIONS:
-            tags.append(code)
-    return named & np.isin(codes, tags)
+        if not any(f" {p} " in words for p in phrases):
+            later.append(code)
+            if t.read_title(parts[0]).family in TAG_FUNCTIONS:
+                tags.append(code)
+    tagged = np.isin(codes, tags)
+    if elsewhere and later:  # (a company in a target industry counts as working there: in_industry_fit)
+        tagged |= np.isin(codes, later) & (model.industry_codes_ >= 0)
+    return named & tagged
 
 
 def in_industry_fit(company: np.ndarray, words: np.ndarray, seniority_codes: np.ndarray,

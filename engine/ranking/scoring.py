@@ -60,6 +60,10 @@ WORDS_FLOOR = 0.5
 # manager, partner"; "Head of Finance" on "head of tax") counts this share of its text fit: within a
 # family the role's own words order people ("Tax Manager" first), where no family is known they decide.
 GENERIC_ONLY = 0.3
+# A go-between (goals.ROUTE_SHARE) outside the companies and industries the goal names: an advisor
+# anywhere is a weaker way to hospitals' buyers than the heads of a hospital group (a probe's
+# "Find clients in healthcare: hospital administrators" listed 90 consultants and advisors first).
+ROUTE_OUTSIDE = 0.5
 # Working in a target industry counts this share of working at a target company.
 INDUSTRY_SHARE = 0.7
 # A target account's senior people are who buys: in a clients goal, a person at a target company
@@ -228,8 +232,9 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
                 at_target = np.where(company >= 1.0, AT_TARGET_FLOOR + AT_TARGET_EXPERIENCE
                                      * EXPERIENCE[model.seniority_codes_ + 1], 0.0)
                 text = np.maximum(text, at_target)
-            if o.role_share != 1.0:
-                text, role_fit = text * o.role_share, role_fit * o.role_share
+            if o.role_share != 1.0:  # a go-between: outside where the goal looks, a weaker way in
+                share = o.role_share if company is None else np.where(company > 0, 1.0, ROUTE_OUTSIDE) * o.role_share
+                text, role_fit = text * share, role_fit * share
             if o.outcome in AT_TARGET_OUTCOMES and not o.seniority:  # a buyer decides: an intern seldom does
                 authority = np.minimum(1.0, BUYER_FLOOR + (1 - BUYER_FLOOR) * EXPERIENCE[model.seniority_codes_ + 1]
                                        / BUYER_FROM)
