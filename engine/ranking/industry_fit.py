@@ -55,11 +55,11 @@ def titles_naming(option: GoalOption, model) -> tuple[np.ndarray, np.ndarray] | 
     return named & ~tagged, tagged
 
 
-# Functions every industry has: "Finance Manager - Cybersecurity", "Head, HR - Healthcare" and
-# "Sr Talent Advisor | Cybersecurity" serve a team or a sector, and the title's last part is not
-# their field. "Consultant - Cybersecurity" or "Analyst - Healthcare" name no such function: the
-# tag is their field.
-TAG_FUNCTIONS = frozenset({"people", "recruiting", "finance", "legal"})
+# Functions every industry has: "Finance Manager - Cybersecurity", "Head, HR - Healthcare", "Sr Talent
+# Advisor | Cybersecurity" and "Facility Supervisor - Cybersecurity" serve a team or a sector, and the
+# title's last part is not their field. "Consultant - Cybersecurity" or "Analyst - Healthcare" name no
+# such function: the tag is their field.
+TAG_FUNCTIONS = frozenset({"people", "recruiting", "finance", "legal", "operations"})
 
 
 def team_tags(model, phrases: list[str], named: np.ndarray, elsewhere: bool = False) -> np.ndarray:
