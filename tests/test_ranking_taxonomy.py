@@ -35,6 +35,7 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Investor Relations Manager", "finance", "manager"),  # an investor's contact, not an investor
     ("Investment Banker", "finance", "mid"),  # advises on deals; was an investor for a seed round
     ("Business Developer", "sales", "mid"), ("Curriculum Developer", "education", "mid"),  # not software
+    ("Vice Principal Academics", "education", "lead"),  # a school's (a ninth probe's school clients)
     ("Lead Data Entry Officer", "operations", "lead"),  # clerical: was a data science mentor's #9
     # the employer a title names is not the role: "owners" of the company's aside made this a founder
     ("Senior Information Technology Business Analyst III @ AIM Group (Owners of Coolfm, Nigeria Info FM)",
