@@ -146,15 +146,6 @@ def _role_and_its_leaders(role: str) -> list[str]:
     return out
 
 
-def _is_field(area: str) -> bool:
-    """An area that is a field of work the role taxonomy knows ("machine learning", "data science",
-    "product management"), not an industry the engine knows ("fintech", "healthcare")."""
-    from engine.ranking.industries import is_known
-    from engine.ranking.taxonomy import taxonomy
-
-    return not is_known(area) and bool(taxonomy().role_families([area]))
-
-
 def _learn_a_field(goal: dict, area: str) -> None:
     """Learning a field is learning it from the people who do it: its roles, not an industry no
     company is in. "Learn the machine learning industry" ranked a COO and salespeople whose titles
@@ -187,7 +178,9 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
         goal["title"] = f"{goal['title']}: {plural(role)}"
     goal["target_roles"] = [role] if role else []
     goal["industries"] = [area] if area else []
-    if key == "learn" and not role and _is_field(area):
+    from engine.ranking.goals import is_field  # here: the ranking (and scikit-learn) loads on first use
+
+    if key == "learn" and not role and is_field(area):
         _learn_a_field(goal, area)
     goal["companies"] = list(companies or [])
     for segment in goal["segments"]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from engine.vocabulary import GOAL_OUTCOMES
 
 from .company_names import company_keys_of, normalize_company
-from .industries import goal_industries, title_words
+from .industries import goal_industries, is_known, title_words
 from .taxonomy import taxonomy
 from .titles import SENIORITY_LEVELS, normalize_seniority, normalize_title
 
@@ -275,11 +275,42 @@ def _spelled(goal: dict) -> dict:
             "segments": [{**s, "roles": fix(s.get("roles"))} for s in goal.get("segments") or []]}
 
 
+# Outcomes in which a field of work typed as an industry asks for its people: to learn machine
+# learning, or be mentored in it, is to meet machine learning engineers and scientists.
+FIELD_OUTCOMES = frozenset({"learn", "mentorship"})
+
+
+def is_field(area) -> bool:
+    """Whether ``area`` is a field of work the role taxonomy knows ("machine learning", "data
+    science", "product management"), not an industry the engine knows ("fintech", "healthcare")."""
+    return isinstance(area, str) and not is_known(area) and bool(taxonomy().role_families([area]))
+
+
+def _fields_as_roles(goal: dict) -> dict:
+    """``goal`` with, in a goal to learn or be mentored (``FIELD_OUTCOMES``) and where no role is
+    given, the fields of work typed as its (or a segment's) industries read as its roles. Typed
+    field by field, "learn, industries: machine learning" ranked a COO and salespeople whose titles
+    end in "AI/ML" above every machine learning engineer: no company is in a machine learning
+    industry, so the industry's words met only such titles."""
+    if str(goal.get("outcome") or "").lower() not in FIELD_OUTCOMES:
+        return goal
+
+    def read(spec: dict, roles_key: str) -> dict:
+        industries = _strings(spec.get("industries"))
+        fields = [i for i in industries if is_field(i)]
+        if _strings(spec.get(roles_key)) or not fields:
+            return spec
+        return {**spec, roles_key: fields, "industries": [i for i in industries if i not in fields]}
+
+    goal = read(goal, "target_roles")
+    return {**goal, "segments": [read(s, "roles") for s in goal.get("segments") or []]}
+
+
 def goal_options(goals) -> list[GoalOption]:
     """All options of the active goals: for each goal, its whole-goal option then its segments."""
     options: list[GoalOption] = []
     for gi, goal in enumerate(active_goals(goals)):
-        goal = _spelled(goal)
+        goal = _spelled(_fields_as_roles(goal))
         outcome = str(goal.get("outcome") or "other").lower()
         outcome = outcome if outcome in GOAL_OUTCOMES else "other"
         goal_roles_q, goal_context_q = _fields(goal, "target_roles", "title")
