@@ -12,7 +12,7 @@ import numpy as np
 
 from .taxonomy import taxonomy
 from .text import GENERIC_WORDS
-from .titles import LEVEL_WORDS, title_forms
+from .titles import LEVEL_WORDS, SMALL_WORDS, title_forms
 
 # Where a title's last part begins: "Head, HR - Healthcare", "Director- West Africa, Energy",
 # "Talent Advisor | Cybersecurity", and after a comma when it is a team ("HR Manager, Energy team").
@@ -77,6 +77,6 @@ def _lead_reading(title: str) -> tuple[int, bool]:
 
 # Words that say no role of their own: levels and job words ("Senior", "Head"), grades ("III", "2")
 # and the small words between.
-_NOT_OWN = GENERIC_WORDS | LEVEL_WORDS | frozenset("of and the for in at to a an".split())
+_NOT_OWN = GENERIC_WORDS | LEVEL_WORDS | SMALL_WORDS
 _GRADE = re.compile(r"[ivx]+|\d+")
 _LETTERS = re.compile(r"[^\W\d_]")
