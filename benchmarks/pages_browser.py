@@ -13,7 +13,8 @@ Streamlit app (written to a temporary folder) with the same navigation (``st.nav
 same sections, titles and icons) whose every page is a title and one 25-row ``st.dataframe``.
 
 Unless ``BENCH_PREPARE=0``, the workspace is then left as a dashboard session leaves it: the contact
-ranker fitted for its data version and kept on disk (``engine.outreach.model_cache``), so the first
+ranker fitted for its data version and kept on disk (``engine.outreach.model_cache``), with the flags
+Home showed (``engine.insights.kept_flags``), so the first
 load measures a restart of the dashboard; with ``BENCH_PREPARE=0`` the first round's first load fits
 (the first start after the data changed outside the dashboard).
 
@@ -234,14 +235,17 @@ def launch(playwright):
 
 # -- the benchmark -----------------------------------------------------------------------------------------------
 def keep_ranker(store) -> None:
-    """What a dashboard session that ranked leaves behind: the fitted ranker on disk, for this data version."""
+    """What a dashboard session that ranked leaves behind: the fitted ranker on disk, for this data version,
+    and the flags Home showed (engine.insights.kept_flags)."""
+    from engine.insights.kept_flags import flags_file, home_flags
     from engine.outreach import model_cache
     from engine.outreach.opportunities import contact_ranker
 
     contact_ranker(store)
+    home_flags(store)
     model_cache.finish_writes()
-    if not model_cache.cache_file(store.path).is_file():
-        raise RuntimeError("the ranker was not kept on disk (RAPPORT_MODEL_CACHE=0?)")
+    if not model_cache.cache_file(store.path).is_file() or not flags_file(store.path).is_file():
+        raise RuntimeError("the ranker or Home's flags were not kept on disk (RAPPORT_MODEL_CACHE=0?)")
 
 
 def _median_of(rounds: list[dict[str, float]], key: str) -> float:

@@ -5,9 +5,8 @@ import streamlit as st
 
 from engine.clock import workspace_today
 from engine.demo.load import load_demo_workspace
-from engine.insights.review import current_flags
-from engine.outreach.opportunities import prepare as prepare_ranking
-from engine.planning.agenda import agenda
+from engine.insights.kept_flags import home_flags
+from engine.outreach.preparation import prepare_in_background
 from ui.common import db_path, friendly_errors, page_header, plain, store
 
 page_header("Rapport", "Your professional network, turned into a networking strategy you can run and improve.")
@@ -59,12 +58,12 @@ else:
     st.page_link("ui/today.py", label="Today: follow-ups due and the next best outreach", icon=":material/today:")
     st.page_link("ui/outreach.py", label="See this week's best outreach", icon=":material/send:")
     st.page_link("ui/events.py", label="Upcoming events worth attending", icon=":material/event:")
-    with friendly_errors():  # kept until the data, the goals or the flags change
-        flags = current_flags(workspace, today=today)
+    with friendly_errors():  # kept on disk until the data, the goals or the flags change
+        flags = home_flags(workspace, today=today)
     if flags:
         st.subheader("To refine", anchor=False)
         for flag in flags[:3]:
             st.warning(f"**{plain(flag['title'])}** — {plain(flag['suggestion'])}", icon=":material/tune:")
         st.page_link("ui/review.py", label=f"All {len(flags)} in the monthly review", icon=":material/insights:")
-    prepare_ranking(workspace, outreach=True, then=agenda)  # in the background, while the user reads this page
+    prepare_in_background(workspace)  # while the user reads this page
 st.caption(f"Workspace file: {plain(db_path())}")

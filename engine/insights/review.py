@@ -19,13 +19,13 @@ from engine.clock import workspace_today
 from engine.insights import charts
 from engine.outreach.audience import memberships
 from engine.outreach.audience import segment_of as segment_of_best
-from engine.outreach.messages import workspace_templates
 from engine.outreach.opportunities import memoized
-from engine.planning.agenda import tag_cadences, touch_due
+from engine.planning.agenda import touch_due
 from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates
 from engine.store import Store
 
+from .plan import Plan, read_plan
 from .refine import refinement_flags, reply_rate_by_length, reply_rate_by_time_of_day, reply_rate_table
 
 
@@ -112,27 +112,6 @@ def _event_yield(period: pd.DataFrame, every: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
-class _Plan:
-    """The small things the review reads (goals, templates, dismissed flags, pitches, cadences): read
-    on every call, so an edit shows at once, and part of the key of everything built from them."""
-
-    goals: list[dict]
-    templates: list[dict]
-    usage: dict[int, int]
-    dismissed: dict[str, str]
-    pitches_by_goal: dict[int, int]
-    cadences: dict
-
-    @property
-    def active(self) -> list[dict]:
-        return [g for g in self.goals if g["status"] == "active"]
-
-    def key(self) -> str:
-        return repr((self.goals, self.templates, sorted(self.usage.items()), sorted(self.dismissed.items()),
-                     sorted(self.pitches_by_goal.items()), sorted(self.cadences.items())))
-
-
-@dataclass
 class _Data:
     """What the review reads of contacts and interactions, and the audiences: kept by the data version
     (every write to contacts or interactions changes it), the plan and the events."""
@@ -148,15 +127,6 @@ class _Data:
         return len(self.every) + len(self.cadence_contacts) + len(self.segment_of) // 10 + 1
 
 
-def _read_plan(store: Store) -> _Plan:
-    goals = store.goals.all()
-    general_pitch = bool(store.pitches.all(None))
-    return _Plan(goals=goals, templates=workspace_templates(store), usage=store.templates.usage(),
-                 dismissed=store.flags.dismissed(),
-                 pitches_by_goal={g["id"]: len(store.pitches.all(g["id"])) or int(general_pitch) for g in goals},
-                 cadences=tag_cadences(store))
-
-
 def _read_data(store: Store, active: list[dict], today: date) -> _Data:
     every = store.interactions.frame()
     members = memberships(store, active, today)
@@ -167,16 +137,16 @@ def _read_data(store: Store, active: list[dict], today: date) -> _Data:
                  cadence_contacts=store.contacts.for_cadence())
 
 
-def _read(store: Store, today: date) -> tuple[_Plan, _Data, tuple]:
+def _read(store: Store, today: date) -> tuple[Plan, _Data, tuple]:
     """The plan (read now), the data (kept by the data version) and the key of what is built from both.
     The plan is part of the data's key too: the interaction log names goals, templates and events."""
-    plan = _read_plan(store)
+    plan = read_plan(store)
     key = (str(store.path), store.data_version(), store.events.fingerprint(), today, plan.key())
     data = memoized(("review data", *key), lambda: _read_data(store, plan.active, today), rows=_Data.rows)
     return plan, data, key
 
 
-def _flags(plan: _Plan, data: _Data, today: date) -> list[dict]:
+def _flags(plan: Plan, data: _Data, today: date) -> list[dict]:
     active = plan.active
     progress_by_goal = {g["id"]: len(qualifying_dates(g, data.every, data.connections)) for g in active}
     coverage = [{"goal_title": g["title"], "segment_id": s["id"], "segment_name": s["name"],
@@ -190,7 +160,7 @@ def _flags(plan: _Plan, data: _Data, today: date) -> list[dict]:
     return [f.to_dict() for f in flags]
 
 
-def _kept_flags(plan: _Plan, data: _Data, key: tuple, today: date) -> list[dict]:
+def _kept_flags(plan: Plan, data: _Data, key: tuple, today: date) -> list[dict]:
     return memoized(("review flags", *key), lambda: _flags(plan, data, today), rows=lambda _: 1)
 
 
@@ -215,7 +185,7 @@ def build_review(store: Store, start: date, end: date, today: date | None = None
                     rows=lambda _: 1)
 
 
-def _build_review(plan: _Plan, data: _Data, key: tuple, start: date, end: date, today: date) -> Review:
+def _build_review(plan: Plan, data: _Data, key: tuple, start: date, end: date, today: date) -> Review:
     every, connections = data.every, data.connections
     period = _in_period(every, start, end)
     outreach = period[period["kind"] == "outreach"] if not period.empty else period

@@ -18,6 +18,7 @@ from engine.vocabulary import as_date
 
 from .followups import (
     Cadence,
+    cadences_of,
     calendar_items,
     due_follow_ups,
     follow_up_on,
@@ -28,10 +29,6 @@ from .followups import (
 
 FOLLOW_UP_COLUMNS = ["full_name", "company", "channel", "template", "goal", "occurred_on", "follow_up_on", "status"]
 TOUCH_COLUMNS = ["full_name", "company", "status", "days_since", "due_on", "cadence", "cadence_source"]
-
-
-def tag_cadences(store: Store) -> dict[str, Cadence]:
-    return {tag: Cadence(ideal, maximum) for tag, (ideal, maximum) in store.settings.tag_cadences().items()}
 
 
 @dataclass
@@ -50,7 +47,7 @@ def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agen
     wait_for_preparation(store)  # Home may be preparing this very agenda
     with store.session():
         today = today or workspace_today(store)
-        cadences = tag_cadences(store)
+        cadences = cadences_of(store.settings.tag_cadences())
         goals = store.goals.all()
         has_goals = any(g["status"] == "active" for g in goals)
         key = ("agenda", str(store.path), store.data_version(), today, repr(cadences),

@@ -182,6 +182,11 @@ def _positive_int(value: object) -> int | None:
     return int(number) if math.isfinite(number) and number >= 1 else None
 
 
+def cadences_of(tag_settings: dict[str, tuple[int, int | None]]) -> dict[str, Cadence]:
+    """The keep-in-touch cadence of each tag, from the settings' (ideal, maximum) days."""
+    return {tag: Cadence(ideal, maximum) for tag, (ideal, maximum) in tag_settings.items()}
+
+
 def contact_cadence(contact: dict, tag_cadences: dict[str, Cadence | int] | None = None) -> tuple[Cadence | None, str]:
     """The cadence for a contact and its source ("contact" or "tag: mentor"): its own ``cadence_days``
     wins, else the tightest of its tags' cadences (case-insensitive), as the closest tie sets the pace.

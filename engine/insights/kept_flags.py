@@ -1,0 +1,110 @@
+"""Home's strategies to refine, kept on disk beside the workspace between runs.
+
+Home shows the first few flags on every start of the dashboard. Working them out reads the
+audiences, which need the fitted ranker: importing scikit-learn (with SciPy's statistics) and
+loading the ranker were most of the first load, although nothing had changed since the last
+session. So the flags Home last showed are kept in ``<folder>/cache/<workspace>.flags.json``
+under a digest of everything they are built from: the engine's code and libraries, the data
+version, the events, the day and the plan (goals, templates, dismissed flags, pitches, cadences).
+Any change to one of them means they are worked out again.
+
+This module loads neither the ranking nor scikit-learn; the review does, when the kept flags are
+not current. ``RAPPORT_MODEL_CACHE=0`` turns the file off, as it does the kept ranker.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from engine.clock import workspace_today
+from engine.outreach.model_cache import enabled
+from engine.store import Store
+
+from .plan import read_plan
+
+log = logging.getLogger(__name__)
+FORMAT = 1
+FLAG_FIELDS = ("kind", "key", "title", "evidence", "suggestion", "severity")
+LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "duckdb")
+
+
+def flags_file(db_path: str | Path) -> Path:
+    path = Path(db_path)
+    return path.parent / "cache" / f"{path.name}.flags.json"
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The engine's code and data files, and the versions of the libraries it computes with."""
+    folder = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for source in sorted([*folder.rglob("*.py"), *folder.rglob("*.toml")]):
+        digest.update(str(source.relative_to(folder)).encode())
+        digest.update(source.read_bytes())
+    for library in LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{library}={metadata.version(library)}".encode())
+    return digest.hexdigest()
+
+
+def home_flags(store: Store, today: date | None = None) -> list[dict]:
+    """The strategies to refine now (``engine.insights.review.current_flags``), from the file when it
+    holds them for this state of the workspace, else worked out and kept there."""
+    with store.session():  # one open of the file for every read of the key
+        today = today or workspace_today(store)
+        key = hashlib.sha256(repr((FORMAT, code_fingerprint(), str(store.path), store.data_version(),
+                                   store.events.fingerprint(), today.isoformat(), read_plan(store).key())
+                                  ).encode()).hexdigest()
+    target = flags_file(store.path)
+    kept = _read(target, key)
+    if kept is not None:
+        return kept
+    from .review import current_flags  # the audiences: the ranking and scikit-learn
+
+    flags = [{name: flag[name] for name in FLAG_FIELDS} for flag in current_flags(store, today=today)]
+    _write(target, key, flags)
+    return flags
+
+
+def _read(target: Path, key: str) -> list[dict] | None:
+    if not enabled():
+        return None
+    try:
+        saved = json.loads(target.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as error:  # cut short or unreadable: worked out and written again
+        log.info("ignoring %s: %s", target.name, error)
+        return None
+    if not isinstance(saved, dict) or saved.get("key") != key or not isinstance(saved.get("flags"), list):
+        return None
+    return saved["flags"]
+
+
+def _write(target: Path, key: str, flags: list[dict]) -> None:
+    """Through a temporary file, whole or not at all; failures are logged, never raised."""
+    if not enabled():
+        return
+    temp = None
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump({"key": key, "flags": flags}, file)
+        os.replace(temp, target)
+        temp = None
+    except OSError as error:  # a full disk, a read-only folder: worked out again next time
+        log.info("could not keep %s: %s", target.name, error)
+    finally:
+        if temp:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
