@@ -19,14 +19,12 @@ import functools
 import hashlib
 import json
 import logging
-import os
-import tempfile
 from datetime import date
 from importlib import metadata
 from pathlib import Path
 
 from engine.clock import workspace_today
-from engine.outreach.model_cache import enabled
+from engine.outreach.model_cache import enabled, write_whole
 from engine.store import Store
 
 from .plan import read_plan
@@ -91,20 +89,5 @@ def _read(target: Path, key: str) -> list[dict] | None:
 
 
 def _write(target: Path, key: str, flags: list[dict]) -> None:
-    """Through a temporary file, whole or not at all; failures are logged, never raised."""
-    if not enabled():
-        return
-    temp = None
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump({"key": key, "flags": flags}, file)
-        os.replace(temp, target)
-        temp = None
-    except OSError as error:  # a full disk, a read-only folder: worked out again next time
-        log.info("could not keep %s: %s", target.name, error)
-    finally:
-        if temp:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+    if enabled():
+        write_whole(target, lambda file: json.dump({"key": key, "flags": flags}, file), mode="w")

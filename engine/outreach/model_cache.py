@@ -143,22 +143,31 @@ atexit.register(finish_writes)
 
 def _write(target: Path, key: tuple, payload) -> None:
     """``payload()`` pickled to ``target`` after its header, through a temporary file."""
+    def dump(file) -> None:
+        pickle.dump((FORMAT, code_fingerprint(), key), file, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(payload(), file, protocol=pickle.HIGHEST_PROTOCOL)
+
     with _file_lock:
+        write_whole(target, dump)
+
+
+def write_whole(target: Path, dump, mode: str = "wb") -> None:
+    """``dump(file)`` into ``target`` through a temporary file beside it, replaced in one step: whole or
+    not at all. Failures are logged, never raised (a full disk, a read-only folder: made again next time)."""
+    temp = None
+    try:
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        with os.fdopen(handle, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as file:
+            dump(file)
+        os.replace(temp, target)
         temp = None
-        try:
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-            with os.fdopen(handle, "wb") as file:
-                pickle.dump((FORMAT, code_fingerprint(), key), file, protocol=pickle.HIGHEST_PROTOCOL)
-                pickle.dump(payload(), file, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, target)
-            temp = None
-        except Exception as error:  # a full disk, a read-only folder: the next start fits again
-            log.info("could not keep %s: %s", target.name, error)
-        finally:
-            if temp:
-                with contextlib.suppress(OSError):
-                    os.unlink(temp)
+    except Exception as error:
+        log.info("could not keep %s: %s", target.name, error)
+    finally:
+        if temp:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
 
 
 # A column holding one small array per contact (``tags``, as DuckDB gives a list column) took 0.8 s of
