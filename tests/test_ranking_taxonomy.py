@@ -266,22 +266,25 @@ def test_a_family_named_only_in_a_team_tag_counts_less_than_the_role():
 def test_a_family_named_only_after_another_role_counts_less_even_when_the_title_shows_it():
     """A seventh probe's "Learn machine learning engineering" had "Executive Housekeeper | AI/ML" and
     "Admin and Operation Support III - Machine Learning Team" at the same score as an ML scientist:
-    the title was shown as the only family it names, or as the tag's. A lead part that is a role of
-    its own (another family, or words the taxonomy does not know) makes the tag count FAMILY_LATER;
-    one of level words only ("Head - Machine Learning", "Senior Manager | AI/ML") does not."""
+    the title was shown as the only family it names, or as the tag's. A lead part that names another
+    family makes the tag count FAMILY_LATER; one that names none does not: level words ("Head -
+    Machine Learning", "Senior Manager | AI/ML"), a grade or a unit, as in most such real titles
+    ("Virtual Internship - Salesforce Developer", "Senior Analyst - Data Science")."""
     from engine.ranking import OpportunityRanker
     from engine.ranking.scoring import FAMILY_LATER, FAMILY_PRIMARY
     from tests.ranking_support import NOW, contacts_frame, goal
 
     titles = ["Machine Learning Engineer", "Executive Housekeeper | AI/ML",
-              "Admin and Operation Support III - Machine Learning Team", "创业者 | AI/ML",
-              "Head - Machine Learning", "Senior Manager | AI/ML", "Software Engineer | AI/ML"]
+              "Admin and Operation Support III - Machine Learning Team", "Chief Financial Officer | AI/ML",
+              "Head - Machine Learning", "Senior Manager | AI/ML", "Software Engineer | AI/ML",
+              "Virtual Internship - Machine Learning Engineer"]
     ranker = OpportunityRanker().fit(contacts_frame([{"position": t} for t in titles]))
     text = ranker.score([goal(target_roles=["machine learning engineer"], seniority=[])], NOW)
     text = text.set_index("contact_id")["text"]
-    tagged, leading = text[[2, 3, 4]], text[[5, 6, 7]]
+    tagged, leading = text[[2, 3, 4]], text[[5, 6, 7, 8]]
     assert tagged.max() <= FAMILY_LATER / FAMILY_PRIMARY * text[1] + 1e-9, text
     assert leading.min() > tagged.max(), text
+    assert text[8] >= 0.9 * text[1], text
 
 
 def test_a_ux_designer_is_a_product_designer_by_another_name_and_an_interior_designer_is_not():

@@ -276,13 +276,13 @@ def quoted(term: str, plain: str) -> str | None:
         found.append(words.index(w))
     lo, hi = min(found), max(found)
     between = words[lo + 1:hi]
-    if hi - lo < 4 and all(w in SMALL_WORDS or i + lo + 1 in found for i, w in enumerate(between)):
+    if hi - lo < 4 and all(w in _SMALL_WORDS or i + lo + 1 in found for i, w in enumerate(between)):
         return " ".join(words[lo:hi + 1])  # "head of tax": only small words between
     return " … ".join(words[i] for i in sorted(set(found)))  # "chief … officer": what matched, in order
 
 
 # Words that join a title's words and name nothing by themselves ("head of tax")
-SMALL_WORDS = frozenset("of and the for in at to a an".split())
+_SMALL_WORDS = frozenset("of and the for in at to a an".split())
 
 
 def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> str:
