@@ -141,8 +141,8 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
 def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread | None:
     """Fit the contact ranker now, in the background, ahead of the first page that needs it (after an
     import): that page then waits only for what is left of the fit, and the next start loads it from
-    disk. ``outreach`` (Home, once it is drawn): the response model learned from the outcomes,
-    then Outreach's full ranking (paid on the first of those pages to open otherwise), then
+    disk. ``outreach`` (Home, once it is drawn): the audiences, the response model learned from the
+    outcomes, then Outreach's full ranking (paid on the first of those pages to open otherwise), then
     ``then(store)`` (Today's agenda, whose first places are read from it); a page opened meanwhile waits for it,
     ``wait_for_preparation``). None when that is ready or being prepared already. Failures are
     logged; the page that needs the ranker fits it then."""
@@ -160,7 +160,10 @@ def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread
 
     def fit() -> None:
         try:
-            if outreach:  # Outreach's whole list first: Today's first places (``then``) are read from it
+            if outreach:  # the audiences Goals and Review count, then Outreach's list (``then`` reads it)
+                from .audience import memberships
+
+                memberships(store)
                 learning_ranker(store, store.goals.all())
                 rank_contacts(store, reasons=False)
                 if then is not None:
