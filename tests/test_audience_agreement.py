@@ -109,14 +109,14 @@ def test_every_front_end_counts_the_same_audience(workspace):
 
 
 def test_editing_one_goal_scores_only_its_segments_again(workspace):
-    from engine.outreach import opportunities
+    from engine.outreach import opportunities, results
 
     store = workspace
     goals = store.goals.all(statuses=("active",))
     before = memberships(store, goals, TODAY)
 
     def per_goal():
-        return [k for k in opportunities._results if k[0] == "audience of a goal"]
+        return [k for k in results._results if k[0] == "audience of a goal"]
 
     kept = per_goal()
     assert len(kept) >= 2

@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.feedback_sim import simulate
 from engine.errors import NotFound, UserError
-from engine.outreach import opportunities
+from engine.outreach import opportunities, results
 from engine.outreach.feedback import FeedbackModel
 from tests.conftest import parsed_contacts
 from tests.test_cli import rapport
@@ -264,7 +264,7 @@ def test_a_mark_on_one_goal_learns_that_goal_again_and_keeps_the_others_reorder(
     store.feedback.mark(goal, ids["Ben Data"], "bad")
     kept = opportunities.rank_contacts(store, now=NOW)
     assert learned == [{ids["Ana Data"]: "good", ids["Ben Data"]: "bad"}]  # the goal marked, not the other
-    opportunities._results.clear()
+    results._results.clear()
     learned.clear()
     fresh = opportunities.rank_contacts(store, now=NOW)
     assert len(learned) == 2  # nothing kept: both goals learned

@@ -11,7 +11,7 @@ import pytest
 
 import engine.outreach.opportunities as opportunities
 from engine.demo.load import load_demo_workspace
-from engine.outreach import model_cache
+from engine.outreach import model_cache, results
 from engine.ranking import OpportunityRanker
 from engine.store import Store
 
@@ -28,7 +28,7 @@ def _restart() -> None:
     """What a new process starts with: nothing fitted in memory."""
     opportunities._fitted.clear()
     opportunities._learned.clear()
-    opportunities._results.clear()
+    results._results.clear()
 
 
 @pytest.fixture

@@ -59,11 +59,11 @@ def test_a_page_of_nobody_and_a_row_the_ranking_does_not_hold(demo):
 
 
 def test_the_first_places_are_read_from_the_whole_list_once_it_is_ranked(demo, monkeypatch):
-    from engine.outreach import opportunities
+    from engine.outreach import results
     from engine.ranking import OpportunityRanker
 
     direct = rank_contacts(demo, top=30, now=NOW)
-    opportunities._results.clear()
+    results._results.clear()
     rank_contacts(demo, now=NOW, reasons=False)  # what the Outreach page (and Home, ahead of it) ranks
 
     def no_ranking(*args, **kwargs):

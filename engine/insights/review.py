@@ -19,7 +19,7 @@ from engine.clock import workspace_today
 from engine.insights import charts
 from engine.outreach.audience import memberships
 from engine.outreach.audience import segment_of as segment_of_best
-from engine.outreach.opportunities import memoized
+from engine.outreach.results import memoized
 from engine.planning.agenda import touch_due
 from engine.planning.pace import goal_pace, progress_series
 from engine.planning.progress import qualifying_dates

@@ -23,7 +23,8 @@ from engine.ranking.goals import priority_weight
 from engine.ranking.scoring import at_asked_level
 from engine.store import Store
 
-from .opportunities import contact_ranker, goals_fingerprint, memoized, rank_events
+from .opportunities import contact_ranker, goals_fingerprint, rank_events
+from .results import memoized
 
 MEMBER_SCORE = 0.3
 GAP_BELOW = 5

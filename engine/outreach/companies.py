@@ -13,7 +13,7 @@ import difflib
 
 import pandas as pd
 
-from engine.outreach.opportunities import memoized
+from engine.outreach.results import memoized
 from engine.ranking.company_names import company_aliases, company_keys_of, units_prefix
 from engine.ranking.industries import infer_industry
 from engine.store import Store

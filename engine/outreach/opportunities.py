@@ -14,7 +14,6 @@ import gc
 import logging
 import threading
 import weakref
-from collections import OrderedDict
 from datetime import date, datetime
 
 import numpy as np
@@ -26,6 +25,7 @@ from engine.ranking.readings import carry_readings
 from engine.store import Store
 
 from . import model_cache
+from .results import kept_result, memoized
 
 log = logging.getLogger(__name__)
 OUTREACH_COLUMNS = ["rank", "full_name", "company", "position", "next_step", "reasons", "score", "goal_title",
@@ -34,7 +34,6 @@ EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", 
 
 _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
-_results: OrderedDict[tuple, tuple[object, int]] = OrderedDict()  # key -> (value, rows it counts for)
 _fitting: dict[str, threading.Lock] = {}  # per workspace: held while its ranker is loaded or fitted
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
 _learning: dict[str, threading.Lock] = {}  # per workspace: held while its response model is learned
@@ -42,42 +41,6 @@ _preparing: dict[str, threading.Thread] = {}  # per workspace: the ranking prepa
 _started: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # every thread ``prepare`` started, until it ends
 _features: dict = {}  # per (data version, goal): what feedback models learn from; "text": the contacts' words
 _fingerprints: dict[str, tuple] = {}  # per workspace: the fitted ranker's key on disk (model_cache)
-# The results kept, counted in rows: a full ranking of 100,000 contacts with its reasons holds about
-# 25 MB, so this keeps about three of them (and many small ones), not 32 (335 MB measured at 100k).
-_ROWS_KEPT = 300_000
-
-
-def memoized(key: tuple, compute, rows=len):
-    """Keep the last results (rankings, audience coverage, the review and its flags) keyed by
-    everything they depend on (the data version among it), up to ``_ROWS_KEPT`` rows in all (``rows``
-    counts a value's): a page rerun for a click on page 2 then costs nothing. This is the one cache of
-    computed results. Callers get a copy of a frame; any other value is shared and must not be changed."""
-    with _lock:
-        if key in _results:
-            _results.move_to_end(key)
-            return _handed_out(_results[key][0])
-    value = compute()
-    with _lock:
-        _results[key] = (value, rows(value))
-        while len(_results) > 1 and sum(n for _, n in _results.values()) > _ROWS_KEPT:
-            _results.popitem(last=False)
-    return _handed_out(value)
-
-
-def kept_result(key: tuple):
-    """A result ``memoized`` keeps for ``key`` (a copy of a frame), or None: nothing is computed."""
-    with _lock:
-        if key in _results:
-            _results.move_to_end(key)
-            return _handed_out(_results[key][0])
-    return None
-
-
-def _handed_out(value):
-    """A frame kept, as the caller's own: a shallow copy, which pandas' copy-on-write (always on since
-    pandas 3) turns into a real one for whatever the caller changes (a deep copy of a full ranking
-    was 10-15 ms of every page that reads it)."""
-    return value.copy(deep=False) if isinstance(value, pd.DataFrame) else value
 
 
 def goals_fingerprint(goals: list[dict]) -> str:

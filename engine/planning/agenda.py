@@ -12,7 +12,8 @@ from datetime import date
 import pandas as pd
 
 from engine.clock import workspace_today
-from engine.outreach.opportunities import memoized, rank_contacts, wait_for_preparation
+from engine.outreach.opportunities import rank_contacts, wait_for_preparation
+from engine.outreach.results import memoized
 from engine.store import Store
 from engine.vocabulary import as_date
 

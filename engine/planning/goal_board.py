@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.outreach.audience import memberships, segment_coverage
-from engine.outreach.opportunities import memoized
+from engine.outreach.results import memoized
 from engine.store import Store
 
 from .progress import progress_of
