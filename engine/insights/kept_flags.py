@@ -5,8 +5,8 @@ audiences, which need the fitted ranker: importing scikit-learn (with SciPy's st
 loading the ranker were most of the first load, although nothing had changed since the last
 session. So the flags Home last showed are kept in ``<folder>/cache/<workspace>.flags.json``
 under a digest of everything they are built from: the engine's code and libraries, the data
-version, the events, the day and the plan (goals, templates, dismissed flags, pitches, cadences).
-Any change to one of them means they are worked out again.
+version and the contacts' fingerprint, the events, the day and the plan (goals, templates,
+dismissed flags, pitches, cadences). Any change to one of them means they are worked out again.
 
 This module loads neither the ranking nor scikit-learn; the review does, when the kept flags are
 not current. ``RAPPORT_MODEL_CACHE=0`` turns the file off, as it does the kept ranker.
@@ -59,9 +59,10 @@ def home_flags(store: Store, today: date | None = None) -> list[dict]:
     holds them for this state of the workspace, else worked out and kept there."""
     with store.session():  # one open of the file for every read of the key
         today = today or workspace_today(store)
+        # the contacts' fingerprint too: a file deleted and made anew starts at data version 0 again
         key = hashlib.sha256(repr((FORMAT, code_fingerprint(), str(store.path), store.data_version(),
-                                   store.events.fingerprint(), today.isoformat(), read_plan(store).key())
-                                  ).encode()).hexdigest()
+                                   store.contacts.fingerprint(), store.events.fingerprint(), today.isoformat(),
+                                   read_plan(store).key())).encode()).hexdigest()
     target = flags_file(store.path)
     kept = _read(target, key)
     if kept is not None:
