@@ -2,7 +2,7 @@
 
 ``goal_board`` reads the goals on every call (small: an edit shows at once) and keeps the rest,
 the progress counted from the interaction log and how many fit each segment, in the one cache of
-results (``engine.outreach.opportunities.memoized``) under the data version, which every write to
+results (``engine.outreach.results.memoized``) under the data version, which every write to
 contacts or interactions changes, the goals themselves and the events. A segment's members are ranked (with
 their reasons) when the page opens the segment: ``engine.outreach.audience.segment_members``.
 """
