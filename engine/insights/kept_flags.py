@@ -14,17 +14,15 @@ not current. ``RAPPORT_MODEL_CACHE=0`` turns the file off, as it does the kept r
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import json
 import logging
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 from engine.clock import workspace_today
-from engine.outreach.model_cache import enabled, write_whole
+from engine.outreach.model_cache import enabled, sources_fingerprint, write_whole
 from engine.store import Store
 
 from .plan import read_plan
@@ -32,7 +30,6 @@ from .plan import read_plan
 log = logging.getLogger(__name__)
 FORMAT = 1
 FLAG_FIELDS = ("kind", "key", "title", "evidence", "suggestion", "severity")
-LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "duckdb")
 
 
 def flags_file(db_path: str | Path) -> Path:
@@ -42,16 +39,8 @@ def flags_file(db_path: str | Path) -> Path:
 
 @functools.cache
 def code_fingerprint() -> str:
-    """The engine's code and data files, and the versions of the libraries it computes with."""
-    folder = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for source in sorted([*folder.rglob("*.py"), *folder.rglob("*.toml")]):
-        digest.update(str(source.relative_to(folder)).encode())
-        digest.update(source.read_bytes())
-    for library in LIBRARIES:
-        with contextlib.suppress(metadata.PackageNotFoundError):
-            digest.update(f"{library}={metadata.version(library)}".encode())
-    return digest.hexdigest()
+    """The whole engine's code and data files, and the libraries' versions."""
+    return sources_fingerprint(Path(__file__).resolve().parents[1], recursive=True)
 
 
 def home_flags(store: Store, today: date | None = None) -> list[dict]:

@@ -23,6 +23,7 @@ import os
 import pickle
 import tempfile
 import threading
+from importlib import metadata
 from pathlib import Path
 
 log = logging.getLogger(__name__)
@@ -45,20 +46,22 @@ def code_fingerprint() -> str:
     return sources_fingerprint(Path(__file__).resolve().parents[1] / "ranking")
 
 
-def sources_fingerprint(folder: Path) -> str:
-    """A digest of ``folder``'s code (*.py) and data files (*.toml: roles.toml, which users are
-    invited to extend, decides how every title reads) and of the libraries' versions."""
-    import numpy
-    import pandas
-    import scipy
-    import sklearn
+LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "duckdb")  # what the kept results are computed with
 
+
+def sources_fingerprint(folder: Path, recursive: bool = False) -> str:
+    """A digest of ``folder``'s code (*.py) and data files (*.toml: roles.toml, which users are
+    invited to extend, decides how every title reads), with its subfolders' when ``recursive``, and
+    of the libraries' versions (read from their metadata: importing them to ask would cost Home the
+    imports that keeping its flags saves)."""
+    find = folder.rglob if recursive else folder.glob
     digest = hashlib.sha256()
-    for source in sorted([*folder.glob("*.py"), *folder.glob("*.toml")]):
-        digest.update(source.name.encode())
+    for source in sorted([*find("*.py"), *find("*.toml")]):
+        digest.update(source.relative_to(folder).as_posix().encode())
         digest.update(source.read_bytes())
-    for module in (numpy, pandas, scipy, sklearn):
-        digest.update(f"{module.__name__}={module.__version__}".encode())
+    for library in LIBRARIES:
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            digest.update(f"{library}={metadata.version(library)}".encode())
     return digest.hexdigest()
 
 

@@ -18,7 +18,8 @@ log = logging.getLogger(__name__)
 def prepare_in_background(store: Store) -> threading.Thread:
     """``engine.outreach.opportunities.prepare(store, outreach=True, then=agenda)`` from a thread of its
     own: the active goals' audiences, the response model, Outreach's full ranking, then Today's
-    agenda, ahead of the pages that show them (a page opened meanwhile waits for what is left, ``wait_for_preparation``)."""
+    agenda, ahead of the pages that show them (a page opened meanwhile waits for what is left,
+    ``wait_for_preparation``)."""
 
     def start() -> None:
         try:
