@@ -57,6 +57,10 @@ def test_home_offers_demo_or_empty_and_loads_the_demo(tmp_path, monkeypatch):
     metrics = {m.label: m.value for m in app.metric}
     assert int(metrics["Contacts"].replace(",", "")) > 400
     assert int(metrics["Active goals"]) == 3
+    # The active goals at a glance: one row each, progress read from the demo's logged outreach.
+    (glance,) = [d.value for d in app.dataframe if "To keep pace" in list(d.value.columns) or "pace" in d.value]
+    assert len(glance) == 3 and glance["progress"].str.contains(" of ").all()
+    assert glance["done"].between(0, 100).all() and glance["done"].max() > 0
 
 
 def test_outreach_lists_ranked_contacts_with_reasons_and_a_csv(demo_db, monkeypatch):

@@ -7,7 +7,14 @@ from engine.clock import workspace_today
 from engine.demo.load import load_demo_workspace
 from engine.insights.kept_flags import home_flags
 from engine.outreach.preparation import prepare_in_background
+from engine.planning.glance import goals_at_a_glance
 from ui.common import db_path, friendly_errors, page_header, plain, store
+
+GLANCE_COLUMNS = {
+    "goal": "Goal", "progress": "Progress",
+    "done": st.column_config.ProgressColumn("Done", min_value=0, max_value=100, format="%d%%"),
+    "due": st.column_config.DateColumn("Due", format="D MMM YYYY"), "pace": "Pace", "next": "To keep pace",
+}
 
 page_header("Rapport", "Your professional network, turned into a networking strategy you can run and improve.")
 
@@ -45,6 +52,12 @@ cols[1].metric("Active goals", summary["active_goals"])
 cols[2].metric("Upcoming events", summary["upcoming_events"])
 cols[3].metric("Interactions logged", f"{summary['interactions']:,}")
 cols[4].metric("Imports", summary["imports"])
+
+if summary["active_goals"]:
+    st.subheader("Your goals", anchor=False)
+    with friendly_errors():
+        glance = goals_at_a_glance(workspace, today)
+    st.dataframe(glance, hide_index=True, width="stretch", column_config=GLANCE_COLUMNS)
 
 st.subheader("Next steps")
 if not summary["contacts"]:

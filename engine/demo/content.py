@@ -223,12 +223,17 @@ def _events(today: date) -> tuple[list[dict], bytes]:
     return items, write_ics(items, prodid="-//Rapport//Demo//EN", dtstamp=stamp).encode("utf-8")
 
 
+HISTORY_DAYS = 120  # how far back the demo's outreach goes
+
+
 def _goals(today: date) -> list[dict]:
     def goal(title, outcome, description, metric, target, days, priority, segments, **targets):
         base = {"target_roles": [], "seniority": [], "industries": [], "companies": [], "locations": []}
         return {"title": title, "outcome": outcome, "description": description, **base, **targets,
                 "metric": metric, "target": target, "due_date": today + timedelta(days=days),
-                "priority": priority, "status": "active", "segments": segments}
+                "priority": priority, "status": "active", "segments": segments,
+                # Begun when the demo's history begins, so its months of outreach count toward it.
+                "created_at": today - timedelta(days=HISTORY_DAYS)}
 
     def segment(name, relationship=None, **lists):
         base = {"roles": [], "seniority": [], "companies": [], "industries": [], "keywords": []}
@@ -236,7 +241,7 @@ def _goals(today: date) -> list[dict]:
 
     return [
         goal("Referral into a product manager role at a fintech", "referral",
-             "Get referred for a senior PM role at a payments or lending fintech.", "referrals", 2, 90, 5,
+             "Get referred for a senior PM role at a payments or lending fintech.", "referrals", 6, 90, 5,
              [segment("Product leaders at target companies", roles=PRODUCT_LEADERS + ["Group PM"],
                       seniority=["senior", "lead", "director", "vp"], companies=FINTECH_TARGETS,
                       industries=["fintech"], keywords=["product", "payments"]),
@@ -248,14 +253,14 @@ def _goals(today: date) -> list[dict]:
              locations=["Berlin", "London", "Remote"]),
         goal("Find a mentor: director of product", "mentorship",
              "A director-level product leader to meet monthly about the step up to leading PMs.",
-             "conversations", 5, 120, 4,
+             "conversations", 20, 120, 4,
              [segment("Product directors and VPs", roles=PRODUCT_LEADERS,
                       seniority=["director", "vp", "executive"], keywords=["product"]),
               segment("Former colleagues in product leadership", "peer", roles=PRODUCT_LEADERS,
                       keywords=["product"])],
              target_roles=PRODUCT_LEADERS, seniority=["director", "vp"], industries=["fintech", "tech"]),
         goal("Learn the climate-tech industry", "learn",
-             "Understand business models and hiring in climate tech before a possible move.", "meetings", 4,
+             "Understand business models and hiring in climate tech before a possible move.", "meetings", 12,
              180, 3,
              [segment("People at climate-tech companies", companies=CLIMATE_TARGETS,
                       industries=["climate tech"], keywords=["climate", "energy", "sustainability"]),
@@ -286,7 +291,7 @@ def _interactions(rng: random.Random, today: date, people: list[dict], goals: li
         goal = rng.choices([g["title"] for g in goals] + [None], [4, 3, 3, 1])[0]
         contact = rng.choice(pools.get(goal) or people)
         outcome_key = next((g["outcome"] for g in goals if g["title"] == goal), None)
-        when = today - timedelta(days=rng.randint(3, 120))
+        when = today - timedelta(days=rng.randint(3, HISTORY_DAYS))
         start = rng.random()
         if start < 0.08:
             when, title = rng.choice(past_events)

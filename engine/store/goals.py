@@ -32,8 +32,13 @@ class Goals(Part):
     """``store.goals``: goals and their audience segments."""
 
     def add(self, goal: dict) -> int:
-        """Create a goal (and its ``segments``, if given); returns the new id."""
+        """Create a goal (and its ``segments``, if given); returns the new id.
+
+        Progress counts from ``created_at`` (now by default). A goal set up for history that is already
+        there, as the demo's months of outreach, gives the day its work began."""
         values = _clean(GOAL_FIELDS, goal)
+        if goal.get("created_at") is not None:
+            values["created_at"] = goal["created_at"]
         if not values.get("title", "").strip():
             raise UserError("a goal needs a title")
         values.setdefault("outcome", "other")
