@@ -21,7 +21,7 @@ def _csv(frame: pd.DataFrame) -> bytes:
 page_header("Settings", "Your workspace is one DuckDB file on this computer. Back it up as one zip; restore it here.")
 
 st.subheader("Workspace file", anchor=False)
-st.code(str(db_path()), language=None)
+st.text(str(db_path()))  # plain text: a code block would load its highlighter (1.5 MB) for one line
 other = st.text_input("Open another workspace file", placeholder="/path/to/another.duckdb",
                       help="A new file is created (empty) if it does not exist. Set RAPPORT_DB to change the default.")
 if st.button("Open") and other.strip():
