@@ -14,9 +14,9 @@ same sections, titles and icons) whose every page is a title and one 25-row ``st
 
 Unless ``BENCH_PREPARE=0``, the workspace is then left as a dashboard session leaves it: the contact
 ranker fitted for its data version and kept on disk (``engine.outreach.model_cache``), with the flags
-Home showed (``engine.insights.kept_flags``), so the first
-load measures a restart of the dashboard; with ``BENCH_PREPARE=0`` the first round's first load fits
-(the first start after the data changed outside the dashboard).
+Home showed (``engine.insights.kept_flags``) and the Goals page's figures (``engine.planning.goal_board``),
+so the first load and the first clicks measure a restart of the dashboard; with ``BENCH_PREPARE=0`` the first
+round's first load fits (the first start after the data changed outside the dashboard).
 
 Each round starts each server afresh (``streamlit run``, headless, on a free 127.0.0.1 port; the
 dashboard with ``RAPPORT_DB`` on the workspace) and opens it in a new browser context, Debian's
@@ -236,16 +236,22 @@ def launch(playwright):
 # -- the benchmark -----------------------------------------------------------------------------------------------
 def keep_ranker(store) -> None:
     """What a dashboard session that ranked leaves behind: the fitted ranker on disk, for this data version,
-    and the flags Home showed (engine.insights.kept_flags)."""
+    the flags Home showed (engine.insights.kept_flags) and the Goals page's figures (its default view)."""
+    from engine.clock import workspace_today
     from engine.insights.kept_flags import flags_file, home_flags
+    from engine.kept import kept_file
     from engine.outreach import model_cache
     from engine.outreach.opportunities import contact_ranker
+    from engine.planning.goal_board import goal_board
 
     contact_ranker(store)
     home_flags(store)
+    goal_board(store, workspace_today(store), ("active",))
     model_cache.finish_writes()
-    if not model_cache.cache_file(store.path).is_file() or not flags_file(store.path).is_file():
-        raise RuntimeError("the ranker or Home's flags were not kept on disk (RAPPORT_MODEL_CACHE=0?)")
+    kept = (model_cache.cache_file(store.path), flags_file(store.path), kept_file(store.path, "goals"))
+    if not all(path.is_file() for path in kept):
+        raise RuntimeError("the ranker, Home's flags or the Goals page's figures were not kept on disk "
+                           "(RAPPORT_MODEL_CACHE=0?)")
 
 
 def _median_of(rounds: list[dict[str, float]], key: str) -> float:

@@ -37,7 +37,7 @@ def test_the_flags_home_shows_are_the_reviews_and_are_kept_beside_the_workspace(
     assert flags and _titles(flags) == _titles(current_flags(demo, TODAY))
     assert [f["suggestion"] for f in flags] == [f["suggestion"] for f in current_flags(demo, TODAY)]
     saved = json.loads(flags_file(demo.path).read_text(encoding="utf-8"))
-    assert saved["flags"] == flags and len(saved["key"]) == 64
+    assert saved["value"] == flags and len(saved["key"]) == 64
 
 
 def test_a_new_start_reads_them_without_importing_scikit_learn(demo):
@@ -71,7 +71,7 @@ def test_a_damaged_file_is_worked_out_again_and_the_setting_turns_it_off(demo, m
     target = flags_file(demo.path)
     target.write_text('{"key": "cut sho', encoding="utf-8")
     assert home_flags(demo, TODAY) == expected
-    assert json.loads(target.read_text(encoding="utf-8"))["flags"] == expected
+    assert json.loads(target.read_text(encoding="utf-8"))["value"] == expected
     target.unlink()
     monkeypatch.setenv("RAPPORT_MODEL_CACHE", "0")
     assert home_flags(demo, TODAY) == expected and not target.exists()

@@ -163,10 +163,11 @@ def test_a_goal_edited_on_goals_has_outreach_ranked_again_before_outreach_opens(
     store = Store(db)
     load_demo_workspace(store, today=date.today())
 
-    def prepared() -> None:
-        for thread in threading.enumerate():
-            if thread.name == "rapport-prepare-ranker":
-                thread.join(timeout=120)
+    def prepared() -> None:  # the page's thread (it imports the ranking), then the one it starts
+        for name in ("rapport-prepare", "rapport-prepare-ranker"):
+            for thread in threading.enumerate():
+                if thread.name == name:
+                    thread.join(timeout=120)
 
     app = open_page("ui/goals.py", db, monkeypatch)
     prepared()  # what Home started on the first load, for the goals as they were

@@ -5,9 +5,7 @@ from datetime import timedelta
 import streamlit as st
 
 from engine.clock import workspace_today
-from engine.outreach.audience import segment_members
-from engine.outreach.opportunities import prepare as prepare_ranking
-from engine.planning.agenda import agenda
+from engine.outreach.preparation import prepare_in_background
 from engine.planning.goal_board import goal_board
 from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.store import GOAL_STATUSES
@@ -113,6 +111,8 @@ for card in cards:
                         st.dataframe(blank_missing(seg["events"]), hide_index=True, width="stretch",
                                      column_config=EVENT_COLUMNS)
                 if members.open and seg["count"]:
+                    from engine.outreach.audience import segment_members  # the ranking, once a segment is opened
+
                     with friendly_errors():
                         listed = segment_members(workspace, goal, seg["id"], today)
                     st.dataframe(blank_missing(listed), hide_index=True, width="stretch", column_config=MEMBER_COLUMNS)
@@ -127,7 +127,7 @@ for card in cards:
             st.rerun()
 
 # A goal edited here changes whom Outreach and Today put first: rank them again in the background while
-# the user reads this page (nothing starts when the goals did not change or it is under way already).
+# the user reads this page (nothing is done again when the goals did not change or it is under way already).
+# The thread imports the ranking itself: figures kept from the last session draw without it.
 if any_contact and any(g["status"] == "active" for g in goals):
-    with friendly_errors():
-        prepare_ranking(workspace, outreach=True, then=agenda)
+    prepare_in_background(workspace)

@@ -5,6 +5,10 @@ the progress counted from the interaction log and how many fit each segment, in 
 results (``engine.outreach.results.memoized``) under the data version, which every write to
 contacts or interactions changes, the goals themselves and the events. A segment's members are ranked (with
 their reasons) when the page opens the segment: ``engine.outreach.audience.segment_members``.
+
+The figures are also kept on disk (``engine.kept``, ``<workspace>.goals.json``): counting the audiences
+needs the fitted ranker, and on a restart of the dashboard the Goals page then shows the figures of the
+last session at once, without importing the ranking, when nothing they are built from changed.
 """
 
 from __future__ import annotations
@@ -12,11 +16,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from engine.outreach.audience import memberships, segment_coverage
+import pandas as pd
+
+from engine.kept import kept_file, read_kept, state_key, write_kept
 from engine.outreach.results import memoized
 from engine.store import Store
 
 from .progress import progress_of
+
+EVENT_FIELDS = ("title", "starts_at", "location", "next_step")
 
 
 @dataclass
@@ -35,15 +43,51 @@ def goal_board(store: Store, today: date, statuses: tuple[str, ...] | None = Non
         key = ("goal board", str(store.path), store.data_version(), store.events.fingerprint(), today, repr(goals))
 
         def compute() -> list[GoalCard]:
+            disk_key = state_key(store, today, repr(goals))
+            kept = _cards(goals, read_kept(kept_file(store.path, "goals"), disk_key))
+            if kept is not None:
+                return kept
+            from engine.outreach.audience import memberships, segment_coverage  # the ranking: scikit-learn
+
             interactions = store.interactions.frame()
             connections = store.contacts.connection_dates()
             # Every shown goal's audience at once: for the active goals, what Home and Review counted.
             audience = memberships(store, goals, today)
-            return [GoalCard(g, progress_of(g, interactions, connections),
-                             segment_coverage(store, g, today=today, limit=0, audience=audience)) for g in goals]
+            cards = [GoalCard(g, progress_of(g, interactions, connections),
+                              segment_coverage(store, g, today=today, limit=0, audience=audience)) for g in goals]
+            write_kept(kept_file(store.path, "goals"), disk_key, [_as_json(card) for card in cards])
+            return cards
 
         return memoized(key, compute, rows=_rows)
 
 
 def _rows(cards: list[GoalCard]) -> int:
     return 1 + sum(len(s["events"]) for card in cards for s in card.coverage)
+
+
+def _as_json(card: GoalCard) -> dict:
+    coverage = []
+    for segment in card.coverage:
+        events = segment["events"]
+        listed = [] if events.empty else [
+            {name: (None if pd.isna(value) else value.isoformat() if name == "starts_at" else str(value))
+             for name, value in row.items()} for row in events[list(EVENT_FIELDS)].to_dict("records")]
+        coverage.append({**{n: segment[n] for n in ("id", "name", "describe", "count", "gap")}, "events": listed})
+    return {"goal": card.goal["id"], "progress": card.progress, "coverage": coverage}
+
+
+def _cards(goals: list[dict], kept) -> list[GoalCard] | None:
+    """The kept figures as cards for ``goals`` (read fresh), or None when they do not fit them."""
+    if not isinstance(kept, list) or [k.get("goal") for k in kept] != [g["id"] for g in goals]:
+        return None
+    cards = []
+    for goal, saved in zip(goals, kept):
+        coverage = []
+        for segment in saved["coverage"]:
+            events = pd.DataFrame()
+            if segment["events"]:
+                events = pd.DataFrame(segment["events"], columns=list(EVENT_FIELDS))
+                events["starts_at"] = pd.to_datetime(events["starts_at"])
+            coverage.append({**segment, "contacts": pd.DataFrame(), "events": events})
+        cards.append(GoalCard(goal, saved["progress"], coverage))
+    return cards
