@@ -20,9 +20,12 @@ page_header("Rapport", "Your professional network, turned into a networking stra
 
 with friendly_errors():
     workspace = store()
-    with workspace.session():  # one open of the file for both
+    with workspace.session():  # one open of the file for everything Home reads
         summary = workspace.summary()
         today = workspace_today(workspace)
+        glance = goals_at_a_glance(workspace, today) if summary["active_goals"] else []
+        # kept on disk until the data, the goals or the flags change
+        flags = home_flags(workspace, today=today) if summary["contacts"] and summary["active_goals"] else []
 
 if st.session_state.pop("demo_loaded", False):
     st.success("Demo workspace loaded: explore the Outreach, Goals and Contacts pages.")
@@ -53,10 +56,8 @@ cols[2].metric("Upcoming events", summary["upcoming_events"])
 cols[3].metric("Interactions logged", f"{summary['interactions']:,}")
 cols[4].metric("Imports", summary["imports"])
 
-if summary["active_goals"]:
+if glance:
     st.subheader("Your goals", anchor=False)
-    with friendly_errors():
-        glance = goals_at_a_glance(workspace, today)
     st.dataframe(glance, hide_index=True, width="stretch", column_config=GLANCE_COLUMNS)
 
 st.subheader("Next steps")
@@ -71,8 +72,6 @@ else:
     st.page_link("ui/today.py", label="Today: follow-ups due and the next best outreach", icon=":material/today:")
     st.page_link("ui/outreach.py", label="See this week's best outreach", icon=":material/send:")
     st.page_link("ui/events.py", label="Upcoming events worth attending", icon=":material/event:")
-    with friendly_errors():  # kept on disk until the data, the goals or the flags change
-        flags = home_flags(workspace, today=today)
     if flags:
         st.subheader("To refine", anchor=False)
         for flag in flags[:3]:
