@@ -37,8 +37,16 @@ def test_a_goal_from_scratch_clears_the_form(tmp_path, monkeypatch):
     assert _text(app, "Title").value == ""
 
 
-def test_a_new_event_clears_the_form(tmp_path, monkeypatch):
+def _events_with_the_form_open(tmp_path, monkeypatch):
     app = open_page("ui/events.py", tmp_path / "e.duckdb", monkeypatch)
+    assert not any(t.label == "Title" for t in app.text_input)  # drawn only once opened
+    app.session_state["add_event_open"] = True  # what opening 'Add an event' does
+    app.run()
+    return app
+
+
+def test_a_new_event_clears_the_form(tmp_path, monkeypatch):
+    app = _events_with_the_form_open(tmp_path, monkeypatch)
     _text(app, "Title").input("Product meetup")
     _text(app, "Topics (comma-separated)").input("product, growth")
     _click(app, "Add event")
@@ -49,7 +57,7 @@ def test_a_new_event_clears_the_form(tmp_path, monkeypatch):
 
 
 def test_an_event_that_is_refused_keeps_what_was_typed(tmp_path, monkeypatch):
-    app = open_page("ui/events.py", tmp_path / "e.duckdb", monkeypatch)
+    app = _events_with_the_form_open(tmp_path, monkeypatch)
     _text(app, "Topics (comma-separated)").input("product")
     _click(app, "Add event")  # no title: refused
     assert any("title" in e.value for e in app.error)

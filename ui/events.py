@@ -23,17 +23,11 @@ from ui.common import (
 )
 
 WHEN = "D MMM YYYY, HH:mm"
-page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
-            "Google, Outlook) on the Import page, or add one here.")
-workspace = store()
-with friendly_errors():
-    now = workspace_now(workspace)  # the user's wall clock, in the zone chosen in Settings
-today = now.date()
 
-if added := form_message("add_event"):
-    st.success(added, icon=":material/event:")
-with st.expander("Add an event", icon=":material/add:"):
-    with st.form(f"add_event_{form_round('add_event')}"):  # a new, blank form after each event added
+
+def add_event_form(workspace, today) -> None:
+    """A new event typed in; the form is blank again after each event added."""
+    with st.form(f"add_event_{form_round('add_event')}"):
         title = st.text_input("Title")
         left, mid, right = st.columns(3)
         kind = left.selectbox("Kind", EVENT_KINDS)
@@ -54,6 +48,24 @@ with st.expander("Add an event", icon=":material/add:"):
                     "url": url.strip() or None,
                 })
             form_done("add_event", f"Event added: {plain(title.strip())}.")
+
+
+page_header("Events", "Where the people your goals need will be. Import .ics calendars (Meetup, Eventbrite, Luma, "
+            "Google, Outlook) on the Import page, or add one here.")
+workspace = store()
+with friendly_errors():
+    now = workspace_now(workspace)  # the user's wall clock, in the zone chosen in Settings
+today = now.date()
+
+if added := form_message("add_event"):
+    st.success(added, icon=":material/event:")
+
+# Drawn only while open (an expander keyed with on_change="rerun"): its date, time and number inputs are
+# code the browser loads on the page's first view otherwise.
+adding = st.expander("Add an event", icon=":material/add:", key="add_event_open", on_change="rerun")
+with adding:
+    if adding.open:
+        add_event_form(workspace, today)
 
 with friendly_errors():
     goals = workspace.goals.all(statuses=("active",))
