@@ -84,6 +84,10 @@ def test_every_command_prints_strict_json(capsys, workspace):
     assert goals and all(isinstance(g["segments"], list) for g in goals)
     added = run(capsys, workspace, "goals", "add", "--template", "referral", "--role", "data scientist")
     assert run(capsys, workspace, "goals", "edit", str(added["id"]), "--status", "paused") == {"id": added["id"]}
+    progress = run(capsys, workspace, "goals", "progress")  # the active goals, as Home shows them
+    assert [p["id"] for p in progress] == [g["id"] for g in goals if g["status"] == "active"]
+    assert all(set(p) == {"id", "goal", "progress", "done", "due", "pace", "next"} for p in progress)
+    assert any(p["done"] > 0 for p in progress) and {p["pace"] for p in progress} >= {"on pace", "behind", "done"}
     assert run(capsys, workspace, "events", "import", str(workspace / "events.ics"))["inserted"] == 1
     events = run(capsys, workspace, "events", "list")
     assert any(e["title"] == "Data Night" for e in events)

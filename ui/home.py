@@ -11,7 +11,7 @@ from engine.planning.glance import goals_at_a_glance
 from ui.common import db_path, friendly_errors, page_header, plain, store
 
 GLANCE_COLUMNS = {
-    "goal": "Goal", "progress": "Progress",
+    "id": None, "goal": "Goal", "progress": "Progress",
     "done": st.column_config.ProgressColumn("Done", min_value=0, max_value=100, format="%d%%"),
     "due": st.column_config.DateColumn("Due", format="D MMM YYYY"), "pace": "Pace", "next": "To keep pace",
 }

@@ -206,6 +206,18 @@ def cmd_goals_list(args, store: Store) -> int:
     return 0
 
 
+def cmd_goals_progress(args, store: Store) -> int:
+    """What Home shows of the active goals: progress, due date, pace and what keeping pace asks."""
+    from engine.planning.glance import goals_at_a_glance
+
+    rows = goals_at_a_glance(store, workspace_today(store))
+    if args.json:
+        print_json(rows)
+    else:
+        print(table(rows, ["id", "goal", "progress", "done", "due", "pace", "next"]))
+    return 0
+
+
 def _goal_changes(args) -> dict:
     """The goal fields given on the command line (``goals add`` and ``goals edit`` take the same)."""
     changes = {key: value for key, value in (

@@ -134,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "rapport goals edit 2 --status paused"), common)
     p = _command(goals, "list", quiet, "list goals, highest priority first",
                  ("rapport goals list", "rapport goals list --json"), commands.cmd_goals_list)
+    _command(goals, "progress", quiet, "the active goals' progress, due date and pace, as Home shows them",
+             ("rapport goals progress", "rapport goals progress --json"), commands.cmd_goals_progress)
     p = _command(goals, "add", quiet, "add a goal, from a template or field by field",
                  ("rapport goals add --template referral --role \"product manager\" --companies Stripe,Adyen",
                   "rapport goals add --template learn --area fintech --priority 3",

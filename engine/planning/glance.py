@@ -33,7 +33,7 @@ def goals_at_a_glance(store: Store, today: date) -> list[dict]:
 
 def glance_rows(goals: list[dict], interactions: pd.DataFrame, connections: pd.Series | None,
                 today: date) -> list[dict]:
-    """For each goal: ``goal`` (its title), ``progress`` ("3 of 10 referrals"), ``done`` (per cent of the
+    """For each goal: ``id``, ``goal`` (its title), ``progress`` ("3 of 10 referrals"), ``done`` (per cent of the
     target, 0..100, for a bar), ``due`` (the date or None), ``pace`` (``engine.planning.pace.STATUSES``) and ``next``
     (what keeping pace asks: "2.5 a week", "1 every 3 weeks", or a status's plain words)."""
     rows = []
@@ -42,6 +42,7 @@ def glance_rows(goals: list[dict], interactions: pd.DataFrame, connections: pd.S
         pace = goal_pace(done, goal.get("target"), goal.get("created_at"), goal.get("due_date"), today)
         metric = (goal.get("metric") or "conversations").replace("_", " ")
         rows.append({
+            "id": goal["id"],
             "goal": goal["title"],
             "progress": f"{done} of {pace.target} {metric}" if pace.target else f"{done} {metric}",
             "done": round(100 * min(pace.share_done, 1.0)),
