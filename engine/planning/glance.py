@@ -24,7 +24,7 @@ def goals_at_a_glance(store: Store, today: date) -> list[dict]:
         goals = store.goals.all(("active",))
         if not goals:
             return []
-        interactions = store.interactions.frame()
+        interactions = store.interactions.progress_frame()
         # Connection dates count only toward a "new contacts" goal: read them only for one.
         counts_connections = any(g.get("metric") == "new_contacts" for g in goals)
         connections = store.contacts.connection_dates() if counts_connections else None

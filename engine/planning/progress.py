@@ -30,13 +30,13 @@ def qualifying_dates(goal: dict, interactions: pd.DataFrame, connections: pd.Ser
         return pd.Series(dtype="datetime64[ns]")
     frame = interactions[interactions["goal_id"] == goal["id"]]
     outcome, kind = frame["outcome"], frame["kind"]
-    masks = {
-        "conversations": outcome.isin(REPLIES) | kind.isin(("inbound", "meeting")),
-        "meetings": outcome.isin(("meeting",)) | kind.eq("meeting"),
-        "referrals": outcome.isin(("referral", "opportunity")),
-        "events": kind.eq("event"),
+    masks = {  # only the metric's own is worked out (Home counts every active goal on each visit)
+        "conversations": lambda: outcome.isin(REPLIES) | kind.isin(("inbound", "meeting")),
+        "meetings": lambda: outcome.isin(("meeting",)) | kind.eq("meeting"),
+        "referrals": lambda: outcome.isin(("referral", "opportunity")),
+        "events": lambda: kind.eq("event"),
     }
-    dates = pd.to_datetime(frame.loc[masks.get(metric, masks["conversations"]), "occurred_on"])
+    dates = pd.to_datetime(frame.loc[masks.get(metric, masks["conversations"])(), "occurred_on"])
     return dates[dates >= since].sort_values().reset_index(drop=True)
 
 
