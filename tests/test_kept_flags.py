@@ -80,9 +80,11 @@ def test_a_damaged_file_is_worked_out_again_and_the_setting_turns_it_off(demo, m
 def test_home_prepares_the_ranking_from_a_thread_of_its_own(demo):
     """Home no longer imports the ranking; the thread it starts does, and leaves Outreach's ranking
     ready: preparing again has nothing to do."""
+    from engine.outreach import companies, results
     from engine.outreach.opportunities import prepare, wait_for_preparation
     from engine.outreach.preparation import prepare_in_background
 
     prepare_in_background(demo).join(timeout=120)
     wait_for_preparation(demo)
     assert prepare(demo, outreach=True) is None
+    assert results.kept_result(companies._network_key(demo)) is not None  # the Companies page's table too
