@@ -42,7 +42,9 @@ def test_a_goal_met_overdue_or_without_a_target_says_so():
     assert (met["pace"], met["done"], met["next"]) == ("done", 100, "target met")
     assert (overdue["pace"], overdue["next"]) == ("overdue", "9 short, past due")
     assert untargeted["pace"] == "no target" and untargeted["progress"] == "0 conversations"
-    assert "target" in untargeted["next"]
+    assert untargeted["next"] == "set a target to pace it"
+    (undated,) = glance_rows([_goal(4, due=None)], log, None, TODAY)
+    assert (undated["pace"], undated["next"], undated["due"]) == ("no target", "set a due date to pace it", None)
 
 
 def test_a_slow_pace_reads_as_one_every_few_weeks():

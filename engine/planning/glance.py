@@ -58,8 +58,8 @@ def _next(pace) -> str:
         return "target met"
     if pace.status == "overdue":
         return f"{pace.target - pace.progress} short, past due"
-    if pace.needed_per_week is None:
-        return "set a target and a date to pace it"
+    if pace.needed_per_week is None:  # nothing to pace: say what is missing
+        return "set a due date to pace it" if pace.target else "set a target to pace it"
     per_week = pace.needed_per_week
     if per_week < 1:  # "0.2 a week" reads badly; "1 every 5 weeks" is the same pace
         weeks = round(1 / per_week)
