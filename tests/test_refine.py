@@ -110,8 +110,14 @@ def test_pair_is_flagged_when_only_the_combination_is_worse():
 
 def test_segment_dimension_only_when_the_column_is_present():
     history = frame(outreach("email", 20, 1, segment="Recruiters"), outreach("email", 20, 11, segment="Founders"))
-    assert [f.key for f in strategy(refinement_flags(history, today=TODAY))] == ["strategy_worse:segment:Recruiters"]
+    (flag,) = strategy(refinement_flags(history, today=TODAY))
+    assert flag.key == "strategy_worse:segment:Recruiters"
+    assert flag.title == "Outreach to Recruiters gets fewer replies than outreach to Founders"
     assert strategy(refinement_flags(history.drop(columns="segment"), today=TODAY)) == []
+    outside = frame(outreach("email", 20, 1, segment=None), outreach("email", 20, 11, segment="Founders"))
+    (flag,) = strategy(refinement_flags(outside, today=TODAY))
+    assert flag.title.startswith("Outreach to people outside your segments gets fewer replies")
+    assert flag.suggestion.startswith("Rethink the approach to people outside your segments:")
 
 
 def test_reply_rate_table_counts_only_outreach_and_answered_outcomes():

@@ -162,7 +162,7 @@ def _strategy_frame(rows: pd.DataFrame) -> pd.DataFrame:
     if "segment" in rows.columns:
         segment = rows["segment"].map(as_text)
         work["segment_key"] = segment.replace("", "none")
-        work["segment_label"] = segment.replace("", "no segment")
+        work["segment_label"] = segment.replace("", "people outside your segments")
     return work
 
 
@@ -198,8 +198,10 @@ def strategy_flags(interactions: pd.DataFrame) -> list[Flag]:
             shown = "> 0.99" if p > 0.995 else f"= {p:.2f}"
             evidence = (f"{label}: {plural(r, 'reply')} from {n} ({_pct(r / n)}); {best[1]}: {best[3]} from {best[2]} "
                         f"({_pct(best[3] / best[2])}); P(worse) {shown}")
-            flags.append(Flag("strategy_worse", f"strategy_worse:{dim}:{key}",
-                              f"{label} gets fewer replies than {best[1]}", evidence,
+            # A segment names people ("Fintech recruiters"): what gets fewer replies is the outreach to them.
+            title = (f"Outreach to {label} gets fewer replies than outreach to {best[1]}" if dim == "segment"
+                     else f"{label} gets fewer replies than {best[1]}")
+            flags.append(Flag("strategy_worse", f"strategy_worse:{dim}:{key}", title, evidence,
                               _SUGGESTIONS[dim].format(this=label, best=best[1]), 3 if p >= 0.99 else 2))
     return flags
 
