@@ -77,6 +77,10 @@ def test_a_damaged_file_is_worked_out_again_and_another_day_too(workspace):
     target.write_text('{"key": "cut sho', encoding="utf-8")
     results._results.clear()
     assert _figures(goal_board(workspace, TODAY, ("active",))) == expected
+    saved = json.loads(target.read_text(encoding="utf-8"))
+    target.write_text(json.dumps({"key": saved["key"], "value": [1, 2, 3]}), encoding="utf-8")  # another shape
+    results._results.clear()
+    assert _figures(goal_board(workspace, TODAY, ("active",))) == expected
     key = json.loads(target.read_text(encoding="utf-8"))["key"]
     goal_board(workspace, TODAY + timedelta(days=1), ("active",))
     assert json.loads(target.read_text(encoding="utf-8"))["key"] != key

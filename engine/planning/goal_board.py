@@ -77,7 +77,15 @@ def _as_json(card: GoalCard) -> dict:
 
 
 def _cards(goals: list[dict], kept) -> list[GoalCard] | None:
-    """The kept figures as cards for ``goals`` (read fresh), or None when they do not fit them."""
+    """The kept figures as cards for ``goals`` (read fresh), or None when they do not fit them (or the
+    file holds JSON of another shape: worked out again)."""
+    try:
+        return _cards_of(goals, kept)
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
+
+
+def _cards_of(goals: list[dict], kept) -> list[GoalCard] | None:
     if not isinstance(kept, list) or [k.get("goal") for k in kept] != [g["id"] for g in goals]:
         return None
     cards = []
