@@ -159,7 +159,6 @@ class Interactions(Part):
                 [contact_id],
             ).df()
 
-
     def progress_frame(self) -> pd.DataFrame:
         """What counting goals' progress reads of the log (goal, kind, outcome, day), without the joins
         ``frame`` makes for the names: Home counts it on every visit."""
