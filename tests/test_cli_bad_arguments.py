@@ -127,7 +127,7 @@ def bad_arguments(bad: Path) -> list[tuple[str, list[str], str]]:
          "needs --area"),
         ("goals edit 999", ["goals", "edit", "999", "--title", "x"], "no goal with id 999"),
         ("goals edit --status nope", ["goals", "edit", "1", "--status", "nope"], "--status"),
-        ("goals without a subcommand", ["goals"], "rapport goals needs a command: list, add, edit"),
+        ("goals without a subcommand", ["goals"], "rapport goals needs a command: list, progress, add, edit"),
         ("companies without a subcommand", ["companies"], "needs a command: list, set, gaps"),
         ("review --month 2024-13", ["review", "--month", "2024-13"], "YYYY-MM"),
         ("review --month 1800-01", ["review", "--month", "1800-01"], "out of range"),
