@@ -44,7 +44,7 @@ def test_a_goal_met_overdue_or_without_a_target_says_so():
     assert untargeted["pace"] == "no target" and untargeted["progress"] == "0 conversations"
     assert untargeted["next"] == "set a target to pace it"
     (undated,) = glance_rows([_goal(4, due=None)], log, None, TODAY)
-    assert (undated["pace"], undated["next"], undated["due"]) == ("no target", "set a due date to pace it", None)
+    assert (undated["pace"], undated["next"], undated["due"]) == ("no due date", "set a due date to pace it", None)
 
 
 def test_a_slow_pace_reads_as_one_every_few_weeks():

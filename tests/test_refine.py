@@ -207,6 +207,9 @@ def test_zero_or_missing_target():
     for target in (0, None):
         pace = goal_pace(5, target, START, DUE, HALFWAY)
         assert pace.status == "no target" and pace.needed_per_week is None and pace.share_done == 0
+    undated = goal_pace(5, 10, START, None, HALFWAY)  # a target without a date: nothing to pace either
+    assert undated.status == "no due date" and undated.needed_per_week is None and undated.share_done == 0.5
+    assert goal_pace(10, 10, START, None, HALFWAY).status == "done"
 
 
 def test_due_before_created_expects_everything_at_once():

@@ -19,7 +19,7 @@ from .followups import as_date
 # "Behind" means under 80% of what the straight line expects by now: a fifth of slack absorbs the
 # lumpiness of small weekly counts without hiding a goal that has really stalled.
 BEHIND_TOLERANCE = 0.8
-STATUSES = ("done", "on pace", "behind", "overdue", "no target")
+STATUSES = ("done", "on pace", "behind", "overdue", "no target", "no due date")
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,8 @@ def goal_pace(progress: int | None, target: int | None, created_on, due_on, toda
     ``done`` when progress reaches the target (even past the due date: late but met), ``overdue``
     when the due date has passed without it (the due date itself still counts as time left),
     ``behind`` when progress is under ``BEHIND_TOLERANCE`` of the straight line, else ``on pace``.
-    A missing or zero target, or a missing due date, gives ``no target``: there is nothing to pace.
+    A missing or zero target gives ``no target``, a target without a due date ``no due date``:
+    there is nothing to pace.
     With less than a week left, ``needed_per_week`` is simply everything still to do (a rate over
     a couple of days would overstate it: "7 a week" when 2 are needed by Friday).
     """
@@ -65,7 +66,7 @@ def goal_pace(progress: int | None, target: int | None, created_on, due_on, toda
         return Pace("no target", progress, 0, 0.0, 0.0, 0.0, None, days_left)
     share_done = progress / target
     if due is None:
-        status = "done" if progress >= target else "no target"
+        status = "done" if progress >= target else "no due date"
         return Pace(status, progress, target, 0.0, share_done, 0.0, 0.0 if status == "done" else None, None)
     share_time = _share_time(created, due, today)
     expected = target * share_time
