@@ -107,9 +107,13 @@ def test_it_can_be_turned_off(tmp_path, monkeypatch):
     _restart()
 
 
-def test_paging_through_recommendations_never_refits_but_a_new_day_does(workspace, monkeypatch):
+def test_a_new_day_reads_how_often_each_was_shown_without_fitting_again(workspace, monkeypatch):
+    """Fatigue reads how often each contact was suggested, counted once a day without a new data
+    version: a new day reads that again, and only that (a weekly visit's first page loads the kept
+    ranker instead of fitting one, in memory and after a restart alike)."""
     from datetime import timedelta
 
+    ranker = opportunities.contact_ranker(workspace, now=TODAY)[0]
     opportunities.rank_contacts(workspace, top=5, now=TODAY)
     workspace.contacts.note_recommended([1, 2, 3], on=TODAY)  # the Outreach page showing a page of people
     fits = []
@@ -117,8 +121,20 @@ def test_paging_through_recommendations_never_refits_but_a_new_day_does(workspac
     monkeypatch.setattr(OpportunityRanker, "fit", lambda self, c, y=None: fits.append(1) or original(self, c))
     opportunities.rank_contacts(workspace, top=5, now=TODAY)
     assert fits == []
-    opportunities.rank_contacts(workspace, top=5, now=TODAY + timedelta(days=1))
-    assert fits == [1]  # fatigue reads how often each was shown: refreshed once a day
+    tomorrow = TODAY + timedelta(days=1)
+    fresh, contacts, _ = opportunities.contact_ranker(workspace, now=tomorrow)
+    shown = fresh.signals_.times_recommended[fresh.positions_of([1, 2, 3, 4])]
+    assert fits == [] and fresh is not ranker and list(shown) == [1, 1, 1, 0]
+    assert list(ranker.signals_.times_recommended[ranker.positions_of([1, 2, 3])]) == [0, 0, 0]  # left as it was
+    assert contacts.set_index("id").loc[[1, 2, 3], "times_recommended"].tolist() == [1, 1, 1]
+    assert fresh.contact_matrix_ is ranker.contact_matrix_  # the text fit is shared, not made again
+    _written()
+    _restart()  # the next day's restart loads that day's signals from disk
+    again = opportunities.contact_ranker(workspace, now=tomorrow)[0]
+    assert fits == [] and list(again.signals_.times_recommended[again.positions_of([1, 2, 3])]) == [1, 1, 1]
+    workspace.contacts.update(1, tags=["Conference"])  # the data changed: fitted again
+    opportunities.contact_ranker(workspace, now=tomorrow)
+    assert fits == [1]
 
 
 # What a new dashboard process does first: Home in AppTest (its flags count each segment's audience, which

@@ -1,9 +1,10 @@
 """The weekly question, answered: whom to contact and which events to attend first, and why.
 
 This joins the store and the ranking: it reads contacts, goals and events, fits the rankers and
-returns display-ready frames. The contact ranker is fitted once per data version (and day, since
-timing and fatigue move with the date) and kept, so editing a goal re-scores without re-reading
-or re-vectorizing contacts. Once enough outcomes are logged, a response model learned from them
+returns display-ready frames. The contact ranker is fitted once per data version and kept, so
+editing a goal re-scores without re-reading or re-vectorizing contacts; on a new day only what the
+day changes without a new data version (how often each contact was suggested, which fatigue reads)
+is read again. Once enough outcomes are logged, a response model learned from them
 is blended in (engine.learning).
 """
 
@@ -22,6 +23,7 @@ import pandas as pd
 from engine.clock import local_now
 from engine.ranking import EventRanker, OpportunityRanker
 from engine.ranking.readings import carry_readings
+from engine.ranking.signals import ContactSignals
 from engine.store import Store
 
 from . import model_cache
@@ -60,9 +62,11 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
     """The fitted ranker, the contacts it was fitted on and a cache key for what depends on them
     and on the day (timing and fatigue move with the date).
 
-    It is refitted when the data changed, and once a day (how often each contact was recommended,
-    which fatigue reads, is counted per day without changing the data version); it is kept in
-    memory and on disk (``model_cache``), so a restart the same day does not fit again."""
+    It is fitted when the data changed; it is kept in memory and on disk (``model_cache``), keyed
+    by the data version, so a restart does not fit again. On a new day the contacts are read again
+    for what changes without a new data version (how often each was suggested, which fatigue reads)
+    and only the ranker's signals are made from them (``_for_the_day``): a weekly visit's first page
+    loads the kept ranker instead of fitting one."""
     day = _now(now).date()
     key = (str(store.path), store.data_version(), day)
     with _lock:
@@ -79,15 +83,22 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
         # On disk a workspace is told apart by its contacts too: a file deleted and made anew starts at
         # data version 0 again.
         # The schema version too: a migration may add what the contacts frame holds (9: ``industry``).
-        fingerprint = (key[1], *store.contacts.fingerprint(), day.isoformat(), store.schema_version())
+        fingerprint = (key[1], *store.contacts.fingerprint(), store.schema_version())
         gc.unfreeze()  # the ranker this one replaces can be collected with the rest (see below)
-        loaded = model_cache.load(store.path, fingerprint)
-        if loaded is not None:
-            ranker, contacts = loaded
-            ranker.kept_readings().restore(model_cache.load_readings(store.path, fingerprint) or {})
+        same_data = cached is not None and _fingerprints.get(str(store.path)) == fingerprint
+        found = (cached[1], cached[2]) if same_data else model_cache.load(store.path, fingerprint)
+        if found is not None and not same_data:
+            found[0].kept_readings().restore(model_cache.load_readings(store.path, fingerprint) or {})
+        if found is not None and getattr(found[0], "signals_day_", None) != day:
+            found = _for_the_day(found[0], store, day)  # None: the contacts read differ, fitted below
+            if found is not None:
+                model_cache.save(store.path, fingerprint, *found)
+        if found is not None:
+            ranker, contacts = found
         else:
             contacts = store.contacts.for_ranking()
             ranker = OpportunityRanker().fit(contacts)
+            ranker.signals_day_ = day
             carry_readings(ranker, cached[1] if cached else None)  # when the goals read alike
             model_cache.save(store.path, fingerprint, ranker, contacts)
         with _lock:
@@ -99,6 +110,20 @@ def contact_ranker(store: Store, now: datetime | None = None) -> tuple[Opportuni
         # (with whatever else is alive now: a page's garbage frozen with them waits for the next unfreeze).
         gc.freeze()
     return ranker, contacts, key
+
+
+def _for_the_day(ranker: OpportunityRanker, store: Store, day: date) -> tuple[OpportunityRanker, pd.DataFrame] | None:
+    """``ranker`` with its signals made from the contacts as read today (the same people in the same
+    order, or None), and those contacts. A copy sharing everything else, the goals' readings too:
+    pages of the day before may still be ranking with the original."""
+    contacts = store.contacts.for_ranking()
+    if not np.array_equal(contacts["id"].to_numpy(), np.asarray(ranker.contact_ids_)):
+        return None
+    today = object.__new__(type(ranker))
+    today.__dict__.update(ranker.__dict__)
+    today.signals_ = ContactSignals.from_frame(contacts)
+    today.signals_day_ = day
+    return today, contacts
 
 
 def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread | None:
