@@ -13,6 +13,7 @@ last session at once, without importing the ranking, when nothing they are built
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,8 +24,6 @@ from engine.outreach.results import memoized
 from engine.store import Store
 
 from .progress import progress_of
-
-EVENT_FIELDS = ("title", "starts_at", "location", "next_step")
 
 
 @dataclass
@@ -68,10 +67,8 @@ def _rows(cards: list[GoalCard]) -> int:
 def _as_json(card: GoalCard) -> dict:
     coverage = []
     for segment in card.coverage:
-        events = segment["events"]
-        listed = [] if events.empty else [
-            {name: (None if pd.isna(value) else value.isoformat() if name == "starts_at" else str(value))
-             for name, value in row.items()} for row in events[list(EVENT_FIELDS)].to_dict("records")]
+        events = segment["events"]  # pandas' table form keeps the columns' types (the start as a date)
+        listed = None if events.empty else events.to_json(orient="table", index=False)
         coverage.append({**{n: segment[n] for n in ("id", "name", "describe", "count", "gap")}, "events": listed})
     return {"goal": card.goal["id"], "progress": card.progress, "coverage": coverage}
 
@@ -92,10 +89,8 @@ def _cards_of(goals: list[dict], kept) -> list[GoalCard] | None:
     for goal, saved in zip(goals, kept):
         coverage = []
         for segment in saved["coverage"]:
-            events = pd.DataFrame()
-            if segment["events"]:
-                events = pd.DataFrame(segment["events"], columns=list(EVENT_FIELDS))
-                events["starts_at"] = pd.to_datetime(events["starts_at"])
+            listed = segment["events"]
+            events = pd.read_json(io.StringIO(listed), orient="table") if listed else pd.DataFrame()
             coverage.append({**segment, "contacts": pd.DataFrame(), "events": events})
         cards.append(GoalCard(goal, saved["progress"], coverage))
     return cards
