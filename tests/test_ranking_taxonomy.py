@@ -178,7 +178,7 @@ def test_most_real_titles_resolve_to_a_family():
     titles = pd.read_csv(DATA / "titles_sample.csv", keep_default_na=False)
     covered = titles["title"].map(lambda s: read_title(s).family is not None)
     share = titles.loc[covered, "count"].sum() / titles["count"].sum()
-    assert share >= 0.8
+    assert share >= 0.88  # 0.86 before the functions below were added
 
 
 @pytest.mark.parametrize(("company", "industry"), [
@@ -388,3 +388,21 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
     option = goal_options([{**goal_from_template("mentor", role="product director"), "id": 1}])[0]
     fit = role_values(option, model, np.ones(model.n_contacts_))
     assert fit[0] > fit[1] > 0, fit
+
+
+@pytest.mark.parametrize(("title", "family"), [
+    # functions frequent in real exports that no family read: learning and reward are HR, as are the
+    # British spellings; a strategy team is not a marketing one unless marketing is all it names
+    ("Training & Organisation Development Manager", "people"), ("Manager Total Rewards", "people"),
+    ("Talent Development Lead", "people"), ("Diversity, Equity & Inclusion Lead", "people"),
+    ("Senior Research Manager", "research"), ("ICT Support Officer", "engineering"),
+    ("Sr Software Engg", "engineering"), ("Private Banker", "finance"), ("Equity Trader", "finance"),
+    ("PR & Comms Manager", "marketing"), ("Presales Manager", "sales"), ("Senior Buyer", "operations"),
+    ("HSE Manager", "operations"), ("Head, Corporate Strategy", "consulting"),
+    ("VP, Investment Strategy", "investing"), ("Plant Manager", "engineering_other"),
+    # misspellings frequent in real exports read as the word meant
+    ("Talent Aquisition Specialist", "recruiting"), ("Project Manger", "operations"),
+    ("Markerting Manager", "marketing"),
+])
+def test_common_functions_and_misspellings_resolve(title, family):
+    assert read_title(title).family == family
