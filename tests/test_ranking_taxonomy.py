@@ -406,3 +406,18 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
 ])
 def test_common_functions_and_misspellings_resolve(title, family):
     assert read_title(title).family == family
+
+
+def test_a_goal_asking_for_mentors_finds_people_who_mentor_not_teachers():
+    """"Mentor" is a relationship, not a job family: a goal asking for mentors ranks people whose title
+    says they mentor, and no teaching assistant or instructor for their family alone."""
+    from engine.ranking import OpportunityRanker
+    from tests.ranking_support import NOW, contacts_frame, goal
+
+    model = OpportunityRanker().fit(contacts_frame([
+        {"position": "Graduate Teaching Assistant"}, {"position": "Chef Instructor"},
+        {"position": "Head of Human Resources | Mentor"}, {"position": "Startup Mentor"},
+    ]))
+    ranked = model.rank([goal(title="Find mentors", outcome="mentorship", target_roles=["mentor"])], NOW)
+    scores = dict(zip(ranked["contact_id"], ranked["score"]))
+    assert min(scores[3], scores[4]) > 2 * max(scores[1], scores[2]), scores
