@@ -89,7 +89,7 @@ for i, word in enumerate(("payments", "lending", "treasury", "billing", "fraud",
     if i % 2 == 0:
         t = time.perf_counter(); outreach_page(); at_once.append(time.perf_counter() - t)
     else:
-        t = time.perf_counter(); prepare(store, outreach=True, then=agenda).join()
+        t = time.perf_counter(); prepare(store, outreach=True, then=[("agenda", agenda)]).join()
         preparing.append(time.perf_counter() - t)
         t = time.perf_counter(); outreach_page(); prepared.append(time.perf_counter() - t)
 store.goals.update(edited_goal["id"], {"target_roles": list(edited_goal.get("target_roles") or [])})

@@ -81,8 +81,8 @@ def test_home_prepares_the_ranking_from_a_thread_of_its_own(demo):
     """Home no longer imports the ranking; the thread it starts does, and leaves Outreach's ranking
     ready: preparing again has nothing to do."""
     from engine.outreach import companies, results
-    from engine.outreach.opportunities import prepare, wait_for_preparation
-    from engine.outreach.preparation import prepare_in_background
+    from engine.outreach.opportunities import prepare
+    from engine.outreach.preparation import prepare_in_background, wait_for_preparation
 
     prepare_in_background(demo).join(timeout=120)
     wait_for_preparation(demo)

@@ -10,7 +10,6 @@ is blended in (engine.learning).
 
 from __future__ import annotations
 
-import atexit
 import gc
 import logging
 import threading
@@ -26,7 +25,7 @@ from engine.ranking.readings import carry_readings
 from engine.ranking.signals import ContactSignals
 from engine.store import Store
 
-from . import model_cache
+from . import model_cache, preparation
 from .results import kept_result, memoized
 
 log = logging.getLogger(__name__)
@@ -39,8 +38,6 @@ _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
 _fitting: dict[str, threading.Lock] = {}  # per workspace: held while its ranker is loaded or fitted
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
 _learning: dict[str, threading.Lock] = {}  # per workspace: held while its response model is learned
-_preparing: dict[str, threading.Thread] = {}  # per workspace: the ranking prepared ahead of Today and Outreach
-_started: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # every thread ``prepare`` started, until it ends
 _features: dict = {}  # per (data version, goal): what feedback models learn from; "text": the contacts' words
 _fingerprints: dict[str, tuple] = {}  # per workspace: the fitted ranker's key on disk (model_cache)
 
@@ -126,19 +123,20 @@ def _for_the_day(ranker: OpportunityRanker, store: Store, day: date) -> tuple[Op
     return today, contacts
 
 
-def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread | None:
+def prepare(store: Store, outreach: bool = False, then=()) -> threading.Thread | None:
     """Fit the contact ranker now, in the background, ahead of the first page that needs it (after an
     import): that page then waits only for what is left of the fit, and the next start loads it from
     disk. ``outreach`` (Home, once it is drawn): the audiences, the response model learned from the
     outcomes, then Outreach's full ranking (paid on the first of those pages to open otherwise), then
-    ``then(store)`` (Today's agenda, whose first places are read from it); a page opened meanwhile waits for it,
-    ``wait_for_preparation``). None when that is ready or being prepared already. Failures are
+    each ``(stage, step)`` of ``then`` (``step(store)``: Today's agenda, whose first places are read
+    from it, ...); a page opened meanwhile waits for the stage it reads (``preparation.
+    wait_for_preparation``). None when that is ready or being prepared already. Failures are
     logged; the page that needs the ranker fits it then."""
     if outreach:
         with _lock:
             learned = _learned.get(str(store.path))
-            if _preparing.get(str(store.path)):
-                return None
+        if preparation.is_preparing(store):
+            return None
         if learned:
             with store.session():  # one open of the file for both (pages call this on every rerun)
                 current = learned[0][0][:2] == (str(store.path), store.data_version()) and \
@@ -152,44 +150,25 @@ def prepare(store: Store, outreach: bool = False, then=None) -> threading.Thread
                 from .audience import memberships
 
                 memberships(store)
+                preparation.stage_done(store, "audiences")
                 learning_ranker(store, store.goals.all())
                 rank_contacts(store, reasons=False)
-                if then is not None:
-                    then(store)
+                preparation.stage_done(store, "outreach")
+                for stage, step in then:
+                    step(store)
+                    preparation.stage_done(store, stage)
             else:
                 contact_ranker(store)
         except Exception:
             log.exception("fitting the ranker ahead of need failed")
         finally:
-            with _lock:
-                _preparing.pop(str(store.path), None)
+            preparation.end(store)
 
     thread = threading.Thread(target=fit, name="rapport-prepare-ranker", daemon=True)
-    with _lock:
-        _preparing[str(store.path)] = thread
-        _started.add(thread)
+    if not preparation.begin(store, thread):
+        return None
     thread.start()
     return thread
-
-
-def wait_for_preparation(store: Store) -> None:
-    """Let the ranking Home prepares finish before a page computes any of it again: two rankings of
-    100,000 contacts at once cost two peaks of memory (615 MB against 527 MB measured) and the
-    page no time."""
-    with _lock:
-        thread = _preparing.get(str(store.path))
-    if thread is not None and thread is not threading.current_thread():
-        thread.join(timeout=120)
-
-
-@atexit.register
-def _finish_preparing() -> None:
-    """Let a ranking prepared ahead finish before the process ends: a daemon thread stopped inside
-    DuckDB at exit aborts the whole process (the server on Ctrl-C, a test run)."""
-    with _lock:
-        started = list(_started)
-    for thread in started:
-        thread.join(timeout=60)
 
 
 def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None = None
@@ -202,7 +181,8 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
     from .learning import ranker_with_learning
 
     now = _now(now)
-    wait_for_preparation(store)
+    # Outreach's list, ranked by the preparation under way, is read from it rather than ranked twice.
+    preparation.wait_for_preparation(store, "outreach")
     with store.session():
         ranker, contacts, version = contact_ranker(store, now)
         key = (version, goals_fingerprint(goals))

@@ -12,7 +12,8 @@ from datetime import date
 import pandas as pd
 
 from engine.clock import workspace_today
-from engine.outreach.opportunities import rank_contacts, wait_for_preparation
+from engine.outreach.opportunities import rank_contacts
+from engine.outreach.preparation import wait_for_preparation
 from engine.outreach.results import memoized
 from engine.store import Store
 from engine.vocabulary import as_date
@@ -45,7 +46,7 @@ def agenda(store: Store, today: date | None = None, next_count: int = 5) -> Agen
     """What is due and what comes next. The follow-ups and cadences are kept in the one results cache
     (``memoized``) under the data version (every write to contacts or interactions changes it) and
     what is read fresh: the tag cadences, the goals and templates whose names the follow-ups show."""
-    wait_for_preparation(store)  # Home may be preparing this very agenda
+    wait_for_preparation(store, "agenda")  # Home may be preparing this very agenda
     with store.session():
         today = today or workspace_today(store)
         cadences = cadences_of(store.settings.tag_cadences())
