@@ -123,23 +123,32 @@ def test_exploration_with_a_model_holds_for_a_day_and_changes_with_the_days(worl
 
 def test_a_few_dozen_outcomes_of_noise_leave_the_estimate_nearly_flat(world):
     """Replies drawn at random, whoever the person: with 50 outcomes the penalty keeps the model
-    near "everyone answers at the base rate", and the learned top 20 fits as well as before."""
+    near "everyone answers at the base rate", and the learned top 20 fits as well as before.
+
+    Over twelve draws of the noise, not one: whether the held-out rows happen to order better than
+    chance decides between an estimate exactly flat and the penalized regression's own small spread
+    (0.0-0.1 either way), so one draw's spread said which side of that coin it fell."""
     sim, ranker, _ = world
-    rng = np.random.default_rng(3)
-    noise = sim["interactions"].head(50).assign(
-        outcome=np.where(rng.random(50) < 0.3, "replied", "no_response"))
-    learned, status = ranker_with_learning(ranker, GOALS, noise, NOW)
-    assert status["learning"] and not status["calibrated"]
     scores = ranker._scores(GOALS, NOW)
     contributions = {c: np.ascontiguousarray(v.T) for c, v in scores.contributions.items()}
     options = [scores.options[ids[0]] for ids in scores.goal_options]
-    proba = learned.response_model.ranking_proba(ranker, contributions, scores.signals, options, day_of(NOW))
-    assert proba.std() < 0.06 and abs(proba.mean() - status["reply_rate"]) < 0.1
     plain = ranker.score(GOALS, NOW)
     fit = plain[list(FIT_COMPONENTS)].sum(axis=1).groupby(plain["contact_id"]).max()
     top_plain = ranker.rank(GOALS, NOW, top=20)["contact_id"]
-    top_learned = learned.rank(GOALS, NOW, top=20)["contact_id"]
-    assert fit[top_learned].mean() >= 0.9 * fit[top_plain].mean()
+    spreads = []
+    for draw in range(12):
+        rng = np.random.default_rng(draw)
+        noise = sim["interactions"].head(50).assign(
+            outcome=np.where(rng.random(50) < 0.3, "replied", "no_response"))
+        learned, status = ranker_with_learning(ranker, GOALS, noise, NOW)
+        assert status["learning"] and not status["calibrated"]
+        proba = learned.response_model.ranking_proba(ranker, contributions, scores.signals, options, day_of(NOW))
+        assert abs(proba.mean() - status["reply_rate"]) < 0.1
+        spreads.append(proba.std())
+        top_learned = learned.rank(GOALS, NOW, top=20)["contact_id"]
+        assert fit[top_learned].mean() >= 0.9 * fit[top_plain].mean()
+    assert max(spreads) < 0.15, spreads  # never more than half the base rate, whatever the draw
+    assert sum(s < 0.01 for s in spreads) >= 2, spreads  # and some draws leave it exactly flat
 
 
 def test_reply_chance_move_says_how_far_learning_moved_a_contact(world):

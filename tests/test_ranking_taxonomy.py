@@ -110,10 +110,19 @@ def test_a_phrase_inside_a_longer_one_does_not_name_a_second_family(title, famil
     assert reading.family == family and not_also not in reading.families, reading
 
 
-def test_an_ambiguous_partner_is_an_investor_only_at_a_venture_firm():
+def test_an_ambiguous_grade_is_read_by_its_firms_industry():
+    """"Partner" is an investor at a venture firm, a lawyer at a law firm and a consultant at an audit or
+    consulting firm; elsewhere, and without a company, it names no family. So are a firm's bare grades."""
     assert read_title("Partner").family is None
     assert read_title("Partner", "venture capital").family == "investing"
-    assert read_title("Partner", "legal").family is None
+    assert read_title("Partner", "legal").family == "legal"
+    assert read_title("Partner", "consulting").family == "consulting"
+    assert read_title("Partner", "banking").family is None
+    assert read_title("Senior Associate", "consulting").family == "consulting"
+    assert read_title("Senior Associate", "legal").family == "legal"
+    assert read_title("Manager", "consulting").family == "consulting"
+    assert read_title("Manager", "retail").family is None
+    assert read_title("Software Engineer", "consulting").family == "engineering"  # a title that names one keeps it
 
 
 def test_word_forms_meet():
