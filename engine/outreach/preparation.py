@@ -99,5 +99,7 @@ def prepare_in_background(store: Store) -> threading.Thread:
             log.exception("preparing the ranking ahead of need failed")
 
     thread = threading.Thread(target=start, daemon=True, name="rapport-prepare")
+    with _changed:  # let it finish at exit too: it opens the file to see whether anything is left to prepare
+        _started.add(thread)
     thread.start()
     return thread
