@@ -14,7 +14,6 @@ it off.
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import functools
 import hashlib
@@ -92,7 +91,7 @@ def _read(target: Path, key: tuple):
 
 def save(db_path: str | Path, key: tuple, ranker, contacts) -> None:
     """Write the cache in the background (whole or not at all); failures are logged, never raised. A
-    process that ends meanwhile (``rapport rank``) finishes the write first (``finish_writes``)."""
+    process that ends meanwhile (``rapport rank``) finishes the write first (``_in_background``)."""
     if enabled():
         _in_background(cache_file(db_path), key, lambda: (ranker, *_packed(contacts)))
 
@@ -124,14 +123,15 @@ def save_readings(db_path: str | Path, key: tuple, saved: dict) -> None:
 
 
 def _in_background(target: Path, key: tuple, payload) -> None:
-    writer = threading.Thread(target=_write, args=(target, key, payload), daemon=True, name="rapport-ranker-cache")
+    # Not a daemon: a process that ends meanwhile finishes the write first (the interpreter waits for it).
+    writer = threading.Thread(target=_write, args=(target, key, payload), name="rapport-ranker-cache")
     with _write_lock:
         writer.start()
         _writers[:] = [w for w in [*_writers, writer] if w.is_alive()]
 
 
 def finish_writes(timeout: float = 60.0) -> None:
-    """Wait for the cache files being written (at exit: the next start would fit again without them)."""
+    """Wait for the cache files being written (a benchmark that reads them next)."""
     with _write_lock:
         writers = list(_writers)
     for writer in writers:
@@ -141,7 +141,6 @@ def finish_writes(timeout: float = 60.0) -> None:
 _write_lock = threading.Lock()  # guards _writers
 _writers: list[threading.Thread] = []
 _file_lock = threading.Lock()  # one file written at a time
-atexit.register(finish_writes)
 
 
 def _write(target: Path, key: tuple, payload) -> None:

@@ -7,10 +7,8 @@ nothing else on it needs the ranking. This module imports none of it: the thread
 
 from __future__ import annotations
 
-import atexit
 import logging
 import threading
-import weakref
 
 from engine.store import Store
 
@@ -21,7 +19,12 @@ log = logging.getLogger(__name__)
 _changed = threading.Condition()
 _preparing: dict[str, threading.Thread] = {}
 _done: dict[str, set[str]] = {}
-_started: weakref.WeakSet[threading.Thread] = weakref.WeakSet()  # every preparation started, until it ends
+
+# The preparation's threads are not daemons: the interpreter waits for them before it shuts down. A daemon
+# stopped inside DuckDB at exit aborted the whole process ("terminate called ... FATAL: exception not
+# rethrown": the server on Ctrl-C, a test run), and one still importing scikit-learn when the process
+# ended failed ("can't register atexit after shutdown"); joining them in an ``atexit`` hook came too late
+# for the second (the interpreter's shutdown has begun by then) and missed the threads they start.
 
 
 def begin(store: Store, thread: threading.Thread) -> bool:
@@ -31,7 +34,6 @@ def begin(store: Store, thread: threading.Thread) -> bool:
             return False
         _preparing[str(store.path)] = thread
         _done[str(store.path)] = set()
-        _started.add(thread)
     return True
 
 
@@ -67,16 +69,6 @@ def wait_for_preparation(store: Store, stage: str | None = None, timeout: float 
                           or (stage is not None and stage in _done.get(name, ())), timeout=timeout)
 
 
-@atexit.register
-def _finish_preparing() -> None:
-    """Let a preparation finish before the process ends: a daemon thread stopped inside DuckDB at
-    exit aborts the whole process (the server on Ctrl-C, a test run)."""
-    with _changed:
-        started = list(_started)
-    for thread in started:
-        thread.join(timeout=60)
-
-
 def prepare_in_background(store: Store) -> threading.Thread:
     """``engine.outreach.opportunities.prepare(store, outreach=True, then=...)`` from a thread of its
     own: the active goals' audiences, the response model, Outreach's full ranking, then Today's
@@ -98,8 +90,12 @@ def prepare_in_background(store: Store) -> threading.Thread:
         except Exception:
             log.exception("preparing the ranking ahead of need failed")
 
-    thread = threading.Thread(target=start, daemon=True, name="rapport-prepare")
-    with _changed:  # let it finish at exit too: it opens the file to see whether anything is left to prepare
-        _started.add(thread)
+    # The imports of pandas and scikit-learn (joblib) import these modules, which register a hook with
+    # the threading module: in a thread still importing them when the process ends, that raises "can't
+    # register atexit after shutdown". Imported here, before the thread starts (5 ms, once per process).
+    import concurrent.futures.process  # noqa: F401
+    import concurrent.futures.thread  # noqa: F401
+
+    thread = threading.Thread(target=start, name="rapport-prepare")  # not a daemon (see above)
     thread.start()
     return thread
