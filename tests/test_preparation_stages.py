@@ -81,11 +81,13 @@ def test_a_stage_the_preparation_never_reaches_is_waited_for_until_it_ends(demo)
 
 
 EXITS_AT_ONCE = """
-import sys
+import sys, threading
 from pathlib import Path
 from engine.outreach.preparation import prepare_in_background
 from engine.store import Store
-prepare_in_background(Store(Path(sys.argv[1])))
+page = threading.Thread(target=prepare_in_background, args=(Store(Path(sys.argv[1])),), daemon=True)
+page.start()  # from a daemon thread, as Streamlit runs a page's script
+page.join()
 """  # Home's call, in a process that ends right after it (a server stopped as soon as it drew Home)
 
 
@@ -102,3 +104,16 @@ def test_a_process_that_ends_while_home_prepares_lets_the_preparation_finish(dem
     assert done.returncode == 0, done.stderr[-2000:]
     assert "failed" not in done.stderr and "terminate called" not in done.stderr, done.stderr[-2000:]
     assert model_cache.cache_file(demo.path).stat().st_size > 0
+
+
+def test_the_preparation_started_from_a_page_is_no_daemon(demo):
+    """Streamlit runs a page's script in a daemon thread; a thread it starts is a daemon unless told
+    otherwise, and the interpreter does not wait for daemons at exit."""
+    from engine.outreach.preparation import prepare_in_background
+
+    started = []
+    page = threading.Thread(target=lambda: started.append(prepare_in_background(demo)), daemon=True)
+    page.start()
+    page.join(timeout=120)
+    assert started and started[0].daemon is False
+    started[0].join(timeout=120)

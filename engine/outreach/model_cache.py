@@ -124,7 +124,7 @@ def save_readings(db_path: str | Path, key: tuple, saved: dict) -> None:
 
 def _in_background(target: Path, key: tuple, payload) -> None:
     # Not a daemon: a process that ends meanwhile finishes the write first (the interpreter waits for it).
-    writer = threading.Thread(target=_write, args=(target, key, payload), name="rapport-ranker-cache")
+    writer = threading.Thread(target=_write, args=(target, key, payload), name="rapport-ranker-cache", daemon=False)
     with _write_lock:
         writer.start()
         _writers[:] = [w for w in [*_writers, writer] if w.is_alive()]

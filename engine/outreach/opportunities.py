@@ -164,7 +164,7 @@ def prepare(store: Store, outreach: bool = False, then=()) -> threading.Thread |
         finally:
             preparation.end(store)
 
-    thread = threading.Thread(target=fit, name="rapport-prepare-ranker")  # not a daemon: see preparation.py
+    thread = threading.Thread(target=fit, name="rapport-prepare-ranker", daemon=False)  # see preparation.py
     if not preparation.begin(store, thread):
         return None
     thread.start()

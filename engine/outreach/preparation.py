@@ -20,7 +20,8 @@ _changed = threading.Condition()
 _preparing: dict[str, threading.Thread] = {}
 _done: dict[str, set[str]] = {}
 
-# The preparation's threads are not daemons: the interpreter waits for them before it shuts down. A daemon
+# The preparation's threads are not daemons (said explicitly: a thread started from a daemon, as Streamlit's
+# script threads are, is one too otherwise): the interpreter waits for them before it shuts down. A daemon
 # stopped inside DuckDB at exit aborted the whole process ("terminate called ... FATAL: exception not
 # rethrown": the server on Ctrl-C, a test run), and one still importing scikit-learn when the process
 # ended failed ("can't register atexit after shutdown"); joining them in an ``atexit`` hook came too late
@@ -96,6 +97,6 @@ def prepare_in_background(store: Store) -> threading.Thread:
     import concurrent.futures.process  # noqa: F401
     import concurrent.futures.thread  # noqa: F401
 
-    thread = threading.Thread(target=start, name="rapport-prepare")  # not a daemon (see above)
+    thread = threading.Thread(target=start, name="rapport-prepare", daemon=False)  # (see above)
     thread.start()
     return thread
