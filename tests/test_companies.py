@@ -3,11 +3,14 @@ ranker's contacts frame; target companies nobody works at shown as gaps with the
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from engine.outreach.companies import companies_in_network, company_gaps, way_in
+from engine.planning.goal_board import _as_json, _cards, goal_board
 from tests.conftest import parsed_contacts
 
 APP = str(Path(__file__).parents[1] / "app.py")
@@ -59,6 +62,68 @@ def test_a_target_company_with_nobody_there_is_a_gap_with_the_closest_way_in(sto
     assert way_in(gaps["Stripe"]) == "used to work there: Cy Three (now at Ramp)"
     assert [r["contacts"] for r in gaps["Acme Robotics"]["related"]] == [2]  # Acme may be a way in
     assert way_in(gaps["Brex"]).startswith("nobody known yet")
+
+
+REFERRAL = {"title": "Data referral", "outcome": "referral", "target_roles": ["Data Analyst"],
+            "companies": ["Acme", "Stripe"],
+            "segments": [{"name": "Data analysts at target companies", "roles": ["data analyst"],
+                          "companies": ["Acme", "Stripe"]},
+                         {"name": "Recruiters", "roles": ["recruiter"]}]}
+
+
+def _with_ties(store) -> None:
+    """PEOPLE, with the strengths the user set (an export carries none)."""
+    store.imports.save_contacts(parsed_contacts(PEOPLE))
+    ids = store.contacts.for_ranking().set_index("full_name")["id"]
+    for person in PEOPLE:
+        if person.get("strength"):
+            store.contacts.update(int(ids[person["full_name"]]), strength=person["strength"])
+
+
+def test_a_segment_at_target_companies_nobody_fits_lists_the_people_there_as_ways_in(store):
+    """Nobody at Acme or Stripe is a data analyst: the engineer at Acme counts as a member (a partial
+    fit at a target company), and the two others who work there, in other roles, can refer the user:
+    the gap lists them, the closest tie first (Plaid is not a target)."""
+    _with_ties(store)
+    store.goals.add(REFERRAL)
+    card = goal_board(store, date.today())[0]
+    at_targets, recruiters = card.coverage
+    assert at_targets["gap"] and at_targets["count"] == 1  # Ana One, listed among its members
+    assert [p["full_name"] for p in at_targets["ways_in"]] == ["Bo Two", "Cy Three"]  # strength 4, then none
+    assert at_targets["ways_in_total"] == 2
+    assert at_targets["ways_in"][0]["company"] == "ACME" and at_targets["ways_in"][0]["position"] == "Designer"
+    assert recruiters["gap"] and recruiters["ways_in"] == [] and recruiters["ways_in_total"] == 0  # no company named
+    kept = _cards([card.goal], json.loads(json.dumps([_as_json(card)])))  # as a restart reads them from disk
+    assert kept[0].coverage[0]["ways_in"] == at_targets["ways_in"] and kept[0].coverage[0]["ways_in_total"] == 2
+    assert ways_in_listed(store, limit=2) == (["Bo Two", "Ana One"], 3)  # without the members left out: 3
+    assert ways_in_listed(store, limit=1) == (["Bo Two"], 3)  # the first places, and how many
+
+
+def ways_in_listed(store, limit: int) -> tuple[list[str], int]:
+    from engine.outreach.audience import ways_in
+    from engine.outreach.opportunities import contact_ranker
+
+    ranker, contacts, _ = contact_ranker(store)
+    listed, total = ways_in(ranker, contacts, REFERRAL["segments"][0], limit=limit)
+    return [p["full_name"] for p in listed], total
+
+
+def test_the_goals_page_shows_a_gaps_ways_in_when_the_segment_is_opened(store, monkeypatch):
+    _with_ties(store)
+    goal_id = store.goals.add(REFERRAL)
+    segment = store.goals.get(goal_id)["segments"][0]
+    monkeypatch.setenv("RAPPORT_DB", str(store.path))
+    app = AppTest.from_file(APP, default_timeout=60)
+    app.run()
+    app.switch_page("ui/goals.py")
+    app.session_state[f"seg_open_{segment['id']}"] = True  # what opening the segment's expander does
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert any(m.value.startswith("2 people at its target companies in another role can introduce you")
+               for m in app.markdown)
+    table = app.dataframe[0].value
+    assert list(table.columns) == ["full_name", "position", "company"]
+    assert list(table["full_name"]) == ["Bo Two", "Cy Three"]
 
 
 def test_the_companies_page_sets_an_industry_for_everyone_there(store, monkeypatch):

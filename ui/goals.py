@@ -2,6 +2,7 @@
 
 from datetime import timedelta
 
+import pandas as pd
 import streamlit as st
 
 from engine.clock import workspace_today
@@ -16,6 +17,7 @@ from ui.goal_form import goal_form, segment_form
 MEMBER_COLUMNS = {"full_name": "Name", "company": "Company", "position": "Position",
                   "score": st.column_config.ProgressColumn("Fit", min_value=0.0, max_value=1.0, format="%.2f"),
                   "reasons": st.column_config.ListColumn("Why", width="large")}
+WAY_IN_COLUMNS = {"full_name": "Name", "position": "Position", "company": "Company"}
 EVENT_COLUMNS = {"title": "Event", "starts_at": st.column_config.DatetimeColumn("Starts", format="D MMM YYYY, HH:mm"),
                  "location": "Where", "next_step": "Next step"}
 
@@ -106,6 +108,12 @@ for card in cards:
                 st.caption(plain(seg["describe"]))
                 if seg["gap"]:
                     st.warning("Few people in your network fit this segment yet.")
+                    if members.open and seg["ways_in"]:
+                        first = " (the closest ties first)" if seg["ways_in_total"] > len(seg["ways_in"]) else ""
+                        st.write(f"{plural(seg['ways_in_total'], 'person', 'people')} at its target companies "
+                                 f"in another role can introduce you or refer you{first}:")
+                        st.dataframe(blank_missing(pd.DataFrame(seg["ways_in"]).drop(columns="contact_id")),
+                                     hide_index=True, width="stretch", column_config=WAY_IN_COLUMNS)
                     if members.open and not seg["events"].empty:
                         st.write("Events that could fill it:")
                         st.dataframe(blank_missing(seg["events"]), hide_index=True, width="stretch",

@@ -7,7 +7,8 @@ the asked seniority). From it: a segment's count (Goals, Review's flags, Home), 
 ranked row is labelled with for its goal (Outreach, Today, the CSV, ``rapport rank``), the
 contacts a segment filter lists (Outreach), and the segment each contact counts under in the
 review (its best membership). A segment with fewer than ``GAP_BELOW`` members is a gap, shown
-with the upcoming events that best serve the goal.
+with the upcoming events that best serve the goal and, for a segment at target companies, the
+people who work there in another role (``ways_in``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,30 @@ from .results import memoized
 MEMBER_SCORE = 0.3
 GAP_BELOW = 5
 MEMBER_COLUMNS = ["full_name", "company", "position", "score", "reasons"]
+WAYS_IN = 5  # people listed as a gap's way in
+
+
+def ways_in(ranker, contacts: pd.DataFrame, segment: dict, members=(), limit: int = WAYS_IN) -> tuple[list[dict], int]:
+    """The people at a segment's target companies who are not its members, closest tie first (then
+    by name), the first ``limit`` of them and how many there are: for "Data analysts at Access Bank"
+    with no data analyst there, the engineer and the HR manager at Access Bank, who can introduce
+    the user or refer them. None for a segment naming no company. ``contacts``: the frame the ranker
+    was fitted on, in its order."""
+    if not segment.get("companies") or contacts.empty:
+        return [], 0
+    there = works_at(ranker, segment["companies"]) & ~np.isin(ranker.contact_ids_, np.asarray(list(members)))
+    rows = contacts.iloc[np.flatnonzero(there)]
+    if rows.empty:
+        return [], 0
+    strength = pd.to_numeric(rows["strength"], errors="coerce").fillna(0) if "strength" in rows else 0
+    order = rows.assign(_tie=strength, _name=rows["full_name"].fillna("").astype(str).str.casefold()) \
+        .sort_values(["_tie", "_name"], ascending=[False, True], kind="stable").head(limit)
+    return [{"contact_id": int(r.id), "full_name": r.full_name, "position": _text(r.position),
+             "company": _text(r.company)} for r in order.itertuples()], len(rows)
+
+
+def _text(value) -> str | None:
+    return None if value is None or value != value else str(value)  # NaN (a blank cell) as None
 
 
 def _describe(segment: dict) -> str:
@@ -131,7 +156,9 @@ def label_segments(ranked: pd.DataFrame, members: pd.DataFrame, segment_id: int 
 def segment_coverage(store: Store, goal: dict, today: date | None = None, limit: int = 50,
                      audience: pd.DataFrame | None = None) -> list[dict]:
     """One entry per segment: id, name, describe, count, gap, contacts (the top ``limit`` members,
-    ``segment_members``; none with ``limit=0``, for a page that lists them only when asked), events.
+    ``segment_members``; none with ``limit=0``, for a page that lists them only when asked), events,
+    ways_in and ways_in_total (a gap at target companies: the first people there in another role, and
+    how many there are, ``ways_in``).
     ``audience``: ``memberships`` of goals including this one, when the caller has them."""
     now = datetime.combine(today or local_today(), datetime.min.time())
     if audience is None:
@@ -145,11 +172,16 @@ def segment_coverage(store: Store, goal: dict, today: date | None = None, limit:
         gap = count < GAP_BELOW
         if gap and events is None:
             events = rank_events(store, goal_id=goal["id"], top=3, now=now)
+        way_in, there = [], 0
+        if gap and segment.get("companies"):
+            ranker, contacts, _ = contact_ranker(store, now)
+            way_in, there = ways_in(ranker, contacts, segment,
+                                    audience.loc[audience["segment_id"] == segment["id"], "contact_id"])
         members = (segment_members(store, goal, segment["id"], now.date(), limit) if limit and count
                    else pd.DataFrame(columns=MEMBER_COLUMNS))
         out.append({
             "id": segment["id"], "name": segment["name"], "describe": _describe(segment), "count": count,
-            "gap": gap, "contacts": members,
+            "gap": gap, "contacts": members, "ways_in": way_in, "ways_in_total": there,
             "events": (events[["title", "starts_at", "location", "next_step"]] if gap and events is not None
                        and not events.empty else pd.DataFrame()),
         })

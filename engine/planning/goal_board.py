@@ -69,7 +69,9 @@ def _as_json(card: GoalCard) -> dict:
     for segment in card.coverage:
         events = segment["events"]  # pandas' table form keeps the columns' types (the start as a date)
         listed = None if events.empty else events.to_json(orient="table", index=False)
-        coverage.append({**{n: segment[n] for n in ("id", "name", "describe", "count", "gap")}, "events": listed})
+        coverage.append({**{n: segment[n] for n in ("id", "name", "describe", "count", "gap", "ways_in",
+                                                   "ways_in_total")},
+                         "events": listed})
     return {"goal": card.goal["id"], "progress": card.progress, "coverage": coverage}
 
 
@@ -89,6 +91,8 @@ def _cards_of(goals: list[dict], kept) -> list[GoalCard] | None:
     for goal, saved in zip(goals, kept):
         coverage = []
         for segment in saved["coverage"]:
+            if "ways_in_total" not in segment:  # kept before gaps listed their ways in: worked out again
+                return None
             listed = segment["events"]
             events = pd.read_json(io.StringIO(listed), orient="table") if listed else pd.DataFrame()
             coverage.append({**segment, "contacts": pd.DataFrame(), "events": events})
