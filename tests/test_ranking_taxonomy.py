@@ -409,7 +409,8 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
     ("PR & Comms Manager", "marketing"), ("Presales Manager", "sales"), ("Senior Buyer", "operations"),
     ("HSE Manager", "operations"), ("Head, Corporate Strategy", "consulting"),
     ("VP, Investment Strategy", "investing"), ("Plant Manager", "engineering_other"),
-    ("Marketing Automation Specialist", "marketing"),
+    ("Marketing Automation Specialist", "marketing"), ("Developer Advocate", "marketing"),
+    ("Head of Developer Relations", "marketing"), ("Technical Evangelist", "marketing"),
     # misspellings frequent in real exports read as the word meant
     ("Talent Aquisition Specialist", "recruiting"), ("Project Manger", "operations"),
     ("Markerting Manager", "marketing"),
