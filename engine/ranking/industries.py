@@ -26,7 +26,9 @@ ALIASES: dict[str, tuple[str, ...]] = {
                 "mobile money"),
     "banking": ("banking", "bank", "banks", "commercial banking", "retail banking", "investment banking"),
     "financial services": ("financial services", "finance", "asset management", "wealth management",
-                           "insurance", "capital markets"),
+                           "capital markets"),
+    # its own industry: "learn the insurance industry" is about insurers, not every finance title
+    "insurance": ("insurance", "insurer", "insurers", "reinsurance", "insurtech", "assurance"),
     "consulting": ("consulting", "professional services", "audit", "advisory", "accounting"),
     "software": ("software", "saas", "technology", "tech", "it services", "information technology",
                  "developer tools", "cloud", "internet"),
@@ -57,7 +59,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 
 # A goal that names the broader industry meets the narrower one too: renewables are energy, while a
 # goal for climate tech does not want oil and gas.
-NARROWER: dict[str, tuple[str, ...]] = {"energy": ("climate tech",)}
+NARROWER: dict[str, tuple[str, ...]] = {"energy": ("climate tech",), "financial services": ("insurance",)}
 
 # Words that, in a job title, say the person works in the industry ("Property Manager", "Realtor",
 # "Oil and Gas Engineer"): a goal naming the industry looks for them in titles besides the words
@@ -67,7 +69,9 @@ TITLE_WORDS: dict[str, tuple[str, ...]] = {
     "venture capital": ("venture capital", "venture partner"),
     "fintech": ("fintech",),
     "banking": ("banking", "banker"),
-    "financial services": ("asset management", "wealth management", "insurance", "capital markets"),
+    "financial services": ("asset management", "wealth management", "capital markets"),
+    "insurance": ("insurance", "reinsurance", "actuary", "actuarial", "underwriter", "claims adjuster",
+                  "loss adjuster", "insurtech"),
     "healthcare": ("healthcare", "clinical", "medical", "pharmaceutical", "pharma", "hospital", "biotech"),
     "education": ("education", "school", "academic"),
     "legal": ("legal", "law"),
@@ -133,13 +137,25 @@ KNOWN: dict[str, str] = {
     **dict.fromkeys(("lafarge", "lafargeholcim", "lafarge africa", "dangote cement", "indorama",
                      "indorama ventures"), "manufacturing"),
     **dict.fromkeys(("michael page", "hays", "jobberman nigeria", "randstad", "adecco"), "recruiting"),
+    # a fifth probe's: a bank and health companies known by a short name
+    **dict.fromkeys(("uba", "uba group", "uba plc"), "banking"),
+    **dict.fromkeys(("siemens healthineers", "gsk", "glaxosmithkline", "pfizer", "hygeia", "hygeia hmo",
+                     "novartis", "sanofi", "roche", "johnson and johnson", "emzor pharmaceutical"), "healthcare"),
+    **dict.fromkeys(("axa mansard", "leadway", "aiico", "allianz", "axa", "prudential", "old mutual",
+                     "sanlam", "metlife"), "insurance"),
+    **dict.fromkeys(("world bank", "world bank group", "the world bank", "african development bank",
+                     "international monetary fund", "imf"), "public sector"),
 }
 
 # Clear cues in a company's name, first match wins.
 CUES: tuple[tuple[str, re.Pattern], ...] = (
     # "Ventures", not a lone "Venture" ("Venture Garden Group" is a payments company)
     ("venture capital", re.compile(r"\b(ventures|venture partners|vc|angels?|angel network|venture capital)\b")),
+    # banks that lend no money: a food bank, a blood bank; a development bank is an institution
+    ("public sector", re.compile(r"\b(food bank|blood bank|development bank|world bank)\b")),
     ("banking", re.compile(r"\b(bank|bancorp|banking)\b")),
+    # a teaching hospital is a hospital first ("Lagos University Teaching Hospital")
+    ("healthcare", re.compile(r"\b(hospitals?)\b")),
     ("education", re.compile(r"\b(university|college|schools?|academy|polytechnic|institute of technology)\b")),
     ("healthcare", re.compile(r"\b(hospital|clinic|health|healthcare|medical|pharma\w*|teaching hospital)\b")),
     ("fintech", re.compile(r"\b(pay|payments?|fintech)\b")),
@@ -147,8 +163,8 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     # investment firms named as such, whose partners are investors ("Sahel Capital Partners"); after
     # recruiting: "Human Capital Partners" is a recruiter
     ("venture capital", re.compile(r"\b(capital partners|investment partners|private equity|equity partners)\b")),
-    ("financial services", re.compile(r"\b(capital|asset management|insurance|assurance|securities|"
-                                      r"investments?|finance|financial)\b")),
+    ("insurance", re.compile(r"\b(insurance|reinsurance|assurance|insurers?|insurtech)\b")),
+    ("financial services", re.compile(r"\b(capital|asset management|securities|investments?|finance|financial)\b")),
     ("legal", re.compile(r"\b(law|legal|chambers|solicitors|attorneys|barristers)\b")),
     ("consulting", re.compile(r"\b(consulting|consultants?|advisory)\b")),
     ("software", re.compile(r"\b(software|technologies|tech|labs|digital|systems|solutions)\b")),
