@@ -47,3 +47,34 @@ def test_learning_the_insurance_industry_ranks_insurers_not_every_finance_title(
     finance = {**goal_from_template("learn", area="financial services"), "id": 1}
     ranked = model.rank([finance], NOW)
     assert dict(zip(ranked["contact_id"], ranked["score"]))[5] > 0  # insurers are financial services too
+
+
+def test_what_a_person_was_is_not_read_as_what_they_are():
+    """"HR Business Partner 2 | Ex-Founder" read as a founder-level decision maker ("ex" was dropped as
+    noise, leaving "founder"), about ten titles an export: the word after "ex" or "former" goes too."""
+    from engine.ranking.taxonomy import taxonomy
+
+    read = taxonomy().read_title
+    assert (read("HR Business Partner 2 | Ex-Founder").family, read("HR Business Partner 2 | Ex-Founder").level) \
+        == ("people", "mid")
+    assert read("Senior Software Engineer | Ex-Founder").level == "senior"
+    assert read("Ex-Google Engineer").family == "engineering"
+    assert read("Former CFO | Board Member").level == "executive"  # a board member now
+    assert read("Executive Director").level == "director"  # "ex" as a word only
+
+
+def test_a_finance_analyst_is_a_financial_analyst():
+    """A referral goal for a financial analyst role ranked "Finance Analyst" titles 132nd, behind 70
+    people of its Recruiters segment: they shared only "analyst" with it (0.65 of a Financial Analyst's
+    score). "financial" is "finance" in the form titles use."""
+    from engine.planning.goal_templates import goal_from_template
+
+    model = OpportunityRanker().fit(contacts_frame([
+        {"position": "Financial Analyst"}, {"position": "Finance Analyst"},
+        {"position": "Budgeting and Business Finance Analyst"}, {"position": "Senior Recruiter"},
+        {"position": "Business Analyst"},
+    ]))
+    referral = {**goal_from_template("referral", role="financial analyst"), "id": 1}
+    scores = dict(zip(*model.rank([referral], NOW)[["contact_id", "score"]].to_numpy().T))
+    assert min(scores[2], scores[3]) >= 0.75 * scores[1], scores
+    assert min(scores[2], scores[3]) > 2 * scores[5], scores  # more than any analyst

@@ -223,6 +223,24 @@ def _rewrite(text: str) -> str:
     return text
 
 
+# What a person was is not what they are: "HR Business Partner | Ex-Founder" is no founder, "Ex-Google
+# Engineer" is an engineer: the word after "ex" or "former" goes with it (after the compounds, so that
+# "Ex-Co-founder" goes whole).
+_FORMER_WORDS = frozenset({"ex", "former", "formerly"})
+
+
+def _without_former(tokens: list[str]) -> list[str]:
+    kept, skip = [], False
+    for token in tokens:
+        if token in _FORMER_WORDS:
+            skip = True
+        elif skip:
+            skip = False
+        else:
+            kept.append(token)
+    return kept
+
+
 class _TokenWords(dict):
     """Raw title token -> its word(s) in a plain title ("" for noise), filled as tokens are met."""
 
@@ -239,6 +257,8 @@ _TOKEN_WORDS = _TokenWords()
 
 def _plain_title(text: str) -> str:
     tokens = _WORD.findall(_rewrite(str(text)))
+    if not _FORMER_WORDS.isdisjoint(tokens):
+        tokens = _without_former(tokens)
     if "eng" not in tokens:  # nearly every title: each token on its own
         return " ".join(filter(None, map(_TOKEN_WORDS.__getitem__, tokens)))
     return _plain_title_eng([t for t in tokens if t not in _NOISE_TOKENS])
