@@ -78,3 +78,17 @@ def test_a_finance_analyst_is_a_financial_analyst():
     scores = dict(zip(*model.rank([referral], NOW)[["contact_id", "score"]].to_numpy().T))
     assert min(scores[2], scores[3]) >= 0.75 * scores[1], scores
     assert min(scores[2], scores[3]) > 2 * scores[5], scores  # more than any analyst
+
+
+def test_a_chief_human_resources_officer_is_what_a_chief_people_officer_goal_asks_for():
+    """A mentor goal for a chief people officer ranked Chief Human Resources Officers 16th-23rd, below
+    directors whose titles say "people": the two names of the function's leaders now meet."""
+    from engine.planning.goal_templates import goal_from_template
+
+    model = OpportunityRanker().fit(contacts_frame([
+        {"position": "Chief Human Resources Officer"}, {"position": "HR Director"},
+        {"position": "Associate Director, People & Change"}, {"position": "Head, People Outsourcing"},
+    ]))
+    mentor = {**goal_from_template("mentor", role="chief people officer"), "id": 1}
+    ranked = model.rank([mentor], NOW)
+    assert ranked["contact_id"].iloc[0] == 1, ranked

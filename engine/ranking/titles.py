@@ -103,7 +103,11 @@ _FUNCTION_ROLES: dict[str, tuple[str, ...]] = {
     "people": ("human resources manager",), "talent": ("recruiter",),
     "growth": ("growth manager",), "operations": ("operations manager",), "finance": ("finance manager",),
     "research": ("researcher", "research manager"),
+    # the people function's leaders by its other name ("Chief Human Resources Officer", "HR Director")
+    "human resources": ("human resources manager",),
 }
+# the leadership hint of a function named two ways: one hint, so that either name meets the other
+_LEADERSHIP_OF = {"human resources": "people"}
 _LEADER = r"(?:head|director|vice president|chief|lead|leader|svp|evp)"
 _FUNCTION_LEADER = re.compile(
     rf"\b{_LEADER}(?: of)? ({'|'.join(_FUNCTION_ROLES)})\b|\b({'|'.join(_FUNCTION_ROLES)}) {_LEADER}\b"
@@ -313,7 +317,7 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         present = _CUE_WORDS.intersection(out.split())
     for match in _FUNCTION_LEADER.finditer(out) if not _LEADER_WORDS.isdisjoint(present) else ():
         function = match.group(1) or match.group(2)
-        extra += [*_FUNCTION_ROLES[function], f"{function} leadership"]
+        extra += [*_FUNCTION_ROLES[function], f"{_LEADERSHIP_OF.get(function, function)} leadership"]
     if "product manager" in out and _GROUP_PM.search(out) or "chief product officer" in out:
         extra += ["product manager", "product leadership"]
     if "chief financial officer" in out or "financial director" in out:  # finance's leaders, written "financial"
