@@ -415,6 +415,7 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
     ("VP, Investment Strategy", "investing"), ("Plant Manager", "engineering_other"),
     ("Marketing Automation Specialist", "marketing"), ("Developer Advocate", "marketing"),
     ("Head of Developer Relations", "marketing"), ("Technical Evangelist", "marketing"),
+    ("Private Equity Accounting Management", "finance"), ("Fund Accountant", "finance"),
     # misspellings frequent in real exports read as the word meant
     ("Talent Aquisition Specialist", "recruiting"), ("Project Manger", "operations"),
     ("Markerting Manager", "marketing"),
