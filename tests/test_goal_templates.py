@@ -59,6 +59,24 @@ def test_learning_a_field_of_work_is_learning_it_from_its_people_and_an_industry
     assert set(ranked["contact_id"].head(2)) == {2, 4}, ranked[["contact_id", "score"]]
 
 
+def test_a_field_that_names_an_industry_keeps_it():
+    """"Learn healthcare administration" (a tenth probe) kept the field as a role and dropped the
+    healthcare in it: heads of administration at Amazon and KPMG came first. The industry a field's
+    words name stays the goal's, and the people in it who do the field come first."""
+    from engine.ranking import OpportunityRanker
+    from tests.ranking_support import NOW, contacts_frame
+
+    goal = goal_from_template("learn", area="healthcare administration")
+    assert goal["target_roles"] == ["healthcare administration"] and goal["industries"] == ["healthcare"]
+    assert goal["segments"][0]["industries"] == ["healthcare"]
+    assert goal_from_template("learn", area="data science")["industries"] == []  # names no industry
+    ranked = OpportunityRanker().fit(contacts_frame([
+        {"position": "Head Of Administration", "company": "Amazon"},
+        {"position": "Head, Human Resources & Administration", "company": "GSK Nigeria"},
+    ])).rank([{**goal, "id": 1}], NOW)
+    assert ranked["contact_id"].iloc[0] == 2, ranked
+
+
 def test_a_client_goal_with_a_role_says_whom_and_takes_them_at_any_level():
     """'HR manager' in banking: the buyers are HR managers, not only directors and up."""
     goal = goal_from_template("clients", role="HR manager", area="banking")

@@ -149,12 +149,17 @@ def _role_and_its_leaders(role: str) -> list[str]:
 def _learn_a_field(goal: dict, area: str) -> None:
     """Learning a field is learning it from the people who do it: its roles, not an industry no
     company is in. "Learn the machine learning industry" ranked a COO and salespeople whose titles
-    end in "AI/ML" above every machine learning engineer."""
+    end in "AI/ML" above every machine learning engineer. An industry the field names stays the
+    goal's: "healthcare administration" is administration in healthcare (without it, heads of
+    administration at Amazon and KPMG came first and hospital managers 800th)."""
+    from engine.ranking.industries import industry_named_in
+
+    named = industry_named_in(area)
     goal["title"] = f"Learn {area}"
     goal["description"] = f"Understand {area}: how its people work, who they are and where the field is going."
-    goal["target_roles"], goal["industries"] = [area], []
+    goal["target_roles"], goal["industries"] = [area], [named] if named else []
     for segment in goal["segments"]:
-        segment["roles"], segment["industries"] = [area], []
+        segment["roles"], segment["industries"] = [area], [named] if named else []
 
 
 def goal_from_template(key: str, role: str = "", area: str = "", companies: list[str] | None = None,

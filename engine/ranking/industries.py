@@ -226,6 +226,21 @@ def canonical(industry) -> str | None:
     return _ALIAS_OF.get(text, text)
 
 
+def industry_named_in(text) -> str | None:
+    """The known industry a field's words name ("healthcare" of "healthcare administration", "banking"
+    of "banking operations"), the longest alias first; None when they name none."""
+    canon = canonical(text)
+    if canon is None:
+        return None
+    words = canon.split()
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            found = _ALIAS_OF.get(" ".join(words[start:start + size]))
+            if found:
+                return found
+    return None
+
+
 def is_known(industry) -> bool:
     """Whether a typed industry is one the engine knows (an alias of ``ALIASES``), not only a
     user's own word ("machine learning" is a field of work: its people are read from titles)."""
