@@ -92,3 +92,18 @@ def test_a_chief_human_resources_officer_is_what_a_chief_people_officer_goal_ask
     mentor = {**goal_from_template("mentor", role="chief people officer"), "id": 1}
     ranked = model.rank([mentor], NOW)
     assert ranked["contact_id"].iloc[0] == 1, ranked
+
+
+def test_a_partner_at_a_law_firm_asks_for_lawyers():
+    """"Mentor: partner at a law firm" (roles partner, managing partner; industry legal) scored every
+    lawyer 0: a bare "partner" names no family. At the goal's industry it reads as a title does at a
+    company of that industry (a law firm's partners are its lawyers), so lawyers count."""
+    model = OpportunityRanker().fit(contacts_frame([
+        {"position": "Legal Counsel", "company": "Syncron"},
+        {"position": "Company Secretary/Legal Adviser", "company": "Lafarge Africa Plc"},
+        {"position": "Head of Sales", "company": "Zenith Bank Plc"},
+    ]))
+    mentor = goal(title="Mentor: partner at a law firm", outcome="mentorship", industries=["legal"],
+                  target_roles=["partner", "managing partner"])
+    scores = dict(zip(*model.rank([mentor], NOW)[["contact_id", "score"]].to_numpy().T))
+    assert min(scores[1], scores[2]) > 0.1 and scores[3] < 0.05, scores

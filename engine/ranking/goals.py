@@ -221,10 +221,12 @@ def _who(title, industries=None, phrased: bool = True) -> str:
 
 
 def _families(roles, title, industries=None, phrased: bool = True) -> frozenset[str]:
-    """Families a goal's roles ask for; with no role given, those its title names (``_who``)."""
+    """Families a goal's roles ask for (at its industries: ``role_families``); with no role given,
+    those its title names (``_who``)."""
     t = taxonomy()
     who = _who(title, industries, phrased)
-    return t.role_families(_strings(roles)) or t.role_families([who] if who else [])
+    at = goal_industries(_strings(industries))
+    return t.role_families(_strings(roles), at) or t.role_families([who] if who else [], at)
 
 
 def _title_query(title: str, phrased: bool = True) -> str:
@@ -351,7 +353,8 @@ def goal_options(goals) -> list[GoalOption]:
                 company_keys=frozenset(k for c in seg_companies for k in company_keys_of(c)),
                 company_names=tuple(seg_companies),
                 relationship=str(relationship).strip().lower() if relationship else None,
-                families=_families(segment.get("roles"), None) or goal_families,
+                families=_families(segment.get("roles"), None, segment.get("industries") or goal.get("industries"))
+                or goal_families,
                 industries=_industries(segment.get("industries")) or _industries(goal.get("industries")),
                 role_share=ROUTE_SHARE if relationship and str(relationship).strip().lower()
                 in ROUTE_RELATIONSHIPS.get(outcome, ()) else 1.0,

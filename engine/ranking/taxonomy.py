@@ -334,11 +334,16 @@ class Taxonomy:
                                         if len(w) >= SPELLING_MIN_LENGTH})
         return self._known_words
 
-    def role_families(self, roles) -> frozenset[str]:
-        """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO")."""
+    def role_families(self, roles, industries=()) -> frozenset[str]:
+        """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO"); a
+        role that names none is read at the goal's ``industries`` (canonical names) as a title is at
+        its company's: "partner" for a goal in the legal industry asks for lawyers."""
         out: set[str] = set()
         for role in roles or ():
             reading = self.read_title(role)
+            if not reading.family:
+                reading = next((r for r in (self.read_title(role, i) for i in sorted(industries)) if r.family),
+                               reading)
             if reading.family:
                 out.add(reading.family)
         return frozenset(out)
