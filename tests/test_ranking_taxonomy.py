@@ -198,6 +198,9 @@ def test_most_real_titles_resolve_to_a_family():
     # insurers are their own industry; a food bank, the World Bank and UBA are not what their words say
     ("African Reinsurance Corporation", "insurance"), ("Leadway Assurance", "insurance"),
     ("Lagos Food Bank", "public sector"), ("The World Bank", "public sector"), ("UBA Group", "banking"),
+    # words any company may use come last: a freight or power company's "Systems" and "Solutions"
+    ("Big Freight Systems Inc.", "logistics"), ("Aspire Power Solutions", "energy"),
+    ("Bizsoft Solutions Limited", "software"), ("DMI Digital Marketing Agency", "media"),
     ("Aluko & Oyebode Law", "legal"), ("Brightwave Solar", "climate tech"),
     ("PowerGen Renewable Energy", "climate tech"), ("Shell Petroleum", "energy"), ("Agility Logistics", "logistics"),
     ("Sterling Properties", "real estate"), ("Jumia", "retail"), ("Nigerian Breweries", "consumer goods"),

@@ -167,7 +167,7 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("financial services", re.compile(r"\b(capital|asset management|securities|investments?|finance|financial)\b")),
     ("legal", re.compile(r"\b(law|legal|chambers|solicitors|attorneys|barristers)\b")),
     ("consulting", re.compile(r"\b(consulting|consultants?|advisory)\b")),
-    ("software", re.compile(r"\b(software|technologies|tech|labs|digital|systems|solutions)\b")),
+    ("software", re.compile(r"\b(software)\b")),
     ("telecommunications", re.compile(r"\b(telecom\w*|communications)\b")),
     # Before energy: "Renewable Energy", "Solar Power" are climate tech first.
     ("climate tech", re.compile(r"\b(solar|renewables?|wind power|clean energy|cleantech|climate|green energy|"
@@ -175,13 +175,17 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("energy", re.compile(r"\b(oil|gas|energy|petroleum|power|electric)\b")),
     ("logistics", re.compile(r"\b(logistics|shipping|freight|haulage|courier|cargo|transport\w*|supply chain)\b")),
     ("real estate", re.compile(r"\b(real estate|realty|properties|property)\b")),
-    ("media", re.compile(r"\b(media|news|publishing|studios?|entertainment|broadcasting)\b")),
+    ("media", re.compile(r"\b(media|news|publishing|studios?|entertainment|broadcasting|advertising|"
+                         r"marketing agency|digital agency|creative agency|digital marketing agency)\b")),
     ("retail", re.compile(r"\b(retail\w*|supermarkets?|superstores?|stores|mart|ecommerce|e commerce|marketplace)\b")),
     ("manufacturing", re.compile(r"\b(manufactur\w*|industries|industrial|steel|cement)\b")),
     ("agriculture", re.compile(r"\b(farms?|agro\w*|agri\w*|agricultur\w*)\b")),
     ("public sector", re.compile(r"\b(ministry|government|federal|state of|commission|agency|foundation|"
                                  r"united nations|unicef|undp)\b")),
     ("hospitality", re.compile(r"\b(hotels?|resorts?|hospitality)\b")),
+    # words any company may use, last: "BusyBees Logistics Solutions" is logistics, "Aspire Power
+    # Solutions" energy, "Bizsoft Solutions" software
+    ("software", re.compile(r"\b(technologies|tech|labs|digital|systems|solutions)\b")),
 )
 
 
