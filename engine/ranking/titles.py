@@ -322,6 +322,8 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra += ["product manager", "product leadership"]
     if "chief financial officer" in out or "financial director" in out:  # finance's leaders, written "financial"
         extra += ["finance manager", "finance leadership"]
+    if "chief operating officer" in out:  # operations' leader, written "operating"
+        extra += ["operations manager", "operations leadership"]
     if "engineer" in out and _BARE_ENGINEER.match(out):
         extra.append("software engineer")
     if "design" in out and _DIGITAL_DESIGNER.search(out):
