@@ -61,6 +61,9 @@ def test_what_a_person_was_is_not_read_as_what_they_are():
     assert read("Ex-Google Engineer").family == "engineering"
     assert read("Former CFO | Board Member").level == "executive"  # a board member now
     assert read("Executive Director").level == "director"  # "ex" as a word only
+    # nor whose assistant they are: "MD/CEO's Secretary" stood level with CEOs for a CEO mentor goal
+    assert read("MD/CEO\u2019s Secretary / HR/Admin Officer").level == "mid"
+    assert read("Chief Executive Officer's Assistant").level == "junior"
 
 
 def test_a_finance_analyst_is_a_financial_analyst():

@@ -151,6 +151,7 @@ def _all_compounds(text: str) -> str:
     text = titles._DOTTED_WORD.sub(lambda m: m.group(1).replace(".", ""), text)
     text = titles._PRONOUNS.sub(" ", text)
     text = titles._WHOM.sub(r"\1 ", text)
+    text = titles._WHOSE.sub(r"\1\2", text)
     for _, pattern, replacement in titles._COMPOUNDS:
         text = pattern.sub(replacement, text)
     return text

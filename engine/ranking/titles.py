@@ -211,6 +211,11 @@ _WHOM = re.compile(r"\b(assistant|secretary|pa|aide|advis[eo]r|chief of staff)\s
                    r"(?:/\s*(?:ceo|md|coo|cfo|cto|gmd|chairman|president|founder|managing director)\b[^/|,;()•]*)*")
 
 
+# Whose assistant they are is not their role either: "MD/CEO's Secretary", "Chief Executive Officer's
+# Assistant" (the part of the title up to the possessive goes).
+_WHOSE = re.compile(r"(^|[|,;(•]\s*)[^|,;()•]*?['’]s\s+(secretary|assistant|aide|pa)\b")
+
+
 def _rewrite(text: str) -> str:
     """Lower case, pronouns out, whom an assistant assists out, compounds joined ("front-end" ->
     "frontend")."""
@@ -221,6 +226,8 @@ def _rewrite(text: str) -> str:
         text = _PRONOUNS.sub(" ", text)
     if " to " in text:
         text = _WHOM.sub(r"\1 ", text)
+    if "s " in text and ("'s " in text or "’s " in text):
+        text = _WHOSE.sub(r"\1\2", text)
     for needle, pattern, replacement in _COMPOUNDS:
         if needle in text:
             text = pattern.sub(replacement, text)
