@@ -124,3 +124,21 @@ def test_a_chief_operating_officer_leads_operations():
                    target_roles=["head of operations", "procurement manager"])
     scores = dict(zip(*model.rank([clients], NOW)[["contact_id", "score"]].to_numpy().T))
     assert scores[1] > scores[3] > scores[2], scores
+
+
+def test_a_trainee_is_no_misspelt_trainer():
+    """A goal for a graduate trainee or internship programme ranked fitness and SQL trainers 2nd-8th:
+    "trainee" was put right as "trainer" (and "management trainee" as "engagement trainer"). A level's
+    words, and trades such as "baker", are no misspellings."""
+    from engine.ranking.taxonomy import taxonomy
+
+    t = taxonomy()
+    assert t.spelled("graduate trainee") == "graduate trainee" and t.spelled("baker") == "baker"
+    assert t.spelled("sofware enginer") == "software engineer"  # a misspelling is still put right
+    model = OpportunityRanker().fit(contacts_frame([
+        {"position": "Personal Fitness Trainer"}, {"position": "SQL trainer"},
+        {"position": "Management Trainee 2"}, {"position": "Graduate Engineer Trainee"},
+    ]))
+    student = goal(title="Get into a graduate trainee or internship programme",
+                   target_roles=["graduate trainee", "intern"])
+    assert set(model.rank([student], NOW)["contact_id"].head(2)) == {3, 4}

@@ -18,7 +18,15 @@ from operator import is_not
 from pathlib import Path
 from typing import NamedTuple
 
-from .titles import SENIORITY_LEVELS, _is_missing, _plain_title, first_part_words, seniority_of_normalized, title_forms
+from .titles import (
+    LEVEL_WORDS,
+    SENIORITY_LEVELS,
+    _is_missing,
+    _plain_title,
+    first_part_words,
+    seniority_of_normalized,
+    title_forms,
+)
 
 ROLES_FILE = Path(__file__).with_name("roles.toml")
 # Little words left out when matching, so "Head of HR" and "Head, HR" read alike.
@@ -85,6 +93,9 @@ GENERAL_FAMILIES = frozenset({"executives", "consulting", "operations"})
 # (difflib's ratio), when it is at least this long (short words are abbreviations: "qa", "sre").
 SPELLING_CUTOFF = 0.8
 SPELLING_MIN_LENGTH = 5
+# Trades a goal may name that are spelled like a family's word ("baker" like "banker")
+NOT_MISSPELT = frozenset({"baker", "bakers", "trainees", "caterer", "tailor", "painter", "plumber", "farmer",
+                          "driver", "writer", "dancer", "singer", "rider", "miner", "barber", "welder"})
 
 
 class Taxonomy:
@@ -318,12 +329,12 @@ class Taxonomy:
         word the taxonomy does not know is otherwise left as typed (it may be the user's field)."""
         if not isinstance(role, str) or self.read_title(role).family is not None:
             return role
-        vocabulary = self._vocabulary()
+        vocabulary, known = self._vocabulary(), self._known()
         fixed = []
         for word in role.split():
             low = word.lower()
             close = difflib.get_close_matches(low, vocabulary, n=1, cutoff=SPELLING_CUTOFF) \
-                if len(low) >= SPELLING_MIN_LENGTH and low.isalpha() and low not in vocabulary else []
+                if len(low) >= SPELLING_MIN_LENGTH and low.isalpha() and low not in known else []
             fixed.append(close[0] if close else word)
         corrected = " ".join(fixed)
         return corrected if corrected != role and self.read_title(corrected).family is not None else role
@@ -333,6 +344,17 @@ class Taxonomy:
             self._known_words = sorted({w for f in self.families.values() for p in f.phrases for w in p
                                         if len(w) >= SPELLING_MIN_LENGTH})
         return self._known_words
+
+    def _known(self) -> frozenset[str]:
+        """Words that are no misspelling, though no family's phrase holds them: the families' words, the
+        levels' ("trainee" was put right as "trainer", and a graduate trainee goal ranked fitness trainers
+        first), the word forms, the titles a firm's industry decides and a few trades no family lists."""
+        if not hasattr(self, "_known_set"):
+            words = set(self._vocabulary()) | set(LEVEL_WORDS) | set(self.forms) | set(self.forms.values())
+            words |= {w for f in self.families.values() for p in f.industry_titles for w in p}
+            words |= {w for alias in self.level_aliases for w in alias.split()}
+            self._known_set = frozenset(words | NOT_MISSPELT)
+        return self._known_set
 
     def role_families(self, roles, industries=()) -> frozenset[str]:
         """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO"); a
