@@ -4,6 +4,7 @@ CountVectorizer's, and every rule skipped for want of its words could not have m
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +131,8 @@ def test_industry_of_companies_equals_trying_every_cue():
         if not key:
             return None
         known = industries._known(key)  # a well-known name, also with a place after it ("MTN Nigeria")
+        if not known and "(" in company:  # or outside an aside ("Amazon Web Services (AWS)")
+            known = industries._known(company_names.normalize_company(re.sub(r"\([^()]*\)", " ", company)))
         if known:
             return known
         return next((industry for industry, cue in industries.CUES if cue.search(key)), None)

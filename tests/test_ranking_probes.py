@@ -142,3 +142,26 @@ def test_a_trainee_is_no_misspelt_trainer():
     student = goal(title="Get into a graduate trainee or internship programme",
                    target_roles=["graduate trainee", "intern"])
     assert set(model.rank([student], NOW)["contact_id"].head(2)) == {3, 4}
+
+
+def test_cyber_security_by_any_name_is_cybersecurity():
+    """"Cybersecurity analyst" ranked IT service desk analysts above "Cyber Security Analyst" (58th)
+    and "Information Security Analyst", which shared only "analyst" with it."""
+    model = OpportunityRanker().fit(contacts_frame([
+        {"position": "IT Service Desk Analyst"}, {"position": "IT Support Analyst"},
+        {"position": "Cyber Security Analyst"}, {"position": "Information Security Analyst"},
+    ]))
+    referral = goal(title="Referral into cybersecurity", target_roles=["cybersecurity analyst"])
+    assert set(model.rank([referral], NOW)["contact_id"].head(2)) == {3, 4}
+
+
+def test_a_firms_units_and_offices_keep_its_industry():
+    """"Accenture in India" (16 contacts of an export), "KPMG Professional Services", "PwC Acceleration
+    Centers", "Deloitte & Touche" and "Amazon Web Services (AWS)" had no industry: a goal to learn
+    consulting ranked a managing director at Accenture in India 685th, at 0."""
+    from engine.ranking.industries import infer_industry
+
+    for name in ("Accenture in India", "KPMG Professional Services", "PwC Acceleration Centers",
+                 "Deloitte & Touche", "Deloitte Cayman Islands", "Accenture AI"):
+        assert infer_industry(name) == "consulting", name
+    assert infer_industry("Amazon Web Services (AWS)") == "software"

@@ -119,7 +119,8 @@ KNOWN: dict[str, str] = {
     **dict.fromkeys(("accenture", "deloitte", "kpmg", "pwc", "ey", "mckinsey and company", "bain and company",
                      "boston consulting group", "kpmg nigeria", "pwc nigeria", "capgemini", "cognizant"),
                     "consulting"),
-    **dict.fromkeys(("microsoft", "google", "amazon", "meta", "apple", "ibm", "oracle", "sap", "infosys",
+    **dict.fromkeys(("microsoft", "google", "amazon", "amazon web", "aws", "meta", "apple", "ibm", "oracle", "sap",
+                     "infosys",
                      "tata consultancy services", "wipro", "hcltech", "tech mahindra", "andela", "salesforce",
                      "bosch global software technologies"), "software"),
     **dict.fromkeys(("mtn", "airtel", "glo", "9mobile", "vodafone", "ihs towers"), "telecommunications"),
@@ -256,7 +257,11 @@ KNOWN = {normalize_company(name): industry for name, industry in KNOWN.items()}
 # A place or a group after a well-known name is the same company ("MTN Nigeria", "Unilever Ghana").
 _PLACE_WORDS = frozenset(
     "nigeria nig ghana kenya africa west east south north uk usa us india canada germany france egypt global "
-    "international group holdings holding".split()
+    "international group holdings holding "
+    # a firm's units and offices as real exports write them: "Accenture in India", "KPMG Professional
+    # Services", "PwC Acceleration Centers", "Deloitte Cayman Islands", "Deloitte & Touche", "Accenture AI"
+    "in cayman islands professional services acceleration center centers centre centres ai touche and "
+    "lagos abuja london toronto dubai bangalore bengaluru hyderabad pune chennai mumbai delhi".split()
 )
 
 

@@ -74,6 +74,7 @@ _COMPOUNDS = (
     ("full", re.compile(r"\bfull[\s-]?stack\b"), "fullstack"),
     ("founder", re.compile(r"\bco[\s-]?founder\b"), "founder"),
     ("commerce", re.compile(r"\be[\s-]?commerce\b"), "ecommerce"),
+    ("cyber", re.compile(r"\bcyber[\s-]security\b"), "cybersecurity"),
     ("c+", re.compile(r"\bc\+\+"), "cpp"),
     ("c#", re.compile(r"\bc#"), "csharp"),
     ("r&d", re.compile(r"\br&d\b"), "research and development"),
@@ -113,6 +114,8 @@ _FUNCTION_LEADER = re.compile(
     rf"\b{_LEADER}(?: of)? ({'|'.join(_FUNCTION_ROLES)})\b|\b({'|'.join(_FUNCTION_ROLES)}) {_LEADER}\b"
 )
 _LEADER_WORDS = frozenset("head director vice chief lead leader svp evp".split())  # one is in every match
+_CYBERSECURITY = re.compile(r"\b(information|information technology|network|cloud|application|data) security\b|"
+                            r"\bsecurity (engineer|analyst|architect|operations|specialist)\b")
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
 # A product designer by another name (not an interior or a layout designer).
 _DIGITAL_DESIGNER = re.compile(r"\b(user experience|user interface|interaction|experience|ux|ui) design(er)?\b")
@@ -331,6 +334,8 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra += ["finance manager", "finance leadership"]
     if "chief operating officer" in out:  # operations' leader, written "operating"
         extra += ["operations manager", "operations leadership"]
+    if "security" in out and _CYBERSECURITY.search(out):  # the field by its other names
+        extra.append("cybersecurity")
     if "engineer" in out and _BARE_ENGINEER.match(out):
         extra.append("software engineer")
     if "design" in out and _DIGITAL_DESIGNER.search(out):
