@@ -419,6 +419,9 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
     ("Marketing Automation Specialist", "marketing"), ("Developer Advocate", "marketing"),
     ("Head of Developer Relations", "marketing"), ("Technical Evangelist", "marketing"),
     ("Private Equity Accounting Management", "finance"), ("Fund Accountant", "finance"),
+    # engineers of plants, wells and chips are no software engineers; a cloud support engineer is
+    ("Analog Layout Engineer", "engineering_other"), ("Plant Maintenance Planning Engineer", "engineering_other"),
+    ("Drilling Engineer", "engineering_other"), ("Cloud Support Engineer", "engineering"),
     # misspellings frequent in real exports read as the word meant
     ("Talent Aquisition Specialist", "recruiting"), ("Project Manger", "operations"),
     ("Markerting Manager", "marketing"),
