@@ -422,6 +422,8 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
     # engineers of plants, wells and chips are no software engineers; a cloud support engineer is
     ("Analog Layout Engineer", "engineering_other"), ("Plant Maintenance Planning Engineer", "engineering_other"),
     ("Drilling Engineer", "engineering_other"), ("Cloud Support Engineer", "engineering"),
+    # talent management develops the people hired; the head of talent alone recruits them
+    ("Head, Talent Management & Corporate Communications", "people"), ("Head of Talent", "recruiting"),
     # misspellings frequent in real exports read as the word meant
     ("Talent Aquisition Specialist", "recruiting"), ("Project Manger", "operations"),
     ("Markerting Manager", "marketing"),

@@ -109,6 +109,8 @@ _FUNCTION_ROLES: dict[str, tuple[str, ...]] = {
 }
 # the leadership hint of a function named two ways: one hint, so that either name meets the other
 _LEADERSHIP_OF = {"human resources": "people"}
+# what "talent" leads when it is no recruiting: the people already hired
+_TALENT_KEPT = ("management", "development", "and", "engagement", "performance", "strategy", "transformation")
 _LEADER = r"(?:head|director|vice president|chief|lead|leader|svp|evp)"
 _FUNCTION_LEADER = re.compile(
     rf"\b{_LEADER}(?: of)? ({'|'.join(_FUNCTION_ROLES)})\b|\b({'|'.join(_FUNCTION_ROLES)}) {_LEADER}\b"
@@ -327,6 +329,8 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         present = _CUE_WORDS.intersection(out.split())
     for match in _FUNCTION_LEADER.finditer(out) if not _LEADER_WORDS.isdisjoint(present) else ():
         function = match.group(1) or match.group(2)
+        if function == "talent" and out.startswith(_TALENT_KEPT, match.end() + 1):
+            continue  # "Head, Talent Management": developing people, not recruiting them
         extra += [*_FUNCTION_ROLES[function], f"{_LEADERSHIP_OF.get(function, function)} leadership"]
     if "product manager" in out and _GROUP_PM.search(out) or "chief product officer" in out:
         extra += ["product manager", "product leadership"]
