@@ -165,3 +165,7 @@ def test_a_firms_units_and_offices_keep_its_industry():
                  "Deloitte & Touche", "Deloitte Cayman Islands", "Accenture AI"):
         assert infer_industry(name) == "consulting", name
     assert infer_industry("Amazon Web Services (AWS)") == "software"
+    # restaurants, suites and realtors were in no industry; a hotel named "Federal" was public sector
+    assert [infer_industry(n) for n in ("Mama Cass Restaurant", "Fraser Suites Abuja", "IbejuLekki Realtors",
+                                        "federal palace Hotel and casino", "SystemSpecs")] == \
+        ["hospitality", "hospitality", "real estate", "hospitality", "fintech"]

@@ -207,7 +207,7 @@ def test_most_real_titles_resolve_to_a_family():
     # a fourth probe: a place after a known name, a key the legal suffix ate, plurals, a lone "Venture"
     ("MTN Nigeria", "telecommunications"), ("McKinsey & Company", "consulting"),
     ("Coca-Cola Hellenic Bottling Company", "consumer goods"), ("P&G", "consumer goods"),
-    ("Will and Grace International Schools", "education"), ("Venture Garden Group", None),
+    ("Will and Grace International Schools", "education"), ("Venture Garden Group", "fintech"),
     ("Indorama Ventures PCL", "manufacturing"), ("Stanbic IBTC", "banking"),
     ("Guinness Nigeria Plc (Diageo)", "consumer goods"),  # the name outside its aside
     # a seventh probe: investment firms named as such (their managing partner was 498th for a seed

@@ -138,6 +138,10 @@ KNOWN: dict[str, str] = {
     **dict.fromkeys(("lafarge", "lafargeholcim", "lafarge africa", "dangote cement", "indorama",
                      "indorama ventures"), "manufacturing"),
     **dict.fromkeys(("michael page", "hays", "jobberman nigeria", "randstad", "adecco"), "recruiting"),
+    # fintechs known by name
+    **dict.fromkeys(("systemspecs", "kudi", "renmoney", "credit direct", "etranzact", "teamapt", "payu", "zebpay",
+                     "paysense", "easypay", "venture garden group", "remita", "carbon", "fairmoney", "palmcredit"),
+                    "fintech"),
     # a fifth probe's: a bank and health companies known by a short name
     **dict.fromkeys(("uba", "uba group", "uba plc"), "banking"),
     **dict.fromkeys(("siemens healthineers", "gsk", "glaxosmithkline", "pfizer", "hygeia", "hygeia hmo",
@@ -165,6 +169,8 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     # recruiting: "Human Capital Partners" is a recruiter
     ("venture capital", re.compile(r"\b(capital partners|investment partners|private equity|equity partners)\b")),
     ("insurance", re.compile(r"\b(insurance|reinsurance|assurance|insurers?|insurtech)\b")),
+    # before "Investment": "Propertylink Real Estate Investment" is real estate
+    ("real estate", re.compile(r"\b(real estate|realtors?|realties)\b")),
     ("financial services", re.compile(r"\b(capital|asset management|securities|investments?|finance|financial)\b")),
     ("legal", re.compile(r"\b(law|legal|chambers|solicitors|attorneys|barristers)\b")),
     ("consulting", re.compile(r"\b(consulting|consultants?|advisory)\b")),
@@ -181,9 +187,10 @@ CUES: tuple[tuple[str, re.Pattern], ...] = (
     ("retail", re.compile(r"\b(retail\w*|supermarkets?|superstores?|stores|mart|ecommerce|e commerce|marketplace)\b")),
     ("manufacturing", re.compile(r"\b(manufactur\w*|industries|industrial|steel|cement)\b")),
     ("agriculture", re.compile(r"\b(farms?|agro\w*|agri\w*|agricultur\w*)\b")),
+    # before the public sector's "Federal": "Federal Palace Hotel" is a hotel
+    ("hospitality", re.compile(r"\b(hotels?|resorts?|hospitality|restaurants?|suites|catering|eatery)\b")),
     ("public sector", re.compile(r"\b(ministry|government|federal|state of|commission|agency|foundation|"
                                  r"united nations|unicef|undp)\b")),
-    ("hospitality", re.compile(r"\b(hotels?|resorts?|hospitality)\b")),
     # words any company may use, last: "BusyBees Logistics Solutions" is logistics, "Aspire Power
     # Solutions" energy, "Bizsoft Solutions" software
     ("software", re.compile(r"\b(technologies|tech|labs|digital|systems|solutions)\b")),
