@@ -55,7 +55,9 @@ _KIND_RULES = (  # first match wins, so the specific phrases come before the bro
     ("webinar", r"webinar|online session|livestream|live stream"),
     ("conference", r"conference|summit|\bconf\b|\w+conf\b|symposium|congress|expo\b"),
     ("meetup", r"meetup|meet-up|meet up"),
-    ("online group", r"community|\bgroup\b|slack|discord|forum"),
+    ("online group", r"community|\bgroup\b|slack|discord|online forum"),
+    # a forum with no online word is a gathering: "Lagos Banking Leaders Forum" is no group to join
+    ("conference", r"\bforum\b"),
 )
 
 
@@ -339,8 +341,13 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
     event_line = 0
     props: dict[str, list[tuple[dict[str, str], str]]] = {}
 
+    cancelled: list[str] = []
+
     def finish() -> None:
         parsed.total += 1
+        if _text(props, "STATUS").upper() == "CANCELLED":  # not to be suggested, nor exported as on
+            cancelled.append(_text(props, "SUMMARY") or "Untitled event")
+            return
         try:
             record = _event_record(props, default_kind, notes)
             if "RRULE" in props or "RDATE" in props:
@@ -371,6 +378,10 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
         finish()
     if parsed.total == 0:
         raise ImportFileError(file_name, "the calendar contains no events (no BEGIN:VEVENT)")
+    if cancelled:
+        parsed.warnings.append(f"{len(cancelled)} cancelled event{'s' * (len(cancelled) > 1)} left out "
+                               f"(STATUS:CANCELLED): {', '.join(shown(t) for t in cancelled[:5])}"
+                               + (" ..." if len(cancelled) > 5 else ""))
     parsed.notes = notes  # type: ignore[attr-defined]  # informational, e.g. unknown time zones
     from .calendar import advance_recurring  # the next start of each recurring event
     advance_recurring(parsed, data, recurring)

@@ -56,6 +56,30 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in text.split() if w not in ENGLISH_STOP_WORDS)
 
 
+def still_on(starts: np.ndarray, ends: np.ndarray | None, now_day: float) -> np.ndarray:
+    """Events worth showing at ``now_day``: those not ended yet (an event that gives no end, all
+    day on the day it starts: an all-day forum at 08:00 on its day, a three-day conference on its
+    second day, an evening meetup in the afternoon). NaN (no date) is never on."""
+    with np.errstate(invalid="ignore"):
+        on_the_day = np.floor(starts) >= np.floor(now_day)
+        if ends is None:
+            return on_the_day
+        # an end at midnight is a date (a CSV's "to 10 Dec" takes in the 10th), and an end no later
+        # than the start is the start's day
+        end = np.where(ends == np.floor(ends), ends + 1, ends)
+        end = np.where(end > starts, end, np.floor(starts) + 1)
+        return np.where(np.isnan(ends), on_the_day, (end > now_day) & (starts == starts))
+
+
+def when(days_ahead: float) -> str:
+    """An event's day in calendar days from today: "today", "tomorrow", "in 3 days", "under way"."""
+    if days_ahead < 0:
+        return "under way"
+    if days_ahead == 0:
+        return "today"
+    return "tomorrow" if days_ahead == 1 else f"in {int(days_ahead)} days"
+
+
 class EventRanker(BaseEstimator):
     """Rank upcoming events against the user's active goals.
 
@@ -97,6 +121,7 @@ class EventRanker(BaseEstimator):
         self.titles_ = np.array([_text(t) for t in column(events, "title")], dtype=object)
         self.kinds_ = np.array([_text(k).lower() or "other" for k in column(events, "kind")], dtype=object)
         self.starts_ = days(events, "starts_at")
+        self.ends_ = days(events, "ends_at")  # NaN where the event gives no end
         self.starts_at_ = pd.to_datetime(column(events, "starts_at"), errors="coerce").to_numpy()
         self.cost_ = numbers(events, "cost")
         self.online_ = column(events, "online").fillna(False).astype(bool).to_numpy()
@@ -146,7 +171,7 @@ class EventRanker(BaseEstimator):
         check_is_fitted(self)
         options = goal_options(goals)
         now_day = day_of(now)
-        upcoming = self.starts_ >= now_day  # NaN (no date) is never upcoming
+        upcoming = still_on(self.starts_, self.__dict__.get("ends_"), now_day)
         w = {c: float(getattr(self, f"{c}_weight")) for c in EVENT_COMPONENTS}
         queries = query_matrix(self.vectorizer_, [o.query_fields for o in options])
         sim = similarity(self.event_matrix_, queries) * upcoming[:, None]
@@ -158,7 +183,7 @@ class EventRanker(BaseEstimator):
             {c: w[c] for c in FIT},
         )
         option, values = option.T, {c: v.T for c, v in values.items()}
-        ahead = self.starts_ - now_day
+        ahead = np.maximum(self.starts_ - now_day, 0.0)  # under way: now
         timing, cost = self._timing_and_cost(ahead)
         location = np.zeros((self.n_events_, len(goal_opts)))
         for g, ids in enumerate(goal_opts):
@@ -175,7 +200,8 @@ class EventRanker(BaseEstimator):
         priority = np.array([options[ids[0]].priority_weight for ids in goal_opts])
         contributions = {c: v * priority for c, v in contributions.items()}
         score = sum(contributions.values()) if goal_opts else fit
-        values.update(timing=timing, cost=cost, location=location, ahead=ahead)
+        values.update(timing=timing, cost=cost, location=location, ahead=ahead,
+                      days_ahead=np.floor(self.starts_) - np.floor(now_day))
         return _EventScores(options, queries, option, values, contributions, score, upcoming)
 
     def rank(self, goals, now, top=None) -> pd.DataFrame:
@@ -242,8 +268,7 @@ class EventRanker(BaseEstimator):
             audience = self.audience_words_[i]
             role = max(o.role_phrases, key=lambda r: len(_words(r) & audience) / max(len(_words(r)), 1))
             reasons.append(f"audience includes {role}")
-        ahead = s.values["ahead"][i]
-        reasons.append("today" if ahead < 1 else f"in {int(ahead)} day{'s' if int(ahead) != 1 else ''}")
+        reasons.append(when(s.values["days_ahead"][i]))
         if self.cost_[i] == 0:
             reasons.append("free")
         if o.locations and self.online_[i]:

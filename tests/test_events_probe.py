@@ -1,0 +1,48 @@
+"""What a user typing events saw go wrong (a probe of events on a fresh workspace), kept fixed: a
+cancelled event suggested, and events gone on their own day."""
+
+from __future__ import annotations
+
+from engine.importers.ics import parse_events_ics
+from engine.ranking import EventRanker
+from tests.ranking_support import DAY, NOW, events_frame, goal
+
+CALENDAR = "\r\n".join([
+    "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Probe//EN",
+    "BEGIN:VEVENT", "UID:week@x", "DTSTART:20270310T090000Z", "DTEND:20270310T170000Z",
+    "SUMMARY:Lagos Fintech Week 2027", "STATUS:CANCELLED", "END:VEVENT",
+    "BEGIN:VEVENT", "UID:summit@x", "DTSTART:20270312T090000Z", "DTEND:20270312T170000Z",
+    "SUMMARY:Africa Fintech Summit", "STATUS:CONFIRMED", "END:VEVENT",
+    "END:VCALENDAR", ""])
+
+
+def test_a_cancelled_event_is_left_out_and_the_import_says_so():
+    parsed = parse_events_ics(CALENDAR.encode(), "events.ics")
+    titles = [record[1] for record in parsed.records]
+    assert titles == ["Africa Fintech Summit"]
+    assert any("1 cancelled event left out" in w and "Lagos Fintech Week 2027" in w for w in parsed.warnings)
+
+
+def test_an_event_is_suggested_until_it_ends_and_its_day_is_told_in_calendar_days():
+    """An all-day forum was gone at 08:00 on its day, a three-day conference on its second day, and
+    an event starting tomorrow at 03:00 read as "today"."""
+    morning = NOW.normalize() + 8 / 24 * DAY
+    events = events_frame([
+        {"title": "Product forum", "starts_at": NOW.normalize(), "ends_at": None},  # all day, today
+        {"title": "Product conference", "starts_at": NOW.normalize() - DAY, "ends_at": NOW.normalize() + 2 * DAY},
+        {"title": "Product breakfast", "starts_at": NOW.normalize() + 7 / 24 * DAY,
+         "ends_at": NOW.normalize() + 7.5 / 24 * DAY},  # over before 08:00
+        {"title": "Product night", "starts_at": NOW.normalize() + DAY + 3 / 24 * DAY},
+    ])
+    ranked = EventRanker().fit(events).rank([goal()], morning)
+    shown = dict(zip(ranked["event_id"], ranked["reasons"]))
+    assert set(shown) == {1, 2, 4}
+    assert "today" in shown[1] and "under way" in shown[2] and "tomorrow" in shown[4]
+
+
+def test_a_forum_is_a_gathering_unless_it_says_online():
+    """"Lagos Banking Leaders Forum" was an online group, with "Join the group" as its next step."""
+    from engine.importers.ics import guess_kind
+
+    assert guess_kind("Lagos Banking Leaders Forum") == "conference"
+    assert guess_kind("Online forum for product managers") == "online group"
