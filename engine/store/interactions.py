@@ -52,11 +52,27 @@ def _check_references(conn, interaction: dict) -> None:
             raise NotFound(f"no {what} with id {row_id}")
 
 
+ANSWERS_WITHIN = 90  # days after an outreach within which a reply logged answers it
+_ANSWER = """
+    UPDATE interactions SET outcome = ? WHERE id = (
+        SELECT id FROM interactions
+        WHERE contact_id = ? AND kind = 'outreach' AND (outcome IS NULL OR outcome = 'no_response')
+          AND occurred_on <= ? AND occurred_on >= CAST(? AS DATE) - to_days(CAST(? AS INTEGER))
+        ORDER BY occurred_on DESC, id DESC LIMIT 1)
+"""
+
+
 class Interactions(Part):
     """``store.interactions``: the interaction log."""
 
     def log(self, interaction: dict) -> int:
         """Record one outreach, inbound message, meeting or event attended; returns its id.
+
+        A reply or a meeting logged with a contact answers the outreach to them it follows (the latest
+        one, within ANSWERS_WITHIN days, whose outcome is not known yet or "no response"): its outcome
+        becomes the reply's ("replied" for a message, "meeting" for a meeting, else the outcome
+        given), in the same transaction. Today already read such a reply as the answer; the review's
+        reply rates and the learning read the outreach's outcome, and counted none.
 
         Refused (ValueError, KeyError) with nothing written: a follow-up before the interaction, or
         a link to a contact, goal, template or event that does not exist.
@@ -69,6 +85,10 @@ class Interactions(Part):
                 _INSERT + " RETURNING id",
                 [row.get(n) for n in _NAMES],
             ).fetchone()[0]
+            answer = row.get("outcome") or {"inbound": "replied", "meeting": "meeting"}.get(row["kind"])
+            if row["kind"] in ("inbound", "meeting") and row.get("contact_id") is not None and answer:
+                occurred = as_date(row["occurred_on"])
+                conn.execute(_ANSWER, [answer, row["contact_id"], occurred, occurred, ANSWERS_WITHIN])
             self._bump_data_version(conn)
         return new_id
 
