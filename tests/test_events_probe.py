@@ -46,3 +46,18 @@ def test_a_forum_is_a_gathering_unless_it_says_online():
 
     assert guess_kind("Lagos Banking Leaders Forum") == "conference"
     assert guess_kind("Online forum for product managers") == "online group"
+
+
+def test_an_events_csv_reads_its_dates_in_one_order_and_its_time_column():
+    """A day-first file: "05/01/2027" beside "13/01/2027" was read as the 1st of May, and the Time
+    column was ignored (every event at midnight), with no warning."""
+    from engine.importers.events_csv import parse_events_csv
+
+    data = (b"Event,Date,Time,Venue\nFintech Breakfast Lagos,05/01/2027,08:00,Lagos\n"
+            b"Banking CIO Roundtable,13/01/2027,6:30 pm,Lagos\nMeetup,02/02/2027,25:00,Lagos\n")
+    parsed = parse_events_csv(data, "eu.csv")
+    assert [(r[1], r[3]) for r in parsed.records] == [("Fintech Breakfast Lagos", "2027-01-05T08:00:00"),
+                                                     ("Banking CIO Roundtable", "2027-01-13T18:30:00")]
+    assert [(r.line, r.column) for r in parsed.rejects] == [(4, "Time")]  # named, not silently midnight
+    us = parse_events_csv(b"Event,Date\nSummit,05/01/2027\nForum,12/31/2027\n", "us.csv")
+    assert [r[3] for r in us.records] == ["2027-05-01T00:00:00", "2027-12-31T00:00:00"]  # month first

@@ -62,10 +62,25 @@ def _decode(data: bytes, file_name: str) -> tuple[str, str]:
         return data.decode("cp1252", errors="replace"), "cp1252"  # an Excel "CSV" save on Windows
 
 
-def parse_when(value: str) -> str | None:
+_SLASHED = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/\d{4}")
+
+
+def slashed_order(text: str) -> bool | None:
+    """Whether a file's slashed dates are day first (True), month first (False) or cannot tell (None):
+    one date whose first number cannot be a month ("13/01/2027") says so of them all, and
+    "05/01/2027" in the same file is the 5th of January, not the 1st of May."""
+    firsts = seconds = False
+    for a, b in _SLASHED.findall(text):
+        firsts |= int(a) > 12
+        seconds |= int(b) > 12
+    return True if firsts and not seconds else False if seconds and not firsts else None
+
+
+def parse_when(value: str, day_first: bool | None = None) -> str | None:
     """A naive-UTC ISO datetime string from the date notations spreadsheets hold, else None.
 
-    Slashed dates are read month first (US) unless the first number cannot be a month.
+    Slashed dates are read as ``day_first`` says (the file's order, ``slashed_order``); where it
+    cannot tell, month first (US) unless the first number cannot be a month.
     """
     text = value.strip()
     moment = None
@@ -75,7 +90,7 @@ def parse_when(value: str) -> str | None:
         slashed = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T,]+(\d{1,2}):(\d{2}))?", text)
         if slashed:
             a, b, year, hour, minute = (int(g or 0) for g in slashed.groups())
-            month, day = (b, a) if a > 12 else (a, b)
+            month, day = (b, a) if a > 12 or (day_first and b <= 12) else (a, b)
             try:
                 moment = datetime(year, month, day, hour, minute)
             except ValueError:
@@ -140,6 +155,13 @@ def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
     parsed = ParsedFile(file_name=file_name, format="csv", encoding=encoding, delimiter=delimiter,
                         headers=headers, fields=EVENT_FIELDS, warnings=warnings,
                         mapping={field: headers[i] for field, i in index.items()})
+    day_first = slashed_order(text)
+    if day_first is None and _SLASHED.search(text) and any(
+            int(a) > 12 for a, _ in _SLASHED.findall(text)):  # both orders in one file: each date as it reads
+        parsed.warnings.append("the file writes dates both day first (13/01) and month first (01/13); each "
+                               "date whose order is not clear was read month first")
+    # a separate time column ("Date", "Time"): the start's time of day
+    time_at = next((i for i, h in enumerate(headers) if _norm(h) in _TIME_HEADERS and i not in index.values()), None)
     width, broken = len(headers), BROKEN in text
     previous = reader.line_num
     while True:
@@ -153,7 +175,7 @@ def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
                 raw = delimiter.join(row)[:500].replace(BROKEN, "\ufffd")
                 try:
                     _check_row(row, width, index, broken)
-                    parsed.records.append(_record(row, index))
+                    parsed.records.append(_record(row, index, day_first, time_at))
                     parsed.lines.append(line)
                 except _RowError as bad:
                     column = headers[bad.column] if bad.column is not None and bad.column < width else None
@@ -208,7 +230,10 @@ class _RowError(Exception):
         self.column, self.reason = column, reason
 
 
-def _record(row: list[str], index: dict[str, int]) -> tuple:
+_TIME_HEADERS = ("time", "start time", "starts at time", "from")
+
+
+def _record(row: list[str], index: dict[str, int], day_first: bool | None = None, time_at: int | None = None) -> tuple:
     """One EVENT_FIELDS tuple; raises _RowError (column index, reason) for a row to reject."""
     def cell(field: str) -> str:
         i = index.get(field)
@@ -218,11 +243,19 @@ def _record(row: list[str], index: dict[str, int]) -> tuple:
     if not title:
         raise _RowError(index["title"], "the event has no title")
     start_raw = cell("starts_at")
-    starts_at = parse_when(start_raw) if start_raw else None
+    starts_at = parse_when(start_raw, day_first) if start_raw else None
     if start_raw and starts_at is None:
         raise _RowError(index["starts_at"], f"start {shown(start_raw)} is not a date")
+    clock = row[time_at].strip() if time_at is not None and time_at < len(row) else ""
+    if clock and starts_at is not None and starts_at.endswith("T00:00:00"):
+        hour = re.fullmatch(r"(\d{1,2})[:.h](\d{2})\s*([ap]\.?m\.?)?", clock, re.IGNORECASE)
+        if hour is None or int(hour.group(1)) > (12 if hour.group(3) else 23) or int(hour.group(2)) > 59:
+            raise _RowError(time_at, f"time {shown(clock)} is not a time of day (like 18:30)")
+        h = int(hour.group(1)) % 12 + (12 if (hour.group(3) or "").lower().startswith("p") else 0) \
+            if hour.group(3) else int(hour.group(1))
+        starts_at = f"{starts_at[:10]}T{h:02d}:{int(hour.group(2)):02d}:00"
     end_raw = cell("ends_at")
-    ends_at = parse_when(end_raw) if end_raw else None
+    ends_at = parse_when(end_raw, day_first) if end_raw else None
     if end_raw and ends_at is None:
         raise _RowError(index["ends_at"], f"end {shown(end_raw)} is not a date")
     location = cell("location")
