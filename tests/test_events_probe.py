@@ -61,3 +61,20 @@ def test_an_events_csv_reads_its_dates_in_one_order_and_its_time_column():
     assert [(r.line, r.column) for r in parsed.rejects] == [(4, "Time")]  # named, not silently midnight
     us = parse_events_csv(b"Event,Date\nSummit,05/01/2027\nForum,12/31/2027\n", "us.csv")
     assert [r[3] for r in us.records] == ["2027-05-01T00:00:00", "2027-12-31T00:00:00"]  # month first
+
+
+def test_a_csvs_all_day_events_are_exported_as_the_days_written():
+    """A one-day CSV event was exported as a zero-length event at midnight UTC (the 14th in the
+    Americas), and "2026-12-08 to 2026-12-10" as the 8th and 9th only: a CSV's end date takes in its
+    day, stored as iCalendar's exclusive end."""
+    from datetime import date
+
+    from engine.importers.events_csv import parse_events_csv
+    from engine.planning.followups import calendar_items
+
+    parsed = parse_events_csv(b"Event,Start,End\nPyData Global,2026-12-08,2026-12-10\n"
+                              b"Forum,15 Jan 2027,15 Jan 2027\nTalk,2026-12-08 18:00,2026-12-08 20:00\n", "x.csv")
+    items = calendar_items([], [{"title": r[1], "starts_at": r[3], "ends_at": r[4]} for r in parsed.records])
+    assert [(i["start"], i["end"]) for i in items[:2]] == [(date(2026, 12, 8), date(2026, 12, 11)),
+                                                          (date(2027, 1, 15), date(2027, 1, 16))]
+    assert str(items[2]["start"]) == "2026-12-08 18:00:00"  # a time of day stays one

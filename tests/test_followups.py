@@ -281,10 +281,11 @@ def test_calendar_export_parses_back_with_icalendar():
                            "Follow up with Never Nadia", "Fintech Meetup, Berlin; spring edition",
                            "ClimateTech Summit"]
     first = found["Follow up with Person 10"]
-    assert first["DTSTART"].dt == ago(3) and first["DTEND"].dt == ago(2)
+    # due three days ago: on today, where a calendar shows it (in the past nobody saw it)
+    assert first["DTSTART"].dt == TODAY and first["DTEND"].dt == TODAY + timedelta(days=1)
     assert "by e-mail on 28 Feb 2026" in str(first["DESCRIPTION"])
     assert str(first["UID"]) == "rapport-follow-up-1@rapport"
-    assert found["Follow up with Never Nadia"]["DTSTART"].dt == ago(70)
+    assert found["Follow up with Never Nadia"]["DTSTART"].dt == TODAY  # overdue by 70 days: today
     meetup = found["Fintech Meetup, Berlin; spring edition"]
     assert meetup["DTSTART"].dt == datetime(2026, 3, 20, 17, 30, tzinfo=UTC)
     assert meetup["DTEND"].dt == datetime(2026, 3, 20, 20, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
 from engine.vocabulary import EVENT_KINDS
@@ -231,6 +231,7 @@ class _RowError(Exception):
 
 
 _TIME_HEADERS = ("time", "start time", "starts at time", "from")
+_HAS_TIME = re.compile(r"\d{1,2}(?::|h)\d{2}")  # a cell that gives a time of day, not a date alone
 
 
 def _record(row: list[str], index: dict[str, int], day_first: bool | None = None, time_at: int | None = None) -> tuple:
@@ -258,6 +259,9 @@ def _record(row: list[str], index: dict[str, int], day_first: bool | None = None
     ends_at = parse_when(end_raw, day_first) if end_raw else None
     if end_raw and ends_at is None:
         raise _RowError(index["ends_at"], f"end {shown(end_raw)} is not a date")
+    if ends_at is not None and ends_at.endswith("T00:00:00") and not _HAS_TIME.search(end_raw):
+        # "to 10 Dec" takes in the 10th: stored as the next midnight, an iCalendar DTEND's exclusive end
+        ends_at = (datetime.fromisoformat(ends_at) + timedelta(days=1)).isoformat()
     location = cell("location")
     topics = tuple(t.strip() for t in re.split(r"[;,|]", cell("topics")) if t.strip())
     kind_raw = cell("kind").lower()

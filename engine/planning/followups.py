@@ -249,6 +249,9 @@ def _follow_up_item(row: dict) -> dict | None:
         text = f"Time to get back in touch{f': {since} days since your last contact' if since else ''}" \
                f"{f' (cadence: {cadence})' if cadence else ''}."
         uid = f"rapport-keep-in-touch-{key}@rapport"
+    late = row.get("days_overdue") if "days_overdue" in row else row.get("overdue_by")
+    if day is not None and isinstance(late, int | float) and late == late and late > 0:
+        day += timedelta(days=int(late))  # overdue: on today, where the calendar shows it, not in the past
     return None if day is None else {
         "uid": uid if key else None, "summary": f"Follow up with {name}", "start": day,
         "end": day + timedelta(days=1), "description": text + (f"\nNotes: {notes}" if notes else ""),
@@ -262,9 +265,11 @@ def _event_item(event: dict) -> dict | None:
     end = _moment(event.get("ends_at", event.get("end")))
     if end is not None and (isinstance(end, datetime) != isinstance(start, datetime) or end <= start):
         end = None  # a mixed or backwards end would make write_ics fail or a calendar reject the file
-    # The importer stores an all-day event as midnight-to-midnight; export it as all-day again.
-    if isinstance(start, datetime) and isinstance(end, datetime) and start.time() == end.time() == datetime.min.time():
-        start, end = start.date(), end.date()
+    # The importers store an all-day event as midnight-to-midnight (the end exclusive, as iCalendar
+    # writes it), a one-day event from a CSV as a midnight start without an end: all-day again.
+    midnight = datetime.min.time()
+    if isinstance(start, datetime) and start.time() == midnight and (end is None or end.time() == midnight):
+        start, end = start.date(), end.date() if end is not None else start.date() + timedelta(days=1)
     uid, topics = as_text(event.get("uid")) or as_text(event.get("id")), event.get("topics")
     return {"uid": f"rapport-event-{uid}" if uid else None, "start": start, "end": end,
             "summary": as_text(event.get("title")) or as_text(event.get("summary")) or "Event",

@@ -64,10 +64,9 @@ def still_on(starts: np.ndarray, ends: np.ndarray | None, now_day: float) -> np.
         on_the_day = np.floor(starts) >= np.floor(now_day)
         if ends is None:
             return on_the_day
-        # an end at midnight is a date (a CSV's "to 10 Dec" takes in the 10th), and an end no later
-        # than the start is the start's day
-        end = np.where(ends == np.floor(ends), ends + 1, ends)
-        end = np.where(end > starts, end, np.floor(starts) + 1)
+        # an end no later than the start is the start's day (an all-day end is exclusive, as in
+        # iCalendar: the importers store "to 10 Dec" as the 11th at midnight)
+        end = np.where(ends > starts, ends, np.floor(starts) + 1)
         return np.where(np.isnan(ends), on_the_day, (end > now_day) & (starts == starts))
 
 
