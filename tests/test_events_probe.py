@@ -42,7 +42,7 @@ def test_an_event_is_suggested_until_it_ends_and_its_day_is_told_in_calendar_day
 
 def test_a_forum_is_a_gathering_unless_it_says_online():
     """"Lagos Banking Leaders Forum" was an online group, with "Join the group" as its next step."""
-    from engine.importers.ics import guess_kind
+    from engine.importers.event_words import guess_kind
 
     assert guess_kind("Lagos Banking Leaders Forum") == "conference"
     assert guess_kind("Online forum for product managers") == "online group"

@@ -9,8 +9,9 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from engine.importers.event_words import parse_cost
 from engine.importers.events_csv import parse_events_csv
-from engine.importers.ics import fold_line, parse_cost, parse_events_ics, write_ics
+from engine.importers.ics import fold_line, parse_events_ics, write_ics
 from engine.records import EVENT_FIELDS, ImportFileError
 
 

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 
-from engine.ranking import company_names, industries, titles
+from engine.ranking import company_names, industries, seniority, titles
 from engine.ranking.text import _SEPARATOR, NGRAMS, STOP_WORDS, count_terms
 
 SAMPLE = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "titles_sample.csv"
@@ -82,18 +82,18 @@ def test_each_seniority_rule_match_contains_one_of_its_words():
     matched = 0
     for plain in _plain_titles():
         words = set(plain.split())
-        for level, pattern, sure, maybe in titles._SENIORITY_RULES:
-            text = titles._IC_MANAGER.sub(" ", plain) if level == "manager" else plain
+        for level, pattern, sure, maybe in seniority._SENIORITY_RULES:
+            text = seniority._IC_MANAGER.sub(" ", plain) if level == "manager" else plain
             for match in pattern.finditer(text):
                 matched += 1
                 assert (sure | maybe) & set(match.group(0).split()), (level, plain)
             if sure & words:  # a word marked sure matches on its own
                 assert pattern.search(text), (level, plain)
-        if titles._NOT_A_ROLE.match(plain):
-            assert plain.split()[0] in titles._NOT_A_ROLE_FIRST, plain
+        if seniority._NOT_A_ROLE.match(plain):
+            assert plain.split()[0] in seniority._NOT_A_ROLE_FIRST, plain
         assert words  # a plain title has words
     assert matched > 1_000
-    for level, pattern, sure, _ in titles._SENIORITY_RULES:
+    for level, pattern, sure, _ in seniority._SENIORITY_RULES:
         for word in sure:
             assert pattern.search(f"x {word} y") and pattern.search(word), (level, word)
 
@@ -109,10 +109,10 @@ def test_each_function_leader_match_contains_a_leader_word():
 
 def test_seniority_of_titles_equals_running_every_rule():
     def every_rule(normalized):
-        if not normalized or titles._NOT_A_ROLE.match(normalized):
+        if not normalized or seniority._NOT_A_ROLE.match(normalized):
             return None
-        for level, pattern, _, _ in titles._SENIORITY_RULES:
-            text = titles._IC_MANAGER.sub(" ", normalized) if level == "manager" else normalized
+        for level, pattern, _, _ in seniority._SENIORITY_RULES:
+            text = seniority._IC_MANAGER.sub(" ", normalized) if level == "manager" else normalized
             if pattern.search(text):
                 return level
         return "mid"

@@ -17,7 +17,8 @@ from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
 from engine.vocabulary import EVENT_KINDS
 
 from .decode import BROKEN, BROKEN_ERRORS, REPLACED, REPLACED_ERRORS, allow_long_fields, mostly_utf8, replaced_warnings
-from .ics import guess_kind, guess_online, parse_cost, stable_uid
+from .event_words import guess_kind, guess_online, parse_cost
+from .ics import stable_uid
 from .rows import MAX_VALUE, TEXT_AFTER_QUOTE, Lines, quote_problem, quoting_error, replaced_lines, shown
 
 ALIASES: dict[str, tuple[str, ...]] = {

@@ -17,6 +17,9 @@ from functools import lru_cache
 
 from engine.vocabulary import SENIORITY_LEVELS  # noqa: F401 (ranker, scoring and taxonomy read it from here)
 
+# (taxonomy and others read these from here too)
+from .seniority import _SENIORITY_WORDS, LEVEL_WORDS, seniority_of_normalized  # noqa: F401
+
 # Abbreviations expanded token by token (after punctuation is stripped). Not 'de' (French 'of' or a
 # country in every real title that has it) nor 'ic' ('IC Design Engineer': integrated circuits).
 _ABBREVIATIONS: dict[str, str] = {
@@ -356,83 +359,9 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
     return out
 
 
-# Seniority rules on the normalized title; the first that matches wins, so order matters.
-_IC_MANAGER = re.compile(
-    r"\b(product|program|project|account|community|success|relationship|partner|content|media|"
-    r"marketing|brand|office|case|portfolio|category|channel|campaign)\s+manager\b"
-)
-# Each rule with the words one of which any of its matches contains, so that a rule is only run on
-# a title that has one (most titles have none: they are "mid" without running a rule). Words
-# marked "!" match the rule on their own (a whole word is all the rule asks of them): a title
-# with one needs no run at all.
-_SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], ...] = tuple(
-    (level, re.compile(pattern), frozenset(w[1:] for w in words.split() if w[0] == "!"),
-     frozenset(w for w in words.split() if w[0] != "!"))
-    for level, pattern, words in (
-        ("founder", r"\bfounder\b|\bfounding (partner|engineer)\b", "!founder founding"),
-        # An owner of a business is one; a product's, a process's or a risk's owner is not a level
-        # ("Product Owner" is a product role). A board's chair or member is an executive.
-        ("executive", r"\bchief \w+( \w+)? officer\b|(?<!vice )\bpresident\b|\bmanaging (director|partner)\b|"
-                      r"\bgeneral partner\b|(?<!product )(?<!process )(?<!service )(?<!data )(?<!risk )"
-                      r"(?<!control )(?<!platform )(?<!feature )(?<!system )(?<!content )\bowner\b|^partner\b|"
-                      r"\bchair(man|woman|person)?\b(?! of (the )?(department|committee|session|panel))|"
-                      r"\bboard (member|director)\b|\bmember of the board\b|\b(vice )?chancellor\b",
-         "chief president managing partner owner chair chairman chairwoman chairperson board chancellor"),
-        ("vp", r"\bvice president\b", "vice"),
-        # "head" anywhere ("Group Head, Human Resources", "Company Secretary/Head, Legal"), but not
-        # a deputy's or an assistant's, nor a place ("Head Office") or a head hunter.
-        ("director", r"\bdirector\b|(?<!deputy )(?<!assistant )\bhead\b(?! office| hunter| quarters)|"
-                     r"\bchief\b(?! of staff)",  # a chief who is no officer: "Chief Pharmacist", "Chief Accountant"
-         "!director head chief"),
-        ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
-         "!intern !internship !trainee !apprentice !student"),
-        # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
-        # "management" is a level as a body of people ("Management Team") or alone ("Senior
-        # Management"), not as a field: before a role ("Data Management Analyst", "Management
-        # Consultant") or after one ("Consultant - Infrastructure Management", "Risk Management").
-        ("manager", r"\b(deputy|assistant) head\b|\bmanager\b|"
-                    r"\bmanagement(?= (team|board|committee|member|level|role|position)\b)|"
-                    r"^((senior|middle|top|upper|executive|general) )?management$|\bsupervisor\b",
-         "manager management !supervisor head"),
-        # "staff" is a level in technical ladders ("Staff Engineer", "Staff Data Scientist"), not in
-        # "Staff Nurse", "Staff Accountant" or "Member of Technical Staff"
-        ("lead", r"\blead\b|\bprincipal\b|\bgroup product manager\b|\barchitect\b|"
-                 r"^(senior )?staff (\w+ ){0,3}(engineer|developer|scientist|designer|researcher|architect|manager|"
-                 r"engineering)\b",
-         "!lead !principal staff group !architect"),
-        ("junior", r"\bjunior\b", "!junior"),  # before a grade: "Junior Software Developer IV" is junior
-        ("senior", r"\bsenior\b|\biii\b|\biv\b", "!senior !iii !iv"),
-        ("junior", r"\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b",
-         "entry !graduate !associate !assistant"),
-    )
-)
-_SENIORITY_WORDS = frozenset().union(*(sure | maybe for _, _, sure, maybe in _SENIORITY_RULES))
-LEVEL_WORDS = frozenset(w.lstrip("!") for w in _SENIORITY_WORDS)  # the words a level is read from
-_NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired|career break)\b")
-_NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "retired", "career"})
 # Words one of which a leader hint or a seniority rule needs: a title's words among these, found
 # once, say which of them to try.
 _CUE_WORDS = _LEADER_WORDS | _SENIORITY_WORDS
-
-
-def seniority_of_normalized(normalized: str, present: frozenset[str] | set[str] | None = None) -> str | None:
-    """Seniority of a title normalized without hints (hints such as "design manager" for a
-    "Design Lead" would read as a level); see :func:`parse_seniority`. ``present``: the title's
-    words among _CUE_WORDS, when the caller has them."""
-    if not normalized:
-        return None
-    if normalized.partition(" ")[0] in _NOT_A_ROLE_FIRST and _NOT_A_ROLE.match(normalized):
-        return None
-    if present is None:
-        present = _CUE_WORDS.intersection(normalized.split())
-    for level, pattern, sure, maybe in _SENIORITY_RULES if present else ():
-        if not sure.isdisjoint(present):
-            return level
-        if maybe.isdisjoint(present):
-            continue
-        if pattern.search(_IC_MANAGER.sub(" ", normalized) if level == "manager" else normalized):
-            return level
-    return "mid"
 
 
 def parse_seniority(title) -> str | None:
