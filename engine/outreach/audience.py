@@ -37,8 +37,8 @@ def ways_in(ranker, contacts: pd.DataFrame, segment: dict, members=(), limit: in
     """The people at a segment's target companies who are not its members, closest tie first (then
     by name), the first ``limit`` of them and how many there are: for "Data analysts at Access Bank"
     with no data analyst there, the engineer and the HR manager at Access Bank, who can introduce
-    the user or refer them. None for a segment naming no company. ``contacts``: the frame the ranker
-    was fitted on, in its order."""
+    the user or refer them. Nobody for a segment naming no company. ``contacts``: the frame the
+    ranker was fitted on, in its order."""
     if not segment.get("companies") or contacts.empty:
         return [], 0
     there = works_at(ranker, segment["companies"]) & ~np.isin(ranker.contact_ids_, np.asarray(list(members)))

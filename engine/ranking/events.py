@@ -170,7 +170,7 @@ class EventRanker(BaseEstimator):
         check_is_fitted(self)
         options = goal_options(goals)
         now_day = day_of(now)
-        upcoming = still_on(self.starts_, self.__dict__.get("ends_"), now_day)
+        upcoming = still_on(self.starts_, self.ends_, now_day)
         w = {c: float(getattr(self, f"{c}_weight")) for c in EVENT_COMPONENTS}
         queries = query_matrix(self.vectorizer_, [o.query_fields for o in options])
         sim = similarity(self.event_matrix_, queries) * upcoming[:, None]
