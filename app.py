@@ -2,7 +2,10 @@
 
 import streamlit as st
 
+from engine.memory import return_freed_memory
 from ui.common import error_boundary, page_session
+
+return_freed_memory()  # once per process: a long-running server gives its peaks back (engine/memory.py)
 
 st.set_page_config(page_title="Rapport", page_icon=":material/hub:", layout="wide")
 

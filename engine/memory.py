@@ -1,0 +1,69 @@
+"""Memory freed goes back to the system, so that a long-running dashboard does not keep its peaks.
+
+Why: at 100,000 contacts a ranking makes and frees a few dozen arrays of 1-6 MB (a float per contact
+and goal), and reading contacts makes Arrow string columns. Two allocators kept what was freed:
+
+- glibc's ``malloc`` serves a large block with its own mapping, returned when freed, but after the
+  first such free it raises that threshold (up to 32 MB), and from then on the arrays come from
+  the heap, where freed space stays with the process and fragments;
+- pyarrow's default pool (mimalloc) keeps freed pages for its own reuse, which only Arrow can use.
+
+With the threshold fixed at glibc's default (128 KiB, which also stops it moving) and Arrow on the
+system allocator, the server's peak at 100,000 contacts went from 493-499 to 470-471 MB
+(``benchmarks.pages_browser``, one round each, the same hour).
+A large block then costs a mapping and its page faults each time, a few microseconds per megabyte.
+
+Set once per process by the dashboard (app.py); the command line, which exits after one ranking,
+keeps the defaults.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import sys
+import threading
+
+M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
+M_MMAP_THRESHOLD = -3
+THRESHOLD = 128 * 1024  # glibc's own default for both, fixed (a value set stops the dynamic one)
+
+_lock = threading.Lock()
+_done = False
+
+
+def return_freed_memory() -> bool:
+    """Fix glibc's mmap and trim thresholds and put Arrow on the system allocator, once per process.
+    True when glibc took the settings (False elsewhere: macOS, musl, Windows keep theirs)."""
+    global _done
+    with _lock:
+        if _done:
+            return _glibc_set
+        _done = True
+        _set_arrow_pool()
+        return _set_glibc()
+
+
+_glibc_set = False
+
+
+def _set_glibc() -> bool:
+    global _glibc_set
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
+    _glibc_set = bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, THRESHOLD))
+    return _glibc_set
+
+
+def _set_arrow_pool() -> None:
+    try:
+        import pyarrow
+    except ImportError:  # pandas without pyarrow: nothing of Arrow's to return
+        return
+    pyarrow.set_memory_pool(pyarrow.system_memory_pool())
