@@ -99,3 +99,23 @@ def test_kept_readings_are_bounded_not_pickled_and_shared_with_the_learned_copy(
     assert len(loaded.kept_readings()) == 0
     pd.testing.assert_frame_equal(loaded.rank(_goals(), NOW), ranker.rank(_goals(), NOW), check_exact=True)
     assert learned_ranker(ranker, None).kept_readings() is ranker.kept_readings()
+
+
+def test_a_packed_row_gives_its_values_back_exactly_in_less_room():
+    from engine.ranking.readings import PackedRow
+
+    rng = np.random.default_rng(3)
+    n = 5_000
+    few_values = rng.choice([0.0, 0.3 * 0.87, 0.55 / 3, 1.0], n)  # a value per title family or level
+    mostly_zero = np.where(rng.random(n) < 0.02, rng.random(n), 0.0)  # a target company's few people
+    many_values = rng.random(n)  # more distinct values than two bytes count
+    for values in (few_values, mostly_zero, many_values, np.zeros(n)):
+        packed = pickle.loads(pickle.dumps(PackedRow(values)))
+        assert np.array_equal(packed.values(), values)
+        out = np.full(n, -1.0)
+        packed.values(out=out)
+        assert np.array_equal(out, values)
+        rows = rng.integers(0, n, 300)
+        assert np.array_equal(packed.at(rows), values[rows])
+    small = [PackedRow(v) for v in (few_values, mostly_zero)]
+    assert all(len(pickle.dumps(p)) < values.nbytes / 4 for p, values in zip(small, (few_values, mostly_zero)))
