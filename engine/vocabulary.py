@@ -20,6 +20,9 @@ INTERACTION_KINDS: tuple[str, ...] = ("outreach", "inbound", "meeting", "event")
 KIND_LABELS: dict[str, str] = {
     "outreach": "Outreach (I wrote)", "inbound": "They wrote", "meeting": "Meeting", "event": "Event attended",
 }
+KIND_PHRASES: dict[str, str] = {  # "follow up on ..." (Today)
+    "outreach": "your message", "inbound": "their message", "meeting": "your meeting", "event": "the event you met at",
+}
 OUTCOMES: tuple[str, ...] = ("no_response", "replied", "meeting", "referral", "opportunity", "declined")
 OUTCOME_LABELS: dict[str, str] = {
     "no_response": "No response yet", "replied": "Replied", "meeting": "Meeting", "referral": "Referral",

@@ -2,17 +2,26 @@
 
 import streamlit as st
 
-from engine.planning.agenda import FOLLOW_UP_COLUMNS, TOUCH_COLUMNS, agenda, calendar_file
-from engine.vocabulary import CHANNEL_LABELS, DUE_LABELS, label
+from engine.planning.agenda import (
+    FOLLOW_UP_COLUMNS,
+    TOUCH_COLUMNS,
+    agenda,
+    answered_by_outcome,
+    calendar_file,
+    follow_up_done,
+    follow_up_later,
+)
+from engine.vocabulary import CHANNEL_LABELS, DUE_LABELS, KIND_LABELS, KIND_PHRASES, label
 from ui.common import blank_missing, choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons
 
 FOLLOW_UP_LABELS = {"full_name": st.column_config.TextColumn("Name", width="medium"),
                     "company": st.column_config.TextColumn("Company", width="small"),
+                    "kind": st.column_config.TextColumn("After", width="small"),
                     "channel": st.column_config.TextColumn("Channel", width="small"),
                     "template": st.column_config.TextColumn("Template", width="small"),
                     "goal": st.column_config.TextColumn("Goal", width="small"),
-                    "occurred_on": st.column_config.DateColumn("Sent", format="D MMM YYYY", width="small"),
+                    "occurred_on": st.column_config.DateColumn("On", format="D MMM YYYY", width="small"),
                     "follow_up_on": st.column_config.DateColumn("Follow up on", format="D MMM YYYY", width="small"),
                     "status": st.column_config.TextColumn("Status", width="small")}
 
@@ -26,6 +35,8 @@ def labelled(frame):
     """The follow-ups as a person reads them: channel and status labels, blank where no template or goal."""
     shown = frame[[c for c in FOLLOW_UP_COLUMNS if c in frame.columns]]
     words = {"channel": _words(shown["channel"], CHANNEL_LABELS)}
+    if "kind" in shown:
+        words["kind"] = _words(shown["kind"], KIND_LABELS)
     words.update({c: _words(shown[c]) for c in ("template", "goal") if c in shown})
     if "status" in shown:
         words["status"] = _words(shown["status"], DUE_LABELS)
@@ -52,9 +63,22 @@ else:
                  width="stretch", key="due_table",
                  column_config=FOLLOW_UP_LABELS)
     for row in plan.due.head(5).itertuples():
-        st.caption(f"{plain(row.full_name)}: {label(row.channel, CHANNEL_LABELS) or 'outreach'} of "
-                   f"{row.occurred_on:%d %b} — how did it go?")
-        outcome_buttons(workspace, int(row.id), key=f"today_{row.id}")
+        kind = getattr(row, "kind", None)
+        if answered_by_outcome(kind):
+            st.caption(f"{plain(row.full_name)}: {label(row.channel, CHANNEL_LABELS) or 'outreach'} of "
+                       f"{row.occurred_on:%d %b} — how did it go?")
+            outcome_buttons(workspace, int(row.id), key=f"today_{row.id}")
+            continue
+        st.caption(f"{plain(row.full_name)}: follow up on {KIND_PHRASES.get(kind, 'this')} of {row.occurred_on:%d %b}.")
+        done, later = st.columns(2)
+        if done.button("Done", key=f"today_{row.id}_done", icon=":material/check:"):
+            with friendly_errors():
+                follow_up_done(workspace, int(row.id))
+            st.rerun()
+        if later.button("In a week", key=f"today_{row.id}_later", icon=":material/schedule:"):
+            with friendly_errors():
+                follow_up_later(workspace, int(row.id), plan.today)
+            st.rerun()
 
 if not plan.upcoming.empty:
     with st.expander(f"Coming up in the next 7 days ({len(plan.upcoming)})"):

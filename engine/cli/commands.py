@@ -303,9 +303,10 @@ def cmd_today(args, store: Store) -> int:
         print_json({"today": plan.today, **sections})
         return 0
     print(f"Today, {plan.today:%A %d %B %Y}")
-    for title, frame, columns in (("Follow-ups due", plan.due, ["id", "full_name", "channel", "follow_up_on",
+    for title, frame, columns in (("Follow-ups due", plan.due, ["id", "full_name", "kind", "channel", "follow_up_on",
                                                                   "status"]),
-                                  ("Next 7 days", plan.upcoming, ["id", "full_name", "channel", "follow_up_on"]),
+                                  ("Next 7 days", plan.upcoming, ["id", "full_name", "kind", "channel",
+                                                                  "follow_up_on"]),
                                   ("Losing touch", plan.losing_touch, ["id", "full_name", "status", "days_since"]),
                                   ("Next best outreach", plan.next_outreach, ["contact_id", "full_name", "company",
                                                                               "next_step"])):

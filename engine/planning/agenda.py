@@ -7,7 +7,7 @@ to contact. Dates are the user's local calendar dates (the time zone is a worksp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
@@ -29,7 +29,8 @@ from .followups import (
     upcoming_follow_ups,
 )
 
-FOLLOW_UP_COLUMNS = ["full_name", "company", "channel", "template", "goal", "occurred_on", "follow_up_on", "status"]
+FOLLOW_UP_COLUMNS = ["full_name", "company", "kind", "channel", "template", "goal", "occurred_on", "follow_up_on",
+                     "status"]
 TOUCH_COLUMNS = ["full_name", "company", "status", "days_since", "due_on", "cadence", "cadence_source"]
 
 
@@ -68,8 +69,11 @@ def _due(store: Store, today: date, cadences: dict[str, Cadence]) -> tuple:
     with store.session():
         interactions = store.interactions.frame()
         cadence_contacts = store.contacts.for_cadence()
-    due = due_follow_ups(interactions, today) if not interactions.empty else pd.DataFrame(columns=FOLLOW_UP_COLUMNS)
-    upcoming = (upcoming_follow_ups(interactions, today) if not interactions.empty
+    # Every kind's: a follow-up set on a meeting, an event or a message from them comes due as an
+    # outreach's does (anything logged with the person later closes it, or ``follow_up_done``).
+    due = (due_follow_ups(interactions, today, kinds=None) if not interactions.empty
+           else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
+    upcoming = (upcoming_follow_ups(interactions, today, kinds=None) if not interactions.empty
                 else pd.DataFrame(columns=FOLLOW_UP_COLUMNS))
     touch = touch_due(cadence_contacts, today, cadences)
     recent: frozenset = frozenset()
@@ -122,6 +126,24 @@ def attendance(event: dict, contact_ids: list[int], goal_id: int | None, follow_
     if not contact_ids:
         return [{**base, "contact_id": None}]
     return [{**base, "contact_id": int(cid), "follow_up_on": follow_up_on} for cid in contact_ids]
+
+
+def answered_by_outcome(kind: str | None) -> bool:
+    """Whether a follow-up is closed by setting the outcome of what it follows: an outreach's (the
+    reply came, or not); a meeting's, an event's or a message from them is done, or moved."""
+    return kind in (None, "outreach")
+
+
+def follow_up_done(store: Store, interaction_id: int) -> None:
+    """The follow-up of a meeting, an event or a message from them was done: it no longer comes due."""
+    store.interactions.update(interaction_id, follow_up_on=None)
+
+
+def follow_up_later(store: Store, interaction_id: int, today: date, days: int = 7) -> date:
+    """Move a follow-up ``days`` after ``today``; returns the new date."""
+    later = as_date(today) + timedelta(days=days)
+    store.interactions.update(interaction_id, follow_up_on=later)
+    return later
 
 
 def calendar_file(store: Store, event_ids: list[int] | None = None, today: date | None = None) -> str:

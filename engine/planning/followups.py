@@ -235,14 +235,26 @@ def _moment(value: object) -> datetime | date | None:
     return None if pd.isna(value) else datetime.fromisoformat(str(value))
 
 
+def follow_up_reason(kind: str, how: str, sent: date | None) -> str:
+    """Why a follow-up is there, by what it follows: a message awaiting its answer, a meeting, an
+    event, a message from them."""
+    on = f" on {sent:%d %b %Y}" if sent else ""
+    if kind == "meeting":
+        return f"You met{' ' + how if how else ''}{on}: time for the next step you agreed."
+    if kind == "event":
+        return f"You met at an event{on}: time to follow up."
+    if kind == "inbound":
+        return f"They wrote to you{' ' + how if how else ''}{on}: time to answer."
+    return f"You reached out{' ' + how if how else ''}{on} and have not heard back yet."
+
+
 def _follow_up_item(row: dict) -> dict | None:
     name = as_text(row.get("full_name")) or as_text(row.get("name")) or "a contact"
     key, notes = as_text(row.get("id")), as_text(row.get("notes"))
     if "follow_up_on" in row:  # an interaction row from due_follow_ups / upcoming_follow_ups
         day, sent = as_date(row.get("follow_up_on")), as_date(row.get("occurred_on"))
         how = _CHANNEL_PHRASES.get(as_text(row.get("channel")), "")
-        text = f"You reached out{' ' + how if how else ''}{f' on {sent:%d %b %Y}' if sent else ''} and have " \
-               "not heard back yet."
+        text = follow_up_reason(as_text(row.get("kind")) or "outreach", how, sent)
         uid = f"rapport-follow-up-{key}@rapport"
     else:  # a contact row from losing_touch: one entry per contact, moved by each new export
         day, since, cadence = as_date(row.get("due_on")), row.get("days_since"), as_text(row.get("cadence"))
