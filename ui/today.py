@@ -70,7 +70,7 @@ else:
             outcome_buttons(workspace, int(row.id), key=f"today_{row.id}")
             continue
         st.caption(f"{plain(row.full_name)}: follow up on {KIND_PHRASES.get(kind, 'this')} of {row.occurred_on:%d %b}.")
-        done, later = st.columns(2)
+        done, later, _ = st.columns([1, 1, 3])
         if done.button("Done", key=f"today_{row.id}_done", icon=":material/check:"):
             with friendly_errors():
                 follow_up_done(workspace, int(row.id))
