@@ -28,6 +28,21 @@ def _zone(tz: str | None):
         return None
 
 
+def wall_clock(moment: datetime, tz: str | None = None) -> datetime:
+    """An aware ``moment`` as the naive wall-clock time in the IANA zone ``tz`` (None or unknown: this
+    computer's), as events are kept: a user reads "09:00" where they live, not in UTC."""
+    return moment.astimezone(_zone(tz)).replace(tzinfo=None)
+
+
+def as_utc(wall: datetime, tz: str | None = None) -> datetime:
+    """A naive wall-clock time in ``tz`` (None or unknown: this computer's zone) as an aware UTC
+    moment, for a calendar file; an aware one is converted as it is."""
+    if wall.tzinfo is None:
+        zone = _zone(tz)
+        wall = wall.replace(tzinfo=zone) if zone is not None else wall.astimezone()
+    return wall.astimezone(UTC)
+
+
 def local_now(tz: str | None = None, now: datetime | None = None) -> datetime:
     """The wall-clock time in the IANA zone ``tz`` (None or unknown: this computer's), without a zone.
 
@@ -37,7 +52,7 @@ def local_now(tz: str | None = None, now: datetime | None = None) -> datetime:
     moment = now or now_utc()
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(_zone(tz)).replace(tzinfo=None)
+    return wall_clock(moment, tz)
 
 
 def local_today(tz: str | None = None, now: datetime | None = None) -> date:

@@ -22,7 +22,7 @@ def crlf(text: str) -> bytes:
 def load(tmp_path: Path, name: str, data: bytes):
     path = tmp_path / name
     path.write_bytes(data)
-    return parse_events_ics(path.read_bytes(), name)
+    return parse_events_ics(path.read_bytes(), name, tz="UTC")  # times read as the wall clock in UTC
 
 
 def rows(parsed) -> list[dict]:
@@ -225,7 +225,7 @@ END:VCALENDAR
     assert parsed.lines == [16]
     assert event["starts_at"] == "2026-12-03T18:30:00" and event["kind"] == "conference"
     assert len(event["uid"]) == 40  # synthesized, and stable:
-    assert event["uid"] == rows(parse_events_ics(data, "again.ics"))[0]["uid"]
+    assert event["uid"] == rows(parse_events_ics(data, "again.ics", tz="UTC"))[0]["uid"]
     assert "Mars/Olympus_Mons" in parsed.notes[0]
 
 
@@ -285,7 +285,7 @@ ITEMS = [
 
 
 def test_write_ics_shape():
-    text = write_ics(ITEMS)
+    text = write_ics(ITEMS, tz="UTC")
     raw = text.encode("utf-8")
     assert raw.count(b"\n") == raw.count(b"\r\n") and text.endswith("\r\n")
     lines = raw.split(b"\r\n")[:-1]
@@ -308,7 +308,7 @@ def test_fold_line_limits():
 
 
 def test_write_then_parse_round_trip(tmp_path):
-    first, all_day, naive = rows(load(tmp_path, "out.ics", write_ics(ITEMS).encode()))
+    first, all_day, naive = rows(load(tmp_path, "out.ics", write_ics(ITEMS, tz="UTC").encode()))
     item = ITEMS[0]
     assert first["uid"] == item["uid"] and first["title"] == item["summary"]
     assert first["description"] == item["description"] and first["location"] == item["location"]
@@ -319,7 +319,7 @@ def test_write_then_parse_round_trip(tmp_path):
 
 
 def test_output_valid_for_icalendar_library():
-    calendar = icalendar.Calendar.from_ical(write_ics(ITEMS, prodid="-//Rapport Test//EN"))
+    calendar = icalendar.Calendar.from_ical(write_ics(ITEMS, prodid="-//Rapport Test//EN", tz="UTC"))
     assert str(calendar["VERSION"]) == "2.0" and str(calendar["PRODID"]) == "-//Rapport Test//EN"
     events = list(calendar.walk("VEVENT"))
     assert len(events) == 3

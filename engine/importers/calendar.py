@@ -20,9 +20,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
-from engine.clock import local_now, local_today
+from engine.clock import local_now, local_today, wall_clock
 from engine.records import ImportFileError
 from engine.store.history import COLUMNS
 
@@ -127,10 +127,11 @@ def _moment(value, tz: str | None) -> datetime:
     return local_now(tz, value) if value.tzinfo else value
 
 
-def _stamp(value) -> str:
-    """Naive UTC ISO, as the events importer writes moments (floating times and dates as written)."""
+def _stamp(value, tz: str | None = None) -> str:
+    """Naive ISO of the wall clock in the zone ``tz`` (None: this computer's), as the events importer
+    writes moments (floating times and dates as written)."""
     if isinstance(value, datetime):
-        return (value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value).isoformat()
+        return (wall_clock(value, tz) if value.tzinfo else value).isoformat()
     return datetime.combine(value, time()).isoformat()
 
 
@@ -194,7 +195,8 @@ def import_meetings(store, data: bytes, file_name: str) -> MeetingsReport:
                                   ("notes", f"Calendar: {title}" if title else "Calendar meeting"),
                                   ("conversation_id", None), ("message_length", None)):
                 columns[column].append(value)
-            keys.append(f"ics:{event.get('UID', '')}|{_stamp(occurrence.dt)}|{email}")
+            # a key, in UTC whatever the zone: importing the calendar again adds nothing
+            keys.append(f"ics:{event.get('UID', '')}|{_stamp(occurrence.dt, 'UTC')}|{email}")
     columns["source_key"] = source_keys(keys)
     saved = store.history.save_archive(columns, file_name, report.format, report.meetings_read,
                                        rejected=len(warnings))
@@ -207,9 +209,9 @@ def import_meetings(store, data: bytes, file_name: str) -> MeetingsReport:
     return report
 
 
-def next_starts(data: bytes, uids: set[str], today: date) -> dict[str, tuple[str, str | None]]:
+def next_starts(data: bytes, uids: set[str], today: date, tz: str | None = None) -> dict[str, tuple[str, str | None]]:
     """For the recurring events ``uids``: (start, end) of the next occurrence from ``today`` on, as the
-    events importer writes them (naive UTC ISO), for each one that has one within two years."""
+    events importer writes them (the wall clock in ``tz``), for each one that has one within two years."""
     import icalendar
     import recurring_ical_events
 
@@ -226,13 +228,13 @@ def next_starts(data: bytes, uids: set[str], today: date) -> dict[str, tuple[str
         uid = str(event.get("UID", ""))
         if uid in uids and uid not in found and str(event.get("STATUS", "")).upper() != "CANCELLED":
             end = event.get("DTEND")
-            found[uid] = (_stamp(event.get("DTSTART").dt), _stamp(end.dt) if end is not None else None)
+            found[uid] = (_stamp(event.get("DTSTART").dt, tz), _stamp(end.dt, tz) if end is not None else None)
     return found
 
 
-def advance_recurring(parsed, data: bytes, uids: set[str]) -> None:
+def advance_recurring(parsed, data: bytes, uids: set[str], tz: str | None = None) -> None:
     """Give each recurring event of ``parsed`` (an events import) its next start from today on."""
-    found = next_starts(data, uids, local_today()) if uids else {}
+    found = next_starts(data, uids, local_today(tz), tz) if uids else {}
     for i, record in enumerate(parsed.records):
         if record[0] in found:
             parsed.records[i] = (*record[:3], *found[record[0]], *record[5:])

@@ -113,7 +113,7 @@ def parse_file(data: bytes, file_name: str, mapping: dict[str, str] | None = Non
         if looks_like_calendar(data):
             from .ics import parse_events_ics
 
-            return parse_events_ics(data, file_name)
+            return parse_events_ics(data, file_name, tz=_zone_of(store))
         from engine.importers import header_key, parse_contacts
 
         parsed = parse_contacts(data, file_name, mapping=mapping)
@@ -124,10 +124,16 @@ def parse_file(data: bytes, file_name: str, mapping: dict[str, str] | None = Non
         return parsed
 
 
-def parse_events_file(data: bytes, file_name: str) -> ParsedFile:
-    """An events file: an .ics by its content, otherwise an events CSV."""
+def _zone_of(store: Store | None) -> str | None:
+    """The time zone set in Settings, which an .ics's times are read in (None: this computer's)."""
+    return store.settings.get("timezone") if store is not None else None
+
+
+def parse_events_file(data: bytes, file_name: str, store: Store | None = None) -> ParsedFile:
+    """An events file: an .ics by its content (its times read in ``store``'s zone), otherwise an
+    events CSV (its times as written)."""
     if looks_like_calendar(data):
-        return parse_file(data, file_name)
+        return parse_file(data, file_name, store=store)
     _check_size(len(data), file_name)
     from .events_csv import parse_events_csv
 
@@ -214,7 +220,7 @@ def preview_file(data: bytes, file_name: str, mapping: dict[str, str] | None = N
     held as rows while the user looks at the preview; the counts, rejects and warnings are whole.
     """
     if events or looks_like_calendar(data):
-        parsed = parse_events_file(data, file_name) if events else parse_file(data, file_name)
+        parsed = parse_events_file(data, file_name, store) if events else parse_file(data, file_name, store=store)
         return parsed, len(parsed.records)
     _check_size(len(data), file_name)
     from engine.importers import header_key, stream_contacts
@@ -241,7 +247,7 @@ def import_upload(store: Store, data: bytes, file_name: str, mapping: dict[str, 
     """The Import page's Import button: what ``rapport import`` does with the same bytes (the
     direct path when DuckDB can read the file, else the Python reader a chunk at a time)."""
     if events or looks_like_calendar(data):
-        parsed = parse_events_file(data, file_name) if events else parse_file(data, file_name)
+        parsed = parse_events_file(data, file_name, store) if events else parse_file(data, file_name, store=store)
         return save_parsed(store, parsed)
     report = import_directly(store, data, file_name, mapping=mapping)
     return report if report is not None else save_streamed(store, data, file_name, mapping=mapping)
@@ -304,5 +310,5 @@ def import_file(store: Store, path: str | Path, mapping: dict[str, str] | None =
         if report is not None:
             return report
     if events:
-        return save_parsed(store, parse_events_file(data, name))
+        return save_parsed(store, parse_events_file(data, name, store))
     return save_streamed(store, data, name, mapping=mapping)

@@ -7,7 +7,9 @@ SUMMARY, DTSTART/DTEND/DURATION, LOCATION, DESCRIPTION, URL, UID, CATEGORIES. A 
 event (RRULE) is imported once, at its next start from today (``calendar.advance_recurring``,
 with ``recurring-ical-events``), or at its first start when it has none left.
 
-All times come out as naive UTC ISO strings ("YYYY-MM-DDTHH:MM:SS"). Floating times (no ``Z``,
+All times come out as naive ISO strings ("YYYY-MM-DDTHH:MM:SS") of the wall clock in the user's
+zone (the one set in Settings, else this computer's): a meetup at 18:00Z reads 19:00 in Lagos, as
+an events CSV's times and the clock the ranking compares them with do. Floating times (no ``Z``,
 no TZID) and all-day dates have no zone, so they are kept as written.
 """
 
@@ -19,7 +21,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from engine.clock import now_utc
+from engine.clock import as_utc, now_utc, wall_clock
 from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
 
 from .decode import BROKEN, BROKEN_ERRORS, REPLACED, REPLACED_ERRORS, mostly_utf8, replaced_warnings
@@ -133,8 +135,10 @@ def _zone(tzid: str) -> ZoneInfo | None:
     return None
 
 
-def parse_ics_datetime(value: str, params: dict[str, str], notes: list[str] | None = None) -> str | None:
-    """An ISO "YYYY-MM-DDTHH:MM:SS" string in naive UTC, or None when the value is not a date.
+def parse_ics_datetime(value: str, params: dict[str, str], notes: list[str] | None = None,
+                       tz: str | None = None) -> str | None:
+    """An ISO "YYYY-MM-DDTHH:MM:SS" string of the wall clock in the zone ``tz`` (None: this
+    computer's), or None when the value is not a date.
 
     An unknown TZID is read as UTC (and noted in ``notes`` and the log) rather than rejected:
     an event an hour off is more useful than no event.
@@ -151,22 +155,20 @@ def parse_ics_datetime(value: str, params: dict[str, str], notes: list[str] | No
         moment = datetime.strptime(stamp, "%Y%m%dT%H%M%S" if len(stamp) == 15 else "%Y%m%dT%H%M")
     except ValueError:
         return None
-    if match.group(2):
-        return moment.isoformat()
     tzid = params.get("TZID")
-    if tzid:
-        zone = _zone(tzid)
-        if zone is None:
-            message = f"unknown time zone {tzid!r}: read as UTC"
-            log.warning(message)
-            if notes is not None:
-                notes.append(message)
-            return moment.isoformat()
-        try:
-            return moment.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None).isoformat()
-        except OverflowError:  # 9999-12-31 23:00 in New York is after the last datetime in UTC
-            return None
-    return moment.isoformat()
+    if not match.group(2) and not tzid:
+        return moment.isoformat()  # floating: the wall clock wherever the user is
+    zone = UTC if match.group(2) else _zone(tzid)
+    if zone is None:
+        message = f"unknown time zone {tzid!r}: read as UTC"
+        log.warning(message)
+        if notes is not None:
+            notes.append(message)
+        zone = UTC
+    try:
+        return wall_clock(moment.replace(tzinfo=zone), tz).isoformat()
+    except (OverflowError, ValueError):  # 9999-12-31 23:00 in New York is after the last datetime
+        return None
 
 
 def _parse_duration(value: str) -> timedelta | None:
@@ -210,7 +212,7 @@ def _check_values(props: dict[str, list[tuple[dict[str, str], str]]]) -> None:
 
 
 def _event_record(props: dict[str, list[tuple[dict[str, str], str]]], default_kind: str,
-                  notes: list[str]) -> tuple:
+                  notes: list[str], tz: str | None = None) -> tuple:
     """The EVENT_FIELDS tuple for one VEVENT; raises _BadEvent when it cannot be imported.
 
     A start, end or duration that is present but unreadable rejects the event: importing it
@@ -220,13 +222,13 @@ def _event_record(props: dict[str, list[tuple[dict[str, str], str]]], default_ki
     if "DTSTART" not in props:
         raise _BadEvent("DTSTART", "DTSTART is missing, so the start is not a date")
     start_params, start_raw = props["DTSTART"][0]
-    starts_at = parse_ics_datetime(start_raw, start_params, notes)
+    starts_at = parse_ics_datetime(start_raw, start_params, notes, tz)
     if starts_at is None:
         raise _BadEvent("DTSTART", f"DTSTART {shown(start_raw.strip())} is not a date")
     ends_at = None
     if "DTEND" in props:
         end_params, end_raw = props["DTEND"][0]
-        ends_at = parse_ics_datetime(end_raw, end_params, notes)
+        ends_at = parse_ics_datetime(end_raw, end_params, notes, tz)
         if ends_at is None:
             raise _BadEvent("DTEND", f"DTEND {shown(end_raw.strip())} is not a date")
     elif "DURATION" in props:
@@ -257,8 +259,9 @@ def _event_record(props: dict[str, list[tuple[dict[str, str], str]]], default_ki
             description or None)
 
 
-def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
+def parse_events_ics(data: bytes, file_name: str, tz: str | None = None) -> ParsedFile:
     """Parse an .ics export into event records; a VEVENT without a usable DTSTART is rejected.
+    Times are read as the wall clock in the zone ``tz`` (Settings' zone; None: this computer's).
 
     Properties of nested components (VALARM inside a VEVENT) are ignored so an alarm's
     DESCRIPTION never overwrites the event's.
@@ -291,7 +294,7 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
             cancelled.append(_text(props, "SUMMARY") or "Untitled event")
             return
         try:
-            record = _event_record(props, default_kind, notes)
+            record = _event_record(props, default_kind, notes, tz)
             if "RRULE" in props or "RDATE" in props:
                 recurring.add(record[0])
         except _BadEvent as bad:
@@ -326,7 +329,7 @@ def parse_events_ics(data: bytes, file_name: str) -> ParsedFile:
                                + (" ..." if len(cancelled) > 5 else ""))
     parsed.notes = notes  # type: ignore[attr-defined]  # informational, e.g. unknown time zones
     from .calendar import advance_recurring  # the next start of each recurring event
-    advance_recurring(parsed, data, recurring)
+    advance_recurring(parsed, data, recurring, tz)
     return parsed
 
 
@@ -359,18 +362,22 @@ def _as_moment(value: object) -> date | datetime:
     return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
 
 
-def _format_moment(name: str, value: object) -> str:
+def _format_moment(name: str, value: object, tz: str | None = None) -> str:
     moment = _as_moment(value)
     if not isinstance(moment, datetime):
         return f"{name};VALUE=DATE:{moment:%Y%m%d}"
-    if moment.tzinfo is not None:  # naive datetimes are taken to be UTC already
-        moment = moment.astimezone(UTC)
+    try:
+        moment = as_utc(moment, tz)  # a naive one is the wall clock in ``tz``, as events are kept
+    except (OverflowError, ValueError):  # the first or last day a datetime holds: written as it is
+        moment = moment.replace(tzinfo=None)
     return f"{name}:{moment:%Y%m%dT%H%M%S}Z"
 
 
-def write_ics(items: list[dict], prodid: str = "-//Rapport//EN", dtstamp: datetime | None = None) -> str:
+def write_ics(items: list[dict], prodid: str = "-//Rapport//EN", dtstamp: datetime | None = None,
+              tz: str | None = None) -> str:
     """A VCALENDAR with one VEVENT per item: {uid, summary, start, end, description, location,
-    url, categories}; only ``start`` is required. Dates become all-day events, datetimes UTC.
+    url, categories}; only ``start`` is required. Dates become all-day events, datetimes UTC (a
+    naive one read as the wall clock in the zone ``tz``; None: this computer's).
 
     ``dtstamp`` defaults to now; pass one to get byte-identical output (the demo does).
     For all-day events ``end`` is exclusive, as in RFC 5545 (a one-day event may omit it).
@@ -383,12 +390,12 @@ def write_ics(items: list[dict], prodid: str = "-//Rapport//EN", dtstamp: dateti
         summary = str(item.get("summary") or "")
         uid = item.get("uid") or stable_uid(summary, start.isoformat())
         out += ["BEGIN:VEVENT", f"UID:{escape_text(uid)}", f"DTSTAMP:{stamp:%Y%m%dT%H%M%S}Z",
-                _format_moment("DTSTART", start)]
+                _format_moment("DTSTART", start, tz)]
         if item.get("end") is not None:
             end = _as_moment(item["end"])
             if isinstance(end, datetime) != isinstance(start, datetime):
                 raise ValueError(f"event {uid!r}: start and end must both be dates or both datetimes")
-            out.append(_format_moment("DTEND", end))
+            out.append(_format_moment("DTEND", end, tz))
         out.append(f"SUMMARY:{escape_text(summary)}")
         for key, prop in (("description", "DESCRIPTION"), ("location", "LOCATION")):
             if item.get(key):

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from engine.clock import local_now
+from engine.clock import local_now, workspace_now
 from engine.ranking import EventRanker, OpportunityRanker
 from engine.ranking.readings import carry_readings
 from engine.ranking.signals import ContactSignals
@@ -399,9 +399,10 @@ def explain_contact(store: Store, contact_id: int, now: datetime | date | None =
 
 def rank_events(store: Store, goal_id: int | None = None, top: int | None = None,
                 now: datetime | date | None = None) -> pd.DataFrame:
-    """Upcoming events best first (events are few: fitted on every call)."""
-    now = _now(now)
+    """Upcoming events best first (events are few: fitted on every call), against the wall clock in
+    the zone set in Settings, as their times are kept."""
     with store.session():
+        now = _now(now) if now is not None else workspace_now(store)
         goals = store.goals.all()
         events = store.events.frame(upcoming_from=now)
     if events.empty:

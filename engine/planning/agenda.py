@@ -155,4 +155,4 @@ def calendar_file(store: Store, event_ids: list[int] | None = None, today: date 
     if event_ids:
         frame = store.events.frame()
         events = frame[frame["id"].isin(event_ids)].to_dict("records")
-    return to_ics(calendar_items(follow_ups, events))
+    return to_ics(calendar_items(follow_ups, events), tz=store.settings.get("timezone"))

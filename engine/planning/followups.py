@@ -300,6 +300,7 @@ def calendar_items(follow_ups: list[dict], events: list[dict] | None = None) -> 
     return [item for item in items if item is not None]
 
 
-def to_ics(items: list[dict], dtstamp: datetime | None = None) -> str:
-    """The .ics text for ``calendar_items`` output (folded at 75 octets, CRLF line ends)."""
-    return write_ics(items, prodid="-//Rapport//Follow-ups//EN", dtstamp=dtstamp)
+def to_ics(items: list[dict], dtstamp: datetime | None = None, tz: str | None = None) -> str:
+    """The .ics text for ``calendar_items`` output (folded at 75 octets, CRLF line ends); an event's
+    times are the wall clock in the zone ``tz`` (Settings'; None: this computer's)."""
+    return write_ics(items, prodid="-//Rapport//Follow-ups//EN", dtstamp=dtstamp, tz=tz)
