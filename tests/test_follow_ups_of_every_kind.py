@@ -97,3 +97,28 @@ def test_today_offers_done_and_later_for_a_meeting_and_outcomes_for_an_outreach(
     assert {m.label: int(m.value) for m in app.metric}["Follow-ups due"] == 1  # the outreach, still awaiting
     assert Store(store.path).interactions.get(logged["meeting"])["follow_up_on"] is None
     assert Store(store.path).interactions.get(logged["inbound"])["follow_up_on"] == today + timedelta(days=7)
+
+
+def test_the_command_line_answers_a_follow_up_as_today_does(workspace):
+    import json
+    import subprocess
+    import sys
+
+    store, logged = workspace
+    today = workspace_today(store)
+
+    def rapport(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "engine", *args, "--db", str(store.path), "--json"],
+                              capture_output=True, text=True, timeout=120)
+
+    listed = json.loads(rapport("today").stdout)
+    assert {row["id"]: row["kind"] for row in listed["due"]} == {logged["meeting"]: "meeting",
+                                                                  logged["inbound"]: "inbound"}
+    assert json.loads(rapport("follow-up", str(logged["meeting"]), "--done").stdout)["follow_up_on"] is None
+    moved = json.loads(rapport("follow-up", str(logged["inbound"]), "--later", "3").stdout)
+    assert moved["follow_up_on"] == str(today + timedelta(days=3))
+    assert json.loads(rapport("today").stdout)["due"] == []
+    missing = rapport("follow-up", "999", "--done")
+    assert missing.returncode != 0 and "999" in missing.stderr and "Traceback" not in missing.stderr
+    neither = rapport("follow-up", str(logged["event"]))
+    assert neither.returncode == 2 and "one of the arguments" in neither.stderr

@@ -293,6 +293,28 @@ def cmd_log(args, store: Store) -> int:
     return 0
 
 
+def cmd_follow_up(args, store: Store) -> int:
+    """What Today's buttons do: an outreach's outcome, or a meeting's (an event's, a message from
+    them) follow-up done or moved."""
+    from engine.planning.agenda import follow_up_done, follow_up_later
+
+    interaction = store.interactions.get(args.id)
+    if args.outcome is not None:
+        store.interactions.set_outcome(args.id, args.outcome)
+        follow, said = interaction.get("follow_up_on"), f"outcome {args.outcome}"
+    elif args.done:
+        follow_up_done(store, args.id)
+        follow, said = None, "follow-up done"
+    else:
+        follow = follow_up_later(store, args.id, workspace_today(store), args.later)
+        said = f"follow up on {follow}"
+    if args.json:
+        print_json({"id": args.id, "outcome": args.outcome or interaction.get("outcome"), "follow_up_on": follow})
+    else:
+        print(f"Interaction {args.id}: {said}")
+    return 0
+
+
 def cmd_today(args, store: Store) -> int:
     from engine.planning.agenda import agenda
 

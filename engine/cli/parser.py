@@ -224,6 +224,16 @@ def build_parser() -> argparse.ArgumentParser:
     _command(sub, "today", common, "follow-ups due, people losing touch, next best outreach",
              ("rapport today", "rapport today --json"), commands.cmd_today)
 
+    p = _command(sub, "follow-up", common, "answer a follow-up as Today does: how an outreach went, or a "
+                 "meeting's (an event's, a message from them) follow-up done or moved",
+                 ("rapport follow-up 12 --outcome replied", "rapport follow-up 14 --done",
+                  "rapport follow-up 14 --later 7"), commands.cmd_follow_up)
+    p.add_argument("id", type=record_id, help="the interaction's id (see rapport today)")
+    answer = p.add_mutually_exclusive_group(required=True)
+    answer.add_argument("--outcome", choices=OUTCOMES, help="how an outreach went")
+    answer.add_argument("--done", action="store_true", help="the follow-up was done: it no longer comes due")
+    answer.add_argument("--later", type=whole_number(1, 365), metavar="DAYS", help="move it DAYS after today (1-365)")
+
     p = _command(sub, "export", common, "export as CSV (formulas escaped) or .ics",
                  ("rapport export contacts --out contacts.csv", "rapport export outreach --out outreach.csv",
                   "rapport export calendar --out follow-ups.ics --events 3,4"), commands.cmd_export)
