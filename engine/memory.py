@@ -8,10 +8,13 @@ and goal), and reading contacts makes Arrow string columns. Two allocators kept 
   the heap, where freed space stays with the process and fragments;
 - pyarrow's default pool (mimalloc) keeps freed pages for its own reuse, which only Arrow can use.
 
-With the threshold fixed at glibc's default (128 KiB, which also stops it moving) and Arrow on the
-system allocator, the server's peak at 100,000 contacts went from 493-499 to 470-471 MB
-(``benchmarks.pages_browser``, one round each, the same hour).
-A large block then costs a mapping and its page faults each time, a few microseconds per megabyte.
+With the threshold fixed (a value set also stops it moving) and Arrow on the system allocator, the
+server's peak at 100,000 contacts went from 465-499 MB to 438-450 MB at glibc's default of 128 KiB
+and to 446-467 MB at 4 MiB (``benchmarks.pages_browser``). 4 MiB it is: a block above the threshold
+costs a mapping and its page faults each time, from threads that contend for them, and below 4 MiB
+are the arrays of one float per contact (0.8 MB at 100,000), made and freed many times a ranking,
+which the heap serves again at once; Today's first click, which waits for Home's preparation, had
+medians of 1.73-1.74 s at 128 KiB against 1.09-1.46 s at 4 MiB and 0.85-1.57 s unset.
 
 Set once per process by the dashboard (app.py); the command line, which exits after one ranking,
 keeps the defaults.
@@ -25,7 +28,7 @@ import threading
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
 M_MMAP_THRESHOLD = -3
-THRESHOLD = 128 * 1024  # glibc's own default for both, fixed (a value set stops the dynamic one)
+THRESHOLD = 4 * 1024 * 1024  # for both, fixed: a (goals x contacts) array above, a contact-sized one below
 
 _lock = threading.Lock()
 _done = False
