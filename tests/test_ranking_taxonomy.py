@@ -424,6 +424,8 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
     ("Drilling Engineer", "engineering_other"), ("Cloud Support Engineer", "engineering"),
     # talent management develops the people hired; the head of talent alone recruits them
     ("Head, Talent Management & Corporate Communications", "people"), ("Head of Talent", "recruiting"),
+    # a chief talent officer leads HR; "talent and culture" is HR's name for itself
+    ("Chief Talent Officer", "people"), ("Assistant Manager- Talent & Culture", "people"),
     # misspellings frequent in real exports read as the word meant
     ("Talent Aquisition Specialist", "recruiting"), ("Project Manger", "operations"),
     ("Markerting Manager", "marketing"),

@@ -61,6 +61,24 @@ _NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired
 _NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "retired", "career"})
 
 
+# A seat on a board or a committee's chair held beside one's job ("Software Engineer | Board
+# Member", "Senior Manager, Global Business Services | Global Co-Chair, Black at Uber"): a side
+# role (a nonprofit's board, an employee group), not the level of the job the title leads with.
+_SIDE_SEAT = re.compile(r"\b(co )?chair(man|woman|person)?\b|\bboard (member|director)\b|\bmember of the board\b")
+_BELOW_LEADERS = frozenset({"intern", "junior", "mid", "senior", "lead", "manager"})
+
+
+def level_beside_side_seats(plain: str, first_words: str, level: str | None) -> str | None:
+    """The level of a title in parts whose board seat or chair is only in a later part: the level the
+    title reads without the seat, when that is below a leader's; else ``level`` as read. A leader
+    with a board seat ("Managing Director | Board Member") stays an executive; so does a title that
+    leads with the seat ("Chairman | Investor")."""
+    if level != "executive" or not first_words or _SIDE_SEAT.search(first_words) or not _SIDE_SEAT.search(plain):
+        return level
+    own = seniority_of_normalized(" ".join(_SIDE_SEAT.sub(" ", plain).split()))
+    return own if own in _BELOW_LEADERS else level
+
+
 def seniority_of_normalized(normalized: str, present: frozenset[str] | set[str] | None = None) -> str | None:
     """Seniority of a title normalized without hints (hints such as "design manager" for a
     "Design Lead" would read as a level); see titles.parse_seniority. ``present``: the title's

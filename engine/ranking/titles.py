@@ -18,7 +18,7 @@ from functools import lru_cache
 from engine.vocabulary import SENIORITY_LEVELS  # noqa: F401 (ranker, scoring and taxonomy read it from here)
 
 # (taxonomy and others read these from here too)
-from .seniority import _SENIORITY_WORDS, LEVEL_WORDS, seniority_of_normalized  # noqa: F401
+from .seniority import _SENIORITY_WORDS, LEVEL_WORDS, level_beside_side_seats, seniority_of_normalized  # noqa: F401
 
 # Abbreviations expanded token by token (after punctuation is stripped). Not 'de' (French 'of' or a
 # country in every real title that has it) nor 'ic' ('IC Design Engineer': integrated circuits).
@@ -174,7 +174,10 @@ def title_forms(text: str) -> tuple[str, str, str | None, str | None]:
     present = _CUE_WORDS.intersection(plain.split())
     hinted = " ".join(filter(None, (_with_hints(plain, present), company)))
     parted = _PART_SEPARATOR.search(role)
-    return hinted, plain, seniority_of_normalized(plain, present), role[:parted.start()] if parted else None
+    level = seniority_of_normalized(plain, present)
+    if parted and level == "executive":  # a board seat beside the job is not its level
+        level = level_beside_side_seats(plain, first_part_words(role[:parted.start()]), level)
+    return hinted, plain, level, role[:parted.start()] if parted else None
 
 
 # Where a title's first part ends and another begins: "Software Engineer | Speaker", "Head of Sales
@@ -370,7 +373,14 @@ def parse_seniority(title) -> str | None:
     "Product manager" is an individual-contributor role, so it is "mid" unless qualified; an
     "Engineering Manager" manages people, so it is "manager".
     """
-    return seniority_of_normalized(normalize_title(title, hints=False))
+    plain = normalize_title(title, hints=False)
+    level = seniority_of_normalized(plain)
+    if level == "executive":  # a board seat beside the job is not its level (title_forms)
+        role, _ = _role_and_company(str(title))
+        parted = _PART_SEPARATOR.search(role)
+        if parted:
+            level = level_beside_side_seats(plain, first_part_words(role[:parted.start()]), level)
+    return level
 
 
 def normalize_seniority(value) -> str | None:
