@@ -49,6 +49,34 @@ def test_terms_counted_at_once_equal_count_vectorizer(docs):
     assert counts.dtype == np.float64
 
 
+@pytest.mark.parametrize("docs", [
+    HOSTILE, _sample_titles(), [titles.normalize_title(t) for t in _sample_titles()],
+    ["Recruitment Consultant", "recruiter", "Data Science Manager", "data scientist", "Managing Director",
+     "Product Management Lead", "investment banker", "RECRUITING recruit", "management management"],
+])
+def test_terms_counted_with_word_forms_folded_equal_the_vectorizers_preprocessor(docs):
+    """The contacts' terms are counted with word forms folded, as the vectorizer that reads the
+    goals' queries folds them (make_vectorizer's preprocessor): a title and a query meet either way."""
+    from engine.ranking.text import fold_forms, make_vectorizer
+
+    counter = CountVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, dtype=np.float64, preprocessor=fold_forms)
+    expected = counter.fit_transform(docs).tocsr()
+    counts, terms = count_terms(np.array(docs, dtype=object), fold=True)
+    assert list(terms) == list(counter.get_feature_names_out())
+    assert counts.shape == expected.shape and (counts != expected).nnz == 0
+    assert make_vectorizer().preprocessor is fold_forms
+
+
+def test_word_forms_fold_to_the_taxonomys_and_a_managing_director_is_no_manager():
+    from engine.ranking.text import fold_forms
+
+    assert fold_forms("Recruitment Consultant") == "recruiter consultant"
+    assert fold_forms("Head of Data Science") == "head of data scientist"
+    assert fold_forms("Product Management") == "product manager"
+    assert fold_forms("Managing Director") == "managing director"
+    assert fold_forms("Investment Banker") == "investment banker"
+
+
 def test_no_terms_at_all_is_none_where_count_vectorizer_raises():
     docs = ["", "the of", "a", "   "]
     with pytest.raises(ValueError):
