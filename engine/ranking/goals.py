@@ -35,8 +35,13 @@ OUTCOME_RELATIONSHIPS: dict[str, frozenset[str]] = {
 # Segments of people who lead to a goal's aim rather than being it: in hiring, recruiters and referral
 # sources lead to the candidates; in finding clients, referral sources lead to the buyers. Their role
 # fit counts ROUTE_SHARE, so the aim's own people come first at equal fit ("Hire a QA engineer" lists
-# QA engineers before talent acquisition heads). In a referral goal, a recruiter is a way in itself.
+# QA engineers before talent acquisition heads). In a referral goal too: the role's own people know
+# the team and refer into it, and a recruiter is one way in among them (at the whole of their fit,
+# 46 of a product owner referral's first 50 were recruiters, its product managers 173rd); a recruiter
+# at a target company counts in full (scoring.ROUTE_OUTSIDE). Membership is read at the whole fit:
+# a recruiter belongs to "Recruiters" (ranker.segment_scores).
 ROUTE_RELATIONSHIPS: dict[str, frozenset[str]] = {
+    "referral": frozenset({"recruiter"}),
     "hiring": frozenset({"recruiter", "referral source"}),
     "clients": frozenset({"referral source"}),
 }

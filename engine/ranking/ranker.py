@@ -360,7 +360,9 @@ class OpportunityRanker(BaseEstimator):
         goal order, a (contacts x segments) array). Each segment is read as a goal of its own, so
         the whole goal never stands in for it. Scored SEGMENT_BLOCK segments at a time: a block's
         arrays are what a ranking of as many goals holds (at 100,000 contacts, 14 segments took 206 ms
-        one by one, 124 ms in blocks of 7)."""
+        one by one, 124 ms in blocks of 7). A segment of go-betweens (goals.ROUTE_SHARE) is scored at
+        its whole role fit: the ranking counts a recruiter as a weaker way in, but a recruiter still
+        belongs to "Recruiters" (at 0.8 of it a hiring goal's Recruiters held 19 of a network's 165)."""
         check_is_fitted(self)
         every = goal_options(goals)
         options = [o for o in every if o.segment_id is not None]
@@ -375,10 +377,12 @@ class OpportunityRanker(BaseEstimator):
                     if columns else None
                 if rows is None:
                     slow += columns
-                else:
-                    out[:, columns] = rows * every[ids[0]].priority_weight
+                    continue
+                whole = [k for k, j in enumerate(columns) if options[j].role_share == 1.0]
+                out[:, [columns[k] for k in whole]] = rows[:, whole] * every[ids[0]].priority_weight
+                slow += [j for j in columns if options[j].role_share != 1.0]  # kept at the ranking's share
         for start in range(0, len(slow), SEGMENT_BLOCK):
-            block = [options[j] for j in slow[start:start + SEGMENT_BLOCK]]
+            block = [replace(options[j], role_share=1.0) for j in slow[start:start + SEGMENT_BLOCK]]
             s = score_goals(self, [replace(o, goal_index=i) for i, o in enumerate(block)], day_of(now),
                             contributions=False)
             out[:, slow[start:start + SEGMENT_BLOCK]] = s.score * s.priority
