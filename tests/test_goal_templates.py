@@ -119,3 +119,25 @@ def test_the_goals_page_says_what_a_template_needs_and_creates_nothing(tmp_path,
     assert not app.exception, [e.value for e in app.exception]
     assert any("needs a role" in e.value for e in app.error), [e.value for e in app.error]
     assert Store(tmp_path / "g.duckdb").goals.all() == []
+
+
+def test_a_mentor_goal_ranks_experienced_people_of_the_role_first(tmp_path):
+    """"Find a mentor: product manager" in a network without product directors: the senior and lead
+    product managers before the mid-level ones (the goal had asked no level of its own, so all ranked
+    alike), and no intern above them."""
+    from datetime import datetime
+
+    from engine.outreach import opportunities
+    from tests.conftest import parsed_contacts
+
+    store = Store(tmp_path / "w.duckdb")
+    titles = ["Product Manager", "Senior Product Manager", "Product Management Intern", "Lead Product Manager",
+              "Accountant"]
+    store.imports.save_contacts(parsed_contacts([
+        {"first_name": f"First{i}", "last_name": f"Last{i}", "full_name": f"First{i} Last{i}",
+         "company": f"Company {i}", "position": t, "linkedin_url": f"https://www.linkedin.com/in/person-{i}/"}
+        for i, t in enumerate(titles)]))
+    store.goals.add(goal_from_template("mentor", role="product manager"))
+    score = opportunities.rank_contacts(store, now=datetime(2026, 6, 1, 9)).set_index("position")["score"]
+    assert min(score["Senior Product Manager"], score["Lead Product Manager"]) > score["Product Manager"], score
+    assert score["Product Manager"] > score["Product Management Intern"], score

@@ -39,6 +39,9 @@ GOAL_TEMPLATES: dict[str, dict] = {
         "outcome": "mentorship",
         "description": "Find an experienced {role} who can advise me on my next career step.",
         "metric": "meetings", "target": 2, "weeks": 8, "priority": 4,
+        # An experienced one: without a level of its own the goal ranked a product manager and a
+        # senior one alike, and the segment (its leaders) held nobody in a network without them.
+        "seniority": ["senior", "lead", "manager", "director", "vp", "executive", "founder"],
         "segments": [
             {"name": "Mentors: senior {roles}", "roles": ["{role}"],
              "seniority": ["director", "vp", "executive"], "relationship": "mentor"},
