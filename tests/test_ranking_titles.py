@@ -113,6 +113,9 @@ def test_product_leadership_titles_carry_the_product_manager_term(raw):
         ("Managing Director | Board Member | Corporate Governance Executive", "executive"),
         ("Executive Director - Global Operations (Board Member)", "executive"),
         ("Chairman | Investor", "executive"),
+        ("Associate Software Engineer | President", "junior"),
+        ("President/CEO", "executive"),
+        ("Vice President | Board Member", "executive"),  # a leader with a seat stays an executive
         ("Board Member", "executive"),
         ("", None),
         (None, None),

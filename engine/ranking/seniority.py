@@ -61,10 +61,12 @@ _NOT_A_ROLE = re.compile(r"^(open to work|seeking|looking for|unemployed|retired
 _NOT_A_ROLE_FIRST = frozenset({"open", "seeking", "looking", "unemployed", "retired", "career"})
 
 
-# A seat on a board or a committee's chair held beside one's job ("Software Engineer | Board
-# Member", "Senior Manager, Global Business Services | Global Co-Chair, Black at Uber"): a side
-# role (a nonprofit's board, an employee group), not the level of the job the title leads with.
-_SIDE_SEAT = re.compile(r"\b(co )?chair(man|woman|person)?\b|\bboard (member|director)\b|\bmember of the board\b")
+# A seat on a board, a committee's chair or a club's presidency held beside one's job ("Software
+# Engineer | Board Member", "Senior Manager, Global Business Services | Global Co-Chair, Black at
+# Uber", "Associate Software Engineer | President"): a side role (a nonprofit's board, an employee
+# group, an association), not the level of the job the title leads with.
+_SIDE_SEAT = re.compile(r"\b(co )?chair(man|woman|person)?\b|\bboard (member|director)\b|\bmember of the board\b|"
+                        r"(?<!vice )\bpresident\b")  # a club's or an association's ("... | President")
 _BELOW_LEADERS = frozenset({"intern", "junior", "mid", "senior", "lead", "manager"})
 
 
