@@ -71,7 +71,7 @@ _BELOW_LEADERS = frozenset({"intern", "junior", "mid", "senior", "lead", "manage
 
 
 def level_beside_side_seats(plain: str, first_words: str, level: str | None) -> str | None:
-    """The level of a title in parts whose board seat or chair is only in a later part: the level the
+    """The level of a title in parts whose board seat, chair or presidency is only in a later part: the level the
     title reads without the seat, when that is below a leader's; else ``level`` as read. A leader
     with a board seat ("Managing Director | Board Member") stays an executive; so does a title that
     leads with the seat ("Chairman | Investor")."""
