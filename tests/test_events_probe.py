@@ -78,3 +78,72 @@ def test_a_csvs_all_day_events_are_exported_as_the_days_written():
     assert [(i["start"], i["end"]) for i in items[:2]] == [(date(2026, 12, 8), date(2026, 12, 11)),
                                                           (date(2027, 1, 15), date(2027, 1, 16))]
     assert str(items[2]["start"]) == "2026-12-08 18:00:00"  # a time of day stays one
+
+
+# A second probe (2026-12-07): a personal calendar and a user's events CSV imported beside the
+# networking events, ranked for seven goals.
+
+def test_a_title_that_says_cancelled_is_left_out_of_an_ics_and_a_csv():
+    """"Lagos Fintech Week 2027 (CANCELLED)": renamed in the calendar, no STATUS, and suggested with
+    "Register early"; a word in a title's middle is no marker."""
+    from engine.importers.event_words import says_cancelled
+    from engine.importers.events_csv import parse_events_csv
+
+    renamed = CALENDAR.replace("SUMMARY:Lagos Fintech Week 2027\r\nSTATUS:CANCELLED",
+                               "SUMMARY:Lagos Fintech Week 2027 (CANCELLED)")
+    parsed = parse_events_ics(renamed.encode(), "events.ics")
+    assert [record[1] for record in parsed.records] == ["Africa Fintech Summit"]
+    assert any("1 cancelled event left out" in w for w in parsed.warnings)
+    data = (b"Event,Date\n[Canceled] PyData Lagos,2027-01-05\nCANCELLED: Banking Forum,2027-01-06\n"
+            b"Cancelled Flights Support Group,2027-01-07\n")
+    parsed = parse_events_csv(data, "events.csv")
+    assert [record[1] for record in parsed.records] == ["Cancelled Flights Support Group"]
+    assert any("2 cancelled events left out" in w and "PyData Lagos" in w for w in parsed.warnings)
+    assert not says_cancelled(None) and says_cancelled("Summit (called off)")
+
+
+def test_an_event_that_fits_no_goal_is_never_suggested_and_says_so(tmp_path):
+    """"Kids Soccer Practice" and "Dentist appointment" came 4th and 5th for "Learn the climate tech
+    industry" (timing and price alone), and an event imported before as "(CANCELLED)" was suggested."""
+    from datetime import datetime
+
+    from engine.outreach.opportunities import rank_events
+    from engine.records import EVENT_FIELDS, ParsedFile
+    from engine.store import Store
+
+    store = Store(tmp_path / "w.duckdb")
+    store.goals.add(goal(title="Learn the climate tech industry", outcome="learn", target_roles=[],
+                         industries=["climate tech"], id=None))
+    rows = [("climate", "Climate Tech Founders Meetup"), ("soccer", "Kids Soccer Practice"),
+            ("old", "Climate Week (CANCELLED)")]
+    records = [tuple({"uid": uid, "title": title, "kind": "meetup", "starts_at": "2027-01-10T18:00:00",
+                      "online": False, "location": "Lagos"}.get(f) for f in EVENT_FIELDS) for uid, title in rows]
+    store.imports.save_events(ParsedFile(file_name="events.csv", format="csv", encoding="utf-8", delimiter=",",
+                                         headers=[], fields=EVENT_FIELDS, records=records,
+                                         lines=[2, 3, 4], total=3))
+    now = datetime(2026, 12, 7, 9)
+    suggested = rank_events(store, goal_id=1, now=now)
+    assert suggested["title"].tolist() == ["Climate Tech Founders Meetup"]
+    every = rank_events(store, now=now)
+    assert every["title"].tolist() == ["Climate Tech Founders Meetup", "Kids Soccer Practice"]
+    last = every.iloc[-1]
+    assert last["goal_id"] is None and last["reasons"] == ["fits none of your goals (topic and audience)"]
+    assert last["next_step"].startswith("Skip")
+
+
+def test_an_events_audience_is_read_from_its_description_plurals_and_all():
+    """An .ics says who an event is for in its description: "Closed roundtable for CTOs and VPs of
+    engineering" shared only "CTO" of its title with a goal asking for a CTO. And a call for
+    speakers meets a goal to speak ("speak", "speakers" and "speaking" are one word)."""
+    events = events_frame([
+        {"title": "CTO Roundtable", "description": "Closed roundtable for CTOs and VPs of engineering."},
+        {"title": "Breakfast", "description": "Networking for designers."},
+        {"title": "Local Meetup Speakers Night (call for talks)"},
+        {"title": "Product Meetup"},
+    ])
+    mentor = goal(title="Find a mentor: CTO", outcome="mentorship", target_roles=["CTO"])
+    ranked = EventRanker().fit(events).rank([mentor], NOW)
+    first = ranked.iloc[0]
+    assert first["title"] == "CTO Roundtable" and any("audience includes" in r for r in first["reasons"])
+    speak = goal(title="Speak at a meetup", outcome="visibility", target_roles=[])
+    assert EventRanker().fit(events).rank([speak], NOW).iloc[0]["title"].startswith("Local Meetup Speakers")

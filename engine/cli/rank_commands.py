@@ -71,7 +71,7 @@ def cmd_rank(args, store: Store) -> int:
             works = " at ".join(str(row[k]) for k in ("position", "company") if row.get(k) not in (None, "")
                                 and row.get(k) == row.get(k))  # a contact's title and employer, when known
             print(f"{i:>3}. {row['name']}{f' ({works})' if works else ''}  "
-                  f"({row['score']:.3f}, {row.get('goal_title') or ''})")
+                  f"({row['score']:.3f}, {row.get('goal_title') or 'no goal'})")
             print(f"     {row['next_step']}: {'; '.join(row['reasons'])}")
         if len(suggested) < len(rows):
             print(f"\n{plural(len(rows) - len(suggested), 'more contact')} scored 0: nothing in them fits "

@@ -23,6 +23,18 @@ _KIND_RULES = (  # first match wins, so the specific phrases come before the bro
 )
 
 
+# A title that says the event is off, where the file has no status for it (an events CSV; a calendar
+# whose owner renamed the event): "Lagos Fintech Week 2027 (CANCELLED)", "[Canceled] PyData Lagos",
+# "CANCELLED: Banking Forum". A word in the middle ("Cancelled Flights Support Group") is no marker.
+_CANCELLED_RE = re.compile(r"[\[(]\s*(cancell?ed|called off)\s*[\])]|^\s*(cancell?ed|called off)\s*[:\-–—|]",
+                           re.IGNORECASE)
+
+
+def says_cancelled(title) -> bool:
+    """Whether an event's title marks it cancelled."""
+    return isinstance(title, str) and bool(_CANCELLED_RE.search(title))
+
+
 def guess_kind(text: str, default: str = "other") -> str:
     """One of EVENT_KINDS from free text (title, categories), because no export carries a kind."""
     for kind, pattern in _KIND_RULES:

@@ -17,7 +17,7 @@ from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
 from engine.vocabulary import EVENT_KINDS
 
 from .decode import BROKEN, BROKEN_ERRORS, REPLACED, REPLACED_ERRORS, allow_long_fields, mostly_utf8, replaced_warnings
-from .event_words import guess_kind, guess_online, parse_cost
+from .event_words import guess_kind, guess_online, parse_cost, says_cancelled
 from .ics import stable_uid
 from .rows import MAX_VALUE, TEXT_AFTER_QUOTE, Lines, quote_problem, quoting_error, replaced_lines, shown
 
@@ -165,6 +165,7 @@ def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
     time_at = next((i for i, h in enumerate(headers) if _norm(h) in _TIME_HEADERS and i not in index.values()), None)
     width, broken = len(headers), BROKEN in text
     previous = reader.line_num
+    cancelled: list[str] = []
     while True:
         try:
             for row in reader:
@@ -176,7 +177,11 @@ def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
                 raw = delimiter.join(row)[:500].replace(BROKEN, "\ufffd")
                 try:
                     _check_row(row, width, index, broken)
-                    parsed.records.append(_record(row, index, day_first, time_at))
+                    record = _record(row, index, day_first, time_at)
+                    if says_cancelled(record[1]):  # "... (CANCELLED)": not to be suggested, nor exported
+                        cancelled.append(record[1])
+                        continue
+                    parsed.records.append(record)
                     parsed.lines.append(line)
                 except _RowError as bad:
                     column = headers[bad.column] if bad.column is not None and bad.column < width else None
@@ -195,6 +200,10 @@ def parse_events_csv(data: bytes, file_name: str) -> ParsedFile:
                 parsed.rejects.append(Reject(previous + 1, f"this line cannot be read as CSV ({exc})",
                                              raw=lines.get(previous + 1)))
             previous = reader.line_num
+    if cancelled:
+        parsed.warnings.append(f"{len(cancelled)} cancelled event{'s' * (len(cancelled) > 1)} left out (the title "
+                               f"says so): {', '.join(shown(t) for t in cancelled[:5])}"
+                               + (" ..." if len(cancelled) > 5 else ""))
     return parsed
 
 

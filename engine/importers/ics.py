@@ -25,7 +25,7 @@ from engine.clock import as_utc, now_utc, wall_clock
 from engine.records import EVENT_FIELDS, ImportFileError, ParsedFile, Reject
 
 from .decode import BROKEN, BROKEN_ERRORS, REPLACED, REPLACED_ERRORS, mostly_utf8, replaced_warnings
-from .event_words import guess_kind, guess_online, parse_cost
+from .event_words import guess_kind, guess_online, parse_cost, says_cancelled
 from .rows import MAX_VALUE, shown
 
 log = logging.getLogger(__name__)
@@ -290,7 +290,8 @@ def parse_events_ics(data: bytes, file_name: str, tz: str | None = None) -> Pars
 
     def finish() -> None:
         parsed.total += 1
-        if _text(props, "STATUS").upper() == "CANCELLED":  # not to be suggested, nor exported as on
+        if _text(props, "STATUS").upper() == "CANCELLED" or says_cancelled(_text(props, "SUMMARY")):
+            # not to be suggested, nor exported as on
             cancelled.append(_text(props, "SUMMARY") or "Untitled event")
             return
         try:
@@ -325,7 +326,8 @@ def parse_events_ics(data: bytes, file_name: str, tz: str | None = None) -> Pars
         raise ImportFileError(file_name, "the calendar contains no events (no BEGIN:VEVENT)")
     if cancelled:
         parsed.warnings.append(f"{len(cancelled)} cancelled event{'s' * (len(cancelled) > 1)} left out "
-                               f"(STATUS:CANCELLED): {', '.join(shown(t) for t in cancelled[:5])}"
+                               f"(STATUS:CANCELLED, or a title that says so): "
+                               f"{', '.join(shown(t) for t in cancelled[:5])}"
                                + (" ..." if len(cancelled) > 5 else ""))
     parsed.notes = notes  # type: ignore[attr-defined]  # informational, e.g. unknown time zones
     from .calendar import advance_recurring  # the next start of each recurring event

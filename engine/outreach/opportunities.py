@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from engine.clock import local_now, workspace_now
+from engine.importers.event_words import says_cancelled
 from engine.ranking import EventRanker, OpportunityRanker
 from engine.ranking.readings import carry_readings
 from engine.ranking.signals import ContactSignals
@@ -400,16 +401,24 @@ def explain_contact(store: Store, contact_id: int, now: datetime | date | None =
 def rank_events(store: Store, goal_id: int | None = None, top: int | None = None,
                 now: datetime | date | None = None) -> pd.DataFrame:
     """Upcoming events best first (events are few: fitted on every call), against the wall clock in
-    the zone set in Settings, as their times are kept."""
+    the zone set in Settings, as their times are kept. For one goal, only the events that fit it
+    (its suggestions); for all, every upcoming event, those that fit no goal last and saying so.
+    An event whose title says it is cancelled ("... (CANCELLED)") is never suggested."""
     with store.session():
         now = _now(now) if now is not None else workspace_now(store)
         goals = store.goals.all()
         events = store.events.frame(upcoming_from=now)
     if events.empty:
         return pd.DataFrame(columns=["event_id", *EVENT_COLUMNS, "goal_id"])
+    events = events[~events["title"].map(says_cancelled)]  # imported before the importers left them out
+    if events.empty:
+        return pd.DataFrame(columns=["event_id", *EVENT_COLUMNS, "goal_id"])
     if goal_id is not None:
         goals = [g for g in goals if g["id"] == goal_id]
-    ranked = EventRanker().fit(events).rank(goals, now, top=top)
+    ranked = EventRanker().fit(events).rank(goals, now, top=top, fitting_only=goal_id is not None)
     details = events.set_index("id")[[c for c in ("title", "kind", "starts_at", "location", "cost", "url")
                                       if c not in ranked.columns]]
-    return ranked.join(details, on="event_id")
+    ranked = ranked.join(details, on="event_id")
+    under = ["goal_id", "goal_title", "segment_id", "segment_name"]  # None, not NaN, for an event under no goal
+    ranked[under] = ranked[under].astype(object).where(ranked[under].notna(), None)
+    return ranked

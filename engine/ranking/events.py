@@ -9,6 +9,7 @@ and place are gated by fit, so a free meetup on an unrelated topic stays down th
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,9 @@ from .text import TEXT_SIM_FLOOR, best_term, make_vectorizer, query_matrix, shar
 from .titles import normalize_title
 
 EVENT_COMPONENTS = ("topic", "audience", "timing", "cost", "location")
+NO_FIT = "fits none of your goals (topic and audience)"
+NO_FIT_STEP = "Skip, unless you go anyway"
+_NO_OPTION = SimpleNamespace(goal_id=None, goal_title=None, segment_id=None, segment_name=None)  # under no goal
 FIT = ("topic", "audience")
 SOON_DAYS = 14.0  # anything within two weeks is as soon as it gets
 EVENT_COLUMNS = [
@@ -54,6 +58,13 @@ def _text(value) -> str:
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(w for w in text.split() if w not in ENGLISH_STOP_WORDS)
+
+
+def _audience_words(text: str) -> frozenset[str]:
+    """The words of an event's audience, each plural also as its singular: an event "for CTOs and VPs
+    of engineering" is for a CTO."""
+    words = _words(text)
+    return words | {w[:-1] for w in words if len(w) > 3 and w.endswith("s") and not w.endswith("ss")}
 
 
 def still_on(starts: np.ndarray, ends: np.ndarray | None, now_day: float) -> np.ndarray:
@@ -127,7 +138,10 @@ class EventRanker(BaseEstimator):
         self.location_names_ = np.array([_text(x) for x in column(events, "location")], dtype=object)
         self.locations_ = np.array([x.lower() for x in self.location_names_], dtype=object)
         audiences = [normalize_title(_text(a)) for a in column(events, "audience")]
-        self.audience_words_ = [_words(a) for a in audiences]
+        # Who it is for: the audience column of an events CSV, else the description ("Closed roundtable
+        # for CTOs and VPs of engineering"), which is where an .ics says it.
+        self.audience_words_ = [_audience_words(a or normalize_title(_text(d)))
+                                for a, d in zip(audiences, column(events, "description"))]
         texts = [
             " . ".join((t, _text(topics), _text(d), a, k))
             for t, topics, d, a, k in zip(
@@ -203,11 +217,14 @@ class EventRanker(BaseEstimator):
                       days_ahead=np.floor(self.starts_) - np.floor(now_day))
         return _EventScores(options, queries, option, values, contributions, score, upcoming)
 
-    def rank(self, goals, now, top=None) -> pd.DataFrame:
+    def rank(self, goals, now, top=None, fitting_only=False) -> pd.DataFrame:
         """Upcoming events best first, each under its best goal (priority-weighted).
 
         Columns: event_id, title, kind, starts_at, goal_id, goal_title, segment_id, segment_name,
-        score, reasons (list of str), next_step (str). No active goal: empty frame.
+        score, reasons (list of str), next_step (str). No active goal: empty frame. An event whose
+        topic and audience fit no goal ("Kids Soccer Practice" from a personal calendar) comes
+        last, says so and is not suggested; ``fitting_only`` leaves such events out, as a goal's
+        own suggestions do (they had listed a dentist appointment for "Learn climate tech").
         """
         s = self._score(goals, now)
         rows = np.flatnonzero(s.upcoming)
@@ -215,18 +232,23 @@ class EventRanker(BaseEstimator):
             return pd.DataFrame({c: pd.Series(dtype=object) for c in EVENT_COLUMNS})
         best = np.argmax(s.score[rows], axis=1)
         total = s.score[rows, best]
+        fits = (s.contributions["topic"] + s.contributions["audience"])[rows, best] > 0
+        if fitting_only:
+            rows, best, total, fits = rows[fits], best[fits], total[fits], fits[fits]
         order = np.argsort(-total, kind="stable")
         if top is not None:
             order = order[: max(int(top), 0)]
-        rows, best, total = rows[order], best[order], total[order]
-        chosen = [s.options[o] for o in s.option[rows, best].tolist()]
+        rows, best, total, fits = rows[order], best[order], total[order], fits[order]
+        chosen = [s.options[o] if fit else _NO_OPTION for o, fit in zip(s.option[rows, best].tolist(), fits)]
         return pd.DataFrame({
             "event_id": self.event_ids_[rows], "title": self.titles_[rows], "kind": self.kinds_[rows],
             "starts_at": self.starts_at_[rows],
             "goal_id": [o.goal_id for o in chosen], "goal_title": [o.goal_title for o in chosen],
             "segment_id": [o.segment_id for o in chosen], "segment_name": [o.segment_name for o in chosen],
-            "score": total, "reasons": [self._reasons(s, i, g) for i, g in zip(rows, best)],
-            "next_step": [self._next_step(i, s.values["ahead"][i]) for i in rows],
+            "score": total,
+            "reasons": [self._reasons(s, i, g) if fit else [NO_FIT] for i, g, fit in zip(rows, best, fits)],
+            "next_step": [self._next_step(i, s.values["ahead"][i]) if fit else NO_FIT_STEP
+                          for i, fit in zip(rows, fits)],
         })
 
     def explain(self, event_id, goals, now) -> dict:
