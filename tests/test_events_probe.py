@@ -147,3 +147,13 @@ def test_an_events_audience_is_read_from_its_description_plurals_and_all():
     assert first["title"] == "CTO Roundtable" and any("audience includes" in r for r in first["reasons"])
     speak = goal(title="Speak at a meetup", outcome="visibility", target_roles=[])
     assert EventRanker().fit(events).rank([speak], NOW).iloc[0]["title"].startswith("Local Meetup Speakers")
+
+
+def test_the_events_list_says_free_a_price_or_nothing_never_none():
+    """An unknown price was drawn "None" in the Cost column, which reads as no cost."""
+    import pandas as pd
+
+    from engine.outreach.table import with_event_fit
+
+    ranked = pd.DataFrame({"score": [0.5, 0.4, 0.3], "cost": [0.0, 1900.0, float("nan")]})
+    assert with_event_fit(ranked)["cost"].tolist() == ["free", "1,900", ""]

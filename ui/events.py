@@ -82,7 +82,7 @@ else:
         width="stretch",
         column_config={"title": "Event", "kind": "Kind", "location": "Where",
                        "starts_at": st.column_config.DatetimeColumn("Starts", format=WHEN),
-                       "cost": st.column_config.NumberColumn("Cost", format="%.0f"),
+                       "cost": "Cost",
                        "fit": st.column_config.ProgressColumn("Fit", min_value=0, max_value=100, format="%d",
                                                               help=EVENT_FIT_HELP),
                        "goal_title": "Goal", "reasons": st.column_config.ListColumn("Why"), "next_step": "Next step"},

@@ -52,9 +52,21 @@ EVENT_FIT_HELP = ("How well this event serves your goals, from 0 to 100: its top
 
 
 def with_event_fit(ranked: pd.DataFrame) -> pd.DataFrame:
-    """``ranked`` (rank_events) with a ``fit`` column, 0-100."""
+    """``ranked`` (rank_events) with a ``fit`` column, 0-100, and its cost as words: "free", the
+    price, or blank when the file gave none (a missing number is drawn "None", which reads as free)."""
     scores = pd.to_numeric(ranked["score"], errors="coerce").fillna(0.0).to_numpy(dtype=float)
-    return ranked.assign(fit=(100.0 * scores / full_event_score()).clip(0.0, 100.0).round().astype(int))
+    ranked = ranked.assign(fit=(100.0 * scores / full_event_score()).clip(0.0, 100.0).round().astype(int))
+    if "cost" in ranked:
+        ranked = ranked.assign(cost=ranked["cost"].map(cost_label).astype(object))
+    return ranked
+
+
+def cost_label(cost) -> str:
+    """An event's price as the Events page shows it: "free", "99", or "" when unknown."""
+    value = pd.to_numeric(cost, errors="coerce")
+    if pd.isna(value):
+        return ""
+    return "free" if value <= 0 else f"{value:,.0f}"
 
 
 def points(score: float) -> float:
