@@ -57,7 +57,8 @@ def test_terms_counted_at_once_equal_count_vectorizer(docs):
 def test_terms_counted_with_word_forms_folded_equal_the_vectorizers_preprocessor(docs):
     """The contacts' terms are counted with word forms folded, as the vectorizer that reads the
     goals' queries folds them (make_vectorizer's preprocessor): a title and a query meet either way."""
-    from engine.ranking.text import fold_forms, make_vectorizer
+    from engine.ranking.text import make_vectorizer
+    from engine.ranking.word_forms import fold_forms
 
     counter = CountVectorizer(ngram_range=NGRAMS, stop_words=STOP_WORDS, dtype=np.float64, preprocessor=fold_forms)
     expected = counter.fit_transform(docs).tocsr()
@@ -68,7 +69,7 @@ def test_terms_counted_with_word_forms_folded_equal_the_vectorizers_preprocessor
 
 
 def test_word_forms_fold_to_the_taxonomys_and_a_managing_director_is_no_manager():
-    from engine.ranking.text import fold_forms
+    from engine.ranking.word_forms import fold_forms
 
     assert fold_forms("Recruitment Consultant") == "recruiter consultant"
     assert fold_forms("Head of Data Science") == "head of data scientist"

@@ -22,10 +22,9 @@ from .employers import fit_employers
 from .goals import goal_options
 from .industry_fit import EXPERIENCE
 from .readings import KeptReadings, options_by_goal
-from .reasons import reasons_and_steps
+from .reasons import contribution_details, reasons_and_steps
 from .scoring import COMPONENTS, picked_scores, score_goals, segment_score_rows
 from .signals import ContactSignals, column, day_of
-from .taxonomy import taxonomy
 from .text import fit_contact_text, shared_terms
 from .titles import SENIORITY_LEVELS, title_forms
 
@@ -407,7 +406,7 @@ class OpportunityRanker(BaseEstimator):
         shared = shared_terms(self.contact_matrix_, self.text_index_[i], s.queries[s.option[i, g]])
         terms = [str(self.terms_[t]) for t, _ in shared]
         reasons, steps = reasons_and_steps(self, s, np.array([i]), np.array([g]))
-        details = self._details(i, g, s, option, terms)
+        details = contribution_details(self, i, g, s, option, terms)
         contributions = [(c, pw * float(v[i, g]), details.get(c, "")) for c, v in s.contributions.items()]
         contributions.sort(key=lambda c: -c[1])
         return {
@@ -416,38 +415,6 @@ class OpportunityRanker(BaseEstimator):
             "score": pw * float(s.score[i, g]), "goal_score": float(s.score[i, g]), "priority_weight": pw,
             "contributions": contributions, "matched_terms": terms, "reasons": reasons[0],
             "next_step": str(steps[0]),
-        }
-
-    def _family_phrase(self, i: int, option) -> str:
-        t = taxonomy()
-        code = self.family_codes_[i]
-        read = f"reads as {t.label(t.names[code])}" if code >= 0 else "title names no known role family"
-        asked = ", ".join(sorted(t.label(f) for f in option.families))
-        return f"{read}; goal asks {asked}" if asked else read
-
-    def _company_phrase(self, i: int, value: float) -> str:
-        code = self.industry_codes_[i]
-        industry = f"{self.industries_[code]}{' (inferred)' if self.industry_inferred_[i] else ''}" if code >= 0 \
-            else "industry unknown"
-        where = "a target company" if value >= 1 else "a target industry" if value > 0 else "not a target"
-        return f"{where}; {industry}"
-
-    def _details(self, i, g, s, option, terms) -> dict[str, str]:
-        sig = {k: v[i] for k, v in s.signals.items()}
-        code = self.seniority_codes_[i]
-        level = SENIORITY_LEVELS[code] if code >= 0 else "unknown"
-        company = self.company_names_[self.company_codes_[i]] if self.company_codes_[i] >= 0 else "no company"
-        rel = self.relationship_codes_[i]
-        return {
-            "text": f"role fit {s.values['text'][i, g]:.2f}: {self._family_phrase(i, option)}"
-                    + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms"),
-            "company": f"{company} ({self._company_phrase(i, s.values['company'][i, g])})",
-            "seniority": f"{level} level; goal asks {', '.join(sorted(option.seniority)) or 'any'}",
-            "relationship": self.relationships_[rel] if rel >= 0 else "no relationship noted",
-            "warmth": f"warmth {sig['warmth']:.2f} (strength, replies, recent contact)",
-            "timing": f"timing {sig['timing']:.2f} (cadence, job change, new connection)",
-            "fatigue": f"suggested {int(self.signals_.times_recommended[i])} times without action",
-            "response": "learned chance of a response",
         }
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from .company_names import normalize_company
 from .scoring import GoalScores
+from .taxonomy import taxonomy
 from .text import GENERIC_WORDS, best_term
 from .titles import SENIORITY_LEVELS, quoted, role_hints, title_forms
 
@@ -290,3 +291,39 @@ def next_steps(outcomes: np.ndarray, vals: dict[str, np.ndarray], sig: dict[str,
     ]
     code = np.select(conditions, [0, index[FOLLOW_UP], 1, 2, warm], default=cold)
     return np.array(steps, dtype=object)[code]
+
+
+def _family_phrase(model, i: int, option) -> str:
+    t = taxonomy()
+    code = model.family_codes_[i]
+    read = f"reads as {t.label(t.names[code])}" if code >= 0 else "title names no known role family"
+    asked = ", ".join(sorted(t.label(f) for f in option.families))
+    return f"{read}; goal asks {asked}" if asked else read
+
+
+def _company_phrase(model, i: int, value: float) -> str:
+    code = model.industry_codes_[i]
+    industry = f"{model.industries_[code]}{' (inferred)' if model.industry_inferred_[i] else ''}" if code >= 0 \
+        else "industry unknown"
+    where = "a target company" if value >= 1 else "a target industry" if value > 0 else "not a target"
+    return f"{where}; {industry}"
+
+
+def contribution_details(model, i, g, s, option, terms) -> dict[str, str]:
+    """What each component of contact ``i``'s score for goal ``g`` read, in words (``explain``)."""
+    sig = {k: v[i] for k, v in s.signals.items()}
+    code = model.seniority_codes_[i]
+    level = SENIORITY_LEVELS[code] if code >= 0 else "unknown"
+    company = model.company_names_[model.company_codes_[i]] if model.company_codes_[i] >= 0 else "no company"
+    rel = model.relationship_codes_[i]
+    return {
+        "text": f"role fit {s.values['text'][i, g]:.2f}: {_family_phrase(model, i, option)}"
+                + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms"),
+        "company": f"{company} ({_company_phrase(model, i, s.values['company'][i, g])})",
+        "seniority": f"{level} level; goal asks {', '.join(sorted(option.seniority)) or 'any'}",
+        "relationship": model.relationships_[rel] if rel >= 0 else "no relationship noted",
+        "warmth": f"warmth {sig['warmth']:.2f} (strength, replies, recent contact)",
+        "timing": f"timing {sig['timing']:.2f} (cadence, job change, new connection)",
+        "fatigue": f"suggested {int(model.signals_.times_recommended[i])} times without action",
+        "response": "learned chance of a response",
+    }
