@@ -235,7 +235,7 @@ class EventRanker(BaseEstimator):
         fits = (s.contributions["topic"] + s.contributions["audience"])[rows, best] > 0
         if fitting_only:
             rows, best, total, fits = rows[fits], best[fits], total[fits], fits[fits]
-        order = np.argsort(-total, kind="stable")
+        order = np.lexsort((-total, ~fits))  # those that fit some goal first, each part best first
         if top is not None:
             order = order[: max(int(top), 0)]
         rows, best, total, fits = rows[order], best[order], total[order], fits[order]
