@@ -141,3 +141,16 @@ def test_a_mentor_goal_ranks_experienced_people_of_the_role_first(tmp_path):
     score = opportunities.rank_contacts(store, now=datetime(2026, 6, 1, 9)).set_index("position")["score"]
     assert min(score["Senior Product Manager"], score["Lead Product Manager"]) > score["Product Manager"], score
     assert score["Product Manager"] > score["Product Management Intern"], score
+
+
+def test_a_mentor_role_that_names_its_level_keeps_it():
+    """"Find a mentor: CFO" asks a CFO's level, not any senior person: the template's senior-and-up is
+    for roles that name no level ("product manager")."""
+    from engine.ranking.goals import goal_options
+
+    cfo = goal_options([{**goal_from_template("mentor", role="CFO"), "id": 1}])[0]
+    assert cfo.seniority == {"executive"}
+    tax = goal_options([{**goal_from_template("mentor", role="head of tax"), "id": 1}])[0]
+    assert tax.seniority == {"director"}
+    product = goal_options([{**goal_from_template("mentor", role="product manager"), "id": 1}])[0]
+    assert {"senior", "director"} <= product.seniority and "mid" not in product.seniority

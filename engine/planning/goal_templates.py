@@ -40,7 +40,8 @@ GOAL_TEMPLATES: dict[str, dict] = {
         "description": "Find an experienced {role} who can advise me on my next career step.",
         "metric": "meetings", "target": 2, "weeks": 8, "priority": 4,
         # An experienced one: without a level of its own the goal ranked a product manager and a
-        # senior one alike, and the segment (its leaders) held nobody in a network without them.
+        # senior one alike, and the segment (its leaders) held nobody in a network without them. A
+        # role that names its level ("CFO", "head of tax") keeps it (goal_from_template).
         "seniority": ["senior", "lead", "manager", "director", "vp", "executive", "founder"],
         "segments": [
             {"name": "Mentors: senior {roles}", "roles": ["{role}"],
@@ -186,10 +187,13 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
         goal["title"] = f"{goal['title']}: {plural(role)}"
     goal["target_roles"] = [role] if role else []
     goal["industries"] = [area] if area else []
-    from engine.ranking.goals import is_field  # here: the ranking (and scikit-learn) loads on first use
+    # here: the ranking (and scikit-learn) loads on first use
+    from engine.ranking.goals import implied_seniority, is_field
 
     if key == "learn" and not role and is_field(area):
         _learn_a_field(goal, area)
+    if key == "mentor" and implied_seniority([role]):  # "CFO", "head of tax": the role's own level, not any senior
+        goal["seniority"] = []
     goal["companies"] = list(companies or [])
     for segment in goal["segments"]:
         if "target companies" in segment["name"]:

@@ -254,7 +254,7 @@ def _word_forms(text: str) -> str:
 IMPLIED_FROM = "manager"
 
 
-def _implied_seniority(roles) -> frozenset[str]:
+def implied_seniority(roles) -> frozenset[str]:
     """Levels the roles themselves name, when every role names one at IMPLIED_FROM or above."""
     t = taxonomy()
     levels = [t.read_title(r).level for r in _strings(roles)]
@@ -331,7 +331,7 @@ def goal_options(goals) -> list[GoalOption]:
         goal_families = _families(goal.get("target_roles"), goal.get("title"), goal.get("industries"))
         goal_roles = tuple(normalize_title(r) for r in _strings(goal.get("target_roles")))
         goal_phrases = tuple(normalize_title(r, hints=False) for r in _strings(goal.get("target_roles")))
-        goal_seniority = _seniority(goal.get("seniority")) or _implied_seniority(goal.get("target_roles"))
+        goal_seniority = _seniority(goal.get("seniority")) or implied_seniority(goal.get("target_roles"))
         options.append(GoalOption(
             **common, segment_id=None, segment_name=None,
             role_fields=tuple(goal_roles_q), context_fields=tuple(goal_context_q),
@@ -353,7 +353,7 @@ def goal_options(goals) -> list[GoalOption]:
                 role_phrases=tuple(normalize_title(r, hints=False) for r in _strings(segment.get("roles")))
                 or goal_phrases,
                 heads=_heads(segment.get("roles")) | _heads(goal.get("target_roles")),
-                seniority=_seniority(segment.get("seniority")) or _implied_seniority(segment.get("roles"))
+                seniority=_seniority(segment.get("seniority")) or implied_seniority(segment.get("roles"))
                 or goal_seniority,
                 company_keys=frozenset(k for c in seg_companies for k in company_keys_of(c)),
                 company_names=tuple(seg_companies),
