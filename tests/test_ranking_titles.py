@@ -117,6 +117,13 @@ def test_product_leadership_titles_carry_the_product_manager_term(raw):
         ("President/CEO", "executive"),
         ("Vice President | Board Member", "executive"),  # a leader with a seat stays an executive
         ("Board Member", "executive"),
+        # a company's general counsel is its chief lawyer; the lawyers under them are not
+        ("General Counsel", "executive"),
+        ("General Counsel & Company Secretary", "executive"),
+        ("Deputy General Counsel", "vp"),
+        ("Associate General Counsel", "director"),
+        ("Assistant General Counsel - Employment", "director"),
+        ("Legal Counsel", "mid"),
         ("", None),
         (None, None),
     ],

@@ -25,14 +25,17 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
                       r"\bgeneral partner\b|(?<!product )(?<!process )(?<!service )(?<!data )(?<!risk )"
                       r"(?<!control )(?<!platform )(?<!feature )(?<!system )(?<!content )\bowner\b|^partner\b|"
                       r"\bchair(man|woman|person)?\b(?! of (the )?(department|committee|session|panel))|"
-                      r"\bboard (member|director)\b|\bmember of the board\b|\b(vice )?chancellor\b",
-         "chief president managing partner owner chair chairman chairwoman chairperson board chancellor"),
-        ("vp", r"\bvice president\b", "vice"),
+                      r"\bboard (member|director)\b|\bmember of the board\b|\b(vice )?chancellor\b|"
+                      # a company's general counsel is its chief lawyer; a deputy or an associate is not
+                      r"(?<!deputy )(?<!associate )(?<!assistant )\bgeneral counsel\b",
+         "chief president managing partner owner chair chairman chairwoman chairperson board chancellor counsel"),
+        ("vp", r"\bvice president\b|\bdeputy general counsel\b", "vice counsel"),
         # "head" anywhere ("Group Head, Human Resources", "Company Secretary/Head, Legal"), but not
         # a deputy's or an assistant's, nor a place ("Head Office") or a head hunter.
         ("director", r"\bdirector\b|(?<!deputy )(?<!assistant )\bhead\b(?! office| hunter| quarters)|"
-                     r"\bchief\b(?! of staff)",  # a chief who is no officer: "Chief Pharmacist", "Chief Accountant"
-         "!director head chief"),
+                     r"\bchief\b(?! of staff)|"  # a chief who is no officer: "Chief Pharmacist", "Chief Accountant"
+                     r"\b(associate|assistant) general counsel\b",  # a general counsel's senior lawyers
+         "!director head chief counsel"),
         ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
          "!intern !internship !trainee !apprentice !student"),
         # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
