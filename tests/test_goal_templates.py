@@ -154,3 +154,9 @@ def test_a_mentor_role_that_names_its_level_keeps_it():
     assert tax.seniority == {"director"}
     product = goal_options([{**goal_from_template("mentor", role="product manager"), "id": 1}])[0]
     assert {"senior", "director"} <= product.seniority and "mid" not in product.seniority
+    # and its segment is not named "senior CFOs"
+    assert [s["name"] for s in goal_from_template("mentor", role="CFO")["segments"]] == ["Mentors: CFOs"]
+    assert [s["name"] for s in goal_from_template("mentor", role="general counsel")["segments"]] == \
+        ["Mentors: general counsels"]
+    assert [s["name"] for s in goal_from_template("mentor", role="product manager")["segments"]] == \
+        ["Mentors: senior product managers"]

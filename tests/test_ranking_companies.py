@@ -263,18 +263,18 @@ def test_a_phrase_is_looked_up_as_the_vectorizer_reads_it():
 
 def test_a_segments_name_beside_its_roles_is_no_role():
     """The templates' segments give their roles: a name beside them is not read as more roles
-    ("Hiring managers" asked for "manager" in every title, "Mentors: senior heads of tax" for
-    "senior" and "head"). A segment without roles is still read by its name."""
+    ("Hiring managers" asked for "manager" in every title, "Mentors: senior tax advisors" for
+    "senior"). A segment without roles is still read by its name."""
     from engine.planning.goal_templates import goal_from_template
     from engine.ranking.goals import goal_options
 
     referral = goal_from_template("referral", role="internal auditor", companies=["Deloitte"])
-    mentor = goal_from_template("mentor", role="head of tax")
+    mentor = goal_from_template("mentor", role="tax advisor")
     options = {o.segment_name: o for o in goal_options([referral, mentor]) if o.segment_name}
     role_text = {name: " ".join(text for text, _ in o.role_fields) for name, o in options.items()}
     assert "hiring" not in role_text["Hiring managers at target companies"], role_text
-    assert "mentor" not in role_text["Mentors: senior heads of tax"]
-    assert "senior" not in role_text["Mentors: senior heads of tax"]
+    assert "mentor" not in role_text["Mentors: senior tax advisors"]
+    assert "senior" not in role_text["Mentors: senior tax advisors"]
     unnamed = {**mentor, "segments": [{"name": "Data scientists", "roles": []}]}
     (data,) = [o for o in goal_options([unnamed]) if o.segment_name]
     assert "data scientist" in " ".join(text for text, _ in data.role_fields)

@@ -194,6 +194,8 @@ def goal_from_template(key: str, role: str = "", area: str = "", companies: list
         _learn_a_field(goal, area)
     if key == "mentor" and implied_seniority([role]):  # "CFO", "head of tax": the role's own level, not any senior
         goal["seniority"] = []
+        for segment in goal["segments"]:  # "Mentors: CFOs", not "senior CFOs"
+            segment["name"] = segment["name"].replace("Mentors: senior ", "Mentors: ")
     goal["companies"] = list(companies or [])
     for segment in goal["segments"]:
         if "target companies" in segment["name"]:
