@@ -298,3 +298,45 @@ def test_generic_terms_looked_up_equal_every_term_read():
     every = np.array([all(w in GENERIC_WORDS for w in str(t).split()) for t in model.terms_])
     assert every.sum() > 10
     np.testing.assert_array_equal(generic_terms(model), every)
+
+
+def test_text_fit_over_the_queries_terms_equals_it_over_every_row():
+    """text.term_columns: the products over a query's own terms' columns give what the products over
+    every row give, to the bit (text fit and the generic-words question alike), and the column view is
+    kept on the ranker but never pickled."""
+    import pickle
+
+    from engine.ranking import OpportunityRanker
+    from engine.ranking.goals import goal_options
+    from engine.ranking.scoring import generic_only
+    from engine.ranking.taxonomy import taxonomy
+    from engine.ranking.text import generic_terms, query_matrix, term_columns, text_fit
+    from tests.ranking_support import contacts_frame
+
+    sample = _sample_titles()
+    companies = ["Acme Bank", "Stripe", "", "Data Ventures"] * len(sample)
+    model = OpportunityRanker().fit(contacts_frame([{"position": t, "company": c} for t, c in zip(sample, companies)]))
+    t = taxonomy()
+    goals = [{"id": i, "title": f, "status": "active", "target_roles": [t.label(f)], "industries": ["fintech"],
+              "segments": []} for i, f in enumerate(t.names)]
+    options = goal_options(goals)
+    role_q = query_matrix(model.vectorizer_, [o.role_fields for o in options])
+    context_q = query_matrix(model.vectorizer_, [o.context_fields for o in options])
+    assert role_q.nnz > 50 and context_q.nnz > 0
+    by_term = term_columns(model)
+    assert term_columns(model) is by_term  # kept
+    np.testing.assert_array_equal(text_fit(model.contact_matrix_, role_q, context_q, by_term),
+                                  text_fit(model.contact_matrix_, role_q, context_q))
+    generic = 0
+    for row in range(role_q.shape[0]):
+        query = role_q[row]
+        mask = generic_terms(model)
+        columns = np.zeros((query.shape[1], 2))
+        columns[query.indices, 0] = query.data != 0
+        columns[query.indices, 1] = (query.data != 0) & ~mask[query.indices]
+        hits = model.contact_matrix_ @ columns  # over every row
+        every_row = (hits[:, 0] > 0) & ~(hits[:, 1] > 0)
+        np.testing.assert_array_equal(generic_only(model, query), every_row)
+        generic += int(every_row.sum())
+    assert generic > 0
+    assert "_term_columns" not in pickle.loads(pickle.dumps(model)).__dict__
