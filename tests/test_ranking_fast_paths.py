@@ -301,21 +301,21 @@ def test_generic_terms_looked_up_equal_every_term_read():
 
 
 def test_text_fit_over_the_queries_terms_equals_it_over_every_row():
-    """text.term_columns: the products over a query's own terms' columns give what the products over
-    every row give, to the bit (text fit and the generic-words question alike), and the column view is
-    kept on the ranker but never pickled."""
-    import pickle
-
+    """The contact text is kept by term (column-major): the products over a query's own terms' columns
+    give what the products over every row of the same matrix give, to the bit (text fit, the
+    generic-words question and the best term a reason quotes alike)."""
     from engine.ranking import OpportunityRanker
     from engine.ranking.goals import goal_options
     from engine.ranking.scoring import generic_only
     from engine.ranking.taxonomy import taxonomy
-    from engine.ranking.text import generic_terms, query_matrix, term_columns, text_fit
+    from engine.ranking.text import best_term, generic_terms, query_matrix, text_fit
     from tests.ranking_support import contacts_frame
 
     sample = _sample_titles()
     companies = ["Acme Bank", "Stripe", "", "Data Ventures"] * len(sample)
     model = OpportunityRanker().fit(contacts_frame([{"position": t, "company": c} for t, c in zip(sample, companies)]))
+    by_term, by_row = model.contact_matrix_, model.contact_matrix_.tocsr()
+    assert by_term.format == "csc"
     t = taxonomy()
     goals = [{"id": i, "title": f, "status": "active", "target_roles": [t.label(f)], "industries": ["fintech"],
               "segments": []} for i, f in enumerate(t.names)]
@@ -323,20 +323,17 @@ def test_text_fit_over_the_queries_terms_equals_it_over_every_row():
     role_q = query_matrix(model.vectorizer_, [o.role_fields for o in options])
     context_q = query_matrix(model.vectorizer_, [o.context_fields for o in options])
     assert role_q.nnz > 50 and context_q.nnz > 0
-    by_term = term_columns(model)
-    assert term_columns(model) is by_term  # kept
-    np.testing.assert_array_equal(text_fit(model.contact_matrix_, role_q, context_q, by_term),
-                                  text_fit(model.contact_matrix_, role_q, context_q))
-    generic = 0
+    np.testing.assert_array_equal(text_fit(by_term, role_q, context_q), text_fit(by_row, role_q, context_q))
+    generic, rows = 0, np.arange(0, by_row.shape[0], 7)
+    boost = np.random.default_rng(5).random(by_row.shape[1])
     for row in range(role_q.shape[0]):
         query = role_q[row]
-        mask = generic_terms(model)
         columns = np.zeros((query.shape[1], 2))
         columns[query.indices, 0] = query.data != 0
-        columns[query.indices, 1] = (query.data != 0) & ~mask[query.indices]
-        hits = model.contact_matrix_ @ columns  # over every row
+        columns[query.indices, 1] = (query.data != 0) & ~generic_terms(model)[query.indices]
+        hits = by_row @ columns  # over every row
         every_row = (hits[:, 0] > 0) & ~(hits[:, 1] > 0)
         np.testing.assert_array_equal(generic_only(model, query), every_row)
         generic += int(every_row.sum())
+        np.testing.assert_array_equal(best_term(by_term, rows, query, boost), best_term(by_row, rows, query, boost))
     assert generic > 0
-    assert "_term_columns" not in pickle.loads(pickle.dumps(model)).__dict__

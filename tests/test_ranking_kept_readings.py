@@ -77,8 +77,8 @@ def test_after_one_goal_is_edited_only_its_options_are_read_again(monkeypatch):
     ranker.rank(_goals(), NOW)
     read = []
     text_fit = scoring.text_fit
-    monkeypatch.setattr(scoring, "text_fit", lambda m, role, context, *by_term: read.append(role.shape[0]) or
-                        text_fit(m, role, context, *by_term))
+    monkeypatch.setattr(scoring, "text_fit", lambda m, role, context: read.append(role.shape[0]) or
+                        text_fit(m, role, context))
     ranker.rank(_goals(), NOW)
     assert read == []  # nothing changed: nothing read
     edited = _edits(_goals())[0]  # goal 1's roles: the goal and its two segments

@@ -202,7 +202,6 @@ class OpportunityRanker(BaseEstimator):
         state.pop("_kept_readings", None)
         state.pop("_id_index", None)
         state.pop("_generic_terms", None)
-        state.pop("_term_columns", None)
         return state
 
     def _options(self, goals, goal_id=None, segment_id=None) -> list:

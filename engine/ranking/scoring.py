@@ -30,7 +30,7 @@ from .goals import GoalOption
 from .industry_fit import EXPERIENCE, in_industry_fit, industry_only, titles_naming
 from .readings import KeptReadings, goal_key, kept_readings, options_by_goal, readings_at
 from .taxonomy import taxonomy
-from .text import generic_terms, query_matrix, term_columns, text_fit, weigh_qualifiers
+from .text import generic_terms, query_matrix, text_fit, weigh_qualifiers
 from .title_parts import later_only
 from .titles import SENIORITY_LEVELS
 
@@ -144,11 +144,11 @@ def generic_only(model, query) -> np.ndarray:
     query = query.tocsr()
     # Both questions in one pass over the contact text, as a product with two dense columns (a
     # sparse-by-sparse product costs several times more: two passes and an allocation per option).
-    used = np.unique(query.indices)  # over the query's terms only (text.term_columns)
+    used = np.unique(query.indices)  # the query's terms' columns only (text.ContactText.matrix: by term)
     columns = np.zeros((query.shape[1], 2))
     columns[query.indices, 0] = query.data != 0
     columns[query.indices, 1] = (query.data != 0) & ~mask[query.indices]
-    hits = term_columns(model)[:, used] @ columns[used]
+    hits = model.contact_matrix_[:, used] @ columns[used]
     return (hits[:, 0] > 0) & ~(hits[:, 1] > 0)
 
 
@@ -213,7 +213,7 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
         context_q = query_matrix(model.vectorizer_, [o.context_fields for o in these])
         column = np.full(len(options), -1)
         column[read] = np.arange(len(read))
-        sim = text_fit(model.contact_matrix_, role_q, context_q, term_columns(model))
+        sim = text_fit(model.contact_matrix_, role_q, context_q)
 
         def component_values(oi: int):
             o = options[oi]

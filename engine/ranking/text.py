@@ -65,7 +65,10 @@ class ContactText:
     """Learned text state: vectorizer, distinct-text matrix and per-field term matrices."""
 
     vectorizer: TfidfVectorizer
-    matrix: sp.csr_matrix  # (n distinct texts, n terms), term presence weighted by field (0..1)
+    # (n distinct texts, n terms), term presence weighted by field (0..1), by term: a goal's query
+    # names a dozen of a network's 36,000 terms, and a product over their columns reads a hundredth of
+    # the matrix (at 100,000 contacts 0.2-1.1 ms a product against 1.5-3 ms over every row)
+    matrix: sp.csc_matrix
     text_index: np.ndarray  # contact -> row of ``matrix``
     field_codes: dict[str, np.ndarray]  # field -> contact -> distinct value of that field
     field_values: dict[str, np.ndarray]  # field -> distinct values
@@ -176,7 +179,7 @@ def _fit_factorized(codes: dict[str, np.ndarray], uniques: dict[str, np.ndarray]
     np.minimum(presence.data, 1.0, out=presence.data)
     bigram = np.array([" " in t for t in terms], dtype=bool)
     return ContactText(
-        vectorizer, presence, text_index.astype(np.int64), codes, uniques, field_terms, terms, bigram
+        vectorizer, presence.tocsc(), text_index.astype(np.int64), codes, uniques, field_terms, terms, bigram
     )
 
 
@@ -322,27 +325,15 @@ def phrase_columns(vectorizer: TfidfVectorizer, phrases) -> list[int]:
     return columns
 
 
-def term_columns(model) -> sp.csc_matrix:
-    """A fitted ranker's contact text matrix by term (column-major), made on first use and kept on the
-    ranker (never pickled, as the other such indexes): a goal's query names a dozen of the network's
-    36,000 terms, and a product over those terms' columns reads a hundredth of the matrix (at 100,000
-    contacts 0.2-1.1 ms a product against 1.5-3 ms over every row, six products a goal read)."""
-    columns = model.__dict__.get("_term_columns")
-    if columns is None:
-        columns = model.__dict__.setdefault("_term_columns", model.contact_matrix_.tocsc())
-    return columns
-
-
-def similarity(matrix: sp.csr_matrix, queries: sp.csr_matrix, by_term: sp.csc_matrix | None = None) -> np.ndarray:
+def similarity(matrix: sp.csr_matrix | sp.csc_matrix, queries: sp.csr_matrix) -> np.ndarray:
     """Dot products of the rows with each query, dense (n rows, n queries): the coverage of each
-    query by term-presence rows, or the cosine when the rows are l2-normalized tf-idf (events).
-    ``by_term``: the same matrix column-major (``term_columns``), whose product reads only the
-    queries' terms."""
+    query by term-presence rows, or the cosine when the rows are l2-normalized tf-idf (events). A
+    matrix by term (the contacts', ``ContactText.matrix``) is read at the queries' terms only."""
     if queries.shape[0] == 0:
         return np.zeros((matrix.shape[0], 0))
-    if by_term is not None:
+    if matrix.format == "csc":
         used = np.unique(queries.indices)
-        return by_term[:, used] @ queries[:, used].T.toarray()
+        return matrix[:, used] @ queries[:, used].T.toarray()
     return matrix @ queries.T.toarray()  # sparse @ dense: a few times faster than sparse @ sparse
 
 
@@ -367,7 +358,7 @@ def best_term(matrix: sp.csr_matrix, rows: np.ndarray, query: sp.csr_matrix, boo
     best = np.full(len(rows), -1, dtype=np.int64)
     if len(cols) == 0 or len(rows) == 0:
         return best
-    sub = matrix[rows][:, cols].tocsr()
+    sub = (matrix[:, cols][rows] if matrix.format == "csc" else matrix[rows][:, cols]).tocsr()
     sub.eliminate_zeros()
     if sub.nnz == 0:
         return best
@@ -422,7 +413,7 @@ def _coverage(sim: np.ndarray, queries) -> np.ndarray:
     return sim
 
 
-def text_fit(matrix, role_queries, context_queries, by_term: sp.csc_matrix | None = None) -> np.ndarray:
+def text_fit(matrix, role_queries, context_queries) -> np.ndarray:
     """Text fit in [0, 1] of every text row to every option, (n texts, n options).
 
     Mostly the role: (1 - CONTEXT_SHARE) * role + CONTEXT_SHARE * context * role, so industry,
@@ -433,8 +424,8 @@ def text_fit(matrix, role_queries, context_queries, by_term: sp.csc_matrix | Non
     bit): at 100,000 contacts and 28 options each (texts x options) array is 20 MB, and the
     temporaries of the written-out formula made this the ranking's largest allocation (117 MB).
     """
-    role = _coverage(similarity(matrix, role_queries, by_term), role_queries)
-    context = _coverage(similarity(matrix, context_queries, by_term), context_queries)
+    role = _coverage(similarity(matrix, role_queries), role_queries)
+    context = _coverage(similarity(matrix, context_queries), context_queries)
     no_role = np.diff(role_queries.indptr) == 0
     context_only = context[:, no_role] if no_role.any() else None  # a copy (boolean index)
     context *= CONTEXT_SHARE
