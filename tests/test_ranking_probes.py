@@ -169,3 +169,29 @@ def test_a_firms_units_and_offices_keep_its_industry():
     assert [infer_industry(n) for n in ("Mama Cass Restaurant", "Fraser Suites Abuja", "IbejuLekki Realtors",
                                         "federal palace Hotel and casino", "SystemSpecs")] == \
         ["hospitality", "hospitality", "real estate", "hospitality", "fintech"]
+
+
+def test_a_role_that_names_its_level_is_not_met_by_its_words_far_below_that_level():
+    """"Find a mentor: general counsel" (a company's chief lawyer), in a network without one, put two
+    mid-level legal counsels first: they share "counsel" with the role, the legal directors and heads
+    of legal share no word. People more than scoring.NAMED_LEVEL_REACH rungs below the level a role
+    names keep what their family gives, not the words; a senior tax advisor still meets "head of tax"
+    (within reach, test_ranking_taxonomy), and a role that names no level is met by its words."""
+    from engine.planning.goal_templates import goal_from_template
+
+    titles = ["Legal Counsel", "Senior Legal Counsel", "Legal Director", "Head of Legal", "Marketing Manager"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+
+    def scores(role: str) -> dict[str, float]:
+        mentor = {**goal_from_template("mentor", role=role), "id": 1}
+        best = model.score([mentor], NOW).groupby("contact_id")["score"].max()
+        return dict(zip(titles, (best[i + 1] for i in range(len(titles)))))
+
+    counsel = scores("general counsel")
+    assert min(counsel["Legal Director"], counsel["Head of Legal"]) > \
+        max(counsel["Legal Counsel"], counsel["Senior Legal Counsel"]) > counsel["Marketing Manager"], counsel
+    lawyer = scores("legal counsel")  # names no level: the counsels share its words and come first
+    assert lawyer["Senior Legal Counsel"] > lawyer["Legal Director"], lawyer
+    with_one = OpportunityRanker().fit(contacts_frame([{"position": p} for p in [*titles, "General Counsel"]]))
+    mentor = {**goal_from_template("mentor", role="general counsel"), "id": 1}
+    assert with_one.rank([mentor], NOW)["contact_id"].iloc[0] == len(titles) + 1  # the general counsel first

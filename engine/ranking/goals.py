@@ -113,6 +113,7 @@ class GoalOption:
     families: frozenset[str] = frozenset()  # role families the roles resolve to (taxonomy.py)
     industries: frozenset[str] = frozenset()  # canonical target industries (industries.py)
     role_share: float = 1.0  # of the role fit that counts: ROUTE_SHARE for a segment of go-betweens
+    level_named: frozenset[str] = frozenset()  # the levels the roles themselves name ("CFO": executive)
 
     @property
     def query_fields(self) -> tuple[tuple[str, float], ...]:
@@ -339,7 +340,7 @@ def goal_options(goals) -> list[GoalOption]:
             seniority=goal_seniority,
             company_keys=frozenset(k for c in companies for k in company_keys_of(c)), company_names=tuple(companies),
             relationship=None, families=goal_families,
-            industries=_industries(goal.get("industries")),
+            industries=_industries(goal.get("industries")), level_named=implied_seniority(goal.get("target_roles")),
         ))
         for segment in goal.get("segments") or []:
             seg_companies = _strings(segment.get("companies")) or companies
@@ -363,5 +364,6 @@ def goal_options(goals) -> list[GoalOption]:
                 industries=_industries(segment.get("industries")) or _industries(goal.get("industries")),
                 role_share=ROUTE_SHARE if relationship and str(relationship).strip().lower()
                 in ROUTE_RELATIONSHIPS.get(outcome, ()) else 1.0,
+                level_named=implied_seniority(segment.get("roles") or goal.get("target_roles")),
             ))
     return options

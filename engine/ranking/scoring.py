@@ -152,6 +152,22 @@ def generic_only(model, query) -> np.ndarray:
     return (hits[:, 0] > 0) & ~(hits[:, 1] > 0)
 
 
+NAMED_LEVEL_REACH = 3  # rungs below a level a role names whose people still meet the role's words
+
+
+def _below_named_level(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
+    """``words`` (the text fit per contact), without what people more than NAMED_LEVEL_REACH rungs
+    below the level the role names share with it: a "Legal Counsel" shares "counsel" with "general
+    counsel", a "Finance Manager" "finance" with "chief financial officer", and neither is one; they
+    keep what their family gives, and the people near the level come first."""
+    if not option.level_named:
+        return words
+    lowest = min(SENIORITY_LEVELS.index(level) for level in option.level_named)
+    codes = model.seniority_codes_
+    below = (codes >= 0) & (codes < lowest - NAMED_LEVEL_REACH)
+    return np.where(below, 0.0, words) if below.any() else words
+
+
 def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
     """Role fit in [0, 1]: families and their relations first, title words (``words``, the text
     fit) ordering people within a family and deciding alone only where a title names no family."""
@@ -220,7 +236,7 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
             words = sim[:, column[oi]]
             if role_q[column[oi]].nnz:  # a level or job word alone is little, in a known family too
                 words = np.where(generic_only(model, role_q[column[oi]]), GENERIC_ONLY * words, words)
-            text = role_values(o, model, words[model.text_index_])  # a column, gathered per contact
+            text = role_values(o, model, _below_named_level(o, model, words[model.text_index_]))  # per contact
             company = _company_values(o, model)
             only = industry_only(o)
             named = titles_naming(o, model) if only else None
