@@ -190,8 +190,13 @@ def test_a_role_that_names_its_level_is_not_met_by_its_words_far_below_that_leve
     counsel = scores("general counsel")
     assert min(counsel["Legal Director"], counsel["Head of Legal"]) > \
         max(counsel["Legal Counsel"], counsel["Senior Legal Counsel"]) > counsel["Marketing Manager"], counsel
+    # what they are told: their family, not the word that did not count
+    mentor = {**goal_from_template("mentor", role="general counsel"), "id": 1}
+    reasons = model.rank([mentor], NOW).set_index("contact_id")["reasons"]
+    assert reasons[1] == ["title reads as Legal"] and not any("counsel" in r for r in reasons[1]), reasons[1]
+    text = dict((c, d) for c, _, d in model.explain(1, [mentor], NOW)["contributions"])["text"]
+    assert "too far below the executive level" in text, text
     lawyer = scores("legal counsel")  # names no level: the counsels share its words and come first
     assert lawyer["Senior Legal Counsel"] > lawyer["Legal Director"], lawyer
     with_one = OpportunityRanker().fit(contacts_frame([{"position": p} for p in [*titles, "General Counsel"]]))
-    mentor = {**goal_from_template("mentor", role="general counsel"), "id": 1}
     assert with_one.rank([mentor], NOW)["contact_id"].iloc[0] == len(titles) + 1  # the general counsel first

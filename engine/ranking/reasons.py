@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .company_names import normalize_company
-from .scoring import GoalScores
+from .scoring import GoalScores, far_below_named_level
 from .taxonomy import taxonomy
 from .text import GENERIC_WORDS, best_term
 from .titles import SENIORITY_LEVELS, quoted, role_hints, title_forms
@@ -115,6 +115,9 @@ def _text_reasons(model, scores: GoalScores, rows, option, strong, company_hit):
     boost = np.where(model.term_is_bigram_, BIGRAM_PREFERENCE, 1.0)
     for oi in np.unique(option[strong]):
         sel = np.flatnonzero(strong & (option == oi))
+        far = far_below_named_level(scores.options[oi], model.seniority_codes_[rows[sel]])
+        if far is not None:  # their words did not count ("Legal Counsel" for "general counsel"): say their family
+            sel = sel[~far]
         roles = [r for r in scores.options[oi].role_phrases if r]
         if roles:
             distinct, first, inverse = np.unique(pos_codes[sel], return_index=True, return_inverse=True)
@@ -309,6 +312,11 @@ def _company_phrase(model, i: int, value: float) -> str:
     return f"{where}; {industry}"
 
 
+def _far_below(option, code: int) -> bool:
+    far = far_below_named_level(option, np.array([code]))
+    return far is not None and bool(far[0])
+
+
 def contribution_details(model, i, g, s, option, terms) -> dict[str, str]:
     """What each component of contact ``i``'s score for goal ``g`` read, in words (``explain``)."""
     sig = {k: v[i] for k, v in s.signals.items()}
@@ -318,7 +326,9 @@ def contribution_details(model, i, g, s, option, terms) -> dict[str, str]:
     rel = model.relationship_codes_[i]
     return {
         "text": f"role fit {s.values['text'][i, g]:.2f}: {_family_phrase(model, i, option)}"
-                + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms"),
+                + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms")
+                + (f"; {level} level, too far below the {'/'.join(sorted(option.level_named))} level its roles "
+                   "name for the words to count" if _far_below(option, code) else ""),
         "company": f"{company} ({_company_phrase(model, i, s.values['company'][i, g])})",
         "seniority": f"{level} level; goal asks {', '.join(sorted(option.seniority)) or 'any'}",
         "relationship": model.relationships_[rel] if rel >= 0 else "no relationship noted",

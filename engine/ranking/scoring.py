@@ -155,17 +155,22 @@ def generic_only(model, query) -> np.ndarray:
 NAMED_LEVEL_REACH = 3  # rungs below a level a role names whose people still meet the role's words
 
 
+def far_below_named_level(option: GoalOption, codes: np.ndarray) -> np.ndarray | None:
+    """Per seniority code (model.seniority_codes_, -1 unknown): more than NAMED_LEVEL_REACH rungs below
+    the level the option's roles name; None when they name none."""
+    if not option.level_named:
+        return None
+    lowest = min(SENIORITY_LEVELS.index(level) for level in option.level_named)
+    return (codes >= 0) & (codes < lowest - NAMED_LEVEL_REACH)
+
+
 def _below_named_level(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
-    """``words`` (the text fit per contact), without what people more than NAMED_LEVEL_REACH rungs
-    below the level the role names share with it: a "Legal Counsel" shares "counsel" with "general
+    """``words`` (the text fit per contact), without what people far below the level the role names
+    share with it (``far_below_named_level``): a "Legal Counsel" shares "counsel" with "general
     counsel", a "Finance Manager" "finance" with "chief financial officer", and neither is one; they
     keep what their family gives, and the people near the level come first."""
-    if not option.level_named:
-        return words
-    lowest = min(SENIORITY_LEVELS.index(level) for level in option.level_named)
-    codes = model.seniority_codes_
-    below = (codes >= 0) & (codes < lowest - NAMED_LEVEL_REACH)
-    return np.where(below, 0.0, words) if below.any() else words
+    below = far_below_named_level(option, model.seniority_codes_)
+    return np.where(below, 0.0, words) if below is not None and below.any() else words
 
 
 def role_values(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
