@@ -200,3 +200,21 @@ def test_a_role_that_names_its_level_is_not_met_by_its_words_far_below_that_leve
     assert lawyer["Senior Legal Counsel"] > lawyer["Legal Director"], lawyer
     with_one = OpportunityRanker().fit(contacts_frame([{"position": p} for p in [*titles, "General Counsel"]]))
     assert with_one.rank([mentor], NOW)["contact_id"].iloc[0] == len(titles) + 1  # the general counsel first
+
+
+def test_a_chief_responsibility_officer_is_no_cto():
+    """"Find clients in fintech: CTOs" put a "Territory Chief Responsibility Officer | Cybersecurity"
+    first among its decision makers: the first part named no family the taxonomy knew, so the chief
+    officer led the later part's engineering and read as engineering leadership. Corporate
+    responsibility speaks for the company, as CSR does (marketing and communications)."""
+    from engine.planning.goal_templates import goal_from_template
+    from engine.ranking.taxonomy import read_title
+
+    assert read_title("Territory Chief Responsibility Officer | Cybersecurity").family == "marketing"
+    assert read_title("Corporate Responsibility Manager").family == "marketing"
+    titles = ["Territory Chief Responsibility Officer | Cybersecurity", "Chief Technology Officer",
+              "Head of Information Technology"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    clients = {**goal_from_template("clients", role="CTO", area="fintech"), "id": 1}
+    ranked = model.rank([clients], NOW)
+    assert ranked["contact_id"].tolist()[:2] == [2, 3], ranked[["contact_id", "score", "reasons"]]
