@@ -218,3 +218,18 @@ def test_a_chief_responsibility_officer_is_no_cto():
     clients = {**goal_from_template("clients", role="CTO", area="fintech"), "id": 1}
     ranked = model.rank([clients], NOW)
     assert ranked["contact_id"].tolist()[:2] == [2, 3], ranked[["contact_id", "score", "reasons"]]
+
+
+def test_whose_office_one_works_in_is_not_ones_role():
+    """"Meet nonprofit leaders" (executive directors) ranked "Executive Support, Office of the Group
+    Executive Director" among the executive directors: the office one works in was read as the role."""
+    from engine.ranking.taxonomy import read_title
+
+    support = read_title("Executive Support, Office of the Group Executive Director, Projects & Capital Development.")
+    assert support.family != "executives" and support.level == "mid", support
+    assert read_title("Chief of Staff, Office of the CEO").family == "executives"  # a chief of staff still is one
+    titles = ["Executive Support, Office of the Group Executive Director", "Executive Director"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    scores = model.rank([goal(title="Meet nonprofit leaders", outcome="learn", target_roles=["executive director"])],
+                        NOW).set_index("contact_id")["score"]
+    assert scores[2] > 2 * scores[1], scores

@@ -124,6 +124,9 @@ def test_product_leadership_titles_carry_the_product_manager_term(raw):
         ("Associate General Counsel", "director"),
         ("Assistant General Counsel - Employment", "director"),
         ("Legal Counsel", "mid"),
+        # whose office one works in is not one's level
+        ("Executive Support, Office of the Group Executive Director, Projects & Capital Development.", "mid"),
+        ("Senior Manager, Office of the CFO", "manager"),
         ("", None),
         (None, None),
     ],
@@ -169,6 +172,7 @@ def _all_compounds(text: str) -> str:
     text = titles._DOTTED_WORD.sub(lambda m: m.group(1).replace(".", ""), text)
     text = titles._PRONOUNS.sub(" ", text)
     text = titles._WHOM.sub(r"\1 ", text)
+    text = titles._OFFICE_OF.sub(" ", text)
     text = titles._WHOSE.sub(r"\1\2", text)
     for _, pattern, replacement in titles._COMPOUNDS:
         text = pattern.sub(replacement, text)

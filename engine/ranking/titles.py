@@ -193,7 +193,7 @@ def first_part_words(first: str) -> str:
     _plain_title maps them, "&" read as "and", without its other rewrites (compounds, pronouns), at
     a third of the cost; the same words for all but a few titles."""
     lower = first.lower()
-    if _COMPOUND_NEEDLE.search(lower):  # "Full-stack Developer": as the plain title reads
+    if _COMPOUND_NEEDLE.search(lower) or "office of " in lower:  # "Full-stack Developer": as the plain title reads
         return _plain_title(first)
     words = [w for w in map(_TOKEN_WORDS.__getitem__, _WORD.findall(lower)) if w]
     return " ".join(words + ["and"] * lower.count("&"))
@@ -227,6 +227,11 @@ _WHOM = re.compile(r"\b(assistant|secretary|pa|aide|advis[eo]r|chief of staff)\s
 _WHOSE = re.compile(r"(^|[|,;(•]\s*)[^|,;()•]*?['’]s\s+(secretary|assistant|aide|pa)\b")
 
 
+# Whose office one works in is not one's role either: "Executive Support, Office of the Group Executive
+# Director", "Chief of Staff, Office of the CEO" (up to the next part of the title).
+_OFFICE_OF = re.compile(r"\boffice of (the )?[^/|,;()•]*")
+
+
 def _rewrite(text: str) -> str:
     """Lower case, pronouns out, whom an assistant assists out, compounds joined ("front-end" ->
     "frontend")."""
@@ -237,6 +242,8 @@ def _rewrite(text: str) -> str:
         text = _PRONOUNS.sub(" ", text)
     if " to " in text:
         text = _WHOM.sub(r"\1 ", text)
+    if "office of " in text:
+        text = _OFFICE_OF.sub(" ", text)
     if "s " in text and ("'s " in text or "’s " in text):
         text = _WHOSE.sub(r"\1\2", text)
     for needle, pattern, replacement in _COMPOUNDS:
