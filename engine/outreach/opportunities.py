@@ -408,9 +408,7 @@ def rank_events(store: Store, goal_id: int | None = None, top: int | None = None
         now = _now(now) if now is not None else workspace_now(store)
         goals = store.goals.all()
         events = store.events.frame(upcoming_from=now)
-    if events.empty:
-        return pd.DataFrame(columns=["event_id", *EVENT_COLUMNS, "goal_id"])
-    events = events[~events["title"].map(says_cancelled)]  # imported before the importers left them out
+    events = events[~events["title"].map(says_cancelled).astype(bool)]  # imported before the importers left them out
     if events.empty:
         return pd.DataFrame(columns=["event_id", *EVENT_COLUMNS, "goal_id"])
     if goal_id is not None:
