@@ -233,3 +233,45 @@ def test_whose_office_one_works_in_is_not_ones_role():
     scores = model.rank([goal(title="Meet nonprofit leaders", outcome="learn", target_roles=["executive director"])],
                         NOW).set_index("contact_id")["score"]
     assert scores[2] > 2 * scores[1], scores
+
+
+def test_a_financial_controller_is_among_a_cfo_goals_finance_leaders():
+    """"Advice from CFOs on fundraising" (CFO, finance director), on labeled contacts drawn from the
+    real titles with few planted people, put the financial controllers 113th-195th, below a "Head, USSD &
+    SMS Banking" and a "Head of Risk Management": a financial controller, who runs a company's
+    accounting, was read as mid level, too far below the roles' level for its words to count."""
+    titles = ["Financial Controller", "Group Financial Controller", "Head, USSD & SMS Banking",
+              "Head Of Risk Management", "Credit Controller"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    cfo = goal(title="Advice from CFOs on fundraising", outcome="mentorship", target_roles=["CFO", "Finance Director"])
+    order = model.rank([cfo], NOW)["contact_id"].tolist()
+    assert order[:2] == [2, 1] or order[:2] == [1, 2], order
+    assert order.index(5) > order.index(3), order  # a credit controller is no finance leader
+
+
+def test_chip_design_is_engineering_and_quality_assurance_alone_is_no_software_role():
+    """"Hire a product designer" ranked a "Circuit Layout Design Specialist" and chip designers ("Design
+    Verification Engineer", "Engineer II - ASIC Design") among the designers, and "Talk to engineering
+    leaders" a "Quality Assurance Assistant Manager" (a university's) among them: the bare word
+    "design" read as the design family, "quality assurance" as software QA. Software QA is named by
+    its role ("QA Engineer", "Software Quality Assurance"); quality work elsewhere is operations."""
+    from engine.ranking.taxonomy import read_title
+
+    for title in ("Circuit Layout Design Specialist", "Design Verification Engineer", "Engineer II - ASIC Design"):
+        assert "design" not in read_title(title).families, title
+    assert read_title("Software System Designer 1").family == "engineering"
+    assert read_title("Manager | Organization Transformation | Organization Design").family == "people"
+    assert read_title("Instructional Designer/Elearning Developer").family == "education"
+    assert read_title("Senior UX Designer").family == read_title("Graphic Designer").family == "design"
+    assert read_title("Quality Control and Quality Assurance Manager").family == "operations"
+    for title in ("QA Engineer I", "Senior QA Analyst", "Software QA Team Lead", "Quality Assurance Tester"):
+        assert read_title(title).family == "engineering", title
+    titles = ["Circuit Layout Design Specialist", "Design Verification Engineer", "Product Manager", "Product Designer"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    designer = goal(title="Hire a product designer", outcome="hiring", target_roles=["Product Designer"])
+    assert model.rank([designer], NOW)["contact_id"].tolist()[:2] == [4, 3]
+    leaders = ["Quality Assurance Assistant Manager", "Engineering Manager", "Senior Software Engineer"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in leaders]))
+    engineering = goal(title="Talk to engineering leaders", outcome="clients",
+                       target_roles=["engineering leadership", "CTO"])
+    assert model.rank([engineering], NOW)["contact_id"].tolist()[:2] == [2, 3]

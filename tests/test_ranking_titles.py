@@ -127,6 +127,16 @@ def test_product_leadership_titles_carry_the_product_manager_term(raw):
         # whose office one works in is not one's level
         ("Executive Support, Office of the Group Executive Director, Projects & Capital Development.", "mid"),
         ("Senior Manager, Office of the CFO", "manager"),
+        # a financial controller runs a company's accounting; a credit, cost or stock controller does not
+        ("Financial Controller", "director"),
+        ("Group Financial Controller", "director"),
+        ("Finance Controller, West Africa & Uganda", "director"),
+        ("Controller", "director"),
+        ("Deputy Financial Controller", "manager"),
+        ("Assistant Controller", "manager"),
+        ("Credit Controller (FINANCE SUPPORT & INTERNAL CONTROL)", "mid"),
+        ("Cost Controller", "mid"),
+        ("Document Controller", "mid"),
         ("", None),
         (None, None),
     ],

@@ -34,8 +34,11 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
         # a deputy's or an assistant's, nor a place ("Head Office") or a head hunter.
         ("director", r"\bdirector\b|(?<!deputy )(?<!assistant )\bhead\b(?! office| hunter| quarters)|"
                      r"\bchief\b(?! of staff)|"  # a chief who is no officer: "Chief Pharmacist", "Chief Accountant"
-                     r"\b(associate|assistant) general counsel\b",  # a general counsel's senior lawyers
-         "!director head chief counsel"),
+                     r"\b(associate|assistant) general counsel\b|"  # a general counsel's senior lawyers
+                     # a financial controller runs a company's accounting (a credit, cost or stock one does not)
+                     r"(?<!deputy )(?<!assistant )\b(financial|finance|group|corporate) controller\b|"
+                     r"\bcomptroller\b|^controller$",
+         "!director head chief counsel controller !comptroller"),
         ("intern", r"\bintern(ship)?\b|\btrainee\b|\bapprentice\b|\bstudent\b|\bworking student\b",
          "!intern !internship !trainee !apprentice !student"),
         # on the title without its IC "... manager" roles (_IC_MANAGER): "manager" may be gone
@@ -43,9 +46,10 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
         # Management"), not as a field: before a role ("Data Management Analyst", "Management
         # Consultant") or after one ("Consultant - Infrastructure Management", "Risk Management").
         ("manager", r"\b(deputy|assistant) head\b|\bmanager\b|"
+                    r"\b(deputy|assistant) ((financial|finance|group|corporate) )?controller\b|"
                     r"\bmanagement(?= (team|board|committee|member|level|role|position)\b)|"
                     r"^((senior|middle|top|upper|executive|general) )?management$|\bsupervisor\b",
-         "manager management !supervisor head"),
+         "manager management !supervisor head controller"),
         # "staff" is a level in technical ladders ("Staff Engineer", "Staff Data Scientist"), not in
         # "Staff Nurse", "Staff Accountant" or "Member of Technical Staff"
         ("lead", r"\blead\b|\bprincipal\b|\bgroup product manager\b|\barchitect\b|"
