@@ -275,3 +275,30 @@ def test_chip_design_is_engineering_and_quality_assurance_alone_is_no_software_r
     engineering = goal(title="Talk to engineering leaders", outcome="clients",
                        target_roles=["engineering leadership", "CTO"])
     assert model.rank([engineering], NOW)["contact_id"].tolist()[:2] == [2, 3]
+
+
+def test_investment_work_is_an_investors_only_at_an_investing_firm():
+    """"Meet investors for our seed round", on contacts drawn from the real titles with few planted
+    people, put investment analysts and associates of a flour mill, a bank and a university first, and
+    the founders (who can invest or introduce, a related family) after them: "investment" was folded
+    into "investor".
+    An investment analyst, a portfolio or fund manager is finance, and an investor at a firm whose
+    industry is venture capital; "Investor" and "Angel Investor" are investors anywhere."""
+    from engine.ranking.taxonomy import read_title
+
+    assert read_title("Investment Analyst").family == "finance"
+    assert read_title("Portfolio Manager").family == "finance"
+    assert read_title("Investment Analyst", "venture capital").family == "investing"
+    assert read_title("Associate, Deal Origination and Investments", "venture capital").family == "investing"
+    assert read_title("Angel Investor").family == read_title("Investor").family == "investing"
+    rows = [("Investment Associate", "Flour Mills of Nigeria Plc"), ("Investment Associate", "Accel"),
+            ("Founder", "Acme Robotics"), ("Senior Investment Analyst", "Ecobank Nigeria"), ("Angel Investor", None)]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p, "company": c} for p, c in rows]))
+    seed = goal(title="Meet investors for our seed round", outcome="other",
+                target_roles=["Investor", "General Partner", "Angel Investor"],
+                companies=["Sequoia Capital", "Ventures Platform"])
+    ranked = model.rank([seed], NOW)
+    assert ranked["contact_id"].tolist()[:2] == [5, 2], ranked  # the angel, then the associate at a VC firm
+    score = ranked.set_index("contact_id")["score"]
+    assert max(score[1], score[4]) < score[2] / 2, score  # corporate investment: a related family, as a founder
+    assert score[1] == score[3], score

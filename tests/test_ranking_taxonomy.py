@@ -85,7 +85,7 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Engineer II - ASIC Design", "engineering", "mid"),
     ("Data Scientist - Business Intelligence Developer", "data", "mid"),
     ("Admin / HR Manager", "people", "manager"),
-    ("VP, Investment Strategy", "investing", "vp"),
+    ("VP, Investment Strategy", "finance", "vp"),  # investment outside an investing firm is finance
     ("Director, Software Engineering", "engineering_leadership", "director"),
     ("GTM lead", "marketing", "lead"),  # go-to-market: a probe's mentor goal matched only "lead"
 ])
@@ -415,7 +415,7 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
     ("Sr Software Engg", "engineering"), ("Private Banker", "finance"), ("Equity Trader", "finance"),
     ("PR & Comms Manager", "marketing"), ("Presales Manager", "sales"), ("Senior Buyer", "operations"),
     ("HSE Manager", "operations"), ("Head, Corporate Strategy", "consulting"),
-    ("VP, Investment Strategy", "investing"), ("Plant Manager", "engineering_other"),
+    ("VP, Investment Strategy", "finance"), ("Plant Manager", "engineering_other"),
     ("Marketing Automation Specialist", "marketing"), ("Developer Advocate", "marketing"),
     ("Head of Developer Relations", "marketing"), ("Technical Evangelist", "marketing"),
     ("Private Equity Accounting Management", "finance"), ("Fund Accountant", "finance"),

@@ -70,6 +70,7 @@ class Family:
     from_level: str | None = None
     at_industry: str | None = None
     industry_titles: set[tuple[str, ...]] = field(default_factory=set)
+    industry_words: frozenset[str] = frozenset()
 
 
 def _drop_nested(best: dict, spans: dict, firsts: dict) -> None:
@@ -122,6 +123,7 @@ class Taxonomy:
                 priority=float(spec.get("priority", 0)), related=set(spec.get("related", [])),
                 leads=spec.get("leads"), from_level=spec.get("from_level"), at_industry=spec.get("at_industry"),
                 industry_titles={p for p in (self.words(t) for t in spec.get("industry_titles", [])) if p},
+                industry_words=frozenset(w for t in spec.get("industry_words", []) for w in self.words(t)),
             )
         for fam in list(self.families.values()):  # relations are read both ways
             for other in fam.related:
@@ -307,7 +309,8 @@ class Taxonomy:
         """An ambiguous title ("Partner") at a company of the industry that makes it a role."""
         words = self._words(plain)
         for name in self._industries[industry]:
-            if words in self.families[name].industry_titles:
+            family = self.families[name]
+            if words in family.industry_titles or not family.industry_words.isdisjoint(words):
                 return Reading(name, reading.families | {name}, level)
         return reading
 
@@ -352,6 +355,7 @@ class Taxonomy:
         if not hasattr(self, "_known_set"):
             words = set(self._vocabulary()) | set(LEVEL_WORDS) | set(self.forms) | set(self.forms.values())
             words |= {w for f in self.families.values() for p in f.industry_titles for w in p}
+            words |= {w for f in self.families.values() for w in f.industry_words}
             words |= {w for alias in self.level_aliases for w in alias.split()}
             self._known_set = frozenset(words | NOT_MISSPELT)
         return self._known_set
