@@ -130,7 +130,10 @@ def cmd_contacts(args, store: Store) -> int:
     frame, total = store.contacts.find(ContactQuery(search=args.search, page_size=args.limit), every_field=args.json)
     left_out = total - len(frame)
     if args.json:
-        print_json({"total": total, "shown": len(frame), "left_out": left_out, "contacts": with_readings(frame)})
+        rows = with_readings(frame)
+        if "linkedin_url" in rows:  # by the name a script may ask for too, as `rapport rank --json` gives it
+            rows.insert(rows.columns.get_loc("linkedin_url") + 1, "profile_url", rows["linkedin_url"])
+        print_json({"total": total, "shown": len(frame), "left_out": left_out, "contacts": rows})
         return 0
     print(table(frame.to_dict("records"), ["id", "full_name", "company", "position", "email"]))
     more = f"; {left_out:,} left out (raise --limit or narrow --search)" if left_out else ""

@@ -14,10 +14,13 @@ from .output import print_json
 
 def _rank_contacts(store: Store, goal_id: int | None, top: int):
     from engine.outreach.opportunities import rank_contacts
+    from engine.outreach.table import with_identity
 
-    columns = ["contact_id", "full_name", "company", "position", *READ_COLUMNS, "score", "goal_id", "goal_title",
-               "segment_name", "reasons", "next_step", "to_learn"]
-    return with_readings(rank_contacts(store, goal_id=goal_id, top=top)), columns
+    columns = ["contact_id", "first_name", "last_name", "full_name", "linkedin_url", "profile_url", "email",
+               "company", "position", *READ_COLUMNS, "score", "goal_id", "goal_title", "segment_name", "reasons",
+               "next_step", "to_learn"]
+    with store.session():  # the ranking and who the people are, from one opening of the workspace
+        return with_identity(store, with_readings(rank_contacts(store, goal_id=goal_id, top=top))), columns
 
 
 def _rank_events(store: Store, goal_id: int | None, top: int):

@@ -120,6 +120,21 @@ def with_links(store: Store, frame: pd.DataFrame, id_column: str = "contact_id",
                         email=(emails.map(mail_link) if mailto else emails).to_numpy())
 
 
+def with_identity(store: Store, frame: pd.DataFrame, id_column: str = "contact_id") -> pd.DataFrame:
+    """``frame`` with each contact's first and last name, profile URL (``linkedin_url``, and
+    ``profile_url`` for a script that asks by that name) and e-mail as stored: what a script matches
+    people by (``rapport rank --json``)."""
+    out = with_links(store, frame, id_column, mailto=False)
+    if frame.empty:
+        return out.assign(first_name=pd.Series(dtype=object), last_name=pd.Series(dtype=object),
+                          profile_url=pd.Series(dtype=object))
+    names = store.contacts.links([int(i) for i in frame[id_column]]).set_index("id")
+    ids = frame[id_column].astype(int)
+    return out.assign(first_name=ids.map(names["first_name"]).map(lambda v: as_text(v) or None).to_numpy(),
+                      last_name=ids.map(names["last_name"]).map(lambda v: as_text(v) or None).to_numpy(),
+                      profile_url=out["linkedin_url"].to_numpy())
+
+
 def csv_rows(store: Store, ranked: pd.DataFrame) -> list[dict]:
     """The Outreach list for its CSV: the table's columns, with the fit and plain e-mail addresses."""
     return with_links(store, with_fit(ranked), mailto=False).to_dict("records")

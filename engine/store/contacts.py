@@ -270,9 +270,10 @@ class Contacts(Part):
             return conn.execute(f"SELECT {EVERY_FIELD} FROM contacts ORDER BY id").df()
 
     def links(self, contact_ids: list[int]) -> pd.DataFrame:
-        """id, linkedin_url and email of these contacts (a page of the Outreach table)."""
+        """id, first_name, last_name, linkedin_url and email of these contacts (a page of the Outreach
+        table, the rows of ``rapport rank --json``)."""
         with self._reading() as conn:
-            return conn.execute("SELECT c.id, c.linkedin_url, c.email FROM contacts c "
+            return conn.execute("SELECT c.id, c.first_name, c.last_name, c.linkedin_url, c.email FROM contacts c "
                                 "JOIN (SELECT DISTINCT unnest(?) AS id) wanted ON wanted.id = c.id ORDER BY c.id",
                                 [[int(i) for i in contact_ids]]).df()
 
