@@ -290,6 +290,7 @@ def test_investment_work_is_an_investors_only_at_an_investing_firm():
     assert read_title("Portfolio Manager").family == "finance"
     assert read_title("Investment Analyst", "venture capital").family == "investing"
     assert read_title("Associate, Deal Origination and Investments", "venture capital").family == "investing"
+    assert read_title("Fund Accountant", "venture capital").family == "finance"  # a fund's books, not its deals
     assert read_title("Angel Investor").family == read_title("Investor").family == "investing"
     rows = [("Investment Associate", "Flour Mills of Nigeria Plc"), ("Investment Associate", "Accel"),
             ("Founder", "Acme Robotics"), ("Senior Investment Analyst", "Ecobank Nigeria"), ("Angel Investor", None)]

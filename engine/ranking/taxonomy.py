@@ -71,6 +71,7 @@ class Family:
     at_industry: str | None = None
     industry_titles: set[tuple[str, ...]] = field(default_factory=set)
     industry_words: frozenset[str] = frozenset()
+    industry_words_not: frozenset[str] = frozenset()
 
 
 def _drop_nested(best: dict, spans: dict, firsts: dict) -> None:
@@ -124,6 +125,7 @@ class Taxonomy:
                 leads=spec.get("leads"), from_level=spec.get("from_level"), at_industry=spec.get("at_industry"),
                 industry_titles={p for p in (self.words(t) for t in spec.get("industry_titles", [])) if p},
                 industry_words=frozenset(w for t in spec.get("industry_words", []) for w in self.words(t)),
+                industry_words_not=frozenset(w for t in spec.get("industry_words_not", []) for w in self.words(t)),
             )
         for fam in list(self.families.values()):  # relations are read both ways
             for other in fam.related:
@@ -310,7 +312,8 @@ class Taxonomy:
         words = self._words(plain)
         for name in self._industries[industry]:
             family = self.families[name]
-            if words in family.industry_titles or not family.industry_words.isdisjoint(words):
+            if words in family.industry_titles or (not family.industry_words.isdisjoint(words)
+                                                   and family.industry_words_not.isdisjoint(words)):
                 return Reading(name, reading.families | {name}, level)
         return reading
 
