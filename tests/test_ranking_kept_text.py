@@ -155,3 +155,16 @@ def test_a_goal_with_segments_is_carried_only_with_its_segments_fits():
     without = OpportunityRanker().fit(contacts.assign(strength=3.0))
     assert carry_readings(without, first) and len(without.kept_readings()) == 2  # read anew, with its fits
     assert scoring.segment_score_rows(without, options, 20_000.0, without.kept_readings()) is not None
+
+
+def test_clearing_the_caches_forgets_every_title_read():
+    """The benchmarks' cold fit starts from nothing read: the taxonomy's coded readings went on being
+    kept, so a second "cold" fit in one process read no title (a flattering figure)."""
+    from engine.ranking.taxonomy import taxonomy
+    from engine.ranking.titles import title_forms
+
+    _, plain, level, first = title_forms("Senior Data Scientist")
+    taxonomy().coded_plain(plain, level, first)
+    assert taxonomy()._coded and title_forms.cache_info().currsize
+    clear_caches()
+    assert not taxonomy()._coded and title_forms.cache_info().currsize == 0

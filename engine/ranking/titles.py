@@ -213,6 +213,7 @@ def clear_caches() -> None:
     infer_industry.cache_clear()
     taxonomy()._read.cache_clear()
     taxonomy()._first_part.cache_clear()
+    taxonomy()._coded.clear()  # each distinct title's coded reading (it had been kept: a second cold fit read none)
     forget_fits()
 
 
