@@ -303,3 +303,17 @@ def test_investment_work_is_an_investors_only_at_an_investing_firm():
     score = ranked.set_index("contact_id")["score"]
     assert max(score[1], score[4]) < score[2] / 2, score  # corporate investment: a related family, as a founder
     assert score[1] == score[3], score
+
+
+def test_a_barrister_and_solicitor_is_a_lawyer():
+    """"Find a startup lawyer" (lawyer, legal counsel), on contacts drawn from the real titles, ranked
+    "Barrister & Solicitor" 22nd-29th, below a "Head, Probate Services" and a "Dispute Resolution
+    Specialist": all read as Legal, and only the title words "lawyer" or "counsel" met the goal's. A
+    barrister, a solicitor and an attorney now share "lawyer" with it (a word form folded in the text)."""
+    titles = ["Head, Probate Services", "Dispute Resolution Specialist", "Barrister & Solicitor", "Attorney",
+              "Developer Advocate"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    lawyer = goal(title="Find a startup lawyer", outcome="other", target_roles=["Lawyer", "Legal Counsel"])
+    ranked = model.rank([lawyer], NOW)
+    assert sorted(ranked["contact_id"].tolist()[:2]) == [3, 4], ranked[["contact_id", "score", "reasons"]]
+    assert ranked.set_index("contact_id")["score"][5] == 0  # an advocate of developers is no lawyer
