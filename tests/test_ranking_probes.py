@@ -317,3 +317,16 @@ def test_a_barrister_and_solicitor_is_a_lawyer():
     ranked = model.rank([lawyer], NOW)
     assert sorted(ranked["contact_id"].tolist()[:2]) == [3, 4], ranked[["contact_id", "score", "reasons"]]
     assert ranked.set_index("contact_id")["score"][5] == 0  # an advocate of developers is no lawyer
+
+
+def test_venture_alone_is_no_investor():
+    """"Meet investors for our seed round" ranked "SENIOR OPERATIONS ASSOCIATE. VENTURE GARDEN GROUP
+    (VIGIPAY)" 7th, among the VC partners: the word "venture" alone read as investing, though a
+    company may be named so and a joint venture is no fund. What a VC firm's people are called still
+    is ("Venture Partner", "Venture Associate", "Ventures Associate")."""
+    from engine.ranking.taxonomy import read_title
+
+    assert read_title("SENIOR OPERATIONS ASSOCIATE. VENTURE GARDEN GROUP (VIGIPAY)").family == "operations"
+    assert "investing" not in read_title("Joint Venture Accountant").families
+    for title in ("Venture Partner", "Venture Associate", "Ventures Associate", "Venture Capital Analyst"):
+        assert read_title(title).family == "investing", title
