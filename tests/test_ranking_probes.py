@@ -330,3 +330,19 @@ def test_venture_alone_is_no_investor():
     assert "investing" not in read_title("Joint Venture Accountant").families
     for title in ("Venture Partner", "Venture Associate", "Ventures Associate", "Venture Capital Analyst"):
         assert read_title(title).family == "investing", title
+
+
+def test_a_vp_of_finance_is_within_the_levels_a_cfo_and_a_finance_director_span():
+    """"Advice from CFOs on fundraising" (CFO, finance director) ranked a "VP of Finance" 37th, below a
+    "Head, tax management": the roles name executive and director, and a VP, between them, counted as
+    one level off both. The levels the roles name now span the rungs between them."""
+    from engine.ranking.goals import implied_seniority
+
+    assert implied_seniority(["CFO", "Finance Director"]) == {"director", "vp", "executive"}
+    assert implied_seniority(["general counsel"]) == {"executive"}
+    titles = ["Head, tax management", "VP of Finance", "Finance Manager"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    cfo = goal(title="Advice from CFOs on fundraising", outcome="mentorship", target_roles=["CFO", "Finance Director"])
+    assert model.rank([cfo], NOW)["contact_id"].tolist()[0] == 2
+    seniority = dict((c, d) for c, _, d in model.explain(2, [cfo], NOW)["contributions"])["seniority"]
+    assert seniority == "vp level; goal asks director, vp, executive", seniority

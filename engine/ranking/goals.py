@@ -256,12 +256,15 @@ IMPLIED_FROM = "manager"
 
 
 def implied_seniority(roles) -> frozenset[str]:
-    """Levels the roles themselves name, when every role names one at IMPLIED_FROM or above."""
+    """Levels the roles themselves name, when every role names one at IMPLIED_FROM or above, with the
+    levels between them: "CFO, Finance Director" spans director to executive, and a VP of finance is
+    within it (read as the two levels alone, a VP counted as one level off both)."""
     t = taxonomy()
     levels = [t.read_title(r).level for r in _strings(roles)]
     floor = SENIORITY_LEVELS.index(IMPLIED_FROM)
     if levels and all(lv in SENIORITY_LEVELS and SENIORITY_LEVELS.index(lv) >= floor for lv in levels):
-        return frozenset(levels)
+        rungs = [SENIORITY_LEVELS.index(lv) for lv in levels]
+        return frozenset(SENIORITY_LEVELS[min(rungs):max(rungs) + 1])
     return frozenset()
 
 

@@ -312,6 +312,11 @@ def _company_phrase(model, i: int, value: float) -> str:
     return f"{where}; {industry}"
 
 
+def _on_ladder(levels) -> list[str]:
+    """Levels in the ladder's order, lowest first."""
+    return sorted(levels, key=SENIORITY_LEVELS.index)
+
+
 def _far_below(option, code: int) -> bool:
     far = far_below_named_level(option, np.array([code]))
     return far is not None and bool(far[0])
@@ -327,10 +332,10 @@ def contribution_details(model, i, g, s, option, terms) -> dict[str, str]:
     return {
         "text": f"role fit {s.values['text'][i, g]:.2f}: {_family_phrase(model, i, option)}"
                 + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms")
-                + (f"; {level} level, too far below the {'/'.join(sorted(option.level_named))} level its roles "
+                + (f"; {level} level, too far below the {_on_ladder(option.level_named)[0]} level its roles "
                    "name for the words to count" if _far_below(option, code) else ""),
         "company": f"{company} ({_company_phrase(model, i, s.values['company'][i, g])})",
-        "seniority": f"{level} level; goal asks {', '.join(sorted(option.seniority)) or 'any'}",
+        "seniority": f"{level} level; goal asks {', '.join(_on_ladder(option.seniority)) or 'any'}",
         "relationship": model.relationships_[rel] if rel >= 0 else "no relationship noted",
         "warmth": f"warmth {sig['warmth']:.2f} (strength, replies, recent contact)",
         "timing": f"timing {sig['timing']:.2f} (cadence, job change, new connection)",
