@@ -403,11 +403,13 @@ def test_a_weak_fit_says_what_the_title_reads_as():
     without a reason, nor by a level word alone ("title matches 'senior'"): the reason says what
     the title reads as. A probe's angel-investor goal listed two such rows with no reason."""
     g = goal(target_roles=["angel investor"], outcome="other")
-    titles = ["Angel Investor", "Private Equity Senior Accountant", "Investment Analyst", "Nurse", "Software Engineer"]
+    titles = ["Angel Investor", "Private Equity Senior Accountant", "Founder", "Nurse", "Software Engineer",
+              "Investment Analyst"]
     ranked = OpportunityRanker().fit(contacts_frame([{"position": t} for t in titles])).rank([g], NOW)
     ranked = ranked.set_index("contact_id")
-    # a fit by family, with no term of the goal's in the title or only "senior"; an investment analyst
-    # outside an investing firm reads as finance, which is related to investing
-    for contact, family in ((2, "Investing"), (3, "Finance and accounting")):
+    # a fit by family (its own or a related one: founders), with no term of the goal's in the title or only "senior"
+    for contact, family in ((2, "Investing"), (3, "Founders and owners")):
         assert ranked.loc[contact, "score"] > 0
         assert ranked.loc[contact, "reasons"] == [f"title reads as {family}"], ranked.loc[contact, "reasons"]
+    # an investment analyst outside an investing firm is finance, which helps no one meet investors
+    assert ranked.loc[6, "score"] == 0
