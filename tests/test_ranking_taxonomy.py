@@ -181,6 +181,14 @@ def test_a_broken_relation_names_the_family(tmp_path):
     path.write_text('[families.a]\ntitles = ["x"]\nrelated = ["nope"]\n', encoding="utf-8")
     with pytest.raises(ValueError, match="unknown family 'nope'"):
         Taxonomy.load(path)
+    # a one-way relation and a lead are checked too, for every family (not only the file's last)
+    path.write_text('[families.a]\ntitles = ["x"]\nrelated_one_way = ["nope"]\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown family 'nope'"):
+        Taxonomy.load(path)
+    path.write_text('[families.a]\ntitles = ["x"]\nleads = "nope"\n\n[families.b]\ntitles = ["y"]\n',
+                    encoding="utf-8")
+    with pytest.raises(ValueError, match="'a' leads unknown family 'nope'"):
+        Taxonomy.load(path)
 
 
 def test_most_real_titles_resolve_to_a_family():

@@ -107,32 +107,31 @@ def mail_link(address) -> str | None:
     return mailto_link(text, "", "") if text else None
 
 
-def with_links(store: Store, frame: pd.DataFrame, id_column: str = "contact_id", mailto: bool = True
-               ) -> pd.DataFrame:
+def with_links(store: Store, frame: pd.DataFrame, id_column: str = "contact_id", mailto: bool = True,
+               names: bool = False) -> pd.DataFrame:
     """``frame`` with each contact's profile URL and e-mail (``mailto``: as a mailto: link, for a
-    LinkColumn; else the address as stored)."""
+    LinkColumn; else the address as stored); ``names``: with first_name and last_name too."""
+    extra = ("first_name", "last_name") if names else ()
     if frame.empty:
-        return frame.assign(linkedin_url=pd.Series(dtype=object), email=pd.Series(dtype=object))
+        return frame.assign(**{c: pd.Series(dtype=object) for c in ("linkedin_url", "email", *extra)})
     links = store.contacts.links([int(i) for i in frame[id_column]]).set_index("id")
     ids = frame[id_column].astype(int)
-    emails = ids.map(links["email"]).map(lambda e: as_text(e) or None)
-    return frame.assign(linkedin_url=ids.map(links["linkedin_url"]).map(lambda u: as_text(u) or None).to_numpy(),
-                        email=(emails.map(mail_link) if mailto else emails).to_numpy())
+
+    def column(name: str):
+        return ids.map(links[name]).map(lambda v: as_text(v) or None).to_numpy()
+
+    emails = pd.Series(column("email"), index=frame.index)
+    return frame.assign(linkedin_url=column("linkedin_url"),
+                        email=(emails.map(mail_link) if mailto else emails).to_numpy(),
+                        **{c: column(c) for c in extra})
 
 
 def with_identity(store: Store, frame: pd.DataFrame, id_column: str = "contact_id") -> pd.DataFrame:
     """``frame`` with each contact's first and last name, profile URL (``linkedin_url``, and
     ``profile_url`` for a script that asks by that name) and e-mail as stored: what a script matches
     people by (``rapport rank --json``)."""
-    out = with_links(store, frame, id_column, mailto=False)
-    if frame.empty:
-        return out.assign(first_name=pd.Series(dtype=object), last_name=pd.Series(dtype=object),
-                          profile_url=pd.Series(dtype=object))
-    names = store.contacts.links([int(i) for i in frame[id_column]]).set_index("id")
-    ids = frame[id_column].astype(int)
-    return out.assign(first_name=ids.map(names["first_name"]).map(lambda v: as_text(v) or None).to_numpy(),
-                      last_name=ids.map(names["last_name"]).map(lambda v: as_text(v) or None).to_numpy(),
-                      profile_url=out["linkedin_url"].to_numpy())
+    out = with_links(store, frame, id_column, mailto=False, names=True)
+    return out.assign(profile_url=out["linkedin_url"])
 
 
 def csv_rows(store: Store, ranked: pd.DataFrame) -> list[dict]:

@@ -335,7 +335,8 @@ def goal_options(goals) -> list[GoalOption]:
         goal_families = _families(goal.get("target_roles"), goal.get("title"), goal.get("industries"))
         goal_roles = tuple(normalize_title(r) for r in _strings(goal.get("target_roles")))
         goal_phrases = tuple(normalize_title(r, hints=False) for r in _strings(goal.get("target_roles")))
-        goal_seniority = _seniority(goal.get("seniority")) or implied_seniority(goal.get("target_roles"))
+        named_levels = implied_seniority(goal.get("target_roles"))
+        goal_seniority = _seniority(goal.get("seniority")) or named_levels
         options.append(GoalOption(
             **common, segment_id=None, segment_name=None,
             role_fields=tuple(goal_roles_q), context_fields=tuple(goal_context_q),
@@ -343,7 +344,7 @@ def goal_options(goals) -> list[GoalOption]:
             seniority=goal_seniority,
             company_keys=frozenset(k for c in companies for k in company_keys_of(c)), company_names=tuple(companies),
             relationship=None, families=goal_families,
-            industries=_industries(goal.get("industries")), level_named=implied_seniority(goal.get("target_roles")),
+            industries=_industries(goal.get("industries")), level_named=named_levels,
         ))
         for segment in goal.get("segments") or []:
             seg_companies = _strings(segment.get("companies")) or companies

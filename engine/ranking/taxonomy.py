@@ -132,14 +132,14 @@ class Taxonomy:
                 if other not in self.families:
                     raise ValueError(f"roles file: family {fam.name!r} is related to unknown family {other!r}")
                 self.families[other].related.add(fam.name)
+            for ref in (fam.leads,):
+                if ref is not None and ref not in self.families:
+                    raise ValueError(f"roles file: family {fam.name!r} leads unknown family {ref!r}")
         for name, spec in data.get("families", {}).items():  # ... but for these, one way only
             for other in spec.get("related_one_way", []):
                 if other not in self.families:
                     raise ValueError(f"roles file: family {name!r} is related to unknown family {other!r}")
                 self.families[name].related.add(other)
-            for ref in (fam.leads,):
-                if ref is not None and ref not in self.families:
-                    raise ValueError(f"roles file: family {fam.name!r} leads unknown family {ref!r}")
         # first word -> (hits of the one-word phrase or None, [(length, {phrase: hits})] for longer ones),
         # hits [(order, family, length + the family's priority, length)]: at each word of a title, one
         # look-up per length of the phrases that start with it. ``order``
