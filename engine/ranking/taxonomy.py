@@ -74,14 +74,14 @@ class Family:
     industry_words_not: frozenset[str] = frozenset()
 
 
-def _drop_nested(best: dict, spans: dict, firsts: dict) -> None:
-    """Forget a family whose phrase is only a part of a longer phrase of another family (its best
-    or its first, ``firsts``): "Site Engineer" is a civil engineer, and its "engineer" does not also
-    make it a software one, while "Co-founder & CTO" names two families in two places and keeps
-    both."""
-    others = [*spans.items(), *firsts.items()]
+def _drop_nested(best: dict, spans: dict, found: list) -> None:
+    """Forget a family whose phrase is only a part of a longer phrase of another family (any phrase
+    found, ``found``: (family, start, end)): "Site Engineer" is a civil engineer, and its "engineer"
+    does not also make it a software one; the "design" of "ASIC Design (Layout)Engineer" is inside
+    "asic design" though its best phrase is "layout engineer"; "Co-founder & CTO" names two families
+    in two places and keeps both."""
     for fam, (start, end) in list(spans.items()):
-        if any(other != fam and s <= start and end <= e and e - s > end - start for other, (s, e) in others):
+        if any(other != fam and s <= start and end <= e and e - s > end - start for other, s, e in found):
             del best[fam]
 
 
@@ -277,6 +277,7 @@ class Taxonomy:
         spans: dict[str, tuple[int, int]] = {}  # family -> (start, end) of that phrase
         firsts: dict[str, tuple[int, int]] = {}  # family -> (start, end) of its first phrase (a title in parts)
         parted = first is not None
+        every: list[tuple[str, int, int]] = []  # every phrase found: (family, start, end)
         index = self._index
         for start, word in enumerate(words):
             entry = index.get(word)
@@ -289,6 +290,7 @@ class Taxonomy:
                     found = hits if found is None else sorted(found + hits)
             for _, fam, weight, length in found or ():
                 rank = (weight, start + length)
+                every.append((fam, start, start + length))
                 held = best.get(fam)
                 if held is None and parted:
                     firsts[fam] = (start, start + length)
@@ -296,7 +298,7 @@ class Taxonomy:
                     best[fam] = rank
                     spans[fam] = (start, start + length)
         if len(best) > 1:
-            _drop_nested(best, spans, firsts)
+            _drop_nested(best, spans, every)
         rung = self._rungs.get(level)
         # A level leads a family its own part names: "VP HR - Cybersecurity" leads HR, not the
         # engineering its last part names ("cybersecurity"); a first part naming none ("Director,

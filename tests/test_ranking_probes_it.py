@@ -1,0 +1,70 @@
+"""A thirteenth probe: the labeled set's goals on contacts drawn anew from the real titles (seeds
+30-33), and what their first places must not be. Each test is a finding of reading a goal's top 20."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.ranking import OpportunityRanker
+from engine.ranking.taxonomy import read_title
+from tests.ranking_support import NOW, contacts_frame, goal
+
+ENGINEERING_LEADERS = ["VP Engineering", "Director of Engineering", "CTO", "Engineering Manager"]
+SOFTWARE_ENGINEERS = ["Senior Software Engineer", "Backend Developer"]
+IT_SUPPORT = ["Technical Support Manager", "IT Service Desk Manager at IHS Towers", "Help Desk Supervisor",
+              "Information Technology Support Manager", "Regional Head, IT Operations",
+              "Head, IT End User Services / Support Management"]
+
+
+@pytest.mark.parametrize("title", IT_SUPPORT)
+def test_a_support_desks_manager_is_no_engineering_leader(title):
+    """"Talk to engineering leaders about our developer tool" ranked a technical support manager, an
+    IT service desk manager and a help desk supervisor 4th-14th, above every software engineer: IT
+    support read as software engineering, and any manager of it led engineering. It is IT's own
+    family now, some help to engineering, and its managers lead no engineers."""
+    reading = read_title(title)
+    assert reading.family == "it", reading
+    assert "engineering_leadership" not in reading.families, reading
+
+
+@pytest.mark.parametrize("title", ["Head Of Information Technology", "IT Manager", "Head, IT",
+                                   "IT Officer", "ICT Support Officer", "Systems Administrator"])
+def test_it_is_its_own_family(title):
+    assert read_title(title).family == "it"
+
+
+@pytest.mark.parametrize("title", ["Technical Support Engineer", "IT Support Engineer"])
+def test_a_support_engineer_is_still_an_engineer(title):
+    assert "engineering" in read_title(title).families
+
+
+def test_engineering_leaders_then_engineers_then_it_for_a_developer_tool():
+    """The goal's own people first, then the engineers its leaders lead (the tool's users), then IT:
+    engineering leadership names IT as some help (an IT head may buy tools), so the head of IT stays
+    above people of no related field."""
+    titles = ENGINEERING_LEADERS + SOFTWARE_ENGINEERS + IT_SUPPORT + ["Head Of Information Technology",
+                                                                       "Head of Sales"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    tool = goal(title="Talk to engineering leaders about our developer tool", outcome="clients",
+                target_roles=["engineering leadership", "CTO"])
+    ranked = model.rank([tool], NOW)["contact_id"].tolist()
+    leaders = set(range(1, len(ENGINEERING_LEADERS) + 1))
+    assert set(ranked[:len(leaders)]) == leaders, ranked
+    it_head, sales = len(titles) - 1, len(titles)
+    assert ranked.index(it_head) < ranked.index(sales), ranked
+
+
+@pytest.mark.parametrize("title", ["Head , Key Accounts", "Key Accounts Manager", "Key Account Manager"])
+def test_key_accounts_are_sales(title):
+    """"Advice from CFOs on fundraising" ranked "Head , Key Accounts" 15th, above seven financial
+    controllers: "accounts" is a word form of "accountant", so a key-account manager read as finance."""
+    assert read_title(title).family == "sales"
+
+
+def test_a_phrase_inside_any_longer_phrase_names_no_second_family():
+    """"ASIC Design (Layout)Engineer" came 11th and 14th for "Hire a product designer": the title's best
+    engineering phrase was "layout engineer", so the "design" inside its other phrase, "asic design",
+    was not seen as part of a longer phrase and named the design family."""
+    reading = read_title("ASIC Design (Layout)Engineer")
+    assert reading.family == "engineering_other" and "design" not in reading.families, reading
+    assert "design" in read_title("Product Designer & Layout Engineer").families  # two roles keep both
