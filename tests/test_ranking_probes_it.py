@@ -68,3 +68,21 @@ def test_a_phrase_inside_any_longer_phrase_names_no_second_family():
     reading = read_title("ASIC Design (Layout)Engineer")
     assert reading.family == "engineering_other" and "design" not in reading.families, reading
     assert "design" in read_title("Product Designer & Layout Engineer").families  # two roles keep both
+
+
+def test_a_financial_controller_is_among_finance_leaders_for_a_cfo_goal():
+    """"Advice from CFOs on fundraising" put nine financial controllers 23rd-39th, below "Regional Head:
+    Trade Finance and Treasury" and "Head, Internal Audit, Risk Management & Compliance": a controller
+    reads as director level, but its title shared only "financial" with the goal's roles while a
+    "Head of Finance" also met "finance leadership". A financial, finance or group controller now
+    names finance's leadership, as a "Chief Financial Officer" does; a deputy one does not."""
+    from engine.ranking.titles import normalize_title
+
+    assert "finance leadership" in normalize_title("Group Financial Controller")
+    assert "finance leadership" not in normalize_title("Deputy Financial Controller")
+    titles = ["Regional Head: Trade Finance and Treasury", "Head, Internal Audit, Risk Management & Compliance",
+              "Financial Controller", "Finance Controller, West Africa"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    cfo = goal(title="Advice from CFOs on fundraising", outcome="mentorship",
+               target_roles=["CFO", "Finance Director"])
+    assert set(model.rank([cfo], NOW)["contact_id"].head(2)) == {3, 4}

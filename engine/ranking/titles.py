@@ -119,6 +119,9 @@ _FUNCTION_LEADER = re.compile(
     rf"\b{_LEADER}(?: of)? ({'|'.join(_FUNCTION_ROLES)})\b|\b({'|'.join(_FUNCTION_ROLES)}) {_LEADER}\b"
 )
 _LEADER_WORDS = frozenset("head director vice chief lead leader svp evp".split())  # one is in every match
+# A company's financial controller runs its books, as a finance director does (a deputy assists one)
+_FINANCE_CONTROLLER = re.compile(r"(?<!deputy )(?<!assistant )\b(financial|finance|group|corporate) controller\b"
+                                 r"|\bcomptroller\b")
 _CYBERSECURITY = re.compile(r"\b(information|information technology|network|cloud|application|data) security\b|"
                             r"\bsecurity (engineer|analyst|architect|operations|specialist)\b")
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
@@ -348,7 +351,8 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra += [*_FUNCTION_ROLES[function], f"{_LEADERSHIP_OF.get(function, function)} leadership"]
     if "product manager" in out and _GROUP_PM.search(out) or "chief product officer" in out:
         extra += ["product manager", "product leadership"]
-    if "chief financial officer" in out or "financial director" in out:  # finance's leaders, written "financial"
+    if ("chief financial officer" in out or "financial director" in out  # finance's leaders, written "financial"
+            or "troller" in out and _FINANCE_CONTROLLER.search(out)):  # controller, comptroller
         extra += ["finance manager", "finance leadership"]
     if "chief operating officer" in out:  # operations' leader, written "operating"
         extra += ["operations manager", "operations leadership"]
