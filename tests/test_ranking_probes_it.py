@@ -86,3 +86,18 @@ def test_a_financial_controller_is_among_finance_leaders_for_a_cfo_goal():
     cfo = goal(title="Advice from CFOs on fundraising", outcome="mentorship",
                target_roles=["CFO", "Finance Director"])
     assert set(model.rank([cfo], NOW)["contact_id"].head(2)) == {3, 4}
+
+
+def test_a_research_scientist_is_a_researcher_not_a_machine_learning_engineer():
+    """"Learn about machine learning engineering" ranked two research scientists of a university 7th and
+    9th, above every data scientist: "research scientist" was a machine-learning title, though a
+    university's or a laboratory's research scientist works in any science. It is research's now
+    (which machine learning names as related); an applied or machine learning scientist stays ML's."""
+    assert read_title("Research Scientist").family == "research"
+    assert read_title("Applied Scientist").family == "ml"
+    assert read_title("Machine Learning Research Scientist").family == "ml"
+    titles = ["Research Scientist", "Machine Learning Engineer", "AI Engineer", "Applied Scientist"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    ml = goal(title="Learn about machine learning engineering", outcome="learn",
+              target_roles=["Machine Learning Engineer"])
+    assert model.rank([ml], NOW)["contact_id"].tolist()[-1] == 1
