@@ -26,9 +26,11 @@ class ContactReadings:
     level: np.ndarray  # object: seniority level or None
 
 
-def read_contacts(positions, companies, user_industries=None, forms=None) -> ContactReadings:
-    """Read every contact's title and company. ``forms`` may give, per contact, the (plain title,
-    level) that titles.title_forms already computed; each distinct value is read once."""
+def read_contacts(positions, companies, user_industries=None, forms=None, coded=None) -> ContactReadings:
+    """Read every contact's title and company. ``forms`` may give (codes per contact, the (plain
+    title, level, first part) of each distinct title) that titles.title_forms already computed, and
+    ``coded`` the taxonomy's coded reading of each (title_reading.read_titles); each distinct value
+    is read once."""
     t = taxonomy()
     positions = np.asarray(positions, dtype=object)
     n = len(positions)
@@ -55,8 +57,10 @@ def read_contacts(positions, companies, user_industries=None, forms=None) -> Con
     # Each distinct title is read once, without its company's industry; index 0 is "no title".
     pos_codes = np.asarray(pos_codes, dtype=np.int64)
     nothing = (-1, 0, None)
-    fams, masks, levels = zip(nothing, *(t.coded_plain(plain_title, lvl, first) if plain_title else nothing
-                                         for plain_title, lvl, first in forms_of))
+    if coded is None:
+        coded = [t.coded_plain(plain_title, lvl, first) if plain_title else nothing
+                 for plain_title, lvl, first in forms_of]
+    fams, masks, levels = zip(nothing, *coded)
     fam = np.array(fams, dtype=np.int64)[pos_codes + 1]
     mask = np.array(masks, dtype=np.int64)[pos_codes + 1]
     level = np.array(levels, dtype=object)[pos_codes + 1]

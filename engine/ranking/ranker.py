@@ -26,7 +26,8 @@ from .reasons import contribution_details, reasons_and_steps
 from .scoring import COMPONENTS, picked_scores, score_goals, segment_score_rows
 from .signals import ContactSignals, column, day_of
 from .text import fit_contact_text, shared_terms
-from .titles import SENIORITY_LEVELS, title_forms
+from .title_reading import read_titles
+from .titles import SENIORITY_LEVELS
 
 RANK_COLUMNS = [
     "contact_id", "full_name", "goal_id", "goal_title", "segment_id", "segment_name", "score", "reasons",
@@ -54,10 +55,6 @@ def _tag_text(series: pd.Series) -> np.ndarray:
         for tags in series.iloc[present].tolist()
     ]
     return out
-
-
-def _title_forms(title) -> tuple[str, str, str | None, str | None]:
-    return title_forms(title if isinstance(title, str) else str(title))
 
 
 def _normalized(values: np.ndarray, *fns) -> tuple:
@@ -125,7 +122,9 @@ class OpportunityRanker(BaseEstimator):
         ids = column(contacts, "id")
         self.contact_ids_ = np.arange(n) if ids.isna().all() else ids.to_numpy()
         self.full_names_ = _strings(column(contacts, "full_name"))
-        pos_codes, forms, titles = _normalized(_strings(column(contacts, "position")), _title_forms, str)
+        pos_codes, titles = pd.factorize(_strings(column(contacts, "position")))
+        titles = np.array([str(t) for t in titles], dtype=object)
+        forms, coded = read_titles(titles)  # each distinct title once, on two cores where it pays
         positions = np.array([f[0] for f in forms], dtype=object)
         position_levels = [f[2] for f in forms]
         # each contact's distinct raw title: where a word stands in it says what it is ("Finance
@@ -155,7 +154,7 @@ class OpportunityRanker(BaseEstimator):
         self.term_is_bigram_ = text.bigram
 
         readings = read_contacts(pos_codes, raw_companies, _strings(column(contacts, "industry")),
-                                 forms=(pos_codes, [f[1:] for f in forms]))
+                                 forms=(pos_codes, [f[1:] for f in forms]), coded=coded)
         self.family_codes_ = readings.family
         self.family_bits_ = np.where(readings.family >= 0, np.left_shift(1, np.maximum(readings.family, 0)), 0)
         self.name_order_ = pd.factorize(pd.Series(self.full_names_, dtype=object).astype(str).str.casefold(),
