@@ -53,3 +53,23 @@ def test_a_process_with_other_threads_reads_alone(monkeypatch):
     finally:
         stop.set()
         worker.join()
+
+
+def test_a_stuck_child_is_killed_and_its_half_read_here(forking, monkeypatch, tmp_path):
+    import os
+    import time
+
+    parent, read = os.getpid(), title_reading._read
+    distinct = ["Chief Financial Officer", "Sr. Mgr, Eng", "Head, Human Resources", "GP"]
+    woke = tmp_path / "the child woke up"
+
+    def stuck_in_the_child(titles):
+        if os.getpid() != parent:
+            time.sleep(30)
+            woke.touch()  # had the parent waited for the child, this would be there
+        return read(titles)
+
+    monkeypatch.setattr(title_reading, "_read", stuck_in_the_child)
+    monkeypatch.setattr(title_reading, "CHILD_WAIT_S", 0.5)
+    assert title_reading.read_titles(distinct) == read(distinct)
+    assert not woke.exists()  # killed, not waited for

@@ -14,13 +14,17 @@ from __future__ import annotations
 
 import os
 import pickle
+import select
+import signal
 import threading
+import time
 import warnings
 
 from .taxonomy import taxonomy
 from .titles import title_forms
 
 PARALLEL_FROM = 8000  # distinct titles: below this a child costs about what it saves
+CHILD_WAIT_S = 60.0  # the child's half takes about half a second at 42,000 titles
 NOTHING = (-1, 0, None)  # the coded reading of no title
 
 
@@ -85,11 +89,20 @@ def _read_in_child(titles: list):
     os.close(write_end)
 
     def wait():
+        chunks, deadline = [], time.monotonic() + CHILD_WAIT_S
         try:
-            with os.fdopen(read_end, "rb") as received:
-                data = received.read()
+            while (left := deadline - time.monotonic()) > 0 and select.select([read_end], [], [], left)[0]:
+                chunk = os.read(read_end, 1 << 20)
+                if not chunk:
+                    break  # the child is done
+                chunks.append(chunk)
+            else:  # a child that takes this long is stuck: its half is read here
+                os.kill(pid, signal.SIGKILL)
+                chunks = []
         finally:
+            os.close(read_end)
             _, status = os.waitpid(pid, 0)
+        data = b"".join(chunks)
         if status != 0 or not data:
             return None
         forms, coded = pickle.loads(data)
