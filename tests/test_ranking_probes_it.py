@@ -101,3 +101,20 @@ def test_a_research_scientist_is_a_researcher_not_a_machine_learning_engineer():
     ml = goal(title="Learn about machine learning engineering", outcome="learn",
               target_roles=["Machine Learning Engineer"])
     assert model.rank([ml], NOW)["contact_id"].tolist()[-1] == 1
+
+
+@pytest.mark.parametrize("title", ["Team Leader", "Talent Acquisition Leader", "Finance Team Leader",
+                                   "Human Resource Leader", "Co-Leader, EMEA"])
+def test_a_leader_leads(title):
+    """Scanning the real titles' levels: "Team Lead" read as lead level and "Team Leader" as mid (as did
+    "Talent Acquisition Leader" and "Human Resource Leader"): "leader" named no level."""
+    assert read_title(title).level == "lead", read_title(title)
+
+
+def test_leadership_is_no_leader():
+    assert read_title("Thought Leadership Manager").level == "manager"
+    assert read_title("Leadership Development Specialist").level == "mid"
+
+
+def test_a_programming_analyst_programs():
+    assert read_title("Programming Analyst").family == "engineering"

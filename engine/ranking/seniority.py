@@ -52,10 +52,10 @@ _SENIORITY_RULES: tuple[tuple[str, re.Pattern, frozenset[str], frozenset[str]], 
          "manager management !supervisor head controller"),
         # "staff" is a level in technical ladders ("Staff Engineer", "Staff Data Scientist"), not in
         # "Staff Nurse", "Staff Accountant" or "Member of Technical Staff"
-        ("lead", r"\blead\b|\bprincipal\b|\bgroup product manager\b|\barchitect\b|"
+        ("lead", r"\blead(er)?\b|\bprincipal\b|\bgroup product manager\b|\barchitect\b|"
                  r"^(senior )?staff (\w+ ){0,3}(engineer|developer|scientist|designer|researcher|architect|manager|"
                  r"engineering)\b",
-         "!lead !principal staff group !architect"),
+         "!lead !leader !principal staff group !architect"),
         ("junior", r"\bjunior\b", "!junior"),  # before a grade: "Junior Software Developer IV" is junior
         ("senior", r"\bsenior\b|\biii\b|\biv\b", "!senior !iii !iv"),
         ("junior", r"\bentry level\b|\bgraduate\b|\bassociate\b|\bassistant\b",
