@@ -403,7 +403,7 @@ def test_a_weak_fit_says_what_the_title_reads_as():
     without a reason, nor by a level word alone ("title matches 'senior'"): the reason says what
     the title reads as. A probe's angel-investor goal listed two such rows with no reason."""
     g = goal(target_roles=["angel investor"], outcome="other")
-    titles = ["Angel Investor", "Private Equity Senior Accountant", "Founder", "Nurse", "Software Engineer",
+    titles = ["Angel Investor", "Limited Partner", "Founder", "Nurse", "Software Engineer",
               "Investment Analyst"]
     ranked = OpportunityRanker().fit(contacts_frame([{"position": t} for t in titles])).rank([g], NOW)
     ranked = ranked.set_index("contact_id")

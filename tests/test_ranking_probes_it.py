@@ -118,3 +118,21 @@ def test_leadership_is_no_leader():
 
 def test_a_programming_analyst_programs():
     assert read_title("Programming Analyst").family == "engineering"
+
+
+def test_private_equity_work_outside_an_investing_firm_is_finance():
+    """"Meet investors for our seed round" put "Investments and Private Equity" (at a payments company)
+    4th and a "Private Equity Senior Accountant" 6th, among the VC partners (seeds 7 and 44): "private
+    equity" read as investing anywhere, as "investment" did before the twelfth probe. It is finance
+    now, and investing at a firm whose industry is venture capital or private equity; a private equity
+    investor or partner is an investor anywhere."""
+    assert read_title("Investments and Private Equity", None).family == "finance"
+    assert read_title("Private Equity Senior Accountant").family == "finance"
+    assert read_title("Private Equity Associate", "venture capital").family == "investing"
+    assert read_title("Private Equity Investor").family == "investing"
+    assert read_title("Private Equity Partner").family == "investing"
+    titles = ["Investments and Private Equity", "Private Equity Senior Accountant", "General Partner", "GP"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    seed = goal(title="Meet investors for our seed round", outcome="other",
+                target_roles=["Investor", "General Partner", "Angel Investor"])
+    assert set(model.rank([seed], NOW)["contact_id"].head(2)) == {3, 4}

@@ -38,7 +38,11 @@ def read_titles(titles) -> tuple[list, list]:
     theirs = _read_in_child(titles[half:])
     if theirs is None:  # no child: read everything here
         return _read(titles)
-    forms, coded = _read(titles[:half])
+    try:
+        forms, coded = _read(titles[:half])
+    except BaseException:
+        theirs()  # the child is waited for (and reaped) all the same
+        raise
     child = theirs()
     if child is None:
         child = _read(titles[half:])
