@@ -136,3 +136,12 @@ def test_private_equity_work_outside_an_investing_firm_is_finance():
     seed = goal(title="Meet investors for our seed round", outcome="other",
                 target_roles=["Investor", "General Partner", "Angel Investor"])
     assert set(model.rank([seed], NOW)["contact_id"].head(2)) == {3, 4}
+
+
+def test_a_ui_developer_develops():
+    """"Hire a product designer" ranked a "UI Developer" 10th, among the designers: "user interface"
+    named design; a UI developer builds interfaces (a frontend engineer)."""
+    for title in ("UI Developer", "User Interface Developer", "UI Engineer"):
+        reading = read_title(title)
+        assert reading.family == "engineering" and "design" not in reading.families, (title, reading)
+    assert read_title("UI/UX Designer").family == "design"
