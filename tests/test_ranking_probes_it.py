@@ -145,3 +145,19 @@ def test_a_ui_developer_develops():
         reading = read_title(title)
         assert reading.family == "engineering" and "design" not in reading.families, (title, reading)
     assert read_title("UI/UX Designer").family == "design"
+
+
+def test_a_recruiter_and_a_talent_acquisition_specialist_are_one_job_by_two_names():
+    """"Get in front of tech recruiters" (roles "Recruiter", "Talent Acquisition") ranked plain
+    recruiters 45th-90th and a "Sourcer" 131st, below an "Area Head Talent, OE & Inclusion" and a
+    "People & Talent Lead" (seeds 45 and 54): a "Talent Acquisition Specialist" shared two of the
+    goal's three words, a "Recruiter" one. Each name now brings the other, as the goal's roles do."""
+    titles = ["Area Head Talent, OE & Inclusion West & Central Africa", "People & Talent Lead",
+              "Talent Acquisition Specialist", "Recruiter", "Senior Recruitment Consultant", "Sourcer"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    recruiters = goal(title="Get in front of tech recruiters", outcome="referral",
+                      target_roles=["Recruiter", "Talent Acquisition"])
+    ranked = model.rank([recruiters], NOW)
+    assert set(ranked["contact_id"].head(4)) == {3, 4, 5, 6}, ranked[["contact_id", "score"]]
+    scores = dict(zip(ranked["contact_id"], ranked["score"]))
+    assert scores[4] >= 0.95 * scores[3]  # level with the specialist, not a third below

@@ -122,6 +122,9 @@ _LEADER_WORDS = frozenset("head director vice chief lead leader svp evp".split()
 # A company's financial controller runs its books, as a finance director does (a deputy assists one)
 _FINANCE_CONTROLLER = re.compile(r"(?<!deputy )(?<!assistant )\b(financial|finance|group|corporate) controller\b"
                                  r"|\bcomptroller\b")
+# Recruiting's words: a recruiter, a recruitment consultant, a sourcer and a talent acquisition
+# specialist do one job, and a goal names it either way ("Recruiter", "Talent Acquisition")
+_RECRUITING_WORDS = frozenset({"recruiter", "recruiters", "recruitment", "recruiting", "sourcer", "headhunter"})
 _CYBERSECURITY = re.compile(r"\b(information|information technology|network|cloud|application|data) security\b|"
                             r"\bsecurity (engineer|analyst|architect|operations|specialist)\b")
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
@@ -360,6 +363,8 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra.append("cybersecurity")
     if "engineer" in out and _BARE_ENGINEER.match(out):
         extra.append("software engineer")
+    if _RECRUITING_WORDS.intersection(out.split()) or "talent acquisition" in out:
+        extra += ["recruiter", "talent acquisition"]  # one job by its two names (and a sourcer's)
     if "design" in out and _DIGITAL_DESIGNER.search(out):
         extra.append("product designer")
     if "developer" in out:  # a "Backend Developer" is a backend engineer by another name
