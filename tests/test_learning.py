@@ -41,9 +41,11 @@ N_CONTACTS, N_OUTREACH, TOP = 2000, 300, 20
 # The learned top 20 answers at least this much more often than the fit-only one, on this module's
 # own simulation (written by the learner's authors). Its hidden propensities run against fit, and
 # since the fit tiers hold 0.8 of fit by construction (engine.ranking.blend) the lift here is
-# 1.13-1.24 (it was 1.5-1.75 with a fits tier from half a full fit, at 0.82 of fit kept). The
+# about 1.13 over eight simulated users, 0.98-1.22 for one (it was 1.5-1.75 with a fits tier from
+# half a full fit, at 0.82 of fit kept). The
 # issue's bar of 1.25 is held by the independent simulation (tests/test_learning_eval.py).
 MIN_LIFT = 1.1
+LIFT_SEEDS = range(SEED, SEED + 8)  # the lift is the mean over these simulated users
 
 # (title, seniority, weight): the seniority the hidden user reacts to, independent of the parser.
 TITLES = {
@@ -168,17 +170,23 @@ def expected_reply_rate(ranking: pd.DataFrame, sim: dict, top: int = TOP) -> flo
 
 
 def test_learned_ranking_finds_contacts_who_reply(world, capsys):
-    ranker = OpportunityRanker().fit(world["contacts"])
-    learned, status = ranker_with_learning(ranker, GOALS, world["interactions"], NOW)
-    assert status["learning"] and status["outcomes"] == N_OUTREACH
-    assert status["message"] == f"learning from {N_OUTREACH} past outcomes"
-    fit_only = expected_reply_rate(ranker.rank(GOALS, NOW), world)
-    with_model = expected_reply_rate(learned.rank(GOALS, NOW), world)
+    """Over LIFT_SEEDS simulated users: one user's lift spreads from 0.98 to 1.22 with the same code,
+    and a rule about titles changes whom each writes to in week one (a recruiter rule moved this
+    module's one seed from 1.12 to 0.98 while its mean over these eight went from 1.134 to 1.137)."""
+    lifts = []
+    for seed in LIFT_SEEDS:
+        sim = world if seed == SEED else simulate(seed)
+        ranker = OpportunityRanker().fit(sim["contacts"])
+        learned, status = ranker_with_learning(ranker, GOALS, sim["interactions"], NOW)
+        assert status["learning"] and status["outcomes"] == N_OUTREACH
+        assert status["message"] == f"learning from {N_OUTREACH} past outcomes"
+        fit_only = expected_reply_rate(ranker.rank(GOALS, NOW), sim)
+        with_model = expected_reply_rate(learned.rank(GOALS, NOW), sim)
+        lifts.append(with_model / fit_only)
     with capsys.disabled():
-        print(f"\ntop-{TOP} expected reply rate on held-out contacts: fit-only {fit_only:.3f}, "
-              f"learned {with_model:.3f}, ratio {with_model / fit_only:.2f} "
-              f"(observed reply rate {status['reply_rate']:.2f}, calibrated {status['calibrated']})")
-    assert with_model >= MIN_LIFT * fit_only
+        print(f"\ntop-{TOP} expected reply rate on held-out contacts, learned / fit-only, per simulated user: "
+              f"{', '.join(f'{x:.2f}' for x in lifts)}; mean {np.mean(lifts):.3f}")
+    assert np.mean(lifts) >= MIN_LIFT
 
 
 def test_goal_fit_stays_dominant(world):
