@@ -212,9 +212,12 @@ def test_a_level_leads_the_family_its_own_part_names():
     """"VP HR - Cybersecurity" is an HR vice president: its last part's field ("cybersecurity",
     engineering) counts among its families, but the level does not make it an engineering leader
     (a probe's VP Eng mentor goal listed three such titles)."""
-    reading = read_title("VP HR - Cybersecurity")
-    assert reading.family == "people" and "engineering" in reading.families
+    reading = read_title("VP HR - Cybersecurity")  # (information security is a family of its own now)
+    assert reading.family == "people" and "security" in reading.families
     assert "engineering_leadership" not in reading.families
+    software = read_title("VP HR - Software Engineering")
+    assert software.family == "people" and "engineering" in software.families
+    assert "engineering_leadership" not in software.families
     assert read_title("CTO • Angel Investor").families >= {"engineering_leadership", "investing"}
     sales = read_title("Head of Sales and BD - Cybersecurity")
     assert sales.family == "sales" and "engineering_leadership" not in sales.families

@@ -40,7 +40,9 @@ GATE_FLOOR = 0.2  # share of warmth/timing an irrelevant contact keeps
 GATE_SATURATION = 0.5  # relevance from which warmth/timing count fully
 ADJACENT_SENIORITY = 0.25  # one level off the asked seniority still counts a quarter
 # Seniority qualifies a role: a director of something else is not what a goal for design
-# directors asks, so the seniority component counts in proportion to text fit up to this.
+# directors asks, so the seniority component counts in proportion to the square of role fit over
+# this, up to 1. (In proportion to role fit itself, a head of engineering, a related family at the
+# level "Head of Product" names, ranked above every product manager for a head of product mentor.)
 SENIORITY_TEXT_GATE = 0.5
 # Role fit by family (taxonomy.py) before words: the family the title is shown as, another family
 # it names ("Co-founder & CTO"), a related family, an unknown family (text alone decides, scaled),
@@ -263,7 +265,7 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
                 text, role_fit = text * authority, role_fit * authority
             seniority = _seniority_values(o, model.seniority_codes_)
             if seniority is not None:
-                seniority *= np.minimum(1.0, role_fit / SENIORITY_TEXT_GATE)
+                seniority *= np.minimum(1.0, role_fit / SENIORITY_TEXT_GATE) ** 2
                 if o.relationship == "hiring manager" and o.company_keys and company is not None:
                     # a hiring manager hires where they work: for a goal naming where, only there
                     seniority *= company >= 1.0
