@@ -80,3 +80,23 @@ def test_product_success_is_customer_success_not_product():
     mentor = goal(title="Mentor: a head of product", outcome="mentorship", target_roles=["Head of Product"])
     ranked = model.rank([mentor], NOW)["contact_id"].tolist()
     assert set(ranked[:2]) == {2, 3}, ranked
+
+
+def test_a_goals_role_is_read_at_the_industry_of_its_other_roles():
+    """"Meet venture capital associates" (roles "Venture Capital Associate", "Investment Analyst"): the
+    analyst role read as finance, so investment analysts at a software firm and a power company came
+    1st-6th, and a VC firm's investment associate 34th. Beside a VC role it is an analyst at a VC firm,
+    as a contact's title is read at its company; alone it stays finance."""
+    from engine.ranking.taxonomy import taxonomy
+
+    assert taxonomy().role_families(["Venture Capital Associate", "Investment Analyst"]) == {"investing"}
+    assert taxonomy().role_families(["Investment Analyst"]) == {"finance"}
+    assert taxonomy().role_families(["Investor", "Financial Analyst"]) == {"investing", "finance"}
+    people = [("Investment Analyst", "Salesforce"), ("Investment Analyst", "Ikeja Electric"),
+              ("Investment Associate", "Ventures Platform"), ("Analyst", "Partech Africa"),
+              ("Venture Partner", "Future Africa")]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p, "company": c} for p, c in people]))
+    vc = goal(title="Meet venture capital associates", outcome="learn",
+              target_roles=["Venture Capital Associate", "Investment Analyst"])
+    ranked = model.rank([vc], NOW)["contact_id"].tolist()
+    assert set(ranked[:3]) == {3, 4, 5}, ranked

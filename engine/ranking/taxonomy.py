@@ -374,15 +374,27 @@ class Taxonomy:
         """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO"); a
         role that names none is read at the goal's ``industries`` (canonical names) as a title is at
         its company's: "partner" for a goal in the legal industry asks for lawyers."""
-        out: set[str] = set()
+        readings = []
         for role in roles or ():
             reading = self.read_title(role)
             if not reading.family:
                 reading = next((r for r in (self.read_title(role, i) for i in sorted(industries)) if r.family),
                                reading)
-            if reading.family:
-                out.add(reading.family)
-        return frozenset(out)
+            readings.append((role, reading))
+        return frozenset(self._beside(role, reading, readings) for role, reading in readings if reading.family)
+
+    def _beside(self, role, reading: Reading, readings: list) -> str:
+        """A role's family, read at the industry of the goal's other roles where that makes it one
+        of theirs: "Investment Analyst" beside "Venture Capital Associate" is an analyst at a VC firm,
+        as a contact's title is at its company (read as finance, a meet-VC-associates goal ranked
+        investment analysts at a software firm and a power company above a VC firm's associates)."""
+        others = {r.family for other, r in readings if other is not role and r.family} - {reading.family}
+        for industry, families in self._industries.items():
+            if families & others and reading.family not in families:
+                at = self._read_at_industry(title_forms(str(role))[1], reading.level, industry, reading)
+                if at.family in families & others:
+                    return at.family
+        return reading.family
 
     def related(self, families) -> frozenset[str]:
         return frozenset(r for f in families for r in self.families[f].related) - frozenset(families)
