@@ -100,3 +100,17 @@ def test_a_goals_role_is_read_at_the_industry_of_its_other_roles():
               target_roles=["Venture Capital Associate", "Investment Analyst"])
     ranked = model.rank([vc], NOW)["contact_id"].tolist()
     assert set(ranked[:3]) == {3, 4, 5}, ranked
+
+
+def test_a_mentor_has_done_the_job():
+    """"Legal advice from in-house counsel at banks" (a mentorship goal asking no level) put a "Scholarship
+    Recipient / Legal Intern" 2nd, level with a legal specialist: a mentor's role fit now grows with
+    experience as a buyer's does (``scoring.EXPERIENCED_OUTCOMES``); a goal that asks a level is as before."""
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in (
+        "Scholarship Recipient / Legal Intern", "Legal Specialist", "Senior Legal Counsel")]))
+    mentor = goal(title="Legal advice from in-house counsel", outcome="mentorship", target_roles=["Legal Counsel"])
+    score = model.rank([mentor], NOW).set_index("contact_id")["score"]
+    assert score[3] > score[2] > score[1] > 0, score
+    learn = goal(title="Legal advice from in-house counsel", outcome="learn", target_roles=["Legal Counsel"])
+    learning = model.rank([learn], NOW).set_index("contact_id")["score"]
+    assert learning[1] == learning[2], learning

@@ -82,6 +82,10 @@ AT_TARGET_EXPERIENCE = 0.25
 # treasury-software founder asked for, while an "Executive Chef" asked for by name keeps their place.
 BUYER_FLOOR = 0.6
 BUYER_FROM = 0.4
+# A mentor has done the job as a buyer decides: a mentorship goal that asks no level reads role fit
+# the same way ("Legal advice from in-house counsel at banks" put a "Scholarship Recipient / Legal
+# Intern" 2nd, a fourteenth probe's finding).
+EXPERIENCED_OUTCOMES = AT_TARGET_OUTCOMES | {"mentorship"}
 
 
 @dataclass
@@ -259,7 +263,7 @@ def readings(model, options: list[GoalOption], weights: dict[str, float], kept: 
             if o.role_share != 1.0:  # a go-between: outside where the goal looks, a weaker way in
                 share = o.role_share if company is None else np.where(company > 0, 1.0, ROUTE_OUTSIDE) * o.role_share
                 text, role_fit = text * share, role_fit * share
-            if o.outcome in AT_TARGET_OUTCOMES and not o.seniority:  # a buyer decides: an intern seldom does
+            if o.outcome in EXPERIENCED_OUTCOMES and not o.seniority:  # a buyer decides, a mentor has done it
                 authority = np.minimum(1.0, BUYER_FLOOR + (1 - BUYER_FLOOR) * EXPERIENCE[model.seniority_codes_ + 1]
                                        / BUYER_FROM)
                 text, role_fit = text * authority, role_fit * authority
