@@ -59,16 +59,17 @@ DATA = __import__("pathlib").Path(__file__).resolve().parents[1] / "benchmarks" 
     ("Chair of the Department of Physics", None, "mid"),
     ("Junior Software Developer IV", "engineering", "junior"),
     ("Software Engineer III", "engineering", "senior"),
-    # testers are engineers (a probe's QA hiring goal found "Software Tester" and "SDET" in no family)
-    ("Software Tester", "engineering", "mid"),
-    ("Senior SDET", "engineering", "senior"),
-    ("Test Analyst", "engineering", "mid"),
+    # testers have a family (a probe's QA hiring goal found "Software Tester" and "SDET" in none): software
+    # QA, related to engineering (a fifteenth probe's found bare "Engineer"s above them within engineering)
+    ("Software Tester", "qa", "mid"),
+    ("Senior SDET", "qa", "senior"),
+    ("Test Analyst", "qa", "mid"),
     # a fourth probe: abbreviations and readings a job seeker's, a founder's or a manager's goal met
     ("C.E.O", "executives", "executive"),
     ("Vice Chancellor", "education", "executive"),
     ("Chief Pharmacist", "healthcare", "director"),
     ("Chief Finance Officer", "finance", "executive"),
-    ("L&D Manager", "people", "manager"),
+    ("L&D Manager", "learning", "manager"),  # L&D, HR's relative (a fifteenth probe)
     ("Comp & Benefit Analyst", "people", "mid"),
     ("IT Recruiter", "recruiting", "mid"),
     ("Staffing Specialist", "recruiting", "mid"),
@@ -374,10 +375,10 @@ def test_the_family_a_leadership_goal_leads_comes_before_merely_related_leaders(
     # functions frequent in real exports that no family read: learning and reward are HR, as are the
     # British spellings; a strategy team is not a marketing one unless marketing is all it names
     ("Training & Organisation Development Manager", "people"), ("Manager Total Rewards", "people"),
-    ("Talent Development Lead", "people"), ("Diversity, Equity & Inclusion Lead", "people"),
+    ("Talent Development Lead", "learning"), ("Diversity, Equity & Inclusion Lead", "people"),
     ("Senior Research Manager", "research"), ("ICT Support Officer", "it"),
     ("Sr Software Engg", "engineering"), ("Private Banker", "finance"), ("Equity Trader", "finance"),
-    ("PR & Comms Manager", "marketing"), ("Presales Manager", "sales"), ("Senior Buyer", "operations"),
+    ("PR & Comms Manager", "marketing"), ("Presales Manager", "sales"), ("Senior Buyer", "supply_chain"),
     ("HSE Manager", "operations"), ("Head, Corporate Strategy", "consulting"),
     ("VP, Investment Strategy", "finance"), ("Plant Manager", "engineering_other"),
     ("Marketing Automation Specialist", "marketing"), ("Developer Advocate", "marketing"),

@@ -125,6 +125,16 @@ _FINANCE_CONTROLLER = re.compile(r"(?<!deputy )(?<!assistant )\b(financial|finan
 # Recruiting's words: a recruiter, a recruitment consultant, a sourcer and a talent acquisition
 # specialist do one job, and a goal names it either way ("Recruiter", "Talent Acquisition")
 _RECRUITING_WORDS = frozenset({"recruiter", "recruiters", "recruitment", "recruiting", "sourcer", "headhunter"})
+# Learning and development by its other names: a training manager and a talent development lead do an
+# L&D manager's job ("Training Manager" shared only "manager" with "Learning and Development Manager",
+# and came after human resources managers: a fifteenth probe). Machine and deep learning are no L&D.
+_LEARNING_DEVELOPMENT = re.compile(r"\b(training|(?<!machine )(?<!deep )(?<!e )learning|talent development|"
+                                   r"capability development)\b")
+# Teaching by its names: a professor, a tutor and an educator teach as a teacher and a lecturer do; an
+# education family's student, coach or campus ambassador does not ("Learn about teaching careers" ranked
+# MBA candidates and a fitness trainer level with assistant professors: a fifteenth probe)
+_TEACHING_WORDS = frozenset({"teacher", "teachers", "lecturer", "lecturers", "professor", "professors", "tutor",
+                             "tutors", "educator", "educators"})  # (a teaching assistant is mostly a student)
 _CYBERSECURITY = re.compile(r"\b(information|information technology|network|cloud|application|data) security\b|"
                             r"\bsecurity (engineer|analyst|architect|operations|specialist)\b")
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
@@ -365,6 +375,10 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra.append("software engineer")
     if _RECRUITING_WORDS.intersection(out.split()) or "talent acquisition" in out:
         extra += ["recruiter", "talent acquisition"]  # one job by its two names (and a sourcer's)
+    if _TEACHING_WORDS.intersection(out.split()):
+        extra += ["teacher", "lecturer"]
+    if ("train" in out or "learning" in out or "development" in out) and _LEARNING_DEVELOPMENT.search(out):
+        extra += ["learning and development", "training"]
     if "design" in out and _DIGITAL_DESIGNER.search(out):
         extra.append("product designer")
     if "developer" in out:  # a "Backend Developer" is a backend engineer by another name
