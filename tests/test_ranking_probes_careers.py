@@ -114,3 +114,15 @@ def test_training_and_learning_and_development_name_each_other():
     assert "training" in normalize_title("Learning & Development Manager")
     assert "learning and development" not in normalize_title("Machine Learning Engineer")
     assert "learning and development" not in normalize_title("Business Development Manager")
+
+
+def test_cloud_platform_and_site_reliability_engineers_are_devops_by_other_names():
+    """"Meet DevOps engineers" ranked "Cloud Engineer 1" 53rd and a trainee cloud engineer 156th, after
+    senior software engineers who shared as much with the roles ("engineer"; ties go to the experienced)."""
+    devops = ["Cloud Engineer 1", "Site Reliability Engineer", "Platform Engineer", "DevOps Engineer II"]
+    titles = devops + ["Senior Software Engineer", "Senior Engineer", "Lead Backend Engineer"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    learn = goal(title="Meet DevOps engineers", outcome="learn", target_roles=["DevOps Engineer",
+                                                                              "Site Reliability Engineer"])
+    score = model.rank([learn], NOW).set_index("contact_id")["score"]
+    assert score[[1, 2, 3, 4]].min() > score[[5, 6, 7]].max() > 0, score

@@ -135,6 +135,11 @@ _LEARNING_DEVELOPMENT = re.compile(r"\b(training|(?<!machine )(?<!deep )(?<!e )l
 # MBA candidates and a fitness trainer level with assistant professors: a fifteenth probe)
 _TEACHING_WORDS = frozenset({"teacher", "teachers", "lecturer", "lecturers", "professor", "professors", "tutor",
                              "tutors", "educator", "educators"})  # (a teaching assistant is mostly a student)
+# DevOps by its names: cloud, platform, infrastructure and site reliability engineers keep systems running
+# as DevOps engineers do ("Meet DevOps engineers" ranked "Cloud Engineer 1" 53rd, after senior software
+# engineers who shared as much: "engineer"; a fifteenth probe)
+_DEVOPS = re.compile(r"\b(devops|cloud (engineer|engineering|architect|operations|ops|administrator)|"
+                     r"site reliability|sre|platform engineer|infrastructure engineer)\b")
 _CYBERSECURITY = re.compile(r"\b(information|information technology|network|cloud|application|data) security\b|"
                             r"\bsecurity (engineer|analyst|architect|operations|specialist)\b")
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
@@ -375,6 +380,9 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra.append("software engineer")
     if _RECRUITING_WORDS.intersection(out.split()) or "talent acquisition" in out:
         extra += ["recruiter", "talent acquisition"]  # one job by its two names (and a sourcer's)
+    if ("devops" in out or "cloud" in out or "re" in out or "platform" in out or "infrastructure" in out) \
+            and _DEVOPS.search(out):
+        extra += ["devops engineer", "cloud engineer", "site reliability engineer"]
     if _TEACHING_WORDS.intersection(out.split()):
         extra += ["teacher", "lecturer"]
     if ("train" in out or "learning" in out or "development" in out) and _LEARNING_DEVELOPMENT.search(out):
