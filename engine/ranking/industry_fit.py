@@ -59,7 +59,7 @@ def titles_naming(option: GoalOption, model) -> tuple[np.ndarray, np.ndarray] | 
 # Advisor | Cybersecurity" and "Facility Supervisor - Cybersecurity" serve a team or a sector, and the
 # title's last part is not their field. "Consultant - Cybersecurity" or "Analyst - Healthcare" name no
 # such function: the tag is their field.
-TAG_FUNCTIONS = frozenset({"people", "recruiting", "finance", "legal", "operations"})
+TAG_FUNCTIONS = frozenset({"people", "recruiting", "finance", "legal", "operations", "supply_chain", "learning"})
 
 
 def team_tags(model, phrases: list[str], named: np.ndarray, elsewhere: bool = False) -> np.ndarray:

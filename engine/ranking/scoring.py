@@ -76,10 +76,11 @@ INDUSTRY_SHARE = 0.7
 AT_TARGET_OUTCOMES = frozenset({"clients"})
 AT_TARGET_FLOOR = 0.25
 AT_TARGET_EXPERIENCE = 0.25
-# In a clients goal that asks no level, role fit counts BUYER_FLOOR for an intern, rising with
-# experience to all of it from a mid-level professional (BUYER_FROM, in EXPERIENCE): "Graduate
-# Apprentice | Treasury Specialist" at a bank had come first among the heads of treasury a
-# treasury-software founder asked for, while an "Executive Chef" asked for by name keeps their place.
+# In a clients goal (and a mentorship goal, below) that asks no level, role fit counts BUYER_FLOOR
+# for an intern, rising with experience to all of it from a mid-level professional (BUYER_FROM, in
+# EXPERIENCE): "Graduate Apprentice | Treasury Specialist" at a bank had come first among the heads
+# of treasury a treasury-software founder asked for, while an "Executive Chef" asked for by name keeps
+# their place.
 BUYER_FLOOR = 0.6
 BUYER_FROM = 0.4
 # A mentor has done the job as a buyer decides: a mentorship goal that asks no level reads role fit

@@ -373,7 +373,9 @@ class Taxonomy:
     def role_families(self, roles, industries=()) -> frozenset[str]:
         """Families a goal's target roles ask for ("Investor", "engineering leadership", "CTO"); a
         role that names none is read at the goal's ``industries`` (canonical names) as a title is at
-        its company's: "partner" for a goal in the legal industry asks for lawyers."""
+        its company's: "partner" for a goal in the legal industry asks for lawyers. Roles typed together
+        describe one kind of person: a role another role's industry makes one of theirs takes that
+        family instead of its own (``_beside``: "Investment Analyst" beside a VC associate)."""
         readings = []
         for role in roles or ():
             reading = self.read_title(role)

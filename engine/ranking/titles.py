@@ -128,8 +128,9 @@ _RECRUITING_WORDS = frozenset({"recruiter", "recruiters", "recruitment", "recrui
 # Learning and development by its other names: a training manager and a talent development lead do an
 # L&D manager's job ("Training Manager" shared only "manager" with "Learning and Development Manager",
 # and came after human resources managers: a fifteenth probe). Machine and deep learning are no L&D.
-_LEARNING_DEVELOPMENT = re.compile(r"\b(training|(?<!machine )(?<!deep )(?<!e )learning|talent development|"
-                                   r"capability development)\b")
+_LEARNING_DEVELOPMENT = re.compile(r"\b(training|learning (and )?development|head of learning|learning "
+                                   r"(specialist|manager|officer|partner|lead|consultant|coordinator|experience|director)|"
+                                   r"talent development|capability development)\b")
 # Teaching by its names: a professor, a tutor and an educator teach as a teacher and a lecturer do; an
 # education family's student, coach or campus ambassador does not ("Learn about teaching careers" ranked
 # MBA candidates and a fitness trainer level with assistant professors: a fifteenth probe)
@@ -139,7 +140,7 @@ _TEACHING_WORDS = frozenset({"teacher", "teachers", "lecturer", "lecturers", "pr
 # as DevOps engineers do ("Meet DevOps engineers" ranked "Cloud Engineer 1" 53rd, after senior software
 # engineers who shared as much: "engineer"; a fifteenth probe)
 _DEVOPS = re.compile(r"\b(devops|cloud (engineer|engineering|architect|operations|ops|administrator)|"
-                     r"site reliability|sre|platform engineer|infrastructure engineer)\b")
+                     r"site reliability|platform engineer(ing)?)\b")  # ("SRE" is spelled out by then)
 _CYBERSECURITY = re.compile(r"\b(information|information technology|network|cloud|application|data) security\b|"
                             r"\bsecurity (engineer|analyst|architect|operations|specialist)\b")
 _GROUP_PM = re.compile(r"\b(group|principal|senior director|director) product manager\b")
@@ -380,8 +381,7 @@ def _with_hints(out: str, present: frozenset[str] | set[str] | None = None) -> s
         extra.append("software engineer")
     if _RECRUITING_WORDS.intersection(out.split()) or "talent acquisition" in out:
         extra += ["recruiter", "talent acquisition"]  # one job by its two names (and a sourcer's)
-    if ("devops" in out or "cloud" in out or "re" in out or "platform" in out or "infrastructure" in out) \
-            and _DEVOPS.search(out):
+    if ("devops" in out or "cloud" in out or "reliab" in out or "platform" in out) and _DEVOPS.search(out):
         extra += ["devops engineer", "cloud engineer", "site reliability engineer"]
     if _TEACHING_WORDS.intersection(out.split()):
         extra += ["teacher", "lecturer"]
