@@ -127,7 +127,8 @@ _FINANCE_CONTROLLER = re.compile(r"(?<!deputy )(?<!assistant )\b(financial|finan
 _RECRUITING_WORDS = frozenset({"recruiter", "recruiters", "recruitment", "recruiting", "sourcer", "headhunter"})
 # Learning and development by its other names: a training manager and a talent development lead do an
 # L&D manager's job ("Training Manager" shared only "manager" with "Learning and Development Manager",
-# and came after human resources managers: a fifteenth probe). Machine and deep learning are no L&D.
+# and came after human resources managers: a fifteenth probe). "Learning" is L&D only in these phrases:
+# a machine learning researcher or a learning scientist is not.
 _LEARNING_DEVELOPMENT = re.compile(r"\b(training|learning (and )?development|head of learning|learning "
                                    r"(specialist|manager|officer|partner|lead|consultant|coordinator|experience|director)|"
                                    r"talent development|capability development)\b")
@@ -136,7 +137,7 @@ _LEARNING_DEVELOPMENT = re.compile(r"\b(training|learning (and )?development|hea
 # MBA candidates and a fitness trainer level with assistant professors: a fifteenth probe)
 _TEACHING_WORDS = frozenset({"teacher", "teachers", "lecturer", "lecturers", "professor", "professors", "tutor",
                              "tutors", "educator", "educators"})  # (a teaching assistant is mostly a student)
-# DevOps by its names: cloud, platform, infrastructure and site reliability engineers keep systems running
+# DevOps by its names: cloud, platform and site reliability engineers keep systems running
 # as DevOps engineers do ("Meet DevOps engineers" ranked "Cloud Engineer 1" 53rd, after senior software
 # engineers who shared as much: "engineer"; a fifteenth probe)
 _DEVOPS = re.compile(r"\b(devops|cloud (engineer|engineering|architect|operations|ops|administrator)|"
