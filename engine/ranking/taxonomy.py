@@ -390,7 +390,7 @@ class Taxonomy:
         of theirs: "Investment Analyst" beside "Venture Capital Associate" is an analyst at a VC firm,
         as a contact's title is at its company (read as finance, a meet-VC-associates goal ranked
         investment analysts at a software firm and a power company above a VC firm's associates)."""
-        others = {r.family for other, r in readings if other is not role and r.family} - {reading.family}
+        others = {r.family for _, r in readings if r.family} - {reading.family}
         for industry, families in self._industries.items():
             if families & others and reading.family not in families:
                 at = self._read_at_industry(title_forms(str(role))[1], reading.level, industry, reading)
