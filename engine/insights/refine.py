@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from scipy.stats import beta
+from scipy.special import betaincinv  # scipy.stats.beta.ppf's values, without SciPy's statistics (deferred.py)
 
 from engine.clock import local_today
 from engine.planning.pace import goal_pace
@@ -92,8 +92,8 @@ def reply_rate_table(interactions: pd.DataFrame, by: list[str]) -> pd.DataFrame:
     hits, misses = 1 + table["replies"], 1 + table["attempts"] - table["replies"]
     table["rate"] = table["replies"] / table["attempts"]
     table["mean"] = hits / (hits + misses)
-    table["low"] = beta.ppf((1 - INTERVAL) / 2, hits, misses)
-    table["high"] = beta.ppf(1 - (1 - INTERVAL) / 2, hits, misses)
+    table["low"] = betaincinv(hits, misses, (1 - INTERVAL) / 2)
+    table["high"] = betaincinv(hits, misses, 1 - (1 - INTERVAL) / 2)
     return table.sort_values("attempts", ascending=False, kind="stable").reset_index(drop=True)[by + RATE_COLUMNS]
 
 

@@ -1,0 +1,81 @@
+"""SciPy's statistics, imported when something first reads them rather than when scikit-learn loads.
+
+Why: every import of scikit-learn imports ``scipy.stats`` (``sklearn.utils.fixes``, for a mode and a
+few distributions that estimators Rapport does not use call). SciPy's statistics load some thousand
+distribution objects: 37 MB of memory and a quarter of the imports a first ranking waits for (the
+ranking's and learning's imports took 1.4-2.0 s with them, 1.0-1.4 s without, after Streamlit's and
+pandas'), on every start of the dashboard and every command, for nothing the ranking reads. At the
+dashboard's peak at 100,000 contacts (its target is 400 MB) the saving is about 16 MB: the logistic
+regression that learning fits imports much of SciPy that the statistics would have imported.
+
+``defer_scipy_stats()`` puts a stand-in for the module in ``sys.modules`` before scikit-learn is first
+imported. The stand-in imports the real module the first time one of its names is read
+(``scipy.stats.mode``) and hands that name over: code that uses the statistics gets them as before, a
+little later. Two functions are named at import time by modules Rapport loads (scikit-learn's
+metrics, which its logistic regression imports: ``from scipy.stats import rankdata, gmean``); for
+those the stand-in hands over a function that imports the module when it is first called.
+
+Python's own ``importlib.util.LazyLoader`` cannot do this on 3.11: the ``import`` statement itself
+reads the module's ``__spec__``, which loads it.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+import types
+
+NAME = "scipy.stats"
+FUNCTIONS = frozenset({"rankdata", "gmean"})  # named by scikit-learn's metrics when they are imported
+_lock = threading.RLock()
+
+
+class _Deferred(types.ModuleType):
+    """Stands in ``sys.modules`` for a module not yet imported; any name read imports it."""
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") and name.endswith("__"):  # the import system's questions (__path__, ...)
+            raise AttributeError(name)
+        if name in FUNCTIONS:
+            return _on_call(self, name)
+        return getattr(_imported(self), name)
+
+    def __dir__(self):
+        return dir(_imported(self))
+
+
+def _on_call(stand_in: _Deferred, name: str):
+    """A function that calls the real module's ``name``, importing the module on its first call."""
+
+    def call(*args, **kwargs):
+        return getattr(_imported(stand_in), name)(*args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__module__ = stand_in.__name__
+    return call
+
+
+def _imported(stand_in: _Deferred) -> types.ModuleType:
+    """The real module, imported now if need be, in place of ``stand_in`` everywhere it is looked up."""
+    with _lock:
+        if sys.modules.get(stand_in.__name__) is stand_in:
+            del sys.modules[stand_in.__name__]
+        module = importlib.import_module(stand_in.__name__)  # also sets it on its package, as usual
+    return module
+
+
+def defer_scipy_stats() -> bool:
+    """Install the stand-in for ``scipy.stats`` unless the module is imported already (or SciPy is
+    missing). True when the stand-in is in place."""
+    with _lock:
+        if NAME in sys.modules:
+            return isinstance(sys.modules[NAME], _Deferred)
+        try:
+            import scipy
+        except ImportError:
+            return False
+        stand_in = _Deferred(NAME)
+        sys.modules[NAME] = stand_in
+        scipy.stats = stand_in  # what ``import scipy.stats; scipy.stats.mode(...)`` reads
+    return True

@@ -1,0 +1,81 @@
+"""SciPy's statistics wait until something reads them (engine/deferred.py): the ranking, learning and
+review import without them, and code that does read them gets the real module. Run in fresh
+interpreters, so that whether the module is loaded is this test's alone."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import beta
+
+from engine.insights.refine import INTERVAL, reply_rate_table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(program: str) -> str:
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+LOADED = "'scipy.stats._continuous_distns' in sys.modules"
+
+
+def test_the_engine_imports_without_scipys_statistics():
+    out = _run(f"""
+import sys
+import engine.ranking, engine.outreach.opportunities, engine.outreach.learning, engine.outreach.feedback
+import engine.outreach.learning_backtest, engine.insights.review, engine.insights.refine, engine.cli
+import sklearn.linear_model, sklearn.metrics
+print({LOADED})
+""")
+    assert out == "False"
+
+
+def test_what_reads_the_statistics_gets_the_real_module():
+    out = _run(f"""
+import sys
+import engine, sklearn.metrics
+from scipy.stats import rankdata  # a name asked at import time: a stand-in until called
+print({LOADED}, rankdata([30, 10, 20]).tolist())
+print({LOADED})
+import scipy.stats
+print(scipy.stats.norm.cdf(0.0), type(sys.modules["scipy.stats"]).__name__, scipy.stats is sys.modules["scipy.stats"])
+from sklearn.metrics import label_ranking_average_precision_score as lrap  # calls rankdata
+import numpy as np
+print(round(lrap(np.array([[1, 0, 0], [0, 0, 1]]), np.array([[0.75, 0.5, 1], [1, 0.2, 0.1]])), 6))
+""")
+    lines = out.splitlines()
+    assert lines[0] == "False [3.0, 1.0, 2.0]"  # the stand-in's call imports the module, after this line's check
+    assert lines[1] == "True"
+    assert lines[2] == "0.5 module True"
+    assert lines[3] == "0.416667"  # scikit-learn's documented example
+
+
+def test_a_module_imported_already_is_left_alone():
+    out = _run("""
+import sys
+import scipy.stats
+real = sys.modules["scipy.stats"]
+from engine.deferred import defer_scipy_stats
+print(defer_scipy_stats(), sys.modules["scipy.stats"] is real)
+""")
+    assert out == "False True"
+
+
+def test_reply_rate_intervals_are_the_beta_distributions_quantiles():
+    rows = pd.DataFrame({
+        "kind": "outreach", "channel": ["email"] * 7 + ["linkedin"] * 3,
+        "outcome": ["replied", "no_reply", "replied", "no_reply", "no_reply", "meeting", "no_reply",
+                    "no_reply", "no_reply", "replied"],
+    })
+    table = reply_rate_table(rows, ["channel"]).set_index("channel")
+    hits, misses = 1 + table["replies"], 1 + table["attempts"] - table["replies"]
+    assert np.array_equal(table["low"], beta.ppf((1 - INTERVAL) / 2, hits, misses))
+    assert np.array_equal(table["high"], beta.ppf(1 - (1 - INTERVAL) / 2, hits, misses))
+    assert table.loc["email", "replies"] == 3 and (table["low"] < table["mean"]).all()
