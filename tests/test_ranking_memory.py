@@ -178,3 +178,29 @@ def test_learning_reads_each_outreachs_fit_as_scoring_all_goals_at_once_would(wo
     for k, c in enumerate(FIT_COMPONENTS):
         assert np.array_equal(got[c], table[np.arange(len(pos)), chosen, k]), c
     assert len(kinds) == len(rows)
+
+
+def test_the_score_alone_is_the_scores_parts_summed_to_the_bit(workspace):
+    """scoring._score_only (ranking without the parts: fit's array becomes the score, two temporaries)
+    gives what _scored gives with warmth, timing and fatigue written out, and releases the fit."""
+    ranker, goals, now, _ = workspace
+    w = {c: float(ranker.get_params()[f"{c}_weight"]) for c in COMPONENTS}
+    signals = ranker.signals_.at(day_of(now))
+    fit = np.random.default_rng(5).uniform(0.0, 1.2, size=(4, ranker.n_contacts_))
+    fit[1] = 0.0  # no fit: warmth and timing at the gate's floor
+    expected, warmth, timing, fatigue = scoring._scored([fit.copy()], signals, w)
+    holder = [fit.copy()]
+    score, *none = scoring._scored(holder, signals, w, parts=False)
+    assert holder == [] and none == [None, None, None]
+    assert np.array_equal(score, expected)
+    assert np.array_equal(score, fit + warmth + timing + fatigue)  # parts that sum to it
+    assert (warmth[1] > 0).any() and (fatigue < 0).any()  # the parts are not all zero
+
+
+def test_a_fit_only_ranking_without_its_parts_scores_the_same(workspace):
+    ranker, goals, now, _ = workspace
+    fit_only = learned_ranker(ranker, None)
+    lean = fit_only._scores(goals, now, contributions=False)
+    full = fit_only._scores(goals, now)
+    assert lean.contributions == {} and "warmth" in full.contributions
+    assert np.array_equal(lean.score, full.score)

@@ -70,8 +70,10 @@ def blend_response(model, score: np.ndarray, contributions: dict[str, np.ndarray
     base = getattr(response_model, "base_rate_", None)
     base = float(np.clip(base if base is not None else proba.mean(), 0.01, 1.0))
     # One goal's row at a time (each element's arithmetic is its own, so the values are the same):
-    # the blend's seven temporaries are then (contacts,) arrays, not (goals x contacts) ones.
-    weighed = np.empty_like(score)
+    # the blend's seven temporaries are then (contacts,) arrays, not (goals x contacts) ones. Without
+    # the contributions, each row is written over the score's own (read before it is written): one
+    # (goals x contacts) array fewer at a learned ranking's peak.
+    weighed = np.empty_like(score) if keep else score
     for row in range(score.shape[0]):
         weighed[row] = _blend_row(score[row], proba[row], has_fit[row], b, base, full)
     del proba
