@@ -269,3 +269,24 @@ def test_a_mark_on_one_goal_learns_that_goal_again_and_keeps_the_others_reorder(
     fresh = opportunities.rank_contacts(store, now=NOW)
     assert len(learned) == 2  # nothing kept: both goals learned
     assert kept[["contact_id", "goal_id", "score"]].equals(fresh[["contact_id", "goal_id", "score"]])
+
+
+def test_the_reorder_is_a_stable_sort_by_the_new_scores(workspace, monkeypatch):
+    """feedback_order reorders with one take: best first, equal scores in the order they had."""
+    import pandas as pd
+
+    store, goal_id = workspace
+    ids = _ids(store)
+    store.feedback.mark(goal_id, ids["Ana Data"], "good")
+    goals = store.goals.all()
+    ranker, _, version, _ = opportunities.learning_ranker(store, goals, NOW)
+    ranked = ranker.rank(goals, NOW, reasons=False)
+    ranked["score"] = np.round(ranked["score"].to_numpy(), 1)  # ties, in a known order
+    relearned = np.round(ranked["score"].to_numpy()[::-1], 1)  # what the marks' model makes of them
+    monkeypatch.setattr("engine.outreach.feedback.rerank", lambda scores, preference, marks: pd.Series(relearned))
+    results._results.clear()
+    got = opportunities.feedback_order(ranked, store.feedback.marks(), goals, ranker, NOW, version)
+    expected = ranked.assign(score=relearned).sort_values("score", ascending=False, kind="stable")
+    pd.testing.assert_frame_equal(got, expected.reset_index(drop=True))
+    assert len(set(relearned)) < len(relearned)  # some scores tie
+    assert got["contact_id"].tolist() != ranked["contact_id"].tolist()  # the marks moved someone

@@ -204,3 +204,21 @@ def test_a_fit_only_ranking_without_its_parts_scores_the_same(workspace):
     full = fit_only._scores(goals, now)
     assert lean.contributions == {} and "warmth" in full.contributions
     assert np.array_equal(lean.score, full.score)
+
+
+def test_goal_options_are_kept_by_the_goals_whole_content(workspace):
+    from engine.ranking import goals as goal_module
+
+    _, goals, _, _ = workspace
+    goal_module.forget_options()
+    first = goal_module.goal_options(goals)
+    assert first == goal_module._goal_options(goals)  # kept as worked out
+    first.clear()  # a caller's list is its own
+    again = goal_module.goal_options(goals)
+    assert again and again == goal_module._goal_options(goals)
+    edited = [dict(g) for g in goals]
+    active = next(i for i, g in enumerate(edited) if g.get("status") == "active")
+    edited[active]["target_roles"] = ["Chief Financial Officer"]
+    changed = goal_module.goal_options(edited)
+    assert changed == goal_module._goal_options(edited) and changed != again
+    assert [o.roles for o in changed] != [o.roles for o in again]

@@ -368,7 +368,12 @@ def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals
                            rows=lambda v: 0 if v is None else len(v) // 32)
         if learned is not None:
             score[rows] = learned
-    return ranked.assign(score=score).sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
+    # Best first, equal scores in their order: what a stable descending sort_values gives, as one take
+    # (the sort's own frame and its column assignment cost 10-15 ms more at 100,000 contacts).
+    order = np.argsort(-score, kind="stable")
+    out = ranked.take(order).reset_index(drop=True)
+    out["score"] = score[order]
+    return out
 
 
 def feedback_status(store: Store, goal_id: int | None = None) -> dict:

@@ -227,6 +227,7 @@ def clear_caches() -> None:
     title_forms.cache_clear()
     _TOKEN_WORDS.clear()
     from .company_names import company_aliases, normalize_company
+    from .goals import forget_options
     from .industries import infer_industry  # these read titles and companies with this module
     from .taxonomy import taxonomy
     from .text import forget_fits
@@ -238,6 +239,7 @@ def clear_caches() -> None:
     taxonomy()._first_part.cache_clear()
     taxonomy()._coded.clear()  # each distinct title's coded reading (it had been kept: a second cold fit read none)
     forget_fits()
+    forget_options()
 
 
 # Whom an assistant assists is not their role: "Executive Assistant to the MD/CEO" is an assistant,
