@@ -8,7 +8,7 @@ import re
 # Seniority rules on the normalized title; the first that matches wins, so order matters.
 _IC_MANAGER = re.compile(
     r"\b(product|program|project|account|community|success|relationship|partner|content|media|"
-    r"marketing|brand|office|case|portfolio|category|channel|campaign)\s+manager\b"
+    r"brand|office|case|portfolio|category|channel|campaign)\s+manager\b"
 )
 # Each rule with the words one of which any of its matches contains, so that a rule is only run on
 # a title that has one (most titles have none: they are "mid" without running a rule). Words
