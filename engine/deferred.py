@@ -22,6 +22,8 @@ reads the module's ``__spec__``, which loads it.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
 import sys
 import threading
 import types
@@ -32,17 +34,44 @@ _lock = threading.RLock()
 
 
 class _Deferred(types.ModuleType):
-    """Stands in ``sys.modules`` for a module not yet imported; any name read imports it."""
+    """Stands in ``sys.modules`` for a module not yet imported; any name read imports it. It has the
+    real package's ``__path__``, so that a submodule imported meanwhile is found where it is."""
 
     def __getattr__(self, name: str):
-        if name.startswith("__") and name.endswith("__"):  # the import system's questions (__path__, ...)
+        if name.startswith("__") and name.endswith("__"):  # the import system's questions (__file__, ...)
             raise AttributeError(name)
         if name in FUNCTIONS:
             return _on_call(self, name)
+        if importlib.machinery.PathFinder.find_spec(f"{self.__name__}.{name}", self.__path__) is not None:
+            raise AttributeError(name)  # a submodule (``from scipy.stats import mstats``): the import system imports it
         return getattr(_imported(self), name)
 
     def __dir__(self):
         return dir(_imported(self))
+
+
+class _StandIn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    """Answers the first import of ``NAME`` with a ``_Deferred`` module (SciPy itself is imported
+    only then, by the import system, as the module's package), until the real one is asked for."""
+
+    def find_spec(self, fullname, path, target=None):
+        if fullname != NAME:
+            return None
+        real = importlib.machinery.PathFinder.find_spec(fullname, path)
+        if real is None or real.submodule_search_locations is None:
+            return None  # not where a package would be: imported as it is
+        spec = importlib.machinery.ModuleSpec(fullname, self, is_package=True)
+        spec.submodule_search_locations = list(real.submodule_search_locations)
+        return spec
+
+    def create_module(self, spec):
+        return _Deferred(spec.name)
+
+    def exec_module(self, module) -> None:
+        module.__path__ = list(module.__spec__.submodule_search_locations)
+
+
+_finder = _StandIn()
 
 
 def _on_call(stand_in: _Deferred, name: str):
@@ -59,6 +88,8 @@ def _on_call(stand_in: _Deferred, name: str):
 def _imported(stand_in: _Deferred) -> types.ModuleType:
     """The real module, imported now if need be, in place of ``stand_in`` everywhere it is looked up."""
     with _lock:
+        if _finder in sys.meta_path:
+            sys.meta_path.remove(_finder)
         if sys.modules.get(stand_in.__name__) is stand_in:
             del sys.modules[stand_in.__name__]
         module = importlib.import_module(stand_in.__name__)  # also sets it on its package, as usual
@@ -66,16 +97,11 @@ def _imported(stand_in: _Deferred) -> types.ModuleType:
 
 
 def defer_scipy_stats() -> bool:
-    """Install the stand-in for ``scipy.stats`` unless the module is imported already (or SciPy is
-    missing). True when the stand-in is in place."""
+    """Answer the first import of ``scipy.stats`` with the stand-in, unless the module is imported
+    already. Nothing of SciPy is imported here. True when the stand-in is (or will be) used."""
     with _lock:
         if NAME in sys.modules:
             return isinstance(sys.modules[NAME], _Deferred)
-        try:
-            import scipy
-        except ImportError:
-            return False
-        stand_in = _Deferred(NAME)
-        sys.modules[NAME] = stand_in
-        scipy.stats = stand_in  # what ``import scipy.stats; scipy.stats.mode(...)`` reads
+        if _finder not in sys.meta_path:
+            sys.meta_path.insert(0, _finder)
     return True

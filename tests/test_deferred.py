@@ -79,3 +79,19 @@ def test_reply_rate_intervals_are_the_beta_distributions_quantiles():
     assert np.array_equal(table["low"], beta.ppf((1 - INTERVAL) / 2, hits, misses))
     assert np.array_equal(table["high"], beta.ppf(1 - (1 - INTERVAL) / 2, hits, misses))
     assert table.loc["email", "replies"] == 3 and (table["low"] < table["mean"]).all()
+
+
+def test_submodules_import_beside_the_stand_in_and_scipy_waits_for_the_first_import():
+    out = _run("""
+import sys
+import engine
+print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))  # nothing of SciPy yet
+from scipy.stats.mstats import mquantiles  # a submodule, as scikit-learn's inspection imports it
+print(mquantiles([1, 2, 3, 4]).tolist())
+import scipy.stats
+print(scipy.stats.norm.cdf(0.0), type(sys.modules['scipy.stats']).__name__)
+""")
+    lines = out.splitlines()
+    assert lines[0] == "[]"
+    assert lines[1] == "[1.45, 2.5, 3.55]"
+    assert lines[2] == "0.5 module"  # the real module, once its names are read
