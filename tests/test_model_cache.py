@@ -278,3 +278,29 @@ def test_a_ranking_made_with_a_ranker_since_replaced_writes_no_readings_for_the_
     after = model_cache.load_readings(workspace.path, opportunities._fingerprints[str(workspace.path)])
     assert [k for k, _ in after["readings"]] == [k for k, _ in before["readings"]]
     assert stale.kept_readings() is opportunities._fitted[str(workspace.path)][1].kept_readings()
+
+
+def test_a_restart_does_not_learn_again_from_the_same_outcomes(workspace, monkeypatch):
+    """The response model learned from the outcomes is kept beside the ranker: the restart's ranking,
+    reply chances and learning status are the ones learned, and an outcome logged learns again."""
+    from engine.outreach.learning_model import ResponseModel
+
+    first = opportunities.rank_contacts(workspace, top=20, now=TODAY)
+    status = opportunities.learning_status(workspace, TODAY)
+    assert status["learning"]  # the demo holds enough outcomes
+    _written()
+    assert model_cache.learned_file(workspace.path).is_file()
+    _restart()
+    fits = []
+    original = ResponseModel.fit
+    monkeypatch.setattr(ResponseModel, "fit", lambda self, X, y: fits.append(1) or original(self, X, y))
+    again = opportunities.rank_contacts(workspace, top=20, now=TODAY)
+    assert fits == []
+    assert again[["contact_id", "score", "next_step"]].equals(first[["contact_id", "score", "next_step"]])
+    assert opportunities.learning_status(workspace, TODAY) == status
+    contact = int(first["contact_id"].iloc[0])
+    workspace.interactions.log({"contact_id": contact, "kind": "outreach", "channel": "email",
+                                "occurred_on": TODAY, "outcome": "replied"})
+    opportunities.rank_contacts(workspace, top=20, now=TODAY)
+    assert fits  # a new outcome: learned again
+    assert opportunities.learning_status(workspace, TODAY)["outcomes"] == status["outcomes"] + 1

@@ -122,6 +122,24 @@ def save_readings(db_path: str | Path, key: tuple, saved: dict) -> None:
         _in_background(readings_file(db_path), key, merged)
 
 
+def learned_file(db_path: str | Path) -> Path:
+    path = Path(db_path)
+    return path.parent / "cache" / f"{path.name}.learned.pickle"
+
+
+def load_learned(db_path: str | Path, key: tuple) -> tuple | None:
+    """(the response model or None, the learning status) learned for ``key``, or None: a restart then
+    does not learn again from outcomes it learned from (0.5-1 s of Home's preparation at 100,000
+    contacts, which Today's first click waits for)."""
+    return _read(learned_file(db_path), key)
+
+
+def save_learned(db_path: str | Path, key: tuple, model, status: dict) -> None:
+    """Write what ``load_learned`` reads, in the background, as ``save`` does."""
+    if enabled():
+        _in_background(learned_file(db_path), key, lambda: (model, status))
+
+
 def _in_background(target: Path, key: tuple, payload) -> None:
     # Not a daemon: a process that ends meanwhile finishes the write first (the interpreter waits for it).
     writer = threading.Thread(target=_write, args=(target, key, payload), name="rapport-ranker-cache", daemon=False)

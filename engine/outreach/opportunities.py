@@ -179,7 +179,7 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
 
     The learned model depends on goal fit too, so it is kept per data version *and* goals.
     """
-    from .learning import ranker_with_learning
+    from .learning import learned_ranker, ranker_with_learning
 
     now = _now(now)
     # Outreach's list, ranked by the preparation under way, is read from it rather than ranked twice.
@@ -197,14 +197,36 @@ def learning_ranker(store: Store, goals: list[dict], now: datetime | date | None
                 cached = _learned.get(str(store.path))
             if cached and cached[0] == key:
                 return cached[1], contacts, key, cached[2]
-            interactions = store.interactions.frame()
             if contacts.empty:
                 status = {"learning": False, "outcomes": 0, "message": "no contacts yet"}
                 return ranker, contacts, key, status
-            learned, status = ranker_with_learning(ranker, goals, interactions, now, contacts=contacts)
+            on_disk = _learned_key(store, goals, now)
+            kept = model_cache.load_learned(store.path, on_disk) if on_disk else None
+            if kept is not None:  # learned from these outcomes and goals by the last run today
+                model, status = kept
+                learned = ranker if model is None else learned_ranker(ranker, model)
+            else:
+                learned, status = ranker_with_learning(ranker, goals, store.interactions.frame(), now,
+                                                       contacts=contacts)
+                if on_disk:
+                    model = None if learned is ranker else learned.response_model
+                    model_cache.save_learned(store.path, on_disk, model, status)
             with _lock:
                 _learned[str(store.path)] = (key, learned, status)
     return learned, contacts, key, status
+
+
+def _learned_key(store: Store, goals: list[dict], now: datetime) -> tuple | None:
+    """What a response model learned is kept on disk under: the fitted ranker's own key (the data
+    version, which moves with every outcome logged, and the contacts), the goals, the day (the
+    outcomes up to it) and the whole engine's code. None before the ranker is kept."""
+    from engine.kept import code_fingerprint
+
+    with _lock:
+        fitted = _fingerprints.get(str(store.path))
+    if fitted is None:
+        return None
+    return (fitted, goals_fingerprint(goals), now.date().isoformat(), code_fingerprint())
 
 
 def learning_status(store: Store, now: datetime | date | None = None) -> dict:
