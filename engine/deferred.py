@@ -8,8 +8,9 @@ pandas'), on every start of the dashboard and every command, for nothing the ran
 dashboard's peak at 100,000 contacts (its target is 400 MB) the saving is about 16 MB: the logistic
 regression that learning fits imports much of SciPy that the statistics would have imported.
 
-``defer_scipy_stats()`` puts a stand-in for the module in ``sys.modules`` before scikit-learn is first
-imported. The stand-in imports the real module the first time one of its names is read
+``defer_scipy_stats()`` (run by ``engine/__init__.py``, before anything imports scikit-learn) has the
+first import of ``scipy.stats`` answered with a stand-in module, SciPy itself being imported only then.
+The stand-in imports the real module the first time one of its names is read
 (``scipy.stats.mode``) and hands that name over: code that uses the statistics gets them as before, a
 little later. Two functions are named at import time by modules Rapport loads (scikit-learn's
 metrics, which its logistic regression imports: ``from scipy.stats import rankdata, gmean``); for
