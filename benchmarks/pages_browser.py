@@ -253,8 +253,8 @@ def keep_ranker(store) -> None:
     kept = (model_cache.cache_file(store.path), model_cache.learned_file(store.path), flags_file(store.path),
             kept_file(store.path, "goals"))
     if not all(path.is_file() for path in kept):
-        raise RuntimeError("the ranker, its response model, Home's flags or the Goals page's figures were not kept on disk "
-                           "(RAPPORT_MODEL_CACHE=0?)")
+        raise RuntimeError("the ranker, its response model, Home's flags or the Goals page's figures were not "
+                           "kept on disk (RAPPORT_MODEL_CACHE=0?)")
 
 
 def _median_of(rounds: list[dict[str, float]], key: str) -> float:
