@@ -31,7 +31,7 @@ import types
 
 NAME = "scipy.stats"
 FUNCTIONS = frozenset({"rankdata", "gmean"})  # named by scikit-learn's metrics when they are imported
-_lock = threading.RLock()
+_lock = threading.Lock()
 
 
 class _Deferred(types.ModuleType):
@@ -87,14 +87,15 @@ def _on_call(stand_in: _Deferred, name: str):
 
 
 def _imported(stand_in: _Deferred) -> types.ModuleType:
-    """The real module, imported now if need be, in place of ``stand_in`` everywhere it is looked up."""
+    """The real module, imported now if need be, in place of ``stand_in`` everywhere it is looked up.
+    The import itself runs outside ``_lock``, under the import system's own locks, which see a thread
+    importing a submodule meanwhile (this lock around the import could wait for it forever)."""
     with _lock:
         if _finder in sys.meta_path:
             sys.meta_path.remove(_finder)
         if sys.modules.get(stand_in.__name__) is stand_in:
             del sys.modules[stand_in.__name__]
-        module = importlib.import_module(stand_in.__name__)  # also sets it on its package, as usual
-    return module
+    return importlib.import_module(stand_in.__name__)  # also sets it on its package, as usual
 
 
 def defer_scipy_stats() -> bool:

@@ -95,3 +95,23 @@ print(scipy.stats.norm.cdf(0.0), type(sys.modules['scipy.stats']).__name__)
     assert lines[0] == "[]"
     assert lines[1] == "[1.45, 2.5, 3.55]"
     assert lines[2] == "0.5 module"  # the real module, once its names are read
+
+
+def test_threads_that_read_the_statistics_at_once_each_get_them():
+    out = _run("""
+import sys, threading
+import engine, sklearn.metrics
+import scipy.stats
+from scipy.stats import rankdata
+got = []
+def read(k):
+    if k % 2:
+        got.append(float(scipy.stats.norm.cdf(0.0)))
+    else:
+        got.append(float(rankdata([2, 1])[0]))
+threads = [threading.Thread(target=read, args=(k,)) for k in range(8)]
+for t in threads: t.start()
+for t in threads: t.join(60)
+print(sorted(got), type(sys.modules['scipy.stats']).__name__)
+""")
+    assert out == "[0.5, 0.5, 0.5, 0.5, 2.0, 2.0, 2.0, 2.0] module"
