@@ -1,20 +1,25 @@
-"""SciPy's statistics, imported when something first reads them rather than when scikit-learn loads.
+"""Parts of SciPy that scikit-learn imports for estimators Rapport never uses, imported when
+something first reads them rather than when scikit-learn loads.
 
 Why: every import of scikit-learn imports ``scipy.stats`` (``sklearn.utils.fixes``, for a mode and a
-few distributions that estimators Rapport does not use call). SciPy's statistics load some thousand
-distribution objects: 37 MB of memory and a quarter of the imports a first ranking waits for (the
-ranking's and learning's imports took 1.4-2.0 s with them, 1.0-1.4 s without, after Streamlit's and
-pandas'), on every start of the dashboard and every command, for nothing the ranking reads. At the
-dashboard's peak at 100,000 contacts (its target is 400 MB) the saving is about 16 MB: the logistic
-regression that learning fits imports much of SciPy that the statistics would have imported.
+few distributions that estimators Rapport does not use call), and every import of its text features
+imports ``scipy.interpolate`` (``sklearn.preprocessing``, for its spline features), which imports
+SciPy's optimizers and spatial structures. SciPy's statistics load some thousand distribution
+objects: 37 MB and a quarter of the imports a first ranking waits for (the ranking's and learning's
+imports took 1.4-2.0 s with them, 1.0-1.4 s without). The interpolation's tree is 19 MB more of the
+ranking's imports (56 -> 37 MB), which a dashboard that loads its kept response model never reads:
+the model scores with its own coefficients (engine/outreach/learning_model.py); only fitting one
+imports SciPy's optimizers, for the logistic regression.
 
-``defer_scipy_stats()`` (run by ``engine/__init__.py``, before anything imports scikit-learn) has the
-first import of ``scipy.stats`` answered with a stand-in module, SciPy itself being imported only then.
-The stand-in imports the real module the first time one of its names is read
-(``scipy.stats.mode``) and hands that name over: code that uses the statistics gets them as before, a
-little later. Two functions are named at import time by modules Rapport loads (scikit-learn's
-metrics, which its logistic regression imports: ``from scipy.stats import rankdata, gmean``); for
-those the stand-in hands over a function that imports the module when it is first called.
+``defer_unused_scipy()`` (run by ``engine/__init__.py``, before anything imports scikit-learn) has the
+first import of each module in ``DEFERRED`` answered with a stand-in module, SciPy itself being
+imported only then. The stand-in imports the real module the first time one of its names is read
+(``scipy.stats.mode``) and hands that name over: code that uses it gets it as before, a little later.
+A few names are read at import time by modules Rapport loads (``from scipy.stats import rankdata,
+gmean`` in scikit-learn's metrics, ``from scipy.interpolate import BSpline`` in its preprocessing);
+for those the stand-in hands over an object that imports the module when it is first called or one
+of its attributes is read (``BSpline.design_matrix``). Such an object is not the class itself:
+``isinstance(x, BSpline)`` would be False, which none of those modules asks.
 
 Python's own ``importlib.util.LazyLoader`` cannot do this on 3.11: the ``import`` statement itself
 reads the module's ``__spec__``, which loads it.
@@ -29,9 +34,13 @@ import sys
 import threading
 import types
 
-NAME = "scipy.stats"
-FUNCTIONS = frozenset({"rankdata", "gmean"})  # named by scikit-learn's metrics when they are imported
+# The modules deferred, each with the names that modules Rapport loads read from it at import time.
+DEFERRED = {
+    "scipy.stats": frozenset({"rankdata", "gmean"}),  # scikit-learn's metrics
+    "scipy.interpolate": frozenset({"BSpline"}),  # scikit-learn's preprocessing (its spline features)
+}
 _lock = threading.Lock()
+_pending: set[str] = set()  # deferred and not yet imported for real
 
 
 class _Deferred(types.ModuleType):
@@ -41,8 +50,8 @@ class _Deferred(types.ModuleType):
     def __getattr__(self, name: str):
         if name.startswith("__") and name.endswith("__"):  # the import system's questions (__file__, ...)
             raise AttributeError(name)
-        if name in FUNCTIONS:
-            return _on_call(self, name)
+        if name in DEFERRED.get(self.__name__, ()):
+            return _HandedOver(self, name)
         if importlib.machinery.PathFinder.find_spec(f"{self.__name__}.{name}", self.__path__) is not None:
             raise AttributeError(name)  # a submodule (``from scipy.stats import mstats``): the import system imports it
         return getattr(_imported(self), name)
@@ -52,11 +61,11 @@ class _Deferred(types.ModuleType):
 
 
 class _StandIn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Answers the first import of ``NAME`` with a ``_Deferred`` module (SciPy itself is imported
-    only then, by the import system, as the module's package), until the real one is asked for."""
+    """Answers the first import of a pending module with a ``_Deferred`` one (SciPy itself is
+    imported only then, by the import system, as the module's package), until the real one is asked for."""
 
     def find_spec(self, fullname, path, target=None):
-        if fullname != NAME:
+        if fullname not in _pending:
             return None
         real = importlib.machinery.PathFinder.find_spec(fullname, path)
         if real is None or real.submodule_search_locations is None:
@@ -75,35 +84,53 @@ class _StandIn(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 _finder = _StandIn()
 
 
-def _on_call(stand_in: _Deferred, name: str):
-    """A function that calls the real module's ``name``, importing the module on its first call."""
+class _HandedOver:
+    """A name of a deferred module read at import time: calling it, or reading one of its attributes,
+    imports the module and uses the real name."""
 
-    def call(*args, **kwargs):
-        return getattr(_imported(stand_in), name)(*args, **kwargs)
+    def __init__(self, stand_in: _Deferred, name: str):
+        self._stand_in, self._name = stand_in, name
 
-    call.__name__ = call.__qualname__ = name
-    call.__module__ = stand_in.__name__
-    return call
+    def _real(self):
+        return getattr(_imported(self._stand_in), self._name)
+
+    def __call__(self, *args, **kwargs):
+        return self._real()(*args, **kwargs)
+
+    def __getattr__(self, attr: str):
+        return getattr(self._real(), attr)
+
+    def __repr__(self) -> str:
+        return f"<{self._stand_in.__name__}.{self._name}, imported when first used>"
 
 
 def _imported(stand_in: _Deferred) -> types.ModuleType:
     """The real module, imported now if need be, in place of ``stand_in`` everywhere it is looked up.
     The import itself runs outside ``_lock``, under the import system's own locks, which see a thread
     importing a submodule meanwhile (this lock around the import could wait for it forever)."""
+    name = stand_in.__name__
     with _lock:
-        if _finder in sys.meta_path:
+        _pending.discard(name)
+        if not _pending and _finder in sys.meta_path:
             sys.meta_path.remove(_finder)
-        if sys.modules.get(stand_in.__name__) is stand_in:
-            del sys.modules[stand_in.__name__]
-    return importlib.import_module(stand_in.__name__)  # also sets it on its package, as usual
+        if sys.modules.get(name) is stand_in:
+            del sys.modules[name]
+    return importlib.import_module(name)  # also sets it on its package, as usual
 
 
-def defer_scipy_stats() -> bool:
-    """Answer the first import of ``scipy.stats`` with the stand-in, unless the module is imported
-    already. Nothing of SciPy is imported here. True when the stand-in is (or will be) used."""
+def defer_unused_scipy() -> list[str]:
+    """Answer the first import of each module in ``DEFERRED`` with a stand-in, unless the module is
+    imported already. Nothing of SciPy is imported here. Returns the modules whose stand-in is (or
+    will be) used."""
+    deferred = []
     with _lock:
-        if NAME in sys.modules:
-            return isinstance(sys.modules[NAME], _Deferred)
-        if _finder not in sys.meta_path:
+        for name in DEFERRED:
+            if name in sys.modules:
+                if isinstance(sys.modules[name], _Deferred):
+                    deferred.append(name)
+                continue
+            _pending.add(name)
+            deferred.append(name)
+        if _pending and _finder not in sys.meta_path:
             sys.meta_path.insert(0, _finder)
-    return True
+    return deferred

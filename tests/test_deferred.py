@@ -1,6 +1,6 @@
-"""SciPy's statistics wait until something reads them (engine/deferred.py): the ranking, learning and
-review import without them, and code that does read them gets the real module. Run in fresh
-interpreters, so that whether the module is loaded is this test's alone."""
+"""SciPy's statistics and interpolation wait until something reads them (engine/deferred.py): the
+ranking, learning and review import without them, and code that does read them gets the real module.
+Run in fresh interpreters, so that whether the module is loaded is this test's alone."""
 
 from __future__ import annotations
 
@@ -62,10 +62,10 @@ def test_a_module_imported_already_is_left_alone():
 import sys
 import scipy.stats
 real = sys.modules["scipy.stats"]
-from engine.deferred import defer_scipy_stats
-print(defer_scipy_stats(), sys.modules["scipy.stats"] is real)
+from engine.deferred import defer_unused_scipy
+print(defer_unused_scipy(), sys.modules["scipy.stats"] is real)
 """)
-    assert out == "False True"
+    assert out == "[] True"  # the statistics imported already, and with them the interpolation: nothing deferred
 
 
 def test_reply_rate_intervals_are_the_beta_distributions_quantiles():
@@ -115,3 +115,34 @@ for t in threads: t.join(60)
 print(sorted(got), type(sys.modules['scipy.stats']).__name__)
 """)
     assert out == "[0.5, 0.5, 0.5, 0.5, 2.0, 2.0, 2.0, 2.0] module"
+
+
+def test_the_ranking_and_a_kept_response_model_score_without_scipys_interpolation():
+    out = _run("""
+import sys
+import engine.ranking, engine.outreach.learning_model, engine.outreach.opportunities, engine.outreach.feedback
+print('scipy.interpolate._bsplines' in sys.modules, 'scipy.optimize._minimize' in sys.modules)
+import sklearn.linear_model  # what fitting a response model imports: SciPy's optimizers, as before
+print('scipy.optimize._minimize' in sys.modules, 'scipy.interpolate._bsplines' in sys.modules)
+""")
+    assert out.splitlines() == ["False False", "True False"]
+
+
+def test_spline_features_get_the_real_bspline_when_they_use_it():
+    out = _run("""
+import sys
+import numpy as np
+import engine, sklearn.preprocessing
+from sklearn.preprocessing._polynomial import BSpline
+print(type(BSpline).__name__, 'scipy.interpolate._bsplines' in sys.modules)
+X = np.linspace(0, 1, 7)[:, None]
+spline = sklearn.preprocessing.SplineTransformer(n_knots=3, degree=2).fit(X)  # BSpline.construct_fast
+dense = spline.transform(X)
+sparse = sklearn.preprocessing.SplineTransformer(n_knots=3, degree=2, sparse_output=True).fit(X).transform(X)
+import scipy.interpolate
+real = type(sys.modules['scipy.interpolate']).__name__
+print(real, np.allclose(dense.sum(axis=1), 1.0), np.allclose(sparse.toarray(), dense))
+""")
+    lines = out.splitlines()
+    assert lines[0] == "_HandedOver False"  # named at import time, imported at first use
+    assert lines[1] == "module True True"  # B-splines sum to one on their interval; sparse (design_matrix) agrees
