@@ -73,7 +73,7 @@ def test_product_success_is_customer_success_not_product():
     of engineering (a related family at the level the role names) came next, above the product
     managers too: its seniority counted in proportion to its weak role fit, and now in proportion to
     its square (``scoring.SENIORITY_TEXT_GATE``), so the people of the field itself come first."""
-    assert read_title("Lead, Product Success and Relationships").family == "sales"
+    assert read_title("Lead, Product Success and Relationships").family == "customer_success"
     model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in (
         "Lead, Product Success and Relationships", "Senior Product Manager", "Product Manager", "Head of Engineering",
         "Founding Member & Head Of Content")]))
