@@ -122,6 +122,20 @@ def test_settings_profile_starts_from_the_archive_owner_and_saves(workspace, mon
     assert saved.settings.get("keep_message_texts") == "1"
 
 
+def test_settings_offers_every_time_zone_and_saves_the_one_chosen(workspace, monkeypatch):
+    """The zones are read once per process (engine.clock.time_zones); the list is still the computer's."""
+    from zoneinfo import available_timezones
+
+    app = open_page("ui/settings.py", Path(workspace.path), monkeypatch)
+    zone = next(s for s in app.selectbox if s.label == "Follow-ups come due by the calendar of")
+    assert zone.options == ["this computer's time zone", *sorted(available_timezones())]
+    zone.set_value("Africa/Lagos").run()
+    assert not app.exception
+    assert Store(workspace.path).settings.get("timezone") == "Africa/Lagos"
+    app.run()  # a rerun shows the zone saved
+    assert next(s for s in app.selectbox if s.label == "Follow-ups come due by the calendar of").value == "Africa/Lagos"
+
+
 def test_pitch_page_opens_on_the_goal_the_draft_asked_for(workspace, monkeypatch):
     goal_id = int(workspace.goals.all()[0]["id"])
     monkeypatch.setenv("RAPPORT_DB", str(workspace.path))

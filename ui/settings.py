@@ -2,12 +2,11 @@
 
 import contextlib
 from pathlib import Path
-from zoneinfo import available_timezones
 
 import pandas as pd
 import streamlit as st
 
-from engine.clock import workspace_now
+from engine.clock import time_zones, workspace_now
 from engine.exports import csv_bytes, interactions_csv
 from engine.outreach.drafts import Profile, keeps_texts, read_profile, save_profile, set_keeps_texts
 from engine.store import AUTOMATIC_COPIES_KEPT, StoreError, automatic_copies, copy_day, restore_copy
@@ -86,7 +85,7 @@ def preferences(workspace) -> None:
     st.subheader("Time zone", anchor=False)
     with section_errors():
         current_tz = workspace.settings.get("timezone") or ""
-    zones = [""] + sorted(available_timezones())
+    zones = ["", *time_zones()]
     tz = st.selectbox("Follow-ups come due by the calendar of", zones, index=zones.index(current_tz)
                       if current_tz in zones else 0, format_func=lambda z: z or "this computer's time zone")
     if tz != current_tz:
