@@ -74,3 +74,26 @@ def test_the_first_places_are_read_from_the_whole_list_once_it_is_ranked(demo, m
     pd.testing.assert_frame_equal(read[direct.columns], direct, check_exact=True)
     first = rank_contacts(demo, top=5, now=NOW, reasons=False)
     assert first["contact_id"].tolist() == direct["contact_id"].head(5).tolist()
+
+
+def test_a_pages_reasons_are_written_once_until_the_data_or_goals_change(tmp_path, monkeypatch):
+    """A rerun of the same page (a click) reads the reasons kept; an edited goal writes them again."""
+    from engine.ranking import OpportunityRanker
+
+    store = Store(tmp_path / "rapport.duckdb")
+    load_demo_workspace(store, today=date.today())
+    written = []
+    original = OpportunityRanker.reasons_for
+    monkeypatch.setattr(OpportunityRanker, "reasons_for",
+                        lambda self, *a, **k: written.append(1) or original(self, *a, **k))
+    page = rank_contacts(store, now=NOW, reasons=False).head(25)
+    first = with_reasons(store, page, now=NOW)
+    first["reasons"].iloc[0].append("changed by the caller")  # the caller's own lists
+    again = with_reasons(store, page, now=NOW)
+    assert len(written) == 1
+    assert "changed by the caller" not in again["reasons"].iloc[0]
+    pd.testing.assert_series_equal(again["next_step"], first["next_step"])
+    goal = store.goals.all(statuses=("active",))[0]
+    store.goals.update(goal["id"], {"target_roles": [*goal.get("target_roles", []), "Investor"]})
+    with_reasons(store, page, now=NOW)
+    assert len(written) == 2
