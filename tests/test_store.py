@@ -187,3 +187,18 @@ def test_a_missing_pandas_date_is_logged_as_no_date(store):
                              "follow_up_on": pd.NaT}])
     logged = store.interactions.frame().iloc[0]
     assert str(logged["occurred_on"])[:10] == "2024-03-02" and pd.isna(logged["follow_up_on"])
+
+
+def test_a_person_shown_is_counted_once_a_day_however_often_the_page_reruns(store):
+    from datetime import date, timedelta
+
+    store.imports.save_contacts(parsed_contacts([ADA, GRACE]))
+    ada, grace = (int(i) for i in store.contacts.for_ranking()["id"])
+    day = date(2026, 12, 7)
+    store.contacts.note_recommended([ada, grace, ada], on=day)  # one person twice on a page: once
+    store.contacts.note_recommended([ada], on=day)  # a rerun the same day
+    store.contacts.note_recommended([ada], on=day + timedelta(days=1))
+    store.contacts.note_recommended([grace], on=day - timedelta(days=3))  # a day already past: no count
+    store.contacts.note_recommended([], on=day)
+    shown = store.contacts.for_ranking().set_index("id")["times_recommended"]
+    assert (shown[ada], shown[grace]) == (2, 1)

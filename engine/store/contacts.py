@@ -298,20 +298,22 @@ class Contacts(Part):
     def note_recommended(self, contact_ids: list[int], on) -> None:
         """Count how often a contact was put in front of the user, so ignored ones can move down.
 
-        Counted at most once per day per contact, however often the page reruns.
+        Counted at most once per day per contact, however often the page reruns. One statement for
+        the page's people: a statement each took 16 ms of every run of the Outreach page.
         """
-        if not contact_ids:
+        ids = sorted({int(cid) for cid in contact_ids})  # one row each: an upsert may touch a row once
+        if not ids:
             return
         with self._writing() as conn:
-            conn.executemany(
+            conn.execute(
                 """
-                INSERT INTO recommendations VALUES (?, 1, ?, ?)
+                INSERT INTO recommendations SELECT id, 1, ?, ? FROM unnest(?::BIGINT[]) AS shown(id)
                 ON CONFLICT (contact_id) DO UPDATE SET
                     times_shown = CASE WHEN recommendations.last_shown < excluded.last_shown
                                        THEN recommendations.times_shown + 1 ELSE recommendations.times_shown END,
                     last_shown = greatest(recommendations.last_shown, excluded.last_shown)
                 """,
-                [[int(cid), on, on] for cid in contact_ids],
+                [on, on, ids],
             )
 
     def for_cadence(self) -> pd.DataFrame:
