@@ -107,7 +107,7 @@ def test_an_event_that_fits_no_goal_is_never_suggested_and_says_so(tmp_path):
     industry" (timing and price alone), and an event imported before as "(CANCELLED)" was suggested."""
     from datetime import datetime
 
-    from engine.outreach.opportunities import rank_events
+    from engine.outreach.event_suggestions import rank_events
     from engine.records import EVENT_FIELDS, ParsedFile
     from engine.store import Store
 
@@ -157,3 +157,34 @@ def test_the_events_list_says_free_a_price_or_nothing_never_none():
 
     ranked = pd.DataFrame({"score": [0.5, 0.4, 0.3], "cost": [0.0, 1900.0, float("nan")]})
     assert with_event_fit(ranked)["cost"].tolist() == ["free", "1,900", ""]
+
+
+def test_the_events_ranking_is_kept_for_the_minute_until_events_goals_or_data_change(tmp_path, monkeypatch):
+    """A rerun of the Events page ranks nothing again; an event added, a goal edited, an event deleted or
+    the next minute does."""
+    from datetime import datetime, timedelta
+
+    from engine.outreach.event_suggestions import rank_events
+    from engine.ranking import EventRanker
+    from engine.store import Store
+
+    store = Store(tmp_path / "w.duckdb")
+    goal_id = store.goals.add(goal(title="Learn the climate tech industry", outcome="learn", target_roles=[],
+                                   industries=["climate tech"], id=None))
+    first = store.events.add({"title": "Climate Tech Founders Meetup", "kind": "meetup",
+                              "starts_at": datetime(2027, 1, 10, 18)})
+    fits = []
+    original = EventRanker.fit
+    monkeypatch.setattr(EventRanker, "fit", lambda self, *a, **k: fits.append(1) or original(self, *a, **k))
+    now = datetime(2026, 12, 7, 9, 0, 5)
+    assert rank_events(store, now=now)["title"].tolist() == ["Climate Tech Founders Meetup"]
+    rank_events(store, now=now + timedelta(seconds=40))  # a rerun within the minute
+    assert len(fits) == 1
+    store.events.add({"title": "Climate Week Lagos", "kind": "conference", "starts_at": datetime(2027, 2, 1, 9)})
+    assert len(rank_events(store, now=now)) == 2 and len(fits) == 2
+    store.goals.update(goal_id, {"title": "Learn the climate tech and energy industry"})
+    assert rank_events(store, now=now)["goal_title"].iloc[0] == "Learn the climate tech and energy industry"
+    store.events.delete(first)
+    assert rank_events(store, now=now)["title"].tolist() == ["Climate Week Lagos"]
+    rank_events(store, now=now + timedelta(minutes=1))
+    assert len(fits) == 5

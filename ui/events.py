@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from engine.clock import workspace_now
-from engine.outreach.opportunities import EVENT_COLUMNS, rank_events
+from engine.outreach.event_suggestions import EVENT_COLUMNS, rank_events
 from engine.outreach.table import EVENT_FIT_HELP, with_event_fit
 from engine.planning.agenda import attendance
 from engine.store import ContactQuery

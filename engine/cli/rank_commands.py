@@ -24,7 +24,7 @@ def _rank_contacts(store: Store, goal_id: int | None, top: int):
 
 
 def _rank_events(store: Store, goal_id: int | None, top: int):
-    from engine.outreach.opportunities import rank_events
+    from engine.outreach.event_suggestions import rank_events
 
     columns = ["event_id", "title", "starts_at", "score", "goal_id", "goal_title", "reasons", "next_step"]
     return rank_events(store, goal_id=goal_id, top=top), columns

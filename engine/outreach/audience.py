@@ -24,7 +24,8 @@ from engine.ranking.goals import priority_weight
 from engine.ranking.scoring import at_asked_level
 from engine.store import Store
 
-from .opportunities import contact_ranker, goals_fingerprint, rank_events
+from .event_suggestions import rank_events
+from .opportunities import contact_ranker, goals_fingerprint
 from .results import memoized
 
 MEMBER_SCORE = 0.3

@@ -1,6 +1,6 @@
-"""The weekly question, answered: whom to contact and which events to attend first, and why.
+"""The weekly question, answered: whom to contact first, and why (which events: event_suggestions).
 
-This joins the store and the ranking: it reads contacts, goals and events, fits the rankers and
+This joins the store and the ranking: it reads contacts and goals, fits the contact ranker and
 returns display-ready frames. The contact ranker is fitted once per data version and kept, so
 editing a goal re-scores without re-reading or re-vectorizing contacts; on a new day only what the
 day changes without a new data version (how often each contact was suggested, which fatigue reads)
@@ -19,9 +19,8 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-from engine.clock import local_now, workspace_now
-from engine.importers.event_words import says_cancelled
-from engine.ranking import EventRanker, OpportunityRanker
+from engine.clock import local_now
+from engine.ranking import OpportunityRanker
 from engine.ranking.readings import carry_readings
 from engine.ranking.signals import ContactSignals
 from engine.store import Store
@@ -32,7 +31,6 @@ from .results import kept_result, memoized
 log = logging.getLogger(__name__)
 OUTREACH_COLUMNS = ["rank", "full_name", "company", "position", "next_step", "reasons", "score", "goal_title",
                     "segment_name"]
-EVENT_COLUMNS = ["title", "kind", "starts_at", "location", "cost", "next_step", "reasons", "score", "goal_title"]
 
 _lock = threading.Lock()
 _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
@@ -430,27 +428,3 @@ def explain_contact(store: Store, contact_id: int, now: datetime | date | None =
         goals = store.goals.all()
         ranker, _, _, _ = learning_ranker(store, goals, now)
     return ranker.explain(contact_id, goals, now)
-
-
-def rank_events(store: Store, goal_id: int | None = None, top: int | None = None,
-                now: datetime | date | None = None) -> pd.DataFrame:
-    """Upcoming events best first (events are few: fitted on every call), against the wall clock in
-    the zone set in Settings, as their times are kept. For one goal, only the events that fit it
-    (its suggestions); for all, every upcoming event, those that fit no goal last and saying so.
-    An event whose title says it is cancelled ("... (CANCELLED)") is never suggested."""
-    with store.session():
-        now = _now(now) if now is not None else workspace_now(store)
-        goals = store.goals.all()
-        events = store.events.frame(upcoming_from=now)
-    events = events[~events["title"].map(says_cancelled).astype(bool)]  # imported before the importers left them out
-    if events.empty:
-        return pd.DataFrame(columns=["event_id", *EVENT_COLUMNS, "goal_id"])
-    if goal_id is not None:
-        goals = [g for g in goals if g["id"] == goal_id]
-    ranked = EventRanker().fit(events).rank(goals, now, top=top, fitting_only=goal_id is not None)
-    details = events.set_index("id")[[c for c in ("title", "kind", "starts_at", "location", "cost", "url")
-                                      if c not in ranked.columns]]
-    ranked = ranked.join(details, on="event_id")
-    under = ["goal_id", "goal_title", "segment_id", "segment_name"]  # None, not NaN, for an event under no goal
-    ranked[under] = ranked[under].astype(object).where(ranked[under].notna(), None)
-    return ranked
