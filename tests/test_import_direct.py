@@ -230,7 +230,8 @@ def test_a_first_export_goes_in_with_one_insert_unless_a_row_kept_repeats_anothe
 def test_an_import_asks_duckdb_for_the_threads_its_rows_can_use_and_gives_them_back(store, tmp_path, monkeypatch):
     import os
 
-    import duckdb
+    from engine.store.attached import close
+    from engine.store.connection import connect
 
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one core: there is nothing to give back")
@@ -240,14 +241,14 @@ def test_an_import_asks_duckdb_for_the_threads_its_rows_can_use_and_gives_them_b
         lambda conn, source: seen.append(conn.execute("SELECT current_setting('threads')").fetchone()[0])
         or original(conn, source)))
     store.summary()
-    other = duckdb.connect(str(store.path))  # another connection of this process: it sees the setting too
+    other = connect(store.path)  # another connection of this process (its kept database's): it sees the setting too
     try:
         default = other.execute("SELECT current_setting('threads')").fetchone()[0]
         assert import_directly(store, LINKEDIN, "Connections.csv").inserted == 4
         assert seen == [1]  # five rows: far from a row group per thread
         assert other.execute("SELECT current_setting('threads')").fetchone()[0] == default > 1
     finally:
-        other.close()
+        close(other)
 
 
 @pytest.mark.parametrize(("dates", "read_by_duckdb"), [

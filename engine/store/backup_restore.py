@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from .attached import close
 from .backup import (
     MANIFEST,
     MAX_ROWS,
@@ -63,7 +64,7 @@ def build(fresh: Path, contents: Contents) -> None:
             raise StoreError(f"Backup not restored: the new workspace file {fresh} could not be written "
                              f"({first_line(error)}). The workspace was left as it is.") from error
         finally:
-            conn.close()
+            close(conn)
     except BaseException:
         _remove(fresh)
         raise

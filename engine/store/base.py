@@ -19,7 +19,7 @@ import duckdb
 
 from engine.errors import NotFound
 
-from . import autobackup, health
+from . import attached, autobackup, health
 from .connection import WRITE_LOCK, StoreError, connect, describe_open_error, describe_write_error
 from .migrations import MIGRATIONS, latest_version
 
@@ -75,7 +75,7 @@ class StoreBase:
     def _close(self, conn: duckdb.DuckDBPyConnection) -> None:
         """Close a connection from ``_open``; after this process's last one, make the day's automatic copy."""
         try:
-            conn.close()
+            attached.close(conn)
         finally:
             last = health.closed(self.path)
         if last:

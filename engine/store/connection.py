@@ -18,6 +18,8 @@ import duckdb
 
 from engine.errors import RapportError
 
+from .attached import open_attached
+
 try:
     import fcntl
 except ImportError:  # Windows: no POSIX locks; DuckDB locks the file itself there
@@ -205,7 +207,7 @@ def connect(path: Path, read_only: bool = False, wait_seconds: float = 10.0) -> 
     started_afresh = False
     while True:
         try:
-            return duckdb.connect(str(path), read_only=read_only)
+            return open_attached(path, read_only)  # closed with attached.close
         except duckdb.Error as error:
             if isinstance(error, duckdb.IOException) and _is_lock_error(error):
                 created = False  # another process has the file: whatever is in it is theirs

@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from .attached import close
 from .connection import StoreDamaged, connect, describe_damage, is_damage
 
 _lock = threading.Condition()
@@ -107,14 +108,14 @@ def _connect_checked(connect, path: Path, name: str, state: tuple | None, truste
         verify(conn)
     except duckdb.Error as error:
         if not is_damage(error):
-            conn.close()
+            close(conn)
             raise
         message = describe_damage(path, error)
         _close_untouched(conn)
         _remember(name, state, message)
         raise StoreDamaged(message) from error
     except BaseException:
-        conn.close()
+        close(conn)
         raise
     return conn
 
@@ -205,6 +206,4 @@ def _remember(name: str, state: tuple | None, damage: str) -> None:
 
 def _close_untouched(conn: duckdb.DuckDBPyConnection) -> None:
     """Close without the checkpoint DuckDB makes on closing (it would replay a WAL into the damaged file)."""
-    with contextlib.suppress(duckdb.Error):
-        conn.execute("PRAGMA disable_checkpoint_on_shutdown")
-    conn.close()
+    close(conn, checkpoint=False)
