@@ -97,3 +97,28 @@ def test_a_pages_reasons_are_written_once_until_the_data_or_goals_change(tmp_pat
     store.goals.update(goal["id"], {"target_roles": [*goal.get("target_roles", []), "Investor"]})
     with_reasons(store, page, now=NOW)
     assert len(written) == 2
+
+
+def test_a_goals_first_mark_reorders_the_list_kept_without_ranking_everyone_again(tmp_path, monkeypatch):
+    """The unmarked list (places chosen to learn moved up) is put back in the ranking's order for the
+    marks to reorder: the same list, to the letter, as a workspace that never showed it ranks."""
+    import shutil
+
+    from engine.ranking import OpportunityRanker
+
+    store = Store(tmp_path / "shown.duckdb")
+    load_demo_workspace(store, today=date.today())
+    unmarked = rank_contacts(store, now=NOW, reasons=False)
+    assert unmarked["to_learn"].any()  # the places chosen to learn are moved into the first page
+    first = unmarked.iloc[0]
+    store.feedback.mark(int(first["goal_id"]), int(first["contact_id"]), "bad")
+    ranks = []
+    original = OpportunityRanker.rank
+    monkeypatch.setattr(OpportunityRanker, "rank", lambda self, *a, **k: ranks.append(1) or original(self, *a, **k))
+    marked = rank_contacts(store, now=NOW, reasons=False)
+    assert ranks == []
+    assert int(first["contact_id"]) not in marked["contact_id"].head(25).tolist()  # marked "not a fit": down
+    shutil.copy(store.path, tmp_path / "fresh.duckdb")
+    fresh = rank_contacts(Store(tmp_path / "fresh.duckdb"), now=NOW, reasons=False)
+    assert ranks  # ranked there, from the start
+    pd.testing.assert_frame_equal(marked, fresh, check_exact=True)
