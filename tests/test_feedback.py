@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.feedback_sim import simulate
 from engine.errors import NotFound, UserError
-from engine.outreach import opportunities, results
+from engine.outreach import feedback_ranking, opportunities, results
 from engine.outreach.feedback import FeedbackModel
 from tests.conftest import parsed_contacts
 from tests.test_cli import rapport
@@ -170,13 +170,15 @@ def test_a_goals_text_features_are_each_fields_tfidf_weighed_alike(workspace):
 
     store, goal_id = workspace
     extra = [{"full_name": f"P{i}", "company": [None, "A & B", "Ünïcode Co", "Xylo Labs"][i % 4],
-              "position": ["VP, R&D", "C++ dev", "a b c", "", "Data Scientist II"][i % 5],
+              "position": ["VP, R&D", "C++ dev", "a b c", "", "Data Scientist II", "Xylo Labs Unicode Lead"][i % 6],
               "tags": [None, ("ml", "a"), ()][i % 3]} for i in range(40)]
     store.imports.save_contacts(parsed_contacts(extra))
     ranker, contacts, _ = opportunities.contact_ranker(store, NOW)
     features = goal_features(ranker, store.goals.get(goal_id), NOW)
     assert features.contact_ids.tolist() == contacts["id"].tolist()
-    words = features.matrix[:, :len(ranker.terms_)]
+    words = features.text.tocsr()
+    assert words.shape == features.text.shape and words.shape[1] == len(ranker.terms_)
+    assert features.parts.shape == (len(contacts), len(opportunities_feature_components()))
     assert features.matrix.shape[1] == len(ranker.terms_) + len(opportunities_feature_components())
 
     # Counted again by scikit-learn from the values the ranker read, field by field: tf-idf over the
@@ -184,8 +186,16 @@ def test_a_goals_text_features_are_each_fields_tfidf_weighed_alike(workspace):
     counter = CountVectorizer(vocabulary=list(ranker.terms_), ngram_range=(1, 2), stop_words="english")
     counts = [counter.transform(ranker.field_values_[f][ranker.field_codes_[f]].tolist()) for f in TEXT_FIELDS]
     idf = TfidfTransformer(sublinear_tf=True).fit(sum(counts[1:], counts[0]))
-    expected = normalize(sum(normalize(idf.transform(c)) for c in counts))
+    summed = sum(normalize(idf.transform(c)) for c in counts)
+    expected = normalize(summed)
     assert sp.issparse(words) and abs(words - expected).max() < 1e-12
+    # Read through the codes (never written out), the words multiply and measure as that matrix does,
+    # a word in both a title and a company ("Xylo Labs Unicode Lead" at "Xylo Labs") counted once.
+    lengths = np.sqrt(np.asarray(summed.multiply(summed).sum(axis=1)).ravel())
+    assert lengths.max() > 1.01 and np.allclose(features.text.lengths, lengths, atol=1e-12)
+    dense = np.random.default_rng(3).random((words.shape[1], 3))
+    assert np.allclose(features.text @ dense, expected @ dense, atol=1e-12)
+    assert np.allclose(features.text @ dense[:, 0], expected @ dense[:, 0], atol=1e-12)
 
     row = dict(zip(contacts["full_name"], range(len(contacts))))
     terms = {t: i for i, t in enumerate(ranker.terms_)}
@@ -210,16 +220,16 @@ def test_the_contacts_words_are_counted_once_for_every_goal_marked(workspace):
     store, goal = workspace
     other = store.goals.add({"title": "Sell to banks", "outcome": "clients", "target_roles": ["Account Executive"]})
     ids = _ids(store)
-    opportunities._features.clear()
+    feedback_ranking._features.clear()
     store.feedback.mark(goal, ids["Ana Data"], "good")
     opportunities.rank_contacts(store, now=NOW)
     store.feedback.mark(other, ids["Gus Sales"], "good")
     ranked = opportunities.rank_contacts(store, now=NOW)
-    goals = [v for k, v in opportunities._features.items() if k != "text"]
+    goals = [v for k, v in feedback_ranking._features.items() if k != "text"]
     assert len(goals) == 2
-    words = opportunities._features["text"][1]
+    words = feedback_ranking._features["text"][1]
     for features in goals:  # each goal's features: the same words, then its own ranking parts
-        assert (features.matrix[:, :words.shape[1]] != words).nnz == 0
+        assert features.text is words  # shared, not copied
     assert ranked["full_name"].tolist()[0] in ("Ana Data", "Gus Sales")
 
 
@@ -231,7 +241,7 @@ def test_the_contacts_words_are_counted_again_only_when_a_title_company_or_tag_c
     counted = []
     real = feedback.text_features
     monkeypatch.setattr(feedback, "text_features", lambda *a, **k: counted.append(1) or real(*a, **k))
-    opportunities._features.clear()
+    feedback_ranking._features.clear()
     store.feedback.mark(goal, ids["Ana Data"], "good")
     first = opportunities.rank_contacts(store, now=NOW)
     assert len(counted) == 1
@@ -246,7 +256,7 @@ def test_the_contacts_words_are_counted_again_only_when_a_title_company_or_tag_c
     opportunities.rank_contacts(store, now=NOW)
     assert len(counted) == 2  # a tag added: counted again
     ranker = opportunities.contact_ranker(store, NOW)[0]
-    assert opportunities._features["text"][0]() is ranker.terms_  # the words of the ranker now
+    assert feedback_ranking._features["text"][0]() is ranker.terms_  # the words of the ranker now
 
 
 def test_a_mark_on_one_goal_learns_that_goal_again_and_keeps_the_others_reorder(workspace, monkeypatch):
@@ -290,3 +300,93 @@ def test_the_reorder_is_a_stable_sort_by_the_new_scores(workspace, monkeypatch):
     pd.testing.assert_frame_equal(got, expected.reset_index(drop=True))
     assert len(set(relearned)) < len(relearned)  # some scores tie
     assert got["contact_id"].tolist() != ranked["contact_id"].tolist()  # the marks moved someone
+
+
+def test_a_goals_features_side_by_side_give_the_preference_of_the_one_matrix():
+    """GoalFeatures keeps the words and the ranking parts apart (no copy of the words per goal); the
+    model's preference over them is the preference over the two stacked into one matrix."""
+    import scipy.sparse as sp
+
+    from engine.outreach import feedback
+
+    rng = np.random.default_rng(11)
+    text = feedback.normalize(sp.random(300, 40, density=0.08, random_state=12, format="csr"))
+    parts = rng.random((300, 8)) * 0.3
+    parts[:20] = 0.0  # rows with words only, and rows with nothing at all
+    text = text.tolil()
+    text[10:20] = 0
+    text = text.tocsr()
+    whole = sp.hstack([text, sp.csr_matrix(parts)], format="csr")
+    features = feedback.GoalFeatures(np.arange(300) + 1000, text, parts)
+    assert features.matrix.shape == whole.shape
+    assert np.allclose(features.norms, np.sqrt(np.asarray(whole.multiply(whole).sum(axis=1)).ravel()))
+    marked = {1003: "good", 1050: "good", 1100: "bad", 1012: "good"}
+    assert (features.rows(list(marked)) != whole[[3, 50, 100, 12]]).nnz == 0
+    model = feedback.learn(features, marked)
+    assert model is not None and model.logistic_ is not None  # both kinds marked: the logistic's part too
+    ids = np.arange(300)[::-1] + 1000
+    assert np.allclose(features.preference(model, ids), model.preference(whole)[::-1], atol=1e-12)
+    one_kind = feedback.learn(features, {1003: "good"})  # similarity alone
+    assert np.allclose(features.preference(one_kind, ids), one_kind.preference(whole)[::-1], atol=1e-12)
+
+
+def test_a_learned_rankings_goal_features_are_its_fit_only_ones_without_the_reply_chance(workspace):
+    """The features read the fit's contributions, which the reply chance does not change: a learned
+    ranker gives the features of its fit-only ranker, without computing anyone's reply chance."""
+    from sklearn.base import BaseEstimator
+
+    from engine.outreach.feedback import goal_features
+    from engine.outreach.learning import learned_ranker
+
+    asked = []
+
+    class Replies(BaseEstimator):
+        def fit(self, X=None, y=None):
+            self.base_rate_ = 0.3
+            return self
+
+        def ranking_proba(self, ranker, contributions, signals, goals=None, now_day=None):
+            asked.append(1)
+            return np.linspace(0.05, 0.9, contributions["text"].size).reshape(contributions["text"].shape)
+
+    store, goal_id = workspace
+    ranker, _, _ = opportunities.contact_ranker(store, NOW)
+    learned = learned_ranker(ranker, Replies().fit())
+    goal = store.goals.get(goal_id)
+    assert "response" in learned.score([goal], NOW)  # the learned ranking does blend a reply chance in
+    asked.clear()
+    plain, smart = goal_features(ranker, goal, NOW), goal_features(learned, goal, NOW)
+    assert not asked
+    assert np.array_equal(plain.parts, smart.parts) and (plain.text.tocsr() != smart.text.tocsr()).nnz == 0
+    assert plain.parts.max() > 0
+    # each column: the ranking's own contribution (score()'s column), scaled to its largest
+    from engine.outreach.feedback import CONTRIBUTION_WEIGHT, FEATURE_COMPONENTS
+
+    scored = ranker.score([goal], NOW).set_index("contact_id").reindex(ranker.contact_ids_)
+    for k, name in enumerate(FEATURE_COMPONENTS):
+        column = scored[name].fillna(0.0).to_numpy()
+        top = column.max() if column.max() > 0 else 1.0
+        expected = CONTRIBUTION_WEIGHT * column / top / np.sqrt(len(FEATURE_COMPONENTS))
+        assert np.allclose(plain.parts[:, k], expected, atol=1e-12), name
+
+
+def test_a_goals_first_mark_imports_the_logistic_regression_ahead_of_its_first_mark_of_the_other_kind(workspace):
+    """One kind of mark learns by similarity alone; the first mark of the other kind fits a logistic
+    regression, whose import is started in the background once the first kind is marked (once a process)."""
+    import threading
+
+    store, goal = workspace
+    ids = _ids(store)
+    feedback_ranking._logistic_imported.clear()
+    store.feedback.mark(goal, ids["Ana Data"], "good")
+    opportunities.rank_contacts(store, now=NOW)
+    assert feedback_ranking._logistic_imported.is_set()
+    for thread in threading.enumerate():
+        if thread.name == "rapport-import-logistic":
+            thread.join(timeout=60)
+    import sys
+
+    assert "sklearn.linear_model" in sys.modules
+    store.feedback.mark(goal, ids["Gus Sales"], "bad")
+    ranked = opportunities.rank_contacts(store, now=NOW)
+    assert ranked["full_name"].tolist()[0] == "Ana Data" and ranked["full_name"].tolist()[-1] == "Gus Sales"

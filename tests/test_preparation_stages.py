@@ -117,3 +117,30 @@ def test_the_preparation_started_from_a_page_is_no_daemon(demo):
     page.join(timeout=120)
     assert started and started[0].daemon is False
     started[0].join(timeout=120)
+
+
+def test_homes_preparation_builds_the_words_a_goals_first_mark_reads(demo, monkeypatch):
+    """Home's preparation ends with the contacts' words (engine.outreach.feedback_ranking): a goal's
+    first feedback mark then builds only that goal's parts, not the words of every contact."""
+    from engine.outreach import feedback, feedback_ranking
+    from engine.outreach.opportunities import learning_ranker
+
+    feedback_ranking._features.clear()
+    preparation.prepare_in_background(demo).join(timeout=120)
+    preparation.wait_for_preparation(demo)  # the preparation's own thread, to its end
+    ranker = learning_ranker(demo, demo.goals.all())[0]
+    kept = feedback_ranking._features.get("text")
+    assert kept is not None and kept[0]() is ranker.terms_
+    assert kept[1].shape == (len(ranker.contact_ids_), len(ranker.terms_))
+
+    built = []
+    real = feedback.text_features
+    monkeypatch.setattr(feedback, "text_features", lambda *a, **k: built.append(1) or real(*a, **k))
+    first = rank_contacts(demo, reasons=False)
+    goal = int(first["goal_id"].iloc[0])
+    contact = int(first[first["goal_id"] == goal]["contact_id"].iloc[3])
+    demo.feedback.mark(goal, contact, "good")
+    marked = rank_contacts(demo, reasons=False)
+    assert built == []  # the words were there
+    in_goal = marked[marked["goal_id"] == goal]["contact_id"].tolist()
+    assert in_goal[0] == contact != first[first["goal_id"] == goal]["contact_id"].tolist()[0]  # the mark took effect

@@ -105,7 +105,7 @@ class FeedbackModel(BaseEstimator):
         row's largest cosine to those rows, when the caller keeps what it computed for earlier marks
         (``GoalFeatures.nearest``)."""
         check_is_fitted(self)
-        X = sp.csr_matrix(X, dtype=np.float64)
+        X = _operand(X)
         if nearest is None:
             norms = _row_norms(X) if norms is None else np.asarray(norms, dtype=np.float64)
             nearest = functools.partial(nearest_cosines, X, norms)
@@ -121,7 +121,7 @@ class FeedbackModel(BaseEstimator):
         # (10 ms of a mark at 64,000 rows).
         weights = np.zeros(X.shape[1])
         weights[self.columns_] = self.logistic_.coef_[0]
-        learned = expit(sp.csr_matrix(X, dtype=np.float64) @ weights + self.logistic_.intercept_[0])
+        learned = expit(_operand(X) @ weights + self.logistic_.intercept_[0])
         return self.similarity_share * similar + (1 - self.similarity_share) * learned
 
 
@@ -137,17 +137,105 @@ def nearest_cosines(X: sp.csr_matrix, norms: np.ndarray, marked: sp.csr_matrix) 
     return products.max(axis=1)
 
 
-def _row_norms(X: sp.csr_matrix) -> np.ndarray:
+def _row_norms(X) -> np.ndarray:
+    if isinstance(X, SideBySide):
+        return np.sqrt(_squared_norms(X.text) + np.einsum("ij,ij->i", X.parts, X.parts))
+    return np.sqrt(_squared_norms(X))
+
+
+def _squared_norms(X) -> np.ndarray:
+    if isinstance(X, FieldWords):
+        return X.squared_norms
     squares = sp.csr_matrix((X.data ** 2, X.indices, X.indptr), shape=X.shape)
-    return np.sqrt(np.asarray(squares.sum(axis=1)).ravel())
+    return np.asarray(squares.sum(axis=1)).ravel()
+
+
+@dataclass(frozen=True, eq=False)
+class FieldWords:
+    """Every contact's words (``text_features``) as a matrix read through codes: row i is
+    ``sum over fields f of weighed[f][codes[f][i]]``, divided by ``lengths[i]`` (to length 1; a
+    contact without words is a row of zeros). Why not the (contacts x terms) matrix itself: a
+    product with a dense right-hand side is the fields' products over their distinct values, taken
+    for each contact, and building that matrix (12.7 MB at 100,000 contacts) was half of a goal's
+    first mark."""
+
+    weighed: list
+    codes: list
+    lengths: np.ndarray
+    n_terms: int
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.lengths), self.n_terms
+
+    @property
+    def squared_norms(self) -> np.ndarray:
+        return (self.lengths > 0).astype(np.float64)
+
+    def __matmul__(self, dense):
+        dense = np.asarray(dense, dtype=np.float64)
+        out = np.zeros((len(self.lengths), *dense.shape[1:]))
+        for values, code in zip(self.weighed, self.codes):
+            out += np.asarray(values @ dense)[code]
+        scale = 1.0 / np.where(self.lengths > 0, self.lengths, 1.0)
+        out *= scale.reshape(-1, *([1] * (dense.ndim - 1)))
+        return out
+
+    def rows(self, where) -> sp.csr_matrix:
+        """The rows at ``where``, written out (the marked rows: a few)."""
+        where = np.asarray(where, dtype=np.int64)
+        if not self.weighed:
+            return sp.csr_matrix((len(where), self.n_terms))
+        picked = [values[code[where]] for values, code in zip(self.weighed, self.codes)]
+        return normalize(sum(picked[1:], picked[0]).tocsr())
+
+    def tocsr(self) -> sp.csr_matrix:
+        """Every row, written out (for a reader that wants the matrix itself)."""
+        return self.rows(np.arange(len(self.lengths)))
+
+
+@dataclass(frozen=True, eq=False)
+class SideBySide:
+    """A goal's features as two blocks side by side: the contacts' words (sparse, shared by every
+    goal) and the goal's ranking parts (dense, a few columns). Read as the one matrix
+    ``[text | parts]`` in products with a dense right-hand side, which is all that scoring the
+    marks needs. Why not ``sp.hstack``: that copied the words' 12.7 MB for every goal marked, 13-27
+    ms of a goal's first mark at 100,000 contacts; the blocks' products add up to the same numbers
+    (summed in another order)."""
+
+    text: sp.csr_matrix | FieldWords
+    parts: np.ndarray
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return self.text.shape[0], self.text.shape[1] + self.parts.shape[1]
+
+    def __matmul__(self, dense):
+        dense = np.asarray(dense, dtype=np.float64)
+        split = self.text.shape[1]
+        out = np.asarray(self.text @ dense[:split])
+        out += self.parts @ dense[split:]
+        return out
+
+    def rows(self, where: np.ndarray) -> sp.csr_matrix:
+        """The rows at ``where`` as one sparse matrix (a few marked rows: copied whole)."""
+        text = self.text.rows(where) if isinstance(self.text, FieldWords) else self.text[where]
+        return sp.hstack([text, sp.csr_matrix(self.parts[where])], format="csr")
+
+
+def _operand(X):
+    """``X`` as the model multiplies it: SideBySide as it is, anything else as a float CSR matrix."""
+    return X if isinstance(X, SideBySide) else sp.csr_matrix(X, dtype=np.float64)
 
 
 @dataclass(frozen=True)
 class GoalFeatures:
-    """One goal's feature matrix: a row per contact, in ``contact_ids`` order."""
+    """One goal's features: a row per contact, in ``contact_ids`` order; the contacts' words
+    (``text``) next to the goal's ranking parts (``parts``, dense; none when not given)."""
 
     contact_ids: np.ndarray
-    matrix: sp.csr_matrix
+    text: sp.csr_matrix | FieldWords
+    parts: np.ndarray | None = None
     # marked rows (their keys) -> every row's largest cosine to them, the last few (``nearest``)
     _nearest: dict = field(default_factory=dict, init=False, repr=False, compare=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False, compare=False)
@@ -156,6 +244,12 @@ class GoalFeatures:
     def index(self) -> pd.Index:
         """The contact ids as an index, built once per goal's features (every mark looks rows up)."""
         return pd.Index(self.contact_ids)
+
+    @cached_property
+    def matrix(self) -> SideBySide:
+        """``[text | parts]``, as the model reads it (not copied into one matrix: ``SideBySide``)."""
+        parts = self.parts if self.parts is not None else np.zeros((self.text.shape[0], 0))
+        return SideBySide(self.text, np.asarray(parts, dtype=np.float64))
 
     @cached_property
     def norms(self) -> np.ndarray:
@@ -191,7 +285,7 @@ class GoalFeatures:
 
     def rows(self, ids) -> sp.csr_matrix:
         where = self.index.get_indexer(np.asarray(ids))
-        return self.matrix[np.where(where < 0, 0, where)]
+        return self.matrix.rows(np.where(where < 0, 0, where))
 
     def preference(self, model: FeedbackModel, ids) -> np.ndarray:
         """``model``'s preference for each of ``ids`` (a contact not here reads as the first row).
@@ -204,7 +298,7 @@ class GoalFeatures:
 TEXT_FIELDS = ("position", "company", "tags")  # the fields whose words describe a contact to the model
 
 
-def text_features(ranker: OpportunityRanker) -> sp.csr_matrix:
+def text_features(ranker: OpportunityRanker) -> FieldWords:
     """Every contact's title, company and tags as tf-idf (a row per contact, in the ranker's order),
     the same for every goal, so built once per fit (``goal_features`` takes it).
 
@@ -216,27 +310,52 @@ def text_features(ranker: OpportunityRanker) -> sp.csr_matrix:
     manager ..."), does not drown the company and the tags, which say what a goal's words often
     do not (the industry the user meant). Measured with benchmarks/feedback_sim.py on seeds it was
     not written on (5-24): 10 marks took NDCG@20 from 0.309 to 0.499 (0.516 counting each contact's
-    joined text; 0.449 adding the fields' counts unweighed)."""
+    joined text; 0.449 adding the fields' counts unweighed).
+
+    The document frequencies count contacts, so the idf is fitted on every contact's counts. The
+    weighing is row by row (log counts, times the idf, to length 1), so it is done once per distinct
+    value; the contacts' rows are then read through their codes (``FieldWords``), never written out."""
     fields = [f for f in TEXT_FIELDS if f in ranker.field_terms_]
     n, n_terms = len(ranker.contact_ids_), len(ranker.terms_)
     if not fields or n == 0:
-        return sp.csr_matrix((n, n_terms))
-    counts = [ranker.field_terms_[f][ranker.field_codes_[f]].tocsr() for f in fields]
+        return FieldWords([], [], np.zeros(n), n_terms)
+    distinct = [ranker.field_terms_[f].tocsr() for f in fields]
+    codes = [np.asarray(ranker.field_codes_[f]) for f in fields]
+    counts = [values[code] for values, code in zip(distinct, codes)]
     idf = TfidfTransformer(sublinear_tf=True).fit(sum(counts[1:], counts[0]))
-    weighed = [normalize(idf.transform(c)) for c in counts]
-    return normalize(sum(weighed[1:], weighed[0]).tocsr())
+    del counts
+    weighed = [normalize(idf.transform(values)) for values in distinct]
+    # Each contact's summed row's squared length: its fields' (1 each, 0 for no words) and twice each
+    # pair's dot product (a word in both the title and the company), over the pairs that have words.
+    squared = sum(_squared_norms(w)[code] for w, code in zip(weighed, codes))
+    for i in range(len(fields)):
+        for j in range(i + 1, len(fields)):
+            if weighed[i].nnz and weighed[j].nnz:
+                both = weighed[i][codes[i]].multiply(weighed[j][codes[j]])
+                squared = squared + 2 * np.asarray(both.sum(axis=1)).ravel()
+    return FieldWords(weighed, codes, np.sqrt(np.maximum(squared, 0.0)), n_terms)
 
 
-def goal_features(ranker: OpportunityRanker, goal: dict, now, text: sp.csr_matrix | None = None) -> GoalFeatures:
+def goal_features(ranker: OpportunityRanker, goal: dict, now, text: FieldWords | None = None) -> GoalFeatures:
     """The features of every contact the ranker was fitted on for ``goal``: scaled ranking
-    contributions next to the text (``text_features(ranker)``, made here when not given)."""
-    scored = ranker.score([{**goal, "status": "active"}], now).set_index("contact_id")
+    contributions next to the text (``text_features(ranker)``, made here when not given).
+
+    The contributions are the fit-only ranking's: a learned ranking adds its reply chance as one
+    more contribution ("response"), which these features do not read, and computing it was 29 ms
+    of a goal's first mark at 100,000 contacts."""
+    if ranker.response_model is not None:
+        from .learning import learned_ranker  # the same fitted state, without the reply model
+
+        ranker = learned_ranker(ranker, None)
     ids = ranker.contact_ids_
-    parts = scored.reindex(ids)[list(FEATURE_COMPONENTS)].fillna(0.0).to_numpy(dtype=np.float64)
+    found = ranker.contributions([{**goal, "status": "active"}], now)
+    parts = np.zeros((len(ids), len(FEATURE_COMPONENTS)))
+    for k, name in enumerate(FEATURE_COMPONENTS):
+        if name in found and found[name].shape[1]:  # (none when the goal has nothing to rank by)
+            parts[:, k] = np.nan_to_num(found[name][:, 0])
     top = parts.max(axis=0) if len(parts) else np.zeros(len(FEATURE_COMPONENTS))
     parts = CONTRIBUTION_WEIGHT * parts / np.where(top > 0, top, 1.0) / np.sqrt(len(FEATURE_COMPONENTS))
-    matrix = text_features(ranker) if text is None else text
-    return GoalFeatures(ids, sp.hstack([matrix, sp.csr_matrix(parts)], format="csr"))
+    return GoalFeatures(ids, text_features(ranker) if text is None else text, parts)
 
 
 def learn(features: GoalFeatures, marks: dict[int, str]) -> FeedbackModel | None:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import gc
 import logging
 import threading
-import weakref
 from datetime import date, datetime
 
 import numpy as np
@@ -26,6 +25,7 @@ from engine.ranking.signals import ContactSignals
 from engine.store import Store
 
 from . import model_cache, preparation
+from .feedback_ranking import feedback_order
 from .results import kept_result, memoized
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,6 @@ _fitted: dict[str, tuple[tuple, OpportunityRanker, pd.DataFrame]] = {}
 _fitting: dict[str, threading.Lock] = {}  # per workspace: held while its ranker is loaded or fitted
 _learned: dict[str, tuple[tuple, OpportunityRanker, dict]] = {}
 _learning: dict[str, threading.Lock] = {}  # per workspace: held while its response model is learned
-_features: dict = {}  # per (data version, goal): what feedback models learn from; "text": the contacts' words
 _fingerprints: dict[str, tuple] = {}  # per workspace: the fitted ranker's key on disk (model_cache)
 
 
@@ -366,60 +365,6 @@ def with_reasons(store: Store, rows: pd.DataFrame, goal_id: int | None = None, s
         reasons = [[REASON, *r] if learn else r for r, learn in zip(reasons, rows["to_learn"].tolist())]
     return rows.assign(reasons=pd.Series(reasons, index=rows.index, dtype=object),
                        next_step=pd.Series(steps, index=rows.index, dtype=object))
-
-
-def feedback_order(ranked: pd.DataFrame, marks: dict[int, dict[int, str]], goals: list[dict],
-                   ranker: OpportunityRanker, now: datetime, version: tuple) -> pd.DataFrame:
-    """``ranked`` with the rows of each goal that has marks re-scored by its feedback model
-    (engine.outreach.feedback), best first again."""
-    from .feedback import goal_features, learn, rerank, text_features
-
-    goal_codes, goal_ids = pd.factorize(ranked["goal_id"])  # compared once, not per goal (an object column)
-    score = ranked["score"].to_numpy(dtype=float, copy=True)
-    for goal in goals:
-        goal_marks = marks.get(goal["id"])
-        if not goal_marks or goal["id"] not in goal_ids:
-            continue
-        rows = goal_codes == goal_ids.get_loc(goal["id"])
-        key = (version, goal["id"], goal.get("updated_at"))
-        with _lock:
-            features = _features.get(key)
-            words = _features.get("text")
-        if features is None:
-            # The contacts' words: the same for every goal, and across a refit that kept the words the
-            # ranker counted (text.fit_contact_text: an outreach logged, a strength set), which it tells
-            # by its terms, the same array then; held weakly, so a replaced ranker's words are not kept.
-            if words is None or words[0]() is not ranker.terms_:
-                words = (weakref.ref(ranker.terms_), text_features(ranker))
-            features = goal_features(ranker, goal, now, words[1])
-            with _lock:
-                if len(_features) >= 8:
-                    _features.clear()
-                _features[key] = features
-                _features["text"] = words
-        ids = ranked["contact_id"].to_numpy()[rows]
-
-        def reordered(ids=ids, rows=rows, features=features, goal_marks=goal_marks):
-            model = learn(features, goal_marks)
-            if model is None:
-                return None
-            scores = pd.Series(score[rows], index=ids)
-            return rerank(scores, features.preference(model, ids), goal_marks).to_numpy()
-
-        # Kept per goal and its marks: a mark on one goal does not learn the others' models again
-        # (with two goals marked, a mark took 130-160 ms at 100,000 contacts, 80 ms so). Counted as
-        # a thirty-second of its rows: a float a row, against the ~250 bytes of a ranked row.
-        learned = memoized(("feedback", key, tuple(sorted(goal_marks.items())), hash(ids.tobytes()),
-                            hash(score[rows].tobytes())), reordered,
-                           rows=lambda v: 0 if v is None else len(v) // 32)
-        if learned is not None:
-            score[rows] = learned
-    # Best first, equal scores in their order: what a stable descending sort_values gives, as one take
-    # (the sort's own frame and its column assignment cost 10-15 ms more at 100,000 contacts).
-    order = np.argsort(-score, kind="stable")
-    out = ranked.take(order).reset_index(drop=True)
-    out["score"] = score[order]
-    return out
 
 
 def feedback_status(store: Store, goal_id: int | None = None) -> dict:

@@ -73,21 +73,26 @@ def wait_for_preparation(store: Store, stage: str | None = None, timeout: float 
 def prepare_in_background(store: Store) -> threading.Thread:
     """``engine.outreach.opportunities.prepare(store, outreach=True, then=...)`` from a thread of its
     own: the active goals' audiences, the response model, Outreach's full ranking, then Today's
-    agenda and the Companies page's table, ahead of the pages that show them (a page opened
-    meanwhile waits for what is left, ``wait_for_preparation``)."""
+    agenda, the Companies page's table and the contacts' words that feedback marks learn from, ahead
+    of the pages that show them (a page opened meanwhile waits for what is left, ``wait_for_preparation``)."""
 
     def start() -> None:
         try:
             from engine.outreach.companies import companies_in_network, company_gaps
-            from engine.outreach.opportunities import prepare
+            from engine.outreach.feedback_ranking import prepare_words
+            from engine.outreach.opportunities import learning_ranker, prepare
             from engine.planning.agenda import agenda
 
             def companies(store: Store) -> None:  # the Companies page's table and gaps (0.2-0.4 s at 100,000)
                 companies_in_network(store)
                 company_gaps(store)
 
+            def words(store: Store) -> None:  # what a goal's first feedback mark reads (50-70 ms at 100,000)
+                prepare_words(learning_ranker(store, store.goals.all())[0])
+
             # Today's agenda (its first places are read from Outreach's list), then the Companies page's
-            prepare(store, outreach=True, then=[("agenda", agenda), ("companies", companies)])
+            # table, then the contacts' words that feedback marks learn from.
+            prepare(store, outreach=True, then=[("agenda", agenda), ("companies", companies), ("words", words)])
         except Exception:
             log.exception("preparing the ranking ahead of need failed")
 
