@@ -161,7 +161,7 @@ def test_the_cli_marks_clears_and_says_what_the_ranking_learns(workspace, tmp_pa
     assert wrong.returncode == 2 and "no contact with id 999" in wrong.stderr
 
 
-def test_a_goals_text_features_are_each_fields_tfidf_weighed_alike(workspace):
+def test_a_goals_text_features_are_each_fields_tfidf_weighed_alike(workspace, monkeypatch):
     import scipy.sparse as sp
     from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
     from sklearn.preprocessing import normalize
@@ -196,6 +196,12 @@ def test_a_goals_text_features_are_each_fields_tfidf_weighed_alike(workspace):
     dense = np.random.default_rng(3).random((words.shape[1], 3))
     assert np.allclose(features.text @ dense, expected @ dense, atol=1e-12)
     assert np.allclose(features.text @ dense[:, 0], expected @ dense[:, 0], atol=1e-12)
+    # counted a few contacts at a time (as at 100,000 contacts, where all at once held 25-30 MB): the same
+    from engine.outreach import feedback
+
+    monkeypatch.setattr(feedback, "WORDS_CHUNK", 7)
+    chunked = feedback.text_features(ranker)
+    assert abs(chunked.tocsr() - expected).max() < 1e-12 and np.allclose(chunked.lengths, lengths, atol=1e-12)
 
     row = dict(zip(contacts["full_name"], range(len(contacts))))
     terms = {t: i for i, t in enumerate(ranker.terms_)}

@@ -30,7 +30,6 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.special import expit
 from sklearn.base import BaseEstimator
-from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.preprocessing import normalize
 from sklearn.utils.validation import check_is_fitted
 
@@ -45,6 +44,7 @@ HALF_BLEND_MARKS = 5
 # How much the ranking's contributions weigh next to the text (whose tf-idf rows have length 1).
 CONTRIBUTION_WEIGHT = 0.7
 BAD_KEEPS = 0.1  # share of its score a contact marked "not a fit" keeps
+WORDS_CHUNK = 16_384  # contacts whose counts text_features holds at once
 KEPT_NEAREST = 4  # sets of marked rows whose nearest cosines a goal's features keep (0.8 MB each at 100,000)
 
 
@@ -321,19 +321,38 @@ def text_features(ranker: OpportunityRanker) -> FieldWords:
         return FieldWords([], [], np.zeros(n), n_terms)
     distinct = [ranker.field_terms_[f].tocsr() for f in fields]
     codes = [np.asarray(ranker.field_codes_[f]) for f in fields]
-    counts = [values[code] for values, code in zip(distinct, codes)]
-    idf = TfidfTransformer(sublinear_tf=True).fit(sum(counts[1:], counts[0]))
-    del counts
-    weighed = [normalize(idf.transform(values)) for values in distinct]
+    # scikit-learn's TfidfTransformer(sublinear_tf=True), written out because it is fitted on counts
+    # that are never held whole (``_document_frequencies``): a smooth idf, 1 + log of each count
+    # times the idf, rows to length 1 (tests/test_feedback.py compares the two).
+    idf = np.log((n + 1) / (_document_frequencies(distinct, codes, n_terms) + 1)) + 1.0
+    weighed = []
+    for values in distinct:
+        values = values.astype(np.float64)
+        values.data = (np.log(values.data) + 1.0) * idf[values.indices]
+        weighed.append(normalize(values))
     # Each contact's summed row's squared length: its fields' (1 each, 0 for no words) and twice each
     # pair's dot product (a word in both the title and the company), over the pairs that have words.
     squared = sum(_squared_norms(w)[code] for w, code in zip(weighed, codes))
-    for i in range(len(fields)):
-        for j in range(i + 1, len(fields)):
-            if weighed[i].nnz and weighed[j].nnz:
-                both = weighed[i][codes[i]].multiply(weighed[j][codes[j]])
-                squared = squared + 2 * np.asarray(both.sum(axis=1)).ravel()
+    pairs = [(i, j) for i in range(len(fields)) for j in range(i + 1, len(fields)) if weighed[i].nnz and weighed[j].nnz]
+    for start in range(0, n, WORDS_CHUNK):
+        rows = slice(start, start + WORDS_CHUNK)
+        for i, j in pairs:
+            both = weighed[i][codes[i][rows]].multiply(weighed[j][codes[j][rows]])
+            squared[rows] += 2 * np.asarray(both.sum(axis=1)).ravel()
     return FieldWords(weighed, codes, np.sqrt(np.maximum(squared, 0.0)), n_terms)
+
+
+def _document_frequencies(distinct: list, codes: list, n_terms: int) -> np.ndarray:
+    """How many contacts have each term in any of their fields, counted WORDS_CHUNK contacts at a
+    time: every contact's counts at once held 25-30 MB at 100,000 contacts, at the end of Home's
+    preparation, where the server's memory peaks."""
+    found = np.zeros(n_terms, dtype=np.int64)
+    for start in range(0, len(codes[0]), WORDS_CHUNK):
+        rows = [values[code[start:start + WORDS_CHUNK]] for values, code in zip(distinct, codes)]
+        union = sum(rows[1:], rows[0]).tocsr()
+        union.sum_duplicates()
+        found += np.bincount(union.indices[union.data != 0], minlength=n_terms)
+    return found
 
 
 def goal_features(ranker: OpportunityRanker, goal: dict, now, text: FieldWords | None = None) -> GoalFeatures:
