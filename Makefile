@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 run: install
-	$(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
+	MALLOC_ARENA_MAX=2 $(BIN)/streamlit run app.py --server.address 127.0.0.1 --server.port 8501
 
 # Browser tests drive Debian's chromium (never a downloaded browser): install it when missing.
 browser:

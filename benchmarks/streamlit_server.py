@@ -57,10 +57,16 @@ def stop_process(process: subprocess.Popen, timeout_s: float = 10) -> None:
             process.wait(timeout=timeout_s)
 
 
+# What `make run` sets in the dashboard's environment (the Makefile; engine/memory.py says why), so that
+# a server started here runs as a user's does.
+SERVER_ENV = {"MALLOC_ARENA_MAX": "2"}
+
+
 def start_server(script: Path, cwd: Path, log_path: Path, env: dict[str, str] | None = None) -> Server:
-    """``streamlit run script`` (headless, no file watcher, on a free port); returns once it is healthy."""
+    """``streamlit run script`` (headless, no file watcher, on a free port) in the environment `make run`
+    gives it (``SERVER_ENV``); returns once it is healthy."""
     port = free_port()
-    full_env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
+    full_env = {**os.environ, **SERVER_ENV, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false",
                 "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none", **(env or {})}
     command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
                "--server.address", "127.0.0.1", "--server.headless", "true", "--server.runOnSave", "false"]

@@ -16,6 +16,13 @@ are the arrays of one float per contact (0.8 MB at 100,000), made and freed many
 which the heap serves again at once; Today's first click, which waits for Home's preparation, had
 medians of 1.73-1.74 s at 128 KiB against 1.09-1.46 s at 4 MiB and 0.85-1.57 s unset.
 
+Threads share ARENAS malloc arenas. Streamlit runs every script run in a thread of its own, and
+Home's preparation runs in others; glibc gave each live thread an arena of its own (up to 8 per core),
+and what one arena freed the others could not reuse. The server's peak at 100,000 contacts, after
+every page twice: 413-420 MB with an arena per thread, 412-414 MB with this setting made in app.py
+(threads started before it keep theirs), 406-408 MB with MALLOC_ARENA_MAX=2 in the environment from
+the start, as `make run` gives it.
+
 Set once per process by the dashboard (app.py); the command line, which exits after one ranking,
 keeps the defaults.
 """
@@ -28,6 +35,8 @@ import threading
 
 M_TRIM_THRESHOLD = -1  # glibc's mallopt parameters (malloc.h)
 M_MMAP_THRESHOLD = -3
+M_ARENA_MAX = -8
+ARENAS = 2  # malloc arenas at most, however many threads
 THRESHOLD = 4 * 1024 * 1024  # for both, fixed: a (goals x contacts) array above, a contact-sized one below
 
 _lock = threading.Lock()
@@ -58,7 +67,8 @@ def _set_glibc() -> bool:
     except (OSError, AttributeError):
         return False
     mallopt.argtypes, mallopt.restype = [ctypes.c_int, ctypes.c_int], ctypes.c_int
-    _glibc_set = bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, THRESHOLD))
+    _glibc_set = (bool(mallopt(M_MMAP_THRESHOLD, THRESHOLD)) and bool(mallopt(M_TRIM_THRESHOLD, THRESHOLD))
+                  and bool(mallopt(M_ARENA_MAX, ARENAS)))
     return _glibc_set
 
 
