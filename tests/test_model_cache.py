@@ -126,7 +126,9 @@ def test_a_new_day_reads_how_often_each_was_shown_without_fitting_again(workspac
     shown = fresh.signals_.times_recommended[fresh.positions_of([1, 2, 3, 4])]
     assert fits == [] and fresh is not ranker and list(shown) == [1, 1, 1, 0]
     assert list(ranker.signals_.times_recommended[ranker.positions_of([1, 2, 3])]) == [0, 0, 0]  # left as it was
-    assert contacts.set_index("id").loc[[1, 2, 3], "times_recommended"].tolist() == [1, 1, 1]
+    # the contacts read today, in the ranker's order, with what is read of them once it is fitted
+    assert contacts["id"].tolist() == list(fresh.contact_ids_)
+    assert tuple(contacts.columns) == opportunities.KEPT_CONTACT_COLUMNS
     assert fresh.contact_matrix_ is ranker.contact_matrix_  # the text fit is shared, not made again
     _written()
     _restart()  # the next day's restart loads that day's signals from disk
