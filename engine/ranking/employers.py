@@ -33,7 +33,7 @@ def fit_employers(raw_companies: np.ndarray) -> tuple[np.ndarray, np.ndarray, di
     names = np.array(keys, dtype=object)
     names[first_raw.index.to_numpy(dtype=np.int64)] = first_raw.to_numpy(dtype=object)
     return codes, company_keys, {
-        "company_codes_": company_codes,
+        "company_codes_": np.asarray(company_codes, dtype=np.int32),  # (see text.ContactText's codes)
         "company_keys_": company_keys_,
         "company_index_": {k: i for i, k in enumerate(company_keys_)},
         # the keys in sorted order, where a target company's offices and units ("KPMG Nigeria") are

@@ -129,7 +129,7 @@ class OpportunityRanker(BaseEstimator):
         position_levels = [f[2] for f in forms]
         # each contact's distinct raw title: where a word stands in it says what it is ("Finance
         # Manager - Cybersecurity": a team tag, industry_fit.team_tags)
-        self.position_codes_, self.position_titles_ = np.asarray(pos_codes, dtype=np.int64), titles
+        self.position_codes_, self.position_titles_ = np.asarray(pos_codes, dtype=np.int32), titles
         raw_companies = _strings(column(contacts, "company"))
         comp_codes, company_keys, fitted = fit_employers(raw_companies)
         for name, value in fitted.items():  # company_codes_, company_keys_, company_index_, ...
@@ -175,6 +175,12 @@ class OpportunityRanker(BaseEstimator):
         lookup = {r: i for i, r in enumerate(self.relationships_)}
         per_name = np.array([lookup.get(r, -1) for r in rel_names], dtype=np.int64)
         self.relationship_codes_ = per_name[rel_codes] if len(per_name) else np.full(n, -1, dtype=np.int64)
+        self.name_order_ = self.name_order_.astype(np.int32)
+        # A code per contact for a few dozen values at most (families, levels, relationships,
+        # industries) as 16-bit integers: the kept ranker holds them as long as the data does not
+        # change (with the 32-bit codes of titles, companies and names, 5 MB less at 100,000 contacts).
+        for name in ("family_codes_", "seniority_codes_", "relationship_codes_", "industry_codes_"):
+            setattr(self, name, getattr(self, name).astype(np.int16))
         self.signals_ = ContactSignals.from_frame(contacts)
         self.n_contacts_ = n
         return self

@@ -178,8 +178,11 @@ def _fit_factorized(codes: dict[str, np.ndarray], uniques: dict[str, np.ndarray]
     vectorizer.idf_ = transformer.idf_
     np.minimum(presence.data, 1.0, out=presence.data)
     bigram = np.array([" " in t for t in terms], dtype=bool)
+    # Codes as 32-bit integers (a network has far fewer than 2**31 distinct values): the kept ranker holds
+    # a code per contact for every field, 0.4 MB less each at 100,000 contacts than 64-bit ones.
     return ContactText(
-        vectorizer, presence.tocsc(), text_index.astype(np.int64), codes, uniques, field_terms, terms, bigram
+        vectorizer, presence.tocsc(), text_index.astype(np.int32), {k: v.astype(np.int32) for k, v in codes.items()},
+        uniques, field_terms, terms, bigram
     )
 
 
