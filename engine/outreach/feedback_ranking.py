@@ -23,6 +23,7 @@ _lock = threading.Lock()
 _computing = threading.Lock()  # held while the contacts' words are built: a second caller waits for them
 _features: dict = {}  # per (data version, goal): what feedback models learn from; "text": the contacts' words
 _logistic_imported = threading.Event()
+_preparing_ahead = threading.Event()  # set by a process that prepares ahead of need (the dashboard's)
 IMPORT_DELAY = 1.0  # seconds after a goal's first mark before the logistic regression is imported
 
 
@@ -45,7 +46,9 @@ def contact_words(ranker: OpportunityRanker):
 
 def prepare_words(ranker: OpportunityRanker) -> None:
     """Build the contacts' words ahead of the first mark (at 100,000 contacts, 50-70 ms of it; they
-    hold about 6 MB, ``feedback.FieldWords``)."""
+    hold about 6 MB, ``feedback.FieldWords``). Home's preparation calls this: from then on the process
+    is one that prepares ahead of need, and imports ahead of a mark too (``_import_logistic_ahead``)."""
+    _preparing_ahead.set()
     contact_words(ranker)
 
 
@@ -108,8 +111,9 @@ def _import_logistic_ahead() -> None:
     IMPORT_DELAY seconds later: an import holds Python's lock most of its time, and started at once
     it doubled what was left of the page run that marked (the list's reorder, the reasons: 50 -> 110
     ms at 100,000 contacts). A page is drawn well within that delay; the next mark is a click away.
-    Not a daemon (see preparation.py: a daemon still importing at exit fails)."""
-    if _logistic_imported.is_set():
+    Not a daemon (see preparation.py: a daemon still importing at exit fails), and only in a process
+    that prepares ahead (the dashboard's): a command would wait for it before it exits."""
+    if _logistic_imported.is_set() or not _preparing_ahead.is_set():
         return
     _logistic_imported.set()
 
