@@ -202,6 +202,33 @@ def test_a_role_that_names_its_level_is_not_met_by_its_words_far_below_that_leve
     assert with_one.rank([mentor], NOW)["contact_id"].iloc[0] == len(titles) + 1  # the general counsel first
 
 
+def test_a_goal_asking_for_leaders_is_not_met_by_the_words_of_people_far_below_them():
+    """"Meet healthcare leaders" (roles healthcare, hospital, clinical, medical; seniority director and
+    above), on the real titles: a "Clinical Student" and a "Medical Receptionist" ranked above a
+    "Pharmacy Manager" and a "Health Information Manager", on the words "clinical" and "medical".
+    People more than scoring.NAMED_LEVEL_REACH rungs below the lowest level the goal asks keep what
+    their family gives, not the words, as below a level the roles name; asking no level, the words
+    count for everyone."""
+    titles = ["Clinical Student", "Medical Receptionist", "Pharmacy Manager", "Health Information Manager",
+              "Chief Pharmacist", "Marketing Manager"]
+    model = OpportunityRanker().fit(contacts_frame([{"position": p} for p in titles]))
+    roles = ["healthcare", "hospital", "clinical", "medical"]
+
+    def scores(seniority: list[str]) -> dict[str, float]:
+        asked = goal(title="Meet healthcare leaders", outcome="learning", target_roles=roles, seniority=seniority)
+        best = model.score([asked], NOW).groupby("contact_id")["score"].max()
+        return dict(zip(titles, (best[i + 1] for i in range(len(titles)))))
+
+    leaders = scores(["director", "vp", "executive"])
+    assert leaders["Chief Pharmacist"] > min(leaders["Pharmacy Manager"], leaders["Health Information Manager"]) > \
+        max(leaders["Clinical Student"], leaders["Medical Receptionist"]) > leaders["Marketing Manager"], leaders
+    anyone = scores([])
+    assert anyone["Clinical Student"] > anyone["Pharmacy Manager"], anyone  # no level asked: the words count
+    asked = goal(title="Meet healthcare leaders", outcome="learning", target_roles=roles, seniority=["director", "vp"])
+    text = dict((c, d) for c, _, d in model.explain(1, [asked], NOW)["contributions"])["text"]
+    assert "too far below the director level the goal asks" in text, text
+
+
 def test_a_chief_responsibility_officer_is_no_cto():
     """"Find clients in fintech: CTOs" put a "Territory Chief Responsibility Officer | Cybersecurity"
     first among its decision makers: the first part named no family the taxonomy knew, so the chief

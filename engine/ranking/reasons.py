@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .company_names import normalize_company
-from .scoring import GoalScores, far_below_named_level
+from .scoring import GoalScores, asked_levels, far_below_named_level
 from .taxonomy import taxonomy
 from .text import GENERIC_WORDS, best_term
 from .titles import SENIORITY_LEVELS, quoted, role_hints, title_forms
@@ -332,8 +332,9 @@ def contribution_details(model, i, g, s, option, terms) -> dict[str, str]:
     return {
         "text": f"role fit {s.values['text'][i, g]:.2f}: {_family_phrase(model, i, option)}"
                 + (f"; shares {', '.join(terms[:5])}" if terms else "; no shared terms")
-                + (f"; {level} level, too far below the {_on_ladder(option.level_named)[0]} level its roles "
-                   "name for the words to count" if _far_below(option, code) else ""),
+                + (f"; {level} level, too far below the {_on_ladder(asked_levels(option))[0]} level "
+                   f"{'its roles name' if option.level_named else 'the goal asks'} for the words to count"
+                   if _far_below(option, code) else ""),
         "company": f"{company} ({_company_phrase(model, i, s.values['company'][i, g])})",
         "seniority": f"{level} level; goal asks {', '.join(_on_ladder(option.seniority)) or 'any'}",
         "relationship": model.relationships_[rel] if rel >= 0 else "no relationship noted",

@@ -164,11 +164,21 @@ NAMED_LEVEL_REACH = 3  # rungs below a level a role names whose people still mee
 
 def far_below_named_level(option: GoalOption, codes: np.ndarray) -> np.ndarray | None:
     """Per seniority code (model.seniority_codes_, -1 unknown): more than NAMED_LEVEL_REACH rungs below
-    the level the option's roles name; None when they name none."""
-    if not option.level_named:
+    the lowest level the option's roles name, or where they name none, the lowest its seniority asks;
+    None when neither names one. A goal asking for leaders in "healthcare, clinical, medical" is not
+    met by a clinical student's or a medical receptionist's words (a probe: both ranked above a
+    pharmacy manager)."""
+    levels = asked_levels(option)
+    if not levels:
         return None
-    lowest = min(SENIORITY_LEVELS.index(level) for level in option.level_named)
+    lowest = min(SENIORITY_LEVELS.index(level) for level in levels)
     return (codes >= 0) & (codes < lowest - NAMED_LEVEL_REACH)
+
+
+def asked_levels(option: GoalOption) -> frozenset[str]:
+    """The levels that bound whose words meet the roles: those the roles name ("general counsel":
+    executive), else those the seniority asks (a mentor's roles name none)."""
+    return option.level_named or frozenset(option.seniority or ())
 
 
 def _below_named_level(option: GoalOption, model, words: np.ndarray) -> np.ndarray:
