@@ -89,7 +89,8 @@ def test_today_offers_done_and_later_for_a_meeting_and_outcomes_for_an_outreach(
     keys = {b.key for b in app.button}
     assert {f"today_{logged['meeting']}_done", f"today_{logged['meeting']}_later",
             f"today_{logged['inbound']}_done"} <= keys
-    assert f"today_{outreach}_replied" in keys and f"today_{outreach}_done" not in keys
+    assert f"today_{outreach}_done" not in keys  # an outreach is answered by its outcome, one click
+    assert f"today_{outreach}" in {g.key for g in app.button_group}
     assert any("follow up on your meeting of" in c.value for c in app.caption)
     app.button(key=f"today_{logged['meeting']}_done").click().run()
     app.button(key=f"today_{logged['inbound']}_later").click().run()
@@ -97,6 +98,11 @@ def test_today_offers_done_and_later_for_a_meeting_and_outcomes_for_an_outreach(
     assert {m.label: int(m.value) for m in app.metric}["Follow-ups due"] == 1  # the outreach, still awaiting
     assert Store(store.path).interactions.get(logged["meeting"])["follow_up_on"] is None
     assert Store(store.path).interactions.get(logged["inbound"])["follow_up_on"] == today + timedelta(days=7)
+    app.button_group(key=f"today_{outreach}").select("replied").run()  # how the outreach went
+    assert not app.exception and not app.error
+    assert Store(store.path).interactions.get(outreach)["outcome"] == "replied"
+    assert {m.label: int(m.value) for m in app.metric}["Follow-ups due"] == 0  # answered: no longer due
+    assert f"today_{outreach}" not in {g.key for g in app.button_group}
 
 
 def test_the_command_line_answers_a_follow_up_as_today_does(workspace):

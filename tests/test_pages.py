@@ -123,18 +123,63 @@ def test_today_lists_due_follow_ups_on_the_demo(demo_db, monkeypatch):
     assert metrics["Follow-ups due"] == len(app.dataframe[0].value)
 
 
+def test_today_draws_the_coming_weeks_table_only_once_opened(demo_db, monkeypatch):
+    app = open_page("ui/today.py", demo_db, monkeypatch)
+    coming = int({m.label: m.value for m in app.metric}["Next 7 days"])
+    assert coming > 0  # the demo has follow-ups in the coming week
+    tables = len(app.dataframe)
+    coming_up = [e.label for e in app.expander if e.label.startswith("Coming up")]
+    assert coming_up == [f"Coming up in the next 7 days ({coming})"]
+    app.session_state["today_upcoming_open"] = True  # what opening the expander does
+    app.run()
+    assert len(app.dataframe) == tables + 1
+    assert coming in [len(d.value) for d in app.dataframe]
+
+
 def test_review_page_draws_its_charts_and_flags(demo_db, monkeypatch):
     app = open_page("ui/review.py", demo_db, monkeypatch)
-    assert len(app.get("plotly_chart")) == 4  # the headline charts; the rest wait until opened
+    assert len(app.get("plotly_chart")) == 2  # the headline charts; the rest wait until opened
     more = [e for e in app.expander if e.label.startswith("More charts (")]
     assert len(more) == 1
     app.session_state["review_more_charts"] = True  # what opening "More charts" does
     app.run()
     charts = app.get("plotly_chart")
     assert len(charts) >= 9
-    assert more[0].label == f"More charts ({len(charts) - 4})"
+    assert more[0].label == f"More charts ({len(charts) - 2})"
     assert any("gets fewer replies" in m.value for m in app.markdown)
     assert any(d.label.startswith("Download the review (HTML") for d in app.get("download_button"))
+
+
+def test_review_page_draws_each_flags_dismiss_form_and_the_further_flags_only_when_opened(tmp_path, monkeypatch):
+    from engine.insights.review import build_review, month_bounds
+    from ui.common import widget_key
+
+    db = tmp_path / "review.duckdb"
+    store = Store(db)
+    load_demo_workspace(store, today=date.today())
+    app = open_page("ui/review.py", db, monkeypatch)
+    shown = [m.value for m in app.markdown if m.value.startswith("**")]  # each flag's title, in bold
+    more = [e for e in app.expander if e.label.endswith(" more to refine")]
+    assert len(shown) == 3 and len(more) == 1  # the demo has more than three flags
+    assert not app.text_input  # no flag's dismiss form until its popover is opened
+    app.session_state["review_more_flags"] = True  # what opening "N more to refine" does
+    app.run()
+    flags = [m.value for m in app.markdown if m.value.startswith("**")]
+    assert len(flags) == 3 + int(more[0].label.split()[0]) and flags[:3] == shown
+    first = build_review(store, *month_bounds(None, date.today()), today=date.today()).flags[0]
+    app.session_state[widget_key("dismiss_open", first["key"])] = True  # what opening its "Dismiss" does
+    app.run()
+    assert [t.label for t in app.text_input] == ["Why?"]
+    app.text_input[0].input("tried it already")
+    next(b for b in app.button if b.label == "Dismiss this flag").click().run()
+    assert not app.exception
+    assert store.flags.dismissed() == {first["key"]: "tried it already"}
+    dismissed = [e for e in app.expander if e.label == "Dismissed flags (1)"]
+    assert dismissed and not [b for b in app.button if b.label == "Restore"]  # drawn once opened
+    app.session_state["review_dismissed"] = True
+    app.run()
+    next(b for b in app.button if b.label == "Restore").click().run()
+    assert not app.exception and store.flags.dismissed() == {}
 
 
 def test_goals_page_draws_segment_members_and_edit_forms_only_when_opened(demo_db, monkeypatch):
@@ -142,6 +187,7 @@ def test_goals_page_draws_segment_members_and_edit_forms_only_when_opened(demo_d
     segments = [e for e in app.expander if re.search(r" contacts? match(es)?\b", e.label)]
     assert segments  # counts shown while closed  # counts shown while closed
     assert not app.dataframe and [f.proto.form.form_id for f in app.get("form")] == ["goal_template"]
+    assert not [b for b in app.button if b.label == "Remove segment"]  # a closed segment's content waits too
     goal = Store(demo_db).goals.all()[0]
     segment = goal["segments"][0]
     app.session_state[f"seg_open_{segment['id']}"] = True  # what opening the segment's expander does
@@ -151,6 +197,23 @@ def test_goals_page_draws_segment_members_and_edit_forms_only_when_opened(demo_d
     assert len(app.dataframe) >= 1 and len(app.dataframe[0].value) > 0
     assert [f.proto.form.form_id for f in app.get("form")] == ["goal_template", f"edit_{goal['id']}"]
     assert any(t.value == goal["title"] for t in app.text_input)
+    assert [b.key for b in app.button if b.label == "Remove segment"] == [f"del_seg_{segment['id']}"]
+
+
+def test_a_goals_status_is_changed_from_its_popover_which_draws_the_choice_only_when_opened(tmp_path, monkeypatch):
+    db = tmp_path / "status.duckdb"
+    store = Store(db)
+    load_demo_workspace(store, today=date.today())
+    app = open_page("ui/goals.py", db, monkeypatch)
+    goal = store.goals.all(("active",))[0]
+    assert not [s for s in app.selectbox if s.label == "Status"]
+    assert f"Status: {goal['status']}" in [p.proto.popover.label for p in app.get("popover")]
+    app.session_state[f"status_open_{goal['id']}"] = True  # what opening the popover does
+    app.run()
+    app.selectbox(key=f"status_{goal['id']}").select("paused").run()
+    assert not app.exception
+    assert store.goals.get(goal["id"])["status"] == "paused"
+    assert goal["title"] not in [h.value for h in app.subheader]  # the page shows active goals
 
 
 def test_a_goal_edited_on_goals_has_outreach_ranked_again_before_outreach_opens(tmp_path, monkeypatch):

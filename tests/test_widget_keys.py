@@ -41,7 +41,12 @@ def test_goals_page_shows_every_twin_with_its_own_widgets(twins, monkeypatch):
     app = open_page("ui/goals.py", twins, monkeypatch)
     headers = [h.value for h in app.subheader]
     assert sum(visible(h) == HOSTILE for h in headers) == 2, headers
-    # the status of one twin changes that twin only
+    # the status of one twin changes that twin only (its choice is drawn once its popover is opened)
+    from engine.store import Store
+
+    for goal in Store(twins).goals.all(("active",)):
+        app.session_state[f"status_open_{goal['id']}"] = True
+    app.run()
     status = [s for s in app.selectbox if s.label == "Status"]
     assert len({s.key for s in status}) == len(status) == len(headers)
 
@@ -49,6 +54,7 @@ def test_goals_page_shows_every_twin_with_its_own_widgets(twins, monkeypatch):
 def test_review_page_runs_with_twin_goals_and_shows_their_titles_as_typed(twins, monkeypatch):
     app = open_page("ui/review.py", twins, monkeypatch)
     app.session_state["review_more_charts"] = True  # open "More charts": every chart and its takeaway
+    app.session_state["review_more_flags"] = True  # and "N more to refine": every flag
     app.run()
     keys = [c.key for c in app.get("plotly_chart")] if app.get("plotly_chart") else []
     assert len(keys) == len(set(keys))

@@ -10,6 +10,7 @@ import hashlib
 import streamlit as st
 
 from engine.clock import workspace_today
+from engine.errors import RapportError
 from engine.outreach.drafts import build_draft, keeps_texts, known_for, sent_record, shared_contexts
 from engine.outreach.messages import mailto_link, placeholders, text_length, workspace_templates
 from engine.planning.agenda import default_follow_up, kept_follow_up
@@ -119,10 +120,19 @@ def outreach_panel(workspace: Store, contact: dict, goal_id: int | None, key: st
 
 
 def outcome_buttons(workspace: Store, interaction_id: int, key: str) -> None:
-    """Record how an outreach went, in one click."""
-    cols = st.columns(len(OUTCOMES))
-    for col, outcome in zip(cols, OUTCOMES):
-        if col.button(label(outcome, OUTCOME_LABELS), key=f"{key}_{outcome}"):
-            with friendly_errors():
-                workspace.interactions.set_outcome(interaction_id, outcome)
-            st.rerun()
+    """Record how an outreach went, in one click: one segmented control (six buttons in six columns were
+    a quarter of the Today page's elements, each drawn by the browser on every run)."""
+
+    def record() -> None:  # before the next run, so the page draws with the outcome recorded
+        outcome, st.session_state[key] = st.session_state.get(key), None  # the control blank again
+        if outcome is None:
+            return
+        try:
+            workspace.interactions.set_outcome(interaction_id, outcome)
+        except RapportError as error:
+            st.session_state[f"{key}_problem"] = str(error)
+
+    st.segmented_control("Outcome", OUTCOMES, format_func=lambda o: label(o, OUTCOME_LABELS), key=key,
+                         on_change=record, label_visibility="collapsed")
+    if problem := st.session_state.pop(f"{key}_problem", None):
+        st.error(problem, icon=":material/error:")

@@ -81,9 +81,13 @@ else:
             st.rerun()
 
 if not plan.upcoming.empty:
-    with st.expander(f"Coming up in the next 7 days ({len(plan.upcoming)})"):
-        st.dataframe(labelled(plan.upcoming), hide_index=True,
-                     width="stretch", column_config=FOLLOW_UP_LABELS)
+    # Keyed with on_change="rerun", the expander draws its table only while open: a table is the costliest
+    # element a page draws in the browser, and Streamlit sends a closed expander's content too.
+    coming = st.expander(f"Coming up in the next 7 days ({len(plan.upcoming)})", key="today_upcoming_open",
+                         on_change="rerun")
+    with coming:
+        if coming.open:
+            st.dataframe(labelled(plan.upcoming), hide_index=True, width="stretch", column_config=FOLLOW_UP_LABELS)
 
 st.subheader("Losing touch", anchor=False)
 if plan.losing_touch.empty:
