@@ -171,6 +171,7 @@ def test_hostile_user_text_runs_nowhere_and_shows_as_typed(dashboard, page, tmp_
 
     visit(page, app, "today", "Today", dialogs)
     assert metric_value(page, "Follow-ups due") == "1"
+    page.get_by_test_id("stPopoverButton").filter(has_text="Add follow-ups and events to your calendar").click()
     expect(open_options(page, "Events to add").get_by_role("option", name=EVENT, exact=True)).to_be_visible()
     page.keyboard.press("Escape")
     assert_inert(page, dialogs)

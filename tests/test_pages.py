@@ -136,6 +136,18 @@ def test_today_draws_the_coming_weeks_table_only_once_opened(demo_db, monkeypatc
     assert coming in [len(d.value) for d in app.dataframe]
 
 
+def test_today_offers_the_calendar_file_once_its_popover_is_opened(demo_db, monkeypatch):
+    app = open_page("ui/today.py", demo_db, monkeypatch)
+    assert not app.multiselect and not app.get("download_button")  # nothing read or drawn until opened
+    app.session_state["calendar_open"] = True  # what opening the popover does
+    app.run()
+    upcoming = Store(demo_db).events.frame(upcoming_from=date.today())
+    assert len(upcoming) > 0
+    box = app.multiselect(key="calendar_events")
+    assert len(box.options) == len(upcoming)
+    assert [d.label for d in app.get("download_button")] == ["Download follow-ups and events (.ics)"]
+
+
 def test_review_page_draws_its_charts_and_flags(demo_db, monkeypatch):
     app = open_page("ui/review.py", demo_db, monkeypatch)
     assert len(app.get("plotly_chart")) == 2  # the headline charts; the rest wait until opened

@@ -116,10 +116,16 @@ else:
     st.page_link("ui/outreach.py", label="Open Outreach to draft and log messages", icon=":material/send:")
 
 st.subheader("Calendar", anchor=False)
-with friendly_errors():
-    upcoming_events = workspace.events.frame(upcoming_from=plan.today)
-titles = choice_labels(upcoming_events.to_dict("records"), lambda e: e["title"] or "untitled event")
-chosen = st.multiselect("Events to add", list(titles), format_func=titles.get, key="calendar_events")
-st.download_button("Download follow-ups and events (.ics)",
-                   lambda: calendar_file(workspace, list(chosen)), file_name="rapport.ics",
-                   mime="text/calendar", icon=":material/calendar_month:")
+# Drawn once opened (keyed with on_change="rerun"): the events' list is read, and the multiselect drawn,
+# only when the user comes to take the week into a calendar.
+calendar = st.popover("Add follow-ups and events to your calendar", icon=":material/calendar_month:",
+                      key="calendar_open", on_change="rerun")
+with calendar:
+    if calendar.open:
+        with friendly_errors():
+            upcoming_events = workspace.events.frame(upcoming_from=plan.today)
+        titles = choice_labels(upcoming_events.to_dict("records"), lambda e: e["title"] or "untitled event")
+        chosen = st.multiselect("Events to add", list(titles), format_func=titles.get, key="calendar_events")
+        st.download_button("Download follow-ups and events (.ics)",
+                           lambda: calendar_file(workspace, list(chosen)), file_name="rapport.ics",
+                           mime="text/calendar", icon=":material/download:")
