@@ -3,6 +3,7 @@
 import streamlit as st
 
 from engine.memory import return_freed_memory
+from engine.outreach.preparation import page_run
 from ui.common import error_boundary, page_session
 
 return_freed_memory()  # once per process: a long-running server gives its peaks back (engine/memory.py)
@@ -31,5 +32,5 @@ pages = {
     ],
 }
 page = st.navigation(pages)
-with error_boundary(page.url_path or "home"), page_session(page.url_path):
-    page.run()
+with error_boundary(page.url_path or "home"), page_run(), page_session(page.url_path):
+    page.run()  # the preparation under way steps aside meanwhile (engine/outreach/preparation.py)

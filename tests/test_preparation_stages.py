@@ -144,3 +144,69 @@ def test_homes_preparation_builds_the_words_a_goals_first_mark_reads(demo, monke
     assert built == []  # the words were there
     in_goal = marked[marked["goal_id"] == goal]["contact_id"].tolist()
     assert in_goal[0] == contact != first[first["goal_id"] == goal]["contact_id"].tolist()[0]  # the mark took effect
+
+
+def test_the_preparation_steps_aside_between_its_stages_while_a_page_runs(demo):
+    """A stage of Home's preparation that starts while a page runs shares Python's lock with it (a page's
+    run took twice as long on two cores) and adds its peak of memory to the page's: the preparation
+    waits for the page between two stages."""
+    order = []
+    page_started, page_may_end = threading.Event(), threading.Event()
+
+    def page() -> None:
+        with preparation.page_run():
+            page_started.set()
+            page_may_end.wait(timeout=120)
+            order.append("page ended")
+
+    def stage(store: Store) -> None:
+        order.append("stage ran")
+
+    runner = threading.Thread(target=page)
+    runner.start()
+    assert page_started.wait(timeout=120)
+    thread = prepare(demo, outreach=True, then=[("after the page", stage)])
+    assert thread is not None
+    try:
+        thread.join(timeout=0.3)  # within the bound of one step aside
+        assert order == [] and thread.is_alive()  # no stage while the page runs
+        page_may_end.set()
+        runner.join(timeout=120)
+    finally:
+        page_may_end.set()
+        thread.join(timeout=120)
+    assert order == ["page ended", "stage ran"]
+    assert preparation.step_aside(timeout=0)  # no page runs: nothing to wait for
+
+
+def test_a_page_waiting_for_a_stage_is_not_a_page_the_preparation_steps_aside_for(demo, monkeypatch):
+    """Today's first run waits for the agenda stage: were it counted as a page under way, the preparation
+    would wait for the page that waits for it, each step aside until its bound (a second a stage)."""
+    steps = []
+    real = preparation.step_aside
+    monkeypatch.setattr(preparation, "step_aside", lambda timeout=1.0: steps.append(real(timeout)) or steps[-1])
+    shown = []
+    entered, page_done = threading.Event(), threading.Event()
+
+    def today_page() -> None:
+        with preparation.page_run():
+            entered.set()
+            preparation.wait_for_preparation(demo, "agenda")
+            shown.append(preparation.is_preparing(demo))
+        page_done.set()
+
+    def before(store: Store) -> None:  # a stage before the agenda, held until the page runs
+        entered.wait(timeout=120)
+
+    def after(store: Store) -> None:  # a stage after the agenda, held until the page went on
+        page_done.wait(timeout=120)
+
+    thread = prepare(demo, outreach=True, then=[("before", before), ("agenda", agenda), ("after", after)])
+    assert thread is not None
+    page = threading.Thread(target=today_page)
+    page.start()
+    page.join(timeout=120)
+    thread.join(timeout=120)
+    assert shown == [True]  # the page went on at its stage, while the preparation went on
+    # the step aside before the agenda waits for the page only until the page waits for it: none ran to its bound
+    assert len(steps) == 6 and all(steps), steps

@@ -160,12 +160,16 @@ def prepare(store: Store, outreach: bool = False, then=()) -> threading.Thread |
             if outreach:  # the audiences Goals and Review count, then Outreach's list (``then`` reads it)
                 from .audience import memberships
 
+                preparation.step_aside()  # each stage after the page the user opened meanwhile
                 memberships(store)
                 preparation.stage_done(store, "audiences")
+                preparation.step_aside()
                 learning_ranker(store, store.goals.all())
+                preparation.step_aside()
                 rank_contacts(store, reasons=False)
                 preparation.stage_done(store, "outreach")
                 for stage, step in then:
+                    preparation.step_aside()
                     step(store)
                     preparation.stage_done(store, stage)
             else:

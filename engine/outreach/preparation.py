@@ -7,6 +7,7 @@ nothing else on it needs the ranking. This module imports none of it: the thread
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 
@@ -19,6 +20,10 @@ log = logging.getLogger(__name__)
 _changed = threading.Condition()
 _preparing: dict[str, threading.Thread] = {}
 _done: dict[str, set[str]] = {}
+# Page runs under way that the preparation steps aside for (``page_run``, ``step_aside``); a page run
+# waiting for a stage of the preparation does not count while it waits.
+_running_pages = 0
+_page_thread = threading.local()
 
 # The preparation's threads are not daemons (said explicitly: a thread started from a daemon, as Streamlit's
 # script threads are, is one too otherwise): the interpreter waits for them before it shuts down. A daemon
@@ -61,13 +66,47 @@ def wait_for_preparation(store: Store, stage: str | None = None, timeout: float 
     """Let the preparation under way finish ``stage`` (all of it: None) before a page computes it
     again: two rankings of 100,000 contacts at once cost two peaks of memory (615 MB against 527 MB
     measured) and the page no time. The preparing thread itself does not wait."""
+    global _running_pages
     name = str(store.path)
     with _changed:
         thread = _preparing.get(name)
         if thread is None or thread is threading.current_thread():
             return
-        _changed.wait_for(lambda: _preparing.get(name) is not thread
-                          or (stage is not None and stage in _done.get(name, ())), timeout=timeout)
+        waiting_page = getattr(_page_thread, "running", False)
+        if waiting_page:  # the preparation does not step aside for a page that waits for it
+            _running_pages -= 1
+            _changed.notify_all()
+        try:
+            _changed.wait_for(lambda: _preparing.get(name) is not thread
+                              or (stage is not None and stage in _done.get(name, ())), timeout=timeout)
+        finally:
+            if waiting_page:
+                _running_pages += 1
+
+
+@contextlib.contextmanager
+def page_run():
+    """A page run the user waits for (app.py runs every page inside one). The preparation steps aside
+    between its stages while one is under way (``step_aside``): on two cores, a stage sharing Python's
+    lock with a page doubled the page's run, and their peaks of memory added up."""
+    global _running_pages
+    with _changed:
+        _running_pages += 1
+    _page_thread.running = True
+    try:
+        yield
+    finally:
+        _page_thread.running = False
+        with _changed:
+            _running_pages -= 1
+            _changed.notify_all()
+
+
+def step_aside(timeout: float = 1.0) -> bool:
+    """Between two stages of the preparation: wait while a page runs (``page_run``), at most ``timeout``
+    seconds, so that a page run that never ends cannot hold the preparation back. False on a timeout."""
+    with _changed:
+        return _changed.wait_for(lambda: _running_pages <= 0, timeout=timeout)
 
 
 def prepare_in_background(store: Store) -> threading.Thread:
