@@ -24,6 +24,9 @@ def test_a_goal_from_a_template_clears_the_form(tmp_path, monkeypatch):
     _click(app, "Create goal")
     assert [g["title"] for g in Store(tmp_path / "g.duckdb").goals.all()] == ["Referral into a data scientist role"]
     assert any("Goal created" in s.value for s in app.success)
+    assert not [t for t in app.text_input if t.label == "Role"]  # with a goal, the template's form closes
+    app.session_state["template_goal_open"] = True  # what opening it again does
+    app.run()
     assert _text(app, "Role").value == "" and _text(app, "Target companies (comma-separated, optional)").value == ""
 
 

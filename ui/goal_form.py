@@ -1,13 +1,18 @@
-"""The goal and segment forms, shared by 'new goal' and 'edit goal'."""
+"""The goal forms (from a template; new or edited) and the segment form of the Goals page."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
+from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
+from engine.store import Store
 from engine.vocabulary import GOAL_METRICS as METRICS
 from engine.vocabulary import GOAL_OUTCOMES as OUTCOMES
 from engine.vocabulary import RELATIONSHIPS
 from engine.vocabulary import SENIORITY_LEVELS as SENIORITY
+from ui.common import form_done, form_round, friendly_errors
 
 
 def _split(text: str) -> list[str]:
@@ -65,3 +70,26 @@ def segment_form(key: str) -> dict | None:
         return None
     return {"name": name.strip(), "roles": _split(roles), "seniority": seniority, "companies": _split(companies),
             "industries": _split(industries), "keywords": _split(keywords), "relationship": relationship}
+
+
+def template_form(workspace: Store, today: date) -> None:
+    """A goal from a template: what the user wants, and the role or the industry the template needs."""
+    with st.form("goal_template"):
+        fresh = f"goal_template_{form_round('goal_template')}"  # blank again after each goal created
+        key = st.selectbox("I want...", list(GOAL_TEMPLATES), format_func=lambda k: GOAL_TEMPLATES[k]["label"],
+                           key=f"{fresh}_kind")
+        left, right = st.columns(2)
+        role = left.text_input("Role", placeholder="e.g. product manager, data scientist, CTO", key=f"{fresh}_role",
+                               help="Needed for a referral, a mentor or a hire.")
+        area = right.text_input("Industry or function", placeholder="e.g. fintech, climate tech, data",
+                                help="Needed to learn an industry or find clients (the industry your clients "
+                                     "work in); with a role, the industry you aim at.",
+                                key=f"{fresh}_area")
+        companies = st.text_input("Target companies (comma-separated, optional)", key=f"{fresh}_companies")
+        if st.form_submit_button("Create goal", type="primary"):
+            with friendly_errors():
+                goal = goal_from_template(key, role=role, area=area, today=today,
+                                          companies=[c.strip() for c in companies.split(",") if c.strip()])
+                workspace.goals.add(goal)
+            st.session_state["goal_created"] = goal["title"]
+            form_done("goal_template")

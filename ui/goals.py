@@ -8,11 +8,10 @@ import streamlit as st
 from engine.clock import workspace_today
 from engine.outreach.preparation import prepare_in_background
 from engine.planning.goal_board import goal_board
-from engine.planning.goal_templates import GOAL_TEMPLATES, goal_from_template
 from engine.store import GOAL_STATUSES
 from engine.vocabulary import plural
 from ui.common import blank_missing, form_done, form_round, friendly_errors, page_header, plain, store
-from ui.goal_form import goal_form, segment_form
+from ui.goal_form import goal_form, segment_form, template_form
 
 MEMBER_COLUMNS = {"full_name": "Name", "company": "Company", "position": "Position",
                   "score": st.column_config.ProgressColumn("Fit", min_value=0.0, max_value=1.0, format="%.2f"),
@@ -30,29 +29,14 @@ with friendly_errors(), workspace.session():  # one open of the file for what th
     any_goal = bool(goals)
     any_contact = bool(workspace.contacts.count())
 
-with st.expander("New goal from a template", expanded=not any_goal, icon=":material/bolt:"):
-    with st.form("goal_template"):
-        fresh = f"goal_template_{form_round('goal_template')}"  # blank again after each goal created
-        key = st.selectbox("I want...", list(GOAL_TEMPLATES), format_func=lambda k: GOAL_TEMPLATES[k]["label"],
-                           key=f"{fresh}_kind")
-        left, right = st.columns(2)
-        role = left.text_input("Role", placeholder="e.g. product manager, data scientist, CTO", key=f"{fresh}_role",
-                               help="Needed for a referral, a mentor or a hire.")
-        area = right.text_input("Industry or function", placeholder="e.g. fintech, climate tech, data",
-                                help="Needed to learn an industry or find clients (the industry your clients "
-                                     "work in); with a role, the industry you aim at.",
-                                key=f"{fresh}_area")
-        companies = st.text_input("Target companies (comma-separated, optional)", key=f"{fresh}_companies")
-        if st.form_submit_button("Create goal", type="primary"):
-            with friendly_errors():
-                goal = goal_from_template(key, role=role, area=area, today=today,
-                                          companies=[c.strip() for c in companies.split(",") if c.strip()])
-                workspace.goals.add(goal)
-            st.session_state["goal_created"] = goal["title"]
-            form_done("goal_template")
-
 # Expanders keyed with on_change="rerun" draw their content only while open (Streamlit otherwise sends
 # a closed expander's content too): forms and member tables are drawn when the user opens them.
+template = st.expander("New goal from a template", expanded=not any_goal, icon=":material/bolt:",
+                       key="template_goal_open", on_change="rerun")
+with template:
+    if template.open:
+        template_form(workspace, today)
+
 scratch = st.expander("New goal from scratch", icon=":material/add:", key="new_goal_open", on_change="rerun")
 with scratch:
     values = (goal_form(f"new_goal_{form_round('new_goal')}", {"due_date": today + timedelta(weeks=12)})
