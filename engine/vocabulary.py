@@ -119,3 +119,19 @@ FACTOR_LABELS: dict[str, str] = {
     "relationship": "Relationship type", "warmth": "Warmth of the relationship",
     "timing": "Good timing", "fatigue": "Suggested before without action", "response": "Learned chance of a reply",
 }
+
+
+def blank_missing(frame):
+    """``frame`` with missing values in its text columns blank: st.dataframe draws a missing text as a
+    grey "None", which a person reads as a value (a contact's relationship "None"). Dates and lists
+    keep their type."""
+    import pandas as pd  # here: the command line reads this module without needing pandas
+
+    def missing(value) -> bool:  # None, NaN, NaT or pd.NA; never a list or an array (a contact's tags)
+        return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
+
+    text = [c for c in frame.columns if (pd.api.types.is_object_dtype(frame[c].dtype)
+                                         or pd.api.types.is_string_dtype(frame[c].dtype)) and frame[c].isna().any()
+            and all(isinstance(v, str) for v in frame[c].dropna())]
+    return frame.assign(**{c: frame[c].map(lambda v: "" if missing(v) else v).astype(object) for c in text}) if text \
+        else frame

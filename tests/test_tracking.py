@@ -82,6 +82,26 @@ def test_tag_cadences_make_contacts_lose_touch(filled):
         filled.settings.set_tag_cadence("mentor", 30, 10)
 
 
+def test_the_agenda_is_shown_as_a_person_reads_it_and_kept_until_the_data_change(filled):
+    ada = contact_id(filled, "Ada")
+    filled.contacts.update(ada, tags=["mentor"])
+    filled.settings.set_tag_cadence("mentor", 30, 45)
+    sent = TODAY - timedelta(days=40)
+    logged = filled.interactions.log({"contact_id": ada, "kind": "outreach", "channel": "linkedin_message",
+                                      "occurred_on": sent, "follow_up_on": sent + timedelta(days=7)})
+    plan = agenda(filled, today=TODAY)
+    due = plan.due_shown.set_index(plan.due["id"])
+    assert due.loc[logged, "channel"] == "LinkedIn message" and due.loc[logged, "status"] == "Overdue"
+    assert due.loc[logged, "template"] == "" and due.loc[logged, "goal"] == ""  # blank, never "None"
+    assert "id" not in plan.due_shown.columns  # what the page shows, not what it acts on
+    touch = plan.touch_shown.set_index(plan.losing_touch["id"])
+    assert touch.loc[ada, "status"] == "Due" and touch.loc[ada, "days_since"] == 40
+    again = agenda(filled, today=TODAY)
+    assert again.due_shown is plan.due_shown and again.touch_shown is plan.touch_shown  # kept, not labelled again
+    filled.interactions.set_outcome(logged, "replied")
+    assert agenda(filled, today=TODAY).due_shown.empty  # the data changed: read and labelled again
+
+
 def test_bad_interactions_are_refused_and_nothing_is_written(filled):
     ada = contact_id(filled, "Ada")
     with pytest.raises(ValueError, match="channel"):

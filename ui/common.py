@@ -11,11 +11,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 from engine.errors import RapportError
 from engine.store import Store, StoreError, default_db_path
+from engine.vocabulary import blank_missing  # noqa: F401  (the pages' import of it)
 
 log = logging.getLogger("rapport")
 BUG_MESSAGE = ("Something went wrong on this page: a bug in Rapport, not a problem with your data, which is "
@@ -28,21 +28,6 @@ def plain(text) -> str:
     """Escape user-written text for Streamlit's Markdown, so it shows as typed and never as a link,
     an image or HTML (e.g. ``[x](javascript:...)`` stays literal; ``&lt;`` stays ``&lt;``, not ``<``)."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
-
-
-def blank_missing(frame):
-    """``frame`` with missing values in its text columns drawn blank: st.dataframe draws a missing
-    text as a grey "None", which a person reads as a value (a contact's relationship "None")."""
-    text = [c for c in frame.columns if (pd.api.types.is_object_dtype(frame[c].dtype)
-                                         or pd.api.types.is_string_dtype(frame[c].dtype)) and frame[c].isna().any()
-            and all(isinstance(v, str) for v in frame[c].dropna())]  # dates and lists keep their type
-    return frame.assign(**{c: frame[c].map(lambda v: "" if _missing(v) else v).astype(object) for c in text}) if text \
-        else frame
-
-
-def _missing(value) -> bool:
-    """None, NaN, NaT or pd.NA; never a list or an array (a contact's tags)."""
-    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and value != value)
 
 
 def choice_labels(records: Iterable[dict], label: Callable[[dict], str], reserved: Iterable[str] = ()

@@ -3,15 +3,13 @@
 import streamlit as st
 
 from engine.planning.agenda import (
-    FOLLOW_UP_COLUMNS,
-    TOUCH_COLUMNS,
     agenda,
     answered_by_outcome,
     calendar_file,
     follow_up_done,
     follow_up_later,
 )
-from engine.vocabulary import CHANNEL_LABELS, DUE_LABELS, KIND_LABELS, KIND_PHRASES, label
+from engine.vocabulary import CHANNEL_LABELS, KIND_PHRASES, label
 from ui.common import blank_missing, choice_labels, friendly_errors, page_header, plain, store
 from ui.outreach_panel import outcome_buttons
 
@@ -24,23 +22,6 @@ FOLLOW_UP_LABELS = {"full_name": st.column_config.TextColumn("Name", width="medi
                     "occurred_on": st.column_config.DateColumn("On", format="D MMM YYYY", width="small"),
                     "follow_up_on": st.column_config.DateColumn("Follow up on", format="D MMM YYYY", width="small"),
                     "status": st.column_config.TextColumn("Status", width="small")}
-
-
-def _words(values, labels: dict[str, str] | None = None):
-    """A column as a person reads it: labels for stored values, blank (not "None") where nothing is known."""
-    return values.map(lambda v: (label(v, labels) if labels else v) if isinstance(v, str) else "")
-
-
-def labelled(frame):
-    """The follow-ups as a person reads them: channel and status labels, blank where no template or goal."""
-    shown = frame[[c for c in FOLLOW_UP_COLUMNS if c in frame.columns]]
-    words = {"channel": _words(shown["channel"], CHANNEL_LABELS)}
-    if "kind" in shown:
-        words["kind"] = _words(shown["kind"], KIND_LABELS)
-    words.update({c: _words(shown[c]) for c in ("template", "goal") if c in shown})
-    if "status" in shown:
-        words["status"] = _words(shown["status"], DUE_LABELS)
-    return blank_missing(shown.assign(**words))
 
 
 page_header("Today", "Your weekly outreach session starts here: answer what is due, then reach the next best people.")
@@ -59,7 +40,7 @@ st.subheader("Follow-ups due", anchor=False)
 if plan.due.empty:
     st.success("Nothing is due. Well done.", icon=":material/task_alt:")
 else:
-    st.dataframe(labelled(plan.due), hide_index=True,
+    st.dataframe(plan.due_shown, hide_index=True,
                  width="stretch", key="due_table",
                  column_config=FOLLOW_UP_LABELS)
     for row in plan.due.head(5).itertuples():
@@ -87,14 +68,13 @@ if not plan.upcoming.empty:
                          on_change="rerun")
     with coming:
         if coming.open:
-            st.dataframe(labelled(plan.upcoming), hide_index=True, width="stretch", column_config=FOLLOW_UP_LABELS)
+            st.dataframe(plan.upcoming_shown, hide_index=True, width="stretch", column_config=FOLLOW_UP_LABELS)
 
 st.subheader("Losing touch", anchor=False)
 if plan.losing_touch.empty:
     st.caption("No keep-in-touch cadence is due. Set cadences on a contact, or per tag in Settings.")
 else:
-    touch = plan.losing_touch[TOUCH_COLUMNS]
-    st.dataframe(blank_missing(touch.assign(status=_words(touch["status"], DUE_LABELS))), hide_index=True,
+    st.dataframe(plan.touch_shown, hide_index=True,
                  width="stretch",
                  column_config={"full_name": "Name", "company": "Company", "days_since": "Days since contact",
                                 "due_on": "Due on", "cadence": "Cadence", "cadence_source": "Set on",
