@@ -236,25 +236,27 @@ def launch(playwright):
 # -- the benchmark -----------------------------------------------------------------------------------------------
 def keep_ranker(store) -> None:
     """What a dashboard session that ranked leaves behind: the fitted ranker on disk, for this data version,
-    the response model Home's preparation learned from the outcomes, the flags Home showed
+    the response model Home's preparation learned from the outcomes, the goals' readings its ranking of
+    Outreach's list kept (``engine/ranking/readings.py``), the flags Home showed
     (engine.insights.kept_flags) and the Goals page's figures (its default view)."""
     from engine.clock import workspace_today
     from engine.insights.kept_flags import flags_file, home_flags
     from engine.kept import kept_file
     from engine.outreach import model_cache
-    from engine.outreach.opportunities import contact_ranker, learning_ranker
+    from engine.outreach.opportunities import contact_ranker, learning_ranker, rank_contacts
     from engine.planning.goal_board import goal_board
 
     contact_ranker(store)
     learning_ranker(store, store.goals.all())
+    rank_contacts(store, reasons=False)  # as Home's preparation ranks Outreach's list: the readings are kept
     home_flags(store)
     goal_board(store, workspace_today(store), ("active",))
     model_cache.finish_writes()
-    kept = (model_cache.cache_file(store.path), model_cache.learned_file(store.path), flags_file(store.path),
-            kept_file(store.path, "goals"))
+    kept = (model_cache.cache_file(store.path), model_cache.learned_file(store.path),
+            model_cache.readings_file(store.path), flags_file(store.path), kept_file(store.path, "goals"))
     if not all(path.is_file() for path in kept):
-        raise RuntimeError("the ranker, its response model, Home's flags or the Goals page's figures were not "
-                           "kept on disk (RAPPORT_MODEL_CACHE=0?)")
+        raise RuntimeError("the ranker, its response model, the goals' readings, Home's flags or the Goals page's "
+                           "figures were not kept on disk (RAPPORT_MODEL_CACHE=0?)")
 
 
 def _median_of(rounds: list[dict[str, float]], key: str) -> float:
