@@ -210,3 +210,22 @@ def test_a_page_waiting_for_a_stage_is_not_a_page_the_preparation_steps_aside_fo
     assert shown == [True]  # the page went on at its stage, while the preparation went on
     # the step aside before the agenda waits for the page only until the page waits for it: none ran to its bound
     assert len(steps) == 6 and all(steps), steps
+
+
+def test_a_page_rerun_with_nothing_changed_starts_no_preparation_thread(demo):
+    """Home and Goals ask for the preparation on every rerun: once it is current, the answer comes from the
+    page's own open of the file, without a thread that opened it again beside the page's next run."""
+    first = preparation.prepare_in_background(demo)
+    assert first is not None
+    first.join(timeout=120)
+    preparation.wait_for_preparation(demo)
+    before = {t.ident for t in threading.enumerate()}
+    assert preparation.prepare_in_background(demo) is None  # current: nothing started
+    assert {t.ident for t in threading.enumerate()} <= before
+    goal = demo.goals.all(("active",))[0]
+    demo.goals.update(goal["id"], {"target_roles": [*goal["target_roles"], "payments engineer"]})
+    again = preparation.prepare_in_background(demo)  # a goal changed: prepared again
+    assert again is not None
+    again.join(timeout=120)
+    preparation.wait_for_preparation(demo)
+    assert preparation.prepare_in_background(demo) is None

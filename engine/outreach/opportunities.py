@@ -134,6 +134,18 @@ def kept_columns(contacts: pd.DataFrame) -> pd.DataFrame:
     return contacts[[c for c in KEPT_CONTACT_COLUMNS if c in contacts.columns]]
 
 
+def prepared_already(store: Store) -> bool:
+    """Whether the ranking learned last is for the workspace's data and goals as they are: nothing to
+    prepare again (pages ask on every rerun; with the page's session open, two small reads)."""
+    with _lock:
+        learned = _learned.get(str(store.path))
+    if not learned:
+        return False
+    with store.session():  # one open of the file for both
+        return learned[0][0][:2] == (str(store.path), store.data_version()) and \
+            learned[0][1] == goals_fingerprint(store.goals.all())
+
+
 def prepare(store: Store, outreach: bool = False, then=()) -> threading.Thread | None:
     """Fit the contact ranker now, in the background, ahead of the first page that needs it (after an
     import): that page then waits only for what is left of the fit, and the next start loads it from
@@ -143,17 +155,8 @@ def prepare(store: Store, outreach: bool = False, then=()) -> threading.Thread |
     from it, ...); a page opened meanwhile waits for the stage it reads (``preparation.
     wait_for_preparation``). None when that is ready or being prepared already. Failures are
     logged; the page that needs the ranker fits it then."""
-    if outreach:
-        with _lock:
-            learned = _learned.get(str(store.path))
-        if preparation.is_preparing(store):
-            return None
-        if learned:
-            with store.session():  # one open of the file for both (pages call this on every rerun)
-                current = learned[0][0][:2] == (str(store.path), store.data_version()) and \
-                    learned[0][1] == goals_fingerprint(store.goals.all())
-            if current:
-                return None
+    if outreach and (preparation.is_preparing(store) or prepared_already(store)):
+        return None
 
     def fit() -> None:
         try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import sys
 import threading
 
 from engine.store import Store
@@ -109,11 +110,12 @@ def step_aside(timeout: float = 1.0) -> bool:
         return _changed.wait_for(lambda: _running_pages <= 0, timeout=timeout)
 
 
-def prepare_in_background(store: Store) -> threading.Thread:
+def prepare_in_background(store: Store) -> threading.Thread | None:
     """``engine.outreach.opportunities.prepare(store, outreach=True, then=...)`` from a thread of its
     own: the active goals' audiences, the response model, Outreach's full ranking, then Today's
     agenda, the Companies page's table and the contacts' words that feedback marks learn from, ahead
-    of the pages that show them (a page opened meanwhile waits for what is left, ``wait_for_preparation``)."""
+    of the pages that show them (a page opened meanwhile waits for what is left, ``wait_for_preparation``).
+    None, and no thread, when it is current already."""
 
     def start() -> None:
         try:
@@ -134,6 +136,13 @@ def prepare_in_background(store: Store) -> threading.Thread:
             prepare(store, outreach=True, then=[("agenda", agenda), ("companies", companies), ("words", words)])
         except Exception:
             log.exception("preparing the ranking ahead of need failed")
+
+    # Once the ranking is imported (by an earlier preparation), whether anything changed is asked here, on the
+    # page's own open of the file: Home and Goals ask on every rerun, and a thread started only to find the
+    # preparation current opened the file again beside the page's next run. None then.
+    ranking = sys.modules.get("engine.outreach.opportunities")
+    if ranking is not None and not is_preparing(store) and ranking.prepared_already(store):
+        return None
 
     # The imports of pandas and scikit-learn (joblib) import these modules, which register a hook with
     # the threading module: in a thread still importing them when the process ends, that raises "can't
